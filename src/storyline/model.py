@@ -1,0 +1,102 @@
+"""The records that flow between Storyline's stages.
+
+Per-document stages are pure functions over these records (``RawPage -> Article``,
+``RawPage + Article -> Description``); they know nothing of SQLite, Ray or HTTP.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+#: What a page's ``content`` is: markup to parse, or visible text to clean line by line.
+ContentKind = Literal["html", "text"]
+
+#: The container a page came from (what the reader was), kept for statistics and debugging.
+InputFormat = Literal["text", "html", "warc", "wet", "jsonl", "feed"]
+
+
+@dataclass(frozen=True, slots=True)
+class RawPage:
+    """One page as a reader found it, before any cleaning.
+
+    ``id`` derives from ``content`` alone (see :func:`storyline.ids.page_id`), so the same page read
+    from another file, or read again, has the same id.
+    """
+
+    id: str
+    source: str
+    kind: ContentKind
+    content: str
+    input_format: InputFormat
+    url: str | None = None
+    #: Metadata the container declared: ``title``, ``published``, ``outlet``, ``warc_date``,
+    #: ``feed_title``, ``encoding`` ... Declared values are evidence for later stages, not truth.
+    declared: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class RemovedBlock:
+    """A line or block the cleaner dropped from the body, and why (for ``storyline show --why``)."""
+
+    text: str
+    label: str  # e.g. "chrome", "comment", "caption", "byline", "title"
+    reason: str  # the features or rule that decided it
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """The clean body of a page, with reader comments kept apart."""
+
+    text: str
+    comments: list[str] = field(default_factory=list)
+    removed: list[RemovedBlock] = field(default_factory=list)
+    method: str = ""  # which extractor made it, e.g. "trafilatura" or "lines"
+    #: Lines the cleaner recognised as title / byline / dateline, offered to the describe stage.
+    title_candidates: list[str] = field(default_factory=list)
+    byline_candidates: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Description:
+    """What a page is: title, publication date with its precision and evidence, outlet, language."""
+
+    title: str | None = None
+    published: str | None = None  # ISO 8601 at its precision: 2015-12-23, 2015-12 or 2015
+    published_precision: Literal["day", "month", "year"] | None = None
+    published_evidence: str | None = None
+    outlet: str | None = None
+    outlet_evidence: str | None = None
+    aggregator: str | None = None
+    language: str | None = None  # ISO 639-1
+
+
+@dataclass(frozen=True, slots=True)
+class ReadError:
+    """A file, record or line that could not be read, and why. Never raised: collected and reported."""
+
+    source: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.reason}"
+
+
+@dataclass(slots=True)
+class IngestReport:
+    """What one ingest call did: counts and the errors it met."""
+
+    new: int = 0
+    already_stored: int = 0
+    errors: list[ReadError] = field(default_factory=list)
+    by_format: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def seen(self) -> int:
+        return self.new + self.already_stored
+
+    def summary(self) -> str:
+        text = f"{self.new} new, {self.already_stored} already stored"
+        if self.errors:
+            text += f", {len(self.errors)} failed"
+        return text
