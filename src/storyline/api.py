@@ -1,0 +1,128 @@
+"""The Python API: every front end (CLI, REST, web) is a thin layer over :class:`Storyline`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from storyline.export import ExportFormat, document_row, write_table
+from storyline.model import IngestReport
+from storyline.run import local
+from storyline.run.corpus import CORPUS_STAGES
+from storyline.store.sqlite import SQLiteStore
+
+DEFAULT_DB = "storyline.db"
+
+
+@dataclass(slots=True)
+class RunReport:
+    """What ``run`` did: the ingest report, then how many documents each stage processed."""
+
+    ingest: IngestReport
+    stages: dict[str, int] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        parts = [f"ingest: {self.ingest.summary()}"]
+        parts += [f"{name}: {count}" for name, count in self.stages.items()]
+        return "; ".join(parts)
+
+
+class Storyline:
+    """A Storyline database: ingest pages, run the stages, query and export the results.
+
+    >>> with storyline.open("news.db") as sl:          # doctest: +SKIP
+    ...     sl.run(["crawl/"])
+    ...     sl.export("out/", "jsonl")
+    """
+
+    def __init__(self, db: str | Path = DEFAULT_DB) -> None:
+        self.store = SQLiteStore(db)
+
+    # -- lifecycle --------------------------------------------------------------------------------
+    def close(self) -> None:
+        """Close the database."""
+        self.store.close()
+
+    def __enter__(self) -> Storyline:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    # -- work -------------------------------------------------------------------------------------
+    def ingest(
+        self, paths: Iterable[str | Path], progress: local.ProgressFn = local._no_progress
+    ) -> IngestReport:
+        """Store every page under ``paths`` (files, directories, globs); idempotent."""
+        return local.ingest(self.store, paths, progress)
+
+    def process(
+        self, progress: local.ProgressFn = local._no_progress, workers: int | None = None
+    ) -> dict[str, int]:
+        """Run every stage over what is stored; only stale per-document outputs are recomputed."""
+        counts = {"clean + describe": local.run_document_stage(self.store, progress, workers)}
+        for stage in CORPUS_STAGES:
+            counts[stage.info.name] = stage.run(self.store, progress)
+        return counts
+
+    def run(
+        self,
+        paths: Iterable[str | Path],
+        progress: local.ProgressFn = local._no_progress,
+        workers: int | None = None,
+    ) -> RunReport:
+        """Ingest ``paths``, then run every stage."""
+        report = RunReport(ingest=self.ingest(paths, progress))
+        report.stages = self.process(progress, workers)
+        return report
+
+    # -- reading ----------------------------------------------------------------------------------
+    def documents(self) -> Iterator[dict[str, Any]]:
+        """Every document as an export row, in ingest order."""
+        for doc in self.store.documents():
+            yield document_row(doc, self.store.sources(doc["id"]))
+
+    def document(self, doc_id: str) -> dict[str, Any] | None:
+        """One document with everything known of it, including what cleaning removed and why."""
+        for doc in self.store.documents():
+            if doc["id"] == doc_id or doc["id"].startswith(doc_id):
+                row = document_row(doc, self.store.sources(doc["id"]))
+                row["removed"] = doc.get("removed") or []
+                row["declared"] = doc.get("declared") or {}
+                return row
+        return None
+
+    def records(self, table: str) -> Iterator[dict[str, Any]]:
+        """The rows of a corpus-wide table (stories, passages, entities, quotes, ...)."""
+        return self.store.records(table)
+
+    def search(self, query: str, limit: int = 20) -> list[dict[str, Any]]:
+        """Full-text search over titles and clean bodies."""
+        return self.store.search(query, limit)
+
+    def stats(self) -> dict[str, Any]:
+        """Counts per table, per input format and per outlet."""
+        return self.store.stats()
+
+    def tables(self) -> list[str]:
+        """The export tables that exist so far: documents, then those the corpus stages produce."""
+        return ["documents", *(table for stage in CORPUS_STAGES for table in stage.tables)]
+
+    def export(self, directory: str | Path, fmt: ExportFormat = "jsonl") -> list[Path]:
+        """Write every table that exists as ``directory/<table>.<fmt>``; returns the files written."""
+        out = Path(directory)
+        out.mkdir(parents=True, exist_ok=True)
+        written = [write_table(out, "documents", self.documents(), fmt)]
+        for table in self.tables()[1:]:
+            written.append(write_table(out, table, self.records(table), fmt))
+        return written
+
+
+def open(db: str | Path = DEFAULT_DB) -> Storyline:
+    """Open (or create) a Storyline database."""
+    return Storyline(db)

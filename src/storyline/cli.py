@@ -1,0 +1,194 @@
+"""The command line: parse options, call one :class:`storyline.Storyline` method, render the result."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+import storyline
+from storyline.api import DEFAULT_DB
+from storyline.export import FORMATS
+from storyline.model import IngestReport
+
+app = typer.Typer(
+    name="storyline",
+    help="Turn raw scraped news into a clean, deduplicated, source-attributed record of what happened.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+DbOption = Annotated[Path, typer.Option("--db", help="The Storyline database file.", envvar="STORYLINE_DB")]
+PathsArgument = Annotated[
+    list[str],
+    typer.Argument(help="Files, directories (read recursively) or glob patterns.", show_default=False),
+]
+#: Errors listed one by one before the rest are summarised.
+MAX_ERRORS_SHOWN = 50
+
+
+@contextmanager
+def progress_bar() -> Iterator[Any]:
+    """A Rich progress bar fed by the API's ``progress(task, done, total)`` callbacks."""
+    tasks: dict[str, Any] = {}
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    ) as bar:
+
+        def update(task: str, done: int, total: int | None) -> None:
+            if task not in tasks:
+                tasks[task] = bar.add_task(task, total=total)
+            bar.update(tasks[task], completed=done, total=total)
+
+        yield update
+
+
+def _report_ingest(report: IngestReport) -> None:
+    for error in report.errors[:MAX_ERRORS_SHOWN]:
+        err.print(f"[red]error[/red] {escape(str(error))}")
+    if len(report.errors) > MAX_ERRORS_SHOWN:
+        err.print(f"[red]… and {len(report.errors) - MAX_ERRORS_SHOWN} more errors[/red]")
+    formats = ", ".join(f"{n} {fmt}" for fmt, n in sorted(report.by_format.items()))
+    out.print(f"ingest: {report.summary()}" + (f" ({formats})" if formats else ""))
+
+
+@app.command()
+def ingest(paths: PathsArgument, db: DbOption = Path(DEFAULT_DB)) -> None:
+    """Store every page under PATHS; formats are sniffed from content. Re-ingesting adds nothing."""
+    with storyline.open(db) as sl, progress_bar() as progress:
+        report = sl.ingest(paths, progress)
+    _report_ingest(report)
+    if report.errors:
+        raise typer.Exit(1)
+
+
+@app.command()
+def run(
+    paths: PathsArgument,
+    db: DbOption = Path(DEFAULT_DB),
+    workers: Annotated[
+        int | None, typer.Option(help="Worker processes (default: one per core, at most 2).")
+    ] = None,
+) -> None:
+    """Ingest PATHS, then run every stage over the database."""
+    with storyline.open(db) as sl, progress_bar() as progress:
+        report = sl.ingest(paths, progress)
+        _report_ingest(report)
+        counts = sl.process(progress, workers)
+    for name, count in counts.items():
+        out.print(f"{name}: {count}")
+    if report.errors:
+        raise typer.Exit(1)
+
+
+@app.command()
+def export(
+    directory: Annotated[Path, typer.Argument(help="Folder to write the tables into.")],
+    db: DbOption = Path(DEFAULT_DB),
+    fmt: Annotated[str, typer.Option("--format", help=f"One of: {', '.join(FORMATS)}.")] = "jsonl",
+) -> None:
+    """Write every table (documents, and those later stages made) as JSONL, Parquet or CSV."""
+    if fmt not in FORMATS:
+        err.print(f"[red]error[/red] unknown format {escape(fmt)!r}; choose one of {', '.join(FORMATS)}")
+        raise typer.Exit(2)
+    _require_db(db)
+    with storyline.open(db) as sl:
+        for path in sl.export(directory, fmt):  # type: ignore[arg-type]
+            out.print(f"wrote {escape(str(path))}")
+
+
+def _require_db(db: Path) -> None:
+    if not db.exists():
+        err.print(f"[red]error[/red] {escape(str(db))}: no such database (run `storyline ingest` first)")
+        raise typer.Exit(2)
+
+
+def _count_table(title: str, counts: dict[str, int]) -> Table:
+    table = Table(title=title, title_justify="left")
+    table.add_column("name")
+    table.add_column("count", justify="right")
+    for name, count in counts.items():
+        table.add_row(escape(str(name)), str(count))
+    return table
+
+
+@app.command()
+def stats(db: DbOption = Path(DEFAULT_DB)) -> None:
+    """Counts per table, per input format and per outlet."""
+    _require_db(db)
+    with storyline.open(db) as sl:
+        figures = sl.stats()
+    out.print(_count_table("tables", figures["tables"]))
+    out.print(_count_table("input formats", figures["by_format"]))
+    out.print(_count_table("outlets", figures["by_outlet"]))
+
+
+@app.command()
+def show(
+    doc_id: Annotated[str, typer.Argument(help="A document id (or a unique prefix).")],
+    db: DbOption = Path(DEFAULT_DB),
+    why: Annotated[bool, typer.Option("--why", help="Also list what cleaning removed, and why.")] = False,
+) -> None:
+    """Show one document: its description, clean text and comments."""
+    _require_db(db)
+    with storyline.open(db) as sl:
+        doc = sl.document(doc_id)
+    if doc is None:
+        err.print(f"[red]error[/red] no document {escape(doc_id)!r}")
+        raise typer.Exit(1)
+    for key in (
+        "id",
+        "source",
+        "url",
+        "title",
+        "published",
+        "published_evidence",
+        "outlet",
+        "aggregator",
+        "language",
+    ):
+        out.print(f"[bold]{key}[/bold]: {escape(str(doc.get(key)))}")
+    out.print()
+    out.print(escape(doc.get("text") or ""))
+    for comment in doc.get("comments") or []:
+        out.print(f"[dim]comment:[/dim] {escape(comment)}")
+    if why:
+        out.print("\n[bold]removed[/bold]")
+        for block in doc.get("removed") or []:
+            label, reason = escape(block["label"]), escape(block["reason"])
+            out.print(f"[yellow]{label}[/yellow] ({reason}): {escape(block['text'])}")
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="Full-text query (SQLite FTS5 syntax).")],
+    db: DbOption = Path(DEFAULT_DB),
+    limit: Annotated[int, typer.Option(help="How many results.")] = 20,
+) -> None:
+    """Search titles and clean bodies."""
+    _require_db(db)
+    with storyline.open(db) as sl:
+        hits = sl.search(query, limit)
+    for hit in hits:
+        out.print(
+            f"[bold]{escape(hit['id'])}[/bold] {escape(hit['title'] or '')}\n    {escape(hit['snippet'])}"
+        )
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

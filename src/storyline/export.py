@@ -1,0 +1,112 @@
+"""Export the store as the tables of the export format: JSONL (reference), Parquet or CSV."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, Literal
+
+from storyline.store.base import RECORD_TABLES
+
+ExportFormat = Literal["jsonl", "parquet", "csv"]
+FORMATS: tuple[ExportFormat, ...] = ("jsonl", "parquet", "csv")
+
+#: The documents table's columns, in order: the export format's fields first, then our additions.
+DOCUMENT_COLUMNS: tuple[str, ...] = (
+    "id",
+    "source",
+    "url",
+    "outlet",
+    "outlet_evidence",
+    "aggregator",
+    "title",
+    "published",
+    "published_precision",
+    "published_evidence",
+    "language",
+    "text",
+    "comments",
+    "content_hash",
+    "duplicate_of",
+    "story_id",
+    "thread_id",
+    "input_format",
+    "kind",
+    "clean_method",
+    "sources",
+)
+
+
+def document_row(doc: dict[str, Any], sources: list[str]) -> dict[str, Any]:
+    """A stored document as an export row (raw content and debugging fields left out)."""
+    row = {column: doc.get(column) for column in DOCUMENT_COLUMNS}
+    row["comments"] = doc.get("comments") or []
+    row["sources"] = sources
+    return row
+
+
+def _write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> int:
+    count = 0
+    with path.open("w", encoding="utf-8") as f:
+        for row in rows:
+            f.write(json.dumps(row, ensure_ascii=False, sort_keys=False) + "\n")
+            count += 1
+    return count
+
+
+def _columns(rows: list[dict[str, Any]]) -> list[str]:
+    columns: dict[str, None] = {}
+    for row in rows:
+        columns.update(dict.fromkeys(row))
+    return list(columns)
+
+
+def _flatten(value: Any) -> Any:
+    """Lists and objects become JSON strings (CSV cells, and Parquet columns whose types do not unify)."""
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, list | dict) else value
+
+
+def _write_csv(path: Path, rows: list[dict[str, Any]]) -> int:
+    columns = _columns(rows)
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=columns)
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: _flatten(row.get(k)) for k in columns})
+    return len(rows)
+
+
+def _write_parquet(path: Path, rows: list[dict[str, Any]]) -> int:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    columns = _columns(rows)
+    full = [{k: row.get(k) for k in columns} for row in rows]
+    try:
+        table = (
+            pa.Table.from_pylist(full) if full else pa.table({k: pa.array([], pa.string()) for k in columns})
+        )
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        # Nested values of varying shape have no single Arrow type: keep them as JSON text instead.
+        table = pa.Table.from_pylist([{k: _flatten(v) for k, v in row.items()} for row in full])
+    pq.write_table(table, path)
+    return len(rows)
+
+
+def write_table(directory: Path, name: str, rows: Iterable[dict[str, Any]], fmt: ExportFormat) -> Path:
+    """Write one table as ``directory/name.<fmt>``; returns the file written."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    path = directory / f"{name}.{fmt}"
+    if fmt == "jsonl":
+        _write_jsonl(path, rows)
+    elif fmt == "csv":
+        _write_csv(path, list(rows))
+    else:
+        _write_parquet(path, list(rows))
+    return path
+
+
+__all__ = ["DOCUMENT_COLUMNS", "FORMATS", "RECORD_TABLES", "ExportFormat", "document_row", "write_table"]

@@ -1,0 +1,1 @@
+"""Runners: the local one (process pool) executes the stages over a store."""

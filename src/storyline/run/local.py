@@ -1,0 +1,124 @@
+"""The single-machine runner: ingest in batches, per-document stages on a process pool, then corpus stages."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from storyline.clean import TemplateIndex, site_key
+from storyline.ingest import read_paths
+from storyline.model import IngestReport, RawPage, ReadError
+from storyline.stages import document
+from storyline.store.base import Store
+
+#: Pages written per transaction: a crash loses at most one batch, and nothing committed.
+BATCH_SIZE = 200
+#: Below this many pages a process pool costs more to start than it saves.
+MIN_PAGES_FOR_POOL = 64
+TEMPLATE_STATE_KEY = "templates"
+
+#: ``progress(task, done, total)``: called as work advances; ``total`` is None when unknown.
+ProgressFn = Callable[[str, int, int | None], None]
+
+
+def _no_progress(task: str, done: int, total: int | None) -> None:
+    return None
+
+
+def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    batch: list[Any] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def ingest(store: Store, paths: Iterable[str | Path], progress: ProgressFn = _no_progress) -> IngestReport:
+    """Read every page under ``paths`` into ``store``; bad input is reported, never fatal."""
+    report = IngestReport()
+    done = 0
+    for batch in _batches(read_paths(paths), BATCH_SIZE):
+        pages: list[RawPage] = []
+        for item in batch:
+            if isinstance(item, ReadError):
+                report.errors.append(item)
+            else:
+                pages.append(item)
+        for page, is_new in zip(pages, store.add_pages(pages), strict=True):
+            if is_new:
+                report.new += 1
+                report.by_format[page.input_format] = report.by_format.get(page.input_format, 0) + 1
+            else:
+                report.already_stored += 1
+        done += len(batch)
+        progress("ingest", done, None)
+    return report
+
+
+# -- the per-document stage ----------------------------------------------------------------------
+
+_worker_templates: TemplateIndex | None = None
+
+
+def _init_worker(templates_json: dict[str, Any]) -> None:
+    global _worker_templates
+    _worker_templates = TemplateIndex.from_json(templates_json)
+
+
+def _process_in_worker(page: RawPage) -> dict[str, Any]:
+    return document.process_page(page, _worker_templates)
+
+
+def learn_templates(store: Store) -> TemplateIndex:
+    """Learn the lines that recur across each site's pages, from the whole stored corpus."""
+    return TemplateIndex.learn((site_key(page), page.content) for page in store.pages())
+
+
+def _stage_key(templates_json: dict[str, Any]) -> str:
+    digest = hashlib.sha256(json.dumps(templates_json, sort_keys=True).encode()).hexdigest()[:12]
+    return f"{document.STAGE.version}:{digest}"
+
+
+def default_workers() -> int:
+    """One worker per core, at most two: the stage is CPU-bound and the pool's start-up is not free."""
+    return max(1, min(2, os.cpu_count() or 1))
+
+
+def run_document_stage(store: Store, progress: ProgressFn = _no_progress, workers: int | None = None) -> int:
+    """Clean and describe every document whose stored output is stale; returns how many were processed."""
+    templates = learn_templates(store)
+    templates_json = templates.to_json()
+    store.set_state(TEMPLATE_STATE_KEY, templates_json)
+    key = _stage_key(templates_json)
+    stale = [doc_id for doc_id, have in store.stage_keys(document.STAGE.name).items() if have != key]
+    workers = workers if workers is not None else default_workers()
+    pool = (
+        ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(templates_json,))
+        if workers > 1 and len(stale) >= MIN_PAGES_FOR_POOL
+        else None
+    )
+    done = 0
+    try:
+        for chunk in _batches(stale, BATCH_SIZE):
+            pages = list(store.pages(chunk))
+            if pool is not None:
+                rows = list(pool.map(_process_in_worker, pages, chunksize=8))
+            else:
+                rows = [document.process_page(page, templates) for page in pages]
+            for row in rows:
+                row["stage_keys"] = {document.STAGE.name: key}
+            store.update_documents(rows)
+            done += len(rows)
+            progress("clean + describe", done, len(stale))
+    finally:
+        if pool is not None:
+            pool.shutdown()
+    return done

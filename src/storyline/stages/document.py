@@ -1,0 +1,48 @@
+"""The per-document stage: clean the page to its body, then describe it. Pure: no I/O."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from storyline.clean import TemplateIndex, clean_page
+from storyline.describe import describe_page
+from storyline.ids import content_hash
+from storyline.model import RawPage
+from storyline.stages import StageInfo
+
+STAGE = StageInfo(
+    name="document",
+    version="1",
+    requires=("content", "kind", "url", "declared"),
+    produces=(
+        "text",
+        "comments",
+        "removed",
+        "clean_method",
+        "content_hash",
+        "title",
+        "published",
+        "published_precision",
+        "published_evidence",
+        "outlet",
+        "outlet_evidence",
+        "aggregator",
+        "language",
+    ),
+)
+
+
+def process_page(page: RawPage, templates: TemplateIndex | None) -> dict[str, Any]:
+    """Clean and describe one page; returns the document fields to store."""
+    article = clean_page(page, templates)
+    description = describe_page(page, article)
+    return {
+        "id": page.id,
+        "text": article.text,
+        "comments": list(article.comments),
+        "removed": [asdict(block) for block in article.removed],
+        "clean_method": article.method,
+        "content_hash": content_hash(article.text) if article.text.strip() else None,
+        **asdict(description),
+    }

@@ -1,0 +1,66 @@
+"""The store interface every stage reads and writes through: one screen, a handful of methods."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any, Protocol
+
+from storyline.model import RawPage
+
+#: Document columns that later stages fill in; JSON-encoded ones are decoded on the way out.
+DERIVED_FIELDS: tuple[str, ...] = (
+    "title",
+    "published",
+    "published_precision",
+    "published_evidence",
+    "outlet",
+    "outlet_evidence",
+    "aggregator",
+    "language",
+    "text",
+    "comments",
+    "removed",
+    "clean_method",
+    "content_hash",
+    "duplicate_of",
+    "story_id",
+    "thread_id",
+)
+JSON_FIELDS: frozenset[str] = frozenset({"declared", "comments", "removed", "stage_keys"})
+
+#: Corpus-wide record tables (one JSON row per record, keyed by its stable id).
+RECORD_TABLES: tuple[str, ...] = ("passages", "stories", "threads", "entities", "quotes", "events")
+
+
+class Store(Protocol):
+    """Where pages and everything derived from them live."""
+
+    def add_pages(self, pages: Iterable[RawPage]) -> list[bool]:
+        """Store pages not yet stored, in one transaction; for each page, whether it was new."""
+
+    def pages(self, ids: Iterable[str] | None = None) -> Iterator[RawPage]:
+        """The stored raw pages (all, or those with ``ids``), in ingest order."""
+
+    def stage_keys(self, stage: str) -> dict[str, str | None]:
+        """For every document, the key (version + inputs) of the ``stage`` output it holds, or None."""
+
+    def update_documents(self, rows: Iterable[dict[str, Any]]) -> None:
+        """Set derived fields (each row has ``id``), in one transaction."""
+
+    def documents(self) -> Iterator[dict[str, Any]]:
+        """Every document row, JSON fields decoded, in ingest order."""
+
+    def replace_records(self, table: str, rows: Iterable[dict[str, Any]]) -> None:
+        """Replace the whole contents of a corpus-wide record table, in one transaction."""
+
+    def records(self, table: str) -> Iterator[dict[str, Any]]:
+        """The rows of a corpus-wide record table, ordered by id."""
+
+    def get_state(self, key: str) -> Any:
+        """A JSON value a stage kept between runs (None when absent)."""
+
+    def set_state(self, key: str, value: Any) -> None:
+        """Keep a JSON value between runs."""
+
+    def close(self) -> None:
+        """Flush and release the store."""

@@ -1,0 +1,83 @@
+"""The SQLite store: idempotent adds, derived fields, record tables, state; on a real file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from storyline.ingest.pages import make_page
+from storyline.store.sqlite import SQLiteStore
+
+
+def page(content: str, source: str = "a.txt"):
+    return make_page(
+        source=source, kind="text", content=content, input_format="text", declared={"title": "T"}
+    )
+
+
+def test_add_is_idempotent_and_keeps_every_source(store: SQLiteStore) -> None:
+    assert store.add_pages([page("one"), page("two")]) == [True, True]
+    assert store.add_pages([page("one", "b.txt"), page("three")]) == [False, True]
+    docs = list(store.documents())
+    assert [d["seq"] for d in docs] == [1, 2, 3]
+    assert docs[0]["source"] == "a.txt"
+    assert store.sources(docs[0]["id"]) == ["a.txt", "b.txt"]
+
+
+def test_pages_round_trip(store: SQLiteStore) -> None:
+    original = page("Körper und Geist — “quoted”")
+    store.add_pages([original])
+    assert list(store.pages()) == [original]
+    assert list(store.pages([original.id])) == [original]
+
+
+def test_update_documents_merges_stage_keys_and_indexes_text(store: SQLiteStore) -> None:
+    p = page("raw body")
+    store.add_pages([p])
+    store.update_documents(
+        [{"id": p.id, "text": "River flood forces evacuation", "comments": ["a"], "stage_keys": {"x": "1"}}]
+    )
+    store.update_documents([{"id": p.id, "stage_keys": {"y": "2"}}])
+    doc = next(store.documents())
+    assert doc["comments"] == ["a"] and doc["stage_keys"] == {"x": "1", "y": "2"}
+    assert store.stage_keys("x") == {p.id: "1"} and store.stage_keys("z") == {p.id: None}
+    assert [hit["id"] for hit in store.search("evacuation")] == [p.id]
+
+
+def test_update_rejects_unknown_fields(store: SQLiteStore) -> None:
+    p = page("body")
+    store.add_pages([p])
+    with pytest.raises(ValueError, match="not document fields"):
+        store.update_documents([{"id": p.id, "nonsense": 1}])
+
+
+def test_failed_batch_rolls_back_and_keeps_what_was_stored(store: SQLiteStore) -> None:
+    good = page("kept")
+    store.add_pages([good])
+    store.update_documents([{"id": good.id, "text": "before"}])
+    with pytest.raises(ValueError):
+        store.update_documents([{"id": good.id, "text": "after"}, {"id": good.id, "bogus": 1}])
+    assert next(store.documents())["text"] == "before"
+
+
+def test_record_tables_and_state(store: SQLiteStore) -> None:
+    store.replace_records("stories", [{"id": "s2", "title": "b"}, {"id": "s1", "title": "a"}])
+    assert [r["id"] for r in store.records("stories")] == ["s1", "s2"]
+    store.replace_records("stories", [{"id": "s3"}])
+    assert [r["id"] for r in store.records("stories")] == ["s3"]
+    with pytest.raises(ValueError):
+        store.replace_records("nope", [])
+    store.set_state("k", {"a": [1, 2]})
+    assert store.get_state("k") == {"a": [1, 2]} and store.get_state("missing") is None
+
+
+def test_reopening_a_file_keeps_everything(tmp_path: Path) -> None:
+    path = tmp_path / "x.db"
+    first = SQLiteStore(path)
+    first.add_pages([page("persisted")])
+    first.close()
+    second = SQLiteStore(path)
+    assert [p.content for p in second.pages()] == ["persisted"]
+    assert second.stats()["tables"]["documents"] == 1
+    second.close()

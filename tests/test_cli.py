@@ -1,0 +1,77 @@
+"""The CLI run for real, as a subprocess, on small files and on bad input."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+BODY = "The harbour authority reopened the port on Friday after the storm, a spokeswoman said."
+
+
+def storyline(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "COLUMNS": "120"}
+    return subprocess.run(
+        [sys.executable, "-m", "storyline.cli", *map(str, args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+
+
+def test_run_export_stats_and_rerun(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(BODY)
+    (corpus / "b.txt").write_text(BODY + " Ships queued outside.")
+    first = storyline("run", corpus, "--db", "s.db", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert "2 new, 0 already stored" in first.stdout
+    again = storyline("run", corpus, "--db", "s.db", cwd=tmp_path)
+    assert "0 new, 2 already stored" in again.stdout
+    exported = storyline("export", "out", "--db", "s.db", "--format", "jsonl", cwd=tmp_path)
+    assert exported.returncode == 0, exported.stderr
+    rows = [json.loads(x) for x in (tmp_path / "out" / "documents.jsonl").read_text().splitlines()]
+    assert sorted(Path(r["source"]).name for r in rows) == ["a.txt", "b.txt"]
+    stats = storyline("stats", "--db", "s.db", cwd=tmp_path)
+    assert stats.returncode == 0 and "documents" in stats.stdout
+    doc_id = rows[0]["id"]
+    shown = storyline("show", doc_id[:8], "--db", "s.db", "--why", cwd=tmp_path)
+    assert shown.returncode == 0 and doc_id in shown.stdout
+
+
+def test_default_db_is_in_the_working_directory(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(BODY)
+    result = storyline("ingest", "a.txt", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "storyline.db").exists()
+
+
+def test_bad_input_is_named_counted_and_good_files_still_stored(tmp_path: Path) -> None:
+    corpus = tmp_path / "mixed"
+    corpus.mkdir()
+    (corpus / "good.txt").write_text(BODY)
+    (corpus / "empty.txt").write_bytes(b"")
+    (corpus / "junk.txt").write_bytes(bytes(range(256)) * 20)
+    (corpus / "cut.txt.gz").write_bytes(gzip.compress(BODY.encode() * 40)[:50])
+    (corpus / "feed.xml").write_bytes(b"not xml at all")
+    (corpus / "lines.jsonl").write_text(json.dumps({"text": "A valid line about the river."}) + "\n{broken\n")
+    result = storyline("ingest", corpus, tmp_path / "missing", "--db", "s.db", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "2 new, 0 already stored, 6 failed" in result.stdout
+    for name in ("empty.txt", "junk.txt", "cut.txt.gz", "feed.xml", "lines.jsonl#2", "missing"):
+        assert name in result.stderr, name
+    # A second run with the same bad files keeps what was stored.
+    again = storyline("ingest", corpus, "--db", "s.db", cwd=tmp_path)
+    assert "0 new, 2 already stored, 5 failed" in again.stdout
+
+
+def test_unknown_export_format_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(BODY)
+    storyline("ingest", "a.txt", cwd=tmp_path)
+    result = storyline("export", "out", "--format", "xml", cwd=tmp_path)
+    assert result.returncode == 2 and "unknown format" in result.stderr
