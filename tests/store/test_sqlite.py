@@ -70,6 +70,8 @@ def test_record_tables_and_state(store: SQLiteStore) -> None:
         store.replace_records("nope", [])
     store.set_state("k", {"a": [1, 2]})
     assert store.get_state("k") == {"a": [1, 2]} and store.get_state("missing") is None
+    store.set_blob("index", b"\x00\x01")
+    assert store.get_blob("index") == b"\x00\x01" and store.get_blob("other") is None
 
 
 def test_reopening_a_file_keeps_everything(tmp_path: Path) -> None:

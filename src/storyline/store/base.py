@@ -62,5 +62,11 @@ class Store(Protocol):
     def set_state(self, key: str, value: Any) -> None:
         """Keep a JSON value between runs."""
 
+    def get_blob(self, key: str) -> bytes | None:
+        """Binary state a stage kept between runs (e.g. a near-duplicate index), or None."""
+
+    def set_blob(self, key: str, value: bytes) -> None:
+        """Keep binary state between runs."""
+
     def close(self) -> None:
         """Flush and release the store."""

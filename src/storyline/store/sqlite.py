@@ -40,6 +40,7 @@ CREATE TABLE IF NOT EXISTS page_sources (
     PRIMARY KEY (doc_id, source)
 );
 CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS blobs (key TEXT PRIMARY KEY, value BLOB NOT NULL);
 CREATE VIRTUAL TABLE IF NOT EXISTS documents_fts USING fts5(id UNINDEXED, title, text);
 {"".join(f"CREATE TABLE IF NOT EXISTS {t} (id TEXT PRIMARY KEY, data TEXT NOT NULL);" for t in RECORD_TABLES)}
 """
@@ -229,6 +230,16 @@ class SQLiteStore:
         """Keep a JSON value between runs."""
         with self._transaction() as db:
             db.execute("INSERT OR REPLACE INTO state(key, value) VALUES (?, ?)", (key, json.dumps(value)))
+
+    def get_blob(self, key: str) -> bytes | None:
+        """Binary state a stage kept between runs, or None."""
+        row = self._db.execute("SELECT value FROM blobs WHERE key = ?", (key,)).fetchone()
+        return bytes(row[0]) if row else None
+
+    def set_blob(self, key: str, value: bytes) -> None:
+        """Keep binary state between runs."""
+        with self._transaction() as db:
+            db.execute("INSERT OR REPLACE INTO blobs(key, value) VALUES (?, ?)", (key, value))
 
     def stats(self) -> dict[str, Any]:
         """Counts per table, per input format and per outlet."""
