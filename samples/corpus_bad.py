@@ -7,10 +7,9 @@ import json
 import random
 from pathlib import Path
 
+from corpus_writers import gzip_bytes
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
-
-from corpus_writers import gzip_bytes
 
 JUNK_BYTES = 600
 JUNK_SEED = 1988
@@ -35,21 +34,28 @@ EXTRA_PAGES = [
 def bad_jsonl() -> str:
     """Two valid pages around one line that is not JSON."""
     lines = [json.dumps({"url": url, "text": text}, ensure_ascii=False) for url, text in EXTRA_PAGES]
-    return lines[0] + '\n{"url": "https://lakeshore-gazette.example/broken", "text": "unterminated\n' + lines[1] + "\n"
+    broken = '{"url": "https://lakeshore-gazette.example/broken", "text": "unterminated'
+    return "\n".join([lines[0], broken, lines[1]]) + "\n"
 
 
-def truncated_warc() -> bytes:
-    """A gzipped WARC with two responses, cut inside the second record."""
+def whole_warc() -> bytes:
+    """A small gzipped WARC with two responses, before it is cut."""
     buffer = io.BytesIO()
     writer = WARCWriter(buffer, gzip=True)
     for index, (url, text) in enumerate(EXTRA_PAGES):
         body = f"<html><body><pre>{text}</pre></body></html>".encode()
         http = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=UTF-8")], protocol="HTTP/1.1")
         headers = {"WARC-Record-ID": f"<urn:uuid:00000000-0000-4000-8000-00000000000{index}>",
-                   "WARC-Date": "2024-11-19T09:00:0%dZ" % index}
+                   "WARC-Date": f"2024-11-19T09:00:0{index}Z"}
         writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(body),
                                                       http_headers=http, warc_headers_dict=headers))
-    return buffer.getvalue()[:-WARC_CUT_BYTES]
+    return buffer.getvalue()
+
+
+def truncated_warc() -> bytes:
+    """The small WARC cut inside its second record, as an interrupted download leaves it."""
+    data = whole_warc()
+    return data[: len(data) - WARC_CUT_BYTES]
 
 
 def write_bad(folder: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from corpus_render import (
@@ -13,6 +14,10 @@ from corpus_render import (
     json_ld,
     page_title,
 )
+
+#: The time of day shown in a byline ("18.07.2024 10:40"), reused for the published_time metadata.
+_CLOCK = re.compile(r"\b\d{2}:\d{2}\b")
+DEFAULT_CLOCK = "09:00"
 
 
 def _text(value: str) -> str:
@@ -29,7 +34,8 @@ def head(spec: dict, site: dict, article: Article, title: str) -> list[str]:
                   f'<meta property="og:site_name" content="{escape(site["name"])}">',
                   '<meta property="og:type" content="article">']
         if day_precision:
-            stamp = f"{spec['published']}T09:00:00{site['tz']}"
+            clock = _CLOCK.search(spec.get("date", ""))
+            stamp = f"{spec['published']}T{clock.group(0) if clock else DEFAULT_CLOCK}:00{site['tz']}"
             lines.append(f'<meta property="article:published_time" content="{stamp}">')
     if site.get("meta") == "jsonld" and day_precision:
         lines.append(f'<script type="application/ld+json">{json_ld(spec, site, article, title)}</script>')
@@ -47,7 +53,8 @@ def header(site: dict) -> list[str]:
         lines.append(f'<div class="cookie-banner"><p>{_text(site["cookie"])}</p></div>')
     items = "".join(f'<li><a href="/{m.lower()}/">{_text(m)}</a></li>' for m in site["menu"])
     lines += ["<header>", f'<div class="topbar">{_text(site["topbar"])}</div>',
-              f'<a class="logo" href="/">{_text(site["name"])}</a>', f"<nav><ul>{items}</ul></nav>", "</header>"]
+              f'<a class="logo" href="/">{_text(site["name"])}</a>', f"<nav><ul>{items}</ul></nav>",
+              "</header>"]
     return lines
 
 
@@ -78,7 +85,8 @@ def asides(site: dict) -> list[str]:
     if site.get("related"):
         items = "".join(f'<li><a href="#">{_text(h)}</a> <span class="date">{_text(d)}</span></li>'
                         for h, d in site["related"])
-        lines.append(f'<aside class="related"><h3>{_text(site["related_heading"])}</h3><ul>{items}</ul></aside>')
+        heading = _text(site["related_heading"])
+        lines.append(f'<aside class="related"><h3>{heading}</h3><ul>{items}</ul></aside>')
     return lines
 
 
@@ -107,8 +115,8 @@ def comments_section(site: dict, comments: list[list], title: str) -> list[str]:
 def render_html(spec: dict, site: dict, article: Article, paragraphs: list[str], comments: list[list]) -> str:
     """A full HTML page for one article on one site."""
     title = page_title(spec, article)
-    lines = ["<!DOCTYPE html>", '<html lang="en">', *head(spec, site, article, title), "<body>", *header(site),
-             "<main>", *article_block(spec, site, article, paragraphs), *asides(site)]
+    lines = ["<!DOCTYPE html>", '<html lang="en">', *head(spec, site, article, title), "<body>",
+             *header(site), "<main>", *article_block(spec, site, article, paragraphs), *asides(site)]
     if comments:
         lines += comments_section(site, comments, title)
     footer = "".join(f"<p>{_text(line)}</p>" for line in site["footer"])

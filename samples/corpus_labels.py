@@ -8,9 +8,9 @@ import re
 
 from corpus_render import story_of
 
-ABOUT = ("Labels of Storyline's invented sample corpus (samples/corpus). Pages are keyed by URL where the "
-         "container gives one (WARC/WET target URI, JSONL url, feed entry link, HTML canonical link), else by "
-         "the file's base name. Everything in the corpus is invented; see samples/README.md.")
+ABOUT = ("Labels of Storyline's invented sample corpus (samples/corpus). Pages are keyed by URL where "
+         "the container gives one (WARC/WET target URI, JSONL url, feed entry link, HTML canonical link), "
+         "else by the file's base name. Everything in the corpus is invented; see samples/README.md.")
 #: Sites that re-publish other outlets' articles with a credit line.
 AGGREGATOR_SITES = {"newshub", "digest"}
 CONTAINER_FILES = {
@@ -99,6 +99,7 @@ def page_label(page, sites: dict, comments: dict) -> dict:
     return {
         "file": CONTAINER_FILES.get(spec["container"], spec.get("file")),
         "format": spec["container"],
+        **({"encoding": spec.get("encoding", "utf-8")} if spec["container"] == "text" else {}),
         "outlet": spec.get("outlet", site["name"]),
         "aggregator": aggregator,
         "title": page.title,

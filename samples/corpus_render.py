@@ -25,7 +25,7 @@ CAPTION_BY_STORY = {
     "flood-relief": "A flooded street in the Khatlon region.",
 }
 CAPTION_AFTER_PARAGRAPH = 2  # photos sit after the second paragraph, as in most news templates
-# A leading dateline such as "ASTANA, July 19 (Steppe Herald) - ", replaced when an aggregator adds its credit.
+# A leading dateline ("ASTANA, July 19 (Steppe Herald) - "), replaced when an aggregator adds its credit.
 _DATELINE = re.compile(r"^[A-Z][A-Z/ ]+(, [A-Z][a-z]+ \d{1,2})?( \([^)]*\))? - ")
 
 

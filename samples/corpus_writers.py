@@ -45,10 +45,10 @@ def write_single(path: Path, content: str, encoding: str, compress: bool) -> Non
 def _warcinfo(writer: WARCWriter, filename: str, description: str) -> None:
     fields = (f"software: storyline samples/make_corpus.py\r\nformat: WARC File Format 1.0\r\n"
               f"description: {description}\r\nrobots: obey\r\n").encode()
+    headers = {"WARC-Record-ID": _record_id(filename, "warcinfo"), "WARC-Date": _warc_date(0),
+               "WARC-Filename": filename}
     record = writer.create_warc_record("", "warcinfo", payload=io.BytesIO(fields),
-                                       warc_content_type="application/warc-fields",
-                                       warc_headers_dict={"WARC-Record-ID": _record_id(filename, "warcinfo"),
-                                                          "WARC-Date": _warc_date(0), "WARC-Filename": filename})
+                                       warc_content_type="application/warc-fields", warc_headers_dict=headers)
     writer.write_record(record)
 
 
@@ -57,20 +57,23 @@ def _request(writer: WARCWriter, url: str, date: str, response_id: str) -> None:
     http = StatusAndHeaders(f"GET {parts.path or '/'} HTTP/1.1",
                             [("Host", parts.netloc), ("User-Agent", USER_AGENT), ("Accept", "text/html")],
                             is_http_request=True)
-    headers = {"WARC-Record-ID": _record_id(url, "request"), "WARC-Date": date, "WARC-Concurrent-To": response_id}
+    headers = {"WARC-Record-ID": _record_id(url, "request"), "WARC-Date": date,
+               "WARC-Concurrent-To": response_id}
     writer.write_record(writer.create_warc_record(url, "request", payload=io.BytesIO(b""), http_headers=http,
                                                   warc_headers_dict=headers))
 
 
 def _response(writer: WARCWriter, url: str, date: str, body: bytes) -> str:
     record_id = _record_id(url, "response")
-    http_date = format_datetime(datetime.strptime(date, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC), usegmt=True)
+    served = datetime.strptime(date, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    http_date = format_datetime(served, usegmt=True)
     http = StatusAndHeaders("200 OK", [("Date", http_date), ("Server", "nginx"),
                                        ("Content-Type", "text/html; charset=UTF-8"),
                                        ("Content-Length", str(len(body)))], protocol="HTTP/1.1")
-    writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=http,
-                                                  warc_headers_dict={"WARC-Record-ID": record_id,
-                                                                     "WARC-Date": date}))
+    headers = {"WARC-Record-ID": record_id, "WARC-Date": date}
+    record = writer.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=http,
+                                       warc_headers_dict=headers)
+    writer.write_record(record)
     return record_id
 
 
