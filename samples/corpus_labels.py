@@ -6,7 +6,7 @@ import html
 import itertools
 import re
 
-from corpus_render import story_of
+from corpus_render import Built, story_of
 
 ABOUT = ("Labels of Storyline's invented sample corpus (samples/corpus). Pages are keyed by URL where "
          "the container gives one (WARC/WET target URI, JSONL url, feed entry link, HTML canonical link), "
@@ -39,7 +39,6 @@ ENTITIES = {
         ["Jamshed Karimov", "Karimov"],
         ["Marat Iskakov", "Iskakov"],
         ["Yerlan Abenov", "Abenov"],
-        ["Kazakh Drivers' Union"],
     ],
     "different": [
         ["Rustam Nazarov", "Rustana Nazarova"],
@@ -91,7 +90,7 @@ def chrome_snippets(spec: dict, site: dict) -> list[str]:
     return [c for c in candidates if c]
 
 
-def page_label(page, sites: dict, comments: dict) -> dict:
+def page_label(page: Built, sites: dict, comments: dict) -> dict:
     """The label of one page."""
     spec = page.spec
     site = sites[spec["site"]]
@@ -112,7 +111,7 @@ def page_label(page, sites: dict, comments: dict) -> dict:
     }
 
 
-def pair_kind(a, b) -> str | None:
+def pair_kind(a: Built, b: Built) -> str | None:
     """How two pages of the same body relate: the same page, the same body, or a re-publication."""
     if a.spec["body"] != b.spec["body"]:
         return None
@@ -122,7 +121,7 @@ def pair_kind(a, b) -> str | None:
     return "exact_duplicates" if a.paragraphs == b.paragraphs else "near_duplicates"
 
 
-def check_page(page, label: dict) -> None:
+def check_page(page: Built, label: dict) -> None:
     """Fail loudly when a snippet is not where the label says it is."""
     visible = html.unescape(page.content)
     for snippet in label["body_snippets"] + label["chrome_snippets"] + label["comment_snippets"]:
@@ -131,7 +130,7 @@ def check_page(page, label: dict) -> None:
         assert all(snippet not in p for p in page.paragraphs), (page.key, snippet)
 
 
-def build_labels(pages: list, sites: dict, comments: dict) -> dict:
+def build_labels(pages: list[Built], sites: dict, comments: dict) -> dict:
     """The whole labels document."""
     labels = {page.key: page_label(page, sites, comments) for page in pages}
     assert len(labels) == len(pages), "page keys must be unique"

@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
+from corpus_render import Built
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -77,7 +78,7 @@ def _response(writer: WARCWriter, url: str, date: str, body: bytes) -> str:
     return record_id
 
 
-def write_warc(path: Path, pages: list) -> None:
+def write_warc(path: Path, pages: list[Built]) -> None:
     """A crawl: warcinfo, then a request and a response record per page (the HTML as served)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as handle:
@@ -89,7 +90,7 @@ def write_warc(path: Path, pages: list) -> None:
             _request(writer, page.key, date, response_id)
 
 
-def write_wet(path: Path, pages: list) -> None:
+def write_wet(path: Path, pages: list[Built]) -> None:
     """Extracted text of a crawl: warcinfo, then one ``conversion`` record per page."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as handle:
@@ -104,7 +105,7 @@ def write_wet(path: Path, pages: list) -> None:
             writer.write_record(record)
 
 
-def jsonl_line(page) -> str:
+def jsonl_line(page: Built) -> str:
     """One JSONL record: the page under ``text`` or ``html``, its URL and what the exporter declared."""
     record = {"url": page.key, page.spec["field"]: page.content}
     declared = page.spec.get("declared", {})
@@ -116,7 +117,7 @@ def jsonl_line(page) -> str:
     return json.dumps(record, ensure_ascii=False)
 
 
-def write_jsonl(root: Path, pages: list) -> None:
+def write_jsonl(root: Path, pages: list[Built]) -> None:
     """Each JSONL file with its pages, one per line, in spec order."""
     by_file: dict[str, list[str]] = {}
     for page in pages:
@@ -126,12 +127,12 @@ def write_jsonl(root: Path, pages: list) -> None:
         (root / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def _feed_time(page) -> datetime:
+def _feed_time(page: Built) -> datetime:
     stamp = f"{page.spec['published']}T{page.spec.get('time', FEED_TIME_DEFAULT)}"
     return datetime.fromisoformat(stamp).replace(tzinfo=UTC)
 
 
-def rss_item(page) -> str:
+def rss_item(page: Built) -> str:
     """One RSS item with a plain summary and the full body as escaped HTML in ``content:encoded``."""
     return (f"<item>\n<title>{escape(page.title)}</title>\n<link>{escape(page.key)}</link>\n"
             f'<guid isPermaLink="true">{escape(page.key)}</guid>\n'
@@ -141,7 +142,7 @@ def rss_item(page) -> str:
             f"<content:encoded>{escape(page.content)}</content:encoded>\n</item>")
 
 
-def write_rss(path: Path, pages: list) -> None:
+def write_rss(path: Path, pages: list[Built]) -> None:
     """An RSS 2.0 feed of the wire service."""
     path.parent.mkdir(parents=True, exist_ok=True)
     items = "\n".join(rss_item(page) for page in pages)
@@ -154,7 +155,7 @@ def write_rss(path: Path, pages: list) -> None:
         encoding="utf-8")
 
 
-def atom_entry(page) -> str:
+def atom_entry(page: Built) -> str:
     """One Atom entry with summary and the full body as escaped HTML content."""
     stamp = _feed_time(page).strftime("%Y-%m-%dT%H:%M:%SZ")
     return (f"<entry>\n<title>{escape(page.title)}</title>\n"
@@ -165,7 +166,7 @@ def atom_entry(page) -> str:
             f'<content type="html">{escape(page.content)}</content>\n</entry>')
 
 
-def write_atom(path: Path, pages: list) -> None:
+def write_atom(path: Path, pages: list[Built]) -> None:
     """An Atom feed of the Brussels outlet."""
     path.parent.mkdir(parents=True, exist_ok=True)
     entries = "\n".join(atom_entry(page) for page in pages)
