@@ -89,6 +89,7 @@ class IngestReport:
     new: int = 0
     already_stored: int = 0
     errors: list[ReadError] = field(default_factory=list)
+    #: Pages read per input format, new or already stored.
     by_format: dict[str, int] = field(default_factory=dict)
 
     @property

@@ -25,6 +25,16 @@ def test_add_is_idempotent_and_keeps_every_source(store: SQLiteStore) -> None:
     assert store.sources(docs[0]["id"]) == ["a.txt", "b.txt"]
 
 
+def test_a_url_learned_from_a_later_copy_is_kept(store: SQLiteStore) -> None:
+    plain = page("same body")
+    with_url = make_page(
+        source="c.warc#1", kind="text", content="same body", input_format="wet", url="https://x.example/a"
+    )
+    store.add_pages([plain])
+    assert store.add_pages([with_url]) == [False]
+    assert next(store.documents())["url"] == "https://x.example/a"
+
+
 def test_pages_round_trip(store: SQLiteStore) -> None:
     original = page("Körper und Geist — “quoted”")
     store.add_pages([original])

@@ -53,11 +53,9 @@ def ingest(store: Store, paths: Iterable[str | Path], progress: ProgressFn = _no
             else:
                 pages.append(item)
         for page, is_new in zip(pages, store.add_pages(pages), strict=True):
-            if is_new:
-                report.new += 1
-                report.by_format[page.input_format] = report.by_format.get(page.input_format, 0) + 1
-            else:
-                report.already_stored += 1
+            report.new += is_new
+            report.already_stored += not is_new
+            report.by_format[page.input_format] = report.by_format.get(page.input_format, 0) + 1
         done += len(batch)
         progress("ingest", done, None)
     return report

@@ -102,6 +102,11 @@ class SQLiteStore:
                 )
                 is_new = cursor.rowcount == 1
                 next_seq += is_new
+                if not is_new and page.url:
+                    # The same page found again in a container that names its URL: keep what we learn.
+                    db.execute(
+                        "UPDATE documents SET url = ? WHERE id = ? AND url IS NULL", (page.url, page.id)
+                    )
                 db.execute(
                     "INSERT OR IGNORE INTO page_sources(doc_id, source) VALUES (?, ?)", (page.id, page.source)
                 )
