@@ -75,3 +75,14 @@ def test_unknown_export_format_is_refused(tmp_path: Path) -> None:
     storyline("ingest", "a.txt", cwd=tmp_path)
     result = storyline("export", "out", "--format", "xml", cwd=tmp_path)
     assert result.returncode == 2 and "unknown format" in result.stderr
+
+
+def test_the_bundled_bad_inputs_each_get_a_named_error(tmp_path: Path) -> None:
+    bad = Path(__file__).resolve().parents[1] / "samples" / "bad"
+    result = storyline("ingest", bad, "--db", "s.db", cwd=tmp_path)
+    assert result.returncode == 1
+    for name in ("empty.txt", "junk.txt", "not-a-feed.xml", "truncated.txt.gz", "truncated.warc.gz"):
+        assert name in result.stderr, name
+    assert "one-bad-line.jsonl#" in result.stderr
+    # The valid lines of the JSONL file and the intact WARC record are still stored.
+    assert "3 new, 0 already stored, 6 failed" in result.stdout

@@ -60,7 +60,7 @@ def progress_bar() -> Iterator[Any]:
 
 def _report_ingest(report: IngestReport) -> None:
     for error in report.errors[:MAX_ERRORS_SHOWN]:
-        err.print(f"[red]error[/red] {escape(str(error))}")
+        err.print(f"[red]error[/red] {escape(str(error))}", soft_wrap=True)
     if len(report.errors) > MAX_ERRORS_SHOWN:
         err.print(f"[red]… and {len(report.errors) - MAX_ERRORS_SHOWN} more errors[/red]")
     formats = ", ".join(f"{n} {fmt}" for fmt, n in sorted(report.by_format.items()))

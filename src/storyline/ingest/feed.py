@@ -33,7 +33,7 @@ def _entry_date(entry: Any) -> str | None:
 def read_feed_file(path: Path, label: str) -> Iterator[RawPage | ReadError]:
     """One page per entry that carries text."""
     parsed = feedparser.parse(read_limited(path))
-    if parsed.bozo and not parsed.entries:
+    if parsed.bozo and not any(_entry_body(entry).strip() for entry in parsed.entries):
         raise UnreadableInput(f"not a valid RSS/Atom feed: {parsed.get('bozo_exception')}")
     if not parsed.entries:
         raise UnreadableInput("feed has no entries")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import zlib
 from pathlib import Path
 from typing import BinaryIO, Literal
 
@@ -14,6 +15,9 @@ FileFormat = Literal["warc", "jsonl", "feed", "html", "text"]
 
 GZIP_MAGIC = b"\x1f\x8b"
 SNIFF_BYTES = 4096
+#: Compressed bytes read to sniff a gzip file: enough for the first 4 KiB of any sane compression.
+RAW_HEAD_BYTES = 65536
+GZIP_WBITS = 16 + zlib.MAX_WBITS  # zlib's way of saying "expect a gzip header"
 
 _FEED_ROOT = re.compile(rb"<(rss|feed|rdf:RDF)[\s>]", re.IGNORECASE)
 _HTML_MARK = re.compile(
@@ -46,11 +50,18 @@ def logical_suffix(path: Path) -> str:
 
 
 def read_head(path: Path) -> bytes:
-    """The first bytes of the (decompressed) file; a broken gzip header is reported as unreadable."""
+    """The first bytes of the (decompressed) file.
+
+    A truncated gzip file still shows its head (its readers then say where it breaks); a file that is
+    not gzip past its magic number is reported as unreadable.
+    """
+    with path.open("rb") as f:
+        raw = f.read(RAW_HEAD_BYTES)
+    if not raw.startswith(GZIP_MAGIC):
+        return raw[:SNIFF_BYTES]
     try:
-        with open_binary(path) as f:
-            return f.read(SNIFF_BYTES)
-    except (OSError, EOFError) as exc:
+        return zlib.decompressobj(GZIP_WBITS).decompress(raw, SNIFF_BYTES)
+    except zlib.error as exc:
         raise UnreadableInput(f"not readable as gzip: {exc}") from exc
 
 
