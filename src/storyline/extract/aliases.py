@@ -110,9 +110,12 @@ def find_acronym_definitions(text: str) -> list[AcronymDefinition]:
     """Acronyms a text defines itself, checked by their initials ("National Defence Council (NDC)")."""
     found: list[AcronymDefinition] = []
     for match in _EXPANSION_FIRST.finditer(text):
-        expansion = _expansion_for(match.group(1).split(), match.group(2))
+        words = list(re.finditer(r"\S+", match.group(1)))
+        expansion = _expansion_for([word.group() for word in words], match.group(2))
         if expansion:
-            found.append(AcronymDefinition(match.group(2), expansion, match.start(1), match.end()))
+            first_word = words[len(words) - len(expansion.split())]
+            start = match.start(1) + first_word.start()
+            found.append(AcronymDefinition(match.group(2), expansion, start, match.end()))
     for match in _ACRONYM_FIRST.finditer(text):
         words = match.group(2).split()
         if _expansion_for(words, match.group(1)) == " ".join(words):

@@ -135,11 +135,24 @@ def _trimmed(
     return Mention(doc_id, surface, label, offset, offset + len(surface), bounds[0], bounds[1], source)
 
 
+def _common_word(ent: Span) -> bool:
+    """A one-word entity that is an ordinary word ("State" in "State-run") or part of a title, not a name.
+
+    Demonyms (NORP) are adjectives by nature and are kept.
+    """
+    words = [token for token in ent if token.tag_ != "DT"]
+    if len(words) != 1 or ent.label_ == "NORP":
+        return False
+    # "Defense" in "Defense Minister": a fragment of a title, not an organisation.
+    title_fragment = words[0].dep_ == "compound" and words[0].head.lower_ in ROLE_TITLES
+    return title_fragment or words[0].tag_ not in _PROPER_NOUN_TAGS
+
+
 def ner_mentions(doc: Doc, doc_id: str) -> list[Mention]:
     """spaCy's entities that name things (values such as dates and amounts left out), articles trimmed."""
     found = []
     for ent in doc.ents:
-        if ent.label_ in VALUE_LABELS:
+        if ent.label_ in VALUE_LABELS or _common_word(ent):
             continue
         bounds = (ent.sent.start_char, ent.sent.end_char)
         mention = _trimmed(doc_id, ent.text, ent.start_char, ent.label_, bounds, "ner")
