@@ -52,7 +52,7 @@ def test_acronym_defined_after_its_expansion() -> None:
     text = "Delegates of the Northern Development Corporation (NDC) met on Monday."
     [definition] = find_acronym_definitions(text)
     assert (definition.acronym, definition.expansion) == ("NDC", "Northern Development Corporation")
-    assert text[definition.start:definition.end].startswith("Northern")
+    assert text[definition.start : definition.end].startswith("Northern")
 
 
 def test_acronym_defined_before_its_expansion_and_with_lowercase_links() -> None:

@@ -14,10 +14,13 @@ def _carrying(entities: list[Entity], alias: str) -> list[Entity]:
 
 
 def test_transliterated_name_and_surname_merge_across_documents(analyse: Analyse) -> None:
-    entities = resolve_entities(analyse(
-        "Interior Minister Dmitry Volkov said on Tuesday that the border would stay closed.",
-        "Russia's Minister of Interior Dmitriy Volkov visited the border post. Volkov said the guards were ready.",
-    ))
+    entities = resolve_entities(
+        analyse(
+            "Interior Minister Dmitry Volkov said on Tuesday that the border would stay closed.",
+            "Russia's Minister of Interior Dmitriy Volkov visited the border post. "
+            "Volkov said the guards were ready.",
+        )
+    )
     [person] = _carrying(entities, "Dmitry Volkov")
     assert {"Dmitriy Volkov", "Volkov"} <= set(person.aliases)
     assert person.documents == ["d0", "d1"]
@@ -26,19 +29,21 @@ def test_transliterated_name_and_surname_merge_across_documents(analyse: Analyse
 
 
 def test_similar_names_of_different_people_stay_apart(analyse: Analyse) -> None:
-    entities = resolve_entities(analyse(
-        "Rustam Nazarov, the farm director, met Rustan Nazarova, the town's mayor, in the square.",
-        "Economist Peter Lindqvist disagreed with analyst Paul Lindqvist about the harvest.",
-    ))
+    entities = resolve_entities(
+        analyse(
+            "Rustam Nazarov, the farm director, met Rustan Nazarova, the town's mayor, in the square.",
+            "Economist Peter Lindqvist disagreed with analyst Paul Lindqvist about the harvest.",
+        )
+    )
     for name in ("Rustam Nazarov", "Rustan Nazarova", "Peter Lindqvist", "Paul Lindqvist"):
         [entity] = _carrying(entities, name)
         assert entity.aliases == [name]
 
 
 def test_surname_shared_by_two_people_in_a_document_stays_unresolved(analyse: Analyse) -> None:
-    entities = resolve_entities(analyse(
-        "Anna Korhonen and Mikko Korhonen run the bakery. Korhonen said prices would rise."
-    ))
+    entities = resolve_entities(
+        analyse("Anna Korhonen and Mikko Korhonen run the bakery. Korhonen said prices would rise.")
+    )
     for name in ("Anna Korhonen", "Mikko Korhonen"):
         [entity] = _carrying(entities, name)
         assert "Korhonen" not in entity.aliases
@@ -62,20 +67,24 @@ def test_clashing_acronyms_resolve_per_document_and_never_merge(analyse: Analyse
 
 
 def test_acronym_defined_once_resolves_in_other_documents(analyse: Analyse) -> None:
-    entities = resolve_entities(analyse(
-        "The Baltic Fisheries Board (BFB) set new quotas on Friday.",
-        "Fishermen protested against the BFB in the harbour.",
-    ))
+    entities = resolve_entities(
+        analyse(
+            "The Baltic Fisheries Board (BFB) set new quotas on Friday.",
+            "Fishermen protested against the BFB in the harbour.",
+        )
+    )
     [board] = _carrying(entities, "Baltic Fisheries Board")
     assert "BFB" in board.aliases and board.documents == ["d0", "d1"]
     assert {m.alias: m.rule for m in board.merges}["BFB"] == "acronym_definition"
 
 
 def test_curated_aliases_and_adjective_prefix_merge(analyse: Analyse) -> None:
-    entities = resolve_entities(analyse(
-        "Fighters loyal to ISIS attacked a checkpoint. Officials blamed Daesh for the raid.",
-        "Police said the so-called Takfiri Daesh group claimed the attack.",
-    ))
+    entities = resolve_entities(
+        analyse(
+            "Fighters loyal to ISIS attacked a checkpoint. Officials blamed Daesh for the raid.",
+            "Police said the so-called Takfiri Daesh group claimed the attack.",
+        )
+    )
     [group] = _carrying(entities, "ISIS")
     assert {"Daesh", "Takfiri Daesh"} <= set(group.aliases)
     assert {m.alias: m.rule for m in group.merges}["Takfiri Daesh"] == "adjective_prefix"
@@ -88,19 +97,23 @@ def test_demonym_prefix_is_not_an_adjective_alias(analyse: Analyse) -> None:
 
 
 def test_the_word_is_never_becomes_the_organisation(analyse: Analyse) -> None:
-    entities = resolve_entities(analyse(
-        "This IS THE END OF AN ERA, the banner read. Is it over? The mayor said it is.",
-        "The IS fighters retreated, the Islamic State statement said.",
-    ))
+    entities = resolve_entities(
+        analyse(
+            "This IS THE END OF AN ERA, the banner read. Is it over? The mayor said it is.",
+            "The IS fighters retreated, the Islamic State statement said.",
+        )
+    )
     carrying = _carrying(entities, "IS")
     assert len(carrying) == 1 and carrying[0].documents == ["d1"]
 
 
 def test_places_resolve_to_countries_with_demonyms_and_capitals(analyse: Analyse) -> None:
-    entities = resolve_entities(analyse(
-        "Kyrgyz officials met in Bishkek. Kyrgyzstan will buy grain.",
-        "Officials in Dushanbe said Tajikistan would sell it. Trade with the Kazakh port of Aktau grew.",
-    ))
+    entities = resolve_entities(
+        analyse(
+            "Kyrgyz officials met in Bishkek. Kyrgyzstan will buy grain.",
+            "Officials in Dushanbe said Tajikistan would sell it. Trade with the Kazakh port of Aktau grew.",
+        )
+    )
     [kyrgyzstan] = _carrying(entities, "Kyrgyzstan")
     assert kyrgyzstan.country == "KGZ" and {"Kyrgyz", "Bishkek"} <= set(kyrgyzstan.aliases)
     [tajikistan] = _carrying(entities, "Tajikistan")

@@ -170,6 +170,14 @@ def _join_split_quotes(text: str, marked: list[_Marked]) -> list[list[_Marked]]:
     return groups
 
 
+def _stripped_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """Offsets of ``text[start:end]`` without the edge punctuation a quotation's text drops."""
+    inner = text[start:end]
+    stripped = inner.strip(_EDGE)
+    offset = start + inner.find(stripped)
+    return offset, offset + len(stripped)
+
+
 def _sentence_bounds(doc: Doc, start: int, end: int) -> tuple[int, int]:
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None:
@@ -185,7 +193,7 @@ def direct_quotes(doc: Doc, doc_id: str, mentions: Sequence[Mention]) -> list[Qu
     found = []
     for group in _join_split_quotes(text, marked):
         body = " ".join(text[q.body_start : q.body_end].strip(_EDGE) for q in group)
-        start, end = group[0].body_start, group[-1].body_end
+        start, end = _stripped_bounds(text, group[0].body_start, group[-1].body_end)
         clause = _clause_tokens(doc, group[0].outer_start, group[-1].outer_end, marked)
         speaker, rule = _attribute(doc, speakers, clause, (start, end))
         bounds = _sentence_bounds(doc, group[0].outer_start, group[-1].outer_end)
