@@ -148,13 +148,13 @@ def _common_word(ent: Span) -> bool:
     return title_fragment or words[0].tag_ not in _PROPER_NOUN_TAGS
 
 
-def ner_mentions(doc: Doc, doc_id: str) -> list[Mention]:
+def ner_mentions(doc: Doc, doc_id: str, sentences: Sequence[tuple[int, int]]) -> list[Mention]:
     """spaCy's entities that name things (values such as dates and amounts left out), articles trimmed."""
     found = []
     for ent in doc.ents:
         if ent.label_ in VALUE_LABELS or _common_word(ent):
             continue
-        bounds = (ent.sent.start_char, ent.sent.end_char)
+        bounds = sentence_of(sentences, ent.start_char)
         mention = _trimmed(doc_id, ent.text, ent.start_char, ent.label_, bounds, "ner")
         if mention:
             found.append(mention)
@@ -195,12 +195,13 @@ def alias_mentions(
             continue
         if row.ambiguous and _shouting(text, start, end):
             continue
-        bounds = _sentence_of(sentences, start)
+        bounds = sentence_of(sentences, start)
         found.append(Mention(doc_id, surface, row.type, start, end, *bounds, "alias_table"))
     return found
 
 
-def _sentence_of(sentences: Sequence[tuple[int, int]], offset: int) -> tuple[int, int]:
+def sentence_of(sentences: Sequence[tuple[int, int]], offset: int) -> tuple[int, int]:
+    """The (start, end) of the sentence holding character ``offset`` (sentences sorted by start)."""
     starts = [start for start, _ in sentences]
     index = max(0, bisect.bisect_right(starts, offset) - 1)
     return sentences[index] if sentences else (0, 0)
@@ -229,7 +230,9 @@ def _after_role_title(doc: Doc, first: Token) -> bool:
     return any(token.lower_ in ROLE_TITLES for token in window)
 
 
-def role_title_mentions(doc: Doc, doc_id: str, taken: Iterable[tuple[int, int]]) -> list[Mention]:
+def role_title_mentions(
+    doc: Doc, doc_id: str, taken: Iterable[tuple[int, int]], sentences: Sequence[tuple[int, int]]
+) -> list[Mention]:
     """PERSON mentions for untagged names of two or three capitalised words after a role title."""
     covered = {offset for start, end in taken for offset in range(start, end)}
     found = []
@@ -242,7 +245,7 @@ def role_title_mentions(doc: Doc, doc_id: str, taken: Iterable[tuple[int, int]])
         if any(word.idx in covered for word in words) or not _after_role_title(doc, words[0]):
             continue
         span = Span(doc, words[0].i, token.i + 1)
-        bounds = (span.sent.start_char, span.sent.end_char)
+        bounds = sentence_of(sentences, span.start_char)
         found.append(
             Mention(doc_id, span.text, "PERSON", span.start_char, span.end_char, *bounds, "role_title")
         )
