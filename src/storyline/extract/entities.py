@@ -111,7 +111,7 @@ def _curated(surface: str) -> _Assignment | None:
     row = lookup_curated(surface)
     if row is None:
         return None
-    rule = "canonical_name" if fold(row.alias) == fold(row.canonical) else "curated_alias"
+    rule = "same_name" if fold(surface) == fold(row.canonical) else "curated_alias"
     return _Assignment("org:" + row.canonical, rule, row.source, row.type, row.canonical)
 
 

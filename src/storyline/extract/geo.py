@@ -13,7 +13,7 @@ from typing import Literal
 import pycountry
 
 from storyline.extract.country_table import COUNTRY_ROWS
-from storyline.extract.text import fold
+from storyline.extract.text import clean_surface, fold
 
 PlaceRule = Literal["country_name", "demonym", "capital"]
 
@@ -35,6 +35,7 @@ class Place:
 @dataclass(frozen=True, slots=True)
 class _Tables:
     names: dict[str, str]
+    abbreviations: dict[str, str]  # "US", "UK", "UAE": matched on their exact capitals, never "Us"
     demonyms: dict[str, str]
     capitals: dict[str, str]
     display: dict[str, str]
@@ -47,6 +48,7 @@ def _split(cell: str) -> list[str]:
 @functools.cache
 def _tables() -> _Tables:
     names: dict[str, str] = {}
+    abbreviations: dict[str, str] = {}
     demonyms: dict[str, str] = {}
     capitals: dict[str, str] = {}
     display: dict[str, str] = {}
@@ -59,12 +61,15 @@ def _tables() -> _Tables:
         iso3, name, others, demonym_cell, capital = row.split(";")
         display[iso3] = name
         for value in [name, *_split(others)]:
-            names[fold(value)] = iso3
+            if value.replace(".", "").isupper():
+                abbreviations[value] = iso3
+            else:
+                names[fold(value)] = iso3
         for value in _split(demonym_cell):
             demonyms[fold(value)] = iso3
         if capital:
             capitals[fold(capital)] = iso3
-    return _Tables(names, demonyms, capitals, display)
+    return _Tables(names, abbreviations, demonyms, capitals, display)
 
 
 def country_name(iso3: str) -> str:
@@ -90,7 +95,7 @@ def resolve_place(text: str, label: str) -> Place | None:
         return None
     tables = _tables()
     key = fold(text)
-    iso3 = tables.names.get(key)
+    iso3 = tables.names.get(key) or tables.abbreviations.get(clean_surface(text))
     if iso3:
         return Place(iso3, country_name(iso3), "country_name")
     if label in DEMONYM_LABELS:

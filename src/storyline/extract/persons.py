@@ -75,6 +75,7 @@ def cluster_full_names(names: Iterable[str]) -> tuple[dict[str, str], dict[str, 
                         f"after romanisation ({romanised(name_tokens(surface_of[key])[-1])})"
                     )
                     why.setdefault(key, (rule, detail))
+                    why.setdefault(other, (rule, detail))
     return {key: forest.find(key) for key in surface_of}, why
 
 
@@ -82,12 +83,23 @@ def _clusters_with_surname(single: str, full: Iterable[tuple[str, str]]) -> set[
     return {cluster for surface, cluster in full if name_parts_match(single, name_tokens(surface)[-1])}
 
 
+def _surname_index(by_doc: dict[str, set[tuple[str, str]]]) -> dict[str, set[str]]:
+    """Folded surname -> person clusters across the corpus (exact spelling: a bare surname far from
+    its full name has no context to vouch for a variant spelling)."""
+    index: dict[str, set[str]] = defaultdict(set)
+    for pairs in by_doc.values():
+        for surface, cluster in pairs:
+            index[fold(name_tokens(surface)[-1])].add(cluster)
+    return index
+
+
 def link_persons(mentions: Sequence[Mention]) -> dict[Mention, PersonLink]:
     """Link PERSON mentions to person clusters across all documents.
 
     Full names merge when given name and surname each match (:func:`full_names_match`). A bare
-    surname joins the one person in its document with that surname; failing that, the one person in
-    the corpus; when two people share it, it stays apart (ambiguous).
+    surname joins the one person in its document with that surname (spelling variants allowed); failing
+    that, the one person in the corpus with exactly that surname; when two people share it, it stays
+    apart (ambiguous).
     """
     full = [m for m in mentions if len(name_tokens(m.text)) >= 2]
     cluster_of, why = cluster_full_names(m.text for m in full)
@@ -98,13 +110,13 @@ def link_persons(mentions: Sequence[Mention]) -> dict[Mention, PersonLink]:
         rule, detail = why.get(key, ("same_name", ""))
         links[mention] = PersonLink(cluster_of[key], rule, detail)
         by_doc[mention.doc_id].add((mention.text, cluster_of[key]))
-    corpus = {pair for pairs in by_doc.values() for pair in pairs}
+    corpus = _surname_index(by_doc)
     for mention in mentions:
         if mention in links:
             continue
         single = name_tokens(mention.text)[-1]
         in_doc = _clusters_with_surname(single, by_doc.get(mention.doc_id, set()))
-        in_corpus = _clusters_with_surname(single, corpus) if not in_doc else set()
+        in_corpus = set(corpus.get(fold(single), ())) if not in_doc else set()
         if len(in_doc) == 1:
             links[mention] = PersonLink(
                 in_doc.pop(),

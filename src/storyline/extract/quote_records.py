@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -18,6 +18,8 @@ from storyline.ids import stable_id
 #: rapidfuzz ratio (0-100) from which two quotations count as the same words reported twice
 #: (a changed article or spelling between outlets).
 SAME_QUOTE_RATIO = 95.0
+#: Words at each end of a quotation that define its comparison blocks.
+BLOCK_WORDS = 4
 _SPACES = re.compile(r"\s+")
 
 
@@ -66,21 +68,37 @@ class _SpeakerLookup:
         return self.by_alias.get((speaker.doc_id, fold(speaker.text)))
 
 
+def _blocks(key: str) -> tuple[str, str]:
+    """Where a quote's near-equal twins are looked for: quotes sharing its first or its last words.
+
+    Two quotations at ratio >= 95 differ by a few characters, so they almost always share one end;
+    comparing only within these blocks keeps grouping linear instead of quadratic in corpus size.
+    """
+    words = key.split()
+    return "head:" + " ".join(words[:BLOCK_WORDS]), "tail:" + " ".join(words[-BLOCK_WORDS:])
+
+
 def _group(candidates: Sequence[QuoteCandidate]) -> list[list[QuoteCandidate]]:
     """Group candidates whose normalised text is equal or near-equal (ratio >= SAME_QUOTE_RATIO)."""
     groups: list[list[QuoteCandidate]] = []
     keys: list[str] = []
     exact: dict[str, int] = {}
+    blocks: dict[str, list[int]] = defaultdict(list)
     for candidate in candidates:
         key = normalise_quote(candidate.text)
         index = exact.get(key)
-        if index is None and keys:
-            best = process.extractOne(key, keys, scorer=fuzz.ratio, score_cutoff=SAME_QUOTE_RATIO)
+        if index is None:
+            near = sorted({i for block in _blocks(key) for i in blocks.get(block, [])})
+            best = process.extractOne(
+                key, {i: keys[i] for i in near}, scorer=fuzz.ratio, score_cutoff=SAME_QUOTE_RATIO
+            )
             index = best[2] if best else None
         if index is None:
             index = len(groups)
             groups.append([])
             keys.append(key)
+            for block in _blocks(key):
+                blocks[block].append(index)
         exact[key] = index
         groups[index].append(candidate)
     return groups

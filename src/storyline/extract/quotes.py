@@ -30,6 +30,7 @@ _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 # One pattern per quote-mark style; the body group is the quotation without its marks.
 _QUOTE_PATTERNS = (
     re.compile(r"“([^“”\n]+)”"),
+    re.compile(r"``\s?((?:(?!''|``)[^\n])+?)\s?''"),  # Penn Treebank style, as in tokenised corpora
     re.compile(r"„([^„“”\n]+)[“”]"),
     re.compile(r"«\s?([^«»\n]+?)\s?»"),
     re.compile(r'(?<![\w"])"([^"\n]+)"'),
