@@ -44,3 +44,9 @@ def test_organisation_country_from_its_first_words() -> None:
     assert country_of_name("Russian Interior Ministry") == "RUS"
     assert country_of_name("South Korean Navy") == "KOR"
     assert country_of_name("Red Cross") is None
+
+
+def test_abbreviations_match_only_in_capitals() -> None:
+    place = resolve_place("US", "GPE")
+    assert place is not None and place.iso3 == "USA"
+    assert resolve_place("Us", "GPE") is None
