@@ -26,6 +26,7 @@ from storyline.extract.mentions import Mention
 from storyline.extract.nlp import MODEL_PACKAGE, ModelNotInstalledError, load_nlp
 from storyline.extract.quote_records import Quote, QuoteEvidence, resolve_quotes
 from storyline.extract.quotes import QuoteCandidate
+from storyline.extract.records import analysis_from_dict, analysis_to_dict, entity_row, quote_row
 
 __all__ = [
     "MODEL_PACKAGE",
@@ -44,11 +45,15 @@ __all__ = [
     "Resolution",
     "analyse_doc",
     "analyse_documents",
+    "analysis_from_dict",
+    "analysis_to_dict",
+    "entity_row",
     "explain_entity",
     "find_acronym_definitions",
     "full_names_match",
     "load_nlp",
     "mention_entity_ids",
+    "quote_row",
     "resolve",
     "resolve_entities",
     "resolve_place",
