@@ -16,7 +16,7 @@ from typing import Literal
 
 from spacy.tokens import Doc, Span, Token
 
-from storyline.extract.aliases import curated_aliases, lookup_curated
+from storyline.extract.aliases import HONORIFICS, curated_aliases, lookup_curated
 from storyline.extract.geo import is_demonym_or_country
 from storyline.extract.text import clean_surface
 
@@ -68,6 +68,10 @@ ROLE_TITLES = frozenset(
         "sheikh",
         "emir",
     ]
+)
+#: Words that may precede a name as a title: role titles and a few occupations seen before names.
+TITLE_WORDS = ROLE_TITLES | frozenset(
+    ["clerk", "professor", "lawyer", "coach", "pastor", "bishop", "detective", "sergeant"]
 )
 #: Words that make a capitalised run an organisation or a rank, not a person's name.
 NOT_NAME_WORDS = (
@@ -125,10 +129,21 @@ class Mention:
     source: MentionSource = "ner"
 
 
+def _without_titles(name: str) -> str:
+    """A person's name without leading titles ("Clerk Janette Bower" -> "Janette Bower"); a title
+    followed by one word is kept whole ("Mrs Palin"), the title then marks a surname."""
+    words = name.split()
+    while len(words) > 2 and (words[0].lower() in TITLE_WORDS or words[0].lower().rstrip(".") in HONORIFICS):
+        words = words[1:]
+    return name[name.find(words[0]) :] if words else name
+
+
 def _trimmed(
     doc_id: str, text: str, start: int, label: str, bounds: tuple[int, int], source: MentionSource
 ) -> Mention | None:
     surface = clean_surface(text)
+    if label == "PERSON":
+        surface = _without_titles(surface)
     if not surface:
         return None
     offset = start + text.find(surface)

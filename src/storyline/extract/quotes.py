@@ -100,12 +100,16 @@ class _Speakers:
         return span is not None and span.root.dep_ in _SUBJECT_DEPS
 
     def mention_of(self, token: Token) -> Mention | None:
-        """The mention covering ``token``, else one inside its subtree (a PERSON preferred)."""
+        """The mention covering ``token``, else a person or organisation inside its subtree.
+
+        Places inside a subject's subtree are where the speaker is from ("a resident of X"), not who.
+        """
         if token.idx in self.by_char:
             return self.by_char[token.idx]
         inside = [self.by_char[t.idx] for t in token.subtree if t.idx in self.by_char]
         persons = [m for m in inside if m.label == "PERSON"]
-        return (persons or inside or [None])[0]
+        organisations = [m for m in inside if m.label == "ORG"]
+        return (persons or organisations or [None])[0]
 
     def antecedent(self, before: int) -> Mention | None:
         """The last PERSON named as a subject before ``before``; else the last PERSON named at all."""
