@@ -118,19 +118,23 @@ def main() -> None:
     parsed = list(nlp.pipe(texts, batch_size=args.batch_size, disable=disabled))
 
     def spacy_all() -> None:
+        """spaCy with every component of the package."""
         for _ in nlp.pipe(texts, batch_size=args.batch_size):
             pass
 
     def spacy_used() -> None:
+        """spaCy with the components extraction keeps."""
         for _ in nlp.pipe(texts, batch_size=args.batch_size, disable=disabled):
             pass
 
     def extraction() -> None:
+        """The whole extraction, spaCy included."""
         analyses = list(analyse_documents(nlp, docs, batch_size=args.batch_size))
         resolution = resolve(analyses)
         resolve_quotes(analyses, resolution.entities, resolution.mention_ids)
 
     def ours() -> None:
+        """Everything after parsing: mentions, aliases, entities, quotes."""
         analyses = [analyse_doc(doc, doc_id) for doc, (doc_id, _) in zip(parsed, docs, strict=True)]
         resolution = resolve(analyses)
         resolve_quotes(analyses, resolution.entities, resolution.mention_ids)

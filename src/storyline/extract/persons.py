@@ -25,6 +25,7 @@ class _UnionFind:
         self.parent: dict[str, str] = {}
 
     def find(self, item: str) -> str:
+        """The root of ``item``'s set (path halving keeps trees flat)."""
         self.parent.setdefault(item, item)
         while self.parent[item] != item:
             self.parent[item] = self.parent[self.parent[item]]
@@ -32,6 +33,7 @@ class _UnionFind:
         return item
 
     def union(self, first: str, second: str) -> None:
+        """Join the sets of ``first`` and ``second``."""
         # The smaller key becomes the root, so clusters do not depend on input order.
         a, b = sorted((self.find(first), self.find(second)))
         self.parent[b] = a
@@ -112,21 +114,22 @@ def link_persons(mentions: Sequence[Mention]) -> dict[Mention, PersonLink]:
         by_doc[mention.doc_id].add((mention.text, cluster_of[key]))
     corpus = _surname_index(by_doc)
     for mention in mentions:
-        if mention in links:
-            continue
-        single = name_tokens(mention.text)[-1]
-        in_doc = _clusters_with_surname(single, by_doc.get(mention.doc_id, set()))
-        in_corpus = set(corpus.get(fold(single), ())) if not in_doc else set()
-        if len(in_doc) == 1:
-            links[mention] = PersonLink(
-                in_doc.pop(),
-                "surname_in_document",
-                f"the only person in the document with surname {single!r}",
-            )
-        elif not in_doc and len(in_corpus) == 1:
-            links[mention] = PersonLink(
-                in_corpus.pop(), "surname_in_corpus", f"the only person in the corpus with surname {single!r}"
-            )
-        else:
-            links[mention] = PersonLink("single:" + fold(mention.text), "", "")
+        if mention not in links:
+            links[mention] = _link_single(mention, by_doc.get(mention.doc_id, set()), corpus)
     return links
+
+
+def _link_single(
+    mention: Mention, in_document: set[tuple[str, str]], corpus: dict[str, set[str]]
+) -> PersonLink:
+    """Link a one-word person mention to the only person with that surname, in its document or corpus."""
+    single = name_tokens(mention.text)[-1]
+    in_doc = _clusters_with_surname(single, in_document)
+    in_corpus = corpus.get(fold(single), set()) if not in_doc else set()
+    if len(in_doc) == 1:
+        detail = f"the only person in the document with surname {single!r}"
+        return PersonLink(next(iter(in_doc)), "surname_in_document", detail)
+    if not in_doc and len(in_corpus) == 1:
+        detail = f"the only person in the corpus with surname {single!r}"
+        return PersonLink(next(iter(in_corpus)), "surname_in_corpus", detail)
+    return PersonLink("single:" + fold(mention.text), "", "")

@@ -59,6 +59,7 @@ class _SpeakerLookup:
                     self.by_alias[(document, fold(alias))] = entity
 
     def entity_of(self, candidate: QuoteCandidate) -> Entity | None:
+        """The entity of the candidate's speaker mention, if it has one."""
         speaker = candidate.speaker
         if speaker is None:
             return None
