@@ -104,3 +104,9 @@ def test_different_quotes_stay_apart(analyse: Analyse) -> None:
         )
     )
     assert len(quotes) == 2
+
+
+def test_told_someone_colon_form(analyse: Analyse) -> None:
+    text = "Maria Lopez told the council: “The cooperative cannot pay these prices any longer.”"
+    [quote] = _quotes(analyse(text))
+    assert quote.kind == "direct" and quote.speaker_name == "Maria Lopez"
