@@ -150,3 +150,8 @@ def test_explain_entity_lists_each_alias_with_its_rule(analyse: Analyse) -> None
     assert rows[explanation.entity.name] == "canonical_name"
     assert rows["Daesh"] == "curated_alias" and rows["ISIS"] == "curated_alias"
     assert explain_entity(entities, "Nobody Atall") is None
+
+
+def test_is_in_a_capitals_headline_is_a_word_even_in_alias_context(analyse: Analyse) -> None:
+    [analysis] = analyse("WHY THIS IS A PROBLEM FOR THE VALLEY\nIslamic State fighters fled the valley.")
+    assert [m.text for m in analysis.mentions if m.text == "IS"] == []

@@ -171,9 +171,15 @@ def ner_mentions(doc: Doc, doc_id: str, sentences: Sequence[tuple[int, int]]) ->
             continue
         bounds = sentence_of(sentences, ent.start_char)
         mention = _trimmed(doc_id, ent.text, ent.start_char, ent.label_, bounds, "ner")
-        if mention:
+        if mention and not _shouted_ambiguous_alias(doc.text, mention):
             found.append(mention)
     return found
+
+
+def _shouted_ambiguous_alias(text: str, mention: Mention) -> bool:
+    """An alias that is also a word ("IS") tagged by NER inside words in capitals ("THIS IS IT")."""
+    row = lookup_curated(mention.text)
+    return bool(row and row.ambiguous and _shouting(text, mention.start, mention.end))
 
 
 @functools.cache
