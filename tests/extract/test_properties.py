@@ -38,5 +38,6 @@ def test_normalisers_are_idempotent(text: str) -> None:
 
 def test_cleaning_edge_cases_are_stable() -> None:
     assert fold("the the Council") == "council"
+    assert fold(fold("ع")) == fold("ع")
     assert clean_surface("the Union's.") == "Union"
     assert clean_surface("U.S.") == "U.S."

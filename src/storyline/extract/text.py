@@ -18,7 +18,8 @@ _SPACES = re.compile(r"\s+")
 
 def fold(text: str) -> str:
     """A comparison key: ASCII transliteration, casefolded, quotes unified, spaces collapsed, no "the"."""
-    folded = unidecode(unicodedata.normalize("NFKC", text).translate(_QUOTE_FOLD))
+    # Quotes are folded after transliteration too: unidecode writes some letters as "`" (Arabic ain).
+    folded = unidecode(unicodedata.normalize("NFKC", text).translate(_QUOTE_FOLD)).translate(_QUOTE_FOLD)
     folded = _SPACES.sub(" ", folded).strip().casefold()
     return _FOLDED_ARTICLE.sub("", folded)
 
