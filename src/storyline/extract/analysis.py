@@ -1,0 +1,55 @@
+"""Per-document analysis: one spaCy pass gives mentions, acronym definitions and quote candidates."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from storyline.extract.aliases import AcronymDefinition, find_acronym_definitions
+from storyline.extract.mentions import (
+    Mention,
+    alias_mentions,
+    merge_mentions,
+    ner_mentions,
+    role_title_mentions,
+)
+from storyline.extract.nlp import components_to_disable
+from storyline.extract.quotes import QuoteCandidate, find_quotes
+
+#: Texts per spaCy batch: larger batches were not faster and cost memory (design/COMPONENT-RATES.md).
+DEFAULT_BATCH_SIZE = 32
+
+
+@dataclass(frozen=True, slots=True)
+class DocAnalysis:
+    """What one document yields before anything is resolved across documents."""
+
+    doc_id: str
+    mentions: tuple[Mention, ...]
+    acronyms: tuple[AcronymDefinition, ...]
+    quotes: tuple[QuoteCandidate, ...]
+
+
+def analyse_doc(doc: Doc, doc_id: str) -> DocAnalysis:
+    """Mentions, acronym definitions and quote candidates of one parsed document."""
+    sentences = [(sent.start_char, sent.end_char) for sent in doc.sents]
+    ner = ner_mentions(doc, doc_id, sentences)
+    table = alias_mentions(doc.text, doc_id, sentences, {(m.start, m.end) for m in ner})
+    merged = merge_mentions(ner, table, [])
+    extra = role_title_mentions(doc, doc_id, [(m.start, m.end) for m in merged], sentences)
+    mentions = merge_mentions(merged, [], extra) if extra else merged
+    quotes = find_quotes(doc, doc_id, mentions)
+    return DocAnalysis(doc_id, tuple(mentions), tuple(find_acronym_definitions(doc.text)), tuple(quotes))
+
+
+def analyse_documents(
+    nlp: Language, docs: Iterable[tuple[str, str]], batch_size: int = DEFAULT_BATCH_SIZE
+) -> Iterator[DocAnalysis]:
+    """Analyse ``(doc_id, clean text)`` pairs in spaCy batches, skipping components we never read."""
+    pairs = ((text, doc_id) for doc_id, text in docs)
+    disabled = components_to_disable(nlp)
+    for doc, doc_id in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size, disable=disabled):
+        yield analyse_doc(doc, doc_id)

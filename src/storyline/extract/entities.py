@@ -1,0 +1,296 @@
+"""Mentions across documents to entities: one record per real thing, every alias merge explained.
+
+Each mention gets an entity key and the rule that chose it; mentions with one key make one entity.
+Rules, tried in order (names as recorded in ``AliasMerge.rule``):
+
+* ``acronym_definition`` - an acronym defined in the same document ("... Syria (ISIS)");
+* ``curated_alias`` - the project's cited organisation alias table (``data/org_aliases.csv``);
+* ``adjective_prefix`` - capitalised word(s) before a known alias ("Takfiri Daesh"), not a demonym;
+* ``country_name`` / ``demonym`` / ``capital`` - places resolved to ISO 3166 alpha-3 (capitals stand for
+  their state in news prose: "Moscow re-equips Bishkek"), see :mod:`storyline.extract.geo`;
+* ``acronym_corpus`` - an acronym defined elsewhere in the corpus with exactly one expansion;
+* persons: ``name_variant`` / ``transliteration`` / ``surname_in_document`` / ``surname_in_corpus``
+  (see :mod:`storyline.extract.persons`);
+* otherwise the folded surface form is the key (``same_name``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from storyline.extract.aliases import (
+    AcronymDefinition,
+    looks_like_acronym,
+    lookup_curated,
+    name_parts_match,
+    name_tokens,
+)
+from storyline.extract.analysis import DocAnalysis
+from storyline.extract.geo import country_of_name, resolve_place
+from storyline.extract.mentions import Mention, is_qualifier_word
+from storyline.extract.persons import link_persons
+from storyline.extract.text import fold
+from storyline.ids import stable_id
+
+#: (document id, start, end) of a mention: how the store refers to a mention.
+MentionKey = tuple[str, int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class AliasMerge:
+    """Why a surface form is an alias of its entity: the rule and the evidence."""
+
+    alias: str
+    rule: str
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """One real-world thing with every surface form seen for it."""
+
+    id: str
+    name: str
+    type: str
+    aliases: list[str]
+    country: str | None
+    documents: list[str]
+    mentions: int
+    merges: list[AliasMerge] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """Entities and the entity id of every mention, from one pass over the corpus."""
+
+    entities: list[Entity]
+    mention_ids: dict[MentionKey, str]
+
+
+@dataclass(frozen=True, slots=True)
+class _Assignment:
+    key: str
+    rule: str
+    detail: str
+    type: str
+    name: str | None = None  # a fixed canonical name (country, curated organisation)
+    country: str | None = None
+
+
+class _Context:
+    """Acronym definitions per document and across the corpus."""
+
+    def __init__(self, analyses: Sequence[DocAnalysis], merge_capitals: bool) -> None:
+        self.merge_capitals = merge_capitals
+        self.by_doc: dict[str, list[AcronymDefinition]] = {a.doc_id: list(a.acronyms) for a in analyses}
+        expansions: dict[str, set[str]] = defaultdict(set)
+        self.expansion_text: dict[tuple[str, str], str] = {}
+        for analysis in analyses:
+            for definition in analysis.acronyms:
+                expansions[definition.acronym].add(fold(definition.expansion))
+                self.expansion_text[(definition.acronym, fold(definition.expansion))] = definition.expansion
+        self.corpus = expansions
+
+    def doc_expansion(self, mention: Mention) -> str | None:
+        """The expansion the mention's own document gives its acronym (the nearest earlier definition)."""
+        definitions = [d for d in self.by_doc.get(mention.doc_id, []) if d.acronym == mention.text]
+        if not definitions:
+            return None
+        earlier = [d for d in definitions if d.start <= mention.start]
+        return (earlier[-1] if earlier else definitions[0]).expansion
+
+    def corpus_expansion(self, acronym: str) -> str | None:
+        """The expansion of an acronym defined elsewhere, when the corpus gives exactly one."""
+        expansions = self.corpus.get(acronym, set())
+        return self.expansion_text[(acronym, next(iter(expansions)))] if len(expansions) == 1 else None
+
+
+def _curated(surface: str) -> _Assignment | None:
+    row = lookup_curated(surface)
+    if row is None:
+        return None
+    rule = "same_name" if fold(surface) == fold(row.canonical) else "curated_alias"
+    return _Assignment("org:" + row.canonical, rule, row.source, row.type, row.canonical)
+
+
+def _adjective_prefix(surface: str) -> _Assignment | None:
+    words = surface.split()
+    for cut in range(1, len(words)):
+        prefix, rest = words[:cut], " ".join(words[cut:])
+        found = _curated(rest)
+        if found and all(is_qualifier_word(word) for word in prefix):
+            detail = f"{' '.join(prefix)!r} qualifies the alias {rest!r} ({found.detail})"
+            return _Assignment(found.key, "adjective_prefix", detail, found.type, found.name)
+    return None
+
+
+def _place(mention: Mention, context: _Context) -> _Assignment | None:
+    place = resolve_place(mention.text, mention.label)
+    if place is None:
+        return None
+    if place.rule == "capital" and not context.merge_capitals:
+        return _Assignment("city:" + fold(mention.text), "same_name", "", "GPE", None, place.iso3)
+    detail = f"{mention.text!r} -> {place.iso3} ({place.rule.replace('_', ' ')})"
+    return _Assignment("place:" + place.iso3, place.rule, detail, "GPE", place.country_name, place.iso3)
+
+
+def _by_acronym(mention: Mention, context: _Context) -> _Assignment | None:
+    if not looks_like_acronym(mention.text):
+        return None
+    expansion = context.doc_expansion(mention)
+    rule = "acronym_definition"
+    if expansion is None and lookup_curated(mention.text) is None:
+        expansion, rule = context.corpus_expansion(mention.text), "acronym_corpus"
+    if expansion is None:
+        return None
+    target = _curated(expansion) or _Assignment("thing:" + fold(expansion), "", "", "ORG", expansion)
+    where = "its document" if rule == "acronym_definition" else "another document"
+    detail = f"{mention.text!r} is defined in {where} as {expansion!r}"
+    return _Assignment(target.key, rule, detail, target.type, target.name or expansion, target.country)
+
+
+def assign(mention: Mention, context: _Context) -> _Assignment | None:
+    """The entity key of a non-person mention and the rule that chose it; ``None`` for person mentions."""
+    found = _by_acronym(mention, context) or _curated(mention.text)
+    if found:
+        return found
+    if mention.label == "PERSON":
+        return None
+    found = _adjective_prefix(mention.text) or _place(mention, context)
+    return found or _Assignment("thing:" + fold(mention.text), "same_name", "", mention.label)
+
+
+def _surname_lookalikes(assigned: dict[Mention, _Assignment], persons: Sequence[Mention]) -> list[Mention]:
+    """One-word ORG mentions that are the surname of a person named in the same document.
+
+    The small model sometimes tags "Gen. Campbell" as an organisation; the document's own "John
+    Campbell" is stronger evidence than that label.
+    """
+    surnames: dict[str, list[str]] = defaultdict(list)
+    for mention in persons:
+        words = name_tokens(mention.text)
+        if len(words) >= 2:
+            surnames[mention.doc_id].append(words[-1])
+    return [
+        mention
+        for mention, found in assigned.items()
+        if found.rule == "same_name"
+        and mention.label == "ORG"
+        and len(mention.text.split()) == 1
+        and any(name_parts_match(mention.text, surname) for surname in surnames.get(mention.doc_id, []))
+    ]
+
+
+def assign_all(analyses: Sequence[DocAnalysis], merge_capitals: bool = True) -> dict[Mention, _Assignment]:
+    """The entity key and rule of every mention in the corpus."""
+    context = _Context(analyses, merge_capitals)
+    assigned: dict[Mention, _Assignment] = {}
+    persons: list[Mention] = []
+    for analysis in analyses:
+        for mention in analysis.mentions:
+            found = assign(mention, context)
+            if found is None:
+                persons.append(mention)
+            else:
+                assigned[mention] = found
+    persons.extend(_surname_lookalikes(assigned, persons))
+    for mention, link in link_persons(persons).items():
+        assigned[mention] = _Assignment(
+            "person:" + link.cluster, link.rule or "same_name", link.detail, "PERSON"
+        )
+    return assigned
+
+
+def _canonical_name(group: list[tuple[Mention, _Assignment]]) -> str:
+    fixed = [found.name for _, found in group if found.name]
+    if fixed:
+        return Counter(fixed).most_common(1)[0][0]
+    surfaces = Counter(mention.text for mention, _ in group)
+    full = {text: count for text, count in surfaces.items() if len(text.split()) >= 2}
+    pool = full if group[0][1].type == "PERSON" and full else surfaces
+    # Most frequent, then longest, then alphabetical: deterministic whatever the input order.
+    return min(pool, key=lambda text: (-pool[text], -len(text), text))
+
+
+def _entity_type(group: list[tuple[Mention, _Assignment]]) -> str:
+    types = Counter(found.type for _, found in group)
+    return min(types, key=lambda label: (-types[label], label))
+
+
+def _merges(group: list[tuple[Mention, _Assignment]], name: str) -> list[AliasMerge]:
+    seen: dict[str, AliasMerge] = {}
+    for mention, found in group:
+        if mention.text != name and mention.text not in seen:
+            seen[mention.text] = AliasMerge(mention.text, found.rule, found.detail)
+    return [seen[alias] for alias in sorted(seen)]
+
+
+def _build_entity(group: list[tuple[Mention, _Assignment]], used_ids: set[str], key: str) -> Entity:
+    name = _canonical_name(group)
+    entity_type = _entity_type(group)
+    country = next((found.country for _, found in group if found.country), None)
+    if country is None and entity_type in {"ORG", "FAC"}:
+        country = country_of_name(name)
+    entity_id = stable_id(entity_type, name, prefix="en_")
+    if entity_id in used_ids:  # two things share a name (two unrelated "NDC"s): the key tells them apart
+        entity_id = stable_id(entity_type, name, key, prefix="en_")
+    used_ids.add(entity_id)
+    aliases = sorted({mention.text for mention, _ in group} | {name})
+    documents = sorted({mention.doc_id for mention, _ in group})
+    return Entity(entity_id, name, entity_type, aliases, country, documents, len(group), _merges(group, name))
+
+
+def resolve(analyses: Iterable[DocAnalysis], merge_capitals: bool = True) -> Resolution:
+    """Entities across all documents and the entity id of every mention, in one pass.
+
+    ``merge_capitals``: a capital is an alias of its country (news uses "Bishkek" for the Kyrgyz
+    state); set it False to keep capitals as city entities carrying their country code.
+    """
+    assigned = assign_all(list(analyses), merge_capitals)
+    groups: dict[str, list[tuple[Mention, _Assignment]]] = defaultdict(list)
+    for mention, found in sorted(assigned.items(), key=lambda item: (item[0].doc_id, item[0].start)):
+        groups[found.key].append((mention, found))
+    used_ids: set[str] = set()
+    entities: list[Entity] = []
+    mention_ids: dict[MentionKey, str] = {}
+    for key in sorted(groups):
+        entity = _build_entity(groups[key], used_ids, key)
+        entities.append(entity)
+        for mention, _ in groups[key]:
+            mention_ids[(mention.doc_id, mention.start, mention.end)] = entity.id
+    entities.sort(key=lambda entity: (-entity.mentions, entity.name))
+    return Resolution(entities, mention_ids)
+
+
+def resolve_entities(analyses: Iterable[DocAnalysis], merge_capitals: bool = True) -> list[Entity]:
+    """One entity per real thing across all documents, most mentioned first (see :func:`resolve`)."""
+    return resolve(analyses, merge_capitals).entities
+
+
+def mention_entity_ids(analyses: Iterable[DocAnalysis], merge_capitals: bool = True) -> dict[MentionKey, str]:
+    """``(doc_id, start, end)`` of every mention -> its entity id (:func:`resolve` gives both at once)."""
+    return resolve(analyses, merge_capitals).mention_ids
+
+
+@dataclass(frozen=True, slots=True)
+class EntityExplanation:
+    """An entity and, for its name and each alias, the rule that put it there."""
+
+    entity: Entity
+    rows: list[AliasMerge]
+
+
+def explain_entity(entities: Sequence[Entity], name: str) -> EntityExplanation | None:
+    """Find the entity called ``name`` (or carrying it as an alias) and explain each of its aliases.
+
+    When several entities carry the name, the most mentioned one is explained.
+    """
+    wanted = fold(name)
+    matches = [e for e in entities if wanted in {fold(alias) for alias in [e.name, *e.aliases]}]
+    if not matches:
+        return None
+    entity = max(matches, key=lambda e: (e.mentions, e.name))
+    rows = [AliasMerge(entity.name, "canonical_name", f"{entity.type}, {len(entity.documents)} documents")]
+    return EntityExplanation(entity, rows + list(entity.merges))

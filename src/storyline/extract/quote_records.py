@@ -1,0 +1,147 @@
+"""Quote candidates across documents to quote records: the same quotation reported twice is one record."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+from storyline.extract.analysis import DocAnalysis
+from storyline.extract.entities import Entity, MentionKey
+from storyline.extract.quotes import QuoteCandidate, QuoteKind
+from storyline.extract.text import fold, normalise_quote
+from storyline.ids import stable_id
+
+#: rapidfuzz ratio (0-100) from which two quotations count as the same words reported twice
+#: (a changed article or spelling between outlets).
+SAME_QUOTE_RATIO = 95.0
+#: Words at each end of a quotation that define its comparison blocks.
+BLOCK_WORDS = 4
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteEvidence:
+    """Where one document carries a quote: its sentence and the quote's character offsets."""
+
+    document: str
+    sentence: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """One quotation, who said it, and every document that reports it."""
+
+    id: str
+    text: str
+    kind: QuoteKind
+    speaker_name: str | None
+    speaker_entity_id: str | None
+    documents: list[str]
+    evidence: list[QuoteEvidence] = field(default_factory=list)
+
+
+class _SpeakerLookup:
+    """Speaker mention -> entity, by mention offsets when known, else by alias within the document."""
+
+    def __init__(self, entities: Sequence[Entity], mention_ids: Mapping[MentionKey, str] | None) -> None:
+        self.mention_ids = mention_ids or {}
+        self.by_id = {entity.id: entity for entity in entities}
+        self.by_alias: dict[tuple[str, str], Entity] = {}
+        for entity in sorted(entities, key=lambda e: e.mentions):  # the most mentioned wins a shared alias
+            for alias in [entity.name, *entity.aliases]:
+                for document in entity.documents:
+                    self.by_alias[(document, fold(alias))] = entity
+
+    def entity_of(self, candidate: QuoteCandidate) -> Entity | None:
+        """The entity of the candidate's speaker mention, if it has one."""
+        speaker = candidate.speaker
+        if speaker is None:
+            return None
+        entity_id = self.mention_ids.get((speaker.doc_id, speaker.start, speaker.end))
+        if entity_id in self.by_id:
+            return self.by_id[entity_id]
+        return self.by_alias.get((speaker.doc_id, fold(speaker.text)))
+
+
+def _blocks(key: str) -> tuple[str, str]:
+    """Where a quote's near-equal twins are looked for: quotes sharing its first or its last words.
+
+    Two quotations at ratio >= 95 differ by a few characters, so they almost always share one end;
+    comparing only within these blocks keeps grouping linear instead of quadratic in corpus size.
+    """
+    words = key.split()
+    return "head:" + " ".join(words[:BLOCK_WORDS]), "tail:" + " ".join(words[-BLOCK_WORDS:])
+
+
+def _group(candidates: Sequence[QuoteCandidate]) -> list[list[QuoteCandidate]]:
+    """Group candidates whose normalised text is equal or near-equal (ratio >= SAME_QUOTE_RATIO)."""
+    groups: list[list[QuoteCandidate]] = []
+    keys: list[str] = []
+    exact: dict[str, int] = {}
+    blocks: dict[str, list[int]] = defaultdict(list)
+    for candidate in candidates:
+        key = normalise_quote(candidate.text)
+        index = exact.get(key)
+        if index is None:
+            near = sorted({i for block in _blocks(key) for i in blocks.get(block, [])})
+            best = process.extractOne(
+                key, {i: keys[i] for i in near}, scorer=fuzz.ratio, score_cutoff=SAME_QUOTE_RATIO
+            )
+            index = best[2] if best else None
+        if index is None:
+            index = len(groups)
+            groups.append([])
+            keys.append(key)
+            for block in _blocks(key):
+                blocks[block].append(index)
+        exact[key] = index
+        groups[index].append(candidate)
+    return groups
+
+
+def _record(group: list[QuoteCandidate], lookup: _SpeakerLookup) -> Quote:
+    direct = [c for c in group if c.kind == "direct"]
+    representative = (direct or group)[0]
+    speakers = Counter(entity.id for c in group if (entity := lookup.entity_of(c)))
+    speaker_id = min(speakers, key=lambda i: (-speakers[i], i)) if speakers else None
+    speaker_name = lookup.by_id[speaker_id].name if speaker_id else _raw_speaker(group)
+    text = _SPACES.sub(" ", representative.text).strip()
+    evidence = [QuoteEvidence(c.doc_id, c.sentence, c.start, c.end) for c in group]
+    evidence.sort(key=lambda e: (e.document, e.start))
+    return Quote(
+        id=stable_id(normalise_quote(text), prefix="qt_"),
+        text=text,
+        kind="direct" if direct else "reported",
+        speaker_name=speaker_name,
+        speaker_entity_id=speaker_id,
+        documents=sorted({c.doc_id for c in group}),
+        evidence=evidence,
+    )
+
+
+def _raw_speaker(group: Sequence[QuoteCandidate]) -> str | None:
+    names = [c.speaker.text for c in group if c.speaker]
+    return names[0] if names else None
+
+
+def resolve_quotes(
+    analyses: Iterable[DocAnalysis],
+    entities: Sequence[Entity],
+    mention_ids: Mapping[MentionKey, str] | None = None,
+) -> list[Quote]:
+    """One record per quotation across documents, its speaker resolved to an entity.
+
+    Pass ``mention_ids`` from :func:`storyline.extract.entities.resolve` for exact speaker links;
+    without it, a speaker is found by its surface form among the entities of its document.
+    """
+    candidates = [quote for analysis in analyses for quote in analysis.quotes]
+    candidates.sort(key=lambda c: (c.kind != "direct", c.doc_id, c.start))
+    lookup = _SpeakerLookup(entities, mention_ids)
+    quotes = [_record(group, lookup) for group in _group(candidates)]
+    return sorted(quotes, key=lambda q: (q.documents[0], q.evidence[0].start))

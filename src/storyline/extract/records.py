@@ -1,0 +1,56 @@
+"""Plain-dict forms of extract results: export rows (design/EXPORT.md) and stored per-document analyses.
+
+A stored :class:`DocAnalysis` lets corpus-wide resolution re-run over new documents without parsing
+the old ones again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from storyline.extract.aliases import AcronymDefinition
+from storyline.extract.analysis import DocAnalysis
+from storyline.extract.entities import Entity
+from storyline.extract.mentions import Mention
+from storyline.extract.quote_records import Quote
+from storyline.extract.quotes import QuoteCandidate
+
+
+def entity_row(entity: Entity) -> dict[str, Any]:
+    """An ``entities.jsonl`` row, with each merge's rule and evidence under ``merges``."""
+    return asdict(entity)
+
+
+def quote_row(quote: Quote) -> dict[str, Any]:
+    """A ``quotes.jsonl`` row: ``speaker`` is ``{name, entity_id}``; evidence per document."""
+    return {
+        "id": quote.id,
+        "text": quote.text,
+        "kind": quote.kind,
+        "speaker": {"name": quote.speaker_name, "entity_id": quote.speaker_entity_id},
+        "documents": list(quote.documents),
+        "evidence": [asdict(evidence) for evidence in quote.evidence],
+    }
+
+
+def analysis_to_dict(analysis: DocAnalysis) -> dict[str, Any]:
+    """A JSON-ready form of one document's analysis."""
+    return asdict(analysis)
+
+
+def _mention(row: dict[str, Any] | None) -> Mention | None:
+    return Mention(**row) if row else None
+
+
+def analysis_from_dict(row: dict[str, Any]) -> DocAnalysis:
+    """The inverse of :func:`analysis_to_dict`."""
+    quotes = tuple(
+        QuoteCandidate(**{**quote, "speaker": _mention(quote["speaker"])}) for quote in row["quotes"]
+    )
+    return DocAnalysis(
+        doc_id=row["doc_id"],
+        mentions=tuple(Mention(**mention) for mention in row["mentions"]),
+        acronyms=tuple(AcronymDefinition(**definition) for definition in row["acronyms"]),
+        quotes=quotes,
+    )
