@@ -23,7 +23,16 @@ GOLDEN_DOCS = [
     "004_3dfa904fa0e8a14b.txt",
 ]
 PER_DOCUMENT_REACHED = ["exported", "body kept"]
-CORPUS_REACHED: list[str] = []
+CORPUS_REACHED: list[str] = [
+    "entity: Islamic State",
+    "entity: Sergei Shoigu",
+    "entity: Taliban",
+    "entity: Collective Security Treaty Organization",
+    "entity: Kyrgyzstan",
+    "entity: Tajikistan",
+    "entity: Islamic State aliases merged",
+    "entity: Sergei Shoigu aliases merged",
+]
 REACHED = [f"{doc}: {check}" for doc in GOLDEN_DOCS for check in PER_DOCUMENT_REACHED] + CORPUS_REACHED
 
 
@@ -43,10 +52,32 @@ def golden_checks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
         text=True,
     )
     checks = json.loads(scored.stdout.rsplit("\ngolden:", 1)[0])  # the scorer ends with a summary line
-    return {c["check"]: c for c in checks}
+    by_name = {c["check"]: c for c in checks}
+    by_name["_export"] = {"dir": work / "export"}
+    return by_name
 
 
 @pytest.mark.parametrize("check", REACHED)
 def test_golden_check_passes(golden_checks: dict[str, dict], check: str) -> None:
     assert check in golden_checks, f"scorer has no check named {check!r}"
     assert golden_checks[check]["ok"], golden_checks[check]["detail"]
+
+
+def test_the_shared_quote_is_one_record_spoken_by_shoigu(golden_checks: dict[str, dict]) -> None:
+    export = golden_checks["_export"]["dir"]
+    expected = json.loads(
+        (Path(__file__).resolve().parents[1].parent / "shared/golden/expected.json").read_text()
+    )
+    wanted = expected["shared_passages"][0]
+    docs = {
+        json.loads(x)["id"]: Path(json.loads(x)["source"]).name for x in (export / "documents.jsonl").open()
+    }
+    entities = {e["id"]: e for e in map(json.loads, (export / "entities.jsonl").open())}
+    first_words = " ".join(wanted["text"].split()[:8])
+    quotes = [q for q in map(json.loads, (export / "quotes.jsonl").open()) if first_words in q["text"]]
+    assert len(quotes) == 1
+    quote = quotes[0]
+    assert {docs[d] for d in quote["documents"]} >= set(wanted["documents"])
+    speaker = entities[quote["speaker"]["entity_id"]]
+    assert speaker["type"] == "PERSON"
+    assert {"Sergei Shoigu", "Sergey Shoygu"} <= {speaker["name"], *speaker["aliases"]}

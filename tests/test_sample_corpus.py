@@ -28,13 +28,24 @@ def exported(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         second = sl.run([SAMPLES / "corpus"])
         after = list(sl.store.documents())
         sl.export(work / "export", "jsonl")
+        entities = sl.entities()
+        quotes = sl.quotes()
     rows = [json.loads(line) for line in (work / "export" / "documents.jsonl").read_text().splitlines()]
     keys: dict[str, dict[str, Any]] = {}
     for row in rows:
         for source in row["sources"]:
             keys[Path(source.split("#", 1)[0]).name] = row
         keys[page_key(row)] = row
-    return {"first": first, "second": second, "before": before, "after": after, "rows": rows, "by_key": keys}
+    return {
+        "first": first,
+        "second": second,
+        "before": before,
+        "after": after,
+        "rows": rows,
+        "by_key": keys,
+        "entities": entities,
+        "quotes": quotes,
+    }
 
 
 def test_every_page_is_read_without_error(exported: dict[str, Any]) -> None:
@@ -58,3 +69,35 @@ def test_running_twice_changes_nothing(exported: dict[str, Any]) -> None:
     assert exported["second"].ingest.new == 0
     assert exported["second"].stages["clean + describe"] == 0
     assert exported["before"] == exported["after"]
+
+
+def _entity_carrying(entities: list[dict[str, Any]], name: str) -> list[dict[str, Any]]:
+    return [e for e in entities if name in {e["name"], *e["aliases"]}]
+
+
+def test_names_of_one_entity_are_merged(exported: dict[str, Any]) -> None:
+    for names in LABELS["entities"]["same"]:
+        full = names[0]
+        holders = _entity_carrying(exported["entities"], full)
+        assert holders, f"no entity for {full!r}"
+        best = max(holders, key=lambda e: e["mentions"])
+        seen = [n for n in names if _entity_carrying(exported["entities"], n)]
+        assert set(seen) <= {best["name"], *best["aliases"]}, (names, best["aliases"])
+
+
+def test_similar_names_and_clashing_acronyms_stay_apart(exported: dict[str, Any]) -> None:
+    for first, second in LABELS["entities"]["different"]:
+        for entity in exported["entities"]:
+            names = {entity["name"], *entity["aliases"]}
+            assert not (first in names and second in names), (
+                f"{first!r} and {second!r} merged: {entity['name']}"
+            )
+
+
+def test_shared_quotes_are_one_record_with_their_speaker(exported: dict[str, Any]) -> None:
+    for shared in LABELS["shared_quotes"]:
+        ids = {exported["by_key"][key]["id"] for key in shared["pages"]}
+        records = [q for q in exported["quotes"] if q["text"].startswith(shared["text"][:40])]
+        assert len(records) == 1, shared["text"]
+        assert ids <= set(records[0]["documents"])
+        assert records[0]["speaker"]["name"] == shared["speaker"]

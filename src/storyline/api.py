@@ -9,6 +9,9 @@ from types import TracebackType
 from typing import Any
 
 from storyline.export import ExportFormat, document_row, write_table
+from storyline.extract import EntityExplanation, explain_entity
+from storyline.extract.records import entity_from_row
+from storyline.extract.text import fold
 from storyline.model import IngestReport
 from storyline.run import local
 from storyline.run.corpus import CORPUS_STAGES
@@ -100,6 +103,30 @@ class Storyline:
     def records(self, table: str) -> Iterator[dict[str, Any]]:
         """The rows of a corpus-wide table (stories, passages, entities, quotes, ...)."""
         return self.store.records(table)
+
+    def entities(self, entity_type: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+        """Entities, most mentioned first; optionally only one type (PERSON, ORG, GPE, ...)."""
+        rows = [e for e in self.store.records("entities") if entity_type in (None, e["type"])]
+        rows.sort(key=lambda e: (-e["mentions"], e["name"]))
+        return rows[:limit] if limit else rows
+
+    def entity(self, name: str) -> EntityExplanation | None:
+        """The entity called ``name`` (or carrying it as an alias), with the rule behind each alias."""
+        return explain_entity([entity_from_row(row) for row in self.store.records("entities")], name)
+
+    def quotes(self, speaker: str | None = None) -> list[dict[str, Any]]:
+        """Quotes, optionally only those whose speaker is the entity called (or aliased) ``speaker``."""
+        rows = list(self.store.records("quotes"))
+        if speaker is None:
+            return rows
+        found = self.entity(speaker)
+        wanted = fold(speaker)
+        return [
+            q
+            for q in rows
+            if (found is not None and q["speaker"]["entity_id"] == found.entity.id)
+            or fold(q["speaker"]["name"] or "") == wanted
+        ]
 
     def search(self, query: str, limit: int = 20) -> list[dict[str, Any]]:
         """Full-text search over titles and clean bodies."""

@@ -190,5 +190,67 @@ def search(
         )
 
 
+@app.command()
+def entities(
+    db: DbOption = Path(DEFAULT_DB),
+    entity_type: Annotated[
+        str | None, typer.Option("--type", help="Only this type: PERSON, ORG, GPE, LOC, NORP, ...")
+    ] = None,
+    limit: Annotated[int, typer.Option(help="How many entities.")] = 30,
+) -> None:
+    """The most mentioned entities, with their type, country, aliases and document counts."""
+    _require_db(db)
+    with storyline.open(db) as sl:
+        rows = sl.entities(entity_type.upper() if entity_type else None, limit)
+    table = Table("name", "type", "country", "mentions", "documents", "aliases")
+    for row in rows:
+        aliases = ", ".join(a for a in row["aliases"] if a != row["name"])
+        table.add_row(
+            escape(row["name"]),
+            row["type"],
+            row.get("country") or "",
+            str(row["mentions"]),
+            str(len(row["documents"])),
+            escape(aliases),
+        )
+    out.print(table)
+
+
+@app.command()
+def entity(
+    name: Annotated[str, typer.Argument(help="An entity's name or any of its aliases.")],
+    db: DbOption = Path(DEFAULT_DB),
+) -> None:
+    """One entity: each alias and the rule that merged it."""
+    _require_db(db)
+    with storyline.open(db) as sl:
+        found = sl.entity(name)
+    if found is None:
+        err.print(f"[red]error[/red] no entity called {escape(name)!r}")
+        raise typer.Exit(1)
+    e = found.entity
+    out.print(f"[bold]{escape(e.name)}[/bold] ({e.type}{', ' + e.country if e.country else ''}) id {e.id}")
+    out.print(f"{e.mentions} mentions in {len(e.documents)} documents")
+    table = Table("alias", "rule", "evidence")
+    for row in found.rows:
+        table.add_row(escape(row.alias), escape(row.rule), escape(row.detail))
+    out.print(table)
+
+
+@app.command()
+def quotes(
+    db: DbOption = Path(DEFAULT_DB),
+    speaker: Annotated[str | None, typer.Option(help="Only quotes by this speaker (name or alias).")] = None,
+) -> None:
+    """Who said what: each quote with its speaker, kind and the documents that carry it."""
+    _require_db(db)
+    with storyline.open(db) as sl:
+        rows = sl.quotes(speaker)
+    for row in rows:
+        who = row["speaker"]["name"] or "(unknown speaker)"
+        out.print(f"[bold]{escape(who)}[/bold] [dim]{row['kind']}, {len(row['documents'])} documents[/dim]")
+        out.print(f"    “{escape(row['text'])}”")
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -11,7 +11,7 @@ from typing import Any
 
 from storyline.extract.aliases import AcronymDefinition
 from storyline.extract.analysis import DocAnalysis
-from storyline.extract.entities import Entity
+from storyline.extract.entities import AliasMerge, Entity
 from storyline.extract.mentions import Mention
 from storyline.extract.quote_records import Quote
 from storyline.extract.quotes import QuoteCandidate
@@ -20,6 +20,12 @@ from storyline.extract.quotes import QuoteCandidate
 def entity_row(entity: Entity) -> dict[str, Any]:
     """An ``entities.jsonl`` row, with each merge's rule and evidence under ``merges``."""
     return asdict(entity)
+
+
+def entity_from_row(row: dict[str, Any]) -> Entity:
+    """The inverse of :func:`entity_row`, for rows read back from a store."""
+    fields = {k: v for k, v in row.items() if k in Entity.__dataclass_fields__}
+    return Entity(**{**fields, "merges": [AliasMerge(**m) for m in row.get("merges", [])]})
 
 
 def quote_row(quote: Quote) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from storyline.stages import StageInfo
+from storyline.stages import StageInfo, extract
 from storyline.store.base import Store
 
 #: ``progress(task, done, total)``, as in :mod:`storyline.run.local`.
@@ -21,4 +21,6 @@ class CorpusStage:
     run: Callable[[Store, Progress], int]
 
 
-CORPUS_STAGES: list[CorpusStage] = []
+CORPUS_STAGES: list[CorpusStage] = [
+    CorpusStage(extract.STAGE, ("entities", "quotes"), extract.run),
+]

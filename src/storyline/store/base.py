@@ -25,8 +25,12 @@ DERIVED_FIELDS: tuple[str, ...] = (
     "duplicate_of",
     "story_id",
     "thread_id",
+    "analysis",
+    "entity_ids",
 )
-JSON_FIELDS: frozenset[str] = frozenset({"declared", "comments", "removed", "stage_keys"})
+JSON_FIELDS: frozenset[str] = frozenset(
+    {"declared", "comments", "removed", "stage_keys", "analysis", "entity_ids"}
+)
 
 #: Corpus-wide record tables (one JSON row per record, keyed by its stable id).
 RECORD_TABLES: tuple[str, ...] = ("passages", "stories", "threads", "entities", "quotes", "events")

@@ -1,0 +1,108 @@
+"""The extract stage: spaCy analysis per document (cached), then entities and quotes across the corpus."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
+
+from storyline.extract import (
+    DocAnalysis,
+    analyse_documents,
+    analysis_from_dict,
+    analysis_to_dict,
+    entity_row,
+    load_nlp,
+    quote_row,
+    resolve,
+    resolve_quotes,
+)
+from storyline.stages import StageInfo
+from storyline.store.base import Store
+
+STAGE = StageInfo(
+    name="extract",
+    version="1",
+    requires=("text", "title", "content_hash"),
+    produces=("analysis", "entity_ids", "entities", "quotes"),
+)
+#: Documents parsed per spaCy batch and written per transaction.
+ANALYSIS_BATCH = 64
+#: Between title and body in the analysed text: a paragraph break keeps them separate sentences.
+TITLE_SEPARATOR = "\n\n"
+
+Progress = Callable[[str, int, int | None], None]
+
+
+def analysed_text(doc: dict[str, Any]) -> tuple[str, int]:
+    """The text parsed for a document: its title, then its body; and where the body starts in it.
+
+    The headline often names what the body only alludes to ("the capital", "the group"), so it is parsed
+    too; offsets are reported relative to the body.
+    """
+    title = (doc.get("title") or "").strip()
+    body = doc.get("text") or ""
+    if not title or body.startswith(title):
+        return body, 0
+    prefix = title + TITLE_SEPARATOR
+    return prefix + body, len(prefix)
+
+
+def _analysis_key(doc: dict[str, Any]) -> str:
+    return f"{STAGE.version}:{doc.get('content_hash')}:{doc.get('title') or ''}"
+
+
+def _analyse_stale(
+    store: Store, docs: list[dict[str, Any]], progress: Progress
+) -> tuple[dict[str, DocAnalysis], int]:
+    """Every document's analysis (cached loaded, stale parsed and stored), and how many were parsed."""
+    analyses: dict[str, DocAnalysis] = {}
+    stale = []
+    for doc in docs:
+        if doc["stage_keys"].get(STAGE.name) == _analysis_key(doc) and doc.get("analysis"):
+            analyses[doc["id"]] = analysis_from_dict(doc["analysis"])
+        else:
+            stale.append(doc)
+    if not stale:
+        return analyses, 0
+    nlp = load_nlp()
+    for start in range(0, len(stale), ANALYSIS_BATCH):
+        batch = stale[start : start + ANALYSIS_BATCH]
+        parsed = list(analyse_documents(nlp, [(d["id"], analysed_text(d)[0]) for d in batch]))
+        store.update_documents(
+            {"id": a.doc_id, "analysis": analysis_to_dict(a), "stage_keys": {STAGE.name: _analysis_key(d)}}
+            for a, d in zip(parsed, batch, strict=True)
+        )
+        analyses.update((a.doc_id, a) for a in parsed)
+        progress("entities + quotes", start + len(batch), len(stale))
+    return analyses, len(stale)
+
+
+def _body_offsets(row: dict[str, Any], body_start: dict[str, int]) -> dict[str, Any]:
+    """Shift quote evidence offsets from the parsed text (title + body) to the document's body."""
+    for evidence in row["evidence"]:
+        shift = body_start.get(evidence["document"], 0)
+        evidence["start"] -= shift
+        evidence["end"] -= shift
+        evidence["in_title"] = evidence["start"] < 0
+    return row
+
+
+def run(store: Store, progress: Progress) -> int:
+    """Analyse what is stale, resolve entities and quotes over the whole corpus, store them.
+
+    Returns how many documents were parsed (resolution always runs over the whole corpus).
+    """
+    docs = [d for d in store.documents() if (d.get("text") or "").strip()]
+    analyses, parsed = _analyse_stale(store, docs, progress)
+    ordered = [analyses[d["id"]] for d in docs]
+    resolution = resolve(ordered)
+    quotes = resolve_quotes(ordered, resolution.entities, resolution.mention_ids)
+    per_doc: dict[str, set[str]] = defaultdict(set)
+    for (doc_id, _start, _end), entity_id in resolution.mention_ids.items():
+        per_doc[doc_id].add(entity_id)
+    store.update_documents({"id": d["id"], "entity_ids": sorted(per_doc.get(d["id"], ()))} for d in docs)
+    body_start = {d["id"]: analysed_text(d)[1] for d in docs}
+    store.replace_records("entities", (entity_row(e) for e in resolution.entities))
+    store.replace_records("quotes", (_body_offsets(quote_row(q), body_start) for q in quotes))
+    return parsed
