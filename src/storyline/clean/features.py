@@ -1,0 +1,137 @@
+"""Named, language-independent features of one line of page text.
+
+Every feature is a plain number so that the scorer is a weighted sum that can be read and explained;
+``LineFeatures.explain`` lists the ones that fired.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from storyline.clean import markers
+from storyline.clean.script import UNSPACED_SCRIPTS, dominant_script
+
+#: Closing marks that may follow the full stop of a sentence: quotes, brackets.
+_CLOSERS = "\"'”’»)]›」』）"
+#: Marks that end a sentence in the scripts we meet.
+_SENTENCE_END = ".!?…。！？؟।"
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_NUMBER = re.compile(r"\d+")
+#: Characters per word assumed for scripts written without spaces.
+UNSPACED_CHARS_PER_WORD = 2.0
+#: Lines at most this many words long are "short": menu entries, headings, labels.
+SHORT_LINE_WORDS = 25
+
+
+@dataclass(frozen=True, slots=True)
+class LineFeatures:
+    """What the line model knows about one line. Ratios are in [0, 1]; counts are raw."""
+
+    words: float
+    chars: int
+    ends_sentence: bool
+    stopword_ratio: float
+    punct_ratio: float
+    capital_ratio: float
+    digit_ratio: float
+    bullet: bool
+    separators: int
+    url_like: bool
+    comment_opener: bool
+    chrome_phrase: bool
+    social_names: int
+    byline_start: bool
+    date_like: bool
+    ends_colon: bool
+    script: str | None
+
+    def explain(self) -> str:
+        """The features that fired, as a short human-readable string (for RemovedBlock.reason)."""
+        parts = [f"words={self.words:.0f}", f"stop={self.stopword_ratio:.2f}"]
+        flags = (
+            ("sentence", self.ends_sentence),
+            ("bullet", self.bullet),
+            ("url", self.url_like),
+            ("comment-opener", self.comment_opener),
+            ("chrome-phrase", self.chrome_phrase),
+            ("byline", self.byline_start),
+            ("date", self.date_like),
+            ("colon", self.ends_colon),
+        )
+        parts += [name for name, on in flags if on]
+        if self.capital_ratio > 0.5:
+            parts.append(f"caps={self.capital_ratio:.2f}")
+        if self.separators:
+            parts.append(f"separators={self.separators}")
+        if self.social_names:
+            parts.append(f"social={self.social_names}")
+        return " ".join(parts)
+
+
+def ends_like_sentence(text: str) -> bool:
+    """True when the line ends with sentence punctuation, possibly followed by quotes or brackets."""
+    stripped = text.rstrip().rstrip(_CLOSERS)
+    return bool(stripped) and stripped[-1] in _SENTENCE_END
+
+
+def word_count(tokens: list[str], script: str | None) -> float:
+    """Words in the line; for scripts without spaces, estimated from the number of letters."""
+    if script in UNSPACED_SCRIPTS:
+        return sum(len(t) for t in tokens) / UNSPACED_CHARS_PER_WORD
+    return float(len(tokens))
+
+
+def stopword_ratio(tokens: list[str], script: str | None, stopwords: frozenset[str]) -> float:
+    """Share of words that are stopwords; for unspaced scripts, share of letters that are one."""
+    if not tokens:
+        return 0.0
+    if script in UNSPACED_SCRIPTS:
+        letters = "".join(tokens)
+        return sum(1 for ch in letters if ch in stopwords) / len(letters)
+    return sum(1 for t in tokens if t.casefold() in stopwords) / len(tokens)
+
+
+def capital_ratio(tokens: list[str]) -> float:
+    """Share of cased words that start with a capital letter (headlines, menus, names)."""
+    cased = [t for t in tokens if t[0].isupper() or t[0].islower()]
+    if not cased:
+        return 0.0
+    return sum(1 for t in cased if t[0].isupper()) / len(cased)
+
+
+def punctuation_ratio(text: str) -> float:
+    """Share of non-space characters that are punctuation or symbols."""
+    visible = [ch for ch in text if not ch.isspace()]
+    if not visible:
+        return 0.0
+    return sum(1 for ch in visible if unicodedata.category(ch)[0] in "PS") / len(visible)
+
+
+def line_features(text: str, stopwords: frozenset[str]) -> LineFeatures:
+    """Measure one line (already stripped) against the page's stopword list."""
+    tokens = _WORD.findall(text)
+    script = dominant_script(text)
+    words = word_count(tokens, script)
+    digits = sum(len(n) for n in _NUMBER.findall(text))
+    short = words <= SHORT_LINE_WORDS
+    return LineFeatures(
+        words=words,
+        chars=len(text),
+        ends_sentence=ends_like_sentence(text),
+        stopword_ratio=stopword_ratio(tokens, script, stopwords),
+        punct_ratio=punctuation_ratio(text) if short else 0.0,
+        capital_ratio=capital_ratio(tokens),
+        digit_ratio=digits / max(1, len(text.replace(" ", ""))),
+        bullet=bool(markers.BULLET.match(text)),
+        separators=len(markers.SEPARATORS.findall(text)) if short else 0,
+        url_like=bool(markers.URL_LIKE.search(text)),
+        comment_opener=short and bool(markers.COMMENT_OPENER.match(text)),
+        chrome_phrase=short and bool(markers.CHROME_PHRASE.search(text)),
+        social_names=len(markers.SOCIAL_NAME.findall(text)) if words <= 2 * SHORT_LINE_WORDS else 0,
+        byline_start=short and bool(markers.BYLINE_START.match(text)),
+        date_like=short and bool(markers.DATE_LIKE.search(text)),
+        ends_colon=text.rstrip().endswith(":"),
+        script=script,
+    )
