@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from storyline.clean import comments, headings, region
 from storyline.clean.captions import split_glued_caption
 from storyline.clean.features import LineFeatures, line_features
-from storyline.clean.scorer import LineContext, body_probability
+from storyline.clean.scorer import STUB_WORDS, LineContext, body_probability
 from storyline.clean.stopwords import stopwords_for_text
 from storyline.model import Article, RemovedBlock
 
@@ -119,7 +119,7 @@ def _comment_label(line: ScoredLine) -> tuple[str, str]:
         or f.chrome_phrase
         or f.social_names
         or line.context.template
-        or (f.bullet and f.words < 4)
+        or (f.bullet and f.words < STUB_WORDS)
     ):
         return "chrome", "comment-section widget: " + f.explain()
     return "comment", "after the comment-section opener"

@@ -44,7 +44,7 @@ class TemplateIndex:
 
     @classmethod
     def learn(cls, pages: Iterable[tuple[str, str]]) -> TemplateIndex:
-        """Learn template lines from ``(site_key, plain_text_or_html)`` pairs (pages without a site: skipped)."""
+        """Learn template lines from ``(site_key, text_or_html)`` pairs (pages without a site: skipped)."""
         counts: dict[str, Counter[str]] = defaultdict(Counter)
         pages_per_site: Counter[str] = Counter()
         for site, content in pages:
