@@ -36,7 +36,7 @@ COMMENT_OPENER = re.compile(
     r"|reacties?|geef een reactie|laat een reactie achter|plaats een reactie|reacties zijn gesloten"
     r"|comments zijn gesloten"
     # Russian
-    r"|комментари[йяев]{0,2}|оставить комментарий|оставьте комментарий|добавить комментарий"
+    r"|комментари[йяеви]{0,2}|оставить комментарий|оставьте комментарий|добавить комментарий"
     r"|написать комментарий|комментарии закрыты|обсуждение"
     # Italian
     r"|comment[oi]|lascia un commento|aggiungi un commento|scrivi un commento|i commenti sono chiusi"

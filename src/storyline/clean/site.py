@@ -24,9 +24,9 @@ def _extractor() -> tldextract.TLDExtract:
 def registered_domain(url: str) -> str:
     """``example.co.uk`` for ``https://news.example.co.uk/a``; empty when there is none."""
     parts = _extractor()(url)
-    if not parts.domain:
-        return ""
-    return f"{parts.domain}.{parts.suffix}" if parts.suffix else parts.domain
+    if not parts.domain or not parts.suffix:
+        return ""  # not a public host name (a bare word, an IP address, localhost)
+    return f"{parts.domain}.{parts.suffix}"
 
 
 def shape_key(text: str) -> str:
