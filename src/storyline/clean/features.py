@@ -7,7 +7,6 @@ Every feature is a plain number so that the scorer is a weighted sum that can be
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from storyline.clean import markers
@@ -23,6 +22,9 @@ _NUMBER = re.compile(r"\d+")
 UNSPACED_CHARS_PER_WORD = 2.0
 #: Lines at most this many words long are "short": menu entries, headings, labels.
 SHORT_LINE_WORDS = 25
+#: Comment-section openers are headings or counters: never longer than this.
+MAX_OPENER_WORDS = 8
+_PUNCTUATION = re.compile(r"[^\w\s]", re.UNICODE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,10 +105,10 @@ def capital_ratio(tokens: list[str]) -> float:
 
 def punctuation_ratio(text: str) -> float:
     """Share of non-space characters that are punctuation or symbols."""
-    visible = [ch for ch in text if not ch.isspace()]
+    visible = len("".join(text.split()))
     if not visible:
         return 0.0
-    return sum(1 for ch in visible if unicodedata.category(ch)[0] in "PS") / len(visible)
+    return len(_PUNCTUATION.findall(text)) / visible
 
 
 def line_features(text: str, stopwords: frozenset[str]) -> LineFeatures:
@@ -127,8 +129,8 @@ def line_features(text: str, stopwords: frozenset[str]) -> LineFeatures:
         bullet=bool(markers.BULLET.match(text)),
         separators=len(markers.SEPARATORS.findall(text)) if short else 0,
         url_like=bool(markers.URL_LIKE.search(text)),
-        comment_opener=short and bool(markers.COMMENT_OPENER.match(text)),
-        chrome_phrase=short and bool(markers.CHROME_PHRASE.search(text)),
+        comment_opener=words <= MAX_OPENER_WORDS and bool(markers.COMMENT_OPENER.match(text)),
+        chrome_phrase=short and markers.has_chrome_phrase(text, [t.casefold() for t in tokens]),
         social_names=len(markers.SOCIAL_NAME.findall(text)) if words <= 2 * SHORT_LINE_WORDS else 0,
         byline_start=short and bool(markers.BYLINE_START.match(text)),
         date_like=short and bool(markers.DATE_LIKE.search(text)),

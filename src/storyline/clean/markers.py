@@ -46,27 +46,105 @@ COMMENT_OPENER = re.compile(
     _FLAGS,
 )
 
-#: Phrases of sharing bars, subscription boxes, footers, cookie notices and "read also" teasers.
-CHROME_PHRASE = re.compile(
-    r"(?:"
-    r"\bshare (?:this|on|via)\b|^share$|\bteilen\b|\bpartager\b|\bcompartir\b|\bcondividi\b|\bcompartilhe?\b"
-    r"|\bподелиться\b|\bsubscribe\b|\bnewsletter\b|\bsign (?:up|in)\b|\blog ?in\b|\babonnieren\b"
-    r"|\bs'abonner\b|\bsuscr[ií]bete\b|\biscriviti\b|\bassine\b|\bподписаться\b|\binloggen\b|\bвойти\b"
-    r"|all rights reserved|alle rechte vorbehalten|tous droits r[ée]serv[ée]s|derechos reservados"
-    r"|diritti riservati|direitos reservados|alle rechten voorbehouden|все права защищены|©|ⓒ|\bcopyright\b"
-    r"|\bread (?:more|also|next)\b|\bweiterlesen\b|\blire (?:la suite|aussi)\b|\bleer m[áa]s\b"
-    r"|\bleggi anche\b|\bleia (?:mais|tamb[ée]m)\b|\blees (?:meer|ook)\b|читать далее|читайте также"
-    r"|^related\b|\bsee also\b"
-    r"|\bzie ook\b|\bvoir aussi\b|\bsiehe auch\b|\bver tambi[ée]n\b|\bvedi anche\b|\bveja tamb[ée]m\b"
-    r"|смотрите также|^advertisement$|^anzeige$|^publicit[ée]$|^publicidad[e]?$|^pubblicit[àa]$"
-    r"|^advertentie$|^реклама$|\bcookies?\b|privacy policy|terms of (?:use|service)|\bdatenschutz\b"
-    r"|\bimpressum\b|\bfollow us\b|\bfolgen sie uns\b|\bsuivez-nous\b|\bs[ií]guenos\b|\bseguici\b"
-    r"|\bsiga-nos\b|\bvolg ons\b|skip to (?:main )?content|\bclick here\b|^tags?\s*:|^(?:image|photo|foto"
-    r"|фото|фотографии|bild|credit|image credit|photo credit)\s*:|\bprint\b|\bnewest\b|\boldest\b"
-    r"|\bmost (?:read|popular|viewed|voted)\b|\btrending\b|\bback to top\b|\bload more\b"
-    r")",
-    _FLAGS,
+def _word_set(spaced: str) -> frozenset[str]:
+    """The words of a space-separated list (long word lists read better as one string)."""
+    return frozenset(spaced.split())
+
+
+#: Single words of sharing bars, subscription boxes, footers and cookie notices (casefolded).
+CHROME_WORDS = _word_set(
+    "subscribe newsletter newsletters login teilen partager compartir condividi compartilhe compartilhar"
+    " поделиться abonnieren suscríbete suscribete iscriviti assine подписаться inloggen войти cookie"
+    " cookies copyright datenschutz impressum weiterlesen síguenos siguenos seguici print newest oldest"
+    " trending advertisement anzeige publicité publicite publicidad publicidade pubblicità advertentie"
+    " реклама"
 )
+#: Word sequences of the same furniture, matched on whole words (casefolded, punctuation dropped).
+_CHROME_PHRASE_LIST = (
+    "share this",
+    "share on",
+    "share via",
+    "sign up",
+    "sign in",
+    "log in",
+    "all rights reserved",
+    "alle rechte vorbehalten",
+    "tous droits réservés",
+    "derechos reservados",
+    "diritti riservati",
+    "direitos reservados",
+    "alle rechten voorbehouden",
+    "все права защищены",
+    "read more",
+    "read also",
+    "read next",
+    "lire la suite",
+    "lire aussi",
+    "leer más",
+    "leggi anche",
+    "leia mais",
+    "leia também",
+    "lees meer",
+    "lees ook",
+    "читать далее",
+    "читайте также",
+    "see also",
+    "zie ook",
+    "voir aussi",
+    "siehe auch",
+    "ver también",
+    "vedi anche",
+    "veja também",
+    "смотрите также",
+    "privacy policy",
+    "terms of use",
+    "terms of service",
+    "follow us",
+    "folgen sie uns",
+    "suivez nous",
+    "siga nos",
+    "volg ons",
+    "skip to content",
+    "skip to main content",
+    "click here",
+    "most read",
+    "most popular",
+    "most viewed",
+    "most voted",
+    "back to top",
+    "load more",
+    "s abonner",
+)
+#: The same phrases as word tuples, looked up by n-gram.
+CHROME_PHRASES = frozenset(tuple(phrase.split()) for phrase in _CHROME_PHRASE_LIST)
+_PHRASE_LENGTHS = sorted({len(phrase) for phrase in CHROME_PHRASES})
+#: Words that, followed by a colon, open a caption or a label line ("Photo: ...", "Tags: ...").
+LABEL_WORDS = _word_set(
+    "image photo foto фото фотографии bild credit credits tags tag source related illustration"
+)
+#: Symbols that only footers carry.
+CHROME_SYMBOLS = ("©", "ⓒ")
+_LABEL = re.compile(r"^\s*(\w+)(?:\s+\w+)?\s*:", re.UNICODE)
+_WORDS = re.compile(r"\w+", re.UNICODE)
+
+
+def has_chrome_phrase(line: str, words: list[str] | None = None) -> bool:
+    """True when a (short) line carries a word or phrase of page furniture, or is a caption label.
+
+    ``words`` are the line's casefolded words when the caller has them already.
+    """
+    if words is None:
+        words = _WORDS.findall(line.casefold())
+    if not words:
+        return False
+    if any(symbol in line for symbol in CHROME_SYMBOLS) or not CHROME_WORDS.isdisjoint(words):
+        return True
+    for n in _PHRASE_LENGTHS:
+        if any(tuple(words[i : i + n]) in CHROME_PHRASES for i in range(len(words) - n + 1)):
+            return True
+    label = _LABEL.match(line)
+    return (label is not None and label.group(1).casefold() in LABEL_WORDS) or words[0] == "related"
+
 
 #: Names of social networks and feed formats: lines made of them are sharing or follow bars.
 SOCIAL_NAME = re.compile(

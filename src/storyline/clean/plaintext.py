@@ -20,7 +20,7 @@ from storyline.model import Article, RemovedBlock
 #: Lines with at least this many words tell the page's language and main script.
 PROSE_WORDS = 8
 #: Characters of prose handed to language identification (enough, and fast).
-LANGUAGE_SAMPLE_CHARS = 4000
+LANGUAGE_SAMPLE_CHARS = 1500
 #: Inside the body region a line is dropped only when the scorer is this sure it is chrome.
 CLEAR_CHROME_PROBABILITY = 0.15
 #: Marker lines up to this long act as barriers to the body region ("Read also", "Share this article").

@@ -43,13 +43,17 @@ def char_script(char: str) -> str | None:
 
 #: Letters looked at per line: enough to tell the script, cheap on very long lines.
 SCRIPT_SAMPLE_LETTERS = 48
+SCRIPT_SAMPLE_CHARS = 160
 
 
 def dominant_script(text: str) -> str | None:
     """The script most letters of ``text`` are written in (kana counts with han), or None."""
+    sample = text[:SCRIPT_SAMPLE_CHARS]
+    if sample.isascii():  # the common case, decided without a loop over characters
+        return "latin" if any(ch.isalpha() for ch in sample) else None
     counts: Counter[str] = Counter()
     seen = 0
-    for char in text:
+    for char in sample:
         name = "latin" if char.isascii() and char.isalpha() else char_script(char)
         if name is None:
             continue
