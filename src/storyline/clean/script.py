@@ -6,6 +6,7 @@ enough to separate the scripts that matter for news (Latin, Cyrillic, Greek, Ara
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 #: (first code point, last code point, script name), sorted by first code point.
@@ -41,6 +42,9 @@ def char_script(char: str) -> str | None:
     return None
 
 
+#: Any character that is neither Latin (with its accents) nor general punctuation.
+_OUTSIDE_LATIN = re.compile(r"[^\u0000-\u024f\u1e00-\u1eff\u2000-\u206f\u20a0-\u20cf]")
+_LETTER = re.compile(r"[^\W\d_]")
 #: Letters looked at per line: enough to tell the script, cheap on very long lines.
 SCRIPT_SAMPLE_LETTERS = 48
 SCRIPT_SAMPLE_CHARS = 160
@@ -49,8 +53,8 @@ SCRIPT_SAMPLE_CHARS = 160
 def dominant_script(text: str) -> str | None:
     """The script most letters of ``text`` are written in (kana counts with han), or None."""
     sample = text[:SCRIPT_SAMPLE_CHARS]
-    if sample.isascii():  # the common case, decided without a loop over characters
-        return "latin" if any(ch.isalpha() for ch in sample) else None
+    if not _OUTSIDE_LATIN.search(sample):  # the common case, decided without a loop over characters
+        return "latin" if _LETTER.search(sample) else None
     counts: Counter[str] = Counter()
     seen = 0
     for char in sample:
