@@ -5,6 +5,11 @@ Prints token-shingle precision / recall / F1 (the shared scorer's own method, im
 favor_precision, and a keep-everything baseline, on the HTML pages and on their plain-text renderings.
 
     PYTHONPATH=src python benchmarks/clean_quality.py [--limit N] [--form html|plaintext]
+
+``--fit`` instead fits the line scorer's weights on silver labels and writes
+``src/storyline/clean/fitted_weights.py``: trafilatura (favor_precision) is run on the HTML pages of
+``../shared/bench/dates/pages`` (never on the extraction benchmark, which is what we are scored on), and
+each line of the same page's visible text is labelled body when trafilatura kept it.
 """
 
 from __future__ import annotations
@@ -19,15 +24,32 @@ from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
+import numpy as np
 import trafilatura
 
-from storyline.clean import clean_page
+from storyline.clean import clean_page, visible_text
+from storyline.clean.headings import squeeze
+from storyline.clean.plaintext import label_lines, score_lines, split_lines
+from storyline.clean.refine import CONTEXT_NAMES, context_vectors
+from storyline.clean.scorer import WEIGHTS
 from storyline.ids import page_id
 from storyline.model import RawPage
 
 SHARED = Path(__file__).resolve().parents[1] / ".." / "shared"
 BENCH = SHARED / "bench" / "extraction"
 SCORER = SHARED / "eval" / "score_extraction.py"
+SILVER_PAGES = SHARED / "bench" / "dates" / "pages"
+FITTED = Path(__file__).resolve().parents[1] / "src" / "storyline" / "clean" / "fitted_weights.py"
+#: Pages where trafilatura finds less than this are not used as silver labels.
+MIN_SILVER_BODY_WORDS = 80
+#: Lines at least this long count as kept when they occur anywhere in trafilatura's body.
+SUBSTRING_CHARS = 40
+#: Sample weight grows with line length, like the token-level score does.
+MAX_SAMPLE_WORDS = 60
+RIDGE = 1.0
+NEWTON_STEPS = 25
+#: The inputs of the second pass, in a fixed order.
+FEATURE_NAMES = [*WEIGHTS, *CONTEXT_NAMES]
 
 
 def load_scorer() -> ModuleType:
@@ -83,12 +105,69 @@ def run(scorer: ModuleType, name: str, func: Callable[[str], str], pages: dict[s
     )
 
 
+def silver_rows(html: str) -> list[tuple[list[float], float, float]]:
+    """(second-pass input vector, label, sample weight) for every visible line of one page."""
+    body = trafilatura.extract(html, favor_precision=True, include_comments=False) or ""
+    if len(body.split()) < MIN_SILVER_BODY_WORDS:
+        return []
+    body_lines = {squeeze(line) for line in body.splitlines() if line.strip()}
+    body_flat = squeeze(body)
+    lines, _captions = split_lines(visible_text(html))
+    scored = score_lines(lines)
+    start, end = label_lines(scored)  # the first pass, exactly as at run time
+    rows = []
+    for line, vector in zip(scored, context_vectors(scored, start, end), strict=True):
+        text = squeeze(line.text)
+        kept = text in body_lines or (len(text) >= SUBSTRING_CHARS and text in body_flat)
+        weight = 1.0 + min(line.features.words, MAX_SAMPLE_WORDS)
+        rows.append(([vector[name] for name in FEATURE_NAMES], float(kept), weight))
+    return rows
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Weighted, ridge-regularised logistic regression by Newton's method (the bias is column 0)."""
+    beta = np.zeros(x.shape[1])
+    ridge = RIDGE * np.eye(x.shape[1])
+    ridge[0, 0] = 0.0
+    for _ in range(NEWTON_STEPS):
+        p = 1.0 / (1.0 + np.exp(-(x @ beta)))
+        gradient = x.T @ (w * (p - y)) + ridge @ beta
+        hessian = (x * (w * p * (1 - p))[:, None]).T @ x + ridge
+        beta -= np.linalg.solve(hessian, gradient)
+    return beta
+
+
+def fit() -> None:
+    """Fit the scorer's weights on silver labels and write them as a Python module."""
+    rows = []
+    for path in sorted(SILVER_PAGES.iterdir()):
+        rows += silver_rows(gzip.decompress(path.read_bytes()).decode("utf8", errors="replace"))
+    x = np.array([r[0] for r in rows])
+    y = np.array([r[1] for r in rows])
+    w = np.array([r[2] for r in rows])
+    beta = fit_logistic(x, y, w)
+    accuracy = float(np.average(((x @ beta) > 0) == (y > 0.5), weights=w))
+    share = np.average(y, weights=w)
+    print(f"silver lines {len(rows)}, body share {share:.3f}, weighted accuracy {accuracy:.3f}")
+    body = ",\n".join(f'    "{name}": {value:.4f}' for name, value in zip(FEATURE_NAMES, beta, strict=True))
+    FITTED.write_text(
+        '"""Line-scorer weights fitted by ``benchmarks/clean_quality.py --fit`` on silver labels."""\n\n'
+        f"FITTED_WEIGHTS: dict[str, float] = {{\n{body},\n}}\n",
+        encoding="utf-8",
+    )
+    print(f"wrote {FITTED}")
+
+
 def main() -> None:
     """Print the figures for each form and extractor."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--limit", type=int, default=0)
     parser.add_argument("--form", choices=("html", "plaintext", "both"), default="both")
+    parser.add_argument("--fit", action="store_true", help="fit the line scorer on silver labels")
     args = parser.parse_args()
+    if args.fit:
+        fit()
+        return
     if not BENCH.is_dir():
         sys.exit(f"benchmark data not found at {BENCH}")
     scorer = load_scorer()

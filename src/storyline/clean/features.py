@@ -24,6 +24,9 @@ UNSPACED_CHARS_PER_WORD = 2.0
 SHORT_LINE_WORDS = 25
 #: Comment-section openers are headings or counters: never longer than this.
 MAX_OPENER_WORDS = 8
+#: A word running into a capitalised one ("...Steakhouse" + "A party of six..."): teaser lists glue a
+#: headline to its summary this way.
+_GLUED = re.compile(r"[a-zà-ÿа-я]{3}[A-ZÀ-ÞА-Я][a-zà-ÿа-я]", re.UNICODE)
 _PUNCTUATION = re.compile(r"[^\w\s]", re.UNICODE)
 
 
@@ -47,6 +50,8 @@ class LineFeatures:
     byline_start: bool
     date_like: bool
     ends_colon: bool
+    glued: bool
+    comma_ratio: float
     script: str | None
 
     def explain(self) -> str:
@@ -135,5 +140,7 @@ def line_features(text: str, stopwords: frozenset[str]) -> LineFeatures:
         byline_start=short and bool(markers.BYLINE_START.match(text)),
         date_like=short and bool(markers.DATE_LIKE.search(text)),
         ends_colon=text.rstrip().endswith(":"),
+        glued=bool(_GLUED.search(text)),
+        comma_ratio=text.count(",") / words if words else 0.0,
         script=script,
     )

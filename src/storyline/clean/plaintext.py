@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from storyline.clean import comments, headings, region
 from storyline.clean.captions import split_glued_caption
 from storyline.clean.features import LineFeatures, line_features
+from storyline.clean.refine import refined_probabilities
 from storyline.clean.scorer import STUB_WORDS, LineContext, body_probability
 from storyline.clean.stopwords import stopwords_for_text
 from storyline.model import Article, RemovedBlock
@@ -158,6 +159,13 @@ def label_lines(scored: list[ScoredLine]) -> tuple[int, int]:
     return start, end
 
 
+def refine(scored: list[ScoredLine], start: int, end: int) -> tuple[int, int]:
+    """Rescore every line with its neighbourhood (second pass) and label the lines again."""
+    for line, p in zip(scored, refined_probabilities(scored, start, end), strict=True):
+        line.probability = p
+    return label_lines(scored)
+
+
 def _headings(
     scored: list[ScoredLine], start: int, declared_title: str | None
 ) -> tuple[list[str], list[str]]:
@@ -184,7 +192,7 @@ def clean_text(
     """Clean the visible text of one page with the line model."""
     lines, removed = split_lines(text)
     scored = score_lines(lines, is_template)
-    start, _end = label_lines(scored)
+    start, _end = refine(scored, *label_lines(scored))
     titles, bylines = _headings(scored, start, declared_title)
     body = [s.text for s in scored if s.label == "body"]
     comment_lines = [s.text for s in scored if s.label == "comment"]

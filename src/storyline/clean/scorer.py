@@ -16,6 +16,7 @@ STUB_WORDS = 5
 #: Caps on counted features, so one very noisy line does not dominate.
 MAX_SEPARATORS = 3
 MAX_SOCIAL = 3
+MAX_COMMA_RATIO = 0.5
 #: Capital-letter ratios mean little on lines this short.
 MIN_WORDS_FOR_CAPITALS = 3
 
@@ -48,6 +49,8 @@ WEIGHTS: dict[str, float] = {
     "byline": -2.0,
     "date": -1.2,
     "colon": -1.2,
+    "glued": 0.0,
+    "commas": 0.0,
     "script_mismatch": -3.0,
     "repeated": -2.0,
     "template": -4.0,
@@ -74,6 +77,8 @@ def feature_vector(f: LineFeatures, ctx: LineContext) -> dict[str, float]:
         "byline": float(f.byline_start),
         "date": float(f.date_like),
         "colon": float(f.ends_colon),
+        "glued": float(f.glued),
+        "commas": min(f.comma_ratio, MAX_COMMA_RATIO),
         "script_mismatch": float(ctx.script_mismatch),
         "repeated": float(ctx.repeated),
         "template": float(ctx.template),
