@@ -17,7 +17,7 @@ _CLOSERS = "\"'”’»)]›」』）"
 #: Marks that end a sentence in the scripts we meet.
 _SENTENCE_END = ".!?…。！？؟।"
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
-_NUMBER = re.compile(r"\d+")
+_DIGIT = re.compile(r"\d")
 #: Characters per word assumed for scripts written without spaces.
 UNSPACED_CHARS_PER_WORD = 2.0
 #: Lines at most this many words long are "short": menu entries, headings, labels.
@@ -90,22 +90,26 @@ def word_count(tokens: list[str], script: str | None) -> float:
     return float(len(tokens))
 
 
-def stopword_ratio(tokens: list[str], script: str | None, stopwords: frozenset[str]) -> float:
-    """Share of words that are stopwords; for unspaced scripts, share of letters that are one."""
-    if not tokens:
+def stopword_ratio(folded: list[str], script: str | None, stopwords: frozenset[str]) -> float:
+    """Share of (casefolded) words that are stopwords; for unspaced scripts, share of letters that are one."""
+    if not folded:
         return 0.0
     if script in UNSPACED_SCRIPTS:
-        letters = "".join(tokens)
+        letters = "".join(folded)
         return sum(1 for ch in letters if ch in stopwords) / len(letters)
-    return sum(1 for t in tokens if t.casefold() in stopwords) / len(tokens)
+    return sum(1 for t in folded if t in stopwords) / len(folded)
 
 
 def capital_ratio(tokens: list[str]) -> float:
     """Share of cased words that start with a capital letter (headlines, menus, names)."""
-    cased = [t for t in tokens if t[0].isupper() or t[0].islower()]
-    if not cased:
-        return 0.0
-    return sum(1 for t in cased if t[0].isupper()) / len(cased)
+    upper = lower = 0
+    for token in tokens:
+        first = token[0]
+        if first.isupper():
+            upper += 1
+        elif first.islower():
+            lower += 1
+    return upper / (upper + lower) if upper + lower else 0.0
 
 
 def punctuation_ratio(text: str) -> float:
@@ -121,13 +125,14 @@ def line_features(text: str, stopwords: frozenset[str]) -> LineFeatures:
     tokens = _WORD.findall(text)
     script = dominant_script(text)
     words = word_count(tokens, script)
-    digits = sum(len(n) for n in _NUMBER.findall(text))
+    folded = [t.casefold() for t in tokens]
+    digits = len(_DIGIT.findall(text))
     short = words <= SHORT_LINE_WORDS
     return LineFeatures(
         words=words,
         chars=len(text),
         ends_sentence=ends_like_sentence(text),
-        stopword_ratio=stopword_ratio(tokens, script, stopwords),
+        stopword_ratio=stopword_ratio(folded, script, stopwords),
         punct_ratio=punctuation_ratio(text) if short else 0.0,
         capital_ratio=capital_ratio(tokens),
         digit_ratio=digits / max(1, len(text.replace(" ", ""))),
@@ -135,7 +140,7 @@ def line_features(text: str, stopwords: frozenset[str]) -> LineFeatures:
         separators=len(markers.SEPARATORS.findall(text)) if short else 0,
         url_like=bool(markers.URL_LIKE.search(text)),
         comment_opener=words <= MAX_OPENER_WORDS and bool(markers.COMMENT_OPENER.match(text)),
-        chrome_phrase=short and markers.has_chrome_phrase(text, [t.casefold() for t in tokens]),
+        chrome_phrase=short and markers.has_chrome_phrase(text, folded),
         social_names=len(markers.SOCIAL_NAME.findall(text)) if words <= 2 * SHORT_LINE_WORDS else 0,
         byline_start=short and bool(markers.BYLINE_START.match(text)),
         date_like=short and bool(markers.DATE_LIKE.search(text)),

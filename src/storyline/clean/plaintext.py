@@ -186,22 +186,43 @@ def _headings(
     return [h.text for h in titles], bylines
 
 
+@dataclass(slots=True)
+class PageReading:
+    """Everything the line model concluded about one page."""
+
+    lines: list[ScoredLine]
+    captions: list[RemovedBlock]
+    title_candidates: list[str]
+    byline_candidates: list[str]
+
+
+def read_page(
+    text: str, is_template: TemplateCheck | None = None, declared_title: str | None = None
+) -> PageReading:
+    """Run the line model over a page's visible text: every line labelled, headings picked."""
+    lines, captions = split_lines(text)
+    scored = score_lines(lines, is_template)
+    start, _end = refine(scored, *label_lines(scored))
+    titles, bylines = _headings(scored, start, declared_title)
+    return PageReading(scored, captions, titles, bylines)
+
+
 def clean_text(
     text: str, is_template: TemplateCheck | None = None, declared_title: str | None = None
 ) -> Article:
     """Clean the visible text of one page with the line model."""
-    lines, removed = split_lines(text)
-    scored = score_lines(lines, is_template)
-    start, _end = refine(scored, *label_lines(scored))
-    titles, bylines = _headings(scored, start, declared_title)
+    reading = read_page(text, is_template, declared_title)
+    scored = reading.lines
     body = [s.text for s in scored if s.label == "body"]
     comment_lines = [s.text for s in scored if s.label == "comment"]
-    removed += [RemovedBlock(s.text, s.label, s.reason) for s in scored if s.label not in ("body", "comment")]
+    removed = reading.captions + [
+        RemovedBlock(s.text, s.label, s.reason) for s in scored if s.label not in ("body", "comment")
+    ]
     return Article(
         text="\n\n".join(body),
         comments=comment_lines,
         removed=removed,
         method="lines",
-        title_candidates=titles,
-        byline_candidates=bylines,
+        title_candidates=reading.title_candidates,
+        byline_candidates=reading.byline_candidates,
     )
