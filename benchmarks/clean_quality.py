@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import html
 import importlib.util
 import json
 import sys
@@ -46,6 +47,8 @@ MIN_SILVER_BODY_WORDS = 80
 SUBSTRING_CHARS = 40
 #: Sample weight grows with line length, like the token-level score does.
 MAX_SAMPLE_WORDS = 60
+#: The "long lines" baseline keeps lines of at least this many words.
+LONG_LINE_WORDS = 10
 RIDGE = 1.0
 NEWTON_STEPS = 25
 #: The inputs of the second pass, in a fixed order.
@@ -84,8 +87,19 @@ def storyline_extractor(form: str) -> Callable[[str], str]:
 
 
 def trafilatura_precision(content: str) -> str:
-    """trafilatura 'favor_precision' (on plain text it gets the text wrapped as one page)."""
+    """trafilatura 'favor_precision' on an HTML page."""
     return trafilatura.extract(content, favor_precision=True, include_comments=False) or ""
+
+
+def trafilatura_on_lines(content: str) -> str:
+    """trafilatura 'favor_precision' on plain text, each line wrapped as a paragraph of a page."""
+    paragraphs = "".join(f"<p>{html.escape(line)}</p>" for line in content.splitlines() if line.strip())
+    return trafilatura_precision(f"<html><body>{paragraphs}</body></html>")
+
+
+def keep_long_lines(content: str) -> str:
+    """The simple baseline: keep lines of at least ``LONG_LINE_WORDS`` words."""
+    return "\n".join(line for line in content.splitlines() if len(line.split()) >= LONG_LINE_WORDS)
 
 
 def run(scorer: ModuleType, name: str, func: Callable[[str], str], pages: dict[str, str]) -> str:
@@ -175,11 +189,14 @@ def main() -> None:
     for form in forms:
         pages = read_pages(form, args.limit)
         print(f"--- {form} ({len(pages)} pages)")
+        baseline = trafilatura_on_lines if form == "plaintext" else trafilatura_precision
         extractors: list[tuple[str, Callable[[str], str]]] = [
             ("storyline clean", storyline_extractor(form)),
-            ("trafilatura favor_precision", trafilatura_precision),
+            ("trafilatura favor_precision", baseline),
             ("keep everything", lambda content: content),
         ]
+        if form == "plaintext":
+            extractors.append(("keep lines >= 10 words", keep_long_lines))
         for name, func in extractors:
             print(run(scorer, f"{name} [{form}]", func, pages), flush=True)
     print(json.dumps({"benchmark": str(BENCH.resolve())}))
