@@ -31,8 +31,7 @@ import trafilatura
 from storyline.clean import clean_page, visible_text
 from storyline.clean.headings import squeeze
 from storyline.clean.plaintext import label_lines, score_lines, split_lines
-from storyline.clean.refine import CONTEXT_NAMES, context_vectors
-from storyline.clean.scorer import WEIGHTS
+from storyline.clean.refine import REFINE_NAMES, context_rows
 from storyline.ids import page_id
 from storyline.model import RawPage
 
@@ -51,8 +50,6 @@ MAX_SAMPLE_WORDS = 60
 LONG_LINE_WORDS = 10
 RIDGE = 1.0
 NEWTON_STEPS = 25
-#: The inputs of the second pass, in a fixed order.
-FEATURE_NAMES = [*WEIGHTS, *CONTEXT_NAMES]
 
 
 def load_scorer() -> ModuleType:
@@ -130,11 +127,11 @@ def silver_rows(html: str) -> list[tuple[list[float], float, float]]:
     scored = score_lines(lines)
     start, end = label_lines(scored)  # the first pass, exactly as at run time
     rows = []
-    for line, vector in zip(scored, context_vectors(scored, start, end), strict=True):
+    for line, row in zip(scored, context_rows(scored, start, end), strict=True):
         text = squeeze(line.text)
         kept = text in body_lines or (len(text) >= SUBSTRING_CHARS and text in body_flat)
         weight = 1.0 + min(line.features.words, MAX_SAMPLE_WORDS)
-        rows.append(([vector[name] for name in FEATURE_NAMES], float(kept), weight))
+        rows.append((row, float(kept), weight))
     return rows
 
 
@@ -163,7 +160,7 @@ def fit() -> None:
     accuracy = float(np.average(((x @ beta) > 0) == (y > 0.5), weights=w))
     share = np.average(y, weights=w)
     print(f"silver lines {len(rows)}, body share {share:.3f}, weighted accuracy {accuracy:.3f}")
-    body = ",\n".join(f'    "{name}": {value:.4f}' for name, value in zip(FEATURE_NAMES, beta, strict=True))
+    body = ",\n".join(f'    "{name}": {value:.4f}' for name, value in zip(REFINE_NAMES, beta, strict=True))
     FITTED.write_text(
         '"""Line-scorer weights fitted by ``benchmarks/clean_quality.py --fit`` on silver labels."""\n\n'
         f"FITTED_WEIGHTS: dict[str, float] = {{\n{body},\n}}\n",

@@ -17,11 +17,13 @@ _CLOSERS = "\"'”’»)]›」』）"
 #: Marks that end a sentence in the scripts we meet.
 _SENTENCE_END = ".!?…。！？؟।"
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
-_DIGIT = re.compile(r"\d")
+_DROP_DIGITS = str.maketrans("", "", "0123456789")
 #: Characters per word assumed for scripts written without spaces.
 UNSPACED_CHARS_PER_WORD = 2.0
 #: Lines at most this many words long are "short": menu entries, headings, labels.
 SHORT_LINE_WORDS = 25
+#: Web addresses only matter on lines up to this long (menus, labels, headlines).
+MAX_URL_LINE_WORDS = 30
 #: Comment-section openers are headings or counters: never longer than this.
 MAX_OPENER_WORDS = 8
 #: A word running into a capitalised one ("...Steakhouse" + "A party of six..."): teaser lists glue a
@@ -126,7 +128,7 @@ def line_features(text: str, stopwords: frozenset[str]) -> LineFeatures:
     script = dominant_script(text)
     words = word_count(tokens, script)
     folded = [t.casefold() for t in tokens]
-    digits = len(_DIGIT.findall(text))
+    digits = len(text) - len(text.translate(_DROP_DIGITS))
     short = words <= SHORT_LINE_WORDS
     return LineFeatures(
         words=words,
@@ -138,10 +140,10 @@ def line_features(text: str, stopwords: frozenset[str]) -> LineFeatures:
         digit_ratio=digits / max(1, len(text.replace(" ", ""))),
         bullet=bool(markers.BULLET.match(text)),
         separators=len(markers.SEPARATORS.findall(text)) if short else 0,
-        url_like=bool(markers.URL_LIKE.search(text)),
+        url_like=words <= MAX_URL_LINE_WORDS and bool(markers.URL_LIKE.search(text)),
         comment_opener=words <= MAX_OPENER_WORDS and bool(markers.COMMENT_OPENER.match(text)),
         chrome_phrase=short and markers.has_chrome_phrase(text, folded),
-        social_names=len(markers.SOCIAL_NAME.findall(text)) if words <= 2 * SHORT_LINE_WORDS else 0,
+        social_names=markers.count_social_names(folded) if words <= 2 * SHORT_LINE_WORDS else 0,
         byline_start=short and bool(markers.BYLINE_START.match(text)),
         date_like=short and bool(markers.DATE_LIKE.search(text)),
         ends_colon=text.rstrip().endswith(":"),

@@ -38,7 +38,7 @@ def _removed_lines(reading: PageReading, kept_text: str) -> list[RemovedBlock]:
         if line.label == "comment" or squeeze(line.text) in kept:
             continue
         label = "chrome" if line.label == "body" else line.label
-        removed.append(RemovedBlock(line.text, label, "not in trafilatura's body; " + (line.reason or "")))
+        removed.append(RemovedBlock(line.text, label, "not in trafilatura's body; " + line.explanation()))
     return removed
 
 

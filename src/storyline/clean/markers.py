@@ -147,11 +147,16 @@ def has_chrome_phrase(line: str, words: list[str] | None = None) -> bool:
 
 
 #: Names of social networks and feed formats: lines made of them are sharing or follow bars.
-SOCIAL_NAME = re.compile(
-    r"\b(?:facebook|twitter|whatsapp|telegram|instagram|linkedin|youtube|pinterest|reddit|tumblr|vk"
-    r"|rss|e-?mail|flipboard|messenger|viber|google\+?|tiktok|xing|weibo|wechat)\b",
-    _FLAGS,
+SOCIAL_NAMES = _word_set(
+    "facebook twitter whatsapp telegram instagram linkedin youtube pinterest reddit tumblr vk rss email"
+    " flipboard messenger viber google tiktok xing weibo wechat"
 )
+
+
+def count_social_names(folded_words: list[str]) -> int:
+    """How many of a line's casefolded words name a social network or feed format."""
+    return sum(1 for word in folded_words if word in SOCIAL_NAMES)
+
 
 #: Words that introduce an author at the start of a byline, in several languages.
 BYLINE_START = re.compile(

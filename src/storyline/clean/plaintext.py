@@ -14,7 +14,7 @@ from storyline.clean import comments, headings, region
 from storyline.clean.captions import split_glued_caption
 from storyline.clean.features import LineFeatures, line_features
 from storyline.clean.refine import refined_probabilities
-from storyline.clean.scorer import STUB_WORDS, LineContext, body_probability
+from storyline.clean.scorer import STUB_WORDS, LineContext, feature_values, logit, sigmoid
 from storyline.clean.stopwords import stopwords_for_text
 from storyline.model import Article, RemovedBlock
 
@@ -40,9 +40,14 @@ class ScoredLine:
     text: str
     features: LineFeatures
     context: LineContext
+    values: list[float]
     probability: float
     label: str = "chrome"
     reason: str = ""
+
+    def explanation(self) -> str:
+        """Why the line got its label: the rule, the probability and the features that fired."""
+        return f"{self.reason}; p={self.probability:.2f}; {self.features.explain()}"
 
 
 def split_lines(text: str) -> tuple[list[str], list[RemovedBlock]]:
@@ -84,7 +89,8 @@ def score_lines(lines: list[str], is_template: TemplateCheck | None = None) -> l
             repeated=counts[line] > 1,
             template=bool(is_template and is_template(line)),
         )
-        scored.append(ScoredLine(i, line, f, ctx, body_probability(f, ctx)))
+        values = feature_values(f, ctx)
+        scored.append(ScoredLine(i, line, f, ctx, values, sigmoid(logit(values))))
     return scored
 
 
@@ -94,9 +100,9 @@ def _in_body_label(line: ScoredLine) -> tuple[str, str]:
     if ctx.template:
         return "template", "recurs across the site's pages"
     if f.comment_opener or f.chrome_phrase or (f.social_names and not f.ends_sentence):
-        return "chrome", "web-furniture phrase inside the body: " + f.explain()
+        return "chrome", "web-furniture phrase inside the body"
     if line.probability < CLEAR_CHROME_PROBABILITY:
-        return "chrome", f"p={line.probability:.2f} " + f.explain()
+        return "chrome", "clearly not body, inside the body region"
     return "body", ""
 
 
@@ -106,10 +112,10 @@ def _outside_label(line: ScoredLine, where: str) -> tuple[str, str]:
     if line.context.template:
         return "template", "recurs across the site's pages"
     if f.byline_start:
-        return "byline", f"{where}: " + f.explain()
+        return "byline", f"author line {where}"
     if f.date_like and f.words <= headings.MAX_BYLINE_WORDS:
-        return "dateline", f"{where}: " + f.explain()
-    return "chrome", f"{where}, p={line.probability:.2f} " + f.explain()
+        return "dateline", f"date line {where}"
+    return "chrome", f"outside the body region, {where}"
 
 
 def _comment_label(line: ScoredLine) -> tuple[str, str]:
@@ -122,7 +128,7 @@ def _comment_label(line: ScoredLine) -> tuple[str, str]:
         or line.context.template
         or (f.bullet and f.words < STUB_WORDS)
     ):
-        return "chrome", "comment-section widget: " + f.explain()
+        return "chrome", "comment-section widget"
     return "comment", "after the comment-section opener"
 
 
@@ -216,7 +222,7 @@ def clean_text(
     body = [s.text for s in scored if s.label == "body"]
     comment_lines = [s.text for s in scored if s.label == "comment"]
     removed = reading.captions + [
-        RemovedBlock(s.text, s.label, s.reason) for s in scored if s.label not in ("body", "comment")
+        RemovedBlock(s.text, s.label, s.explanation()) for s in scored if s.label not in ("body", "comment")
     ]
     return Article(
         text="\n\n".join(body),

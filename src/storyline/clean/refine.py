@@ -12,9 +12,8 @@ import math
 from collections.abc import Sequence
 from typing import Protocol
 
-from storyline.clean.features import LineFeatures
 from storyline.clean.fitted_weights import FITTED_WEIGHTS
-from storyline.clean.scorer import LineContext, feature_vector
+from storyline.clean.scorer import FEATURE_NAMES, sigmoid
 
 #: Probabilities are clipped to this distance from 0 and 1 before taking log-odds.
 _EPSILON = 1e-6
@@ -25,10 +24,14 @@ CONTEXT_NAMES = ("hand_logit", "prev_p", "next_p", "in_region", "log_distance", 
 class ScoredLineLike(Protocol):
     """What this pass reads from a scored line."""
 
-    features: LineFeatures
-    context: LineContext
+    values: list[float]
     probability: float
     label: str
+
+
+#: The second pass's inputs, in order: the line's own features, then its context.
+REFINE_NAMES: tuple[str, ...] = (*FEATURE_NAMES, *CONTEXT_NAMES)
+_FITTED_VECTOR = [FITTED_WEIGHTS.get(name, 0.0) for name in REFINE_NAMES]
 
 
 def log_odds(probability: float) -> float:
@@ -37,33 +40,31 @@ def log_odds(probability: float) -> float:
     return math.log(p / (1.0 - p))
 
 
-def context_vectors(lines: Sequence[ScoredLineLike], start: int, end: int) -> list[dict[str, float]]:
+def context_rows(lines: Sequence[ScoredLineLike], start: int, end: int) -> list[list[float]]:
     """For every line: its own features plus where it stands relative to its neighbours and the region."""
     n = len(lines)
-    vectors = []
+    rows = []
     for i, line in enumerate(lines):
         inside = start <= i < end
         distance = 0 if inside else (start - i if i < start else i - end + 1)
-        vector = feature_vector(line.features, line.context)
-        vector.update(
-            hand_logit=log_odds(line.probability),
-            prev_p=lines[i - 1].probability if i > 0 else 0.0,
-            next_p=lines[i + 1].probability if i + 1 < n else 0.0,
-            in_region=float(inside),
-            log_distance=math.log1p(distance),
-            comment_zone=float(line.label == "comment"),
+        rows.append(
+            [
+                *line.values,
+                log_odds(line.probability),
+                lines[i - 1].probability if i > 0 else 0.0,
+                lines[i + 1].probability if i + 1 < n else 0.0,
+                float(inside),
+                math.log1p(distance),
+                float(line.label == "comment"),
+            ]
         )
-        vectors.append(vector)
-    return vectors
+    return rows
 
 
 def refined_probabilities(
     lines: Sequence[ScoredLineLike], start: int, end: int, weights: dict[str, float] | None = None
 ) -> list[float]:
     """Second-pass body probabilities for every line."""
-    w = FITTED_WEIGHTS if weights is None else weights
-    out = []
-    for vector in context_vectors(lines, start, end):
-        z = sum(w.get(name, 0.0) * value for name, value in vector.items())
-        out.append(1.0 / (1.0 + math.exp(-z)))
-    return out
+    w = _FITTED_VECTOR if weights is None else [weights.get(name, 0.0) for name in REFINE_NAMES]
+    rows = context_rows(lines, start, end)
+    return [sigmoid(sum(a * b for a, b in zip(w, row, strict=True))) for row in rows]

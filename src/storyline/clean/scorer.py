@@ -57,40 +57,55 @@ WEIGHTS: dict[str, float] = {
 }
 
 
+#: The feature names in the order of ``feature_values``.
+FEATURE_NAMES: tuple[str, ...] = tuple(WEIGHTS)
+_HAND_VECTOR = [WEIGHTS[name] for name in FEATURE_NAMES]
+
+
+def feature_values(f: LineFeatures, ctx: LineContext) -> list[float]:
+    """The numeric inputs of the scorer for one line, in the order of ``FEATURE_NAMES``."""
+    return [
+        1.0,
+        math.log1p(f.words),
+        float(f.words < STUB_WORDS),
+        float(f.ends_sentence),
+        f.stopword_ratio,
+        f.capital_ratio if f.words >= MIN_WORDS_FOR_CAPITALS else 0.0,
+        f.punct_ratio,
+        f.digit_ratio,
+        float(f.bullet),
+        float(min(f.separators, MAX_SEPARATORS)),
+        float(f.url_like and f.words <= SHORT_LINE_WORDS),
+        float(f.comment_opener),
+        float(f.chrome_phrase),
+        float(min(f.social_names, MAX_SOCIAL)),
+        float(f.byline_start),
+        float(f.date_like),
+        float(f.ends_colon),
+        float(f.glued),
+        min(f.comma_ratio, MAX_COMMA_RATIO),
+        float(ctx.script_mismatch),
+        float(ctx.repeated),
+        float(ctx.template),
+    ]
+
+
 def feature_vector(f: LineFeatures, ctx: LineContext) -> dict[str, float]:
-    """The numeric inputs of the scorer for one line, keyed like ``WEIGHTS``."""
-    return {
-        "bias": 1.0,
-        "log_words": math.log1p(f.words),
-        "stub": float(f.words < STUB_WORDS),
-        "sentence": float(f.ends_sentence),
-        "stopwords": f.stopword_ratio,
-        "capitals": f.capital_ratio if f.words >= MIN_WORDS_FOR_CAPITALS else 0.0,
-        "punctuation": f.punct_ratio,
-        "digits": f.digit_ratio,
-        "bullet": float(f.bullet),
-        "separators": float(min(f.separators, MAX_SEPARATORS)),
-        "url": float(f.url_like and f.words <= SHORT_LINE_WORDS),
-        "comment_opener": float(f.comment_opener),
-        "chrome_phrase": float(f.chrome_phrase),
-        "social": float(min(f.social_names, MAX_SOCIAL)),
-        "byline": float(f.byline_start),
-        "date": float(f.date_like),
-        "colon": float(f.ends_colon),
-        "glued": float(f.glued),
-        "commas": min(f.comma_ratio, MAX_COMMA_RATIO),
-        "script_mismatch": float(ctx.script_mismatch),
-        "repeated": float(ctx.repeated),
-        "template": float(ctx.template),
-    }
+    """The scorer's inputs for one line, keyed by feature name (for reading and explaining)."""
+    return dict(zip(FEATURE_NAMES, feature_values(f, ctx), strict=True))
 
 
-def body_logit(f: LineFeatures, ctx: LineContext, weights: dict[str, float] | None = None) -> float:
-    """The weighted sum of a line's features: above 0 leans body, below 0 leans chrome."""
-    w = WEIGHTS if weights is None else weights
-    return sum(w[name] * value for name, value in feature_vector(f, ctx).items())
+def logit(values: list[float], weights: dict[str, float] | None = None) -> float:
+    """The weighted sum of feature values: above 0 leans body, below 0 leans chrome."""
+    w = _HAND_VECTOR if weights is None else [weights[name] for name in FEATURE_NAMES]
+    return sum(a * b for a, b in zip(w, values, strict=True))
+
+
+def sigmoid(z: float) -> float:
+    """The logistic function."""
+    return 1.0 / (1.0 + math.exp(-z))
 
 
 def body_probability(f: LineFeatures, ctx: LineContext, weights: dict[str, float] | None = None) -> float:
     """The scorer's probability that a line belongs to the article body."""
-    return 1.0 / (1.0 + math.exp(-body_logit(f, ctx, weights)))
+    return sigmoid(logit(feature_values(f, ctx), weights))
