@@ -1,7 +1,8 @@
 """Clean-stage quality on the extraction benchmark (../shared/bench/extraction), both forms.
 
 Prints token-shingle precision / recall / F1 (the shared scorer's own method, imported from
-../shared/eval/score_extraction.py) and pages per second for: Storyline's clean stage, trafilatura with
+../shared/eval/score_extraction.py) and pages per second (wall clock, and CPU time of this process, which other
+jobs on a shared machine disturb less) for: Storyline's clean stage, trafilatura with
 favor_precision, and a keep-everything baseline, on the HTML pages and on their plain-text renderings.
 
     PYTHONPATH=src python benchmarks/clean_quality.py [--limit N] [--form html|plaintext]
@@ -103,16 +104,18 @@ def run(scorer: ModuleType, name: str, func: Callable[[str], str], pages: dict[s
     """Run one extractor over the pages, score it and format one result line."""
     gold = scorer.load_ground_truth(BENCH / "ground-truth.json")
     func(next(iter(pages.values())))  # warm-up: imports and lazy loads are not timed
-    seconds, predictions = 0.0, {}
+    seconds, cpu_seconds, predictions = 0.0, 0.0, {}
     for key, content in pages.items():
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         predictions[key] = func(content)
         seconds += time.perf_counter() - start
+        cpu_seconds += time.process_time() - cpu_start
     metrics = scorer.score({k: gold[k] for k in pages}, predictions)
     speed = len(pages) / seconds if seconds else float("inf")
+    cpu_speed = len(pages) / cpu_seconds if cpu_seconds else float("inf")
     return (
-        f"{name:34s} F1 {metrics['f1']:.3f}  P {metrics['precision']:.3f}  R {metrics['recall']:.3f}"
-        f"  pages/s {speed:8.1f}  n={metrics['pages']}"
+        f"{name:40s} F1 {metrics['f1']:.3f}  P {metrics['precision']:.3f}  R {metrics['recall']:.3f}"
+        f"  pages/s {speed:7.1f} (cpu {cpu_speed:7.1f})  n={metrics['pages']}"
     )
 
 

@@ -118,6 +118,7 @@ _CHROME_PHRASE_LIST = (
 #: The same phrases as word tuples, looked up by n-gram.
 CHROME_PHRASES = frozenset(tuple(phrase.split()) for phrase in _CHROME_PHRASE_LIST)
 _PHRASE_LENGTHS = sorted({len(phrase) for phrase in CHROME_PHRASES})
+_PHRASE_STARTS = frozenset(phrase[0] for phrase in CHROME_PHRASES)
 #: Words that, followed by a colon, open a caption or a label line ("Photo: ...", "Tags: ...").
 LABEL_WORDS = _word_set(
     "image photo foto фото фотографии bild credit credits tags tag source related illustration"
@@ -139,8 +140,8 @@ def has_chrome_phrase(line: str, words: list[str] | None = None) -> bool:
         return False
     if any(symbol in line for symbol in CHROME_SYMBOLS) or not CHROME_WORDS.isdisjoint(words):
         return True
-    for n in _PHRASE_LENGTHS:
-        if any(tuple(words[i : i + n]) in CHROME_PHRASES for i in range(len(words) - n + 1)):
+    for i, word in enumerate(words):
+        if word in _PHRASE_STARTS and any(tuple(words[i : i + n]) in CHROME_PHRASES for n in _PHRASE_LENGTHS):
             return True
     label = _LABEL.match(line)
     return (label is not None and label.group(1).casefold() in LABEL_WORDS) or words[0] == "related"

@@ -21,12 +21,16 @@ from storyline.model import Article, RemovedBlock
 #: Lines with at least this many words tell the page's language and main script.
 PROSE_WORDS = 8
 #: Characters of prose handed to language identification (enough, and fast).
-LANGUAGE_SAMPLE_CHARS = 1500
+LANGUAGE_SAMPLE_CHARS = 800
 #: Inside the body region a line is dropped only when the scorer is this sure it is chrome.
 CLEAR_CHROME_PROBABILITY = 0.15
 #: Marker lines up to this long act as barriers to the body region ("Read also", "Share this article").
 BARRIER_MAX_WORDS = 6
-_NBSP = str.maketrans({"\u00a0": " ", "\u200b": "", "\ufeff": ""})
+
+
+def _normalise_spaces(text: str) -> str:
+    """No-break spaces become spaces; zero-width spaces and byte-order marks go."""
+    return text.replace("\u00a0", " ").replace("\u200b", "").replace("\ufeff", "")
 
 #: Answers whether a line recurs across the site's pages (a bound ``TemplateIndex.is_template``).
 TemplateCheck = Callable[[str], bool]
@@ -54,7 +58,7 @@ def split_lines(text: str) -> tuple[list[str], list[RemovedBlock]]:
     """Non-empty stripped lines, with glued captions cut off (and returned as removed blocks)."""
     lines: list[str] = []
     captions: list[RemovedBlock] = []
-    for raw in text.translate(_NBSP).splitlines():
+    for raw in _normalise_spaces(text).splitlines():
         line = raw.strip()
         if not line:
             continue

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from storyline.clean.fitted_weights import FITTED_WEIGHTS
-from storyline.clean.scorer import FEATURE_NAMES, sigmoid
+from storyline.clean.scorer import FEATURE_NAMES, dot, sigmoid
 
 #: Probabilities are clipped to this distance from 0 and 1 before taking log-odds.
 _EPSILON = 1e-6
@@ -67,4 +67,4 @@ def refined_probabilities(
     """Second-pass body probabilities for every line."""
     w = _FITTED_VECTOR if weights is None else [weights.get(name, 0.0) for name in REFINE_NAMES]
     rows = context_rows(lines, start, end)
-    return [sigmoid(sum(a * b for a, b in zip(w, row, strict=True))) for row in rows]
+    return [sigmoid(dot(w, row)) for row in rows]

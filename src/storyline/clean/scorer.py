@@ -7,6 +7,7 @@ The weights are readable on purpose: each says how much one feature moves a line
 from __future__ import annotations
 
 import math
+import operator
 from dataclasses import dataclass
 
 from storyline.clean.features import SHORT_LINE_WORDS, LineFeatures
@@ -98,7 +99,12 @@ def feature_vector(f: LineFeatures, ctx: LineContext) -> dict[str, float]:
 def logit(values: list[float], weights: dict[str, float] | None = None) -> float:
     """The weighted sum of feature values: above 0 leans body, below 0 leans chrome."""
     w = _HAND_VECTOR if weights is None else [weights[name] for name in FEATURE_NAMES]
-    return sum(a * b for a, b in zip(w, values, strict=True))
+    return dot(w, values)
+
+
+def dot(weights: list[float], values: list[float]) -> float:
+    """The dot product of two equally long vectors."""
+    return sum(map(operator.mul, weights, values))
 
 
 def sigmoid(z: float) -> float:
