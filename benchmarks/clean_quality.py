@@ -1,9 +1,10 @@
 """Clean-stage quality on the extraction benchmark (../shared/bench/extraction), both forms.
 
 Prints token-shingle precision / recall / F1 (the shared scorer's own method, imported from
-../shared/eval/score_extraction.py) and pages per second (wall clock, and CPU time of this process, which other
-jobs on a shared machine disturb less) for: Storyline's clean stage, trafilatura with
-favor_precision, and a keep-everything baseline, on the HTML pages and on their plain-text renderings.
+../shared/eval/score_extraction.py) and pages per second (wall clock, and CPU time of this process,
+which other jobs on a shared machine disturb less) for: Storyline's clean stage, trafilatura with
+favor_precision, a keep-everything baseline and (plain text) a keep-lines-of-10-words baseline, on the
+HTML pages and on their plain-text renderings.
 
     PYTHONPATH=src python benchmarks/clean_quality.py [--limit N] [--form html|plaintext]
 
