@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from storyline.clean.features import line_features
-from storyline.clean.region import BARRIER_VALUE, densest_region, line_value, trim_edges
+from storyline.clean.region import (
+    BARRIER_VALUE,
+    MAX_RUN_GAP,
+    body_region,
+    densest_region,
+    line_value,
+    trim_edges,
+)
 from storyline.clean.scorer import WEIGHTS, LineContext, body_probability, feature_vector
 from storyline.clean.stopwords import stopwords_for
 
@@ -53,3 +60,12 @@ def test_trim_edges_drops_headline_and_teaser_ends() -> None:
     is_short = [True, False, False, True, True]
     assert trim_edges(0, 5, is_sentence, is_short) == (1, 3)
     assert trim_edges(0, 1, [False], [True]) == (1, 1)
+
+
+def test_body_region_takes_in_a_strong_run_after_a_break() -> None:
+    values = [-5.0, 20.0, 10.0, -15.0, 12.0, -30.0, 1.0]
+    assert densest_region(values) == (1, 3)
+    assert body_region(values) == (1, 5)
+    far = [20.0, *([-5.0] * (MAX_RUN_GAP + 2)), 30.0]
+    assert body_region(far) == (len(far) - 1, len(far))
+    assert body_region([-1.0]) is None

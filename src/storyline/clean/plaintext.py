@@ -150,7 +150,7 @@ def label_lines(scored: list[ScoredLine]) -> tuple[int, int]:
     opener = comments.comment_section_start([s.features.comment_opener for s in scored], probabilities, words)
     stop = n if opener is None else opener
     values = [region.line_value(s.probability, s.features.words, _is_barrier(s)) for s in scored[:stop]]
-    start, end = region.densest_region(values) or (stop, stop)
+    start, end = region.body_region(values) or (stop, stop)
     start, end = region.trim_edges(
         start,
         end,

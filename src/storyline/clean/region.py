@@ -15,6 +15,10 @@ MAX_LINE_WEIGHT_WORDS = 60
 NEUTRAL_PROBABILITY = 0.5
 
 
+#: A run near the main one joins it when it weighs this share of the main run ...
+SECOND_RUN_SHARE = 0.2
+#: ... and is at most this many lines away.
+MAX_RUN_GAP = 15
 #: What a furniture marker line ("Read also", "Share this") takes from a region crossing it: as much as
 #: a long chrome line, so that a body region rarely spans a related-links or share block.
 BARRIER_VALUE = -12.0
@@ -27,8 +31,8 @@ def line_value(probability: float, words: float, barrier: bool = False) -> float
     return (probability - NEUTRAL_PROBABILITY) * (1.0 + min(words, MAX_LINE_WEIGHT_WORDS))
 
 
-def densest_region(values: Sequence[float]) -> tuple[int, int] | None:
-    """``(start, end)`` (end exclusive) of the contiguous run with the largest positive sum, or None."""
+def _best_run(values: Sequence[float]) -> tuple[tuple[int, int] | None, float]:
+    """The contiguous run with the largest positive sum (end exclusive) and that sum."""
     best_sum, best = 0.0, None
     run_sum, run_start = 0.0, 0
     for i, value in enumerate(values):
@@ -37,7 +41,40 @@ def densest_region(values: Sequence[float]) -> tuple[int, int] | None:
         run_sum += value
         if run_sum > best_sum:
             best_sum, best = run_sum, (run_start, i + 1)
-    return best
+    return best, best_sum
+
+
+def densest_region(values: Sequence[float]) -> tuple[int, int] | None:
+    """``(start, end)`` (end exclusive) of the contiguous run with the largest positive sum, or None."""
+    return _best_run(values)[0]
+
+
+def body_region(values: Sequence[float]) -> tuple[int, int] | None:
+    """The densest region, widened to take in strong runs close to it on either side.
+
+    An advertisement or a "read also" box in the middle of an article can cost more than the
+    paragraphs after it add; a run after such a break still belongs to the article when it carries at
+    least ``SECOND_RUN_SHARE`` of the main run's weight and starts within ``MAX_RUN_GAP`` lines.
+    """
+    best, best_sum = _best_run(values)
+    if best is None:
+        return None
+    start, end = best
+    while True:
+        after, after_sum = _best_run(values[end:])
+        if after is not None and _joins(after_sum, best_sum, after[0]):
+            end += after[1]
+            continue
+        before, before_sum = _best_run(values[:start])
+        if before is not None and _joins(before_sum, best_sum, start - before[1]):
+            start = before[0]
+            continue
+        return start, end
+
+
+def _joins(run_sum: float, main_sum: float, gap: int) -> bool:
+    """Whether a run near the main one is strong and close enough to belong to the same body."""
+    return run_sum >= SECOND_RUN_SHARE * main_sum and gap <= MAX_RUN_GAP
 
 
 def trim_edges(
