@@ -1,0 +1,109 @@
+"""Each named line feature on small hand-written lines."""
+
+from __future__ import annotations
+
+import pytest
+
+from storyline.clean.features import (
+    capital_ratio,
+    ends_like_sentence,
+    line_features,
+    punctuation_ratio,
+    stopword_ratio,
+    word_count,
+)
+from storyline.clean.script import dominant_script
+from storyline.clean.stopwords import detect_language, stopwords_for, stopwords_for_text
+
+EN = stopwords_for("en")
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("He said it was over.", True),
+        ("“It is over,” he said.”", True),
+        ("Was it over?)", True),
+        ("Read more", False),
+        ("The addresses are:", False),
+        ("日本の首相が辞任した。", True),
+    ],
+)
+def test_ends_like_sentence(line: str, expected: bool) -> None:
+    assert ends_like_sentence(line) is expected
+
+
+def test_stopword_ratio_is_high_for_prose_and_low_for_menus() -> None:
+    prose = ["the", "minister", "said", "that", "it", "was", "in", "the", "interest", "of", "the", "country"]
+    menu = ["Business", "Markets", "Technology", "Sport", "Culture"]
+    assert stopword_ratio(prose, "latin", EN) > 0.5
+    assert stopword_ratio(menu, "latin", EN) == 0.0
+
+
+def test_stopword_lists_cover_many_languages() -> None:
+    for language, word in (("de", "und"), ("fr", "les"), ("ru", "и"), ("nl", "het"), ("pt", "não")):
+        assert word in stopwords_for(language)
+    assert stopwords_for("xx-no-such-language") == frozenset()
+
+
+def test_language_detection_picks_the_matching_list() -> None:
+    language, words = stopwords_for_text("Der Minister sagte, dass die Regierung nicht zurücktreten werde.")
+    assert language == "de"
+    assert "nicht" in words
+    assert detect_language("   ") is None
+
+
+def test_capital_ratio_separates_headlines_from_prose() -> None:
+    assert capital_ratio(["Russia", "Rearms", "Its", "Allies", "In", "Central", "Asia"]) == 1.0
+    assert capital_ratio(["the", "army", "was", "rearmed", "last", "year"]) == 0.0
+    assert capital_ratio(["123"]) == 0.0
+
+
+def test_punctuation_ratio() -> None:
+    assert punctuation_ratio("| » | » |") == 1.0
+    assert punctuation_ratio("plain words") == 0.0
+    assert punctuation_ratio("   ") == 0.0
+
+
+def test_word_count_estimates_unspaced_scripts_from_letters() -> None:
+    assert word_count(["one", "two", "three"], "latin") == 3
+    assert word_count(["日本の首相が辞任した"], "han") == 5
+
+
+def test_dominant_script() -> None:
+    assert dominant_script("Новости Кыргызстана") == "cyrillic"
+    assert dominant_script("News of the day") == "latin"
+    assert dominant_script("ニュース速報") == "han"
+    assert dominant_script("12:30 — 2021") is None
+
+
+def test_line_features_flags() -> None:
+    menu = line_features("• Politics", EN)
+    assert menu.bullet and menu.words == 1 and not menu.ends_sentence
+    crumbs = line_features("News / World / Europe", EN)
+    assert crumbs.separators >= 2
+    opener = line_features("12 Comments", EN)
+    assert opener.comment_opener
+    assert line_features("Leave a Reply", EN).comment_opener
+    assert line_features("Kommentare", EN).comment_opener
+    assert line_features("Комментарии закрыты", EN).comment_opener
+    assert not line_features("Comments were made by the minister on Tuesday.", EN).comment_opener
+    share = line_features("Share this article", EN)
+    assert share.chrome_phrase
+    follow = line_features("Follow us on Twitter and Facebook", EN)
+    assert follow.social_names == 2
+    byline = line_features("By Jane Roe - Mon Jan 4 2021, 9:15 am", EN)
+    assert byline.byline_start and byline.date_like
+    assert line_features("See the list below:", EN).ends_colon
+    assert line_features("Visit www.example.org", EN).url_like
+
+
+def test_long_lines_do_not_trigger_short_line_markers() -> None:
+    long_line = (
+        "Comments made by readers were quoted in the report, which said that the share of people who "
+        "read more than one newspaper a day had fallen by half since the year of the last survey."
+    )
+    f = line_features(long_line, EN)
+    assert not f.comment_opener
+    assert not f.chrome_phrase
+    assert f.ends_sentence
