@@ -1,0 +1,279 @@
+"""The publication date of a page, with its precision and the evidence it was read from.
+
+Candidates come from declared metadata (feed, JSONL, HTML meta via htmldate) and from date expressions in
+the page's lines. A line's date is scored by where it stands: a byline or dateline between the headline and
+the body wins; captions, comments, copyright lines, prose sentences and a lone date at the very top of the
+page (a header or crawl date) lose. Nothing is returned when no candidate is convincing: null beats wrong.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Literal
+
+from storyline.describe.datefinds import DateMention, find_dates, has_time, parse_iso_like
+from storyline.describe.layout import Layout, build_layout, is_prose, word_count
+from storyline.describe.title import locate_title
+from storyline.model import Article, RawPage
+
+Precision = Literal["day", "month", "year"]
+
+#: A candidate needs at least this score to be reported.
+ACCEPT_SCORE = 2.0
+#: Lines within this many lines below the headline (and not past the body start) are its byline zone.
+NEAR_TITLE_LINES = 4
+#: Lines at most this many lines above the headline may carry a date printed over it.
+ABOVE_TITLE_LINES = 2
+#: A line this long is a sentence, not a byline; lines this short are stamps or bylines.
+SENTENCE_WORDS = 25
+SHORT_LINE_WORDS = 12
+#: A dateline opens the body: its date starts within this many characters of the first body line.
+DATELINE_REACH_CHARS = 60
+#: Dates this many days after the crawl are impossible; the slack covers time zones.
+CRAWL_SLACK_DAYS = 1
+
+WEIGHT_SHORT = 1.0
+WEIGHT_BYLINE_HINT = 2.0
+WEIGHT_PUBLISH_CUE = 1.0
+WEIGHT_UPDATE_CUE = 0.5
+WEIGHT_BY_CUE = 1.0
+WEIGHT_NEAR_TITLE = 2.0
+WEIGHT_ABOVE_TITLE = 0.5
+WEIGHT_NEAR_BODY = 1.5
+WEIGHT_DATELINE = 1.5
+WEIGHT_TIME = 0.5
+WEIGHT_REPEAT = 0.3
+MAX_REPEAT_BONUS = 1.0
+WEIGHT_DECLARED = 3.0
+WEIGHT_AGREEMENT = 1.0
+PENALTY_CAPTION = 3.0
+PENALTY_COMMENT = 3.0
+PENALTY_COPYRIGHT = 3.0
+PENALTY_SENTENCE = 2.0
+PENALTY_IN_BODY = 2.0
+PENALTY_AFTER_BODY = 1.5
+PENALTY_PAGE_TOP = 3.0
+PENALTY_MONTH_ONLY = 1.0
+PENALTY_LONE_MONTH = 2.0
+
+_PUBLISH_CUES = re.compile(
+    r"\b(?:published|posted|date[ds]?|publié|publicado|pubblicato|veröffentlicht|gepubliceerd|opublikowano"
+    r"|опубликовано|дата|datum|fecha|data|yayınlanma|publicerad|julkaistu)\b",
+    re.IGNORECASE,
+)
+_UPDATE_CUES = re.compile(
+    r"\b(?:updated?|modified|aktualisiert|actualizado|aggiornato|mis à jour|обновлено|bijgewerkt)\b",
+    re.IGNORECASE,
+)
+_BY_CUE = re.compile(r"(?:^|\s)(?:by|von|par|por|door|av|от)\s+\S", re.IGNORECASE)
+_CAPTION_CUES = re.compile(
+    r"\((?:©|c\)|photo|foto|file)|\b(?:photo|picture|image|foto|bild|credit)s?\s*(?::|by\b)|\bthe picture"
+    r"|\bpictured\b|\bfile photo\b|\bgetty\b",
+    re.IGNORECASE,
+)
+_COPYRIGHT_CUES = re.compile(r"©|\(c\)|\bcopyright\b|\ball rights reserved\b", re.IGNORECASE)
+_URL_TOKEN = re.compile(r"(?:https?://|www\.)\S+|\S+/\S+/\S+")
+
+
+@dataclass(frozen=True, slots=True)
+class DateFinding:
+    """A publication date: ISO value at its precision, and why it was chosen."""
+
+    value: str
+    precision: Precision
+    evidence: str
+    rule: str
+    score: float
+
+
+@dataclass(slots=True)
+class _Candidate:
+    """One date value with its best-scored source and how many sources agree on it."""
+
+    mention: DateMention
+    score: float
+    reason: str
+    source_text: str
+    features: list[str] = field(default_factory=list)
+    support: int = 1
+
+
+def find_publication_date(page: RawPage, article: Article) -> DateFinding | None:
+    """The page's publication date, or None when the evidence does not settle one."""
+    layout = build_layout(page, article)
+    title_index = locate_title(layout, body_sample=article.text)
+    extra: list[_Candidate] = []
+    if page.kind == "html":
+        from storyline.describe.markup_dates import metadata_date  # deferred: htmldate is only for markup
+
+        meta = metadata_date(page)
+        if meta is not None:
+            extra.append(_Candidate(meta[0], meta[1], meta[2], meta[0].text))
+    return date_from_layout(page, layout, title_index, extra)
+
+
+def date_from_layout(
+    page: RawPage, layout: Layout, title_index: int | None, extra: list[_Candidate] | None = None
+) -> DateFinding | None:
+    """Score the declared date, ``extra`` candidates and every dated line; report the best convincing one."""
+    crawl = parse_iso_like(page.declared.get("warc_date"))
+    candidates: dict[str, _Candidate] = {}
+    declared = parse_iso_like(page.declared.get("published"))
+    if declared is not None:
+        _merge(candidates, _Candidate(declared, WEIGHT_DECLARED, "declared published date", declared.text))
+    for candidate in extra or []:
+        _merge(candidates, candidate)
+    for index, line in enumerate(layout.lines):
+        for mention in _line_mentions(line):
+            _merge(candidates, _score_line_date(layout, index, mention, title_index))
+    plausible = [c for c in candidates.values() if not _after_crawl(c.mention, crawl)]
+    if not plausible:
+        return None
+    best = max(plausible, key=lambda c: (_total(c), c.mention.precision == "day"))
+    if _total(best) < ACCEPT_SCORE:
+        return None
+    rule = ", ".join(best.features) or best.reason
+    return DateFinding(
+        value=best.mention.iso(),
+        precision=best.mention.precision,
+        evidence=f"{best.reason}: '{best.source_text}'",
+        rule=f"{rule} (score {_total(best):.1f})",
+        score=_total(best),
+    )
+
+
+def _line_mentions(line: str) -> list[DateMention]:
+    """Dates in a line, leaving out those inside URLs (a linked article's date is not this page's)."""
+    mentions = find_dates(line)
+    if not mentions:
+        return []
+    urls = [match.span() for match in _URL_TOKEN.finditer(line)]
+    return [m for m in mentions if not any(start <= m.start < end for start, end in urls)]
+
+
+def _merge(candidates: dict[str, _Candidate], candidate: _Candidate) -> None:
+    """Keep the best-scored source of each date value, counting agreeing sources (declared + byline)."""
+    key = candidate.mention.iso()
+    current = candidates.get(key)
+    if current is None:
+        candidates[key] = candidate
+        return
+    best, other = (candidate, current) if candidate.score > current.score else (current, candidate)
+    best.support = current.support + 1
+    if other.reason.startswith(("declared", "htmldate")) or best.reason.startswith(("declared", "htmldate")):
+        best.score += WEIGHT_AGREEMENT if other.score >= 0 else 0.0
+    candidates[key] = best
+
+
+def _total(candidate: _Candidate) -> float:
+    """A candidate's score with a small bonus for every further line that prints the same date."""
+    return candidate.score + min(MAX_REPEAT_BONUS, WEIGHT_REPEAT * (candidate.support - 1))
+
+
+def _after_crawl(mention: DateMention, crawl: DateMention | None) -> bool:
+    """Whether a date lies after the crawl date: a page cannot be published after it was fetched."""
+    if crawl is None or crawl.day is None:
+        return False
+    limit = date(crawl.year, crawl.month or 1, crawl.day) + timedelta(days=CRAWL_SLACK_DAYS)
+    first_day = date(mention.year, mention.month or 1, mention.day or 1)
+    return first_day > limit
+
+
+def _score_line_date(layout: Layout, index: int, mention: DateMention, title_index: int | None) -> _Candidate:
+    """Score a date printed on line ``index`` by the line's shape, cue words, labels and place on the page."""
+    line = layout.lines[index]
+    features: list[tuple[str, float]] = []
+    features += _shape_features(line, mention)
+    features += _label_features(layout, index)
+    features += _place_features(layout, index, mention, title_index)
+    score = sum(weight for _, weight in features)
+    reason = _reason([name for name, weight in features if weight > 0])
+    named = [f"{name} {weight:+.1f}" for name, weight in features]
+    return _Candidate(mention, score, reason, line, named)
+
+
+_KINDS = ("byline", "dateline opening the body", "publication cue", "update cue", "short line")
+_PLACES = ("near title", "above title", "above body")
+
+
+def _reason(positive: list[str]) -> str:
+    """A short phrase for the evidence: what kind of line, and where ("byline near title")."""
+    kind = next((name for name in _KINDS if name in positive), "date in text")
+    kind = {"short line": "date line", "publication cue": "dated line", "update cue": "updated line"}.get(
+        kind, kind
+    )
+    place = next((name for name in _PLACES if name in positive), "")
+    return f"{kind} {place}".strip()
+
+
+def _shape_features(line: str, mention: DateMention) -> list[tuple[str, float]]:
+    """What the line itself says: short stamp or sentence, cue words, caption or copyright marks, a time."""
+    words = word_count(line)
+    features: list[tuple[str, float]] = []
+    if words <= SHORT_LINE_WORDS:
+        features.append(("short line", WEIGHT_SHORT))
+    elif words >= SENTENCE_WORDS or is_prose(line):
+        features.append(("inside a sentence", -PENALTY_SENTENCE))
+    if _PUBLISH_CUES.search(line):
+        features.append(("publication cue", WEIGHT_PUBLISH_CUE))
+    elif _UPDATE_CUES.search(line):
+        features.append(("update cue", WEIGHT_UPDATE_CUE))
+    if _BY_CUE.search(line[: mention.start]):
+        features.append(("byline", WEIGHT_BY_CUE))
+    if _CAPTION_CUES.search(line):
+        features.append(("photo caption", -PENALTY_CAPTION))
+    if _COPYRIGHT_CUES.search(line):
+        features.append(("copyright line", -PENALTY_COPYRIGHT))
+    if has_time(line[mention.end :]) or has_time(line[: mention.start]):
+        features.append(("with a time", WEIGHT_TIME))
+    if mention.precision != "day":
+        features.append(("month only", -PENALTY_MONTH_ONLY))
+        if _is_lone(line, mention):
+            features.append(("lone month line", -PENALTY_LONE_MONTH))
+    return features
+
+
+def _label_features(layout: Layout, index: int) -> list[tuple[str, float]]:
+    """What the cleaner said of the line: a byline/dateline candidate, a caption, a reader comment."""
+    label = layout.labels.get(index, "")
+    features: list[tuple[str, float]] = []
+    if index in layout.byline_hints or label in ("byline", "dateline"):
+        features.append(("byline", WEIGHT_BYLINE_HINT))
+    if label == "caption":
+        features.append(("photo caption", -PENALTY_CAPTION))
+    if label == "comment":
+        features.append(("reader comment", -PENALTY_COMMENT))
+    return features
+
+
+def _place_features(
+    layout: Layout, index: int, mention: DateMention, title_index: int | None
+) -> list[tuple[str, float]]:
+    """Where the line stands: below the headline, above it, opening the body, inside or after the body."""
+    features: list[tuple[str, float]] = []
+    start, end = layout.body_start, layout.body_end
+    before_body = start is None or index <= start
+    if title_index is not None and title_index < index <= title_index + NEAR_TITLE_LINES and before_body:
+        features.append(("near title", WEIGHT_NEAR_TITLE))
+    elif title_index is not None and title_index - ABOVE_TITLE_LINES <= index < title_index:
+        features.append(("above title", WEIGHT_ABOVE_TITLE))
+    elif title_index is None and start is not None and start - NEAR_TITLE_LINES <= index < start:
+        features.append(("above body", WEIGHT_NEAR_BODY))
+    if index == start and mention.start <= DATELINE_REACH_CHARS:
+        features.append(("dateline opening the body", WEIGHT_DATELINE))
+    elif start is not None and end is not None and start < index <= end:
+        features.append(("in body text", -PENALTY_IN_BODY))
+    elif end is not None and index > end:
+        features.append(("after the body", -PENALTY_AFTER_BODY))
+    top = title_index if title_index is not None else start
+    if index == 0 and top is not None and top > 0 and _is_lone(layout.lines[index], mention):
+        features.append(("lone date at page top", -PENALTY_PAGE_TOP))
+    return features
+
+
+def _is_lone(line: str, mention: DateMention) -> bool:
+    """Whether the line holds nothing but the date (and perhaps a weekday, time or punctuation)."""
+    rest = (line[: mention.start] + " " + line[mention.end :]).strip()
+    return word_count(rest) <= 1

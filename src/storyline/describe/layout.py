@@ -1,0 +1,176 @@
+"""Where things stand on a page: its visible lines, where the body starts and ends, what the cleaner dropped.
+
+Every describe rule scores a line by its place (near the title, before the body, among the comments), so
+this one view of the page is shared by the title, date and outlet rules.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from lxml import etree, html
+
+from storyline.model import Article, RawPage
+
+#: A body line with at least this many words, ending a sentence, reads as prose (the anchor for "where the
+#: article starts"); one with LONG_PROSE_WORDS reads as prose however it ends.
+PROSE_MIN_WORDS = 15
+LONG_PROSE_WORDS = 30
+_SENTENCE_END = re.compile(r"[.!?。!?\"”’'»)\]]\s*$")
+
+#: HTML elements that start a new visible line; their text is kept apart from their neighbours'.
+_BLOCK_TAGS = frozenset(
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "br",
+        "dd",
+        "div",
+        "dl",
+        "dt",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "table",
+        "td",
+        "th",
+        "time",
+        "tr",
+        "ul",
+    ]
+)
+_INVISIBLE_TAGS = ("script", "style", "noscript", "template", "svg", "head")
+_SPACES = re.compile(r"\s+")
+_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "–": "-", "—": "-", "\u00a0": " "})
+
+
+def normalise_line(line: str) -> str:
+    """The form in which lines are compared: NFKC, plain quotes and dashes, spaces collapsed, casefolded."""
+    text = unicodedata.normalize("NFKC", line).translate(_QUOTES)
+    return _SPACES.sub(" ", text).strip().casefold()
+
+
+def word_count(line: str) -> int:
+    """How many whitespace-separated words a line holds."""
+    return len(line.split())
+
+
+def html_lines(markup: str | html.HtmlElement) -> list[str]:
+    """The visible text of an HTML page, one block element per line.
+
+    Hand-written because ``trafilatura.html2txt`` and ``text_content()`` run the blocks together into one
+    line, and the describe rules need to know which text stood on a line of its own (a byline, a dateline).
+    """
+    tree = html.fromstring(markup) if isinstance(markup, str) else markup
+    tree = _copy_tree(tree)
+    for element in list(tree.iter(*_INVISIBLE_TAGS)):
+        if element.getparent() is not None:
+            element.drop_tree()
+    for element in tree.iter():
+        if isinstance(element.tag, str) and element.tag in _BLOCK_TAGS:
+            element.tail = "\n" + (element.tail or "")
+            element.text = "\n" + (element.text or "")
+    text = etree.tostring(tree, method="text", encoding="unicode") or ""
+    return [clean for line in text.split("\n") if (clean := _SPACES.sub(" ", line).strip())]
+
+
+def _copy_tree(tree: html.HtmlElement) -> html.HtmlElement:
+    """A private copy, so that marking blocks never changes a tree the caller still uses."""
+    return html.fromstring(etree.tostring(tree, encoding="unicode"))
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """The visible lines of a page with the cleaner's verdicts attached by line index."""
+
+    lines: list[str]
+    body_start: int | None = None
+    body_end: int | None = None
+    labels: dict[int, str] = field(default_factory=dict)
+    #: Line indexes the cleaner offered as title / byline candidates, in the cleaner's order.
+    title_hints: list[int] = field(default_factory=list)
+    byline_hints: list[int] = field(default_factory=list)
+
+    def in_body(self, index: int) -> bool:
+        """Whether a line lies inside the body span (first to last prose line of the clean text)."""
+        if self.body_start is None or self.body_end is None:
+            return False
+        return self.body_start <= index <= self.body_end
+
+
+def is_prose(line: str) -> bool:
+    """Whether a line reads as a paragraph of running text rather than a headline, menu or widget."""
+    words = word_count(line)
+    return words >= LONG_PROSE_WORDS or (words >= PROSE_MIN_WORDS and _SENTENCE_END.search(line) is not None)
+
+
+def page_lines(page: RawPage) -> list[str]:
+    """The visible lines of a page: markup reduced to block lines, or the text's non-empty lines."""
+    if page.kind == "html":
+        try:
+            return html_lines(page.content)
+        except (etree.ParserError, ValueError):
+            return []
+    return [clean for line in page.content.splitlines() if (clean := _SPACES.sub(" ", line).strip())]
+
+
+def build_layout(page: RawPage, article: Article, lines: list[str] | None = None) -> Layout:
+    """Attach the article's body span, removed-line labels and candidate lines to the page's lines."""
+    lines = page_lines(page) if lines is None else lines
+    keys = [normalise_line(line) for line in lines]
+    body_keys = {normalise_line(line) for line in article.text.splitlines() if line.strip()}
+    body_start, body_end = _body_span(lines, keys, body_keys)
+    labels: dict[int, str] = {}
+    removed = {normalise_line(block.text): block.label for block in article.removed}
+    for index, key in enumerate(keys):
+        if key in removed:
+            labels[index] = removed[key]
+    return Layout(
+        lines=lines,
+        body_start=body_start,
+        body_end=body_end,
+        labels=labels,
+        title_hints=_hint_indexes(keys, article.title_candidates),
+        byline_hints=_hint_indexes(keys, article.byline_candidates),
+    )
+
+
+def _body_span(lines: list[str], keys: list[str], body_keys: set[str]) -> tuple[int | None, int | None]:
+    """First and last prose line of the body; any body line when the body has no prose line."""
+    in_body = [i for i, key in enumerate(keys) if key in body_keys]
+    prose = [i for i in in_body if is_prose(lines[i])]
+    chosen = prose or in_body
+    if not chosen:
+        return None, None
+    return chosen[0], chosen[-1]
+
+
+def _hint_indexes(keys: list[str], hints: list[str]) -> list[int]:
+    """Indexes of the first page line equal to each hint, in the hints' order."""
+    found: list[int] = []
+    for hint in hints:
+        key = normalise_line(hint)
+        index = next((i for i, line_key in enumerate(keys) if line_key == key), None)
+        if index is not None and index not in found:
+            found.append(index)
+    return found
