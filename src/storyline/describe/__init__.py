@@ -5,8 +5,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from storyline.describe.dates import DateFinding, find_publication_date
 from storyline.describe.language import detect_language
+from storyline.describe.layout import build_layout
 from storyline.describe.outlet import OutletFinding, identify_outlet
 from storyline.describe.title import choose_title
 from storyline.model import Article, Description, RawPage
@@ -24,10 +27,15 @@ __all__ = [
 
 def describe_page(page: RawPage, article: Article) -> Description:
     """Title, publication date (with precision and evidence), outlet, aggregator and language of a page."""
-    date = find_publication_date(page, article)
-    outlet = identify_outlet(page, article)
+    declared = page.kind == "html" or bool(page.declared.get("title"))
+    title = choose_title(page, article) if declared else None
+    hints = [title, *article.title_candidates] if title else article.title_candidates
+    layout = build_layout(page, replace(article, title_candidates=hints))
+    title = title or choose_title(page, article, layout=layout)
+    date = find_publication_date(page, article, layout=layout)
+    outlet = identify_outlet(page, article, layout=layout)
     return Description(
-        title=choose_title(page, article),
+        title=title,
         published=date.value if date else None,
         published_precision=date.precision if date else None,
         published_evidence=f"{date.evidence} [{date.rule}]" if date else None,

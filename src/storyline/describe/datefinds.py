@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from typing import Literal
 
 from dateparser.languages.loader import LocaleDataLoader
@@ -142,7 +142,7 @@ def month_names() -> dict[str, int]:
         for number, key in enumerate(_MONTH_KEYS, start=1):
             for name in info.get(key, []):
                 name = name.lower().rstrip(".")
-                if len(name) < MIN_MONTH_NAME_CHARS or any(ch.isdigit() for ch in name):
+                if len(name) < MIN_MONTH_NAME_CHARS or not name.isalpha():
                     continue
                 if names.get(name, number) != number:
                     ambiguous.add(name)
@@ -152,19 +152,22 @@ def month_names() -> dict[str, int]:
     return names
 
 
+#: Any word that may be a month name; it is looked up in :func:`month_names` after matching. One generic
+#: word pattern plus a dictionary look-up is far faster than an alternation of a thousand names.
+_MONTH_WORD = r"(?P<mn>[^\W\d_]{3,})\.?"
+
+
 @cache
 def _patterns() -> tuple[re.Pattern[str], ...]:
     """The date patterns, most specific first (day-precise forms before month-year ones)."""
-    months = "|".join(sorted((re.escape(n) for n in month_names()), key=len, reverse=True))
-    month = rf"(?P<mn>{months})\.?"
-    flags = re.IGNORECASE
+    month = _MONTH_WORD
     return (
         re.compile(rf"(?<!\d){_YEAR}\s*年\s*(?P<m>[01]?\d)\s*月\s*(?P<d>[0-3]?\d)\s*日"),
         re.compile(r"(?<![\d.])(?P<y>(?:19|20)\d{2})(?P<s>[-/.])(?P<m>[01]?\d)(?P=s)(?P<d>[0-3]?\d)(?![\d])"),
         re.compile(rf"(?<![\d.])(?P<a>[0-3]?\d)(?P<s>[-/.])(?P<b>[01]?\d)(?P=s){_YEAR}"),
-        re.compile(rf"\b{month}\s+{_DAY},?\s+(?:de\s+)?{_YEAR}", flags),
-        re.compile(rf"(?<!\d){_DAY}\s*(?:de\s+)?\b{month}(?!\w),?\s+(?:de\s+|del\s+)?{_YEAR}", flags),
-        re.compile(rf"\b{month}(?!\w),?\s+(?:de\s+)?{_YEAR}", flags),
+        re.compile(rf"\b{month}\s+{_DAY},?\s+(?:de\s+)?{_YEAR}"),
+        re.compile(rf"(?<!\d){_DAY}\s*(?:de\s+)?\b{month}(?!\w),?\s+(?:de\s+|del\s+)?{_YEAR}"),
+        re.compile(rf"\b{month}(?!\w),?\s+(?:de\s+)?{_YEAR}"),
     )
 
 
@@ -172,6 +175,12 @@ def find_dates(line: str) -> list[DateMention]:
     """Every date expression in a line that names at least a month and a year, in reading order."""
     if not _HAS_YEAR.search(line):
         return []
+    return list(_find_dates_cached(line))
+
+
+@lru_cache(maxsize=4096)
+def _find_dates_cached(line: str) -> tuple[DateMention, ...]:
+    """Several rules ask about the same lines (title shape, bylines, date scoring): parse each once."""
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
     for pattern in _patterns():
@@ -182,7 +191,7 @@ def find_dates(line: str) -> list[DateMention]:
             if mention is not None:
                 found.append(mention)
                 taken.append((match.start(), match.end()))
-    return sorted(found, key=lambda m: m.start)
+    return tuple(sorted(found, key=lambda m: m.start))
 
 
 def _mention(match: re.Match[str], line: str) -> DateMention | None:

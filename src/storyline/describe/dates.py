@@ -9,19 +9,22 @@ page (a header or crawl date) lose. Nothing is returned when no candidate is con
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Literal
 
 from storyline.describe.datefinds import DateMention, find_dates, has_time, parse_iso_like
 from storyline.describe.layout import Layout, build_layout, is_prose, word_count
-from storyline.describe.title import locate_title
+from storyline.describe.title import choose_title, locate_title
 from storyline.model import Article, RawPage
 
 Precision = Literal["day", "month", "year"]
 
-#: A candidate needs at least this score to be reported.
+#: A candidate with this score is reported; one with FAIR_SCORE only when every other date trails it by
+#: FAIR_MARGIN (a lone unremarkable date line is usually the page's own stamp; two of them are ambiguous).
 ACCEPT_SCORE = 2.0
+FAIR_SCORE = 1.0
+FAIR_MARGIN = 1.0
 #: Lines within this many lines below the headline (and not past the body start) are its byline zone.
 NEAR_TITLE_LINES = 4
 #: Lines at most this many lines above the headline may carry a date printed over it.
@@ -53,6 +56,8 @@ PENALTY_COMMENT = 3.0
 PENALTY_COPYRIGHT = 3.0
 PENALTY_SENTENCE = 2.0
 PENALTY_IN_BODY = 2.0
+#: A short dated line inside the body span may be a dateline the cleaner kept, or a list entry: mild doubt.
+PENALTY_SHORT_IN_BODY = 0.5
 PENALTY_AFTER_BODY = 1.5
 PENALTY_PAGE_TOP = 3.0
 PENALTY_MONTH_ONLY = 1.0
@@ -100,18 +105,45 @@ class _Candidate:
     support: int = 1
 
 
-def find_publication_date(page: RawPage, article: Article) -> DateFinding | None:
-    """The page's publication date, or None when the evidence does not settle one."""
-    layout = build_layout(page, article)
-    title_index = locate_title(layout, body_sample=article.text)
-    extra: list[_Candidate] = []
-    if page.kind == "html":
-        from storyline.describe.markup_dates import metadata_date  # deferred: htmldate is only for markup
+def find_publication_date(
+    page: RawPage, article: Article, *, layout: Layout | None = None
+) -> DateFinding | None:
+    """The page's publication date, or None when the evidence does not settle one.
 
-        meta = metadata_date(page)
-        if meta is not None:
-            extra.append(_Candidate(meta[0], meta[1], meta[2], meta[0].text))
-    return date_from_layout(page, layout, title_index, extra)
+    ``layout`` saves rebuilding the page layout when the caller has one (for HTML, built with the markup
+    title among the title candidates).
+    """
+    if page.kind == "html":
+        return _date_of_markup(page, article, layout)
+    layout = layout or build_layout(page, article)
+    return date_from_layout(page, layout, locate_title(layout, body_sample=article.text))
+
+
+def _date_of_markup(page: RawPage, article: Article, layout: Layout | None) -> DateFinding | None:
+    """HTML: declared and markup dates first; then the page's dated lines; then htmldate's extensive guess.
+
+    Markup metadata (meta tags, JSON-LD, <time>) is more reliable than any line of text, so the lines are
+    read only when the markup declares nothing.
+    """
+    from storyline.describe.markup_dates import extensive_date, metadata_date  # deferred: markup only
+
+    declared = parse_iso_like(page.declared.get("published"))
+    meta = metadata_date(page)
+    if meta is not None or declared is not None:
+        extra = [_Candidate(meta[0], meta[1], meta[2], meta[0].text)] if meta else []
+        return date_from_layout(page, Layout(lines=[]), None, extra)
+    if layout is None:
+        title = choose_title(page, article)
+        hinted = replace(article, title_candidates=[title, *article.title_candidates] if title else [])
+        layout = build_layout(page, hinted)
+    found = date_from_layout(page, layout, locate_title(layout, body_sample=article.text))
+    if found is not None:
+        return found
+    guess = extensive_date(page)
+    if guess is None:
+        return None
+    candidate = _Candidate(guess[0], guess[1], guess[2], guess[0].text)
+    return date_from_layout(page, Layout(lines=[]), None, [candidate])
 
 
 def date_from_layout(
@@ -131,8 +163,9 @@ def date_from_layout(
     plausible = [c for c in candidates.values() if not _after_crawl(c.mention, crawl)]
     if not plausible:
         return None
-    best = max(plausible, key=lambda c: (_total(c), c.mention.precision == "day"))
-    if _total(best) < ACCEPT_SCORE:
+    ranked = sorted(plausible, key=lambda c: (_total(c), c.mention.precision == "day"), reverse=True)
+    best = ranked[0]
+    if not _convincing(best, ranked[1] if len(ranked) > 1 else None):
         return None
     rule = ", ".join(best.features) or best.reason
     return DateFinding(
@@ -142,6 +175,15 @@ def date_from_layout(
         rule=f"{rule} (score {_total(best):.1f})",
         score=_total(best),
     )
+
+
+def _convincing(best: _Candidate, runner_up: _Candidate | None) -> bool:
+    """A strong candidate, or a fair one that no other date comes close to."""
+    if _total(best) >= ACCEPT_SCORE:
+        return True
+    if _total(best) < FAIR_SCORE:
+        return False
+    return runner_up is None or _total(best) - _total(runner_up) >= FAIR_MARGIN
 
 
 def _line_mentions(line: str) -> list[DateMention]:
@@ -254,8 +296,8 @@ def _place_features(
     """Where the line stands: below the headline, above it, opening the body, inside or after the body."""
     features: list[tuple[str, float]] = []
     start, end = layout.body_start, layout.body_end
-    before_body = start is None or index <= start
-    if title_index is not None and title_index < index <= title_index + NEAR_TITLE_LINES and before_body:
+    short = word_count(layout.lines[index]) <= SHORT_LINE_WORDS
+    if title_index is not None and title_index < index <= title_index + NEAR_TITLE_LINES and short:
         features.append(("near title", WEIGHT_NEAR_TITLE))
     elif title_index is not None and title_index - ABOVE_TITLE_LINES <= index < title_index:
         features.append(("above title", WEIGHT_ABOVE_TITLE))
@@ -264,7 +306,8 @@ def _place_features(
     if index == start and mention.start <= DATELINE_REACH_CHARS:
         features.append(("dateline opening the body", WEIGHT_DATELINE))
     elif start is not None and end is not None and start < index <= end:
-        features.append(("in body text", -PENALTY_IN_BODY))
+        penalty = PENALTY_SHORT_IN_BODY if short else PENALTY_IN_BODY
+        features.append(("in body text", -penalty))
     elif end is not None and index > end:
         features.append(("after the body", -PENALTY_AFTER_BODY))
     top = title_index if title_index is not None else start

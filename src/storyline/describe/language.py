@@ -17,13 +17,23 @@ MIN_CONFIDENCE = 0.5
 @cache
 def _identifier() -> LanguageIdentifier:
     """The py3langid model, loaded once, with probabilities normalised to 0..1."""
-    return LanguageIdentifier.from_pickled_model(MODEL_FILE, norm_probs=True)
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def _has_letters(text: str, needed: int) -> bool:
+    """Whether ``text`` holds at least ``needed`` letters (stops counting once it does)."""
+    for ch in text:
+        if ch.isalpha():
+            needed -= 1
+            if needed <= 0:
+                return True
+    return False
 
 
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code of ``text``'s language, or None when the text is too short or the model unsure."""
     sample = (text or "")[:SAMPLE_CHARS]
-    if sum(ch.isalpha() for ch in sample) < MIN_LETTERS:
+    if not _has_letters(sample, MIN_LETTERS):
         return None
     code, confidence = _identifier().classify(sample)
     return str(code) if confidence >= MIN_CONFIDENCE else None

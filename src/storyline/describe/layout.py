@@ -66,8 +66,10 @@ _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "–": 
 
 def normalise_line(line: str) -> str:
     """The form in which lines are compared: NFKC, plain quotes and dashes, spaces collapsed, casefolded."""
+    if line.isascii():  # the common case needs neither NFKC nor the quote table
+        return " ".join(line.split()).casefold()
     text = unicodedata.normalize("NFKC", line).translate(_QUOTES)
-    return _SPACES.sub(" ", text).strip().casefold()
+    return " ".join(text.split()).casefold()
 
 
 def word_count(line: str) -> int:
@@ -104,12 +106,16 @@ class Layout:
     """The visible lines of a page with the cleaner's verdicts attached by line index."""
 
     lines: list[str]
+    #: Each line in :func:`normalise_line` form, for comparing lines.
+    keys: list[str] = field(default_factory=list)
     body_start: int | None = None
     body_end: int | None = None
     labels: dict[int, str] = field(default_factory=dict)
     #: Line indexes the cleaner offered as title / byline candidates, in the cleaner's order.
     title_hints: list[int] = field(default_factory=list)
     byline_hints: list[int] = field(default_factory=list)
+    #: Results that several rules need (the headline's index), computed once per layout.
+    memo: dict[str, object] = field(default_factory=dict, compare=False)
 
     def in_body(self, index: int) -> bool:
         """Whether a line lies inside the body span (first to last prose line of the clean text)."""
@@ -147,6 +153,7 @@ def build_layout(page: RawPage, article: Article, lines: list[str] | None = None
             labels[index] = removed[key]
     return Layout(
         lines=lines,
+        keys=keys,
         body_start=body_start,
         body_end=body_end,
         labels=labels,

@@ -57,6 +57,13 @@ _SELF_REFERENCES = (
         "asks readers to follow it",
     ),
 )
+#: Cheap keyword tests run before the full patterns (most lines hold none of these words).
+_SOURCE_WORD = re.compile(
+    r"source|quelle|fuente|fonte|источник|джерело|bron|kaynak|źródło|zdroj|sursa|forrás"
+)
+_CREDIT_MARK = re.compile(r">>|»|›")
+_SELF_REFERENCE_WORD = re.compile(r"['’]s (?:web|site|app)|support |follow ")
+_AGGREGATOR_WORD = re.compile(r"aggregat|agrégat|agregad|агрегат")
 _AGGREGATOR_LINE = re.compile(rf"(?P<name>{_DOMAIN}).*\b(?:aggregat|agrégat|agregad|агрегат)", re.IGNORECASE)
 #: Words that make a byline name an organisation rather than a person.
 _ORG_WORDS = frozenset(
@@ -117,9 +124,12 @@ class _Credit:
     line: str
 
 
-def identify_outlet(page: RawPage, article: Article) -> OutletFinding:
-    """Name the writing outlet and any re-serving aggregator from text credits, the URL and metadata."""
-    layout = build_layout(page, article)
+def identify_outlet(page: RawPage, article: Article, *, layout: Layout | None = None) -> OutletFinding:
+    """Name the writing outlet and any re-serving aggregator from text credits, the URL and metadata.
+
+    ``layout`` saves rebuilding the page layout when the caller has one.
+    """
+    layout = layout or build_layout(page, article)
     writers = writer_credits(layout, article.text)
     aggregator = _aggregator_line(layout)
     sites = site_names(page, layout)
@@ -148,12 +158,14 @@ def writer_credits(layout: Layout, body: str) -> list[_Credit]:
             if match := pattern.match(first_body):
                 credits.append(_Credit(match["name"], WEIGHT_AGENCY_DATELINE, "agency dateline", first_body))
     zone_end = layout.body_start if layout.body_start is not None else BYLINE_ZONE_LINES
+    keys = layout.keys or [line.casefold() for line in layout.lines]
     for index, line in enumerate(layout.lines):
         if index < zone_end and (match := _ORG_BYLINE.match(line)) and is_organisation(match["name"]):
             credits.append(_Credit(match["name"], WEIGHT_ORG_BYLINE, "byline names an organisation", line))
-        if (match := _SOURCE_LINE.search(line)) and _is_source_label(match, line):
-            credits.append(_Credit(match["name"], WEIGHT_SOURCE_LINE, "source line", line))
-        if match := _CREDIT_LINE.match(line):
+        source = _SOURCE_WORD.search(keys[index]) and _SOURCE_LINE.search(line)
+        if source and _is_source_label(source, line):
+            credits.append(_Credit(source["name"], WEIGHT_SOURCE_LINE, "source line", line))
+        if _CREDIT_MARK.search(line) and (match := _CREDIT_LINE.match(line)):
             near = layout.body_end is not None and 0 < index - layout.body_end <= CREDIT_REACH_LINES
             weight = WEIGHT_CREDIT_NEAR_BODY if near else WEIGHT_CREDIT_ELSEWHERE
             credits.append(_Credit(match["name"], weight, "credit line after the body", line))
@@ -186,7 +198,10 @@ def is_organisation(name: str) -> bool:
 def site_names(page: RawPage, layout: Layout) -> list[_Credit]:
     """Names of the site that served the page: self-references in its text, declared outlet, URL host."""
     names: list[_Credit] = []
-    for line in layout.lines:
+    keys = layout.keys or [line.casefold() for line in layout.lines]
+    for line, key in zip(layout.lines, keys, strict=True):
+        if not _SELF_REFERENCE_WORD.search(key):
+            continue
         for pattern, why in _SELF_REFERENCES:
             if (match := pattern.search(line)) and word_count(match["name"]) <= MAX_NAME_WORDS:
                 names.append(_Credit(_drop_article(match["name"]), 1.0, f"the page {why}", line))
@@ -200,8 +215,9 @@ def site_names(page: RawPage, layout: Layout) -> list[_Credit]:
 
 def _aggregator_line(layout: Layout) -> _Credit | None:
     """A line where the site calls itself an aggregator ("X.com - news aggregator")."""
-    for line in layout.lines:
-        if match := _AGGREGATOR_LINE.search(line):
+    keys = layout.keys or [line.casefold() for line in layout.lines]
+    for line, key in zip(layout.lines, keys, strict=True):
+        if _AGGREGATOR_WORD.search(key) and (match := _AGGREGATOR_LINE.search(line)):
             return _Credit(match["name"], 1.0, "the site calls itself an aggregator", line)
     return None
 

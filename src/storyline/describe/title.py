@@ -34,16 +34,25 @@ PENALTY_IN_LIST = 1.0
 PENALTY_OTHER_SCRIPT = 2.0
 #: How many lines below a headline its byline or dateline may stand.
 BYLINE_REACH = 2
+#: How much of the body decides which writing system the headline should be in.
+BODY_SCRIPT_SAMPLE = 1000
+#: The writing system of a line is judged from its first characters.
+SCRIPT_SAMPLE_CHARS = 80
 #: A headline must score at least this to be chosen from plain text.
 MIN_TITLE_SCORE = 1.0
 
 _SITE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·|»|/)\s+")
 _BYLINE_START = re.compile(r"^\s*(?:by|from|von|par|por|di|door|av|от)\s", re.IGNORECASE)
 _FINAL_PUNCTUATION = (".", ":", ";", ",")
+_NOT_LETTER = re.compile(r"[^\w\s]|[\d_]")
 
 
-def choose_title(page: RawPage, article: Article) -> str | None:
-    """The page's headline: declared title, HTML metadata, or the best headline-shaped line of the text."""
+def choose_title(page: RawPage, article: Article, *, layout: Layout | None = None) -> str | None:
+    """The page's headline: declared title, HTML metadata, or the best headline-shaped line of the text.
+
+    ``layout`` (from :func:`~storyline.describe.layout.build_layout`) saves rebuilding it when the caller
+    has one.
+    """
     declared = str(page.declared.get("title") or "").strip()
     site_names = _site_names(page)
     if declared:
@@ -55,20 +64,31 @@ def choose_title(page: RawPage, article: Article) -> str | None:
             from_markup = None
         if from_markup:
             return from_markup
-    layout = build_layout(page, article)
+    layout = layout or build_layout(page, article)
     index = locate_title(layout, body_sample=article.text)
     return layout.lines[index] if index is not None else None
 
 
 def locate_title(layout: Layout, body_sample: str = "") -> int | None:
     """Index of the line that is most likely the headline, or None when no line looks like one."""
-    counts = Counter(normalise_line(line) for line in layout.lines)
-    body_script = dominant_script(body_sample[:1000])
+    key = f"title:{hash(body_sample[:BODY_SCRIPT_SAMPLE])}"
+    if key not in layout.memo:
+        layout.memo[key] = _best_title_line(layout, body_sample)
+    found = layout.memo[key]
+    return found if isinstance(found, int) else None
+
+
+def _best_title_line(layout: Layout, body_sample: str) -> int | None:
+    """Score every headline-shaped line and return the best, if it scores enough."""
+    keys = layout.keys or [normalise_line(line) for line in layout.lines]
+    counts = Counter(keys)
+    shapes = [has_title_shape(line) for line in layout.lines]
+    body_script = dominant_script(body_sample[:BODY_SCRIPT_SAMPLE])
     best: tuple[float, int] | None = None
-    for index, line in enumerate(layout.lines):
-        if not has_title_shape(line):
+    for index, shaped in enumerate(shapes):
+        if not shaped:
             continue
-        score = _title_score(layout, index, counts, body_script)
+        score = _title_score(layout, index, counts[keys[index]] > 1, shapes, body_script)
         if best is None or score > best[0]:
             best = (score, index)
     if best is None or best[0] < MIN_TITLE_SCORE:
@@ -84,13 +104,15 @@ def has_title_shape(line: str) -> bool:
     first = line.lstrip("\"'“‘«(")[:1]
     if not first or not (first.isupper() or first.isdigit()):
         return False
-    letters = sum(ch.isalpha() or ch.isspace() for ch in line)
+    letters = len(line) - len(_NOT_LETTER.findall(line))
     if letters < MIN_LETTER_SHARE * len(line) or _BYLINE_START.match(line):
         return False
     return not any(mention.day is not None for mention in find_dates(line))
 
 
-def _title_score(layout: Layout, index: int, counts: Counter[str], body_script: str | None) -> float:
+def _title_score(
+    layout: Layout, index: int, repeated: bool, shapes: list[bool], body_script: str | None
+) -> float:
     """Evidence that line ``index`` is the headline: hints, nearness to the body, a byline below, repeats."""
     score = 0.0
     if index in layout.title_hints:
@@ -104,9 +126,9 @@ def _title_score(layout: Layout, index: int, counts: Counter[str], body_script: 
     below = layout.lines[index + 1 : index + 1 + BYLINE_REACH]
     if index + 1 in layout.byline_hints or any(_looks_like_byline(line) for line in below):
         score += WEIGHT_BYLINE_BELOW
-    if counts[normalise_line(layout.lines[index])] > 1:
+    if repeated:
         score += WEIGHT_REPEATED
-    if _in_list(layout.lines, index):
+    if _in_list(layout, index, shapes):
         score -= PENALTY_IN_LIST
     line_script = dominant_script(layout.lines[index])
     if body_script and line_script and line_script != body_script:
@@ -119,17 +141,20 @@ def _looks_like_byline(line: str) -> bool:
     return bool(_BYLINE_START.match(line)) or (word_count(line) <= 15 and bool(find_dates(line)))
 
 
-def _in_list(lines: list[str], index: int) -> bool:
+def _in_list(layout: Layout, index: int, shapes: list[bool]) -> bool:
     """Whether the line sits among other headline-shaped lines (a menu or a related-articles list)."""
-    before = index > 0 and has_title_shape(lines[index - 1])
-    after = index + 1 < len(lines) and has_title_shape(lines[index + 1])
+    before = index > 0 and shapes[index - 1]
+    after = index + 1 < len(shapes) and shapes[index + 1]
+    lines = layout.lines
     return before and after and normalise_line(lines[index - 1]) != normalise_line(lines[index])
 
 
 def dominant_script(text: str) -> str | None:
     """The writing system most letters of ``text`` belong to (LATIN, CYRILLIC, ARABIC, CJK ...)."""
+    if text.isascii():
+        return "LATIN" if any(ch.isalpha() for ch in text) else None
     scripts: Counter[str] = Counter()
-    for ch in text:
+    for ch in text[:SCRIPT_SAMPLE_CHARS]:
         if ch.isalpha():
             scripts[unicodedata.name(ch, "UNKNOWN").split(" ")[0]] += 1
     return scripts.most_common(1)[0][0] if scripts else None
