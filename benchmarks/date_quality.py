@@ -2,10 +2,11 @@
 
 Usage: PYTHONPATH=src python benchmarks/date_quality.py [--limit N]
 
-Prints accuracy, invented-date rate (a date given where the truth differs, or is null) and pages/s for:
-htmldate extensive on the HTML; Storyline on the HTML (kind "html", no URL); and both on the same pages reduced
-to plain text, one block per line (kind "text", no URL). The text path is run twice: with the whole text as the
-body (no cleaner at all) and with trafilatura's extraction from the same page standing in for the clean stage.
+Prints accuracy, invented-date rate (a date given where the truth differs, or is null) and pages/s
+for: htmldate extensive on the HTML; Storyline on the HTML (kind "html", no URL); and both on the same
+pages reduced to plain text, one block per line (kind "text", no URL). The text path is run twice: with
+the whole text as the body (no cleaner at all) and with trafilatura's extraction from the same page
+standing in for the clean stage.
 Scoring is ``../shared/eval/score_dates.py``'s own ``score`` function, loaded with importlib.
 """
 
@@ -77,14 +78,16 @@ def text_as_markup(text: str) -> str:
     return "<html><body>" + "".join(f"<p>{escape(line)}</p>" for line in text.splitlines()) + "</body></html>"
 
 
-def run(name: str, inputs: list[tuple[str, str]], extract: Extractor, scorer: ModuleType, index: list[dict]) -> None:
+def run(
+    name: str, inputs: list[tuple[str, str]], extract: Extractor, scorer: ModuleType, index: list[dict]
+) -> None:
     """Time ``extract`` over ``inputs`` (id, content), score it and print one line of figures."""
     preds: dict[str, str | None] = {}
     started = time.perf_counter()
     for page_id, content in inputs:
         try:
             value = extract(content)
-        except Exception:  # noqa: BLE001 - a crash on one page counts as no date, as the scorer does
+        except Exception:  # a crash on one page counts as no date, as the shared scorer does
             value = None
         preds[page_id] = value[:10] if value else None
     seconds = time.perf_counter() - started
@@ -109,7 +112,7 @@ def main() -> int:
     index = scorer.load_index(DATA / "index.jsonl")
     if args.limit:
         index = index[: args.limit]
-    pages = [(row["id"], scorer.decode(gzip.open(DATA / row["file"], "rb").read())) for row in index]
+    pages = [(row["id"], scorer.decode(gzip.decompress((DATA / row["file"]).read_bytes()))) for row in index]
     texts = [(page_id, as_text(markup)) for page_id, markup in pages]
     bodies = {page_id: trafilatura.extract(markup) or "" for page_id, markup in pages}
     with_body = [(page_id, f"{page_id}\x00{text}") for page_id, text in texts]
@@ -117,7 +120,8 @@ def main() -> int:
     storyline_html(pages[0][1])  # warm-up: imports and month tables are not timed
     run("htmldate extensive (original date), HTML", pages, htmldate_extensive, scorer, index)
     run("storyline, HTML", pages, storyline_html, scorer, index)
-    run("htmldate extensive, plain text", [(i, text_as_markup(t)) for i, t in texts], htmldate_extensive, scorer, index)
+    wrapped = [(page_id, text_as_markup(text)) for page_id, text in texts]
+    run("htmldate extensive (original date), plain text", wrapped, htmldate_extensive, scorer, index)
     run("storyline, plain text, whole text as body", texts, storyline_text, scorer, index)
     run(
         "storyline, plain text, trafilatura body as cleaner",

@@ -164,7 +164,7 @@ def _patterns() -> tuple[re.Pattern[str], ...]:
     return (
         re.compile(rf"(?<!\d){_YEAR}\s*年\s*(?P<m>[01]?\d)\s*月\s*(?P<d>[0-3]?\d)\s*日"),
         re.compile(r"(?<![\d.])(?P<y>(?:19|20)\d{2})(?P<s>[-/.])(?P<m>[01]?\d)(?P=s)(?P<d>[0-3]?\d)(?![\d])"),
-        re.compile(rf"(?<![\d.])(?P<a>[0-3]?\d)(?P<s>[-/.])(?P<b>[01]?\d)(?P=s){_YEAR}"),
+        re.compile(rf"(?<![\d.])(?P<a>[0-3]?\d)(?P<s>[-/.])(?P<b>[0-3]?\d)(?P=s){_YEAR}"),
         re.compile(rf"\b{month}\s+{_DAY},?\s+(?:de\s+)?{_YEAR}"),
         re.compile(rf"(?<!\d){_DAY}\s*(?:de\s+)?\b{month}(?!\w),?\s+(?:de\s+|del\s+)?{_YEAR}"),
         re.compile(rf"\b{month}(?!\w),?\s+(?:de\s+)?{_YEAR}"),

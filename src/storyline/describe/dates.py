@@ -45,7 +45,7 @@ WEIGHT_BY_CUE = 1.0
 WEIGHT_NEAR_TITLE = 2.0
 WEIGHT_ABOVE_TITLE = 0.5
 WEIGHT_NEAR_BODY = 1.5
-WEIGHT_DATELINE = 1.5
+WEIGHT_DATELINE = 2.5
 WEIGHT_TIME = 0.5
 WEIGHT_REPEAT = 0.3
 MAX_REPEAT_BONUS = 1.0
@@ -79,6 +79,7 @@ _CAPTION_CUES = re.compile(
     re.IGNORECASE,
 )
 _COPYRIGHT_CUES = re.compile(r"©|\(c\)|\bcopyright\b|\ball rights reserved\b", re.IGNORECASE)
+_DATELINE_END = re.compile(r"(?:,?\s*[0-2]?\d[:.][0-5]\d\s*(?:[ap]\.?m\.?)?)?\s*[-–—:|]\s", re.IGNORECASE)
 _URL_TOKEN = re.compile(r"(?:https?://|www\.)\S+|\S+/\S+/\S+")
 
 
@@ -227,9 +228,10 @@ def _score_line_date(layout: Layout, index: int, mention: DateMention, title_ind
     """Score a date printed on line ``index`` by the line's shape, cue words, labels and place on the page."""
     line = layout.lines[index]
     features: list[tuple[str, float]] = []
-    features += _shape_features(line, mention)
+    dateline = index == layout.body_start and _is_dateline(line, mention)
+    features += _shape_features(line, mention, dateline)
     features += _label_features(layout, index)
-    features += _place_features(layout, index, mention, title_index)
+    features += _place_features(layout, index, dateline, title_index)
     score = sum(weight for _, weight in features)
     reason = _reason([name for name, weight in features if weight > 0])
     named = [f"{name} {weight:+.1f}" for name, weight in features]
@@ -250,13 +252,18 @@ def _reason(positive: list[str]) -> str:
     return f"{kind} {place}".strip()
 
 
-def _shape_features(line: str, mention: DateMention) -> list[tuple[str, float]]:
+def _is_dateline(line: str, mention: DateMention) -> bool:
+    """A dateline: a short lead-in (place, agency), the date, perhaps a time, then a dash or colon."""
+    return mention.start <= DATELINE_REACH_CHARS and _DATELINE_END.match(line, mention.end) is not None
+
+
+def _shape_features(line: str, mention: DateMention, dateline: bool) -> list[tuple[str, float]]:
     """What the line itself says: short stamp or sentence, cue words, caption or copyright marks, a time."""
     words = word_count(line)
     features: list[tuple[str, float]] = []
     if words <= SHORT_LINE_WORDS:
         features.append(("short line", WEIGHT_SHORT))
-    elif words >= SENTENCE_WORDS or is_prose(line):
+    elif not dateline and (words >= SENTENCE_WORDS or is_prose(line)):
         features.append(("inside a sentence", -PENALTY_SENTENCE))
     if _PUBLISH_CUES.search(line):
         features.append(("publication cue", WEIGHT_PUBLISH_CUE))
@@ -291,7 +298,7 @@ def _label_features(layout: Layout, index: int) -> list[tuple[str, float]]:
 
 
 def _place_features(
-    layout: Layout, index: int, mention: DateMention, title_index: int | None
+    layout: Layout, index: int, dateline: bool, title_index: int | None
 ) -> list[tuple[str, float]]:
     """Where the line stands: below the headline, above it, opening the body, inside or after the body."""
     features: list[tuple[str, float]] = []
@@ -303,7 +310,7 @@ def _place_features(
         features.append(("above title", WEIGHT_ABOVE_TITLE))
     elif title_index is None and start is not None and start - NEAR_TITLE_LINES <= index < start:
         features.append(("above body", WEIGHT_NEAR_BODY))
-    if index == start and mention.start <= DATELINE_REACH_CHARS:
+    if dateline:
         features.append(("dateline opening the body", WEIGHT_DATELINE))
     elif start is not None and end is not None and start < index <= end:
         penalty = PENALTY_SHORT_IN_BODY if short else PENALTY_IN_BODY
@@ -311,7 +318,7 @@ def _place_features(
     elif end is not None and index > end:
         features.append(("after the body", -PENALTY_AFTER_BODY))
     top = title_index if title_index is not None else start
-    if index == 0 and top is not None and top > 0 and _is_lone(layout.lines[index], mention):
+    if index == 0 and top is not None and top > 0 and _is_lone_line(layout.lines[index]):
         features.append(("lone date at page top", -PENALTY_PAGE_TOP))
     return features
 
@@ -320,3 +327,8 @@ def _is_lone(line: str, mention: DateMention) -> bool:
     """Whether the line holds nothing but the date (and perhaps a weekday, time or punctuation)."""
     rest = (line[: mention.start] + " " + line[mention.end :]).strip()
     return word_count(rest) <= 1
+
+
+def _is_lone_line(line: str) -> bool:
+    """Whether the line is a bare date (as a page-header date is)."""
+    return any(_is_lone(line, mention) for mention in find_dates(line))
