@@ -117,3 +117,13 @@ def test_html_without_metadata_reads_the_line_under_the_headline() -> None:
     markup = f"<html><body><h1>{TITLE}</h1><div>By Jane Roe | March 3, 2020</div><p>{BODY}</p></body></html>"
     result = find_publication_date(html_page(markup), article(BODY))
     assert result is not None and result.value == "2020-03-03"
+
+
+def test_original_date_beats_the_update_date() -> None:
+    page = f"{TITLE}\n\nUpdated March 9, 2020 at 7:07 am\nMarch 3, 2020 at 5:52 pm\n\n{BODY}\n"
+    assert found(page) == "2020-03-03"
+
+
+def test_cue_nearest_before_the_date_governs_it() -> None:
+    page = f"{TITLE}\n\nPublished: March 3, 2020 | Updated: March 9, 2020\n\n{BODY}\n"
+    assert found(page) == "2020-03-03"

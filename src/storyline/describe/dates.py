@@ -40,7 +40,8 @@ CRAWL_SLACK_DAYS = 1
 WEIGHT_SHORT = 1.0
 WEIGHT_BYLINE_HINT = 2.0
 WEIGHT_PUBLISH_CUE = 1.0
-WEIGHT_UPDATE_CUE = 0.5
+#: An "Updated ..." date is the page's latest edit, not its publication: the original date is preferred.
+PENALTY_UPDATE_CUE = 0.5
 WEIGHT_BY_CUE = 1.0
 WEIGHT_NEAR_TITLE = 2.0
 WEIGHT_ABOVE_TITLE = 0.5
@@ -69,7 +70,8 @@ _PUBLISH_CUES = re.compile(
     re.IGNORECASE,
 )
 _UPDATE_CUES = re.compile(
-    r"\b(?:updated?|modified|aktualisiert|actualizado|aggiornato|mis à jour|обновлено|bijgewerkt)\b",
+    r"\b(?:updated?|modified|last edited|revised|aktualisiert|aktualisierung|actualizado|aggiornato"
+    r"|mis à jour|обновлено|bijgewerkt)\b",
     re.IGNORECASE,
 )
 _BY_CUE = re.compile(r"(?:^|\s)(?:by|von|par|por|door|av|от)\s+\S", re.IGNORECASE)
@@ -257,6 +259,18 @@ def _is_dateline(line: str, mention: DateMention) -> bool:
     return mention.start <= DATELINE_REACH_CHARS and _DATELINE_END.match(line, mention.end) is not None
 
 
+def _cue_for(line: str, mention: DateMention) -> str | None:
+    """Which cue word governs a date: the nearest one before it ("Published: X | Updated: Y"), else any."""
+    prefix = line[: mention.start]
+    published = max((m.end() for m in _PUBLISH_CUES.finditer(prefix)), default=-1)
+    updated = max((m.end() for m in _UPDATE_CUES.finditer(prefix)), default=-1)
+    if updated > published:
+        return "updated"
+    if published >= 0 or _PUBLISH_CUES.search(line):
+        return "published"
+    return "updated" if _UPDATE_CUES.search(line) else None
+
+
 def _shape_features(line: str, mention: DateMention, dateline: bool) -> list[tuple[str, float]]:
     """What the line itself says: short stamp or sentence, cue words, caption or copyright marks, a time."""
     words = word_count(line)
@@ -265,10 +279,11 @@ def _shape_features(line: str, mention: DateMention, dateline: bool) -> list[tup
         features.append(("short line", WEIGHT_SHORT))
     elif not dateline and (words >= SENTENCE_WORDS or is_prose(line)):
         features.append(("inside a sentence", -PENALTY_SENTENCE))
-    if _PUBLISH_CUES.search(line):
+    cue = _cue_for(line, mention)
+    if cue == "published":
         features.append(("publication cue", WEIGHT_PUBLISH_CUE))
-    elif _UPDATE_CUES.search(line):
-        features.append(("update cue", WEIGHT_UPDATE_CUE))
+    elif cue == "updated":
+        features.append(("update cue", -PENALTY_UPDATE_CUE))
     if _BY_CUE.search(line[: mention.start]):
         features.append(("byline", WEIGHT_BY_CUE))
     if _CAPTION_CUES.search(line):
