@@ -43,6 +43,12 @@ MIN_TITLE_SCORE = 1.0
 
 _SITE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·|»|/)\s+")
 _BYLINE_START = re.compile(r"^\s*(?:by|from|von|par|por|di|door|av|от)\s", re.IGNORECASE)
+#: Credit and label lines ("Written by: X", "Image credit: X", "(Photo: X)") have a headline's shape but
+#: are not headlines.
+_CREDIT_LABEL = re.compile(
+    r"^\s*\(|\b(?:written by|posted by|by|credits?|photo(?:graph)?s?|images?|source|foto|bild)\s*:",
+    re.IGNORECASE,
+)
 _FINAL_PUNCTUATION = (".", ":", ";", ",")
 _NOT_LETTER = re.compile(r"[^\w\s]|[\d_]")
 
@@ -105,7 +111,7 @@ def has_title_shape(line: str) -> bool:
     if not first or not (first.isupper() or first.isdigit()):
         return False
     letters = len(line) - len(_NOT_LETTER.findall(line))
-    if letters < MIN_LETTER_SHARE * len(line) or _BYLINE_START.match(line):
+    if letters < MIN_LETTER_SHARE * len(line) or _BYLINE_START.match(line) or _CREDIT_LABEL.search(line):
         return False
     return not any(mention.day is not None for mention in find_dates(line))
 
