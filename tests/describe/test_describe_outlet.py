@@ -5,7 +5,7 @@ from __future__ import annotations
 from storyline.describe import identify_outlet
 from storyline.describe.outlet import is_organisation, registered_domain, same_outlet
 
-from .helpers import BODY, article, text_page
+from .helpers import BODY, article, html_page, text_page
 
 TITLE = "City Council Approves New Budget After Long Debate"
 
@@ -80,3 +80,18 @@ def test_helpers() -> None:
     assert is_organisation("Example News Agency") and is_organisation("Wirecorp")
     assert not is_organisation("Jane Roe") and not is_organisation("Staff Writer")
     assert same_outlet("EXAMPLE.COM", "example.org") and not same_outlet("alpha.com", "beta.com")
+
+
+def test_html_site_name_and_a_wire_credit() -> None:
+    markup = (
+        '<html><head><meta property="og:site_name" content="Example Portal"></head><body>'
+        f"<h1>{TITLE}</h1><p>SPRINGFIELD (Wirecorp) - {BODY}</p></body></html>"
+    )
+    finding = identify_outlet(html_page(markup), article("SPRINGFIELD (Wirecorp) - " + BODY))
+    assert (finding.outlet, finding.aggregator) == ("Wirecorp", "Example Portal")
+
+
+def test_html_site_name_alone_is_the_outlet() -> None:
+    head = '<meta property="og:site_name" content="Example Portal">'
+    markup = f"<html><head>{head}</head><body><p>{BODY}</p></body></html>"
+    assert identify_outlet(html_page(markup), article(BODY)).outlet == "Example Portal"

@@ -14,8 +14,10 @@ from dataclasses import dataclass
 from functools import cache
 
 import tldextract
+from lxml import etree, html
 
 from storyline.describe.layout import Layout, build_layout, word_count
+from storyline.describe.title import meta_values
 from storyline.model import Article, RawPage
 
 #: Lines above the body start (or at the top, when no body was found) that may hold a byline.
@@ -208,9 +210,19 @@ def site_names(page: RawPage, layout: Layout) -> list[_Credit]:
     for key in ("outlet", "feed_title"):
         if value := str(page.declared.get(key) or "").strip():
             names.append(_Credit(value, 1.0, f"declared {key}", value))
+    if page.kind == "html":
+        names += [_Credit(value, 1.0, "HTML site name", value) for value in _markup_site_names(page.content)]
     if page.url and (domain := registered_domain(page.url)):
         names.append(_Credit(domain, 1.0, "URL host", page.url))
     return names
+
+
+def _markup_site_names(markup: str) -> list[str]:
+    """og:site_name and application-name of an HTML page."""
+    try:
+        return meta_values(html.fromstring(markup), "og:site_name", "application-name")
+    except (ValueError, etree.ParserError):
+        return []
 
 
 def _aggregator_line(layout: Layout) -> _Credit | None:
