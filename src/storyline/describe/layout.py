@@ -6,6 +6,7 @@ this one view of the page is shared by the title, date and outlet rules.
 
 from __future__ import annotations
 
+import copy
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -61,6 +62,7 @@ _BLOCK_TAGS = frozenset(
 )
 _INVISIBLE_TAGS = ("script", "style", "noscript", "template", "svg", "head")
 _SPACES = re.compile(r"\s+")
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "–": "-", "—": "-", "\u00a0": " "})
 
 
@@ -77,14 +79,29 @@ def word_count(line: str) -> int:
     return len(line.split())
 
 
+def parse_html(markup: str) -> html.HtmlElement | None:
+    """Parse markup leniently; None when there is nothing to parse.
+
+    lxml refuses a ``str`` that carries an XML encoding declaration, so the declaration is dropped first.
+    """
+    text = _XML_DECLARATION.sub("", markup, count=1)
+    if not text.strip():
+        return None
+    try:
+        return html.fromstring(text)
+    except (etree.ParserError, ValueError):
+        return None
+
+
 def html_lines(markup: str | html.HtmlElement) -> list[str]:
     """The visible text of an HTML page, one block element per line.
 
     Hand-written because ``trafilatura.html2txt`` and ``text_content()`` run the blocks together into one
     line, and the describe rules need to know which text stood on a line of its own (a byline, a dateline).
     """
-    tree = html.fromstring(markup) if isinstance(markup, str) else markup
-    tree = _copy_tree(tree)
+    tree = parse_html(markup) if isinstance(markup, str) else copy.deepcopy(markup)
+    if tree is None:
+        return []
     for element in list(tree.iter(*_INVISIBLE_TAGS)):
         if element.getparent() is not None:
             element.drop_tree()
@@ -94,11 +111,6 @@ def html_lines(markup: str | html.HtmlElement) -> list[str]:
             element.text = "\n" + (element.text or "")
     text = etree.tostring(tree, method="text", encoding="unicode") or ""
     return [clean for line in text.split("\n") if (clean := _SPACES.sub(" ", line).strip())]
-
-
-def _copy_tree(tree: html.HtmlElement) -> html.HtmlElement:
-    """A private copy, so that marking blocks never changes a tree the caller still uses."""
-    return html.fromstring(etree.tostring(tree, encoding="unicode"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,10 +145,7 @@ def is_prose(line: str) -> bool:
 def page_lines(page: RawPage) -> list[str]:
     """The visible lines of a page: markup reduced to block lines, or the text's non-empty lines."""
     if page.kind == "html":
-        try:
-            return html_lines(page.content)
-        except (etree.ParserError, ValueError):
-            return []
+        return html_lines(page.content)
     return [clean for line in page.content.splitlines() if (clean := _SPACES.sub(" ", line).strip())]
 
 

@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from functools import cache
 
 import tldextract
-from lxml import etree, html
 
-from storyline.describe.layout import Layout, build_layout, word_count
+from storyline.describe.layout import Layout, build_layout, parse_html, word_count
 from storyline.describe.title import meta_values
 from storyline.model import Article, RawPage
 
@@ -219,10 +218,8 @@ def site_names(page: RawPage, layout: Layout) -> list[_Credit]:
 
 def _markup_site_names(markup: str) -> list[str]:
     """og:site_name and application-name of an HTML page."""
-    try:
-        return meta_values(html.fromstring(markup), "og:site_name", "application-name")
-    except (ValueError, etree.ParserError):
-        return []
+    tree = parse_html(markup)
+    return meta_values(tree, "og:site_name", "application-name") if tree is not None else []
 
 
 def _aggregator_line(layout: Layout) -> _Credit | None:

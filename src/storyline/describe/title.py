@@ -14,7 +14,7 @@ from collections import Counter
 from lxml import html
 
 from storyline.describe.datefinds import find_dates
-from storyline.describe.layout import Layout, build_layout, normalise_line, word_count
+from storyline.describe.layout import Layout, build_layout, normalise_line, parse_html, word_count
 from storyline.model import Article, RawPage
 
 TITLE_MIN_WORDS = 4
@@ -64,10 +64,8 @@ def choose_title(page: RawPage, article: Article, *, layout: Layout | None = Non
     if declared:
         return strip_site_name(declared, site_names)
     if page.kind == "html":
-        try:
-            from_markup = title_from_markup(html.fromstring(page.content), site_names)
-        except (ValueError, TypeError):
-            from_markup = None
+        tree = parse_html(page.content)
+        from_markup = title_from_markup(tree, site_names) if tree is not None else None
         if from_markup:
             return from_markup
     layout = layout or build_layout(page, article)
