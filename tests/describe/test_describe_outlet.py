@@ -95,3 +95,18 @@ def test_html_site_name_alone_is_the_outlet() -> None:
     head = '<meta property="og:site_name" content="Example Portal">'
     markup = f"<html><head>{head}</head><body><p>{BODY}</p></body></html>"
     assert identify_outlet(html_page(markup), article(BODY)).outlet == "Example Portal"
+
+
+def test_pronouns_and_people_to_follow_are_not_the_site() -> None:
+    page = f"{TITLE}\n\n{BODY}\n\nFollow us on Twitter\nFollow Jane Roe on Twitter\n"
+    assert identify_outlet(text_page(page), article(BODY)).outlet is None
+
+
+def test_a_breadcrumb_far_from_the_body_is_no_credit() -> None:
+    page = f"Home >>\nNews\nLocal\nCity\nSports\nWeather\n{TITLE}\n\n{BODY}\n"
+    assert identify_outlet(text_page(page), article(BODY)).outlet is None
+
+
+def test_capitalised_person_byline_is_not_an_organisation() -> None:
+    page = f"{TITLE}\n\nBy JANE ROE - March 3, 2020\n\n{BODY}\n"
+    assert identify_outlet(text_page(page), article(BODY)).outlet is None

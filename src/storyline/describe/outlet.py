@@ -30,8 +30,7 @@ MAX_NAME_WORDS = 5
 
 WEIGHT_AGENCY_DATELINE = 3.0
 WEIGHT_SOURCE_LINE = 2.5
-WEIGHT_CREDIT_NEAR_BODY = 2.5
-WEIGHT_CREDIT_ELSEWHERE = 1.5
+WEIGHT_CREDIT_LINE = 2.5
 WEIGHT_ORG_BYLINE = 2.0
 
 _DOMAIN = r"[A-Za-z0-9][A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,6}"
@@ -44,17 +43,15 @@ _SOURCE_LINE = re.compile(
     r"(?:^|\s)(?i:source|quelle|fuente|fonte|источник|джерело|bron|kaynak|źródło|zdroj|sursa|forrás)"
     rf"(?P<colon>\s*:)?\s+(?P<name>{_DOMAIN}|{_NAME})"
 )
-_CREDIT_LINE = re.compile(rf"^\s*(?P<name>{_NAME})\s*(?:>>|»|›)\s*$")
+_CREDIT_LINE = re.compile(rf"^\s*(?P<name>{_NAME})\s*(?:>>|»)\s*$")
 _ORG_BYLINE = re.compile(
     rf"^\s*by\s+(?P<name>{_DOMAIN}|{_NAME})(?:\s*[-–—|,•]\s*|\s+on\s+|\s*$)", re.IGNORECASE
 )
 _SELF_REFERENCES = (
     (re.compile(rf"^\s*(?P<name>{_NAME})['’]s\s+(?:web\s?site|site|app)\b"), "names its own website"),
-    (re.compile(rf"^\s*support\s+(?P<name>{_NAME})\s*$", re.IGNORECASE), "asks readers to support it"),
+    (re.compile(rf"^\s*(?i:support)\s+(?P<name>{_NAME})\s*$"), "asks readers to support it"),
     (
-        re.compile(
-            rf"\bfollow\s+(?P<name>{_NAME})\s+on\s+(?:twitter|facebook|instagram|telegram|x)\b", re.IGNORECASE
-        ),
+        re.compile(rf"\b(?i:follow)\s+(?P<name>{_NAME})\s+(?i:on\s+(?:twitter|facebook|instagram|telegram|x))\b"),
         "asks readers to follow it",
     ),
 )
@@ -62,7 +59,7 @@ _SELF_REFERENCES = (
 _SOURCE_WORD = re.compile(
     r"source|quelle|fuente|fonte|источник|джерело|bron|kaynak|źródło|zdroj|sursa|forrás"
 )
-_CREDIT_MARK = re.compile(r">>|»|›")
+_CREDIT_MARK = re.compile(r">>|»")
 _SELF_REFERENCE_WORD = re.compile(r"['’]s (?:web|site|app)|support |follow ")
 _AGGREGATOR_WORD = re.compile(r"aggregat|agrégat|agregad|агрегат")
 _AGGREGATOR_LINE = re.compile(rf"(?P<name>{_DOMAIN}).*\b(?:aggregat|agrégat|agregad|агрегат)", re.IGNORECASE)
@@ -163,13 +160,16 @@ def writer_credits(layout: Layout, body: str) -> list[_Credit]:
     for index, line in enumerate(layout.lines):
         if index < zone_end and (match := _ORG_BYLINE.match(line)) and is_organisation(match["name"]):
             credits.append(_Credit(match["name"], WEIGHT_ORG_BYLINE, "byline names an organisation", line))
+        # Source and credit lines count only around the article: elsewhere they credit a chart, a photo, a
+        # sidebar or a breadcrumb ("Home >>").
+        below_body = layout.body_end is not None and 0 < index - layout.body_end <= CREDIT_REACH_LINES
+        if not (index < zone_end or below_body):
+            continue
         source = _SOURCE_WORD.search(keys[index]) and _SOURCE_LINE.search(line)
         if source and _is_source_label(source, line):
             credits.append(_Credit(source["name"], WEIGHT_SOURCE_LINE, "source line", line))
-        if _CREDIT_MARK.search(line) and (match := _CREDIT_LINE.match(line)):
-            near = layout.body_end is not None and 0 < index - layout.body_end <= CREDIT_REACH_LINES
-            weight = WEIGHT_CREDIT_NEAR_BODY if near else WEIGHT_CREDIT_ELSEWHERE
-            credits.append(_Credit(match["name"], weight, "credit line after the body", line))
+        if below_body and _CREDIT_MARK.search(line) and (match := _CREDIT_LINE.match(line)):
+            credits.append(_Credit(match["name"], WEIGHT_CREDIT_LINE, "credit line after the body", line))
     return credits
 
 
@@ -187,13 +187,13 @@ def _first_body_line(layout: Layout, body: str) -> str:
 
 
 def is_organisation(name: str) -> bool:
-    """Whether a byline name is an organisation: an organisation word, a domain, one word, or all capitals."""
+    """Whether a byline name is an organisation: an organisation word, a domain, or a single word."""
     words = [w.strip(".,").casefold() for w in name.split()]
     if not words or set(words) & _ROLE_WORDS:
         return False
     if set(words) & _ORG_WORDS or re.fullmatch(_DOMAIN, name.strip()):
         return True
-    return len(words) == 1 or name.isupper()
+    return len(words) == 1
 
 
 def site_names(page: RawPage, layout: Layout) -> list[_Credit]:
@@ -204,8 +204,11 @@ def site_names(page: RawPage, layout: Layout) -> list[_Credit]:
         if not _SELF_REFERENCE_WORD.search(key):
             continue
         for pattern, why in _SELF_REFERENCES:
-            if (match := pattern.search(line)) and word_count(match["name"]) <= MAX_NAME_WORDS:
-                names.append(_Credit(_drop_article(match["name"]), 1.0, f"the page {why}", line))
+            match = pattern.search(line)
+            # A person ("Follow Jane Roe on Twitter") is an author, not the site.
+            name = _drop_article(match["name"]) if match else ""
+            if match and word_count(name) <= MAX_NAME_WORDS and is_organisation(name):
+                names.append(_Credit(name, 1.0, f"the page {why}", line))
     for key in ("outlet", "feed_title"):
         if value := str(page.declared.get(key) or "").strip():
             names.append(_Credit(value, 1.0, f"declared {key}", value))
