@@ -62,6 +62,12 @@ _BLOCK_TAGS = frozenset(
 )
 _INVISIBLE_TAGS = ("script", "style", "noscript", "template", "svg", "head")
 _SPACES = re.compile(r"\s+")
+#: Han, kana, Thai, Lao, Myanmar and Khmer characters: scripts written without spaces between words.
+_UNSPACED_CHAR = re.compile(
+    r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff"  # Thai, Lao, Myanmar, Khmer
+    r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]"  # kana, Han
+)
+CHARS_PER_UNSPACED_WORD = 2
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "–": "-", "—": "-", "\u00a0": " "})
 
@@ -75,8 +81,12 @@ def normalise_line(line: str) -> str:
 
 
 def word_count(line: str) -> int:
-    """How many whitespace-separated words a line holds."""
-    return len(line.split())
+    """How many words a line holds: whitespace-separated, plus about one per two characters of scripts
+    written without spaces (Chinese, Japanese, Thai ...), so that length rules work there too."""
+    words = len(line.split())
+    if line.isascii():
+        return words
+    return words + len(_UNSPACED_CHAR.findall(line)) // CHARS_PER_UNSPACED_WORD
 
 
 def parse_html(markup: str) -> html.HtmlElement | None:

@@ -24,7 +24,10 @@ MIN_LETTER_SHARE = 0.6
 #: A site-name segment of a <title> has at most this many words.
 SITE_SEGMENT_MAX_WORDS = 4
 #: How far (in lines) above the body start a headline usually stands, and the weight of being that close.
-NEAR_BODY_WEIGHTS = ((2, 3.0), (4, 2.0), (8, 1.0))
+NEAR_BODY_WEIGHTS = ((4, 3.0), (8, 1.5))
+#: A fuller line is likelier a headline than a byline or menu entry: this much per word, up to the cap.
+WEIGHT_PER_WORD = 0.05
+MAX_LENGTH_BONUS = 1.0
 WEIGHT_FIRST_HINT = 3.0
 WEIGHT_OTHER_HINT = 1.5
 WEIGHT_BYLINE_BELOW = 1.5
@@ -33,7 +36,7 @@ PENALTY_AFTER_BODY = 3.0
 PENALTY_IN_LIST = 1.0
 PENALTY_OTHER_SCRIPT = 2.0
 #: How many lines below a headline its byline or dateline may stand.
-BYLINE_REACH = 2
+BYLINE_REACH = 3
 #: How much of the body decides which writing system the headline should be in.
 BODY_SCRIPT_SAMPLE = 1000
 #: The writing system of a line is judged from its first characters.
@@ -50,6 +53,14 @@ _CREDIT_LABEL = re.compile(
     re.IGNORECASE,
 )
 _FINAL_PUNCTUATION = (".", ":", ";", ",")
+#: A short line naming a newsroom role ("Jane Roe Senior Contributor") is a byline.
+ROLE_LINE_MAX_WORDS = 7
+_ROLE_WORD = re.compile(
+    r"\b(?:contributor|correspondent|reporter|staff writer|columnist|editor|redakteur|rédaction|redacción)\b",
+    re.IGNORECASE,
+)
+#: Bullets and dashes that menus put before a repeated headline ("• Headline").
+_LIST_MARKS = "•·*-–—>» "
 _NOT_LETTER = re.compile(r"[^\w\s]|[\d_]")
 
 
@@ -84,7 +95,7 @@ def locate_title(layout: Layout, body_sample: str = "") -> int | None:
 
 def _best_title_line(layout: Layout, body_sample: str) -> int | None:
     """Score every headline-shaped line and return the best, if it scores enough."""
-    keys = layout.keys or [normalise_line(line) for line in layout.lines]
+    keys = [key.lstrip(_LIST_MARKS) for key in layout.keys or [normalise_line(line) for line in layout.lines]]
     counts = Counter(keys)
     shapes = [has_title_shape(line) for line in layout.lines]
     body_script = dominant_script(body_sample[:BODY_SCRIPT_SAMPLE])
@@ -106,10 +117,13 @@ def has_title_shape(line: str) -> bool:
     if not TITLE_MIN_WORDS <= words <= TITLE_MAX_WORDS or line.rstrip().endswith(_FINAL_PUNCTUATION):
         return False
     first = line.lstrip("\"'“‘«(")[:1]
-    if not first or not (first.isupper() or first.isdigit()):
+    # Capitalised, a digit, or a letter of a script without case (Arabic, Devanagari, Han ...).
+    if not first or not (first.isupper() or first.isdigit() or (first.isalpha() and not first.islower())):
         return False
     letters = len(line) - len(_NOT_LETTER.findall(line))
     if letters < MIN_LETTER_SHARE * len(line) or _BYLINE_START.match(line) or _CREDIT_LABEL.search(line):
+        return False
+    if words <= ROLE_LINE_MAX_WORDS and _ROLE_WORD.search(line):
         return False
     return not any(mention.day is not None for mention in find_dates(line))
 
@@ -132,6 +146,7 @@ def _title_score(
         score += WEIGHT_BYLINE_BELOW
     if repeated:
         score += WEIGHT_REPEATED
+    score += min(MAX_LENGTH_BONUS, WEIGHT_PER_WORD * word_count(layout.lines[index]))
     if _in_list(layout, index, shapes):
         score -= PENALTY_IN_LIST
     line_script = dominant_script(layout.lines[index])
