@@ -127,3 +127,12 @@ def test_original_date_beats_the_update_date() -> None:
 def test_cue_nearest_before_the_date_governs_it() -> None:
     page = f"{TITLE}\n\nPublished: March 3, 2020 | Updated: March 9, 2020\n\n{BODY}\n"
     assert found(page) == "2020-03-03"
+
+
+def test_year_precision_when_only_a_year_is_given() -> None:
+    result = find_publication_date(text_page(f"{TITLE}\n\nPublished 2015\n\n{BODY}\n"), article(BODY))
+    assert result is not None and (result.value, result.precision) == ("2015", "year")
+
+
+def test_a_bare_year_without_a_publication_cue_is_no_date() -> None:
+    assert found(f"{TITLE}\n\nSeason 2015\n\n{BODY}\n") is None

@@ -63,6 +63,7 @@ PENALTY_AFTER_BODY = 1.5
 PENALTY_PAGE_TOP = 3.0
 PENALTY_MONTH_ONLY = 1.0
 PENALTY_LONE_MONTH = 2.0
+PENALTY_YEAR_ONLY = 1.5
 
 _PUBLISH_CUES = re.compile(
     r"\b(?:published|posted|date[ds]?|publié|publicado|pubblicato|veröffentlicht|gepubliceerd|opublikowano"
@@ -82,6 +83,7 @@ _CAPTION_CUES = re.compile(
 )
 _COPYRIGHT_CUES = re.compile(r"©|\(c\)|\bcopyright\b|\ball rights reserved\b", re.IGNORECASE)
 _DATELINE_END = re.compile(r"(?:,?\s*[0-2]?\d[:.][0-5]\d\s*(?:[ap]\.?m\.?)?)?\s*[-–—:|]\s", re.IGNORECASE)
+_BARE_YEAR = re.compile(r"(?<![\d.,/-])(?:19|20)\d{2}(?![\d.,/-])")
 _URL_TOKEN = re.compile(r"(?:https?://|www\.)\S+|\S+/\S+/\S+")
 
 
@@ -191,11 +193,21 @@ def _convincing(best: _Candidate, runner_up: _Candidate | None) -> bool:
 
 def _line_mentions(line: str) -> list[DateMention]:
     """Dates in a line, leaving out those inside URLs (a linked article's date is not this page's)."""
-    mentions = find_dates(line)
+    mentions = find_dates(line) or _published_year(line)
     if not mentions:
         return []
     urls = [match.span() for match in _URL_TOKEN.finditer(line)]
     return [m for m in mentions if not any(start <= m.start < end for start, end in urls)]
+
+
+def _published_year(line: str) -> list[DateMention]:
+    """A bare year on a short line that says it is the publication ("Published 2015"): year precision."""
+    if word_count(line) > SHORT_LINE_WORDS or not _PUBLISH_CUES.search(line):
+        return []
+    match = _BARE_YEAR.search(line)
+    if match is None:
+        return []
+    return [DateMention(int(match.group(0)), None, None, match.start(), match.end(), match.group(0))]
 
 
 def _merge(candidates: dict[str, _Candidate], candidate: _Candidate) -> None:
@@ -292,7 +304,9 @@ def _shape_features(line: str, mention: DateMention, dateline: bool) -> list[tup
         features.append(("copyright line", -PENALTY_COPYRIGHT))
     if has_time(line[mention.end :]) or has_time(line[: mention.start]):
         features.append(("with a time", WEIGHT_TIME))
-    if mention.precision != "day":
+    if mention.precision == "year":
+        features.append(("year only", -PENALTY_YEAR_ONLY))
+    elif mention.precision == "month":
         features.append(("month only", -PENALTY_MONTH_ONLY))
         if _is_lone(line, mention):
             features.append(("lone month line", -PENALTY_LONE_MONTH))
