@@ -136,3 +136,13 @@ def test_year_precision_when_only_a_year_is_given() -> None:
 
 def test_a_bare_year_without_a_publication_cue_is_no_date() -> None:
     assert found(f"{TITLE}\n\nSeason 2015\n\n{BODY}\n") is None
+
+
+def test_html_month_from_the_text_is_refined_by_a_day_inside_it() -> None:
+    markup = (
+        f"<html><body><h1>{TITLE}</h1><div>Published: June 2021</div><p>{BODY}</p>"
+        "<p>The vote took place on 15 June 2021 in the old hall of the city.</p></body></html>"
+    )
+    result = find_publication_date(html_page(markup), article(BODY))
+    assert result is not None and (result.value, result.precision) == ("2021-06-15", "day")
+    assert "Published: June 2021" in result.evidence

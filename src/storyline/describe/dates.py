@@ -142,11 +142,18 @@ def _date_of_markup(page: RawPage, article: Article, layout: Layout | None) -> D
         hinted = replace(article, title_candidates=[title, *article.title_candidates] if title else [])
         layout = build_layout(page, hinted)
     found = date_from_layout(page, layout, locate_title(layout, body_sample=article.text))
-    if found is not None:
+    if found is not None and found.precision == "day":
         return found
     guess = extensive_date(page)
     if guess is None:
-        return None
+        return found
+    if found is not None:
+        # A month from the text and a day inside it from htmldate agree: the day refines the month.
+        if not guess[0].iso().startswith(found.value):
+            return found
+        return replace(
+            found, value=guess[0].iso(), precision="day", evidence=f"{found.evidence}; day from {guess[2]}"
+        )
     candidate = _Candidate(guess[0], guess[1], guess[2], guess[0].text)
     return date_from_layout(page, Layout(lines=[]), None, [candidate])
 
