@@ -1,0 +1,152 @@
+"""Publication-date quality on htmldate's evaluation pages: Storyline beside htmldate, on HTML and plain text.
+
+Usage: PYTHONPATH=src python benchmarks/date_quality.py [--limit N]
+
+Prints accuracy, invented-date rate (a date given where the truth differs, or is null) and pages/s
+for: htmldate extensive on the HTML; Storyline on the HTML (kind "html", no URL); and both on the same
+pages reduced to plain text, one block per line (kind "text", no URL). The text path is run twice: with
+the whole text as the body (no cleaner at all) and with trafilatura's extraction from the same page
+standing in for the clean stage.
+Scoring is ``../shared/eval/score_dates.py``'s own ``score`` function, loaded with importlib.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import importlib.util
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+
+import trafilatura
+from htmldate import find_date
+
+from storyline.describe import describe_page, find_publication_date
+from storyline.describe.layout import html_lines
+from storyline.model import Article, RawPage
+
+SHARED = Path(__file__).resolve().parents[1] / ".." / "shared"
+SCORER = SHARED / "eval" / "score_dates.py"
+DATA = SHARED / "bench" / "dates"
+
+Extractor = Callable[[str], str | None]
+
+
+def load_scorer() -> ModuleType:
+    """The shared scorer module, imported from its file."""
+    spec = importlib.util.spec_from_file_location("score_dates", SCORER)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def storyline_html(markup: str) -> str | None:
+    """Storyline's date for an HTML page given without its URL."""
+    page = RawPage(id="", source="", kind="html", content=markup, input_format="html")
+    found = find_publication_date(page, Article(text=""))
+    return found.value if found else None
+
+
+def storyline_text(text: str, body: str | None = None) -> str | None:
+    """Storyline's date for a plain-text page; ``body`` stands in for the clean stage (whole text if None)."""
+    page = RawPage(id="", source="", kind="text", content=text, input_format="text")
+    found = find_publication_date(page, Article(text=text if body is None else body))
+    return found.value if found else None
+
+
+def htmldate_extensive(markup: str) -> str | None:
+    """htmldate with its extensive search, asking for the original date (its best configuration here)."""
+    return find_date(markup, extensive_search=True, original_date=True)
+
+
+def as_text(markup: str) -> str:
+    """The page's visible text, one block per line (what a WET record holds)."""
+    try:
+        return "\n".join(html_lines(markup))
+    except ValueError:
+        return ""
+
+
+def text_as_markup(text: str) -> str:
+    """Plain text wrapped as HTML so that htmldate can read it (one paragraph per line)."""
+    from html import escape
+
+    return "<html><body>" + "".join(f"<p>{escape(line)}</p>" for line in text.splitlines()) + "</body></html>"
+
+
+def run(
+    name: str, inputs: list[tuple[str, str]], extract: Extractor, scorer: ModuleType, index: list[dict]
+) -> None:
+    """Time ``extract`` over ``inputs`` (id, content), score it and print one line of figures."""
+    preds: dict[str, str | None] = {}
+    started = time.perf_counter()
+    for page_id, content in inputs:
+        try:
+            value = extract(content)
+        except Exception:  # a crash on one page counts as no date, as the shared scorer does
+            value = None
+        preds[page_id] = value[:10] if value else None
+    seconds = time.perf_counter() - started
+    m = scorer.score(index, preds)
+    invented = m["fp"] / m["pages"] if m["pages"] else 0.0
+    print(
+        f"{name:<52} acc {m['accuracy']:.3f}  invented {invented:.3f}  P {m['precision']:.3f}  "
+        f"R {m['recall']:.3f}  (tp {m['tp']} fp {m['fp']} fn {m['fn']} tn {m['tn']})  "
+        f"{len(inputs) / seconds:.0f} pages/s"
+    )
+
+
+def main() -> int:
+    """Load the pages, run every extractor, print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--limit", type=int, default=0, help="only the first N pages (0: all)")
+    args = parser.parse_args()
+    if not SCORER.exists():
+        print(f"no benchmark data at {DATA}")
+        return 1
+    scorer = load_scorer()
+    index = scorer.load_index(DATA / "index.jsonl")
+    if args.limit:
+        index = index[: args.limit]
+    pages = [(row["id"], scorer.decode(gzip.decompress((DATA / row["file"]).read_bytes()))) for row in index]
+    texts = [(page_id, as_text(markup)) for page_id, markup in pages]
+    bodies = {page_id: trafilatura.extract(markup) or "" for page_id, markup in pages}
+    with_body = [(page_id, f"{page_id}\x00{text}") for page_id, text in texts]
+    print(f"{len(pages)} pages from {DATA.resolve()}")
+    storyline_html(pages[0][1])  # warm-up: imports and month tables are not timed
+    run("htmldate extensive (original date), HTML", pages, htmldate_extensive, scorer, index)
+    run("storyline, HTML", pages, storyline_html, scorer, index)
+    wrapped = [(page_id, text_as_markup(text)) for page_id, text in texts]
+    run("htmldate extensive (original date), plain text", wrapped, htmldate_extensive, scorer, index)
+    run("storyline, plain text, whole text as body", texts, storyline_text, scorer, index)
+    run(
+        "storyline, plain text, trafilatura body as cleaner",
+        with_body,
+        lambda packed: storyline_text(packed.split("\x00", 1)[1], bodies[packed.split("\x00", 1)[0]]),
+        scorer,
+        index,
+    )
+    time_describe(texts)
+    return 0
+
+
+def time_describe(texts: list[tuple[str, str]]) -> None:
+    """Speed of the whole describe stage (title, date, outlet, language) on the plain-text pages."""
+    pages = [RawPage(id=i, source=i, kind="text", content=t, input_format="text") for i, t in texts]
+    started = time.perf_counter()
+    for page in pages:
+        describe_page(page, Article(text=page.content))
+    seconds = time.perf_counter() - started
+    chars = sum(len(page.content) for page in pages) / max(1, len(pages))
+    print(
+        f"describe_page (all parts), plain text, whole text as body: {len(pages) / seconds:.0f} pages/s "
+        f"(one process; mean page {chars / 1000:.1f} k characters)"
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,370 @@
+"""The publication date of a page, with its precision and the evidence it was read from.
+
+Candidates come from declared metadata (feed, JSONL, HTML meta via htmldate) and from date expressions in
+the page's lines. A line's date is scored by where it stands: a byline or dateline between the headline and
+the body wins; captions, comments, copyright lines, prose sentences and a lone date at the very top of the
+page (a header or crawl date) lose. Nothing is returned when no candidate is convincing: null beats wrong.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from typing import Literal
+
+from storyline.describe.datefinds import DateMention, find_dates, has_time, parse_iso_like
+from storyline.describe.layout import Layout, build_layout, is_prose, word_count
+from storyline.describe.title import choose_title, locate_title
+from storyline.model import Article, RawPage
+
+Precision = Literal["day", "month", "year"]
+
+#: A candidate with this score is reported; one with FAIR_SCORE only when every other date trails it by
+#: FAIR_MARGIN (a lone unremarkable date line is usually the page's own stamp; two of them are ambiguous).
+ACCEPT_SCORE = 2.0
+FAIR_SCORE = 1.0
+FAIR_MARGIN = 1.0
+#: Lines within this many lines below the headline (and not past the body start) are its byline zone.
+NEAR_TITLE_LINES = 4
+#: Lines at most this many lines above the headline may carry a date printed over it.
+ABOVE_TITLE_LINES = 2
+#: A line this long is a sentence, not a byline; lines this short are stamps or bylines.
+SENTENCE_WORDS = 25
+SHORT_LINE_WORDS = 12
+#: A dateline opens the body: its date starts within this many characters of the first body line.
+DATELINE_REACH_CHARS = 60
+#: Dates this many days after the crawl are impossible; the slack covers time zones.
+CRAWL_SLACK_DAYS = 1
+
+WEIGHT_SHORT = 1.0
+WEIGHT_BYLINE_HINT = 2.0
+WEIGHT_PUBLISH_CUE = 1.0
+#: An "Updated ..." date is the page's latest edit, not its publication: the original date is preferred.
+PENALTY_UPDATE_CUE = 0.5
+WEIGHT_BY_CUE = 1.0
+WEIGHT_NEAR_TITLE = 2.0
+WEIGHT_ABOVE_TITLE = 1.0
+WEIGHT_NEAR_BODY = 1.5
+WEIGHT_DATELINE = 2.5
+WEIGHT_TIME = 0.5
+WEIGHT_REPEAT = 0.3
+MAX_REPEAT_BONUS = 1.0
+WEIGHT_DECLARED = 3.0
+WEIGHT_AGREEMENT = 1.0
+PENALTY_CAPTION = 3.0
+PENALTY_COMMENT = 3.0
+PENALTY_COPYRIGHT = 3.0
+PENALTY_SENTENCE = 2.0
+PENALTY_IN_BODY = 2.0
+#: A short dated line inside the body span may be a dateline the cleaner kept, or a list entry: mild doubt.
+PENALTY_SHORT_IN_BODY = 0.5
+PENALTY_AFTER_BODY = 1.5
+PENALTY_PAGE_TOP = 3.0
+PENALTY_MONTH_ONLY = 1.0
+PENALTY_LONE_MONTH = 2.0
+PENALTY_YEAR_ONLY = 1.5
+
+_PUBLISH_CUES = re.compile(
+    r"\b(?:published|posted|date[ds]?|publié|publicado|pubblicato|veröffentlicht|gepubliceerd|opublikowano"
+    r"|опубликовано|дата|datum|fecha|data|yayınlanma|publicerad|julkaistu)\b",
+    re.IGNORECASE,
+)
+_UPDATE_CUES = re.compile(
+    r"\b(?:updated?|modified|last edited|revised|aktualisiert|aktualisierung|actualizado|aggiornato"
+    r"|mis à jour|обновлено|bijgewerkt)\b",
+    re.IGNORECASE,
+)
+_BY_CUE = re.compile(r"(?:^|\s)(?:by|von|par|por|door|av|от)\s+\S", re.IGNORECASE)
+_CAPTION_CUES = re.compile(
+    r"\((?:©|c\)|photo|foto|file)|\b(?:photo|picture|image|foto|bild|credit)s?\s*(?::|by\b)|\bthe picture"
+    r"|\bpictured\b|\bfile photo\b|\bgetty\b",
+    re.IGNORECASE,
+)
+_COPYRIGHT_CUES = re.compile(r"©|\(c\)|\bcopyright\b|\ball rights reserved\b", re.IGNORECASE)
+_DATELINE_END = re.compile(r"(?:,?\s*[0-2]?\d[:.][0-5]\d\s*(?:[ap]\.?m\.?)?)?\s*[-–—:|]\s", re.IGNORECASE)
+_BARE_YEAR = re.compile(r"(?<![\d.,/-])(?:19|20)\d{2}(?![\d.,/-])")
+_URL_TOKEN = re.compile(r"(?:https?://|www\.)\S+|\S+/\S+/\S+")
+
+
+@dataclass(frozen=True, slots=True)
+class DateFinding:
+    """A publication date: ISO value at its precision, and why it was chosen."""
+
+    value: str
+    precision: Precision
+    evidence: str
+    rule: str
+    score: float
+
+
+@dataclass(slots=True)
+class _Candidate:
+    """One date value with its best-scored source and how many sources agree on it."""
+
+    mention: DateMention
+    score: float
+    reason: str
+    source_text: str
+    features: list[str] = field(default_factory=list)
+    support: int = 1
+
+
+def find_publication_date(
+    page: RawPage, article: Article, *, layout: Layout | None = None
+) -> DateFinding | None:
+    """The page's publication date, or None when the evidence does not settle one.
+
+    ``layout`` saves rebuilding the page layout when the caller has one (for HTML, built with the markup
+    title among the title candidates).
+    """
+    if page.kind == "html":
+        return _date_of_markup(page, article, layout)
+    layout = layout or build_layout(page, article)
+    return date_from_layout(page, layout, locate_title(layout, body_sample=article.text))
+
+
+def _date_of_markup(page: RawPage, article: Article, layout: Layout | None) -> DateFinding | None:
+    """HTML: declared and markup dates first; then the page's dated lines; then htmldate's extensive guess.
+
+    Markup metadata (meta tags, JSON-LD, <time>) is more reliable than any line of text, so the lines are
+    read only when the markup declares nothing.
+    """
+    from storyline.describe.markup_dates import extensive_date, metadata_date  # deferred: markup only
+
+    declared = parse_iso_like(page.declared.get("published"))
+    meta = metadata_date(page)
+    if meta is not None or declared is not None:
+        extra = [_Candidate(meta[0], meta[1], meta[2], meta[0].text)] if meta else []
+        return date_from_layout(page, Layout(lines=[]), None, extra)
+    if layout is None:
+        title = choose_title(page, article)
+        hinted = replace(article, title_candidates=[title, *article.title_candidates] if title else [])
+        layout = build_layout(page, hinted)
+    found = date_from_layout(page, layout, locate_title(layout, body_sample=article.text))
+    if found is not None and found.precision == "day":
+        return found
+    guess = extensive_date(page)
+    if guess is None:
+        return found
+    if found is not None:
+        # A month from the text and a day inside it from htmldate agree: the day refines the month.
+        if not guess[0].iso().startswith(found.value):
+            return found
+        return replace(
+            found, value=guess[0].iso(), precision="day", evidence=f"{found.evidence}; day from {guess[2]}"
+        )
+    candidate = _Candidate(guess[0], guess[1], guess[2], guess[0].text)
+    return date_from_layout(page, Layout(lines=[]), None, [candidate])
+
+
+def date_from_layout(
+    page: RawPage, layout: Layout, title_index: int | None, extra: list[_Candidate] | None = None
+) -> DateFinding | None:
+    """Score the declared date, ``extra`` candidates and every dated line; report the best convincing one."""
+    crawl = parse_iso_like(page.declared.get("warc_date"))
+    candidates: dict[str, _Candidate] = {}
+    declared = parse_iso_like(page.declared.get("published"))
+    if declared is not None:
+        _merge(candidates, _Candidate(declared, WEIGHT_DECLARED, "declared published date", declared.text))
+    for candidate in extra or []:
+        _merge(candidates, candidate)
+    for index, line in enumerate(layout.lines):
+        for mention in _line_mentions(line):
+            _merge(candidates, _score_line_date(layout, index, mention, title_index))
+    plausible = [c for c in candidates.values() if not _after_crawl(c.mention, crawl)]
+    if not plausible:
+        return None
+    ranked = sorted(plausible, key=lambda c: (_total(c), c.mention.precision == "day"), reverse=True)
+    best = ranked[0]
+    if not _convincing(best, ranked[1] if len(ranked) > 1 else None):
+        return None
+    rule = ", ".join(best.features) or best.reason
+    return DateFinding(
+        value=best.mention.iso(),
+        precision=best.mention.precision,
+        evidence=f"{best.reason}: '{best.source_text}'",
+        rule=f"{rule} (score {_total(best):.1f})",
+        score=_total(best),
+    )
+
+
+def _convincing(best: _Candidate, runner_up: _Candidate | None) -> bool:
+    """A strong candidate, or a fair one that no other date comes close to."""
+    if _total(best) >= ACCEPT_SCORE:
+        return True
+    if _total(best) < FAIR_SCORE:
+        return False
+    return runner_up is None or _total(best) - _total(runner_up) >= FAIR_MARGIN
+
+
+def _line_mentions(line: str) -> list[DateMention]:
+    """Dates in a line, leaving out those inside URLs (a linked article's date is not this page's)."""
+    mentions = find_dates(line) or _published_year(line)
+    if not mentions:
+        return []
+    urls = [match.span() for match in _URL_TOKEN.finditer(line)]
+    return [m for m in mentions if not any(start <= m.start < end for start, end in urls)]
+
+
+def _published_year(line: str) -> list[DateMention]:
+    """A bare year on a short line that says it is the publication ("Published 2015"): year precision."""
+    if word_count(line) > SHORT_LINE_WORDS or not _PUBLISH_CUES.search(line):
+        return []
+    match = _BARE_YEAR.search(line)
+    if match is None:
+        return []
+    return [DateMention(int(match.group(0)), None, None, match.start(), match.end(), match.group(0))]
+
+
+def _merge(candidates: dict[str, _Candidate], candidate: _Candidate) -> None:
+    """Keep the best-scored source of each date value, counting agreeing sources (declared + byline)."""
+    key = candidate.mention.iso()
+    current = candidates.get(key)
+    if current is None:
+        candidates[key] = candidate
+        return
+    best, other = (candidate, current) if candidate.score > current.score else (current, candidate)
+    best.support = current.support + 1
+    if other.reason.startswith(("declared", "htmldate")) or best.reason.startswith(("declared", "htmldate")):
+        best.score += WEIGHT_AGREEMENT if other.score >= 0 else 0.0
+    candidates[key] = best
+
+
+def _total(candidate: _Candidate) -> float:
+    """A candidate's score with a small bonus for every further line that prints the same date."""
+    return candidate.score + min(MAX_REPEAT_BONUS, WEIGHT_REPEAT * (candidate.support - 1))
+
+
+def _after_crawl(mention: DateMention, crawl: DateMention | None) -> bool:
+    """Whether a date lies after the crawl date: a page cannot be published after it was fetched."""
+    if crawl is None or crawl.day is None:
+        return False
+    limit = date(crawl.year, crawl.month or 1, crawl.day) + timedelta(days=CRAWL_SLACK_DAYS)
+    first_day = date(mention.year, mention.month or 1, mention.day or 1)
+    return first_day > limit
+
+
+def _score_line_date(layout: Layout, index: int, mention: DateMention, title_index: int | None) -> _Candidate:
+    """Score a date printed on line ``index`` by the line's shape, cue words, labels and place on the page."""
+    line = layout.lines[index]
+    features: list[tuple[str, float]] = []
+    dateline = index == layout.body_start and _is_dateline(line, mention)
+    features += _shape_features(line, mention, dateline)
+    features += _label_features(layout, index)
+    features += _place_features(layout, index, dateline, title_index)
+    score = sum(weight for _, weight in features)
+    reason = _reason([name for name, weight in features if weight > 0])
+    named = [f"{name} {weight:+.1f}" for name, weight in features]
+    return _Candidate(mention, score, reason, line, named)
+
+
+_KINDS = ("byline", "dateline opening the body", "publication cue", "update cue", "short line")
+_PLACES = ("near title", "above title", "above body")
+
+
+def _reason(positive: list[str]) -> str:
+    """A short phrase for the evidence: what kind of line, and where ("byline near title")."""
+    kind = next((name for name in _KINDS if name in positive), "date in text")
+    kind = {"short line": "date line", "publication cue": "dated line", "update cue": "updated line"}.get(
+        kind, kind
+    )
+    place = next((name for name in _PLACES if name in positive), "")
+    return f"{kind} {place}".strip()
+
+
+def _is_dateline(line: str, mention: DateMention) -> bool:
+    """A dateline: a short lead-in (place, agency), the date, perhaps a time, then a dash or colon."""
+    return mention.start <= DATELINE_REACH_CHARS and _DATELINE_END.match(line, mention.end) is not None
+
+
+def _cue_for(line: str, mention: DateMention) -> str | None:
+    """Which cue word governs a date: the nearest one before it ("Published: X | Updated: Y"), else any."""
+    prefix = line[: mention.start]
+    published = max((m.end() for m in _PUBLISH_CUES.finditer(prefix)), default=-1)
+    updated = max((m.end() for m in _UPDATE_CUES.finditer(prefix)), default=-1)
+    if updated > published:
+        return "updated"
+    if published >= 0 or _PUBLISH_CUES.search(line):
+        return "published"
+    return "updated" if _UPDATE_CUES.search(line) else None
+
+
+def _shape_features(line: str, mention: DateMention, dateline: bool) -> list[tuple[str, float]]:
+    """What the line itself says: short stamp or sentence, cue words, caption or copyright marks, a time."""
+    words = word_count(line)
+    features: list[tuple[str, float]] = []
+    if words <= SHORT_LINE_WORDS:
+        features.append(("short line", WEIGHT_SHORT))
+    elif not dateline and (words >= SENTENCE_WORDS or is_prose(line)):
+        features.append(("inside a sentence", -PENALTY_SENTENCE))
+    cue = _cue_for(line, mention)
+    if cue == "published":
+        features.append(("publication cue", WEIGHT_PUBLISH_CUE))
+    elif cue == "updated":
+        features.append(("update cue", -PENALTY_UPDATE_CUE))
+    if _BY_CUE.search(line[: mention.start]):
+        features.append(("byline", WEIGHT_BY_CUE))
+    if _CAPTION_CUES.search(line):
+        features.append(("photo caption", -PENALTY_CAPTION))
+    if _COPYRIGHT_CUES.search(line):
+        features.append(("copyright line", -PENALTY_COPYRIGHT))
+    if has_time(line[mention.end :]) or has_time(line[: mention.start]):
+        features.append(("with a time", WEIGHT_TIME))
+    if mention.precision == "year":
+        features.append(("year only", -PENALTY_YEAR_ONLY))
+    elif mention.precision == "month":
+        features.append(("month only", -PENALTY_MONTH_ONLY))
+        if _is_lone(line, mention):
+            features.append(("lone month line", -PENALTY_LONE_MONTH))
+    return features
+
+
+def _label_features(layout: Layout, index: int) -> list[tuple[str, float]]:
+    """What the cleaner said of the line: a byline/dateline candidate, a caption, a reader comment."""
+    label = layout.labels.get(index, "")
+    features: list[tuple[str, float]] = []
+    if index in layout.byline_hints or label in ("byline", "dateline"):
+        features.append(("byline", WEIGHT_BYLINE_HINT))
+    if label == "caption":
+        features.append(("photo caption", -PENALTY_CAPTION))
+    if label == "comment":
+        features.append(("reader comment", -PENALTY_COMMENT))
+    return features
+
+
+def _place_features(
+    layout: Layout, index: int, dateline: bool, title_index: int | None
+) -> list[tuple[str, float]]:
+    """Where the line stands: below the headline, above it, opening the body, inside or after the body."""
+    features: list[tuple[str, float]] = []
+    start, end = layout.body_start, layout.body_end
+    short = word_count(layout.lines[index]) <= SHORT_LINE_WORDS
+    if title_index is not None and title_index < index <= title_index + NEAR_TITLE_LINES and short:
+        features.append(("near title", WEIGHT_NEAR_TITLE))
+    elif title_index is not None and title_index - ABOVE_TITLE_LINES <= index < title_index:
+        features.append(("above title", WEIGHT_ABOVE_TITLE))
+    elif title_index is None and start is not None and start - NEAR_TITLE_LINES <= index < start:
+        features.append(("above body", WEIGHT_NEAR_BODY))
+    if dateline:
+        features.append(("dateline opening the body", WEIGHT_DATELINE))
+    elif start is not None and end is not None and start < index <= end:
+        penalty = PENALTY_SHORT_IN_BODY if short else PENALTY_IN_BODY
+        features.append(("in body text", -penalty))
+    elif end is not None and index > end:
+        features.append(("after the body", -PENALTY_AFTER_BODY))
+    top = title_index if title_index is not None else start
+    if index == 0 and top is not None and top > 0 and _is_lone_line(layout.lines[index]):
+        features.append(("lone date at page top", -PENALTY_PAGE_TOP))
+    return features
+
+
+def _is_lone(line: str, mention: DateMention) -> bool:
+    """Whether the line holds nothing but the date (and perhaps a weekday, time or punctuation)."""
+    rest = (line[: mention.start] + " " + line[mention.end :]).strip()
+    return word_count(rest) <= 1
+
+
+def _is_lone_line(line: str) -> bool:
+    """Whether the line is a bare date (as a page-header date is)."""
+    return any(_is_lone(line, mention) for mention in find_dates(line))

@@ -1,0 +1,39 @@
+"""The language of a clean body, by py3langid (its model ships inside the package)."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+#: Fewer letters than this is too little text to name a language reliably.
+MIN_LETTERS = 20
+#: The first this many characters decide: more text costs time without changing the answer.
+SAMPLE_CHARS = 3000
+#: Below this normalised probability the answer is a guess; report None instead.
+MIN_CONFIDENCE = 0.5
+
+
+@cache
+def _identifier() -> LanguageIdentifier:
+    """The py3langid model, loaded once, with probabilities normalised to 0..1."""
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def _has_letters(text: str, needed: int) -> bool:
+    """Whether ``text`` holds at least ``needed`` letters (stops counting once it does)."""
+    for ch in text:
+        if ch.isalpha():
+            needed -= 1
+            if needed <= 0:
+                return True
+    return False
+
+
+def detect_language(text: str) -> str | None:
+    """ISO 639-1 code of ``text``'s language, or None when the text is too short or the model unsure."""
+    sample = (text or "")[:SAMPLE_CHARS]
+    if not _has_letters(sample, MIN_LETTERS):
+        return None
+    code, confidence = _identifier().classify(sample)
+    return str(code) if confidence >= MIN_CONFIDENCE else None

@@ -1,0 +1,284 @@
+"""Who wrote a story (the outlet) and which site re-served it (the aggregator).
+
+Writer credits come from the text: an agency dateline opening the body ("EXAMPLE.COM - ..."), a byline
+naming an organisation ("By Example Press"), a "Source: X" line, a "X >>" credit line. The serving site comes
+from the URL, declared metadata and the page's own self-references ("X's website", "Support X", "Follow X on
+Twitter", "X ... news aggregator"). When both exist and differ, the writer is the outlet and the site the
+aggregator.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+import tldextract
+
+from storyline.describe.layout import Layout, build_layout, parse_html, word_count
+from storyline.describe.title import meta_values
+from storyline.model import Article, RawPage
+
+#: Lines above the body start (or at the top, when no body was found) that may hold a byline.
+BYLINE_ZONE_LINES = 10
+#: A credit line ("X >>") this close below the body's last line belongs to the article.
+CREDIT_REACH_LINES = 3
+#: A "Source X" label without a colon counts only on a line this short (a stamp, not a sentence).
+SOURCE_LINE_MAX_WORDS = 12
+#: Longest plausible outlet name, in words.
+MAX_NAME_WORDS = 5
+
+WEIGHT_AGENCY_DATELINE = 3.0
+WEIGHT_SOURCE_LINE = 2.5
+WEIGHT_CREDIT_LINE = 2.5
+WEIGHT_ORG_BYLINE = 2.0
+
+_DOMAIN = r"[A-Za-z0-9][A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,6}"
+_NAME = r"(?:[Tt]he\s+)?[A-Z0-9][\w&.'’-]*(?:\s+(?:of\s+|&\s+)?[A-Z0-9][\w&.'’-]*){0,4}"
+_AGENCY_DATELINE = re.compile(rf"^\s*(?P<name>{_DOMAIN})\s*[-–—:|]\s+\S")
+_WIRE_DATELINE = re.compile(
+    r"^[\w .,'’-]{0,40}\((?P<name>[A-Z][\w&.-]*(?:\s[A-Z][\w&.-]*){0,2})\)\s*[-–—]\s+\S"
+)
+_SOURCE_LINE = re.compile(
+    r"(?:^|\s)(?i:source|quelle|fuente|fonte|источник|джерело|bron|kaynak|źródło|zdroj|sursa|forrás)"
+    rf"(?P<colon>\s*:)?\s+(?P<name>{_DOMAIN}|{_NAME})"
+)
+_CREDIT_LINE = re.compile(rf"^\s*(?P<name>{_NAME})\s*(?:>>|»)\s*$")
+_ORG_BYLINE = re.compile(
+    rf"^\s*by\s+(?P<name>{_DOMAIN}|{_NAME})(?:\s*[-–—|,•]\s*|\s+on\s+|\s*$)", re.IGNORECASE
+)
+_SELF_REFERENCES = (
+    (re.compile(rf"^\s*(?P<name>{_NAME})['’]s\s+(?:web\s?site|site|app)\b"), "names its own website"),
+    (re.compile(rf"^\s*(?i:support)\s+(?P<name>{_NAME})\s*$"), "asks readers to support it"),
+    (
+        re.compile(rf"\b(?i:follow)\s+(?P<name>{_NAME})\s+(?i:on\s+(?:twitter|facebook|instagram|telegram|x))\b"),
+        "asks readers to follow it",
+    ),
+)
+#: Cheap keyword tests run before the full patterns (most lines hold none of these words).
+_SOURCE_WORD = re.compile(
+    r"source|quelle|fuente|fonte|источник|джерело|bron|kaynak|źródło|zdroj|sursa|forrás"
+)
+_CREDIT_MARK = re.compile(r">>|»")
+_SELF_REFERENCE_WORD = re.compile(r"['’]s (?:web|site|app)|support |follow ")
+_AGGREGATOR_WORD = re.compile(r"aggregat|agrégat|agregad|агрегат")
+_AGGREGATOR_LINE = re.compile(rf"(?P<name>{_DOMAIN}).*\b(?:aggregat|agrégat|agregad|агрегат)", re.IGNORECASE)
+#: Words that make a byline name an organisation rather than a person.
+_ORG_WORDS = frozenset(
+    [
+        "press",
+        "news",
+        "agency",
+        "times",
+        "post",
+        "tv",
+        "radio",
+        "media",
+        "network",
+        "daily",
+        "journal",
+        "herald",
+        "tribune",
+        "service",
+        "wire",
+        "report",
+        "online",
+        "gazette",
+        "magazine",
+        "channel",
+        "broadcasting",
+        "newspaper",
+        "telegraph",
+        "observer",
+        "monitor",
+        "express",
+        "standard",
+        "chronicle",
+        "bureau",
+        "international",
+        "group",
+    ]
+)
+#: Byline words that describe a role, not a name ("By Staff Writer").
+_ROLE_WORDS = frozenset(
+    ["staff", "writer", "writers", "correspondent", "reporter", "editor", "editors", "desk", "admin"]
+)
+
+
+@dataclass(frozen=True, slots=True)
+class OutletFinding:
+    """The outlet that wrote the story, the aggregator that served it (if another), and why."""
+
+    outlet: str | None
+    aggregator: str | None
+    evidence: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Credit:
+    name: str
+    weight: float
+    why: str
+    line: str
+
+
+def identify_outlet(page: RawPage, article: Article, *, layout: Layout | None = None) -> OutletFinding:
+    """Name the writing outlet and any re-serving aggregator from text credits, the URL and metadata.
+
+    ``layout`` saves rebuilding the page layout when the caller has one.
+    """
+    layout = layout or build_layout(page, article)
+    writers = writer_credits(layout, article.text)
+    aggregator = _aggregator_line(layout)
+    sites = site_names(page, layout)
+    writer = max(writers, key=lambda c: c.weight) if writers else None
+    site = aggregator or (sites[0] if sites else None)
+    if writer is None and site is None:
+        return OutletFinding(None, None, "no credit line, byline, URL or declared outlet")
+    if writer is None:
+        assert site is not None
+        outlet = None if aggregator else _pretty(site.name, sites)
+        return OutletFinding(outlet, _pretty(site.name, sites) if aggregator else None, _because(site))
+    outlet = _pretty(writer.name, [*writers, *sites])
+    evidence = _because(writer)
+    if site is not None and not same_outlet(site.name, writer.name):
+        evidence += f"; served by {_pretty(site.name, sites)}: {_because(site)}"
+        return OutletFinding(outlet, _pretty(site.name, sites), evidence)
+    return OutletFinding(outlet, None, evidence)
+
+
+def writer_credits(layout: Layout, body: str) -> list[_Credit]:
+    """Credits naming who wrote the story: agency datelines, organisation bylines, source and credit lines."""
+    credits: list[_Credit] = []
+    first_body = _first_body_line(layout, body)
+    if first_body:
+        for pattern in (_AGENCY_DATELINE, _WIRE_DATELINE):
+            if match := pattern.match(first_body):
+                credits.append(_Credit(match["name"], WEIGHT_AGENCY_DATELINE, "agency dateline", first_body))
+    zone_end = layout.body_start if layout.body_start is not None else BYLINE_ZONE_LINES
+    keys = layout.keys or [line.casefold() for line in layout.lines]
+    for index, line in enumerate(layout.lines):
+        if index < zone_end and (match := _ORG_BYLINE.match(line)) and is_organisation(match["name"]):
+            credits.append(_Credit(match["name"], WEIGHT_ORG_BYLINE, "byline names an organisation", line))
+        # Source and credit lines count only around the article: elsewhere they credit a chart, a photo, a
+        # sidebar or a breadcrumb ("Home >>").
+        below_body = layout.body_end is not None and 0 < index - layout.body_end <= CREDIT_REACH_LINES
+        if not (index < zone_end or below_body):
+            continue
+        source = _SOURCE_WORD.search(keys[index]) and _SOURCE_LINE.search(line)
+        if source and _is_source_label(source, line):
+            credits.append(_Credit(source["name"], WEIGHT_SOURCE_LINE, "source line", line))
+        if below_body and _CREDIT_MARK.search(line) and (match := _CREDIT_LINE.match(line)):
+            credits.append(_Credit(match["name"], WEIGHT_CREDIT_LINE, "credit line after the body", line))
+    return credits
+
+
+def _is_source_label(match: re.Match[str], line: str) -> bool:
+    """A "Source: X" label, not the word "source" in a sentence: a colon, or a short line of its own."""
+    short_name = word_count(match["name"]) <= MAX_NAME_WORDS
+    return short_name and (match["colon"] is not None or word_count(line) <= SOURCE_LINE_MAX_WORDS)
+
+
+def _first_body_line(layout: Layout, body: str) -> str:
+    """The body's opening line: from the page layout when known, else from the clean text."""
+    if layout.body_start is not None:
+        return layout.lines[layout.body_start]
+    return next((line.strip() for line in body.splitlines() if line.strip()), "")
+
+
+def is_organisation(name: str) -> bool:
+    """Whether a byline name is an organisation: an organisation word, a domain, or a single word."""
+    words = [w.strip(".,").casefold() for w in name.split()]
+    if not words or set(words) & _ROLE_WORDS:
+        return False
+    if set(words) & _ORG_WORDS or re.fullmatch(_DOMAIN, name.strip()):
+        return True
+    return len(words) == 1
+
+
+def site_names(page: RawPage, layout: Layout) -> list[_Credit]:
+    """Names of the site that served the page: self-references in its text, declared outlet, URL host."""
+    names: list[_Credit] = []
+    keys = layout.keys or [line.casefold() for line in layout.lines]
+    for line, key in zip(layout.lines, keys, strict=True):
+        if not _SELF_REFERENCE_WORD.search(key):
+            continue
+        for pattern, why in _SELF_REFERENCES:
+            match = pattern.search(line)
+            # A person ("Follow Jane Roe on Twitter") is an author, not the site.
+            name = _drop_article(match["name"]) if match else ""
+            if match and word_count(name) <= MAX_NAME_WORDS and is_organisation(name):
+                names.append(_Credit(name, 1.0, f"the page {why}", line))
+    for key in ("outlet", "feed_title"):
+        if value := str(page.declared.get(key) or "").strip():
+            names.append(_Credit(value, 1.0, f"declared {key}", value))
+    if page.kind == "html":
+        names += [_Credit(value, 1.0, "HTML site name", value) for value in _markup_site_names(page.content)]
+    if page.url and (domain := registered_domain(page.url)):
+        names.append(_Credit(domain, 1.0, "URL host", page.url))
+    return names
+
+
+def _markup_site_names(markup: str) -> list[str]:
+    """og:site_name and application-name of an HTML page."""
+    tree = parse_html(markup)
+    return meta_values(tree, "og:site_name", "application-name") if tree is not None else []
+
+
+def _aggregator_line(layout: Layout) -> _Credit | None:
+    """A line where the site calls itself an aggregator ("X.com - news aggregator")."""
+    keys = layout.keys or [line.casefold() for line in layout.lines]
+    for line, key in zip(layout.lines, keys, strict=True):
+        if _AGGREGATOR_WORD.search(key) and (match := _AGGREGATOR_LINE.search(line)):
+            return _Credit(match["name"], 1.0, "the site calls itself an aggregator", line)
+    return None
+
+
+@cache
+def _extractor() -> tldextract.TLDExtract:
+    """tldextract with its bundled suffix list only: it must never fetch."""
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+
+def registered_domain(url_or_host: str) -> str | None:
+    """The registered domain of a URL or host ("news.example.co.uk" -> "example.co.uk")."""
+    parts = _extractor()(url_or_host)
+    if not parts.domain:
+        return None
+    return f"{parts.domain}.{parts.suffix}".lower() if parts.suffix else parts.domain.lower()
+
+
+def outlet_key(name: str) -> str:
+    """A comparable key: a domain's name part, or a name's letters ("The Example Press" -> "examplepress")."""
+    name = _drop_article(name.strip())
+    if re.fullmatch(_DOMAIN, name):
+        parts = _extractor()(name.lower())
+        name = parts.domain or name
+    return "".join(ch for ch in name.casefold() if ch.isalnum())
+
+
+def same_outlet(first: str, second: str) -> bool:
+    """Whether two names denote one outlet ("example.com", "Example Press", "EXAMPLE.COM")."""
+    a, b = outlet_key(first), outlet_key(second)
+    return bool(a and b) and (a.startswith(b) or b.startswith(a))
+
+
+def _pretty(name: str, others: list[_Credit]) -> str:
+    """A readable outlet name: a name seen in the text for the same outlet beats a bare domain."""
+    if not re.fullmatch(_DOMAIN, name.strip()):
+        return _drop_article(name.strip())
+    for other in others:
+        if not re.fullmatch(_DOMAIN, other.name.strip()) and same_outlet(other.name, name):
+            return _drop_article(other.name.strip())
+    return re.sub(r"^www\d?\.", "", name.strip().lower())
+
+
+def _drop_article(name: str) -> str:
+    """Drop a leading English article: "The Example Press" and "Example Press" are one outlet."""
+    return re.sub(r"^the\s+", "", name, flags=re.IGNORECASE)
+
+
+def _because(credit: _Credit) -> str:
+    """Evidence text: the rule and the line it read."""
+    line = credit.line if len(credit.line) <= 90 else credit.line[:87] + "..."
+    return f"{credit.why}: '{line}'"

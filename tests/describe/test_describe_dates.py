@@ -1,0 +1,148 @@
+"""Publication-date rules on small invented pages."""
+
+from __future__ import annotations
+
+from storyline.describe import find_publication_date
+
+from .helpers import BODY, article, html_page, text_page
+
+TITLE = "City Council Approves New Budget After Long Debate"
+
+
+def found(text: str, body: str = BODY, removed: dict[str, str] | None = None, **declared: str) -> str | None:
+    result = find_publication_date(text_page(text, **declared), article(body, removed))
+    return result.value if result else None
+
+
+def test_byline_under_title_beats_the_header_date_at_the_top() -> None:
+    page = f"June 1, 2022\n\n{TITLE}\n\nBy Jane Roe - Tue Mar 3 2020, 9:15 am\n\n{BODY}\n"
+    result = find_publication_date(text_page(page), article(BODY))
+    assert result is not None
+    assert (result.value, result.precision) == ("2020-03-03", "day")
+    assert "By Jane Roe - Tue Mar 3 2020, 9:15 am" in result.evidence
+    assert result.evidence.startswith("byline near title")
+
+
+def test_lone_date_at_the_top_alone_is_not_the_publication_date() -> None:
+    assert found(f"June 1, 2022\n\n{TITLE}\n\n{BODY}\n") is None
+
+
+def test_photo_caption_dates_lose() -> None:
+    caption = "Residents gather outside city hall on November 1, 2019, during a protest. (© Example Photo)"
+    assert found(f"{TITLE}\n\n{caption}\n\n{BODY}\n") is None
+
+
+def test_caption_label_from_the_cleaner_is_respected() -> None:
+    caption = "Tram depot, March 1, 2020"
+    assert found(f"{TITLE}\n{caption}\n{BODY}\n", removed={caption: "caption"}) is None
+
+
+def test_reader_comment_dates_lose() -> None:
+    comment = "March 9, 2020 at 10:15"
+    page = f"{TITLE}\n\n{BODY}\n\nComments\n\n{comment}\nI disagree with the council.\n"
+    assert found(page, removed={comment: "comment"}) is None
+
+
+def test_copyright_line_loses() -> None:
+    assert found(f"{TITLE}\n\n{BODY}\n\n© Example Media, January 5, 2021\n") is None
+
+
+def test_lone_month_line_of_a_widget_loses() -> None:
+    page = f"0 $\n2,500 $\nJUNE 2021\n\n{TITLE}\n\n{BODY}\n"
+    assert found(page) is None
+
+
+def test_month_precision_when_that_is_all_the_byline_says() -> None:
+    page = f"{TITLE}\n\nPublished: June 2021\n\n{BODY}\n"
+    result = find_publication_date(text_page(page), article(BODY))
+    assert result is not None and (result.value, result.precision) == ("2021-06", "month")
+
+
+def test_dates_in_body_sentences_are_not_publication_dates() -> None:
+    body = BODY + "\nThe previous budget, adopted on March 3, 2018, had cut the tram maintenance funds."
+    assert found(f"{TITLE}\n\n{body}\n", body=body) is None
+
+
+def test_dates_inside_links_are_ignored() -> None:
+    page = f"{TITLE}\n\n{BODY}\n\nSee https://example.org/2019/04/28/older-story/\n"
+    assert found(page) is None
+
+
+def test_dateline_opening_the_body() -> None:
+    body = "SPRINGFIELD, March 3, 2020 - " + BODY
+    assert found(f"{TITLE}\n\n{body}\n", body=body) == "2020-03-03"
+
+
+def test_date_after_the_crawl_is_implausible() -> None:
+    page = f"{TITLE}\n\nBy Jane Roe - March 3, 2020\n\n{BODY}\n"
+    assert found(page) == "2020-03-03"
+    assert found(page, warc_date="2019-12-31T10:00:00Z") is None
+
+
+def test_declared_date_counts_on_its_own() -> None:
+    result = find_publication_date(text_page(f"{TITLE}\n\n{BODY}\n", published="2020-03-03"), article(BODY))
+    assert result is not None and result.value == "2020-03-03"
+    assert result.evidence.startswith("declared")
+
+
+def test_the_crawl_date_is_never_the_publication_date() -> None:
+    assert found(f"{TITLE}\n\n{BODY}\n", warc_date="2020-03-05T00:00:00Z") is None
+
+
+def test_one_unremarkable_date_line_is_accepted_but_two_are_ambiguous() -> None:
+    menu = "Local\nWeather\nTravel\nCulture\nOpinion"
+    one = f"Menu\nMarch 3, 2020\nSports\nWorld\n{menu}\n{BODY}\n"
+    two = f"Menu\nMarch 3, 2020\nSports\nApril 9, 2020\n{menu}\n{BODY}\n"
+    assert found(one) == "2020-03-03"
+    assert found(two) is None
+
+
+def test_a_sentence_opening_with_a_date_is_no_dateline() -> None:
+    body = "On March 3, 2020, the council met. " + BODY
+    assert found(f"{TITLE}\n\n{body}\n", body=body) is None
+
+
+def test_html_markup_date_comes_first() -> None:
+    markup = (
+        '<html><head><meta property="article:published_time" content="2020-03-03T08:00:00Z">'
+        f"<title>{TITLE}</title></head><body><h1>{TITLE}</h1><p>Updated April 9, 2021</p>"
+        f"<p>{BODY}</p></body></html>"
+    )
+    result = find_publication_date(html_page(markup), article(BODY))
+    assert result is not None and result.value == "2020-03-03"
+    assert "htmldate" in result.evidence
+
+
+def test_html_without_metadata_reads_the_line_under_the_headline() -> None:
+    markup = f"<html><body><h1>{TITLE}</h1><div>By Jane Roe | March 3, 2020</div><p>{BODY}</p></body></html>"
+    result = find_publication_date(html_page(markup), article(BODY))
+    assert result is not None and result.value == "2020-03-03"
+
+
+def test_original_date_beats_the_update_date() -> None:
+    page = f"{TITLE}\n\nUpdated March 9, 2020 at 7:07 am\nMarch 3, 2020 at 5:52 pm\n\n{BODY}\n"
+    assert found(page) == "2020-03-03"
+
+
+def test_cue_nearest_before_the_date_governs_it() -> None:
+    page = f"{TITLE}\n\nPublished: March 3, 2020 | Updated: March 9, 2020\n\n{BODY}\n"
+    assert found(page) == "2020-03-03"
+
+
+def test_year_precision_when_only_a_year_is_given() -> None:
+    result = find_publication_date(text_page(f"{TITLE}\n\nPublished 2015\n\n{BODY}\n"), article(BODY))
+    assert result is not None and (result.value, result.precision) == ("2015", "year")
+
+
+def test_a_bare_year_without_a_publication_cue_is_no_date() -> None:
+    assert found(f"{TITLE}\n\nSeason 2015\n\n{BODY}\n") is None
+
+
+def test_html_month_from_the_text_is_refined_by_a_day_inside_it() -> None:
+    markup = (
+        f"<html><body><h1>{TITLE}</h1><div>Published: June 2021</div><p>{BODY}</p>"
+        "<p>The vote took place on 15 June 2021 in the old hall of the city.</p></body></html>"
+    )
+    result = find_publication_date(html_page(markup), article(BODY))
+    assert result is not None and (result.value, result.precision) == ("2021-06-15", "day")
+    assert "Published: June 2021" in result.evidence

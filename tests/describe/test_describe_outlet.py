@@ -1,0 +1,112 @@
+"""Outlet and aggregator rules on small invented pages."""
+
+from __future__ import annotations
+
+from storyline.describe import identify_outlet
+from storyline.describe.outlet import is_organisation, registered_domain, same_outlet
+
+from .helpers import BODY, article, html_page, text_page
+
+TITLE = "City Council Approves New Budget After Long Debate"
+
+
+def test_byline_naming_an_organisation() -> None:
+    page = f"{TITLE}\n\nBy Example Press - Tue Mar 3 2020, 9:15 am\n\n{BODY}\n"
+    finding = identify_outlet(text_page(page), article(BODY))
+    assert finding.outlet == "Example Press"
+    assert "byline" in finding.evidence
+
+
+def test_byline_naming_a_person_falls_back_to_the_url() -> None:
+    page = f"{TITLE}\n\nBy Jane Roe - March 3, 2020\n\n{BODY}\n"
+    finding = identify_outlet(text_page(page, url="https://www.example-news.co.uk/a/1"), article(BODY))
+    assert finding.outlet == "example-news.co.uk"
+    assert finding.aggregator is None
+
+
+def test_agency_dateline_and_an_aggregator_chrome_line() -> None:
+    body = "WIRENEWS.COM - " + BODY
+    page = f"{TITLE}\n\n{body}\n\nNEWSHUB.io search news service (news aggregator)\n"
+    finding = identify_outlet(text_page(page), article(body))
+    assert same_outlet(finding.outlet or "", "wirenews.com")
+    assert finding.aggregator == "newshub.io"
+
+
+def test_wire_credit_on_another_site_makes_that_site_the_aggregator() -> None:
+    body = "SPRINGFIELD (Wirecorp) - " + BODY
+    page = text_page(f"{TITLE}\n\n{body}\n", url="https://portal.example.com/x")
+    finding = identify_outlet(page, article(body))
+    assert (finding.outlet, finding.aggregator) == ("Wirecorp", "example.com")
+
+
+def test_source_line() -> None:
+    page = f"{TITLE}\n\n{BODY}\n\nSource: Example Times\n"
+    assert identify_outlet(text_page(page), article(BODY)).outlet == "Example Times"
+
+
+def test_the_word_source_in_a_sentence_is_no_credit() -> None:
+    body = BODY + "\nOfficials quoted unnamed sources in the Transport Department as saying it is final."
+    assert identify_outlet(text_page(f"{TITLE}\n\n{body}\n"), article(body)).outlet is None
+
+
+def test_credit_line_after_the_body() -> None:
+    page = f"{TITLE}\n\n{BODY}\n\nXYZ >>\n\nSee also:\n"
+    assert identify_outlet(text_page(page), article(BODY)).outlet == "XYZ"
+
+
+def test_site_naming_its_own_website() -> None:
+    page = f"{TITLE}\n\n{BODY}\n\nExample TV's website can also be accessed at these addresses:\n"
+    assert identify_outlet(text_page(page), article(BODY)).outlet == "Example TV"
+
+
+def test_support_line_names_the_site() -> None:
+    page = f"{TITLE}\n\nSupport ExampleFront\n\n{BODY}\n"
+    assert identify_outlet(text_page(page), article(BODY)).outlet == "ExampleFront"
+
+
+def test_a_domain_is_replaced_by_the_name_seen_in_the_text() -> None:
+    page = f"{TITLE}\n\n{BODY}\n\nFollow The Example Press Agency on Twitter\n"
+    finding = identify_outlet(text_page(page, url="https://examplepress.com/story"), article(BODY))
+    assert finding.outlet == "Example Press Agency"
+
+
+def test_nothing_known_gives_no_outlet() -> None:
+    finding = identify_outlet(text_page(f"{TITLE}\n\n{BODY}\n"), article(BODY))
+    assert finding.outlet is None and finding.aggregator is None
+
+
+def test_helpers() -> None:
+    assert registered_domain("https://news.example.co.uk/path") == "example.co.uk"
+    assert is_organisation("Example News Agency") and is_organisation("Wirecorp")
+    assert not is_organisation("Jane Roe") and not is_organisation("Staff Writer")
+    assert same_outlet("EXAMPLE.COM", "example.org") and not same_outlet("alpha.com", "beta.com")
+
+
+def test_html_site_name_and_a_wire_credit() -> None:
+    markup = (
+        '<html><head><meta property="og:site_name" content="Example Portal"></head><body>'
+        f"<h1>{TITLE}</h1><p>SPRINGFIELD (Wirecorp) - {BODY}</p></body></html>"
+    )
+    finding = identify_outlet(html_page(markup), article("SPRINGFIELD (Wirecorp) - " + BODY))
+    assert (finding.outlet, finding.aggregator) == ("Wirecorp", "Example Portal")
+
+
+def test_html_site_name_alone_is_the_outlet() -> None:
+    head = '<meta property="og:site_name" content="Example Portal">'
+    markup = f"<html><head>{head}</head><body><p>{BODY}</p></body></html>"
+    assert identify_outlet(html_page(markup), article(BODY)).outlet == "Example Portal"
+
+
+def test_pronouns_and_people_to_follow_are_not_the_site() -> None:
+    page = f"{TITLE}\n\n{BODY}\n\nFollow us on Twitter\nFollow Jane Roe on Twitter\n"
+    assert identify_outlet(text_page(page), article(BODY)).outlet is None
+
+
+def test_a_breadcrumb_far_from_the_body_is_no_credit() -> None:
+    page = f"Home >>\nNews\nLocal\nCity\nSports\nWeather\n{TITLE}\n\n{BODY}\n"
+    assert identify_outlet(text_page(page), article(BODY)).outlet is None
+
+
+def test_capitalised_person_byline_is_not_an_organisation() -> None:
+    page = f"{TITLE}\n\nBy JANE ROE - March 3, 2020\n\n{BODY}\n"
+    assert identify_outlet(text_page(page), article(BODY)).outlet is None
