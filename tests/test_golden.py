@@ -22,7 +22,17 @@ GOLDEN_DOCS = [
     "003_d32d8374747c040e.txt",
     "004_3dfa904fa0e8a14b.txt",
 ]
-PER_DOCUMENT_REACHED = ["exported", "body kept"]
+PER_DOCUMENT_REACHED = [
+    "exported",
+    "body kept",
+    "site chrome removed",
+    "reader comments removed",
+    "title",
+    "publication date",
+    "outlet",
+    "language",
+]
+NOT_YET_REACHED = {"003_d32d8374747c040e.txt: publication date"}
 CORPUS_REACHED: list[str] = [
     "entity: Islamic State",
     "entity: Sergei Shoigu",
@@ -33,7 +43,11 @@ CORPUS_REACHED: list[str] = [
     "entity: Islamic State aliases merged",
     "entity: Sergei Shoigu aliases merged",
 ]
-REACHED = [f"{doc}: {check}" for doc in GOLDEN_DOCS for check in PER_DOCUMENT_REACHED] + CORPUS_REACHED
+REACHED = [
+    name
+    for name in (f"{doc}: {check}" for doc in GOLDEN_DOCS for check in PER_DOCUMENT_REACHED)
+    if name not in NOT_YET_REACHED
+] + CORPUS_REACHED
 
 
 @pytest.fixture(scope="module")

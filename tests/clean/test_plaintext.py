@@ -31,7 +31,7 @@ def test_body_is_kept_and_furniture_removed() -> None:
     article = clean_text(PAGE)
     assert article.method == "lines"
     assert "the transport authority said on Friday." in article.text
-    assert "end of their life,\" a spokeswoman said." in article.text
+    assert 'end of their life," a spokeswoman said.' in article.text
     for chrome in ("Home | World", "Login", "Share this article", "Mayor opens", "All rights reserved"):
         assert chrome not in article.text
     assert "\n\n" in article.text  # paragraphs kept apart
