@@ -18,7 +18,7 @@ import numpy as np
 from storyline.ids import stable_id
 from storyline.link.records import LinkDoc, Passage
 from storyline.link.settings import LinkSettings
-from storyline.link.tokens import Tokens, tokenise
+from storyline.link.tokens import tokenise, words_of
 from storyline.link.unionfind import UnionFind
 
 # Quotation pairs of the common styles: “…”, "…", «…», „…“ / „…”, ‘…’ is left out (it is also the apostrophe).
@@ -39,22 +39,44 @@ def _outlet_keys(docs: list[LinkDoc]) -> list[str]:
     return [doc.outlet.casefold() if doc.outlet else "\x00" + doc.id for doc in docs]
 
 
-def _shingle_hashes(tokens: list[Tokens], size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(hash, doc, first word) of every ``size``-word shingle of every document."""
+@dataclass(frozen=True, slots=True)
+class _Words:
+    """A document's words as ids into one call's vocabulary, with character offsets.
+
+    Numpy arrays rather than lists of strings: at 100k documents the lists alone would take gigabytes.
+    """
+
+    ids: np.ndarray  # uint64
+    starts: np.ndarray  # int32
+    ends: np.ndarray  # int32
+
+
+def _encode(docs: list[LinkDoc]) -> list[_Words]:
     vocabulary: dict[str, int] = {}
+    encoded = []
+    for doc in docs:
+        tokens = tokenise(doc.text)
+        ids = np.fromiter((vocabulary.setdefault(w, len(vocabulary) + 1) for w in tokens.words),
+                          dtype=np.uint64, count=len(tokens.words))
+        encoded.append(_Words(ids, np.asarray(tokens.starts, dtype=np.int32),
+                              np.asarray(tokens.ends, dtype=np.int32)))
+    return encoded
+
+
+def _shingle_hashes(words: list[_Words], size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(hash, doc, first word) of every ``size``-word shingle of every document."""
     hashes, owners, positions = [], [], []
-    for doc, toks in enumerate(tokens):
-        if len(toks.words) < size:
+    for doc, encoded in enumerate(words):
+        ids = encoded.ids
+        if len(ids) < size:
             continue
-        ids = np.fromiter((vocabulary.setdefault(w, len(vocabulary) + 1) for w in toks.words),
-                          dtype=np.uint64, count=len(toks.words))
         count = len(ids) - size + 1
         rolling = np.zeros(count, dtype=np.uint64)
         for offset in range(size):
             rolling = rolling * _HASH_BASE + ids[offset : offset + count]
         hashes.append(rolling)
-        owners.append(np.full(count, doc, dtype=np.int64))
-        positions.append(np.arange(count, dtype=np.int64))
+        owners.append(np.full(count, doc, dtype=np.int32))
+        positions.append(np.arange(count, dtype=np.int32))
     if not hashes:
         empty = np.zeros(0, dtype=np.int64)
         return empty.astype(np.uint64), empty, empty
@@ -128,11 +150,10 @@ def _components(runs: list[tuple[_Side, _Side]]) -> list[list[_Side]]:
     return list(members.values())
 
 
-def _find_run(words: list[str], needle: list[str], start: int, end: int) -> int | None:
-    """First index in ``words[start:end]`` where ``needle`` occurs as a whole, or None."""
-    last = end - len(needle)
-    for position in range(start, last + 1):
-        if words[position : position + len(needle)] == needle:
+def _find_run(ids: np.ndarray, needle: np.ndarray, start: int, end: int) -> int | None:
+    """First index in ``ids[start:end]`` where ``needle`` occurs as a whole, or None."""
+    for position in range(start, end - len(needle) + 1):
+        if np.array_equal(ids[position : position + len(needle)], needle):
             return position
     return None
 
@@ -149,27 +170,28 @@ def _quoted_share(text: str, start: int, end: int) -> float:
     return inside / total if total else 0.0
 
 
-def _passage(docs: list[LinkDoc], tokens: list[Tokens], sides: list[_Side], settings: LinkSettings,
+def _passage(docs: list[LinkDoc], words: list[_Words], sides: list[_Side], settings: LinkSettings,
              outlets: list[str]) -> Passage | None:
     """One passage from a component: the shortest aligned run, located in every document that carries it."""
     core = min(sides, key=lambda s: (s.end - s.start, docs[s.doc].seq, docs[s.doc].id, s.start))
-    needle = tokens[core.doc].words[core.start : core.end]
+    needle = words[core.doc].ids[core.start : core.end]
     spans: dict[int, list[tuple[int, int]]] = {}
     for side in sorted(sides, key=lambda s: (s.doc, s.start)):
-        words = tokens[side.doc]
-        found = _find_run(words.words, needle, side.start, side.end)
+        encoded = words[side.doc]
+        found = _find_run(encoded.ids, needle, side.start, side.end)
         if found is None:
             continue
-        span = (words.starts[found], words.ends[found + len(needle) - 1])
+        span = (int(encoded.starts[found]), int(encoded.ends[found + len(needle) - 1]))
         if span not in spans.setdefault(side.doc, []):
             spans[side.doc].append(span)
     if len({outlets[d] for d in spans}) < 2:
         return None
     start, end = spans[core.doc][0]
     text = _SPACES.sub(" ", docs[core.doc].text[start:end]).strip()
+    key = " ".join(words_of(text))
     quoted = [_quoted_share(docs[d].text, *spans[d][0]) >= settings.quote_coverage for d in spans]
     return Passage(
-        id=stable_id(" ".join(needle), prefix="ps_"), text=text,
+        id=stable_id(key, prefix="ps_"), text=text,
         kind="quote" if 2 * sum(quoted) >= len(quoted) else "passage",
         documents=sorted(docs[d].id for d in spans),
         spans={docs[d].id: spans[d] for d in sorted(spans, key=lambda d: docs[d].id)})
@@ -183,18 +205,18 @@ def find_shared_passages(docs: Iterable[LinkDoc], settings: LinkSettings | None 
     """
     settings = settings or LinkSettings()
     ordered = sorted(docs, key=lambda d: (d.seq, d.id))
-    tokens = [tokenise(doc.text) for doc in ordered]
+    words = _encode(ordered)
     outlets = _outlet_keys(ordered)
     outlet_codes = np.unique(np.asarray(outlets, dtype=object), return_inverse=True)[1] if outlets else None
     seed_size = min(settings.shingle_words, settings.min_passage_words)
-    hashes, owners, positions = _shingle_hashes(tokens, seed_size)
+    hashes, owners, positions = _shingle_hashes(words, seed_size)
     if outlet_codes is None or len(hashes) == 0:
         return []
     seeds = _seed_pairs(hashes, owners, positions, outlet_codes, settings.passage_max_doc_freq)
     runs = _runs(seeds, seed_size, settings.min_passage_words)
     passages: dict[str, Passage] = {}
     for component in _components(runs):
-        passage = _passage(ordered, tokens, component, settings, outlets)
+        passage = _passage(ordered, words, component, settings, outlets)
         if passage is not None and passage.id not in passages:
             passages[passage.id] = passage
     return [passages[key] for key in sorted(passages)]
