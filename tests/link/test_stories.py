@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from storyline.link import LinkDoc, assign_stories, assign_threads, story_of, with_threads
+from storyline.link import (
+    LinkDoc,
+    LinkSettings,
+    Passage,
+    assign_stories,
+    assign_threads,
+    story_of,
+    with_threads,
+)
+from storyline.link.stories import story_edges
 
 FIRE_A = ("A fire destroyed the Marlow textile warehouse in Brenton on Sunday night. Firefighters from "
           "Brenton and Ashby fought the blaze for six hours; nobody was hurt, the Brenton fire chief said.")
@@ -69,3 +78,15 @@ def test_threads_join_stories_of_one_place_and_keep_others_apart() -> None:
     assert all(s.thread_id == by_story[s.id] for s in linked)
     fire_thread = next(t for t in threads if t.id == by_story[story_of(stories)["f1"]])
     assert "brenton" in fire_thread.entities
+
+
+def test_shared_entities_and_passages_raise_similarity() -> None:
+    plain = [_doc("f1", 1, FIRE_A), _doc("f3", 2, FIRE_C)]
+    tagged = [LinkDoc("f1", 1, FIRE_A, entities=frozenset({"Q1", "Q2"})),
+              LinkDoc("f3", 2, FIRE_C, entities=frozenset({"Q1", "Q3"}))]
+    base = story_edges(plain, [], LinkSettings())[(0, 1)]
+    with_entities = story_edges(tagged, [], LinkSettings())[(0, 1)]
+    assert abs(with_entities - base - LinkSettings().story_entity_weight / 3) < 1e-9
+    shared = Passage("p", " ".join(["word"] * 50), "passage", ["f1", "f3"], {})
+    with_passage = story_edges(plain, [shared], LinkSettings())[(0, 1)]
+    assert abs(with_passage - base - LinkSettings().story_passage_weight) < 1e-9
