@@ -59,3 +59,14 @@ def test_short_overlap_is_not_a_passage_and_ids_are_stable() -> None:
     assert find_shared_passages(docs) == []
     pair = [LinkDoc("a", 1, f"x {WIRE}", outlet="x"), LinkDoc("b", 2, f"y {WIRE}", outlet="y")]
     assert find_shared_passages(pair)[0].id == find_shared_passages(list(reversed(pair)))[0].id
+
+
+def test_passage_inside_a_longer_straight_quote_is_a_quote() -> None:
+    first = f'He said: "Before anything else, {WIRE}, and we are sorry." Then he left. "Thanks," she said.'
+    second = f'The statement read: "Last night {WIRE}." Repairs go on.'
+    docs = [LinkDoc("a", 1, first, outlet="one"), LinkDoc("b", 2, second, outlet="two")]
+    [passage] = find_shared_passages(docs)
+    assert passage.kind == "quote"
+    plain = [LinkDoc("a", 1, f"Report: {WIRE}. \"Thanks,\" she said.", outlet="one"),
+             LinkDoc("b", 2, f"Update: {WIRE}.", outlet="two")]
+    assert find_shared_passages(plain)[0].kind == "passage"

@@ -161,7 +161,9 @@ def _find_run(ids: np.ndarray, needle: np.ndarray, start: int, end: int) -> int 
 def _quoted_share(text: str, start: int, end: int) -> float:
     """Share of the non-space characters of ``text[start:end]`` that lie inside quotation marks."""
     inside = 0
-    for match in _QUOTED.finditer(text, max(0, start - 1)):
+    # Quotation pairs never cross a line break, so pairing from the start of the passage's first line
+    # is exact; starting mid-line could pair a closing straight quote with the next opening one.
+    for match in _QUOTED.finditer(text, text.rfind("\n", 0, start) + 1):
         if match.start() >= end:
             break
         overlap = text[max(start, match.start()) : min(end, match.end())]

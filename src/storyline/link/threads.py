@@ -1,8 +1,8 @@
 """Threads: stories that belong together over a longer span (same actors, places and theme).
 
 Each story is summed into one tf-idf vector and one set of main entities (the entity stage's ids when
-given, else the story's heaviest capitalised names). Stories are then clustered like reports, with a
-lower threshold and no date limit, so a thread may run for years.
+given, else the story's heaviest terms, which are mostly names since names weigh more). Stories are then
+clustered like reports, with a lower threshold and no date limit, so a thread may run for years.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ def _story_matrix(stories: list[Story], docs: dict[str, LinkDoc], settings: Link
 
 def _main_entities(story: Story, docs: dict[str, LinkDoc], row: sparse.csr_matrix, terms: list[str],
                    count: int) -> list[str]:
-    """The story's most mentioned entities, or its heaviest name-like terms when no entities are known."""
+    """The story's most mentioned entities, or its heaviest terms (mostly names) when none are known."""
     mentions: Counter[str] = Counter()
     for doc_id in story.documents:
         if doc_id in docs:
