@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from storyline.link import LinkDoc, find_shared_passages
 
 QUOTE = ("We will keep the port open through the winter and every ship that reaches it will be unloaded "
@@ -70,3 +73,24 @@ def test_passage_inside_a_longer_straight_quote_is_a_quote() -> None:
     plain = [LinkDoc("a", 1, f"Report: {WIRE}. \"Thanks,\" she said.", outlet="one"),
              LinkDoc("b", 2, f"Update: {WIRE}.", outlet="two")]
     assert find_shared_passages(plain)[0].kind == "passage"
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    shared=st.lists(st.sampled_from(["alpha", "Beta", "gamma,", "delta.", "(eps)", "zeta’s", "éta"]),
+                    min_size=12, max_size=30),
+    before=st.lists(st.sampled_from(["one", "two", "three"]), max_size=5),
+    after=st.lists(st.sampled_from(["four", "five", "six"]), max_size=5),
+    gap=st.sampled_from([" ", "  ", "\n", "\n\n", " \t"]),
+)
+def test_spans_always_cover_the_passage_text(shared: list[str], before: list[str], after: list[str],
+                                              gap: str) -> None:
+    first = " ".join([*before, *shared, *after])
+    second = "Intro line.\n\n" + gap.join(shared) + " — end"
+    docs = [LinkDoc("a", 1, first, outlet="one"), LinkDoc("b", 2, second, outlet="two")]
+    passages = find_shared_passages(docs)
+    assert passages, "a run of 12+ shared words must be found"
+    for passage in passages:
+        for doc in docs:
+            for start, end in passage.spans[doc.id]:
+                assert _squash(doc.text[start:end]) == _squash(passage.text)

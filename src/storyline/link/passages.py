@@ -95,7 +95,7 @@ def _seed_pairs(hashes: np.ndarray, owners: np.ndarray, positions: np.ndarray, o
     # Groups of two (most shared seeds) are paired in one vectorised step; larger groups one by one.
     two = starts[sizes == 2]
     pairs = [np.stack((owners[two], owners[two + 1], positions[two], positions[two + 1]), 1)]
-    larger = (sizes > 2) & (sizes <= 2 * max_doc_freq)
+    larger = (sizes > 2) & (sizes <= max_doc_freq)
     for start, end in zip(starts[larger], ends[larger], strict=True):
         docs, pos = owners[start:end], positions[start:end]
         left, right = np.triu_indices(len(docs), k=1)
