@@ -178,14 +178,16 @@ def find_near_duplicates(docs: Iterable[LinkDoc], index: NearDuplicateIndex | No
     """Doc id -> id of the earliest-ingested document it nearly (or exactly) duplicates.
 
     Incremental: ``docs`` are the new documents; ``index`` holds the signatures of those stored before and
-    is updated in place, so nothing already indexed is signed again. Candidates from LSH are verified by
+    is updated in place, so nothing already indexed is signed again (documents already in the index are
+    skipped; their earlier answers stay in ``index.originals``). Candidates from LSH are verified by
     exact shingle containment when both texts are at hand, else by containment estimated from signatures.
     """
     settings = settings or (index.settings if index is not None else LinkSettings())
     index = index if index is not None else NearDuplicateIndex(settings)
-    texts = {doc.id: doc.text for doc in docs}
+    ordered = _ordered(docs)
+    texts = {doc.id: doc.text for doc in ordered}
     duplicate_of: dict[str, str] = {}
-    for doc in _ordered(docs):
+    for doc in ordered:
         if doc.id in index:
             continue
         shingle_set = index.shingle_set(doc.text)

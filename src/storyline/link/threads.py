@@ -58,6 +58,7 @@ def assign_threads(stories: Iterable[Story], docs: Iterable[LinkDoc],
                    settings: LinkSettings | None = None) -> list[Thread]:
     """Group stories into threads; a thread's id derives from its earliest story (first report ingested)."""
     settings = settings or LinkSettings()
+    stories = list(stories)
     by_id = {doc.id: doc for doc in docs}
     first_seq = {s.id: min((by_id[d].seq for d in s.documents if d in by_id), default=0) for s in stories}
     ordered = sorted(stories, key=lambda s: (first_seq[s.id], s.id))
