@@ -40,6 +40,8 @@ def main() -> None:
     parser.add_argument("--threshold", type=float, nargs="*", default=[])
     parser.add_argument("--halves", action="store_true", help="also score two halves of the topics")
     args = parser.parse_args()
+    if not args.docs.exists() or not SCORER.exists():
+        raise SystemExit(f"needs {args.docs} and {SCORER} (the shared folder beside the repository)")
     rows = [json.loads(line) for line in args.docs.open(encoding="utf-8") if line.strip()]
     evaluate(rows, "all topics", args.threshold)
     if args.halves:
