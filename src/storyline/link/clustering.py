@@ -1,0 +1,124 @@
+"""Average-linkage agglomerative clustering over a sparse similarity graph, with merge constraints.
+
+Hand-written because no installed library clusters a sparse graph with cannot-link rules: scipy's
+``linkage`` needs the dense n^2 distance matrix (impossible at 100k reports) and knows no constraints.
+Missing edges count as similarity 0, so the average between two clusters is the sum of their edges
+divided by the product of their sizes.
+"""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass, field
+
+_Heap = list[tuple[float, int, int, int, int]]  # (-average, cluster a, cluster b, version a, version b)
+
+#: An item's date as an interval of day numbers (a year or month is a span), or None when undated.
+DayInterval = tuple[int, int] | None
+
+
+@dataclass
+class _Cluster:
+    members: list[int]
+    anchor: int | None  # clusters with different anchors never merge (e.g. two existing stories)
+    latest_start: int | None  # the latest first-possible day of any member
+    earliest_end: int | None  # the earliest last-possible day of any member
+    version: int = 0
+    links: dict[int, float] = field(default_factory=dict)  # other cluster -> sum of edge similarities
+
+
+@dataclass(frozen=True)
+class Constraints:
+    """What may not merge: anchored groups with each other, dates further apart than ``max_span_days``."""
+
+    max_span_days: int
+    dates: list[DayInterval]
+    anchors: list[int | None]
+
+
+def _combine(a: int | None, b: int | None, pick: type[max] | type[min]) -> int | None:
+    if a is None:
+        return b
+    return a if b is None else pick(a, b)
+
+
+def _may_merge(a: _Cluster, b: _Cluster, max_span_days: int) -> bool:
+    if a.anchor is not None and b.anchor is not None and a.anchor != b.anchor:
+        return False
+    start = _combine(a.latest_start, b.latest_start, max)
+    end = _combine(a.earliest_end, b.earliest_end, min)
+    return start is None or end is None or start - end <= max_span_days
+
+
+def _initial_clusters(groups: list[list[int]], constraints: Constraints) -> tuple[dict[int, _Cluster],
+                                                                                    list[int]]:
+    clusters: dict[int, _Cluster] = {}
+    owner = [-1] * len(constraints.dates)
+    for members in groups:
+        root = min(members)
+        dates = [constraints.dates[m] for m in members if constraints.dates[m] is not None]
+        anchors = [constraints.anchors[m] for m in members if constraints.anchors[m] is not None]
+        clusters[root] = _Cluster(
+            members=sorted(members), anchor=min(anchors) if anchors else None,
+            latest_start=max(d[0] for d in dates) if dates else None,
+            earliest_end=min(d[1] for d in dates) if dates else None)
+        for member in members:
+            owner[member] = root
+    return clusters, owner
+
+
+def average_linkage(edges: dict[tuple[int, int], float], threshold: float, groups: list[list[int]],
+                    constraints: Constraints) -> list[list[int]]:
+    """Merge ``groups`` (a partition of the items) while the best average similarity reaches ``threshold``.
+
+    Deterministic: ties break on the smallest member index, so the result depends on item order only
+    through the indices the caller assigns (callers sort items first).
+    """
+    clusters, owner = _initial_clusters(groups, constraints)
+    for (i, j), sim in edges.items():
+        a, b = owner[i], owner[j]
+        if a != b:
+            clusters[a].links[b] = clusters[a].links.get(b, 0.0) + sim
+            clusters[b].links[a] = clusters[b].links.get(a, 0.0) + sim
+    heap: _Heap = []
+    for a, cluster in clusters.items():
+        for b in cluster.links:
+            if a < b:
+                _push(heap, clusters, a, b)
+    while heap:
+        neg_avg, a, b, version_a, version_b = heapq.heappop(heap)
+        if -neg_avg < threshold:
+            break
+        if a not in clusters or b not in clusters:
+            continue
+        if clusters[a].version != version_a or clusters[b].version != version_b:
+            continue
+        if not _may_merge(clusters[a], clusters[b], constraints.max_span_days):
+            continue
+        _merge(clusters, heap, a, b)
+    return [c.members for _, c in sorted(clusters.items())]
+
+
+def _push(heap: _Heap, clusters: dict[int, _Cluster], a: int, b: int) -> None:
+    first, second = clusters[a], clusters[b]
+    average = first.links[b] / (len(first.members) * len(second.members))
+    heapq.heappush(heap, (-average, a, b, first.version, second.version))
+
+
+def _merge(clusters: dict[int, _Cluster], heap: _Heap, a: int, b: int) -> None:
+    keep, gone = min(a, b), max(a, b)
+    target, source = clusters[keep], clusters.pop(gone)
+    target.members = sorted(target.members + source.members)
+    target.anchor = target.anchor if target.anchor is not None else source.anchor
+    target.latest_start = _combine(target.latest_start, source.latest_start, max)
+    target.earliest_end = _combine(target.earliest_end, source.earliest_end, min)
+    target.version += 1
+    target.links.pop(gone, None)
+    source.links.pop(keep, None)
+    for other, sim in source.links.items():
+        neighbour = clusters[other]
+        neighbour.links.pop(gone, None)
+        target.links[other] = target.links.get(other, 0.0) + sim
+        neighbour.links[keep] = target.links[other]
+    for other in target.links:
+        _push(heap, clusters, min(keep, other), max(keep, other))

@@ -1,0 +1,56 @@
+"""The records the link stage reads and writes: documents in, passages, stories and threads out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class LinkDoc:
+    """What the link stage knows of a document: its clean body (never chrome) and a few facts about it."""
+
+    id: str
+    #: Ingest order: the earliest-ingested copy wins as the duplicate original.
+    seq: int
+    #: Clean body, paragraphs separated by blank lines.
+    text: str
+    title: str | None = None
+    #: ISO date at its precision: "2015-12-23", "2015-12", "2015" or None.
+    published: str | None = None
+    outlet: str | None = None
+    #: Entity ids or keys mentioned (may be empty: the entity stage is optional).
+    entities: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A stretch of text shared by documents of different outlets (a wire paragraph, a quote)."""
+
+    id: str
+    text: str
+    kind: str  # "quote" or "passage"
+    documents: list[str]
+    #: Document id -> character offsets into that document's text.
+    spans: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Story:
+    """Reports of one event."""
+
+    id: str
+    title: str | None
+    documents: list[str]  # sorted
+    first_published: str | None
+    last_published: str | None
+    thread_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Thread:
+    """Stories that belong together over a longer span (same actors, places, theme)."""
+
+    id: str
+    title: str | None
+    stories: list[str]
+    entities: list[str]

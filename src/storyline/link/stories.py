@@ -1,0 +1,143 @@
+"""Stories: reports of one event, by average-linkage clustering of a sparse report-similarity graph.
+
+Similarity of two reports = tf-idf cosine (names and numbers weighted up) + a bonus for text they share
+(passages) + shared entities + title overlap. Reports dated further apart than ``story_max_span_days``
+never share a story; duplicates always do. Candidate pairs come from each report's rarest heavy terms,
+so the cost grows with the corpus, not with its square.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from storyline.ids import stable_id
+from storyline.link.clustering import Constraints, DayInterval, average_linkage
+from storyline.link.dates import day_interval
+from storyline.link.dedup import find_exact_duplicates, find_near_duplicates
+from storyline.link.passages import find_shared_passages
+from storyline.link.records import LinkDoc, Passage, Story
+from storyline.link.settings import LinkSettings
+from storyline.link.tokens import words_of
+from storyline.link.unionfind import UnionFind
+from storyline.link.vectors import candidate_pairs, key_term_matrix, tfidf_matrix
+
+PASSAGE_UNIT_WORDS = 50  # a shared passage this long earns the full passage bonus
+
+
+def _jaccard(a: set[str] | frozenset[str], b: set[str] | frozenset[str]) -> float:
+    union = len(a | b)
+    return len(a & b) / union if union else 0.0
+
+
+def report_text(doc: LinkDoc) -> str:
+    """What a report's vector is made of: its title (when known) and its body."""
+    return f"{doc.title}\n\n{doc.text}" if doc.title else doc.text
+
+
+def _passage_bonus(passages: list[Passage], position: dict[str, int], weight: float) -> dict[
+        tuple[int, int], float]:
+    bonus: dict[tuple[int, int], float] = {}
+    for passage in passages:
+        members = sorted(position[d] for d in passage.documents if d in position)
+        share = weight * min(1.0, len(passage.text.split()) / PASSAGE_UNIT_WORDS)
+        for n, first in enumerate(members):
+            for second in members[n + 1 :]:
+                bonus[(first, second)] = max(bonus.get((first, second), 0.0), share)
+    return bonus
+
+
+def _dates_apart(a: DayInterval, b: DayInterval, max_days: int) -> bool:
+    if a is None or b is None:
+        return False
+    return max(a[0], b[0]) - min(a[1], b[1]) > max_days
+
+
+def story_edges(docs: list[LinkDoc], passages: list[Passage], settings: LinkSettings) -> dict[
+        tuple[int, int], float]:
+    """(i, j) -> similarity of reports i < j (positions in ``docs``) for candidate pairs only."""
+    matrix, doc_freq = tfidf_matrix([report_text(d) for d in docs], settings.name_weight)
+    keys = key_term_matrix(matrix, doc_freq, settings.story_key_terms, settings.story_max_doc_freq)
+    edges = candidate_pairs(matrix, keys, settings.story_candidates)
+    position = {doc.id: n for n, doc in enumerate(docs)}
+    for pair, bonus in _passage_bonus(passages, position, settings.story_passage_weight).items():
+        if pair not in edges:
+            edges[pair] = float(matrix[pair[0]].multiply(matrix[pair[1]]).sum())
+        edges[pair] += bonus
+    titles = [set(words_of(d.title)) if d.title else set() for d in docs]
+    dates = [day_interval(d.published) for d in docs]
+    result: dict[tuple[int, int], float] = {}
+    for (i, j), sim in edges.items():
+        if _dates_apart(dates[i], dates[j], settings.story_max_span_days):
+            continue
+        sim += settings.story_entity_weight * _jaccard(docs[i].entities, docs[j].entities)
+        sim += settings.story_title_weight * _jaccard(titles[i], titles[j])
+        result[(i, j)] = sim
+    return result
+
+
+def _initial_groups(docs: list[LinkDoc], duplicates: dict[str, str],
+                    previous: dict[str, str]) -> tuple[list[list[int]], list[int | None]]:
+    """Duplicates and reports of one earlier story start together; anchors keep earlier stories apart."""
+    position = {doc.id: n for n, doc in enumerate(docs)}
+    groups = UnionFind(len(docs))
+    for copy, original in duplicates.items():
+        if copy in position and original in position:
+            groups.union(position[copy], position[original])
+    earlier = sorted(set(previous.values()))
+    anchor_of = {story: n for n, story in enumerate(earlier)}
+    first_member: dict[str, int] = {}
+    anchors: list[int | None] = [None] * len(docs)
+    for doc in docs:
+        story = previous.get(doc.id)
+        if story is not None:
+            anchors[position[doc.id]] = anchor_of[story]
+            groups.union(position[doc.id], first_member.setdefault(story, position[doc.id]))
+    members: dict[int, list[int]] = {}
+    for n in range(len(docs)):
+        members.setdefault(groups.find(n), []).append(n)
+    return list(members.values()), anchors
+
+
+def _story(docs: list[LinkDoc], members: list[int], previous: dict[str, str]) -> Story:
+    reports = [docs[m] for m in sorted(members)]  # docs are in ingest order, so the first is the earliest
+    earlier = sorted({previous[r.id] for r in reports if r.id in previous})
+    dated = [(day_interval(r.published), r.published) for r in reports if day_interval(r.published)]
+    first = min(dated, key=lambda d: d[0][0])[1] if dated else None  # type: ignore[index]
+    last = max(dated, key=lambda d: d[0][1])[1] if dated else None  # type: ignore[index]
+    return Story(
+        id=earlier[0] if earlier else stable_id(reports[0].id, prefix="st_"),
+        title=next((r.title for r in reports if r.title), None),
+        documents=sorted(r.id for r in reports), first_published=first, last_published=last)
+
+
+def assign_stories(docs: Iterable[LinkDoc], previous: dict[str, str] | None = None,
+                   settings: LinkSettings | None = None, *, duplicates: dict[str, str] | None = None,
+                   passages: list[Passage] | None = None) -> list[Story]:
+    """Group reports into stories, keeping the ids of ``previous`` (doc id -> story id) assignments.
+
+    Deterministic and independent of input order. A new report joins an existing story or starts one;
+    a new story's id derives from its earliest-ingested report, so adding reports keeps ids.
+    ``duplicates`` (copy -> original) and ``passages`` are computed when not given.
+    """
+    settings = settings or LinkSettings()
+    previous = previous or {}
+    ordered = sorted(docs, key=lambda d: (d.seq, d.id))
+    if not ordered:
+        return []
+    if duplicates is None:
+        duplicates = find_exact_duplicates(ordered) | find_near_duplicates(ordered, settings=settings)
+    if passages is None:
+        passages = find_shared_passages(ordered, settings)
+    groups, anchors = _initial_groups(ordered, duplicates, previous)
+    constraints = Constraints(settings.story_max_span_days, [day_interval(d.published) for d in ordered],
+                              anchors)
+    edges = story_edges(ordered, passages, settings)
+    clusters = average_linkage(edges, settings.story_threshold, groups, constraints)
+    stories = [_story(ordered, members, previous) for members in clusters]
+    return sorted(stories, key=lambda s: s.id)
+
+
+def story_of(stories: Iterable[Story]) -> dict[str, str]:
+    """Doc id -> story id, the form ``assign_stories`` takes as ``previous``."""
+    return {doc: story.id for story in stories for doc in story.documents}
+

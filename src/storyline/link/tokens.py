@@ -1,0 +1,49 @@
+"""Words of a body with their character offsets, normalised for comparison, and word shingles."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# Letters and digits in runs; punctuation, quotes and brackets separate words and are never compared,
+# so "[out of Afghanistan]," and "out of Afghanistan" align.
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True, slots=True)
+class Tokens:
+    """The normalised words of a text and where each one starts and ends in it."""
+
+    words: list[str]
+    starts: list[int]
+    ends: list[int]
+
+
+def normalise_word(word: str) -> str:
+    """The comparable form of one word: NFKC, casefolded."""
+    return unicodedata.normalize("NFKC", word).casefold()
+
+
+def tokenise(text: str) -> Tokens:
+    """Split ``text`` into normalised words with offsets, so that ``text[starts[i]:ends[i]]`` is word i."""
+    words: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for match in _WORD.finditer(text):
+        words.append(normalise_word(match.group()))
+        starts.append(match.start())
+        ends.append(match.end())
+    return Tokens(words, starts, ends)
+
+
+def words_of(text: str) -> list[str]:
+    """The normalised words of ``text`` without offsets (cheaper when offsets are not needed)."""
+    return [normalise_word(w) for w in _WORD.findall(text)]
+
+
+def shingles(words: list[str], size: int) -> list[str]:
+    """Overlapping runs of ``size`` words joined by spaces; one shingle of all words when fewer."""
+    if len(words) <= size:
+        return [" ".join(words)] if words else []
+    return [" ".join(words[i : i + size]) for i in range(len(words) - size + 1)]

@@ -1,0 +1,66 @@
+"""Exact and near duplicates."""
+
+from __future__ import annotations
+
+from storyline.link import LinkDoc, NearDuplicateIndex, find_exact_duplicates, find_near_duplicates
+
+BODY = (
+    "The city council voted on Tuesday to close the old river bridge for repairs after engineers found "
+    "cracks in two of its supporting piers during a routine inspection last month.\n\n"
+    "Traffic will be diverted through the northern ring road for at least six weeks, the council said, "
+    "and buses on three routes will change their stops while the work goes on.\n\n"
+    "Local shop owners near the bridge said they feared losing customers during the closure and asked "
+    "the council for help with rent while the street stays quiet."
+)
+OTHER = (
+    "A regional orchestra announced its new season on Friday with eight concerts of music by living "
+    "composers, two of them written for the orchestra and played for the first time.\n\n"
+    "Tickets go on sale next week, and students will pay half price for every concert of the season."
+)
+
+
+def test_exact_duplicate_points_to_earliest_ingested_copy() -> None:
+    docs = [LinkDoc("late", 5, BODY), LinkDoc("early", 1, "  " + BODY.upper()), LinkDoc("other", 3, OTHER)]
+    assert find_exact_duplicates(docs) == {"late": "early"}
+
+
+def test_near_duplicate_with_new_headline_and_added_paragraph() -> None:
+    republished = "Bridge shut after cracks found\n\n" + BODY + (
+        "\n\nThe council will publish the engineers' report on its website next Monday.")
+    docs = [LinkDoc("orig", 1, BODY), LinkDoc("copy", 2, republished), LinkDoc("other", 3, OTHER)]
+    assert find_near_duplicates(docs) == {"copy": "orig"}
+
+
+def test_near_duplicates_are_order_independent_and_chain_to_the_original() -> None:
+    copy_one = BODY + "\n\nA spokesman declined to comment further."
+    copy_two = "Updated: " + BODY
+    docs = [LinkDoc("c2", 9, copy_two), LinkDoc("c1", 4, copy_one), LinkDoc("o", 2, BODY)]
+    assert find_near_duplicates(docs) == {"c1": "o", "c2": "o"}
+    assert find_near_duplicates(list(reversed(docs))) == {"c1": "o", "c2": "o"}
+
+
+def test_incremental_index_survives_serialisation() -> None:
+    index = NearDuplicateIndex()
+    assert find_near_duplicates([LinkDoc("orig", 1, BODY), LinkDoc("other", 2, OTHER)], index) == {}
+    restored = NearDuplicateIndex.from_bytes(index.to_bytes())
+    assert len(restored) == 2
+    new = [LinkDoc("copy", 3, "Breaking\n\n" + BODY)]
+    assert find_near_duplicates(new, restored) == {"copy": "orig"}
+    assert "copy" in restored
+
+
+def test_same_theme_is_not_a_near_duplicate() -> None:
+    rewrite = (
+        "Engineers found cracks in the piers of the old river bridge, and the council closed it on Tuesday. "
+        "Drivers must use the northern ring road for six weeks; three bus routes change their stops. "
+        "Shop owners fear a quiet street and asked for help with rent."
+    )
+    assert find_near_duplicates([LinkDoc("a", 1, BODY), LinkDoc("b", 2, rewrite)]) == {}
+
+
+def test_signature_round_trip() -> None:
+    index = NearDuplicateIndex()
+    sig = index.signature(BODY)
+    again = type(sig).from_bytes(sig.to_bytes())
+    assert again.size == sig.size
+    assert (again.hashvalues == sig.hashvalues).all()
