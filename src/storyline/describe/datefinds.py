@@ -240,6 +240,11 @@ def _valid(year: int, month: int, day: int | None) -> bool:
     return True
 
 
+def has_year(line: str) -> bool:
+    """Whether a line holds a plausible four-digit year: without one it holds no datable expression."""
+    return _HAS_YEAR.search(line) is not None
+
+
 def has_time(line: str) -> bool:
     """Whether a line also gives a clock time (publication stamps usually do)."""
     return _TIME.search(line) is not None

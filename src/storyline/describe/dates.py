@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Literal
 
-from storyline.describe.datefinds import DateMention, find_dates, has_time, parse_iso_like
+from storyline.describe.datefinds import DateMention, find_dates, has_time, has_year, parse_iso_like
 from storyline.describe.layout import Layout, build_layout, is_prose, word_count
 from storyline.describe.title import choose_title, locate_title
 from storyline.model import Article, RawPage
@@ -200,6 +200,8 @@ def _convincing(best: _Candidate, runner_up: _Candidate | None) -> bool:
 
 def _line_mentions(line: str) -> list[DateMention]:
     """Dates in a line, leaving out those inside URLs (a linked article's date is not this page's)."""
+    if not has_year(line):
+        return []
     mentions = find_dates(line) or _published_year(line)
     if not mentions:
         return []
