@@ -25,8 +25,11 @@ def test_exact_duplicate_points_to_earliest_ingested_copy() -> None:
 
 
 def test_near_duplicate_with_new_headline_and_added_paragraph() -> None:
-    republished = "Bridge shut after cracks found\n\n" + BODY + (
-        "\n\nThe council will publish the engineers' report on its website next Monday.")
+    republished = (
+        "Bridge shut after cracks found\n\n"
+        + BODY
+        + ("\n\nThe council will publish the engineers' report on its website next Monday.")
+    )
     docs = [LinkDoc("orig", 1, BODY), LinkDoc("copy", 2, republished), LinkDoc("other", 3, OTHER)]
     assert find_near_duplicates(docs) == {"copy": "orig"}
 

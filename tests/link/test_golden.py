@@ -27,9 +27,16 @@ def _docs(gold: dict, undated: frozenset[str] = frozenset()) -> list[LinkDoc]:  
     docs = []
     for seq, (name, page) in enumerate(sorted(gold["documents"].items())):
         published = max((d for d in page["published_ok"] if d), key=len, default=None)
-        docs.append(LinkDoc(id=name, seq=seq, text="\n\n".join(page["body_lines"]), title=page["title"],
-                            published=None if name[:3] in undated else published,
-                            outlet=page["outlet_any"][0]))
+        docs.append(
+            LinkDoc(
+                id=name,
+                seq=seq,
+                text="\n\n".join(page["body_lines"]),
+                title=page["title"],
+                published=None if name[:3] in undated else published,
+                outlet=page["outlet_any"][0],
+            )
+        )
     return docs
 
 
@@ -47,9 +54,13 @@ def test_golden_shared_quote_is_a_quote_passage_of_000_and_001() -> None:
     passages = find_shared_passages(docs)
     for expected in gold["shared_passages"]:
         want = set(expected["text"].casefold().replace("[", " ").replace("]", " ").split())
-        hits = [p for p in passages if set(expected["documents"]) <= set(p.documents)
-                and len(want & set(p.text.casefold().replace("[", " ").replace("]", " ").split()))
-                >= 0.8 * len(want)]
+        hits = [
+            p
+            for p in passages
+            if set(expected["documents"]) <= set(p.documents)
+            and len(want & set(p.text.casefold().replace("[", " ").replace("]", " ").split()))
+            >= 0.8 * len(want)
+        ]
         assert hits and hits[0].kind == "quote"
         text_of = {d.id: d.text for d in docs}
         for doc_id, spans in hits[0].spans.items():

@@ -9,10 +9,14 @@ from hypothesis import strategies as st
 
 from storyline.link import LinkDoc, find_shared_passages
 
-QUOTE = ("We will keep the port open through the winter and every ship that reaches it will be unloaded "
-         "within two days")
-WIRE = ("The storm brought down power lines across the coastal district and left about forty thousand "
-        "homes without electricity for most of the night")
+QUOTE = (
+    "We will keep the port open through the winter and every ship that reaches it will be unloaded "
+    "within two days"
+)
+WIRE = (
+    "The storm brought down power lines across the coastal district and left about forty thousand "
+    "homes without electricity for most of the night"
+)
 
 
 def _squash(text: str) -> str:
@@ -21,7 +25,7 @@ def _squash(text: str) -> str:
 
 def test_quote_shared_by_two_outlets_is_one_quote_with_correct_spans() -> None:
     first = f"The harbour master spoke on Monday.\n\n“{QUOTE},” she told reporters at the quay."
-    second = f"Officials answered critics.\n\nThe harbour master said: \"{QUOTE}.\" Unions welcomed it."
+    second = f'Officials answered critics.\n\nThe harbour master said: "{QUOTE}." Unions welcomed it.'
     docs = [LinkDoc("a", 1, first, outlet="Coast Daily"), LinkDoc("b", 2, second, outlet="Port Radio")]
     passages = find_shared_passages(docs)
     assert len(passages) == 1
@@ -35,9 +39,11 @@ def test_quote_shared_by_two_outlets_is_one_quote_with_correct_spans() -> None:
 
 
 def test_plain_passage_in_three_documents_is_one_passage() -> None:
-    texts = [f"Morning report. {WIRE}. Repairs start today.",
-             f"{WIRE}, the utility said in a statement.",
-             f"Residents were angry. {WIRE}. Schools stay closed."]
+    texts = [
+        f"Morning report. {WIRE}. Repairs start today.",
+        f"{WIRE}, the utility said in a statement.",
+        f"Residents were angry. {WIRE}. Schools stay closed.",
+    ]
     docs = [LinkDoc(f"d{n}", n, t, outlet=f"outlet {n}") for n, t in enumerate(texts)]
     passages = find_shared_passages(docs)
     assert len(passages) == 1
@@ -49,16 +55,20 @@ def test_plain_passage_in_three_documents_is_one_passage() -> None:
 
 
 def test_same_outlet_shares_nothing_but_missing_outlets_count_as_distinct() -> None:
-    docs = [LinkDoc("a", 1, f"First. {WIRE}.", outlet="Same"),
-            LinkDoc("b", 2, f"Second. {WIRE}.", outlet="same")]
+    docs = [
+        LinkDoc("a", 1, f"First. {WIRE}.", outlet="Same"),
+        LinkDoc("b", 2, f"Second. {WIRE}.", outlet="same"),
+    ]
     assert find_shared_passages(docs) == []
     unknown = [LinkDoc("a", 1, f"First. {WIRE}."), LinkDoc("b", 2, f"Second. {WIRE}.")]
     assert len(find_shared_passages(unknown)) == 1
 
 
 def test_short_overlap_is_not_a_passage_and_ids_are_stable() -> None:
-    docs = [LinkDoc("a", 1, "the minister said on Monday that talks would go on", outlet="x"),
-            LinkDoc("b", 2, "the minister said on Monday that nothing had changed", outlet="y")]
+    docs = [
+        LinkDoc("a", 1, "the minister said on Monday that talks would go on", outlet="x"),
+        LinkDoc("b", 2, "the minister said on Monday that nothing had changed", outlet="y"),
+    ]
     assert find_shared_passages(docs) == []
     pair = [LinkDoc("a", 1, f"x {WIRE}", outlet="x"), LinkDoc("b", 2, f"y {WIRE}", outlet="y")]
     assert find_shared_passages(pair)[0].id == find_shared_passages(list(reversed(pair)))[0].id
@@ -70,21 +80,27 @@ def test_passage_inside_a_longer_straight_quote_is_a_quote() -> None:
     docs = [LinkDoc("a", 1, first, outlet="one"), LinkDoc("b", 2, second, outlet="two")]
     [passage] = find_shared_passages(docs)
     assert passage.kind == "quote"
-    plain = [LinkDoc("a", 1, f"Report: {WIRE}. \"Thanks,\" she said.", outlet="one"),
-             LinkDoc("b", 2, f"Update: {WIRE}.", outlet="two")]
+    plain = [
+        LinkDoc("a", 1, f'Report: {WIRE}. "Thanks," she said.', outlet="one"),
+        LinkDoc("b", 2, f"Update: {WIRE}.", outlet="two"),
+    ]
     assert find_shared_passages(plain)[0].kind == "passage"
 
 
 @settings(max_examples=40, deadline=None)
 @given(
-    shared=st.lists(st.sampled_from(["alpha", "Beta", "gamma,", "delta.", "(eps)", "zeta’s", "éta"]),
-                    min_size=12, max_size=30),
+    shared=st.lists(
+        st.sampled_from(["alpha", "Beta", "gamma,", "delta.", "(eps)", "zeta’s", "éta"]),
+        min_size=12,
+        max_size=30,
+    ),
     before=st.lists(st.sampled_from(["one", "two", "three"]), max_size=5),
     after=st.lists(st.sampled_from(["four", "five", "six"]), max_size=5),
     gap=st.sampled_from([" ", "  ", "\n", "\n\n", " \t"]),
 )
-def test_spans_always_cover_the_passage_text(shared: list[str], before: list[str], after: list[str],
-                                              gap: str) -> None:
+def test_spans_always_cover_the_passage_text(
+    shared: list[str], before: list[str], after: list[str], gap: str
+) -> None:
     first = " ".join([*before, *shared, *after])
     second = "Intro line.\n\n" + gap.join(shared) + " — end"
     docs = [LinkDoc("a", 1, first, outlet="one"), LinkDoc("b", 2, second, outlet="two")]

@@ -13,26 +13,41 @@ from storyline.link import (
 )
 from storyline.link.stories import story_edges
 
-FIRE_A = ("A fire destroyed the Marlow textile warehouse in Brenton on Sunday night. Firefighters from "
-          "Brenton and Ashby fought the blaze for six hours; nobody was hurt, the Brenton fire chief said.")
-FIRE_B = ("Six hours of firefighting could not save the Marlow textile warehouse in Brenton, which burned "
-          "down on Sunday. The Brenton fire chief said crews from Ashby helped and nobody was injured.")
-FIRE_C = ("Investigators began searching the ruins of the Marlow textile warehouse in Brenton on Monday, "
-          "a day after the fire. The Brenton fire chief said the cause was not yet known.")
-FLOOD = ("Heavy rain flooded the lower town of Kelso Bay on Sunday. The Kelso Bay mayor opened the sports "
-         "hall for families whose homes were under water, and the coast guard rescued two fishermen.")
-FLOOD_B = ("The Kelso Bay mayor said on Monday that forty homes in the lower town were flooded by Sunday's "
-           "rain and the coast guard had rescued two fishermen near the harbour.")
+FIRE_A = (
+    "A fire destroyed the Marlow textile warehouse in Brenton on Sunday night. Firefighters from "
+    "Brenton and Ashby fought the blaze for six hours; nobody was hurt, the Brenton fire chief said."
+)
+FIRE_B = (
+    "Six hours of firefighting could not save the Marlow textile warehouse in Brenton, which burned "
+    "down on Sunday. The Brenton fire chief said crews from Ashby helped and nobody was injured."
+)
+FIRE_C = (
+    "Investigators began searching the ruins of the Marlow textile warehouse in Brenton on Monday, "
+    "a day after the fire. The Brenton fire chief said the cause was not yet known."
+)
+FLOOD = (
+    "Heavy rain flooded the lower town of Kelso Bay on Sunday. The Kelso Bay mayor opened the sports "
+    "hall for families whose homes were under water, and the coast guard rescued two fishermen."
+)
+FLOOD_B = (
+    "The Kelso Bay mayor said on Monday that forty homes in the lower town were flooded by Sunday's "
+    "rain and the coast guard had rescued two fishermen near the harbour."
+)
 
 
-def _doc(doc_id: str, seq: int, text: str, published: str | None = "2020-03-01",
-         outlet: str = "x") -> LinkDoc:
+def _doc(
+    doc_id: str, seq: int, text: str, published: str | None = "2020-03-01", outlet: str = "x"
+) -> LinkDoc:
     return LinkDoc(doc_id, seq, text, title=None, published=published, outlet=outlet)
 
 
 def test_reports_of_one_event_form_one_story_and_other_events_another() -> None:
-    docs = [_doc("f1", 1, FIRE_A), _doc("w1", 2, FLOOD), _doc("f2", 3, FIRE_B, outlet="y"),
-            _doc("w2", 4, FLOOD_B, "2020-03-02")]
+    docs = [
+        _doc("f1", 1, FIRE_A),
+        _doc("w1", 2, FLOOD),
+        _doc("f2", 3, FIRE_B, outlet="y"),
+        _doc("w2", 4, FLOOD_B, "2020-03-02"),
+    ]
     stories = assign_stories(docs)
     assert sorted(s.documents for s in stories) == [["f1", "f2"], ["w1", "w2"]]
     flood = next(s for s in stories if "w1" in s.documents)
@@ -64,8 +79,12 @@ def test_incremental_assignment_keeps_ids_and_is_order_independent() -> None:
 
 
 def test_threads_join_stories_of_one_place_and_keep_others_apart() -> None:
-    docs = [_doc("f1", 1, FIRE_A), _doc("f2", 2, FIRE_B), _doc("f3", 3, FIRE_C, "2020-05-20"),
-            _doc("w1", 4, FLOOD)]
+    docs = [
+        _doc("f1", 1, FIRE_A),
+        _doc("f2", 2, FIRE_B),
+        _doc("f3", 3, FIRE_C, "2020-05-20"),
+        _doc("w1", 4, FLOOD),
+    ]
     stories = assign_stories(docs)
     assert len(stories) == 3
     threads = assign_threads(stories, docs)
@@ -82,8 +101,10 @@ def test_threads_join_stories_of_one_place_and_keep_others_apart() -> None:
 
 def test_shared_entities_and_passages_raise_similarity() -> None:
     plain = [_doc("f1", 1, FIRE_A), _doc("f3", 2, FIRE_C)]
-    tagged = [LinkDoc("f1", 1, FIRE_A, entities=frozenset({"Q1", "Q2"})),
-              LinkDoc("f3", 2, FIRE_C, entities=frozenset({"Q1", "Q3"}))]
+    tagged = [
+        LinkDoc("f1", 1, FIRE_A, entities=frozenset({"Q1", "Q2"})),
+        LinkDoc("f3", 2, FIRE_C, entities=frozenset({"Q1", "Q3"})),
+    ]
     base = story_edges(plain, [], LinkSettings())[(0, 1)]
     with_entities = story_edges(tagged, [], LinkSettings())[(0, 1)]
     assert abs(with_entities - base - LinkSettings().story_entity_weight / 3) < 1e-9

@@ -46,6 +46,7 @@ COMMENT_OPENER = re.compile(
     _FLAGS,
 )
 
+
 def _word_set(spaced: str) -> frozenset[str]:
     """The words of a space-separated list (long word lists read better as one string)."""
     return frozenset(spaced.split())

@@ -32,6 +32,7 @@ def _normalise_spaces(text: str) -> str:
     """No-break spaces become spaces; zero-width spaces and byte-order marks go."""
     return text.replace("\u00a0", " ").replace("\u200b", "").replace("\ufeff", "")
 
+
 #: Answers whether a line recurs across the site's pages (a bound ``TemplateIndex.is_template``).
 TemplateCheck = Callable[[str], bool]
 

@@ -253,7 +253,7 @@ def _score_line_date(layout: Layout, index: int, mention: DateMention, title_ind
     features: list[tuple[str, float]] = []
     dateline = index == layout.body_start and _is_dateline(line, mention)
     features += _shape_features(line, mention, dateline)
-    features += _label_features(layout, index)
+    features += _label_features(layout, index, _is_lone(line, mention))
     features += _place_features(layout, index, dateline, title_index)
     score = sum(weight for _, weight in features)
     reason = _reason([name for name, weight in features if weight > 0])
@@ -322,11 +322,15 @@ def _shape_features(line: str, mention: DateMention, dateline: bool) -> list[tup
     return features
 
 
-def _label_features(layout: Layout, index: int) -> list[tuple[str, float]]:
-    """What the cleaner said of the line: a byline/dateline candidate, a caption, a reader comment."""
+def _label_features(layout: Layout, index: int, lone_date: bool) -> list[tuple[str, float]]:
+    """What the cleaner said of the line: a byline/dateline candidate, a caption, a reader comment.
+
+    A line holding nothing but a date earns no byline credit from the cleaner's label: the cleaner called
+    it a dateline because it is a date, so counting that again would score the same evidence twice.
+    """
     label = layout.labels.get(index, "")
     features: list[tuple[str, float]] = []
-    if index in layout.byline_hints or label in ("byline", "dateline"):
+    if not lone_date and (index in layout.byline_hints or label in ("byline", "dateline")):
         features.append(("byline", WEIGHT_BYLINE_HINT))
     if label == "caption":
         features.append(("photo caption", -PENALTY_CAPTION))

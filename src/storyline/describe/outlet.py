@@ -51,7 +51,9 @@ _SELF_REFERENCES = (
     (re.compile(rf"^\s*(?P<name>{_NAME})['’]s\s+(?:web\s?site|site|app)\b"), "names its own website"),
     (re.compile(rf"^\s*(?i:support)\s+(?P<name>{_NAME})\s*$"), "asks readers to support it"),
     (
-        re.compile(rf"\b(?i:follow)\s+(?P<name>{_NAME})\s+(?i:on\s+(?:twitter|facebook|instagram|telegram|x))\b"),
+        re.compile(
+            rf"\b(?i:follow)\s+(?P<name>{_NAME})\s+(?i:on\s+(?:twitter|facebook|instagram|telegram|x))\b"
+        ),
         "asks readers to follow it",
     ),
 )

@@ -50,8 +50,9 @@ def _may_merge(a: _Cluster, b: _Cluster, max_span_days: int) -> bool:
     return start is None or end is None or start - end <= max_span_days
 
 
-def _initial_clusters(groups: list[list[int]], constraints: Constraints) -> tuple[dict[int, _Cluster],
-                                                                                    list[int]]:
+def _initial_clusters(
+    groups: list[list[int]], constraints: Constraints
+) -> tuple[dict[int, _Cluster], list[int]]:
     clusters: dict[int, _Cluster] = {}
     owner = [-1] * len(constraints.dates)
     for members in groups:
@@ -59,16 +60,19 @@ def _initial_clusters(groups: list[list[int]], constraints: Constraints) -> tupl
         dates = [constraints.dates[m] for m in members if constraints.dates[m] is not None]
         anchors = [constraints.anchors[m] for m in members if constraints.anchors[m] is not None]
         clusters[root] = _Cluster(
-            members=sorted(members), anchor=min(anchors) if anchors else None,
+            members=sorted(members),
+            anchor=min(anchors) if anchors else None,
             latest_start=max(d[0] for d in dates) if dates else None,
-            earliest_end=min(d[1] for d in dates) if dates else None)
+            earliest_end=min(d[1] for d in dates) if dates else None,
+        )
         for member in members:
             owner[member] = root
     return clusters, owner
 
 
-def average_linkage(edges: dict[tuple[int, int], float], threshold: float, groups: list[list[int]],
-                    constraints: Constraints) -> list[list[int]]:
+def average_linkage(
+    edges: dict[tuple[int, int], float], threshold: float, groups: list[list[int]], constraints: Constraints
+) -> list[list[int]]:
     """Merge ``groups`` (a partition of the items) while the best average similarity reaches ``threshold``.
 
     Deterministic: ties break on the smallest member index, so the result depends on item order only

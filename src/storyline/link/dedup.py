@@ -135,8 +135,11 @@ class NearDuplicateIndex:
 
     def to_bytes(self) -> bytes:
         """Every signature with its seq and original, for the store; rebuild with :meth:`from_bytes`."""
-        parts = [_HEADER.pack(_INDEX_MAGIC, self.settings.num_perm, self.settings.minhash_seed,
-                              len(self.signatures))]
+        parts = [
+            _HEADER.pack(
+                _INDEX_MAGIC, self.settings.num_perm, self.settings.minhash_seed, len(self.signatures)
+            )
+        ]
         for doc_id, sig in self.signatures.items():
             for text in (doc_id, self.originals.get(doc_id, "")):
                 encoded = text.encode("utf-8")
@@ -173,8 +176,9 @@ def _is_near_duplicate(containment: float, ratio: float, settings: LinkSettings)
     return containment >= settings.near_dup_threshold and ratio >= settings.near_dup_min_length_ratio
 
 
-def find_near_duplicates(docs: Iterable[LinkDoc], index: NearDuplicateIndex | None = None,
-                         settings: LinkSettings | None = None) -> dict[str, str]:
+def find_near_duplicates(
+    docs: Iterable[LinkDoc], index: NearDuplicateIndex | None = None, settings: LinkSettings | None = None
+) -> dict[str, str]:
     """Doc id -> id of the earliest-ingested document it nearly (or exactly) duplicates.
 
     Incremental: ``docs`` are the new documents; ``index`` holds the signatures of those stored before and

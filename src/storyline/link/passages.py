@@ -56,10 +56,14 @@ def _encode(docs: list[LinkDoc]) -> list[_Words]:
     encoded = []
     for doc in docs:
         tokens = tokenise(doc.text)
-        ids = np.fromiter((vocabulary.setdefault(w, len(vocabulary) + 1) for w in tokens.words),
-                          dtype=np.uint64, count=len(tokens.words))
-        encoded.append(_Words(ids, np.asarray(tokens.starts, dtype=np.int32),
-                              np.asarray(tokens.ends, dtype=np.int32)))
+        ids = np.fromiter(
+            (vocabulary.setdefault(w, len(vocabulary) + 1) for w in tokens.words),
+            dtype=np.uint64,
+            count=len(tokens.words),
+        )
+        encoded.append(
+            _Words(ids, np.asarray(tokens.starts, dtype=np.int32), np.asarray(tokens.ends, dtype=np.int32))
+        )
     return encoded
 
 
@@ -83,8 +87,9 @@ def _shingle_hashes(words: list[_Words], size: int) -> tuple[np.ndarray, np.ndar
     return np.concatenate(hashes), np.concatenate(owners), np.concatenate(positions)
 
 
-def _seed_pairs(hashes: np.ndarray, owners: np.ndarray, positions: np.ndarray, outlets: np.ndarray,
-                max_doc_freq: int) -> np.ndarray:
+def _seed_pairs(
+    hashes: np.ndarray, owners: np.ndarray, positions: np.ndarray, outlets: np.ndarray, max_doc_freq: int
+) -> np.ndarray:
     """Rows (doc a, doc b, pos a, pos b), a < b of different outlets, for every shared seed shingle."""
     order = np.lexsort((positions, owners, hashes))
     hashes, owners, positions = hashes[order], owners[order], positions[order]
@@ -116,16 +121,24 @@ def _runs(seeds: np.ndarray, size: int, min_words: int) -> list[tuple[_Side, _Si
     order = np.lexsort((pos_a, diagonal, doc_b, doc_a))
     doc_a, doc_b, pos_a, pos_b, diagonal = (x[order] for x in (doc_a, doc_b, pos_a, pos_b, diagonal))
     new_run = np.ones(len(pos_a), dtype=bool)
-    new_run[1:] = ((doc_a[1:] != doc_a[:-1]) | (doc_b[1:] != doc_b[:-1]) | (diagonal[1:] != diagonal[:-1])
-                   | (pos_a[1:] != pos_a[:-1] + 1))
+    new_run[1:] = (
+        (doc_a[1:] != doc_a[:-1])
+        | (doc_b[1:] != doc_b[:-1])
+        | (diagonal[1:] != diagonal[:-1])
+        | (pos_a[1:] != pos_a[:-1] + 1)
+    )
     starts = np.flatnonzero(new_run)
     lasts = np.concatenate((starts[1:], [len(pos_a)])) - 1
     runs = []
     for first, last in zip(starts.tolist(), lasts.tolist(), strict=True):
         words = int(pos_a[last] - pos_a[first]) + size
         if words >= min_words:
-            runs.append((_Side(int(doc_a[first]), int(pos_a[first]), int(pos_a[first]) + words),
-                         _Side(int(doc_b[first]), int(pos_b[first]), int(pos_b[first]) + words)))
+            runs.append(
+                (
+                    _Side(int(doc_a[first]), int(pos_a[first]), int(pos_a[first]) + words),
+                    _Side(int(doc_b[first]), int(pos_b[first]), int(pos_b[first]) + words),
+                )
+            )
     return runs
 
 
@@ -172,8 +185,9 @@ def _quoted_share(text: str, start: int, end: int) -> float:
     return inside / total if total else 0.0
 
 
-def _passage(docs: list[LinkDoc], words: list[_Words], sides: list[_Side], settings: LinkSettings,
-             outlets: list[str]) -> Passage | None:
+def _passage(
+    docs: list[LinkDoc], words: list[_Words], sides: list[_Side], settings: LinkSettings, outlets: list[str]
+) -> Passage | None:
     """One passage from a component: the shortest aligned run, located in every document that carries it."""
     core = min(sides, key=lambda s: (s.end - s.start, docs[s.doc].seq, docs[s.doc].id, s.start))
     needle = words[core.doc].ids[core.start : core.end]
@@ -193,10 +207,12 @@ def _passage(docs: list[LinkDoc], words: list[_Words], sides: list[_Side], setti
     key = " ".join(words_of(text))
     quoted = [_quoted_share(docs[d].text, *spans[d][0]) >= settings.quote_coverage for d in spans]
     return Passage(
-        id=stable_id(key, prefix="ps_"), text=text,
+        id=stable_id(key, prefix="ps_"),
+        text=text,
         kind="quote" if 2 * sum(quoted) >= len(quoted) else "passage",
         documents=sorted(docs[d].id for d in spans),
-        spans={docs[d].id: spans[d] for d in sorted(spans, key=lambda d: docs[d].id)})
+        spans={docs[d].id: spans[d] for d in sorted(spans, key=lambda d: docs[d].id)},
+    )
 
 
 def find_shared_passages(docs: Iterable[LinkDoc], settings: LinkSettings | None = None) -> list[Passage]:

@@ -16,36 +16,46 @@ class LinkSettings:
 
     # --- duplicates
     near_dup_threshold: float = _opt(
-        0.8, "Near duplicates: share of the smaller document's word shingles found in the other.")
+        0.8, "Near duplicates: share of the smaller document's word shingles found in the other."
+    )
     near_dup_min_length_ratio: float = _opt(
-        0.5, "Near duplicates: the shorter body must be at least this share of the longer one's shingles.")
+        0.5, "Near duplicates: the shorter body must be at least this share of the longer one's shingles."
+    )
     lsh_threshold: float = _opt(
-        0.5, "MinHash LSH band threshold (Jaccard) that makes two documents near-duplicate candidates.")
+        0.5, "MinHash LSH band threshold (Jaccard) that makes two documents near-duplicate candidates."
+    )
     num_perm: int = _opt(128, "MinHash permutations per signature.")
     shingle_words: int = _opt(5, "Words per shingle for MinHash signatures and passage seeds.")
     minhash_seed: int = _opt(1, "Seed of the MinHash permutations (signatures of one seed only compare).")
     # --- shared passages
     min_passage_words: int = _opt(12, "Fewest words a shared passage must have.")
     passage_max_doc_freq: int = _opt(
-        200, "Passage seed shingles found in more documents than this are ignored as stock phrases.")
+        200, "Passage seed shingles found in more documents than this are ignored as stock phrases."
+    )
     quote_coverage: float = _opt(0.8, "Share of a passage inside quotation marks that makes it a quote.")
     # --- stories
-    story_threshold: float = _opt(
-        0.25, "Average-linkage similarity at which reports join one story.")
+    story_threshold: float = _opt(0.25, "Average-linkage similarity at which reports join one story.")
     story_max_span_days: int = _opt(
-        7, "Reports whose publication dates lie further apart than this are never one story.")
+        7, "Reports whose publication dates lie further apart than this are never one story."
+    )
+    story_one_dated_penalty: float = _opt(
+        0.1,
+        "Similarity taken off a pair of reports of which only one is dated: with no date to corroborate"
+        " that they report one event, the text must say more (pairs both undated are not penalised).",
+    )
     story_candidates: int = _opt(30, "Most similar reports kept as story neighbours of each report.")
     story_key_terms: int = _opt(40, "Highest-weighted terms per report used to find candidate neighbours.")
     story_max_doc_freq: int = _opt(
-        1000, "Terms in more reports than this are not used to find candidates (too common to point).")
+        1000, "Terms in more reports than this are not used to find candidates (too common to point)."
+    )
     story_passage_weight: float = _opt(
-        0.3, "Similarity added per shared passage of 50 words (capped at one such unit).")
+        0.3, "Similarity added per shared passage of 50 words (capped at one such unit)."
+    )
     story_entity_weight: float = _opt(0.2, "Weight of shared-entity Jaccard in story similarity.")
     story_title_weight: float = _opt(0.1, "Weight of title word overlap in story similarity.")
     name_weight: float = _opt(3.0, "Extra weight of capitalised names and numbers over other words.")
     # --- threads
-    thread_threshold: float = _opt(
-        0.15, "Average-linkage similarity at which stories join one thread.")
+    thread_threshold: float = _opt(0.15, "Average-linkage similarity at which stories join one thread.")
     thread_entity_weight: float = _opt(0.5, "Weight of shared main entities between stories in threads.")
     thread_main_entities: int = _opt(8, "Main entities (or names) kept per story and per thread.")
 

@@ -34,8 +34,9 @@ def report_text(doc: LinkDoc) -> str:
     return f"{doc.title}\n\n{doc.text}" if doc.title else doc.text
 
 
-def _passage_bonus(passages: list[Passage], position: dict[str, int], weight: float) -> dict[
-        tuple[int, int], float]:
+def _passage_bonus(
+    passages: list[Passage], position: dict[str, int], weight: float
+) -> dict[tuple[int, int], float]:
     bonus: dict[tuple[int, int], float] = {}
     for passage in passages:
         members = sorted(position[d] for d in passage.documents if d in position)
@@ -52,8 +53,9 @@ def _dates_apart(a: DayInterval, b: DayInterval, max_days: int) -> bool:
     return max(a[0], b[0]) - min(a[1], b[1]) > max_days
 
 
-def story_edges(docs: list[LinkDoc], passages: list[Passage], settings: LinkSettings) -> dict[
-        tuple[int, int], float]:
+def story_edges(
+    docs: list[LinkDoc], passages: list[Passage], settings: LinkSettings
+) -> dict[tuple[int, int], float]:
     """(i, j) -> similarity of reports i < j (positions in ``docs``) for candidate pairs only."""
     matrix, doc_freq = tfidf_matrix([report_text(d) for d in docs], settings.name_weight)
     keys = key_term_matrix(matrix, doc_freq, settings.story_key_terms, settings.story_max_doc_freq)
@@ -69,14 +71,17 @@ def story_edges(docs: list[LinkDoc], passages: list[Passage], settings: LinkSett
     for (i, j), sim in edges.items():
         if _dates_apart(dates[i], dates[j], settings.story_max_span_days):
             continue
+        if (dates[i] is None) != (dates[j] is None):
+            sim -= settings.story_one_dated_penalty
         sim += settings.story_entity_weight * _jaccard(docs[i].entities, docs[j].entities)
         sim += settings.story_title_weight * _jaccard(titles[i], titles[j])
         result[(i, j)] = sim
     return result
 
 
-def _initial_groups(docs: list[LinkDoc], duplicates: dict[str, str],
-                    previous: dict[str, str]) -> tuple[list[list[int]], list[int | None]]:
+def _initial_groups(
+    docs: list[LinkDoc], duplicates: dict[str, str], previous: dict[str, str]
+) -> tuple[list[list[int]], list[int | None]]:
     """Duplicates and reports of one earlier story start together; anchors keep earlier stories apart."""
     position = {doc.id: n for n, doc in enumerate(docs)}
     groups = UnionFind(len(docs))
@@ -107,12 +112,20 @@ def _story(docs: list[LinkDoc], members: list[int], previous: dict[str, str]) ->
     return Story(
         id=earlier[0] if earlier else stable_id(reports[0].id, prefix="st_"),
         title=next((r.title for r in reports if r.title), None),
-        documents=sorted(r.id for r in reports), first_published=first, last_published=last)
+        documents=sorted(r.id for r in reports),
+        first_published=first,
+        last_published=last,
+    )
 
 
-def assign_stories(docs: Iterable[LinkDoc], previous: dict[str, str] | None = None,
-                   settings: LinkSettings | None = None, *, duplicates: dict[str, str] | None = None,
-                   passages: list[Passage] | None = None) -> list[Story]:
+def assign_stories(
+    docs: Iterable[LinkDoc],
+    previous: dict[str, str] | None = None,
+    settings: LinkSettings | None = None,
+    *,
+    duplicates: dict[str, str] | None = None,
+    passages: list[Passage] | None = None,
+) -> list[Story]:
     """Group reports into stories, keeping the ids of ``previous`` (doc id -> story id) assignments.
 
     Deterministic and independent of input order. A new report joins an existing story or starts one;
@@ -129,8 +142,9 @@ def assign_stories(docs: Iterable[LinkDoc], previous: dict[str, str] | None = No
     if passages is None:
         passages = find_shared_passages(ordered, settings)
     groups, anchors = _initial_groups(ordered, duplicates, previous)
-    constraints = Constraints(settings.story_max_span_days, [day_interval(d.published) for d in ordered],
-                              anchors)
+    constraints = Constraints(
+        settings.story_max_span_days, [day_interval(d.published) for d in ordered], anchors
+    )
     edges = story_edges(ordered, passages, settings)
     clusters = average_linkage(edges, settings.story_threshold, groups, constraints)
     stories = [_story(ordered, members, previous) for members in clusters]
@@ -140,4 +154,3 @@ def assign_stories(docs: Iterable[LinkDoc], previous: dict[str, str] | None = No
 def story_of(stories: Iterable[Story]) -> dict[str, str]:
     """Doc id -> story id, the form ``assign_stories`` takes as ``previous``."""
     return {doc: story.id for story in stories for doc in story.documents}
-

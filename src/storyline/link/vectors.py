@@ -76,8 +76,9 @@ def l2_normalise(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
     return sparse.csr_matrix(sparse.diags(1.0 / norms) @ matrix)
 
 
-def key_term_matrix(matrix: sparse.csr_matrix, doc_freq: np.ndarray, per_row: int,
-                    max_doc_freq: int) -> sparse.csr_matrix:
+def key_term_matrix(
+    matrix: sparse.csr_matrix, doc_freq: np.ndarray, per_row: int, max_doc_freq: int
+) -> sparse.csr_matrix:
     """Keep each row's ``per_row`` heaviest terms found in 2..``max_doc_freq`` documents (candidate keys)."""
     usable = (doc_freq >= 2) & (doc_freq <= max_doc_freq)
     rows: list[np.ndarray] = []
@@ -96,12 +97,14 @@ def key_term_matrix(matrix: sparse.csr_matrix, doc_freq: np.ndarray, per_row: in
         vals.append(data)
     if not rows:
         return sparse.csr_matrix(matrix.shape)
-    return sparse.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
-                             shape=matrix.shape)
+    return sparse.csr_matrix(
+        (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=matrix.shape
+    )
 
 
-def candidate_pairs(matrix: sparse.csr_matrix, keys: sparse.csr_matrix, per_row: int) -> dict[
-        tuple[int, int], float]:
+def candidate_pairs(
+    matrix: sparse.csr_matrix, keys: sparse.csr_matrix, per_row: int
+) -> dict[tuple[int, int], float]:
     """(i, j) with i < j -> cosine, for each row's ``per_row`` best neighbours by shared key terms.
 
     Rows only meet rows they share a key term with, so the cost follows the key terms' document

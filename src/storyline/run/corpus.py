@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from storyline.stages import StageInfo, extract
+from storyline.stages import StageInfo, extract, link
 from storyline.store.base import Store
 
 #: ``progress(task, done, total)``, as in :mod:`storyline.run.local`.
@@ -23,4 +23,5 @@ class CorpusStage:
 
 CORPUS_STAGES: list[CorpusStage] = [
     CorpusStage(extract.STAGE, ("entities", "quotes"), extract.run),
+    CorpusStage(link.STAGE, ("passages", "stories", "threads"), link.run),
 ]

@@ -1,0 +1,124 @@
+"""The link stage over the store: duplicates, shared passages, stories and threads.
+
+The logic lives in :mod:`storyline.link` (pure); this module reads documents from the store, keeps the
+near-duplicate index between runs (only new documents are signed) and writes the results back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import asdict
+from typing import Any
+
+from storyline.link import (
+    LinkDoc,
+    LinkSettings,
+    NearDuplicateIndex,
+    assign_stories,
+    assign_threads,
+    find_exact_duplicates,
+    find_near_duplicates,
+    find_shared_passages,
+    with_threads,
+)
+from storyline.stages import StageInfo
+from storyline.store.base import Store
+
+STAGE = StageInfo(
+    name="link",
+    version="1",
+    requires=("text", "title", "published", "outlet", "content_hash", "entity_ids"),
+    produces=("duplicate_of", "story_id", "thread_id", "passages", "stories", "threads"),
+)
+INDEX_BLOB = "link.near_duplicate_index"
+#: The content hash each indexed document had when it was signed: a changed body invalidates the index.
+INDEXED_STATE = "link.indexed_hashes"
+
+Progress = Callable[[str, int, int | None], None]
+
+
+def link_docs(rows: list[dict[str, Any]]) -> list[LinkDoc]:
+    """The link stage's view of stored documents: those with a clean body."""
+    return [
+        LinkDoc(
+            id=row["id"],
+            seq=row["seq"],
+            text=row["text"],
+            title=row.get("title"),
+            published=row.get("published"),
+            outlet=row.get("outlet"),
+            entities=frozenset(row.get("entity_ids") or ()),
+        )
+        for row in rows
+        if (row.get("text") or "").strip()
+    ]
+
+
+def _settings_key(settings: LinkSettings) -> str:
+    return hashlib.sha256(json.dumps(asdict(settings), sort_keys=True).encode()).hexdigest()[:12]
+
+
+def _load_index(store: Store, hashes: dict[str, str], settings: LinkSettings) -> NearDuplicateIndex:
+    """The stored index, or a new one when the settings or the body of a document it holds changed."""
+    stored = store.get_blob(INDEX_BLOB)
+    indexed = store.get_state(INDEXED_STATE) or {}
+    still_valid = indexed.get("settings") == _settings_key(settings) and all(
+        hashes.get(doc_id) == digest for doc_id, digest in indexed.get("hashes", {}).items()
+    )
+    if stored and still_valid:
+        return NearDuplicateIndex.from_bytes(stored, settings)
+    return NearDuplicateIndex(settings)
+
+
+def duplicates(
+    store: Store, docs: list[LinkDoc], hashes: dict[str, str], settings: LinkSettings
+) -> dict[str, str]:
+    """Copy id -> original id: exact duplicates over the corpus, near duplicates via the stored index."""
+    index = _load_index(store, hashes, settings)
+    find_near_duplicates(docs, index, settings)  # signs only documents the index does not hold yet
+    store.set_blob(INDEX_BLOB, index.to_bytes())
+    store.set_state(INDEXED_STATE, {"settings": _settings_key(settings), "hashes": hashes})
+    near = {doc.id: index.original_of(doc.id) for doc in docs if index.original_of(doc.id) != doc.id}
+    return {**near, **find_exact_duplicates(docs)}
+
+
+def passage_row(passage: Any) -> dict[str, Any]:
+    """A ``passages.jsonl`` row: spans as ``{document: [[start, end], ...]}``."""
+    row = asdict(passage)
+    row["spans"] = {doc: [list(span) for span in spans] for doc, spans in passage.spans.items()}
+    return row
+
+
+def run(store: Store, progress: Progress, settings: LinkSettings | None = None) -> int:
+    """Link every document with a clean body; returns how many documents were linked."""
+    settings = settings or LinkSettings()
+    rows = list(store.documents())
+    docs = link_docs(rows)
+    hashes = {row["id"]: row["content_hash"] for row in rows if row.get("content_hash")}
+    progress("link", 0, 4)
+    duplicate_of = duplicates(store, docs, hashes, settings)
+    progress("link", 1, 4)
+    passages = find_shared_passages(docs, settings)
+    progress("link", 2, 4)
+    previous = {row["id"]: row["story_id"] for row in rows if row.get("story_id")}
+    stories = assign_stories(docs, previous, settings, duplicates=duplicate_of, passages=passages)
+    progress("link", 3, 4)
+    threads = assign_threads(stories, docs, settings)
+    stories = with_threads(stories, threads)
+    story_of = {doc: s for s in stories for doc in s.documents}
+    store.update_documents(
+        {
+            "id": row["id"],
+            "duplicate_of": duplicate_of.get(row["id"]),
+            "story_id": story_of[row["id"]].id if row["id"] in story_of else None,
+            "thread_id": story_of[row["id"]].thread_id if row["id"] in story_of else None,
+        }
+        for row in rows
+    )
+    store.replace_records("passages", (passage_row(p) for p in passages))
+    store.replace_records("stories", (asdict(s) for s in stories))
+    store.replace_records("threads", (asdict(t) for t in threads))
+    progress("link", 4, 4)
+    return len(docs)
