@@ -104,6 +104,32 @@ class Storyline:
         """The rows of a corpus-wide table (stories, passages, entities, quotes, ...)."""
         return self.store.records(table)
 
+    def duplicates(self) -> list[dict[str, Any]]:
+        """Groups of duplicate documents: each original with the copies that duplicate it (exact or near)."""
+        docs = {d["id"]: d for d in self.store.documents()}
+        groups: dict[str, list[str]] = {}
+        for doc in docs.values():
+            if doc.get("duplicate_of"):
+                groups.setdefault(doc["duplicate_of"], []).append(doc["id"])
+        return [
+            {
+                "original": _brief(docs[original]),
+                "copies": [
+                    _brief(docs[copy])
+                    | {"exact": docs[copy]["content_hash"] == docs[original]["content_hash"]}
+                    for copy in copies
+                ],
+            }
+            for original, copies in sorted(groups.items(), key=lambda g: docs[g[0]]["seq"])
+            if original in docs
+        ]
+
+    def stories(self) -> list[dict[str, Any]]:
+        """Stories, largest first, each with its documents' count and date span."""
+        rows = list(self.store.records("stories"))
+        rows.sort(key=lambda s: (-len(s["documents"]), s.get("first_published") or "", s["id"]))
+        return rows
+
     def entities(self, entity_type: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
         """Entities, most mentioned first; optionally only one type (PERSON, ORG, GPE, ...)."""
         rows = [e for e in self.store.records("entities") if entity_type in (None, e["type"])]
@@ -148,6 +174,11 @@ class Storyline:
         for table in self.tables()[1:]:
             written.append(write_table(out, table, self.records(table), fmt))
         return written
+
+
+def _brief(doc: dict[str, Any]) -> dict[str, Any]:
+    """The few fields that identify a document in a listing."""
+    return {k: doc.get(k) for k in ("id", "source", "outlet", "title", "published")}
 
 
 def open(db: str | Path = DEFAULT_DB) -> Storyline:

@@ -191,6 +191,46 @@ def search(
 
 
 @app.command()
+def dups(db: DbOption = Path(DEFAULT_DB)) -> None:
+    """Duplicate groups: each original (earliest ingested) with its exact and near copies."""
+    _require_db(db)
+    with storyline.open(db) as sl:
+        groups = sl.duplicates()
+    for group in groups:
+        original = group["original"]
+        outlet, title = escape(original["outlet"] or "?"), escape(original["title"] or "")
+        out.print(f"[bold]{original['id']}[/bold] {outlet}: {title}")
+        for copy in group["copies"]:
+            kind = "exact" if copy["exact"] else "near"
+            out.print(
+                f"    {kind:5} {copy['id']} {escape(copy['outlet'] or '?')}: {escape(copy['title'] or '')}"
+            )
+    out.print(f"{len(groups)} groups, {sum(len(g['copies']) for g in groups)} copies")
+
+
+@app.command()
+def stories(db: DbOption = Path(DEFAULT_DB)) -> None:
+    """Stories (reports of one event): title, report count, date span and thread."""
+    _require_db(db)
+    with storyline.open(db) as sl:
+        rows = sl.stories()
+    table = Table()
+    for column in ("story", "reports", "first", "last", "thread"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("title")
+    for row in rows:
+        table.add_row(
+            row["id"],
+            str(len(row["documents"])),
+            row.get("first_published") or "",
+            row.get("last_published") or "",
+            row.get("thread_id") or "",
+            escape(row.get("title") or ""),
+        )
+    out.print(table)
+
+
+@app.command()
 def entities(
     db: DbOption = Path(DEFAULT_DB),
     entity_type: Annotated[

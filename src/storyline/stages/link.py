@@ -85,9 +85,17 @@ def duplicates(
 
 
 def passage_row(passage: Any) -> dict[str, Any]:
-    """A ``passages.jsonl`` row: spans as ``{document: [[start, end], ...]}``."""
+    """A ``passages.jsonl`` row; spans as a list of ``{document, start, end}``.
+
+    A list of records rather than a mapping keyed by document id keeps one schema for every row, which
+    Parquet and CSV readers need.
+    """
     row = asdict(passage)
-    row["spans"] = {doc: [list(span) for span in spans] for doc, spans in passage.spans.items()}
+    row["spans"] = [
+        {"document": doc, "start": start, "end": end}
+        for doc, spans in sorted(passage.spans.items())
+        for start, end in spans
+    ]
     return row
 
 

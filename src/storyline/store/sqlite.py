@@ -215,7 +215,7 @@ class SQLiteStore:
             db.execute(f"DELETE FROM {table}")
             db.executemany(
                 f"INSERT INTO {table}(id, data) VALUES (?, ?)",
-                ((r["id"], json.dumps(r, ensure_ascii=False, sort_keys=True)) for r in rows),
+                ((r["id"], json.dumps(r, ensure_ascii=False)) for r in rows),
             )
 
     def records(self, table: str) -> Iterator[dict[str, Any]]:
