@@ -185,3 +185,24 @@ SEPARATORS = re.compile(r"\s[|/»›>·•–-]\s|\s[|»›·•]|[|»›·•]\
 
 #: A web address or e-mail address.
 URL_LIKE = re.compile(r"https?://|www\.|\b[\w-]+\.(?:com|org|net|ru|kg|de|fr|uk|info|io)\b|@\w", _FLAGS)
+
+
+#: A photo credit closing a line ("... (© Agency)", "... [Photo: Agency]") or a caption label opening it.
+_CAPTION_CREDIT = re.compile(
+    r"[(\[]\s*(?:©|ⓒ|(?:photo|image|foto|фото|bild|credit)\b)[^)\]]*[)\]]\s*$", _FLAGS
+)
+_CAPTION_LABEL = re.compile(
+    r"^\s*(?:image|photo|foto|фото|фотографии|bild|illustration|credit)s?\s*:", _FLAGS
+)
+#: Unfilled template placeholders ("%s", "%d", "{{name}}") that widgets print before their script runs.
+_PLACEHOLDER = re.compile(r"%[sd]\b|\{\{|\}\}")
+
+
+def is_caption(line: str) -> bool:
+    """True for a photo caption or credit line."""
+    return bool(_CAPTION_CREDIT.search(line) or _CAPTION_LABEL.match(line))
+
+
+def has_placeholder(line: str) -> bool:
+    """True when a line holds an unfilled template placeholder."""
+    return bool(_PLACEHOLDER.search(line))

@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from storyline.clean import comments, headings, region
+from storyline.clean import comments, headings, markers, region
 from storyline.clean.captions import split_glued_caption
 from storyline.clean.features import LineFeatures, line_features
 from storyline.clean.refine import refined_probabilities
@@ -24,6 +24,8 @@ PROSE_WORDS = 8
 LANGUAGE_SAMPLE_CHARS = 800
 #: Inside the body region a line is dropped only when the scorer is this sure it is chrome.
 CLEAR_CHROME_PROBABILITY = 0.15
+#: Separators from which a non-sentence line reads as a menu or a pager ("« Prev | Next »").
+MENU_SEPARATORS = 2
 #: Marker lines up to this long act as barriers to the body region ("Read also", "Share this article").
 BARRIER_MAX_WORDS = 6
 
@@ -119,19 +121,17 @@ def _outside_label(line: ScoredLine, where: str) -> tuple[str, str]:
         return "byline", f"author line {where}"
     if f.date_like and f.words <= headings.MAX_BYLINE_WORDS:
         return "dateline", f"date line {where}"
+    if markers.is_caption(line.text):
+        return "caption", f"photo caption or credit {where}"
     return "chrome", f"outside the body region, {where}"
 
 
 def _comment_label(line: ScoredLine) -> tuple[str, str]:
     """Label of a line in the comment section: widget chrome or a reader's comment."""
     f = line.features
-    if (
-        f.comment_opener
-        or f.chrome_phrase
-        or f.social_names
-        or line.context.template
-        or (f.bullet and f.words < STUB_WORDS)
-    ):
+    widget = f.comment_opener or f.chrome_phrase or f.social_names or markers.has_placeholder(line.text)
+    menu = (f.bullet and f.words < STUB_WORDS) or (f.separators >= MENU_SEPARATORS and not f.ends_sentence)
+    if widget or menu or line.context.template or line.context.repeated:
         return "chrome", "comment-section widget"
     return "comment", "after the comment-section opener"
 
