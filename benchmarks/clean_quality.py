@@ -32,7 +32,8 @@ import trafilatura
 
 from storyline.clean import clean_page, visible_text
 from storyline.clean.headings import squeeze
-from storyline.clean.plaintext import label_lines, score_lines, split_lines
+from storyline.clean.labels import label_lines
+from storyline.clean.lines import score_lines, split_lines
 from storyline.clean.refine import REFINE_NAMES, context_rows
 from storyline.ids import page_id
 from storyline.model import RawPage

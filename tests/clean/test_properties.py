@@ -5,7 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from storyline.clean.plaintext import clean_text, split_lines
+from storyline.clean.lines import split_lines
+from storyline.clean.plaintext import clean_text
 
 FURNITURE = ["• Home", "Share this", "12 Comments", "By A. Writer - 3 May 2020", "© 2020 Example"]
 LINES = st.lists(st.one_of(st.sampled_from(FURNITURE), st.text(max_size=120)), max_size=25)
