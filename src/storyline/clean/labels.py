@@ -72,6 +72,7 @@ def label_lines(scored: list[ScoredLine]) -> tuple[int, int]:
         [s.features.words <= headings.MAX_TITLE_WORDS for s in scored],
     )
     for s in scored:
+        s.in_comments = s.index >= stop
         if s.index < start:
             s.label, s.reason = _outside_label(s, "above the body")
         elif s.index < end:

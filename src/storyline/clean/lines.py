@@ -38,6 +38,7 @@ class ScoredLine:
     probability: float
     label: str = "chrome"
     reason: str = ""
+    in_comments: bool = False  # at or after the comment-section opener
 
     def explanation(self) -> str:
         """Why the line got its label: the rule, the probability and the features that fired."""
