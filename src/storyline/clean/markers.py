@@ -114,6 +114,21 @@ _CHROME_PHRASE_LIST = (
     "back to top",
     "load more",
     "s abonner",
+    # Teaser-box headings
+    "don t miss",
+    "see more",
+    "more from",
+    "more stories",
+    "you may also like",
+    "you might also like",
+    "also read",
+    "recommended for you",
+    "lesen sie auch",
+    "à lire aussi",
+    "te puede interesar",
+    "potrebbe interessarti",
+    "você também pode gostar",
+    "meer nieuws",
 )
 #: The same phrases as word tuples, looked up by n-gram.
 CHROME_PHRASES = frozenset(tuple(phrase.split()) for phrase in _CHROME_PHRASE_LIST)
