@@ -80,6 +80,7 @@ def storyline_extractor(form: str) -> Callable[[str], str]:
     kind = "html" if form == "html" else "text"
 
     def extract(content: str) -> str:
+        """The clean body of one page."""
         page = RawPage(page_id(content), "bench", kind, content, kind)  # type: ignore[arg-type]
         return clean_page(page).text
 
