@@ -34,7 +34,6 @@ COMMENT_OPENER = re.compile(
     r"|los comentarios est[áa]n cerrados"
     # Dutch
     r"|reacties?|geef een reactie|laat een reactie achter|plaats een reactie|reacties zijn gesloten"
-    r"|comments zijn gesloten"
     # Russian
     r"|комментари[йяеви]{0,2}|оставить комментарий|оставьте комментарий|добавить комментарий"
     r"|написать комментарий|комментарии закрыты|обсуждение"
