@@ -32,7 +32,8 @@ import trafilatura
 
 from storyline.clean import clean_page, visible_text
 from storyline.clean.headings import squeeze
-from storyline.clean.plaintext import label_lines, score_lines, split_lines
+from storyline.clean.labels import label_lines
+from storyline.clean.lines import score_lines, split_lines
 from storyline.clean.refine import REFINE_NAMES, context_rows
 from storyline.ids import page_id
 from storyline.model import RawPage
@@ -79,6 +80,7 @@ def storyline_extractor(form: str) -> Callable[[str], str]:
     kind = "html" if form == "html" else "text"
 
     def extract(content: str) -> str:
+        """The clean body of one page."""
         page = RawPage(page_id(content), "bench", kind, content, kind)  # type: ignore[arg-type]
         return clean_page(page).text
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from storyline.clean.captions import split_glued_caption
 from storyline.clean.comments import comment_section_start
+from storyline.clean.markers import has_placeholder, is_caption
 from storyline.clean.plaintext import clean_text
 
 ARTICLE = [
@@ -61,3 +62,27 @@ def test_opener_above_the_article_does_not_hide_the_body() -> None:
     article = clean_text(text)
     assert ARTICLE[2] in article.text
     assert article.comments == []
+
+
+def test_caption_and_placeholder_markers() -> None:
+    assert is_caption("Firefighters at the scene on Sunday. (© Some Agency)")
+    assert is_caption("Photo: City archive")
+    assert not is_caption("The fire was put out on Sunday (local time).")
+    assert has_placeholder("%d bloggers like this:")
+    assert not has_placeholder("Prices rose 5% in March.")
+
+
+def test_comment_section_widgets_are_chrome_not_comments() -> None:
+    comment = "The bridge was already closed last week, I drove past it twice and nobody was working."
+    pager = "Page 1 of 3 « Prev | Next »"
+    text = "\n\n".join([*ARTICLE, "3 Comments", pager, comment, pager, "Share this on Facebook"])
+    article = clean_text(text)
+    assert article.comments == [comment]
+    assert {r.label for r in article.removed if r.text in (pager, "Share this on Facebook")} == {"chrome"}
+
+
+def test_caption_lines_are_labelled_caption() -> None:
+    caption = "Workers clear fallen trees near the school on Monday. (© Regional Agency)"
+    article = clean_text("\n\n".join([ARTICLE[0], caption, *ARTICLE[1:]]))
+    assert caption not in article.text
+    assert any(r.text == caption and r.label == "caption" for r in article.removed)

@@ -52,3 +52,15 @@ def test_short_page_falls_back_to_the_line_model() -> None:
     short = ["The bridge reopened on Monday after repairs, the city said in a short statement to reporters."]
     article = clean_page(_page("<html><body><div>Menu</div><div>" + short[0] + "</div></body></html>"))
     assert short[0] in article.text
+
+
+def test_headline_is_a_title_candidate_not_body() -> None:
+    article = clean_page(_page(_html(PARAS)))
+    assert article.title_candidates[0] == "Council approves airport tram line"
+    assert "Tram line approved" in article.title_candidates
+    assert "Council approves airport tram line" not in article.text.split("\n\n")
+
+
+def test_unparseable_html_gives_an_empty_article() -> None:
+    article = clean_page(_page(""))
+    assert article.text == ""

@@ -14,6 +14,7 @@ from storyline.clean.features import ends_like_sentence
 
 # A lowercase run of 3+ letters glued to a capitalised word that goes on in lowercase.
 _GLUE = re.compile(r"(?<![^\W\d_])([^\W\d_]*?[a-zà-ÿа-я]{3})([A-ZÀ-ÞА-Я][a-zà-ÿа-я]+\b)", re.UNICODE)
+_QUICK_GLUE = re.compile(r"[a-zà-ÿа-я]{3}[A-ZÀ-ÞА-Я]", re.UNICODE)
 #: The caption part must be a short phrase; the remainder a real sentence.
 MAX_CAPTION_WORDS = 20
 MIN_REMAINDER_WORDS = 6
@@ -21,6 +22,8 @@ MIN_REMAINDER_WORDS = 6
 
 def split_glued_caption(line: str) -> tuple[str, str] | None:
     """``(caption, body)`` when ``line`` is a caption glued to a body sentence, else None."""
+    if not _QUICK_GLUE.search(line):  # cheap test first: most lines have no glued word at all
+        return None
     for match in _GLUE.finditer(line):
         left_word = match.group(1)
         if not left_word.islower():

@@ -78,21 +78,45 @@ def _walk(element: etree._Element, out: list[str]) -> None:
         out.append(element.tail)
 
 
+def parse_html(html: str) -> etree._Element | None:
+    """The lxml tree of a page, or None when it cannot be parsed."""
+    try:
+        return lxml.html.document_fromstring(html)
+    except (etree.ParserError, ValueError):
+        return None
+
+
+def tree_text(root: etree._Element) -> str:
+    """The visible text under a parsed page's body, one block per line."""
+    body = root.find("body")
+    out: list[str] = []
+    _walk(body if body is not None else root, out)
+    text = _SPACES.sub(" ", "".join(out))
+    return _NEWLINES.sub("\n", text).strip()
+
+
 def visible_text(html: str) -> str:
     """The page's visible text, one block per line (what a WET record holds).
 
     Hand-written: trafilatura and lxml give either the main content only or text without block breaks,
     and the line model needs every block of the page on its own line.
     """
-    try:
-        root = lxml.html.document_fromstring(html)
-    except (etree.ParserError, ValueError):
-        return ""
-    body = root.find("body")
-    out: list[str] = []
-    _walk(body if body is not None else root, out)
-    text = _SPACES.sub(" ", "".join(out))
-    return _NEWLINES.sub("\n", text).strip()
+    root = parse_html(html)
+    return "" if root is None else tree_text(root)
+
+
+def headline_titles(root: etree._Element) -> list[str]:
+    """The headlines the markup declares: og:title, then the h1 headings."""
+    found = [m.get("content") or "" for m in root.iter("meta") if m.get("property") == "og:title"]
+    found += [h.text_content() for h in root.iter("h1")]
+    return [title for title in (_SPACES.sub(" ", t).strip() for t in found) if title]
+
+
+def document_title(root: etree._Element) -> str | None:
+    """The <title> of the page (often the headline plus the site's name)."""
+    element = root.find(".//title")
+    text = _SPACES.sub(" ", element.text_content()).strip() if element is not None else ""
+    return text or None
 
 
 def trafilatura_extract(html: str, favor_precision: bool = True) -> tuple[str, list[str], str | None]:

@@ -34,7 +34,6 @@ COMMENT_OPENER = re.compile(
     r"|los comentarios est[áa]n cerrados"
     # Dutch
     r"|reacties?|geef een reactie|laat een reactie achter|plaats een reactie|reacties zijn gesloten"
-    r"|comments zijn gesloten"
     # Russian
     r"|комментари[йяеви]{0,2}|оставить комментарий|оставьте комментарий|добавить комментарий"
     r"|написать комментарий|комментарии закрыты|обсуждение"
@@ -115,6 +114,21 @@ _CHROME_PHRASE_LIST = (
     "back to top",
     "load more",
     "s abonner",
+    # Teaser-box headings
+    "don t miss",
+    "see more",
+    "more from",
+    "more stories",
+    "you may also like",
+    "you might also like",
+    "also read",
+    "recommended for you",
+    "lesen sie auch",
+    "à lire aussi",
+    "te puede interesar",
+    "potrebbe interessarti",
+    "você também pode gostar",
+    "meer nieuws",
 )
 #: The same phrases as word tuples, looked up by n-gram.
 CHROME_PHRASES = frozenset(tuple(phrase.split()) for phrase in _CHROME_PHRASE_LIST)
@@ -186,3 +200,24 @@ SEPARATORS = re.compile(r"\s[|/»›>·•–-]\s|\s[|»›·•]|[|»›·•]\
 
 #: A web address or e-mail address.
 URL_LIKE = re.compile(r"https?://|www\.|\b[\w-]+\.(?:com|org|net|ru|kg|de|fr|uk|info|io)\b|@\w", _FLAGS)
+
+
+#: A photo credit closing a line ("... (© Agency)", "... [Photo: Agency]") or a caption label opening it.
+_CAPTION_CREDIT = re.compile(
+    r"[(\[]\s*(?:©|ⓒ|(?:photo|image|foto|фото|bild|credit)\b)[^)\]]*[)\]]\s*$", _FLAGS
+)
+_CAPTION_LABEL = re.compile(
+    r"^\s*(?:image|photo|foto|фото|фотографии|bild|illustration|credit)s?\s*:", _FLAGS
+)
+#: Unfilled template placeholders ("%s", "%d", "{{name}}") that widgets print before their script runs.
+_PLACEHOLDER = re.compile(r"%[sd]\b|\{\{|\}\}")
+
+
+def is_caption(line: str) -> bool:
+    """True for a photo caption or credit line."""
+    return bool(_CAPTION_CREDIT.search(line) or _CAPTION_LABEL.match(line))
+
+
+def has_placeholder(line: str) -> bool:
+    """True when a line holds an unfilled template placeholder."""
+    return bool(_PLACEHOLDER.search(line))

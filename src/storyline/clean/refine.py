@@ -26,7 +26,7 @@ class ScoredLineLike(Protocol):
 
     values: list[float]
     probability: float
-    label: str
+    in_comments: bool
 
 
 #: The second pass's inputs, in order: the line's own features, then its context.
@@ -55,7 +55,7 @@ def context_rows(lines: Sequence[ScoredLineLike], start: int, end: int) -> list[
                 lines[i + 1].probability if i + 1 < n else 0.0,
                 float(inside),
                 math.log1p(distance),
-                float(line.label == "comment"),
+                float(line.in_comments),
             ]
         )
     return rows

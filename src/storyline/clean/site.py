@@ -17,7 +17,7 @@ MAX_SHAPE_LINE_CHARS = 80
 
 @cache
 def _extractor() -> tldextract.TLDExtract:
-    # The public-suffix snapshot bundled with tldextract: no network at run time.
+    """A domain splitter on the public-suffix snapshot bundled with tldextract (no network at run time)."""
     return tldextract.TLDExtract(suffix_list_urls=())
 
 

@@ -1,0 +1,84 @@
+"""Label every line: the comment section, the body region, and what lies around them."""
+
+from __future__ import annotations
+
+from storyline.clean import comments, headings, markers, region
+from storyline.clean.lines import ScoredLine
+from storyline.clean.scorer import STUB_WORDS
+
+#: Inside the body region a line is dropped only when the scorer is this sure it is chrome.
+CLEAR_CHROME_PROBABILITY = 0.15
+#: Separators from which a non-sentence line reads as a menu or a pager ("« Prev | Next »").
+MENU_SEPARATORS = 2
+#: Marker lines up to this long act as barriers to the body region ("Read also", "Share this article").
+BARRIER_MAX_WORDS = 6
+
+
+def _in_body_label(line: ScoredLine) -> tuple[str, str]:
+    """Label of a line inside the body region: body unless it is clearly chrome."""
+    f, ctx = line.features, line.context
+    if ctx.template:
+        return "template", "recurs across the site's pages"
+    if f.comment_opener or f.chrome_phrase or (f.social_names and not f.ends_sentence):
+        return "chrome", "web-furniture phrase inside the body"
+    if line.probability < CLEAR_CHROME_PROBABILITY:
+        return "chrome", "clearly not body, inside the body region"
+    return "body", ""
+
+
+def _outside_label(line: ScoredLine, where: str) -> tuple[str, str]:
+    """Label of a line outside the body region."""
+    f = line.features
+    if line.context.template:
+        return "template", "recurs across the site's pages"
+    if f.byline_start:
+        return "byline", f"author line {where}"
+    if f.date_like and f.words <= headings.MAX_BYLINE_WORDS:
+        return "dateline", f"date line {where}"
+    if markers.is_caption(line.text):
+        return "caption", f"photo caption or credit {where}"
+    return "chrome", f"outside the body region, {where}"
+
+
+def _comment_label(line: ScoredLine) -> tuple[str, str]:
+    """Label of a line in the comment section: widget chrome or a reader's comment."""
+    f = line.features
+    widget = f.comment_opener or f.chrome_phrase or f.social_names or markers.has_placeholder(line.text)
+    menu = (f.bullet and f.words < STUB_WORDS) or (f.separators >= MENU_SEPARATORS and not f.ends_sentence)
+    if widget or menu or line.context.template or line.context.repeated:
+        return "chrome", "comment-section widget"
+    return "comment", "after the comment-section opener"
+
+
+def _is_barrier(line: ScoredLine) -> bool:
+    """A short furniture line that a body region should not run across."""
+    f = line.features
+    return (f.chrome_phrase or f.comment_opener) and f.words <= BARRIER_MAX_WORDS and not f.ends_sentence
+
+
+def label_lines(scored: list[ScoredLine]) -> tuple[int, int]:
+    """Set every line's label; return the body region ``(start, end)`` (empty region: ``(n, n)``)."""
+    n = len(scored)
+    probabilities = [s.probability for s in scored]
+    words = [s.features.words for s in scored]
+    opener = comments.comment_section_start([s.features.comment_opener for s in scored], probabilities, words)
+    stop = n if opener is None else opener
+    values = [region.line_value(s.probability, s.features.words, _is_barrier(s)) for s in scored[:stop]]
+    start, end = region.body_region(values) or (stop, stop)
+    start, end = region.trim_edges(
+        start,
+        end,
+        [s.features.ends_sentence for s in scored],
+        [s.features.words <= headings.MAX_TITLE_WORDS for s in scored],
+    )
+    for s in scored:
+        s.in_comments = s.index >= stop
+        if s.index < start:
+            s.label, s.reason = _outside_label(s, "above the body")
+        elif s.index < end:
+            s.label, s.reason = _in_body_label(s)
+        elif s.index < stop:
+            s.label, s.reason = _outside_label(s, "below the body")
+        else:
+            s.label, s.reason = _comment_label(s)
+    return start, end
