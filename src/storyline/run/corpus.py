@@ -1,11 +1,16 @@
-"""The corpus-wide stages, in the order they run (each needs every document, not one at a time)."""
+"""The corpus-wide stages, in the order they run (each needs every document, not one at a time).
+
+Stage modules load spaCy and scipy, so they are imported when a stage runs, not when the CLI starts.
+"""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from types import ModuleType
 
-from storyline.stages import StageInfo, extract, link
+from storyline.stages import StageInfo
 from storyline.store.base import Store
 
 #: ``progress(task, done, total)``, as in :mod:`storyline.run.local`.
@@ -14,14 +19,30 @@ Progress = Callable[[str, int, int | None], None]
 
 @dataclass(frozen=True, slots=True)
 class CorpusStage:
-    """A stage over the whole stored corpus: its declaration, the record tables it fills, and its runner."""
+    """A stage over the whole stored corpus: its name, the record tables it fills, and the module running it.
 
-    info: StageInfo
+    The module defines ``STAGE`` (its :class:`StageInfo`) and ``run(store, progress) -> int``.
+    """
+
+    name: str
     tables: tuple[str, ...]
-    run: Callable[[Store, Progress], int]
+    module: str
+
+    def load(self) -> ModuleType:
+        """The stage's module (imported on first use)."""
+        return importlib.import_module(self.module)
+
+    @property
+    def info(self) -> StageInfo:
+        """The stage's declaration: version, what it requires and produces."""
+        return self.load().STAGE
+
+    def run(self, store: Store, progress: Progress) -> int:
+        """Run the stage over the store; returns how many documents it processed."""
+        return self.load().run(store, progress)
 
 
 CORPUS_STAGES: list[CorpusStage] = [
-    CorpusStage(extract.STAGE, ("entities", "quotes"), extract.run),
-    CorpusStage(link.STAGE, ("passages", "stories", "threads"), link.run),
+    CorpusStage("extract", ("entities", "quotes"), "storyline.stages.extract"),
+    CorpusStage("link", ("passages", "stories", "threads"), "storyline.stages.link"),
 ]
