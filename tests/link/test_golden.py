@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+import storyline
 from storyline.link import LinkDoc, assign_stories, assign_threads, find_shared_passages, story_of
 from storyline.link.records import Story
 
@@ -85,3 +86,18 @@ def test_golden_story_pairs_hold_when_pages_are_undated(undated: frozenset[str])
     stories = assign_stories(docs)
     _check_story_pairs(gold, stories)
     assert len(assign_threads(stories, docs)) == 1
+
+
+def test_golden_pages_through_the_pipeline_are_one_thread(tmp_path: Path) -> None:
+    """With the entity stage's entities and types (not only the bare link logic), still one thread."""
+    docs_dir = EXPECTED.parent / "docs"
+    if not docs_dir.is_dir():
+        pytest.skip("../shared/golden is absent")
+    with storyline.open(tmp_path / "golden.db") as sl:
+        sl.run([docs_dir])
+        rows = list(sl.store.documents())
+        threads = list(sl.store.records("threads"))
+    assert len(rows) == len(list(docs_dir.glob("*.txt")))
+    assert all(row["thread_id"] for row in rows)
+    assert len({row["thread_id"] for row in rows}) == 1
+    assert len(threads) == 1

@@ -55,8 +55,18 @@ class LinkSettings:
     story_title_weight: float = _opt(0.1, "Weight of title word overlap in story similarity.")
     name_weight: float = _opt(3.0, "Extra weight of capitalised names and numbers over other words.")
     # --- threads
-    thread_threshold: float = _opt(0.15, "Average-linkage similarity at which stories join one thread.")
-    thread_entity_weight: float = _opt(0.5, "Weight of shared main entities between stories in threads.")
+    thread_threshold: float = _opt(0.2, "Average-linkage similarity at which stories join one thread.")
+    thread_entity_weight: float = _opt(
+        0.5, "Weight of the cosine of two stories' specificity-weighted entity profiles in threads."
+    )
+    thread_actor_min_share: float = _opt(
+        0.25,
+        "Share of a story's reports that must name a person or organisation for it to be a main actor;"
+        " stories join a thread only when they share a main actor.",
+    )
+    thread_context_weight: float = _opt(
+        0.5, "Weight of places, nationalities and other non-actor entities relative to actors in threads."
+    )
     thread_main_entities: int = _opt(8, "Main entities (or names) kept per story and per thread.")
 
 

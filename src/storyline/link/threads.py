@@ -1,66 +1,108 @@
 """Threads: stories that belong together over a longer span (same actors, places and theme).
 
-Each story is summed into one tf-idf vector and one set of main entities (the entity stage's ids when
-given, else the story's heaviest terms, which are mostly names since names weigh more). Stories are then
-clustered like reports, with a lower threshold and no date limit, so a thread may run for years.
+Two stories are compared by
+- the tf-idf cosine of their texts, with idf over *stories* (a word every story uses, such as the region's
+  country names, weighs little) and names weighted up as for reports: the shared theme and cast;
+- plus ``thread_entity_weight`` x the cosine of their entity profiles, each entity weighed by how specific
+  it is (see :mod:`storyline.link.actors`): rare entities, people and organisations, and entities most
+  reports of the story name count most.
+A pair of stories may only join when they share a **main actor**: a person or organisation named in at
+least ``thread_actor_min_share`` of the reports of each. Countries, regions and nationalities alone never
+make a thread (every story of a regional corpus shares them), nor does a theme without a common actor
+(two unrelated economy reports). Stories are then clustered like reports, by average linkage, with no
+date limit, so a thread may run for years.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
-import numpy as np
 from scipy import sparse
 
 from storyline.ids import stable_id
+from storyline.link.actors import (
+    Profiles,
+    entity_weights,
+    main_actors,
+    story_profiles,
+    term_profiles,
+    weight_matrix,
+)
 from storyline.link.clustering import Constraints, average_linkage
 from storyline.link.records import LinkDoc, Story, Thread
 from storyline.link.settings import LinkSettings
 from storyline.link.stories import report_text
-from storyline.link.vectors import candidate_pairs, key_term_matrix, l2_normalise, tfidf_matrix
+from storyline.link.vectors import (
+    candidate_pairs,
+    key_term_matrix,
+    l2_normalise,
+    pair_cosines,
+    tfidf_matrix,
+)
 
 _NO_DATE_LIMIT = 10**9  # days: threads are not bounded in time
 
 
-def _story_matrix(
-    stories: list[Story], docs: dict[str, LinkDoc], settings: LinkSettings
-) -> tuple[sparse.csr_matrix, np.ndarray, list[str]]:
-    """One L2-normalised tf-idf row per story (sum of its reports), column document frequencies, terms."""
-    ordered = sorted(docs.values(), key=lambda d: (d.seq, d.id))
-    matrix, doc_freq, terms = tfidf_matrix(
-        [report_text(d) for d in ordered], settings.name_weight, with_terms=True
+def story_text(story: Story, docs: Mapping[str, LinkDoc]) -> str:
+    """A story's text for thread comparison: its reports' titles and bodies, one after the other."""
+    return "\n\n".join(report_text(docs[d]) for d in story.documents if d in docs)
+
+
+def _profiles(
+    stories: list[Story], docs: Mapping[str, LinkDoc], text: sparse.csr_matrix, terms: list[str], count: int
+) -> Profiles:
+    """Entity profiles, or heaviest-term profiles when no report of the corpus carries entities."""
+    profiles = story_profiles(stories, docs)
+    if profiles.story_freq:
+        return profiles
+    return term_profiles(text, terms, count)
+
+
+def thread_edges(
+    stories: list[Story],
+    docs: Mapping[str, LinkDoc],
+    settings: LinkSettings,
+    entity_types: Mapping[str, str] | None = None,
+) -> tuple[dict[tuple[int, int], float], list[dict[str, float]]]:
+    """(i, j) -> similarity of stories i < j that share a main actor; and each story's entity weights."""
+    text, story_freq, terms = tfidf_matrix(
+        [story_text(s, docs) for s in stories], settings.name_weight, with_terms=True
     )
-    row_of = {doc.id: n for n, doc in enumerate(ordered)}
-    rows, cols = [], []
-    for n, story in enumerate(stories):
-        for doc_id in story.documents:
-            if doc_id in row_of:
-                rows.append(n)
-                cols.append(row_of[doc_id])
-    membership = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(stories), len(ordered)))
-    return l2_normalise(sparse.csr_matrix(membership @ matrix)), doc_freq, terms
-
-
-def _main_entities(
-    story: Story, docs: dict[str, LinkDoc], row: sparse.csr_matrix, terms: list[str], count: int
-) -> list[str]:
-    """The story's most mentioned entities, or its heaviest terms (mostly names) when none are known."""
-    mentions: Counter[str] = Counter()
-    for doc_id in story.documents:
-        if doc_id in docs:
-            mentions.update(docs[doc_id].entities)
-    if mentions:
-        return [e for e, _ in sorted(mentions.items(), key=lambda kv: (-kv[1], kv[0]))[:count]]
-    order = np.argsort(-row.data, kind="stable")[:count]
-    return [terms[row.indices[i]] for i in order]
+    profiles = _profiles(stories, docs, text, terms, settings.thread_main_entities)
+    weights = entity_weights(profiles, entity_types, settings.thread_context_weight)
+    entities, entity_freq, _ = weight_matrix(weights)
+    entities = l2_normalise(entities)
+    actors = main_actors(profiles, entity_types, settings.thread_actor_min_share)
+    pairs = candidate_pairs(
+        text,
+        key_term_matrix(text, story_freq, settings.story_key_terms, settings.story_max_doc_freq),
+        settings.story_candidates,
+    )
+    pairs |= candidate_pairs(
+        entities,
+        key_term_matrix(entities, entity_freq, settings.story_key_terms, settings.story_max_doc_freq),
+        settings.story_candidates,
+    )
+    shared = {pair: 0.0 for pair in pairs if actors[pair[0]] & actors[pair[1]]}
+    text_sims = pair_cosines(text, shared)
+    entity_sims = pair_cosines(entities, shared)
+    edges = {pair: text_sims[pair] + settings.thread_entity_weight * entity_sims[pair] for pair in shared}
+    return edges, weights
 
 
 def assign_threads(
-    stories: Iterable[Story], docs: Iterable[LinkDoc], settings: LinkSettings | None = None
+    stories: Iterable[Story],
+    docs: Iterable[LinkDoc],
+    settings: LinkSettings | None = None,
+    entity_types: Mapping[str, str] | None = None,
 ) -> list[Thread]:
-    """Group stories into threads; a thread's id derives from its earliest story (first report ingested)."""
+    """Group stories into threads; a thread's id derives from its earliest story (first report ingested).
+
+    ``entity_types`` maps the entity ids found in ``LinkDoc.entities`` to their types ("PERSON", "ORG",
+    "GPE", ...); without it every entity counts as an actor.
+    """
     settings = settings or LinkSettings()
     stories = list(stories)
     by_id = {doc.id: doc for doc in docs}
@@ -68,16 +110,7 @@ def assign_threads(
     ordered = sorted(stories, key=lambda s: (first_seq[s.id], s.id))
     if not ordered:
         return []
-    matrix, doc_freq, terms = _story_matrix(ordered, by_id, settings)
-    keys = key_term_matrix(matrix, doc_freq, settings.story_key_terms, settings.story_max_doc_freq)
-    edges = candidate_pairs(matrix, keys, settings.story_candidates)
-    mains = [
-        set(_main_entities(s, by_id, matrix[n], terms, settings.thread_main_entities))
-        for n, s in enumerate(ordered)
-    ]
-    for (i, j), sim in edges.items():
-        shared = len(mains[i] & mains[j]) / max(1, min(len(mains[i]), len(mains[j])))
-        edges[(i, j)] = sim + settings.thread_entity_weight * shared
+    edges, weights = thread_edges(ordered, by_id, settings, entity_types)
     none = [None] * len(ordered)
     clusters = average_linkage(
         edges,
@@ -86,15 +119,20 @@ def assign_threads(
         Constraints(_NO_DATE_LIMIT, list(none), list(none)),
     )
     threads = [
-        _thread([ordered[m] for m in members], [mains[m] for m in members], settings) for members in clusters
+        _thread([ordered[m] for m in members], [weights[m] for m in members], settings)
+        for members in clusters
     ]
     return sorted(threads, key=lambda t: t.id)
 
 
-def _thread(stories: list[Story], mains: list[set[str]], settings: LinkSettings) -> Thread:
-    counts: Counter[str] = Counter(e for main in mains for e in main)
-    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    shared = [e for e, n in ranked if n > 1 or len(mains) == 1]
+def _thread(stories: list[Story], weights: list[dict[str, float]], settings: LinkSettings) -> Thread:
+    """A thread record; its entities are the heaviest ones found in more than one of its stories."""
+    found_in: Counter[str] = Counter(e for story in weights for e in story)
+    total: Counter[str] = Counter()
+    for story in weights:
+        total.update(story)
+    ranked = sorted(total.items(), key=lambda kv: (-kv[1], kv[0]))
+    shared = [e for e, _ in ranked if found_in[e] > 1 or len(stories) == 1]
     return Thread(
         id=stable_id(stories[0].id, prefix="th_"),
         title=stories[0].title,

@@ -124,10 +124,13 @@ def candidate_pairs(
                 idx = idx[np.argpartition(-data, per_row)[:per_row]]
             for other in idx.tolist():
                 pairs.setdefault((min(row, other), max(row, other)), 0.0)
-    return _cosines(matrix, pairs)
+    return pair_cosines(matrix, pairs)
 
 
-def _cosines(matrix: sparse.csr_matrix, pairs: dict[tuple[int, int], float]) -> dict[tuple[int, int], float]:
+def pair_cosines(
+    matrix: sparse.csr_matrix, pairs: dict[tuple[int, int], float]
+) -> dict[tuple[int, int], float]:
+    """(i, j) -> dot product of rows i and j (their cosine when rows are L2-normalised), for ``pairs``."""
     if not pairs:
         return pairs
     left = np.fromiter((i for i, _ in pairs), dtype=np.int64, count=len(pairs))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict
 from typing import Any
 
@@ -28,7 +28,7 @@ from storyline.store.base import Store
 
 STAGE = StageInfo(
     name="link",
-    version="1",
+    version="2",
     requires=("text", "title", "published", "outlet", "content_hash", "entity_ids"),
     produces=("duplicate_of", "story_id", "thread_id", "passages", "stories", "threads"),
 )
@@ -54,6 +54,11 @@ def link_docs(rows: list[dict[str, Any]]) -> list[LinkDoc]:
         for row in rows
         if (row.get("text") or "").strip()
     ]
+
+
+def entity_types(records: Iterable[dict[str, Any]]) -> dict[str, str]:
+    """Entity id -> type ("PERSON", "ORG", "GPE", ...) from the entity stage's records."""
+    return {row["id"]: row["type"] for row in records if row.get("id") and row.get("type")}
 
 
 def _settings_key(settings: LinkSettings) -> str:
@@ -113,7 +118,7 @@ def run(store: Store, progress: Progress, settings: LinkSettings | None = None) 
     previous = {row["id"]: row["story_id"] for row in rows if row.get("story_id")}
     stories = assign_stories(docs, previous, settings, duplicates=duplicate_of, passages=passages)
     progress("link", 3, 4)
-    threads = assign_threads(stories, docs, settings)
+    threads = assign_threads(stories, docs, settings, entity_types(store.records("entities")))
     stories = with_threads(stories, threads)
     story_of = {doc: s for s in stories for doc in s.documents}
     store.update_documents(

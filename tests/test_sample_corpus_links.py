@@ -1,0 +1,102 @@
+"""The link stage on the bundled sample corpus, end to end: duplicates, stories and threads as labelled."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import storyline
+
+SAMPLES = Path(__file__).resolve().parents[1] / "samples"
+LABELS = json.loads((SAMPLES / "labels.json").read_text(encoding="utf-8"))
+#: Labelled stories still split by a misread publication date (a fix in describe/ is under way).
+DATE_BOUND = {
+    "flood-relief": "one flood-relief page gets a wrong publication date from describe/, which keeps it"
+    " out of its story until the date fix lands"
+}
+
+
+def page_key(row: dict[str, Any]) -> str:
+    """How labels refer to a page: its URL where the container gives one, else its file's base name."""
+    return row.get("url") or Path(row["source"].split("#", 1)[0]).name
+
+
+@pytest.fixture(scope="module")
+def by_key(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
+    """Label key -> exported document row, for one pipeline run over the sample corpus."""
+    work = tmp_path_factory.mktemp("sample_links")
+    with storyline.open(work / "sample.db") as sl:
+        sl.run([SAMPLES / "corpus"])
+        sl.export(work / "export", "jsonl")
+    rows = [json.loads(line) for line in (work / "export" / "documents.jsonl").read_text().splitlines()]
+    keys: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        for source in row["sources"]:
+            keys[Path(source.split("#", 1)[0]).name] = row
+        keys[page_key(row)] = row
+    return keys
+
+
+def _original(row: dict[str, Any], by_id: dict[str, dict[str, Any]]) -> str:
+    seen = {row["id"]}
+    while row.get("duplicate_of"):
+        row = by_id[row["duplicate_of"]]
+        assert row["id"] not in seen, "duplicate_of chain loops"
+        seen.add(row["id"])
+    return str(row["id"])
+
+
+def _story_ids(by_key: dict[str, dict[str, Any]], label: str) -> set[str]:
+    return {by_key[key]["story_id"] for key in LABELS["stories"][label]}
+
+
+def test_same_page_pairs_are_one_row(by_key: dict[str, dict[str, Any]]) -> None:
+    for group in LABELS["same_page"]:
+        assert len({by_key[key]["id"] for key in group}) == 1, group
+
+
+@pytest.mark.parametrize("kind", ["exact_duplicates", "near_duplicates"])
+def test_duplicate_pairs_resolve_to_one_original(by_key: dict[str, dict[str, Any]], kind: str) -> None:
+    by_id = {row["id"]: row for row in by_key.values()}
+    for first, second in LABELS[kind]:
+        assert _original(by_key[first], by_id) == _original(by_key[second], by_id), (first, second)
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        pytest.param(label, marks=pytest.mark.xfail(strict=False, reason=DATE_BOUND[label]))
+        if label in DATE_BOUND
+        else label
+        for label in sorted(LABELS["stories"])
+    ],
+)
+def test_labelled_story_is_one_story(by_key: dict[str, dict[str, Any]], label: str) -> None:
+    ids = _story_ids(by_key, label)
+    assert len(ids) == 1 and None not in ids, (label, ids)
+
+
+def test_stories_of_different_labels_never_share_a_story(by_key: dict[str, dict[str, Any]]) -> None:
+    owner: dict[str, str] = {}
+    for label in sorted(LABELS["stories"]):
+        for story_id in _story_ids(by_key, label):
+            assert owner.setdefault(story_id, label) == label, (story_id, owner[story_id], label)
+
+
+def test_labelled_thread_stories_share_one_thread(by_key: dict[str, dict[str, Any]]) -> None:
+    for name, labels in LABELS["threads"].items():
+        threads = {by_key[key]["thread_id"] for label in labels for key in LABELS["stories"][label]}
+        assert len(threads) == 1 and None not in threads, (name, threads)
+
+
+def test_pages_outside_labelled_threads_do_not_join_them(by_key: dict[str, dict[str, Any]]) -> None:
+    """The over-merge this guards against: every story of a regional corpus shares the big countries."""
+    threaded = {label for labels in LABELS["threads"].values() for label in labels}
+    thread_ids = {by_key[key]["thread_id"] for label in threaded for key in LABELS["stories"][label]}
+    outside = [key for key, page in LABELS["pages"].items() if page["story"] not in threaded]
+    assert outside
+    joined = [key for key in outside if by_key[key]["thread_id"] in thread_ids]
+    assert not joined
