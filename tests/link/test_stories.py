@@ -54,6 +54,13 @@ def test_reports_of_one_event_form_one_story_and_other_events_another() -> None:
     assert (flood.first_published, flood.last_published) == ("2020-03-01", "2020-03-02")
 
 
+def test_a_story_span_comes_from_its_most_precise_dates() -> None:
+    (story,) = assign_stories([_doc("f1", 1, FIRE_A, "2020-03"), _doc("f2", 2, FIRE_B, "2020-03-16")])
+    assert (story.first_published, story.last_published) == ("2020-03-16", "2020-03-16")
+    coarse = assign_stories([_doc("f1", 1, FIRE_A, "2020-03"), _doc("f2", 2, FIRE_B, "2020")])
+    assert (coarse[0].first_published, coarse[0].last_published) == ("2020-03", "2020-03")
+
+
 def test_same_words_years_apart_are_two_stories_but_undated_may_join() -> None:
     docs = [_doc("f1", 1, FIRE_A, "2012-05-06"), _doc("f2", 2, FIRE_B, "2019-05-05")]
     assert len(assign_stories(docs)) == 2

@@ -107,6 +107,10 @@ def _story(docs: list[LinkDoc], members: list[int], previous: dict[str, str]) ->
     reports = [docs[m] for m in sorted(members)]  # docs are in ingest order, so the first is the earliest
     earlier = sorted({previous[r.id] for r in reports if r.id in previous})
     dated = [(day_interval(r.published), r.published) for r in reports if day_interval(r.published)]
+    # The span is read from the most precise dates the reports give: a report dated only "2024-07" does not
+    # make a story of 18 July begin on the 1st.
+    finest = max((len(value) for _, value in dated), default=0)
+    dated = [d for d in dated if len(d[1]) == finest]
     first = min(dated, key=lambda d: d[0][0])[1] if dated else None  # type: ignore[index]
     last = max(dated, key=lambda d: d[0][1])[1] if dated else None  # type: ignore[index]
     return Story(
