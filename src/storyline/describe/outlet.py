@@ -33,7 +33,8 @@ WEIGHT_SOURCE_LINE = 2.5
 WEIGHT_CREDIT_LINE = 2.5
 WEIGHT_ORG_BYLINE = 2.0
 
-_DOMAIN = r"[A-Za-z0-9][A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,6}"
+#: Top-level labels run up to 18 letters (".example", ".international").
+_DOMAIN = r"[A-Za-z0-9][A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,18}"
 _NAME = r"(?:[Tt]he\s+)?[A-Z0-9][\w&.'’-]*(?:\s+(?:of\s+|&\s+)?[A-Z0-9][\w&.'’-]*){0,4}"
 _AGENCY_DATELINE = re.compile(rf"^\s*(?P<name>{_DOMAIN})\s*[-–—:|]\s+\S")
 _WIRE_DATELINE = re.compile(
@@ -63,6 +64,8 @@ _SOURCE_WORD = re.compile(
 )
 _CREDIT_MARK = re.compile(r">>|»")
 _SELF_REFERENCE_WORD = re.compile(r"['’]s (?:web|site|app)|support |follow ")
+_IP_ADDRESS = re.compile(r"[\d.]+|\[?[0-9a-f]*:[0-9a-f:]*\]?", re.IGNORECASE)
+_WWW_LABEL = re.compile(r"www\d?")
 _AGGREGATOR_WORD = re.compile(r"aggregat|agrégat|agregad|агрегат")
 _AGGREGATOR_LINE = re.compile(rf"(?P<name>{_DOMAIN}).*\b(?:aggregat|agrégat|agregad|агрегат)", re.IGNORECASE)
 #: Words that make a byline name an organisation rather than a person.
@@ -242,20 +245,35 @@ def _extractor() -> tldextract.TLDExtract:
     return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
 
+def _name_and_suffix(url_or_host: str) -> tuple[str, str]:
+    """A host's registered name and public suffix ("news.example.co.uk" -> ("example", "co.uk")).
+
+    The Public Suffix List omits reserved and private top-level labels (.example, .test, .local, .internal,
+    intranet names), and tldextract then returns the last label as the name. For such a host the last label
+    is the suffix and the label before it the name, as with any unlisted top-level domain.
+    """
+    parts = _extractor()(url_or_host)
+    if parts.suffix or not parts.subdomain or _IP_ADDRESS.fullmatch(parts.domain):
+        return parts.domain.lower(), parts.suffix.lower()
+    labels = [label for label in parts.subdomain.lower().split(".") if not _WWW_LABEL.fullmatch(label)]
+    if not labels:
+        return parts.domain.lower(), ""
+    return labels[-1], parts.domain.lower()
+
+
 def registered_domain(url_or_host: str) -> str | None:
     """The registered domain of a URL or host ("news.example.co.uk" -> "example.co.uk")."""
-    parts = _extractor()(url_or_host)
-    if not parts.domain:
+    name, suffix = _name_and_suffix(url_or_host)
+    if not name:
         return None
-    return f"{parts.domain}.{parts.suffix}".lower() if parts.suffix else parts.domain.lower()
+    return f"{name}.{suffix}" if suffix else name
 
 
 def outlet_key(name: str) -> str:
     """A comparable key: a domain's name part, or a name's letters ("The Example Press" -> "examplepress")."""
     name = _drop_article(name.strip())
     if re.fullmatch(_DOMAIN, name):
-        parts = _extractor()(name.lower())
-        name = parts.domain or name
+        name = _name_and_suffix(name.lower())[0] or name
     return "".join(ch for ch in name.casefold() if ch.isalnum())
 
 
