@@ -88,7 +88,7 @@ def spells(key: str, name: str) -> bool:
     """Whether a domain's name part spells a name from word beginnings ("cawire": "Central Asia Wire").
 
     Each word gives a prefix (its initial up to the whole word) in order; connectors and at most
-    MAX_SKIPPED_WORDS other words may give nothing; the first word always gives at least its initial.
+    MAX_SKIPPED_WORDS other words may give nothing; the first other word always gives at least its initial.
     """
     words = tuple(name_words(name))
     if len(key) < MIN_SPELLED_KEY or len(words) < 2 or not key.isalnum():
@@ -107,11 +107,9 @@ def _spell(key: str, words: tuple[str, ...], skips: int, first: bool) -> bool:
     for length in range(min(len(word), len(key)), 0, -1):
         if key[:length] == word[:length] and _spell(key[length:], rest, skips, False):
             return True
-    if first:
-        return False
     if word in _CONNECTORS:
-        return _spell(key, rest, skips, False)
-    return skips > 0 and _spell(key, rest, skips - 1, False)
+        return _spell(key, rest, skips, first)
+    return not first and skips > 0 and _spell(key, rest, skips - 1, False)
 
 
 def feed_outlet_name(title: str) -> str:
