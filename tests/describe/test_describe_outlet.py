@@ -171,3 +171,10 @@ def test_aggregator_page_crediting_another_outlet_by_its_domain() -> None:
     page = text_page(f"{TITLE}\n\n{body}\n\n{footer}\n", url="https://www.readalldigest.example/item/5")
     finding = identify_outlet(page, article(body))
     assert (finding.outlet, finding.aggregator) == ("hilltopnews.example", "ReadAll Digest")
+
+
+def test_copyright_notice_name_stops_at_lower_case_words() -> None:
+    page = f"{TITLE}\n\n{BODY}\n\nCopyright © 2024 by Lakeside Courier all rights reserved\n"
+    assert identify_outlet(text_page(page), article(BODY)).outlet == "Lakeside Courier"
+    bare = f"{TITLE}\n\n{BODY}\n\n© 2024 all rights reserved\n"
+    assert identify_outlet(text_page(bare), article(BODY)).outlet is None

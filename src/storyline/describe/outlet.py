@@ -66,9 +66,8 @@ _SOURCE_WORD = re.compile(
 _CREDIT_MARK = re.compile(r">>|»")
 #: A copyright notice naming the site's owner: "© 2019-2024 Example Times. All rights reserved."
 _COPYRIGHT_LINE = re.compile(
-    rf"^\s*(?:©|\(c\)|copyright)(?:\s*©)?\s*(?:(?:19|20)\d{{2}}(?:\s*[-–—]\s*(?:19|20)\d{{2}})?\s*,?\s+)?"
-    rf"(?P<name>{_NAME})",
-    re.IGNORECASE,
+    r"^\s*(?i:©|\(c\)|copyright)(?:\s*©)?\s*(?:(?:19|20)\d{2}(?:\s*[-–—]\s*(?:19|20)\d{2})?\s*,?\s+)?"
+    rf"(?:(?i:by)\s+)?(?P<name>{_NAME})"
 )
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 _SELF_REFERENCE_WORD = re.compile(r"['’]s (?:web|site|app)|support |follow ")
