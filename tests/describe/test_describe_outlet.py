@@ -178,3 +178,12 @@ def test_copyright_notice_name_stops_at_lower_case_words() -> None:
     assert identify_outlet(text_page(page), article(BODY)).outlet == "Lakeside Courier"
     bare = f"{TITLE}\n\n{BODY}\n\n© 2024 all rights reserved\n"
     assert identify_outlet(text_page(bare), article(BODY)).outlet is None
+
+
+def test_the_site_name_in_markup_beats_the_owner_in_the_copyright_notice() -> None:
+    markup = (
+        "<html><head><meta property='og:site_name' content='Lakeside Courier'></head><body>"
+        f"<h1>{TITLE}</h1><p>{BODY}</p><footer><p>© 2024 Riverton Media Group</p></footer></body></html>"
+    )
+    finding = identify_outlet(html_page(markup), article(BODY))
+    assert (finding.outlet, finding.aggregator) == ("Lakeside Courier", None)

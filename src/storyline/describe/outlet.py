@@ -221,13 +221,14 @@ def site_names(page: RawPage, layout: Layout) -> list[_Credit]:
             name = _drop_article(match["name"]) if match else ""
             if match and word_count(name) <= MAX_NAME_WORDS and is_organisation(name):
                 names.append(_Credit(name, 1.0, f"the page {why}", line))
-    names += _copyright_holders(layout)
     for key in ("outlet", "feed_title"):
         if value := str(page.declared.get(key) or "").strip():
             name = feed_outlet_name(value) if key == "feed_title" else value
             names.append(_Credit(name, 1.0, f"declared {key}", value))
     if page.kind == "html":
         names += [_Credit(value, 1.0, "HTML site name", value) for value in _markup_site_names(page.content)]
+    # After the site's own declarations: a copyright notice may name the owning group rather than the title.
+    names += _copyright_holders(layout)
     if page.url and (domain := registered_domain(page.url)):
         names.append(_Credit(domain, 1.0, "URL host", page.url))
     return names

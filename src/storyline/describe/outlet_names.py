@@ -7,7 +7,7 @@ outlets follow when they shorten their own names (initials, or the first letters
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import lru_cache
 
 #: Words left out of initials and domain spellings ("Times of India" -> "TOI" keeps "of" optional).
 _CONNECTORS = frozenset(["the", "of", "and", "&", "for", "in", "on", "a", "an"])
@@ -49,6 +49,8 @@ _SEGMENT_SEPARATOR = re.compile(r"\s+[—–|-]\s+|\s*[|»:]\s+")
 #: A domain spelled from a name may skip at most this many of its words beyond connectors
 #: ("bishkekpost" for "Bishkek Daily Post").
 MAX_SKIPPED_WORDS = 1
+#: Memoised spelling steps kept (bounded: a long run sees many names).
+SPELL_CACHE_SIZE = 4096
 #: Shorter keys match too many names by chance.
 MIN_SPELLED_KEY = 4
 
@@ -96,7 +98,7 @@ def spells(key: str, name: str) -> bool:
     return _spell(key.casefold(), words, MAX_SKIPPED_WORDS, True)
 
 
-@cache
+@lru_cache(maxsize=SPELL_CACHE_SIZE)
 def _spell(key: str, words: tuple[str, ...], skips: int, first: bool) -> bool:
     """Recursive step of :func:`spells`: can ``key`` be made of prefixes of ``words``?"""
     if not key:
