@@ -146,3 +146,48 @@ def test_html_month_from_the_text_is_refined_by_a_day_inside_it() -> None:
     result = find_publication_date(html_page(markup), article(BODY))
     assert result is not None and (result.value, result.precision) == ("2021-06-15", "day")
     assert "Published: June 2021" in result.evidence
+
+
+def test_a_slash_date_is_read_although_it_looks_like_a_path() -> None:
+    page = f"{TITLE}\n\nJane Roe | Published: 23/04/2020\n\n{BODY}\n"
+    assert found(page) == "2020-04-23"
+
+
+def test_a_date_inside_a_url_path_is_still_ignored() -> None:
+    page = f"{TITLE}\n\nSee https://example.com/news/2020/04/23/other-story\n\n{BODY}\n"
+    assert found(page) is None
+
+
+def test_a_header_labelled_today_is_not_the_publication_date() -> None:
+    page = f"Today: 19.11.2024 | Springfield, +9°C\n\nSECTION\n\n{TITLE}\n\nJane Roe\n\n{BODY}\n"
+    assert found(page) is None
+
+
+def test_a_bare_year_in_a_byline_the_cleaner_found_gives_year_precision() -> None:
+    byline = "Jane Roe, 2019"
+    result = find_publication_date(
+        text_page(f"{TITLE}\n\n{byline}\n\n{BODY}\n"), article(BODY, {byline: "byline"})
+    )
+    assert result is not None and (result.value, result.precision) == ("2019", "year")
+
+
+def test_a_bare_year_on_an_unlabelled_line_under_the_title_is_no_date() -> None:
+    assert found(f"{TITLE}\n\nJane Roe, 2019\n\n{BODY}\n") is None
+
+
+RELATED = (
+    "<aside class='related'><h3>Related</h3><ul><li><a href='#'>Bridge repairs begin downtown</a> "
+    "<span class='date'>February 27, 2024</span></li></ul></aside>"
+)
+
+
+def test_html_markup_date_printed_only_in_a_related_list_is_dropped() -> None:
+    markup = f"<html><body><h1>{TITLE}</h1><p>Jane Roe</p><p>{BODY}</p>{RELATED}</body></html>"
+    result = find_publication_date(html_page(markup), article(BODY))
+    assert result is None or result.value != "2024-02-27"
+
+
+def test_html_markup_date_printed_under_the_headline_too_is_kept() -> None:
+    markup = f"<html><body><h1>{TITLE}</h1><p class='date'>February 27, 2024</p><p>{BODY}</p>{RELATED}</body></html>"
+    result = find_publication_date(html_page(markup), article(BODY))
+    assert result is not None and result.value == "2024-02-27"

@@ -110,3 +110,80 @@ def test_a_breadcrumb_far_from_the_body_is_no_credit() -> None:
 def test_capitalised_person_byline_is_not_an_organisation() -> None:
     page = f"{TITLE}\n\nBy JANE ROE - March 3, 2020\n\n{BODY}\n"
     assert identify_outlet(text_page(page), article(BODY)).outlet is None
+
+
+def test_registered_domain_on_a_top_level_label_outside_the_suffix_list() -> None:
+    assert registered_domain("https://www.lakesidecourier.example/a/1") == "lakesidecourier.example"
+    assert registered_domain("http://news.corp.local/a") == "corp.local"
+    assert registered_domain("http://intranet/page") == "intranet"
+    assert registered_domain("http://192.168.1.20/page") == "192.168.1.20"
+    assert registered_domain("https://cafe.example.co.uk/x") == "example.co.uk"
+
+
+def test_url_on_a_reserved_top_level_domain_names_the_site_not_the_suffix() -> None:
+    page = text_page(f"{TITLE}\n\nBy Jane Roe\n\n{BODY}\n", url="https://www.lakesidecourier.example/a/1")
+    finding = identify_outlet(page, article(BODY))
+    assert (finding.outlet, finding.aggregator) == ("lakesidecourier.example", None)
+
+
+FOOTER = "© 2012-2024 Lakeside Courier Review — All rights reserved"
+
+
+def test_copyright_notice_in_the_footer_names_the_site() -> None:
+    page = f"LAKESIDE\n\n{TITLE}\n\nBy Jane Roe\n\n{BODY}\n\nRead more\n\n{FOOTER}\n"
+    assert identify_outlet(text_page(page), article(BODY)).outlet == "Lakeside Courier Review"
+
+
+def test_copyright_notice_ends_at_the_first_sentence() -> None:
+    page = f"{TITLE}\n\n{BODY}\n\n© 2024 Lakeside Courier. All Rights Reserved.\n"
+    assert identify_outlet(text_page(page), article(BODY)).outlet == "Lakeside Courier"
+
+
+def test_a_copyright_mark_without_a_year_is_a_photo_credit() -> None:
+    page = f"{TITLE}\n\n{BODY}\n\n© Example Photo Agency\n"
+    assert identify_outlet(text_page(page), article(BODY)).outlet is None
+
+
+def test_copyright_notice_replaces_a_bare_domain() -> None:
+    page = text_page(f"{TITLE}\n\n{BODY}\n\n{FOOTER}\n", url="https://lakesidecourierreview.example/x")
+    assert identify_outlet(page, article(BODY)).outlet == "Lakeside Courier Review"
+
+
+def test_abbreviated_wire_credit_of_the_site_itself_is_no_aggregation() -> None:
+    body = "RIVERTON, May 2 (LCR) - " + BODY
+    page = text_page(f"{TITLE}\n\n{body}\n\n{FOOTER}\n")
+    finding = identify_outlet(page, article(body))
+    assert (finding.outlet, finding.aggregator) == ("Lakeside Courier Review", None)
+
+
+def test_feed_title_with_a_section_names_the_outlet_and_no_aggregator() -> None:
+    body = "RIVERTON, May 2 (LC) - " + BODY
+    page = text_page(
+        body, url="https://www.lcourier.example/2024/05/02/x", feed_title="Lakeside Courier — Latest"
+    )
+    finding = identify_outlet(page, article(body))
+    assert (finding.outlet, finding.aggregator) == ("Lakeside Courier", None)
+
+
+def test_aggregator_page_crediting_another_outlet_by_its_domain() -> None:
+    body = "HILLTOPNEWS.EXAMPLE - " + BODY
+    footer = "© 2024 ReadAll Digest — Alle rechten voorbehouden"
+    page = text_page(f"{TITLE}\n\n{body}\n\n{footer}\n", url="https://www.readalldigest.example/item/5")
+    finding = identify_outlet(page, article(body))
+    assert (finding.outlet, finding.aggregator) == ("hilltopnews.example", "ReadAll Digest")
+
+
+def test_copyright_notice_name_stops_at_lower_case_words() -> None:
+    page = f"{TITLE}\n\n{BODY}\n\nCopyright © 2024 by Lakeside Courier all rights reserved\n"
+    assert identify_outlet(text_page(page), article(BODY)).outlet == "Lakeside Courier"
+    bare = f"{TITLE}\n\n{BODY}\n\n© 2024 all rights reserved\n"
+    assert identify_outlet(text_page(bare), article(BODY)).outlet is None
+
+
+def test_the_site_name_in_markup_beats_the_owner_in_the_copyright_notice() -> None:
+    markup = (
+        "<html><head><meta property='og:site_name' content='Lakeside Courier'></head><body>"
+        f"<h1>{TITLE}</h1><p>{BODY}</p><footer><p>© 2024 Riverton Media Group</p></footer></body></html>"
+    )
+    finding = identify_outlet(html_page(markup), article(BODY))
+    assert (finding.outlet, finding.aggregator) == ("Lakeside Courier", None)

@@ -61,6 +61,7 @@ PENALTY_IN_BODY = 2.0
 PENALTY_SHORT_IN_BODY = 0.5
 PENALTY_AFTER_BODY = 1.5
 PENALTY_PAGE_TOP = 3.0
+PENALTY_TODAY_CUE = 3.0
 PENALTY_MONTH_ONLY = 1.0
 PENALTY_LONE_MONTH = 2.0
 PENALTY_YEAR_ONLY = 1.5
@@ -85,6 +86,14 @@ _COPYRIGHT_CUES = re.compile(r"©|\(c\)|\bcopyright\b|\ball rights reserved\b", 
 _DATELINE_END = re.compile(r"(?:,?\s*[0-2]?\d[:.][0-5]\d\s*(?:[ap]\.?m\.?)?)?\s*[-–—:|]\s", re.IGNORECASE)
 _BARE_YEAR = re.compile(r"(?<![\d.,/-])(?:19|20)\d{2}(?![\d.,/-])")
 _URL_TOKEN = re.compile(r"(?:https?://|www\.)\S+|\S+/\S+/\S+")
+#: A slash-separated token of digits only ("23/04/2024") is a date, not a URL path.
+_NUMERIC_TOKEN = re.compile(r"[\d/.,:;()-]+")
+#: Words that label the date the page was rendered ("Today: ..."), printed in headers of every page.
+_TODAY_CUES = re.compile(
+    r"\b(?:today|aujourd'hui|heute|hoy|oggi|hoje|vandaag|idag|tänään|dziś|dzisiaj|bugün)\b"
+    r"|(?<!\w)(?:сегодня|сьогодні|бүгін|бугун)(?!\w)",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,21 +143,20 @@ def _date_of_markup(page: RawPage, article: Article, layout: Layout | None) -> D
 
     declared = parse_iso_like(page.declared.get("published"))
     meta = metadata_date(page)
+    if meta is not None and declared is None and _printed_only_after_body(page, article, layout, meta[0]):
+        meta = None
     if meta is not None or declared is not None:
         extra = [_Candidate(meta[0], meta[1], meta[2], meta[0].text)] if meta else []
         return date_from_layout(page, Layout(lines=[]), None, extra)
-    if layout is None:
-        title = choose_title(page, article)
-        hinted = replace(article, title_candidates=[title, *article.title_candidates] if title else [])
-        layout = build_layout(page, hinted)
+    layout = layout or _markup_layout(page, article)
     found = date_from_layout(page, layout, locate_title(layout, body_sample=article.text))
     if found is not None and found.precision == "day":
         return found
     guess = extensive_date(page)
-    if guess is None:
+    if guess is None or _printed_only_after_body(page, article, layout, guess[0]):
         return found
     if found is not None:
-        # A month from the text and a day inside it from htmldate agree: the day refines the month.
+        # A month or year from the text and a day inside it from htmldate agree: the day refines it.
         if not guess[0].iso().startswith(found.value):
             return found
         return replace(
@@ -156,6 +164,38 @@ def _date_of_markup(page: RawPage, article: Article, layout: Layout | None) -> D
         )
     candidate = _Candidate(guess[0], guess[1], guess[2], guess[0].text)
     return date_from_layout(page, Layout(lines=[]), None, [candidate])
+
+
+def _markup_layout(page: RawPage, article: Article) -> Layout:
+    """The layout of an HTML page, with its markup headline as the first title candidate."""
+    title = choose_title(page, article)
+    hinted = replace(article, title_candidates=[title, *article.title_candidates] if title else [])
+    return build_layout(page, hinted)
+
+
+def _printed_only_after_body(
+    page: RawPage, article: Article, layout: Layout | None, mention: DateMention
+) -> bool:
+    """Whether the page prints a date only below its article (a related-links list), never above or in it.
+
+    htmldate's markup search also reads elements whose class names a date, and a list of related articles
+    marks each link's date that way; a date the page shows only there belongs to another article.
+    """
+    if layout is None:
+        try:
+            layout = _markup_layout(page, article)
+        except ValueError:  # markup lxml cannot hold (control characters): no layout, no doubt
+            return False
+    end = layout.body_end
+    if end is None:
+        return False
+    printed = [
+        (index, line)
+        for index, line in enumerate(layout.lines)
+        if any(m.iso() == mention.iso() for m in _line_mentions(line))
+    ]
+    # Link-list entries are short; a sentence after the body may be article text the cleaner left out.
+    return bool(printed) and all(i > end and word_count(line) <= SHORT_LINE_WORDS for i, line in printed)
 
 
 def date_from_layout(
@@ -170,7 +210,7 @@ def date_from_layout(
     for candidate in extra or []:
         _merge(candidates, candidate)
     for index, line in enumerate(layout.lines):
-        for mention in _line_mentions(line):
+        for mention in _line_mentions(line, bare_year=_in_byline_zone(layout, index, title_index)):
             _merge(candidates, _score_line_date(layout, index, mention, title_index))
     plausible = [c for c in candidates.values() if not _after_crawl(c.mention, crawl)]
     if not plausible:
@@ -198,20 +238,37 @@ def _convincing(best: _Candidate, runner_up: _Candidate | None) -> bool:
     return runner_up is None or _total(best) - _total(runner_up) >= FAIR_MARGIN
 
 
-def _line_mentions(line: str) -> list[DateMention]:
-    """Dates in a line, leaving out those inside URLs (a linked article's date is not this page's)."""
+def _line_mentions(line: str, bare_year: bool = False) -> list[DateMention]:
+    """Dates in a line, leaving out those inside URLs (a linked article's date is not this page's).
+
+    ``bare_year`` admits a lone year on a short line even without a publication cue (a byline under the
+    headline: "Jane Roe, 2019").
+    """
     if not has_year(line):
         return []
-    mentions = find_dates(line) or _published_year(line)
+    mentions = find_dates(line) or _published_year(line, bare_year)
     if not mentions:
         return []
-    urls = [match.span() for match in _URL_TOKEN.finditer(line)]
+    urls = [
+        match.span() for match in _URL_TOKEN.finditer(line) if not _NUMERIC_TOKEN.fullmatch(match.group(0))
+    ]
     return [m for m in mentions if not any(start <= m.start < end for start, end in urls)]
 
 
-def _published_year(line: str) -> list[DateMention]:
+def _in_byline_zone(layout: Layout, index: int, title_index: int | None) -> bool:
+    """Whether a line is a byline the cleaner found, just below the headline and above the body."""
+    if title_index is None or not title_index < index <= title_index + NEAR_TITLE_LINES:
+        return False
+    if layout.body_start is not None and index >= layout.body_start:
+        return False
+    return index in layout.byline_hints or layout.labels.get(index) in ("byline", "dateline")
+
+
+def _published_year(line: str, bare_year: bool = False) -> list[DateMention]:
     """A bare year on a short line that says it is the publication ("Published 2015"): year precision."""
-    if word_count(line) > SHORT_LINE_WORDS or not _PUBLISH_CUES.search(line):
+    if word_count(line) > SHORT_LINE_WORDS or not (bare_year or _PUBLISH_CUES.search(line)):
+        return []
+    if _COPYRIGHT_CUES.search(line):
         return []
     match = _BARE_YEAR.search(line)
     if match is None:
@@ -311,6 +368,8 @@ def _shape_features(line: str, mention: DateMention, dateline: bool) -> list[tup
         features.append(("photo caption", -PENALTY_CAPTION))
     if _COPYRIGHT_CUES.search(line):
         features.append(("copyright line", -PENALTY_COPYRIGHT))
+    if _TODAY_CUES.search(line[: mention.start]):
+        features.append(("today's date", -PENALTY_TODAY_CUE))
     if has_time(line[mention.end :]) or has_time(line[: mention.start]):
         features.append(("with a time", WEIGHT_TIME))
     if mention.precision == "year":

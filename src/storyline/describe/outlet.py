@@ -16,6 +16,7 @@ from functools import cache
 import tldextract
 
 from storyline.describe.layout import Layout, build_layout, parse_html, word_count
+from storyline.describe.outlet_names import abbreviates, feed_outlet_name, is_abbreviation, spells
 from storyline.describe.title import meta_values
 from storyline.model import Article, RawPage
 
@@ -33,7 +34,8 @@ WEIGHT_SOURCE_LINE = 2.5
 WEIGHT_CREDIT_LINE = 2.5
 WEIGHT_ORG_BYLINE = 2.0
 
-_DOMAIN = r"[A-Za-z0-9][A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,6}"
+#: Top-level labels run up to 18 letters (".example", ".international").
+_DOMAIN = r"[A-Za-z0-9][A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,18}"
 _NAME = r"(?:[Tt]he\s+)?[A-Z0-9][\w&.'’-]*(?:\s+(?:of\s+|&\s+)?[A-Z0-9][\w&.'’-]*){0,4}"
 _AGENCY_DATELINE = re.compile(rf"^\s*(?P<name>{_DOMAIN})\s*[-–—:|]\s+\S")
 _WIRE_DATELINE = re.compile(
@@ -62,7 +64,15 @@ _SOURCE_WORD = re.compile(
     r"source|quelle|fuente|fonte|источник|джерело|bron|kaynak|źródło|zdroj|sursa|forrás"
 )
 _CREDIT_MARK = re.compile(r">>|»")
+#: A copyright notice naming the site's owner: "© 2019-2024 Example Times. All rights reserved."
+_COPYRIGHT_LINE = re.compile(
+    r"^\s*(?i:©|\(c\)|copyright)(?:\s*©)?\s*(?:(?:19|20)\d{2}(?:\s*[-–—]\s*(?:19|20)\d{2})?\s*,?\s+)?"
+    rf"(?:(?i:by)\s+)?(?P<name>{_NAME})"
+)
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 _SELF_REFERENCE_WORD = re.compile(r"['’]s (?:web|site|app)|support |follow ")
+_IP_ADDRESS = re.compile(r"[\d.]+|\[?[0-9a-f]*:[0-9a-f:]*\]?", re.IGNORECASE)
+_WWW_LABEL = re.compile(r"www\d?")
 _AGGREGATOR_WORD = re.compile(r"aggregat|agrégat|agregad|агрегат")
 _AGGREGATOR_LINE = re.compile(rf"(?P<name>{_DOMAIN}).*\b(?:aggregat|agrégat|agregad|агрегат)", re.IGNORECASE)
 #: Words that make a byline name an organisation rather than a person.
@@ -213,12 +223,47 @@ def site_names(page: RawPage, layout: Layout) -> list[_Credit]:
                 names.append(_Credit(name, 1.0, f"the page {why}", line))
     for key in ("outlet", "feed_title"):
         if value := str(page.declared.get(key) or "").strip():
-            names.append(_Credit(value, 1.0, f"declared {key}", value))
+            name = feed_outlet_name(value) if key == "feed_title" else value
+            names.append(_Credit(name, 1.0, f"declared {key}", value))
     if page.kind == "html":
         names += [_Credit(value, 1.0, "HTML site name", value) for value in _markup_site_names(page.content)]
+    # After the site's own declarations: a copyright notice may name the owning group rather than the title.
+    names += _copyright_holders(layout)
     if page.url and (domain := registered_domain(page.url)):
         names.append(_Credit(domain, 1.0, "URL host", page.url))
     return names
+
+
+def _copyright_holders(layout: Layout) -> list[_Credit]:
+    """Owners named by copyright notices outside the article ("© 2024 Example Times"), last one first.
+
+    The notice must carry a year, as site footers do: a bare "© Agency" is a photo credit, and a notice
+    inside the article may credit a quoted work.
+    """
+    keys = layout.keys or [line.casefold() for line in layout.lines]
+    holders: list[_Credit] = []
+    for index, (line, key) in enumerate(zip(layout.lines, keys, strict=True)):
+        if not ("©" in key or "copyright" in key or "(c)" in key) or not _YEAR.search(line):
+            continue
+        if _in_body(layout, index):
+            continue
+        match = _COPYRIGHT_LINE.match(line)
+        name = _trim_name(match["name"]) if match else ""
+        if name and word_count(name) <= MAX_NAME_WORDS and not _YEAR.fullmatch(name):
+            holders.append(_Credit(name, 1.0, "copyright notice", line))
+    return holders[::-1]
+
+
+def _in_body(layout: Layout, index: int) -> bool:
+    """Whether line ``index`` lies inside the article's body span."""
+    start, end = layout.body_start, layout.body_end
+    return start is not None and end is not None and start <= index <= end
+
+
+def _trim_name(name: str) -> str:
+    """A name up to its first sentence end ("Example Times. All" -> "Example Times"), without an article."""
+    name = re.split(r"\.\s", name, maxsplit=1)[0].rstrip(".,")
+    return _drop_article(name.strip())
 
 
 def _markup_site_names(markup: str) -> list[str]:
@@ -242,37 +287,73 @@ def _extractor() -> tldextract.TLDExtract:
     return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
 
+def _name_and_suffix(url_or_host: str) -> tuple[str, str]:
+    """A host's registered name and public suffix ("news.example.co.uk" -> ("example", "co.uk")).
+
+    The Public Suffix List omits reserved and private top-level labels (.example, .test, .local, .internal,
+    intranet names), and tldextract then returns the last label as the name. For such a host the last label
+    is the suffix and the label before it the name, as with any unlisted top-level domain.
+    """
+    parts = _extractor()(url_or_host)
+    if parts.suffix or not parts.subdomain or _IP_ADDRESS.fullmatch(parts.domain):
+        return parts.domain.lower(), parts.suffix.lower()
+    labels = [label for label in parts.subdomain.lower().split(".") if not _WWW_LABEL.fullmatch(label)]
+    if not labels:
+        return parts.domain.lower(), ""
+    return labels[-1], parts.domain.lower()
+
+
 def registered_domain(url_or_host: str) -> str | None:
     """The registered domain of a URL or host ("news.example.co.uk" -> "example.co.uk")."""
-    parts = _extractor()(url_or_host)
-    if not parts.domain:
+    name, suffix = _name_and_suffix(url_or_host)
+    if not name:
         return None
-    return f"{parts.domain}.{parts.suffix}".lower() if parts.suffix else parts.domain.lower()
+    return f"{name}.{suffix}" if suffix else name
 
 
 def outlet_key(name: str) -> str:
     """A comparable key: a domain's name part, or a name's letters ("The Example Press" -> "examplepress")."""
     name = _drop_article(name.strip())
     if re.fullmatch(_DOMAIN, name):
-        parts = _extractor()(name.lower())
-        name = parts.domain or name
+        name = _name_and_suffix(name.lower())[0] or name
     return "".join(ch for ch in name.casefold() if ch.isalnum())
 
 
 def same_outlet(first: str, second: str) -> bool:
     """Whether two names denote one outlet ("example.com", "Example Press", "EXAMPLE.COM")."""
     a, b = outlet_key(first), outlet_key(second)
-    return bool(a and b) and (a.startswith(b) or b.startswith(a))
+    if not (a and b):
+        return False
+    if a.startswith(b) or b.startswith(a) or abbreviates(first, second) or abbreviates(second, first):
+        return True
+    return _spelled_by_domain(first, second) or _spelled_by_domain(second, first)
+
+
+def _spelled_by_domain(domain: str, name: str) -> bool:
+    """Whether ``domain`` is a domain whose name part spells ``name`` ("cawire.com": "Central Asia Wire")."""
+    domain, name = domain.strip(), name.strip()
+    return (
+        bool(re.fullmatch(_DOMAIN, domain))
+        and not re.fullmatch(_DOMAIN, name)
+        and spells(outlet_key(domain), _drop_article(name))
+    )
 
 
 def _pretty(name: str, others: list[_Credit]) -> str:
-    """A readable outlet name: a name seen in the text for the same outlet beats a bare domain."""
-    if not re.fullmatch(_DOMAIN, name.strip()):
-        return _drop_article(name.strip())
-    for other in others:
-        if not re.fullmatch(_DOMAIN, other.name.strip()) and same_outlet(other.name, name):
-            return _drop_article(other.name.strip())
-    return re.sub(r"^www\d?\.", "", name.strip().lower())
+    """A readable outlet name: a full name seen for the same outlet beats a bare domain or an abbreviation."""
+    name = name.strip()
+    is_domain = bool(re.fullmatch(_DOMAIN, name))
+    if not is_domain and not is_abbreviation(name):
+        return _drop_article(name)
+    fuller = [
+        other.name.strip()
+        for other in others
+        if not re.fullmatch(_DOMAIN, other.name.strip()) and same_outlet(other.name, name)
+    ]
+    full_names = [other for other in fuller if not is_abbreviation(other)]
+    if full_names or (is_domain and fuller):
+        return _drop_article((full_names or fuller)[0])
+    return re.sub(r"^www\d?\.", "", name.lower()) if is_domain else name
 
 
 def _drop_article(name: str) -> str:
