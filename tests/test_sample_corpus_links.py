@@ -13,12 +13,6 @@ import storyline
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 LABELS = json.loads((SAMPLES / "labels.json").read_text(encoding="utf-8"))
 #: Labelled stories still split by a misread publication date (a fix in describe/ is under way).
-DATE_BOUND = {
-    "flood-relief": "one flood-relief page gets a wrong publication date from describe/, which keeps it"
-    " out of its story until the date fix lands"
-}
-
-
 def page_key(row: dict[str, Any]) -> str:
     """How labels refer to a page: its URL where the container gives one, else its file's base name."""
     return row.get("url") or Path(row["source"].split("#", 1)[0]).name
@@ -65,15 +59,7 @@ def test_duplicate_pairs_resolve_to_one_original(by_key: dict[str, dict[str, Any
         assert _original(by_key[first], by_id) == _original(by_key[second], by_id), (first, second)
 
 
-@pytest.mark.parametrize(
-    "label",
-    [
-        pytest.param(label, marks=pytest.mark.xfail(strict=False, reason=DATE_BOUND[label]))
-        if label in DATE_BOUND
-        else label
-        for label in sorted(LABELS["stories"])
-    ],
-)
+@pytest.mark.parametrize("label", sorted(LABELS["stories"]))
 def test_labelled_story_is_one_story(by_key: dict[str, dict[str, Any]], label: str) -> None:
     ids = _story_ids(by_key, label)
     assert len(ids) == 1 and None not in ids, (label, ids)
