@@ -91,13 +91,16 @@ class Storyline:
             yield document_row(doc, self.store.sources(doc["id"]))
 
     def document(self, doc_id: str) -> dict[str, Any] | None:
-        """One document with everything known of it, including what cleaning removed and why."""
-        for doc in self.store.documents():
-            if doc["id"] == doc_id or doc["id"].startswith(doc_id):
-                row = document_row(doc, self.store.sources(doc["id"]))
-                row["removed"] = doc.get("removed") or []
-                row["declared"] = doc.get("declared") or {}
-                return row
+        """One document (by id or a unique id prefix) with everything known of it, including what cleaning
+        removed and why. Raises ``ValueError`` when the prefix names several documents."""
+        found = self.store.ids_starting(doc_id)
+        if len(found) > 1:
+            raise ValueError(f"{doc_id!r} is the start of several document ids; give more of it")
+        for doc in self.store.documents(found):
+            row = document_row(doc, self.store.sources(doc["id"]))
+            row["removed"] = doc.get("removed") or []
+            row["declared"] = doc.get("declared") or {}
+            return row
         return None
 
     def records(self, table: str) -> Iterator[dict[str, Any]]:

@@ -152,7 +152,11 @@ def show(
     """Show one document: its description, clean text and comments."""
     _require_db(db)
     with storyline.open(db) as sl:
-        doc = sl.document(doc_id)
+        try:
+            doc = sl.document(doc_id)
+        except ValueError as exc:
+            err.print(f"[red]error[/red] {escape(str(exc))}")
+            raise typer.Exit(1) from exc
     if doc is None:
         err.print(f"[red]error[/red] no document {escape(doc_id)!r}")
         raise typer.Exit(1)
@@ -188,7 +192,11 @@ def search(
     """Search titles and clean bodies."""
     _require_db(db)
     with storyline.open(db) as sl:
-        hits = sl.search(query, limit)
+        try:
+            hits = sl.search(query, limit)
+        except ValueError as exc:
+            err.print(f"[red]error[/red] {escape(str(exc))}")
+            raise typer.Exit(2) from exc
     for hit in hits:
         out.print(
             f"[bold]{escape(hit['id'])}[/bold] {escape(hit['title'] or '')}\n    {escape(hit['snippet'])}"

@@ -93,3 +93,18 @@ def test_reopening_a_file_keeps_everything(tmp_path: Path) -> None:
     assert [p.content for p in second.pages()] == ["persisted"]
     assert second.stats()["tables"]["documents"] == 1
     second.close()
+
+
+def test_documents_by_id_and_short_ids(store: SQLiteStore) -> None:
+    pages = [page(f"body {n}") for n in range(3)]
+    store.add_pages(pages)
+    wanted = [pages[2].id, pages[0].id]
+    assert [d["id"] for d in store.documents(wanted)] == [pages[0].id, pages[2].id]
+    assert store.ids_starting(pages[1].id[:10]) == [pages[1].id]
+    assert store.ids_starting("%") == [] and store.ids_starting("_") == []
+    assert len(store.ids_starting("")) == 2
+
+
+def test_a_bad_search_query_is_a_value_error(store: SQLiteStore) -> None:
+    with pytest.raises(ValueError, match="not a valid search query"):
+        store.search('"unbalanced')

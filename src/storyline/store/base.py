@@ -51,8 +51,8 @@ class Store(Protocol):
     def update_documents(self, rows: Iterable[dict[str, Any]]) -> None:
         """Set derived fields (each row has ``id``), in one transaction."""
 
-    def documents(self) -> Iterator[dict[str, Any]]:
-        """Every document row, JSON fields decoded, in ingest order."""
+    def documents(self, ids: Iterable[str] | None = None) -> Iterator[dict[str, Any]]:
+        """Document rows (all, or those with ``ids``), JSON fields decoded, in ingest order."""
 
     def replace_records(self, table: str, rows: Iterable[dict[str, Any]]) -> None:
         """Replace the whole contents of a corpus-wide record table, in one transaction."""

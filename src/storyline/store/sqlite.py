@@ -46,6 +46,20 @@ CREATE VIRTUAL TABLE IF NOT EXISTS documents_fts USING fts5(id UNINDEXED, title,
 """
 
 
+#: Every stored document column but the raw content.
+DOCUMENT_COLUMNS = (
+    "id",
+    "seq",
+    "source",
+    "input_format",
+    "kind",
+    "url",
+    "declared",
+    "stage_keys",
+    *DERIVED_FIELDS,
+)
+
+
 def _chunks(items: list[str], size: int = ID_CHUNK) -> Iterator[list[str]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -178,32 +192,47 @@ class SQLiteStore:
                 (row["id"], current["title"] or "", current["text"] or ""),
             )
 
-    def documents(self) -> Iterator[dict[str, Any]]:
-        """Every document row without its raw content, JSON fields decoded, in ingest order."""
-        columns = [
-            "id",
-            "seq",
-            "source",
-            "input_format",
-            "kind",
-            "url",
-            "declared",
-            "stage_keys",
-            *DERIVED_FIELDS,
-        ]
-        for row in self._db.execute(f"SELECT {', '.join(columns)} FROM documents ORDER BY seq"):
-            yield {
-                k: (json.loads(row[k]) if k in JSON_FIELDS and row[k] is not None else row[k])
-                for k in columns
-            }
+    def documents(self, ids: Iterable[str] | None = None) -> Iterator[dict[str, Any]]:
+        """Document rows (all, or those with ``ids``) without raw content, JSON decoded, in ingest order."""
+        select = f"SELECT {', '.join(DOCUMENT_COLUMNS)} FROM documents"
+        if ids is None:
+            batches: Iterable[Iterable[sqlite3.Row]] = [self._db.execute(f"{select} ORDER BY seq")]
+        else:
+            batches = (
+                self._db.execute(
+                    f"{select} WHERE id IN ({','.join('?' * len(chunk))}) ORDER BY seq", chunk
+                ).fetchall()
+                for chunk in _chunks(list(ids))
+            )
+        for rows in batches:
+            for row in rows:
+                yield {
+                    k: json.loads(row[k]) if k in JSON_FIELDS and row[k] is not None else row[k]
+                    for k in DOCUMENT_COLUMNS
+                }
+
+    def ids_starting(self, prefix: str, limit: int = 2) -> list[str]:
+        """Up to ``limit`` document ids that start with ``prefix`` (to resolve a short id a user typed)."""
+        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        rows = self._db.execute(
+            "SELECT id FROM documents WHERE id LIKE ? ESCAPE '\\' ORDER BY seq LIMIT ?",
+            (escaped + "%", limit),
+        )
+        return [r[0] for r in rows]
 
     def search(self, query: str, limit: int = 20) -> list[dict[str, Any]]:
-        """Full-text search over titles and clean bodies (FTS5 query syntax), best match first."""
-        rows = self._db.execute(
-            "SELECT id, title, snippet(documents_fts, 2, '[', ']', ' … ', 12) AS snippet FROM documents_fts"
-            " WHERE documents_fts MATCH ? ORDER BY rank LIMIT ?",
-            (query, limit),
-        )
+        """Full-text search over titles and clean bodies (FTS5 query syntax), best match first.
+
+        Raises ``ValueError`` naming the problem when the query is not valid FTS5 syntax.
+        """
+        try:
+            rows = self._db.execute(
+                "SELECT id, title, snippet(documents_fts, 2, '[', ']', ' … ', 12) AS snippet"
+                " FROM documents_fts WHERE documents_fts MATCH ? ORDER BY rank LIMIT ?",
+                (query, limit),
+            ).fetchall()
+        except sqlite3.OperationalError as exc:
+            raise ValueError(f"not a valid search query ({exc}); put phrases in double quotes") from exc
         return [dict(r) for r in rows]
 
     # -- corpus-wide records ----------------------------------------------------------------------
