@@ -10,6 +10,7 @@ title and byline candidates, and takes over when trafilatura finds (almost) noth
 
 from __future__ import annotations
 
+from lxml import etree
 from rapidfuzz import fuzz
 
 from storyline.clean import markers
@@ -18,7 +19,7 @@ from storyline.clean.headings import MAX_BYLINE_WORDS, MAX_TITLE_WORDS, squeeze
 from storyline.clean.html import document_title, headline_titles, parse_html, trafilatura_extract, tree_text
 from storyline.clean.lines import ScoredLine
 from storyline.clean.plaintext import PageReading, TemplateCheck, clean_text, read_page
-from storyline.clean.structure import ArticleText, article_text, drop_nested_articles
+from storyline.clean.structure import add_sibling_chunks, article_text, drop_nested_articles
 from storyline.model import Article, RemovedBlock
 
 #: Below this many words trafilatura's body is taken as a miss and the line model's body is used.
@@ -84,11 +85,16 @@ def body_paragraphs(
     body: str,
     titles: list[str],
     reading: PageReading,
-    articles: ArticleText,
+    root: etree._Element | None,
     is_template: TemplateCheck | None,
 ) -> list[str]:
-    """trafilatura's paragraphs less headline, furniture, nested-article items and edge metadata."""
-    paragraphs = drop_nested_articles(keep_paragraphs(body, titles, is_template), articles)
+    """trafilatura's paragraphs, with the main box's sibling chunks (see ``structure``), less the
+    headline, furniture, nested-article items and a date or author line at either edge."""
+    paragraphs = keep_paragraphs(body, titles, is_template)
+    if root is not None:
+        is_body = {squeeze(line.text) for line in reading.lines if line.label == "body"}
+        paragraphs = add_sibling_chunks(paragraphs, root, is_body)
+        paragraphs = drop_nested_articles(paragraphs, article_text(root))
     return drop_edge_metadata(paragraphs, {squeeze(line.text): line for line in reading.lines})
 
 
@@ -126,8 +132,7 @@ def clean_html(
     reading = read_page(text, is_template, title_hint)
     # Best first: the markup's headlines, the line model's candidates, then <title>.
     titles = _unique([*headlines, *reading.title_candidates, *([page_title] if page_title else [])])
-    articles = article_text(root) if root is not None else ArticleText("", "")
-    clean_body = "\n\n".join(body_paragraphs(body, titles, reading, articles, is_template))
+    clean_body = "\n\n".join(body_paragraphs(body, titles, reading, root, is_template))
     return Article(
         text=clean_body,
         comments=comments,
