@@ -7,7 +7,7 @@ from storyline.clean.html import parse_html
 from storyline.clean.html_clean import clean_html, drop_edge_metadata, is_metadata_paragraph
 from storyline.clean.lines import ScoredLine
 from storyline.clean.plaintext import read_page
-from storyline.clean.structure import ArticleText, article_text, drop_nested_articles
+from storyline.clean.structure import ArticleText, add_sibling_chunks, article_text, drop_nested_articles
 
 BODY = [
     "The regional parliament approved the new water budget on Monday after a long night of debate "
@@ -85,3 +85,46 @@ def test_clean_html_leaves_out_nested_teasers() -> None:
     text = clean_html(_page(BODY, TEASERS)).text
     assert BODY[0] in text and BODY[1] in text
     assert TEASERS[0] not in text and TEASERS[1] not in text
+
+
+MORE = [
+    "Farmers' groups said they would challenge the monthly reports in court, arguing that the "
+    "reservoirs were built with their money and that the cities had no right to set the rules.",
+    "The agency will publish the first district figures in June, and a review of the whole scheme "
+    "is planned for the end of next year, when the new reservoir should be full.",
+]
+
+
+def _chunked_page(second_class: str = "chunk") -> str:
+    first = "".join(f"<p>{p}</p>" for p in BODY)
+    second = "".join(f"<p>{p}</p>" for p in MORE)
+    return (
+        "<html><body><div class='story'>"
+        f"<div class='row'><div class='chunk'>{first}</div></div>"
+        "<div class='ad'><p>Advertisement</p></div>"
+        f"<div class='row'><div class='{second_class}'>{second}</div></div>"
+        "</div></body></html>"
+    )
+
+
+def _chunks_added(html: str, body_lines: list[str]) -> list[str]:
+    root = parse_html(html)
+    assert root is not None
+    return add_sibling_chunks(list(BODY), root, {squeeze(line) for line in body_lines})
+
+
+def test_sibling_chunk_paragraphs_join_the_body_in_page_order() -> None:
+    assert _chunks_added(_chunked_page(), BODY + MORE) == BODY + MORE
+
+
+def test_chunk_paragraphs_need_the_line_model_and_the_same_class() -> None:
+    assert _chunks_added(_chunked_page(), BODY) == BODY
+    assert _chunks_added(_chunked_page("teasers"), BODY + MORE) == BODY
+
+
+def test_chunk_paragraphs_already_in_the_body_are_not_added_again() -> None:
+    root = parse_html(_chunked_page())
+    assert root is not None
+    spaced = [BODY[0], BODY[1], MORE[0].replace(", ", " , ")]
+    added = add_sibling_chunks(spaced, root, {squeeze(line) for line in BODY + MORE})
+    assert added == [*spaced, MORE[1]]
