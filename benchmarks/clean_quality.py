@@ -8,6 +8,11 @@ HTML pages and on their plain-text renderings.
 
     PYTHONPATH=src python benchmarks/clean_quality.py [--limit N] [--form html|plaintext]
 
+``--structure`` counts, on the silver pages of ``../shared/bench/dates/pages``, how many pages each
+HTML structure check of the clean stage changes (sibling chunks added, nested-article items and edge
+metadata dropped) and how many paragraphs it moves, so that how often they fire is seen off the
+benchmark.
+
 ``--fit`` instead fits the line scorer's weights on silver labels and writes
 ``src/storyline/clean/fitted_weights.py``: trafilatura (favor_precision) is run on the HTML pages of
 ``../shared/bench/dates/pages`` (never on the extraction benchmark, which is what we are scored on), and
@@ -32,9 +37,13 @@ import trafilatura
 
 from storyline.clean import clean_page, visible_text
 from storyline.clean.headings import squeeze
+from storyline.clean.html import parse_html, trafilatura_extract, tree_text
+from storyline.clean.html_clean import drop_edge_metadata, keep_paragraphs
 from storyline.clean.labels import label_lines
 from storyline.clean.lines import score_lines, split_lines
+from storyline.clean.plaintext import read_page
 from storyline.clean.refine import REFINE_NAMES, context_rows
+from storyline.clean.structure import add_sibling_chunks, article_text, drop_nested_articles
 from storyline.ids import page_id
 from storyline.model import RawPage
 
@@ -175,15 +184,54 @@ def fit() -> None:
     print(f"wrote {FITTED}")
 
 
+def structure_changes(html: str) -> dict[str, int]:
+    """Paragraphs each structure check adds or drops on one page (in the clean stage's order)."""
+    root = parse_html(html)
+    if root is None:
+        return {}
+    body, _comments, _title = trafilatura_extract(html)
+    reading = read_page(tree_text(root))
+    paragraphs = keep_paragraphs(body, reading.title_candidates, None)
+    is_body = {squeeze(line.text) for line in reading.lines if line.label == "body"}
+    lines = {squeeze(line.text): line for line in reading.lines}
+    changes = {}
+    for name, check in (
+        ("sibling chunks (added)", lambda ps: add_sibling_chunks(ps, root, is_body)),
+        ("nested articles (dropped)", lambda ps: drop_nested_articles(ps, article_text(root))),
+        ("edge metadata (dropped)", lambda ps: drop_edge_metadata(ps, lines)),
+    ):
+        after = check(paragraphs)
+        changes[name] = abs(len(after) - len(paragraphs))
+        paragraphs = after
+    return changes
+
+
+def structure_report() -> None:
+    """Print how often each HTML structure check fires on the silver pages."""
+    pages, fired, moved = 0, {}, {}
+    for path in sorted(SILVER_PAGES.iterdir()):
+        changes = structure_changes(gzip.decompress(path.read_bytes()).decode("utf8", errors="replace"))
+        pages += 1
+        for name, count in changes.items():
+            fired[name] = fired.get(name, 0) + (count > 0)
+            moved[name] = moved.get(name, 0) + count
+    for name in fired:
+        print(f"{name:28s} pages {fired[name]:4d} of {pages}  paragraphs {moved[name]:4d}")
+
+
 def main() -> None:
     """Print the figures for each form and extractor."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--limit", type=int, default=0)
     parser.add_argument("--form", choices=("html", "plaintext", "both"), default="both")
     parser.add_argument("--fit", action="store_true", help="fit the line scorer on silver labels")
+    parser.add_argument("--structure", action="store_true", help="how often the HTML structure checks fire")
     args = parser.parse_args()
     if args.fit:
         fit()
+        return
+    if args.structure:
+        structure_report()
         return
     if not BENCH.is_dir():
         sys.exit(f"benchmark data not found at {BENCH}")

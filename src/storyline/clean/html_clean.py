@@ -3,19 +3,23 @@
 Measured on the extraction benchmark: letting the line model veto or add whole paragraphs lowered F1
 (it disagrees with the reference more often than trafilatura does), so here it only removes what is
 clearly not body from trafilatura's output (the headline repeated as a first paragraph, short
-furniture paragraphs such as "Share this", template lines), explains what was dropped, supplies the
+furniture paragraphs such as "Share this", template lines, a date or author line opening or closing
+the body, paragraphs that only a nested ``<article>`` holds), explains what was dropped, supplies the
 title and byline candidates, and takes over when trafilatura finds (almost) nothing.
 """
 
 from __future__ import annotations
 
+from lxml import etree
 from rapidfuzz import fuzz
 
 from storyline.clean import markers
 from storyline.clean.features import MAX_OPENER_WORDS, SHORT_LINE_WORDS
-from storyline.clean.headings import MAX_TITLE_WORDS, squeeze
+from storyline.clean.headings import MAX_BYLINE_WORDS, MAX_TITLE_WORDS, squeeze
 from storyline.clean.html import document_title, headline_titles, parse_html, trafilatura_extract, tree_text
+from storyline.clean.lines import ScoredLine
 from storyline.clean.plaintext import PageReading, TemplateCheck, clean_text, read_page
+from storyline.clean.structure import add_sibling_chunks, article_text, drop_nested_articles
 from storyline.model import Article, RemovedBlock
 
 #: Below this many words trafilatura's body is taken as a miss and the line model's body is used.
@@ -24,6 +28,8 @@ MIN_TRAFILATURA_WORDS = 20
 TITLE_PARAGRAPHS = 3
 #: ... and matches a title from this similarity (0-100) on.
 TITLE_SIMILARITY = 90
+#: Line-model labels of metadata lines (author, date) that are not body at the body's edges.
+METADATA_LABELS = frozenset({"byline", "dateline"})
 
 
 def is_furniture_paragraph(paragraph: str, is_template: TemplateCheck | None) -> bool:
@@ -44,6 +50,26 @@ def is_title_paragraph(paragraph: str, titles: list[str]) -> bool:
     return any(fuzz.ratio(text, squeeze(title).casefold()) >= TITLE_SIMILARITY for title in titles)
 
 
+def is_metadata_paragraph(paragraph: str, lines: dict[str, ScoredLine]) -> bool:
+    """A short paragraph that the line model reads as an author or date line outside the body."""
+    line = lines.get(squeeze(paragraph))
+    return len(paragraph.split()) <= MAX_BYLINE_WORDS and line is not None and line.label in METADATA_LABELS
+
+
+def drop_edge_metadata(paragraphs: list[str], lines: dict[str, ScoredLine]) -> list[str]:
+    """The paragraphs without a date or author line as the first or the last one.
+
+    Only at the edges: inside the body such lines are often part of it (a tweet's attribution, a
+    dated update), and the line model's vetoes inside trafilatura's body lowered F1 (docs/cleaning.md).
+    """
+    if len(paragraphs) < 2:
+        return paragraphs
+    last = len(paragraphs) - 1
+    return [
+        p for i, p in enumerate(paragraphs) if not (i in (0, last) and is_metadata_paragraph(p, lines))
+    ]
+
+
 def keep_paragraphs(body: str, titles: list[str], is_template: TemplateCheck | None) -> list[str]:
     """trafilatura's paragraphs without a leading headline and without furniture paragraphs."""
     kept = []
@@ -55,6 +81,23 @@ def keep_paragraphs(body: str, titles: list[str], is_template: TemplateCheck | N
     return kept
 
 
+def body_paragraphs(
+    body: str,
+    titles: list[str],
+    reading: PageReading,
+    root: etree._Element | None,
+    is_template: TemplateCheck | None,
+) -> list[str]:
+    """trafilatura's paragraphs, with the main box's sibling chunks (see ``structure``), less the
+    headline, furniture, nested-article items and a date or author line at either edge."""
+    paragraphs = keep_paragraphs(body, titles, is_template)
+    if root is not None:
+        is_body = {squeeze(line.text) for line in reading.lines if line.label == "body"}
+        paragraphs = add_sibling_chunks(paragraphs, root, is_body)
+        paragraphs = drop_nested_articles(paragraphs, article_text(root))
+    return drop_edge_metadata(paragraphs, {squeeze(line.text): line for line in reading.lines})
+
+
 def _removed_lines(reading: PageReading, kept_text: str) -> list[RemovedBlock]:
     """Visible lines that are not in the kept body, labelled by the line model."""
     kept = squeeze(kept_text)
@@ -63,7 +106,7 @@ def _removed_lines(reading: PageReading, kept_text: str) -> list[RemovedBlock]:
         if line.label == "comment" or squeeze(line.text) in kept:
             continue
         label = "chrome" if line.label == "body" else line.label
-        removed.append(RemovedBlock(line.text, label, "not in trafilatura's body; " + line.explanation()))
+        removed.append(RemovedBlock(line.text, label, "not in the kept body; " + line.explanation()))
     return removed
 
 
@@ -89,7 +132,7 @@ def clean_html(
     reading = read_page(text, is_template, title_hint)
     # Best first: the markup's headlines, the line model's candidates, then <title>.
     titles = _unique([*headlines, *reading.title_candidates, *([page_title] if page_title else [])])
-    clean_body = "\n\n".join(keep_paragraphs(body, titles, is_template))
+    clean_body = "\n\n".join(body_paragraphs(body, titles, reading, root, is_template))
     return Article(
         text=clean_body,
         comments=comments,
