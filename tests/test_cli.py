@@ -102,3 +102,16 @@ def test_a_missing_model_is_named_and_what_was_stored_is_kept(tmp_path: Path) ->
     assert "Traceback" not in result.stderr
     stats = storyline("stats", "--db", "s.db", cwd=tmp_path)
     assert "documents │     1" in stats.stdout.replace("┃", "│")
+
+
+def test_settings_are_listed_and_overrides_checked(tmp_path: Path) -> None:
+    listed = storyline("settings", cwd=tmp_path)
+    assert listed.returncode == 0 and "near_dup_threshold" in listed.stdout
+    (tmp_path / "a.txt").write_text(BODY)
+    bad_name = storyline("run", "a.txt", "--set", "no_such_setting=1", cwd=tmp_path)
+    assert bad_name.returncode == 2 and "unknown setting no_such_setting" in bad_name.stderr
+    bad_value = storyline("run", "a.txt", "--set", "min_passage_words=many", cwd=tmp_path)
+    assert bad_value.returncode == 2 and "needs a whole number" in bad_value.stderr
+    assert not (tmp_path / "storyline.db").exists()
+    good = storyline("run", "a.txt", "--set", "min_passage_words=20", cwd=tmp_path)
+    assert good.returncode == 0, good.stderr

@@ -17,6 +17,15 @@ def test_every_command_is_documented() -> None:
         assert f"## `storyline {name}" in text, f"docs/cli.md does not document `storyline {name}`"
 
 
+def test_every_setting_is_documented() -> None:
+    from storyline.settings import describe_settings
+
+    text = (REPO / "docs" / "cli.md").read_text(encoding="utf-8")
+    for name, default, help_text in describe_settings():
+        assert help_text, f"setting {name} has no help text"
+        assert f"| `{name}` | {default} |" in text, f"docs/cli.md does not document setting {name}"
+
+
 def test_readme_quick_start_uses_the_sample_corpus() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert "storyline run samples/corpus" in readme

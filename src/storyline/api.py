@@ -12,6 +12,7 @@ from storyline.export import ExportFormat, document_row, write_table
 from storyline.model import IngestReport
 from storyline.run import local
 from storyline.run.corpus import CORPUS_STAGES
+from storyline.settings import link_settings
 from storyline.store.sqlite import SQLiteStore
 
 if TYPE_CHECKING:  # spaCy-backed modules load only when an entity method is called
@@ -41,7 +42,12 @@ class Storyline:
     ...     sl.export("out/", "jsonl")
     """
 
-    def __init__(self, db: str | Path = DEFAULT_DB) -> None:
+    def __init__(self, db: str | Path = DEFAULT_DB, settings: dict[str, Any] | None = None) -> None:
+        """Open (or create) the database at ``db``; ``settings`` override tunables by name (see
+        ``storyline settings``), e.g. ``{"near_dup_threshold": 0.7}``."""
+        self.settings = dict(settings or {})
+        if self.settings:
+            link_settings(self.settings)  # fail on a bad name or value before any work is done
         self.store = SQLiteStore(db)
 
     # -- lifecycle --------------------------------------------------------------------------------
@@ -68,9 +74,10 @@ class Storyline:
         self, progress: local.ProgressFn = local._no_progress, workers: int | None = None
     ) -> dict[str, int]:
         """Run every stage over what is stored; only stale per-document outputs are recomputed."""
+        options = {"link": {"settings": link_settings(self.settings)}}
         counts = {"clean + describe": local.run_document_stage(self.store, progress, workers)}
         for stage in CORPUS_STAGES:
-            counts[stage.name] = stage.run(self.store, progress)
+            counts[stage.name] = stage.run(self.store, progress, **options.get(stage.name, {}))
         return counts
 
     def run(
@@ -189,6 +196,6 @@ def _brief(doc: dict[str, Any]) -> dict[str, Any]:
     return {k: doc.get(k) for k in ("id", "source", "outlet", "title", "published")}
 
 
-def open(db: str | Path = DEFAULT_DB) -> Storyline:
-    """Open (or create) a Storyline database."""
-    return Storyline(db)
+def open(db: str | Path = DEFAULT_DB, settings: dict[str, Any] | None = None) -> Storyline:
+    """Open (or create) a Storyline database; ``settings`` override tunables by name."""
+    return Storyline(db, settings)

@@ -18,6 +18,7 @@ from storyline.api import DEFAULT_DB
 from storyline.errors import ModelNotInstalledError
 from storyline.export import FORMATS
 from storyline.model import IngestReport
+from storyline.settings import describe_settings, parse_assignments
 
 app = typer.Typer(
     name="storyline",
@@ -85,9 +86,18 @@ def run(
     workers: Annotated[
         int | None, typer.Option(help="Worker processes (default: one per core, at most 2).")
     ] = None,
+    set_: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="Override a setting, NAME=VALUE (repeatable; see `storyline settings`)."),
+    ] = None,
 ) -> None:
     """Ingest PATHS, then run every stage over the database."""
-    with storyline.open(db) as sl, progress_bar() as progress:
+    try:
+        opened = storyline.open(db, parse_assignments(set_ or []))
+    except ValueError as exc:
+        err.print(f"[red]error[/red] {escape(str(exc))}")
+        raise typer.Exit(2) from exc
+    with opened as sl, progress_bar() as progress:
         report = sl.ingest(paths, progress)
         _report_ingest(report)
         try:
@@ -303,6 +313,15 @@ def quotes(
         who = row["speaker"]["name"] or "(unknown speaker)"
         out.print(f"[bold]{escape(who)}[/bold] [dim]{row['kind']}, {len(row['documents'])} documents[/dim]")
         out.print(f"    “{escape(row['text'])}”")
+
+
+@app.command()
+def settings() -> None:
+    """Every tunable setting with its default and what it does (override with `run --set NAME=VALUE`)."""
+    table = Table("setting", "default", "what it does")
+    for name, default, help_text in describe_settings():
+        table.add_row(name, str(default), escape(help_text))
+    out.print(table)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -9,6 +9,7 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
+from typing import Any
 
 from storyline.stages import StageInfo
 from storyline.store.base import Store
@@ -21,7 +22,7 @@ Progress = Callable[[str, int, int | None], None]
 class CorpusStage:
     """A stage over the whole stored corpus: its name, the record tables it fills, and the module running it.
 
-    The module defines ``STAGE`` (its :class:`StageInfo`) and ``run(store, progress) -> int``.
+    The module defines ``STAGE`` (its :class:`StageInfo`) and ``run(store, progress, **options) -> int``.
     """
 
     name: str
@@ -37,9 +38,9 @@ class CorpusStage:
         """The stage's declaration: version, what it requires and produces."""
         return self.load().STAGE
 
-    def run(self, store: Store, progress: Progress) -> int:
-        """Run the stage over the store; returns how many documents it processed."""
-        return self.load().run(store, progress)
+    def run(self, store: Store, progress: Progress, **options: Any) -> int:
+        """Run the stage over the store with its options; returns how many documents it processed."""
+        return self.load().run(store, progress, **options)
 
 
 CORPUS_STAGES: list[CorpusStage] = [
