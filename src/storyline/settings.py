@@ -35,7 +35,8 @@ def _cast(name: str, value: Any, kind: type) -> Any:
     try:
         return kind(value)
     except (TypeError, ValueError) as exc:
-        raise ValueError(f"setting {name} needs {_KIND_NAMES.get(kind, kind.__name__)}, got {value!r}") from exc
+        wanted = _KIND_NAMES.get(kind, kind.__name__)
+        raise ValueError(f"setting {name} needs {wanted}, got {value!r}") from exc
 
 
 def parse_assignments(pairs: list[str]) -> dict[str, str]:
