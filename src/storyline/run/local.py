@@ -75,14 +75,34 @@ def _process_in_worker(page: RawPage) -> dict[str, Any]:
     return document.process_page(page, _worker_templates)
 
 
-def learn_templates(store: Store) -> TemplateIndex:
-    """Learn the lines that recur across each site's pages, from the whole stored corpus."""
-    return TemplateIndex.learn((site_key(page), page.content) for page in store.pages())
+def learn_templates(store: Store) -> tuple[TemplateIndex, dict[str, str]]:
+    """Learn the lines that recur across each site's pages, from the whole stored corpus.
+
+    Also returns each document's site key, so staleness can be judged per site.
+    """
+    sites: dict[str, str] = {}
+
+    def pairs() -> Iterator[tuple[str, str]]:
+        for page in store.pages():
+            sites[page.id] = site_key(page)
+            yield sites[page.id], page.content
+
+    return TemplateIndex.learn(pairs()), sites
 
 
-def _stage_key(templates_json: dict[str, Any]) -> str:
-    digest = hashlib.sha256(json.dumps(templates_json, sort_keys=True).encode()).hexdigest()[:12]
-    return f"{document.STAGE.version}:{digest}"
+def stage_keys(templates_json: dict[str, Any], sites: dict[str, str]) -> dict[str, str]:
+    """Each document's key for the document stage: the stage version and a digest of its site's templates.
+
+    A page whose site gained or lost template lines is cleaned again; pages of other sites are not.
+    """
+    digests: dict[str, str] = {}
+    keys = {}
+    for doc_id, site in sites.items():
+        if site not in digests:
+            lines = templates_json.get("sites", {}).get(site, [])
+            digests[site] = hashlib.sha256(json.dumps(lines).encode()).hexdigest()[:12]
+        keys[doc_id] = f"{document.STAGE.version}:{digests[site]}"
+    return keys
 
 
 def default_workers() -> int:
@@ -92,11 +112,11 @@ def default_workers() -> int:
 
 def run_document_stage(store: Store, progress: ProgressFn = _no_progress, workers: int | None = None) -> int:
     """Clean and describe every document whose stored output is stale; returns how many were processed."""
-    templates = learn_templates(store)
+    templates, sites = learn_templates(store)
     templates_json = templates.to_json()
     store.set_state(TEMPLATE_STATE_KEY, templates_json)
-    key = _stage_key(templates_json)
-    stale = [doc_id for doc_id, have in store.stage_keys(document.STAGE.name).items() if have != key]
+    keys = stage_keys(templates_json, sites)
+    stale = [doc_id for doc_id, have in store.stage_keys(document.STAGE.name).items() if have != keys[doc_id]]
     workers = workers if workers is not None else default_workers()
     pool = (
         ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(templates_json,))
@@ -112,7 +132,7 @@ def run_document_stage(store: Store, progress: ProgressFn = _no_progress, worker
             else:
                 rows = [document.process_page(page, templates) for page in pages]
             for row in rows:
-                row["stage_keys"] = {document.STAGE.name: key}
+                row["stage_keys"] = {document.STAGE.name: keys[row["id"]]}
             store.update_documents(rows)
             done += len(rows)
             progress("clean + describe", done, len(stale))
