@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+import storyline
 from storyline.store.sqlite import SQLiteStore
 
 REPO = Path(__file__).resolve().parents[1]
@@ -23,6 +26,43 @@ def store(tmp_path: Path) -> Iterator[SQLiteStore]:
     db = SQLiteStore(tmp_path / "test.db")
     yield db
     db.close()
+
+
+def sample_page_key(row: dict[str, Any]) -> str:
+    """How the sample corpus labels refer to a page: its URL where the container gives one, else its file's
+    base name."""
+    return row.get("url") or Path(row["source"].split("#", 1)[0]).name
+
+
+@pytest.fixture(scope="session")
+def sample_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The pipeline run twice over the sample corpus, then exported (JSONL); shared by the tests that check
+    it against its labels, so the corpus is processed once per test session."""
+    work = tmp_path_factory.mktemp("sample")
+    with storyline.open(work / "sample.db") as sl:
+        first = sl.run([SAMPLES / "corpus"])
+        before = list(sl.store.documents())
+        second = sl.run([SAMPLES / "corpus"])
+        after = list(sl.store.documents())
+        sl.export(work / "export", "jsonl")
+        entities = sl.entities()
+        quotes = sl.quotes()
+    rows = [json.loads(line) for line in (work / "export" / "documents.jsonl").read_text().splitlines()]
+    by_key: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        for source in row["sources"]:
+            by_key[Path(source.split("#", 1)[0]).name] = row
+        by_key[sample_page_key(row)] = row
+    return {
+        "first": first,
+        "second": second,
+        "before": before,
+        "after": after,
+        "rows": rows,
+        "by_key": by_key,
+        "entities": entities,
+        "quotes": quotes,
+    }
 
 
 @pytest.fixture

@@ -8,44 +8,13 @@ from typing import Any
 
 import pytest
 
-import storyline
-
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 LABELS = json.loads((SAMPLES / "labels.json").read_text(encoding="utf-8"))
 
 
-def page_key(row: dict[str, Any]) -> str:
-    """How labels refer to a page: its URL where the container gives one, else its file's base name."""
-    return row.get("url") or Path(row["source"].split("#", 1)[0]).name
-
-
 @pytest.fixture(scope="module")
-def exported(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    work = tmp_path_factory.mktemp("sample")
-    with storyline.open(work / "sample.db") as sl:
-        first = sl.run([SAMPLES / "corpus"])
-        before = list(sl.store.documents())
-        second = sl.run([SAMPLES / "corpus"])
-        after = list(sl.store.documents())
-        sl.export(work / "export", "jsonl")
-        entities = sl.entities()
-        quotes = sl.quotes()
-    rows = [json.loads(line) for line in (work / "export" / "documents.jsonl").read_text().splitlines()]
-    keys: dict[str, dict[str, Any]] = {}
-    for row in rows:
-        for source in row["sources"]:
-            keys[Path(source.split("#", 1)[0]).name] = row
-        keys[page_key(row)] = row
-    return {
-        "first": first,
-        "second": second,
-        "before": before,
-        "after": after,
-        "rows": rows,
-        "by_key": keys,
-        "entities": entities,
-        "quotes": quotes,
-    }
+def exported(sample_run: dict[str, Any]) -> dict[str, Any]:
+    return sample_run
 
 
 def test_every_page_is_read_without_error(exported: dict[str, Any]) -> None:

@@ -8,30 +8,14 @@ from typing import Any
 
 import pytest
 
-import storyline
-
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 LABELS = json.loads((SAMPLES / "labels.json").read_text(encoding="utf-8"))
-#: Labelled stories still split by a misread publication date (a fix in describe/ is under way).
-def page_key(row: dict[str, Any]) -> str:
-    """How labels refer to a page: its URL where the container gives one, else its file's base name."""
-    return row.get("url") or Path(row["source"].split("#", 1)[0]).name
 
 
 @pytest.fixture(scope="module")
-def by_key(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
+def by_key(sample_run: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """Label key -> exported document row, for one pipeline run over the sample corpus."""
-    work = tmp_path_factory.mktemp("sample_links")
-    with storyline.open(work / "sample.db") as sl:
-        sl.run([SAMPLES / "corpus"])
-        sl.export(work / "export", "jsonl")
-    rows = [json.loads(line) for line in (work / "export" / "documents.jsonl").read_text().splitlines()]
-    keys: dict[str, dict[str, Any]] = {}
-    for row in rows:
-        for source in row["sources"]:
-            keys[Path(source.split("#", 1)[0]).name] = row
-        keys[page_key(row)] = row
-    return keys
+    return sample_run["by_key"]
 
 
 def _original(row: dict[str, Any], by_id: dict[str, dict[str, Any]]) -> str:

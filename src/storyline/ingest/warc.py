@@ -35,6 +35,14 @@ def _declared(record: ArcWarcRecord) -> dict[str, str | None]:
     }
 
 
+def _payload(record: ArcWarcRecord) -> bytes:
+    """A record's payload (HTTP headers removed), refusing one too large to be a page."""
+    data = record.content_stream().read(MAX_PAGE_BYTES + 1)
+    if len(data) > MAX_PAGE_BYTES:
+        raise UnreadableInput("record too large for one page")
+    return data
+
+
 def _response_page(record: ArcWarcRecord, source: str) -> RawPage | None:
     """An HTML page from a ``response`` (or ``resource``) record; None for redirects, images, etc."""
     http = record.http_headers
@@ -47,10 +55,7 @@ def _response_page(record: ArcWarcRecord, source: str) -> RawPage | None:
         content_type = record.rec_headers.get_header("Content-Type") or ""
     if content_type and not content_type.lower().startswith(HTML_TYPES):
         return None
-    data = record.content_stream().read(MAX_PAGE_BYTES + 1)
-    if len(data) > MAX_PAGE_BYTES:
-        raise UnreadableInput("record too large for one page")
-    html, encoding = decode_markup(data, _charset(content_type))
+    html, encoding = decode_markup(_payload(record), _charset(content_type))
     return make_page(
         source=source,
         kind="html",
@@ -63,10 +68,9 @@ def _response_page(record: ArcWarcRecord, source: str) -> RawPage | None:
 
 def _conversion_page(record: ArcWarcRecord, source: str) -> RawPage:
     """A plain-text page from a WET ``conversion`` record."""
-    data = record.content_stream().read(MAX_PAGE_BYTES + 1)
-    if len(data) > MAX_PAGE_BYTES:
-        raise UnreadableInput("record too large for one page")
-    text, encoding = decode_text(data, _charset(record.rec_headers.get_header("Content-Type")) or "utf-8")
+    text, encoding = decode_text(
+        _payload(record), _charset(record.rec_headers.get_header("Content-Type")) or "utf-8"
+    )
     return make_page(
         source=source,
         kind="text",
