@@ -61,6 +61,11 @@ PENALTY_IN_BODY = 2.0
 PENALTY_SHORT_IN_BODY = 0.5
 PENALTY_AFTER_BODY = 1.5
 PENALTY_PAGE_TOP = 3.0
+#: On HTML, where the headline comes from the markup (``<h1>``, ``og:title``), a bare date within the
+#: page's first lines (after a "skip to content" link, say) and well above the headline is the site
+#: header's date, printed on every page. On plain text only the very first line counts: there the headline
+#: is a guess, and a date at the top is as often the article's own stamp.
+MARKUP_HEADER_LINES = 3
 PENALTY_TODAY_CUE = 3.0
 PENALTY_MONTH_ONLY = 1.0
 PENALTY_LONE_MONTH = 2.0
@@ -139,12 +144,20 @@ def _date_of_markup(page: RawPage, article: Article, layout: Layout | None) -> D
     Markup metadata (meta tags, JSON-LD, <time>) is more reliable than any line of text, so the lines are
     read only when the markup declares nothing.
     """
-    from storyline.describe.markup_dates import extensive_date, metadata_date  # deferred: markup only
+    from storyline.describe.markup_dates import declared_in_metadata, metadata_date  # deferred: markup only
 
     declared = parse_iso_like(page.declared.get("published"))
     meta = metadata_date(page)
     if meta is not None and declared is None and _printed_only_after_body(page, article, layout, meta[0]):
-        meta = None
+        if not declared_in_metadata(page, meta[0]):
+            meta = None  # read off a visible element below the article: a related link's date
+        else:
+            # Declared, and the page's own entry in a list of recent posts prints it too; only a byline
+            # date under the headline (the page's visible stamp) overrules the declaration.
+            layout = layout or _markup_layout(page, article)
+            header = date_from_layout(page, layout, locate_title(layout, body_sample=article.text))
+            if header is not None and _is_header_byline(header):
+                return header
     if meta is not None or declared is not None:
         extra = [_Candidate(meta[0], meta[1], meta[2], meta[0].text)] if meta else []
         return date_from_layout(page, Layout(lines=[]), None, extra)
@@ -152,6 +165,18 @@ def _date_of_markup(page: RawPage, article: Article, layout: Layout | None) -> D
     found = date_from_layout(page, layout, locate_title(layout, body_sample=article.text))
     if found is not None and found.precision == "day":
         return found
+    return _with_extensive_guess(page, article, layout, found)
+
+
+def _with_extensive_guess(
+    page: RawPage, article: Article, layout: Layout, found: DateFinding | None
+) -> DateFinding | None:
+    """htmldate's extensive guess as a last resort, or to refine a month or year the text gave to a day.
+
+    The guess is dropped when the page prints its date only below the article (a related link's date).
+    """
+    from storyline.describe.markup_dates import extensive_date  # deferred: markup only
+
     guess = extensive_date(page)
     if guess is None or _printed_only_after_body(page, article, layout, guess[0]):
         return found
@@ -164,6 +189,13 @@ def _date_of_markup(page: RawPage, article: Article, layout: Layout | None) -> D
         )
     candidate = _Candidate(guess[0], guess[1], guess[2], guess[0].text)
     return date_from_layout(page, Layout(lines=[]), None, [candidate])
+
+
+def _is_header_byline(found: DateFinding) -> bool:
+    """Whether a text date stands where the article prints its own: a day on a byline or dateline by the
+    headline or opening the body (not merely a date line, which a sidebar list also has)."""
+    kind_and_place = found.evidence.split(":", 1)[0]
+    return found.precision == "day" and kind_and_place in _HEADER_BYLINE_REASONS
 
 
 def _markup_layout(page: RawPage, article: Article) -> Layout:
@@ -203,6 +235,7 @@ def date_from_layout(
 ) -> DateFinding | None:
     """Score the declared date, ``extra`` candidates and every dated line; report the best convincing one."""
     crawl = parse_iso_like(page.declared.get("warc_date"))
+    header_lines = MARKUP_HEADER_LINES if page.kind == "html" else 1
     candidates: dict[str, _Candidate] = {}
     declared = parse_iso_like(page.declared.get("published"))
     if declared is not None:
@@ -211,7 +244,7 @@ def date_from_layout(
         _merge(candidates, candidate)
     for index, line in enumerate(layout.lines):
         for mention in _line_mentions(line, bare_year=_in_byline_zone(layout, index, title_index)):
-            _merge(candidates, _score_line_date(layout, index, mention, title_index))
+            _merge(candidates, _score_line_date(layout, index, mention, title_index, header_lines))
     plausible = [c for c in candidates.values() if not _after_crawl(c.mention, crawl)]
     if not plausible:
         return None
@@ -261,7 +294,7 @@ def _in_byline_zone(layout: Layout, index: int, title_index: int | None) -> bool
         return False
     if layout.body_start is not None and index >= layout.body_start:
         return False
-    return index in layout.byline_hints or layout.labels.get(index) in ("byline", "dateline")
+    return index in layout.byline_hints or layout.labels.get(index) == "byline"
 
 
 def _published_year(line: str, bare_year: bool = False) -> list[DateMention]:
@@ -304,14 +337,19 @@ def _after_crawl(mention: DateMention, crawl: DateMention | None) -> bool:
     return first_day > limit
 
 
-def _score_line_date(layout: Layout, index: int, mention: DateMention, title_index: int | None) -> _Candidate:
-    """Score a date printed on line ``index`` by the line's shape, cue words, labels and place on the page."""
+def _score_line_date(
+    layout: Layout, index: int, mention: DateMention, title_index: int | None, header_lines: int = 1
+) -> _Candidate:
+    """Score a date printed on line ``index`` by the line's shape, cue words, labels and place on the page.
+
+    A bare date in the first ``header_lines`` lines, well above the headline, is a site header's date.
+    """
     line = layout.lines[index]
     features: list[tuple[str, float]] = []
     dateline = index == layout.body_start and _is_dateline(line, mention)
     features += _shape_features(line, mention, dateline)
     features += _label_features(layout, index, _is_lone(line, mention))
-    features += _place_features(layout, index, dateline, title_index)
+    features += _place_features(layout, index, dateline, title_index, header_lines)
     score = sum(weight for _, weight in features)
     reason = _reason([name for name, weight in features if weight > 0])
     named = [f"{name} {weight:+.1f}" for name, weight in features]
@@ -320,6 +358,11 @@ def _score_line_date(layout: Layout, index: int, mention: DateMention, title_ind
 
 _KINDS = ("byline", "dateline opening the body", "publication cue", "update cue", "short line")
 _PLACES = ("near title", "above title", "above body")
+#: Evidence phrases (see :func:`_reason`) of a date printed as the article's own byline or dateline.
+_HEADER_BYLINE_REASONS = frozenset(
+    [*(f"byline {place}" for place in _PLACES), "dateline opening the body"]
+    + [f"dateline opening the body {place}" for place in _PLACES]
+)
 
 
 def _reason(positive: list[str]) -> str:
@@ -389,7 +432,7 @@ def _label_features(layout: Layout, index: int, lone_date: bool) -> list[tuple[s
     """
     label = layout.labels.get(index, "")
     features: list[tuple[str, float]] = []
-    if not lone_date and (index in layout.byline_hints or label in ("byline", "dateline")):
+    if not lone_date and (index in layout.byline_hints or label == "byline"):
         features.append(("byline", WEIGHT_BYLINE_HINT))
     if label == "caption":
         features.append(("photo caption", -PENALTY_CAPTION))
@@ -399,7 +442,7 @@ def _label_features(layout: Layout, index: int, lone_date: bool) -> list[tuple[s
 
 
 def _place_features(
-    layout: Layout, index: int, dateline: bool, title_index: int | None
+    layout: Layout, index: int, dateline: bool, title_index: int | None, header_lines: int = 1
 ) -> list[tuple[str, float]]:
     """Where the line stands: below the headline, above it, opening the body, inside or after the body."""
     features: list[tuple[str, float]] = []
@@ -419,7 +462,9 @@ def _place_features(
     elif end is not None and index > end:
         features.append(("after the body", -PENALTY_AFTER_BODY))
     top = title_index if title_index is not None else start
-    if index == 0 and top is not None and top > 0 and _is_lone_line(layout.lines[index]):
+    first_line = index == 0 and top is not None and top > 0
+    header = index < header_lines and top is not None and index < top - ABOVE_TITLE_LINES
+    if (first_line or header) and _is_lone_line(layout.lines[index]):
         features.append(("lone date at page top", -PENALTY_PAGE_TOP))
     return features
 
