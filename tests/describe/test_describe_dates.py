@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from storyline.describe import find_publication_date
 from storyline.describe.dates import date_from_layout
 from storyline.describe.layout import build_layout
 from storyline.describe.title import locate_title
+from storyline.model import Article
 
 from .helpers import BODY, article, html_page, text_page
+
+
+def article_with_bylines(body: str, bylines: list[str]) -> Article:
+    """An article whose cleaner offered ``bylines`` as byline candidates."""
+    return replace(article(body), byline_candidates=bylines)
+
 
 TITLE = "City Council Approves New Budget After Long Debate"
 
@@ -252,3 +261,23 @@ def test_a_bare_year_on_a_line_labelled_dateline_is_no_date() -> None:
         find_publication_date(text_page(f"{TITLE}\n\n{line}\n\n{BODY}\n"), article(BODY, {line: "dateline"}))
         is None
     )
+
+
+def test_an_embedded_post_signature_date_is_not_the_article_date() -> None:
+    post = "— Jane Roe (@janeroe) March 21, 2020"
+    assert found(f"{TITLE}\n\n{post}\n\n{BODY}\n") is None
+
+
+def test_a_byline_candidate_with_only_a_year_is_a_topic_line() -> None:
+    topic = "Filed under 2020 Election"
+    page = text_page(f"{TITLE}\n\n{topic}\n\n{BODY}\n")
+    assert find_publication_date(page, article_with_bylines(BODY, [topic])) is None
+
+
+def test_a_byline_candidate_with_a_day_stamp_earns_byline_credit() -> None:
+    stamp = "Updated March 3, 2020 at 4:56 pm"
+    page = text_page(f"Menu\nSports\n{stamp}\nWorld\nLocal\nWeather\n{BODY}\n")
+    with_hint = find_publication_date(page, article_with_bylines(BODY, [stamp]))
+    without = find_publication_date(page, article(BODY))
+    assert with_hint is not None and with_hint.value == "2020-03-03"
+    assert without is not None and with_hint.score > without.score

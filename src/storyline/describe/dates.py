@@ -55,6 +55,7 @@ WEIGHT_AGREEMENT = 1.0
 PENALTY_CAPTION = 3.0
 PENALTY_COMMENT = 3.0
 PENALTY_COPYRIGHT = 3.0
+PENALTY_EMBEDDED_POST = 3.0
 PENALTY_SENTENCE = 2.0
 PENALTY_IN_BODY = 2.0
 #: A short dated line inside the body span may be a dateline the cleaner kept, or a list entry: mild doubt.
@@ -87,6 +88,9 @@ _CAPTION_CUES = re.compile(
     r"|\bpictured\b|\bfile photo\b|\bgetty\b",
     re.IGNORECASE,
 )
+#: The signature of an embedded social-media post: "— Jane Roe (@janeroe) March 3, 2020". Its date is the
+#: post's, quoted in the article, not the article's own.
+_EMBEDDED_POST = re.compile(r"\(@\w{1,30}\)")
 _COPYRIGHT_CUES = re.compile(r"©|\(c\)|\bcopyright\b|\ball rights reserved\b", re.IGNORECASE)
 _DATELINE_END = re.compile(r"(?:,?\s*[0-2]?\d[:.][0-5]\d\s*(?:[ap]\.?m\.?)?)?\s*[-–—:|]\s", re.IGNORECASE)
 _BARE_YEAR = re.compile(r"(?<![\d.,/-])(?:19|20)\d{2}(?![\d.,/-])")
@@ -294,7 +298,21 @@ def _in_byline_zone(layout: Layout, index: int, title_index: int | None) -> bool
         return False
     if layout.body_start is not None and index >= layout.body_start:
         return False
-    return index in layout.byline_hints or layout.labels.get(index) == "byline"
+    return _cleaner_byline(layout, index)
+
+
+def _cleaner_byline(layout: Layout, index: int, day_stamp: bool = False) -> bool:
+    """Whether the cleaner found a byline here: a line it labelled a byline, or its byline candidate when
+    that names someone ("By ...", "von ...") or carries a day-precise stamp.
+
+    The cleaner offers any short dated line under its headline as a candidate; one that mentions only a
+    year or a month ("Plans for 2020") is a topic line, not a stamp.
+    """
+    if layout.labels.get(index) == "byline":
+        return True
+    if index not in layout.byline_hints:
+        return False
+    return day_stamp or _BY_CUE.search(layout.lines[index]) is not None
 
 
 def _published_year(line: str, bare_year: bool = False) -> list[DateMention]:
@@ -348,7 +366,7 @@ def _score_line_date(
     features: list[tuple[str, float]] = []
     dateline = index == layout.body_start and _is_dateline(line, mention)
     features += _shape_features(line, mention, dateline)
-    features += _label_features(layout, index, _is_lone(line, mention))
+    features += _label_features(layout, index, _is_lone(line, mention), mention.precision == "day")
     features += _place_features(layout, index, dateline, title_index, header_lines)
     score = sum(weight for _, weight in features)
     reason = _reason([name for name, weight in features if weight > 0])
@@ -411,6 +429,8 @@ def _shape_features(line: str, mention: DateMention, dateline: bool) -> list[tup
         features.append(("photo caption", -PENALTY_CAPTION))
     if _COPYRIGHT_CUES.search(line):
         features.append(("copyright line", -PENALTY_COPYRIGHT))
+    if _EMBEDDED_POST.search(line[: mention.start]):
+        features.append(("embedded post", -PENALTY_EMBEDDED_POST))
     if _TODAY_CUES.search(line[: mention.start]):
         features.append(("today's date", -PENALTY_TODAY_CUE))
     if has_time(line[mention.end :]) or has_time(line[: mention.start]):
@@ -424,15 +444,16 @@ def _shape_features(line: str, mention: DateMention, dateline: bool) -> list[tup
     return features
 
 
-def _label_features(layout: Layout, index: int, lone_date: bool) -> list[tuple[str, float]]:
-    """What the cleaner said of the line: a byline/dateline candidate, a caption, a reader comment.
+def _label_features(layout: Layout, index: int, lone_date: bool, day_stamp: bool) -> list[tuple[str, float]]:
+    """What the cleaner said of the line: a byline (see :func:`_cleaner_byline`), a caption, a comment.
 
-    A line holding nothing but a date earns no byline credit from the cleaner's label: the cleaner called
-    it a dateline because it is a date, so counting that again would score the same evidence twice.
+    A line holding nothing but a date earns no byline credit from the cleaner: it offered the line because
+    it is a date, so counting that again would score the same evidence twice. Nor does its "dateline"
+    label, which it gives any short dated line outside the body.
     """
     label = layout.labels.get(index, "")
     features: list[tuple[str, float]] = []
-    if not lone_date and (index in layout.byline_hints or label == "byline"):
+    if not lone_date and _cleaner_byline(layout, index, day_stamp):
         features.append(("byline", WEIGHT_BYLINE_HINT))
     if label == "caption":
         features.append(("photo caption", -PENALTY_CAPTION))
