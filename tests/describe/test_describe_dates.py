@@ -281,3 +281,10 @@ def test_a_byline_candidate_with_a_day_stamp_earns_byline_credit() -> None:
     without = find_publication_date(page, article(BODY))
     assert with_hint is not None and with_hint.value == "2020-03-03"
     assert without is not None and with_hint.score > without.score
+
+
+def test_a_byline_candidate_setting_a_name_apart_from_a_year_gives_year_precision() -> None:
+    byline = "Feature story, 2019 · Jane Roe"
+    page = text_page(f"{TITLE}\n\n{byline}\n\n{BODY}\n")
+    result = find_publication_date(page, article_with_bylines(BODY, [byline]))
+    assert result is not None and (result.value, result.precision) == ("2019", "year")

@@ -13,7 +13,13 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Literal
 
-from storyline.describe.datefinds import DateMention, find_dates, has_time, has_year, parse_iso_like
+from storyline.describe.datefinds import (
+    DateMention,
+    find_dates,
+    has_time,
+    has_year,
+    parse_iso_like,
+)
 from storyline.describe.layout import Layout, build_layout, is_prose, word_count
 from storyline.describe.title import choose_title, locate_title
 from storyline.model import Article, RawPage
@@ -93,6 +99,10 @@ _CAPTION_CUES = re.compile(
 _EMBEDDED_POST = re.compile(r"\(@\w{1,30}\)")
 _COPYRIGHT_CUES = re.compile(r"©|\(c\)|\bcopyright\b|\ball rights reserved\b", re.IGNORECASE)
 _DATELINE_END = re.compile(r"(?:,?\s*[0-2]?\d[:.][0-5]\d\s*(?:[ap]\.?m\.?)?)?\s*[-–—:|]\s", re.IGNORECASE)
+#: What separates a byline's parts: its name from its date or section ("Jane Roe, 2019 · Politics").
+_PART_SEPARATORS = re.compile(r"[,·|•;]|\s[-–—/]\s")
+MIN_NAME_WORDS = 2
+MAX_NAME_WORDS = 4
 _BARE_YEAR = re.compile(r"(?<![\d.,/-])(?:19|20)\d{2}(?![\d.,/-])")
 _URL_TOKEN = re.compile(r"(?:https?://|www\.)\S+|\S+/\S+/\S+")
 #: A slash-separated token of digits only ("23/04/2024") is a date, not a URL path.
@@ -303,16 +313,29 @@ def _in_byline_zone(layout: Layout, index: int, title_index: int | None) -> bool
 
 def _cleaner_byline(layout: Layout, index: int, day_stamp: bool = False) -> bool:
     """Whether the cleaner found a byline here: a line it labelled a byline, or its byline candidate when
-    that names someone ("By ...", "von ...") or carries a day-precise stamp.
+    that names someone ("By ...", "Jane Roe, 2019") or carries a day-precise stamp.
 
     The cleaner offers any short dated line under its headline as a candidate; one that mentions only a
-    year or a month ("Plans for 2020") is a topic line, not a stamp.
+    year or a month amid ordinary words ("Plans for 2020") is a topic line, not a stamp.
     """
     if layout.labels.get(index) == "byline":
         return True
     if index not in layout.byline_hints:
         return False
-    return day_stamp or _BY_CUE.search(layout.lines[index]) is not None
+    line = layout.lines[index]
+    return day_stamp or _BY_CUE.search(line) is not None or _is_name_and_date(line)
+
+
+def _is_name_and_date(line: str) -> bool:
+    """Whether a line sets a name apart from its date ("Jane Roe, 2019", "Report, 2019 · Jane Roe"): one of
+    its separated parts holds no digit and is two to four capitalised words."""
+    for part in _PART_SEPARATORS.split(line):
+        words = part.split()
+        if any(ch.isdigit() for ch in part) or not MIN_NAME_WORDS <= len(words) <= MAX_NAME_WORDS:
+            continue
+        if all(word[0].isupper() for word in words):
+            return True
+    return False
 
 
 def _published_year(line: str, bare_year: bool = False) -> list[DateMention]:
