@@ -288,3 +288,9 @@ def test_a_byline_candidate_setting_a_name_apart_from_a_year_gives_year_precisio
     page = text_page(f"{TITLE}\n\n{byline}\n\n{BODY}\n")
     result = find_publication_date(page, article_with_bylines(BODY, [byline]))
     assert result is not None and (result.value, result.precision) == ("2019", "year")
+
+
+def test_a_date_closing_a_period_is_an_event_not_the_publication() -> None:
+    assert found(f"{TITLE}\n\nFestival week 12.10. - 15.10.2023\n\n{BODY}\n") is None
+    assert found(f"{TITLE}\n\nOffer valid until March 31, 2020\n\n{BODY}\n") is None
+    assert found(f"{TITLE}\n\nMarch 31, 2020\n\n{BODY}\n") == "2020-03-31"

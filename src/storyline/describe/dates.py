@@ -62,6 +62,7 @@ PENALTY_CAPTION = 3.0
 PENALTY_COMMENT = 3.0
 PENALTY_COPYRIGHT = 3.0
 PENALTY_EMBEDDED_POST = 3.0
+PENALTY_PERIOD = 3.0
 PENALTY_SENTENCE = 2.0
 PENALTY_IN_BODY = 2.0
 #: A short dated line inside the body span may be a dateline the cleaner kept, or a list entry: mild doubt.
@@ -92,6 +93,11 @@ _BY_CUE = re.compile(r"(?:^|\s)(?:by|von|par|por|door|av|от)\s+\S", re.IGNOREC
 _CAPTION_CUES = re.compile(
     r"\((?:©|c\)|photo|foto|file)|\b(?:photo|picture|image|foto|bild|credit)s?\s*(?::|by\b)|\bthe picture"
     r"|\bpictured\b|\bfile photo\b|\bgetty\b",
+    re.IGNORECASE,
+)
+#: A date that closes a period ("12.10. - 15.10.2023", "until 31.12.2020") dates an event or a deadline.
+_PERIOD_END = re.compile(
+    r"(?:\b\d{1,2}\.(?:\d{1,2}\.)?\s*[-–—]\s*|\b(?:bis|until|till|through|jusqu'au|hasta|fino al)\s+)$",
     re.IGNORECASE,
 )
 #: The signature of an embedded social-media post: "— Jane Roe (@janeroe) March 3, 2020". Its date is the
@@ -452,6 +458,8 @@ def _shape_features(line: str, mention: DateMention, dateline: bool) -> list[tup
         features.append(("photo caption", -PENALTY_CAPTION))
     if _COPYRIGHT_CUES.search(line):
         features.append(("copyright line", -PENALTY_COPYRIGHT))
+    if _PERIOD_END.search(line[: mention.start]):
+        features.append(("end of a period", -PENALTY_PERIOD))
     if _EMBEDDED_POST.search(line[: mention.start]):
         features.append(("embedded post", -PENALTY_EMBEDDED_POST))
     if _TODAY_CUES.search(line[: mention.start]):
