@@ -294,3 +294,13 @@ def test_a_date_closing_a_period_is_an_event_not_the_publication() -> None:
     assert found(f"{TITLE}\n\nFestival week 12.10. - 15.10.2023\n\n{BODY}\n") is None
     assert found(f"{TITLE}\n\nOffer valid until March 31, 2020\n\n{BODY}\n") is None
     assert found(f"{TITLE}\n\nMarch 31, 2020\n\n{BODY}\n") == "2020-03-31"
+
+
+def test_declared_in_metadata_tells_meta_tags_from_visible_date_classes() -> None:
+    from storyline.describe.datefinds import parse_iso_like
+    from storyline.describe.markup_dates import declared_in_metadata
+
+    day = parse_iso_like("2024-02-27")
+    assert day is not None
+    assert declared_in_metadata(html_page(f"<html>{META}<body><p>x</p></body></html>"), day)
+    assert not declared_in_metadata(html_page(f"<html><body>{RELATED}</body></html>"), day)

@@ -13,13 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Literal
 
-from storyline.describe.datefinds import (
-    DateMention,
-    find_dates,
-    has_time,
-    has_year,
-    parse_iso_like,
-)
+from storyline.describe.datefinds import DateMention, find_dates, has_time, has_year, parse_iso_like
 from storyline.describe.layout import Layout, build_layout, is_prose, word_count
 from storyline.describe.title import choose_title, locate_title
 from storyline.model import Article, RawPage
