@@ -304,3 +304,10 @@ def test_declared_in_metadata_tells_meta_tags_from_visible_date_classes() -> Non
     assert day is not None
     assert declared_in_metadata(html_page(f"<html>{META}<body><p>x</p></body></html>"), day)
     assert not declared_in_metadata(html_page(f"<html><body>{RELATED}</body></html>"), day)
+
+
+def test_a_german_publication_noun_is_a_publication_cue() -> None:
+    line = "Erstveröffentlichung: 25. März 2020"
+    result = find_publication_date(text_page(f"Menu\n{line}\nSports\nWorld\nLocal\n{BODY}\n"), article(BODY))
+    assert result is not None and result.value == "2020-03-25"
+    assert "publication cue" in result.rule

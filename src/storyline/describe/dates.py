@@ -73,9 +73,12 @@ PENALTY_MONTH_ONLY = 1.0
 PENALTY_LONE_MONTH = 2.0
 PENALTY_YEAR_ONLY = 1.5
 
+#: Words that say a date is the publication's: participles ("Published") and, for German, every form of
+#: the stem, since its labels are nouns and compounds ("Veröffentlichung:", "Erstveröffentlichung:"). Nouns
+#: such as "Publication" are left out: sites also use them to name a category of documents.
 _PUBLISH_CUES = re.compile(
-    r"\b(?:published|posted|date[ds]?|publié|publicado|pubblicato|veröffentlicht|gepubliceerd|opublikowano"
-    r"|опубликовано|дата|datum|fecha|data|yayınlanma|publicerad|julkaistu)\b",
+    r"\b(?:published|posted|date[ds]?|publié|publicado|pubblicato|\w*veröffentlich\w*|gepubliceerd"
+    r"|opublikowano|опубликовано|дата|datum|fecha|data|yayınlanma|publicerad|julkaistu)\b",
     re.IGNORECASE,
 )
 _UPDATE_CUES = re.compile(
