@@ -311,3 +311,12 @@ def test_a_german_publication_noun_is_a_publication_cue() -> None:
     result = find_publication_date(text_page(f"Menu\n{line}\nSports\nWorld\nLocal\n{BODY}\n"), article(BODY))
     assert result is not None and result.value == "2020-03-25"
     assert "publication cue" in result.rule
+
+
+def test_a_bare_date_line_among_the_body_s_first_lines_is_its_stamp() -> None:
+    lead = "Council members met late into the night to settle the budget for the coming year, officials said."
+    body = f"{lead}\nMarch 3, 2020\n{BODY}"
+    page = f"Menu\nSports\nWorld\nLocal\nWeather\nTravel\n{body}\n"
+    result = find_publication_date(text_page(page), article(body))
+    assert result is not None and result.value == "2020-03-03"
+    assert "stamp at the body's start" in result.rule

@@ -47,6 +47,9 @@ WEIGHT_NEAR_TITLE = 2.0
 WEIGHT_ABOVE_TITLE = 1.0
 WEIGHT_NEAR_BODY = 1.5
 WEIGHT_DATELINE = 2.5
+#: A bare date line among the body's first lines is the article's stamp that the cleaner kept (printed
+#: under a lead paragraph or a photo), not a list entry: it earns instead of losing as a body line.
+WEIGHT_BODY_START_STAMP = 1.0
 WEIGHT_TIME = 0.5
 WEIGHT_REPEAT = 0.3
 MAX_REPEAT_BONUS = 1.0
@@ -505,6 +508,8 @@ def _place_features(
         features.append(("above body", WEIGHT_NEAR_BODY))
     if dateline:
         features.append(("dateline opening the body", WEIGHT_DATELINE))
+    elif _opens_body(layout, index) and _is_lone_line(layout.lines[index]):
+        features.append(("stamp at the body's start", WEIGHT_BODY_START_STAMP))
     elif start is not None and end is not None and start < index <= end:
         penalty = PENALTY_SHORT_IN_BODY if short else PENALTY_IN_BODY
         features.append(("in body text", -penalty))
@@ -516,6 +521,12 @@ def _place_features(
     if (first_line or header) and _is_lone_line(layout.lines[index]):
         features.append(("lone date at page top", -PENALTY_PAGE_TOP))
     return features
+
+
+def _opens_body(layout: Layout, index: int) -> bool:
+    """Whether a line stands among the first few lines after the body's first prose line."""
+    start = layout.body_start
+    return start is not None and start < index <= start + NEAR_TITLE_LINES
 
 
 def _is_lone(line: str, mention: DateMention) -> bool:
