@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from storyline.describe import find_publication_date
+from storyline.describe.dates import date_from_layout
+from storyline.describe.layout import build_layout
+from storyline.describe.title import locate_title
+from storyline.model import Article
 
 from .helpers import BODY, article, html_page, text_page
+
+
+def article_with_bylines(body: str, bylines: list[str]) -> Article:
+    """An article whose cleaner offered ``bylines`` as byline candidates."""
+    return replace(article(body), byline_candidates=bylines)
+
 
 TITLE = "City Council Approves New Budget After Long Debate"
 
@@ -181,13 +193,130 @@ RELATED = (
 )
 
 
+META = "<head><meta property='article:published_time' content='2024-02-27T08:00:00Z'></head>"
+
+
 def test_html_markup_date_printed_only_in_a_related_list_is_dropped() -> None:
     markup = f"<html><body><h1>{TITLE}</h1><p>Jane Roe</p><p>{BODY}</p>{RELATED}</body></html>"
     result = find_publication_date(html_page(markup), article(BODY))
     assert result is None or result.value != "2024-02-27"
 
 
+def test_html_metadata_date_printed_only_below_the_body_is_kept() -> None:
+    # A "recent posts" list below a blog post prints the post's own date too: the declaration stands.
+    markup = f"<html>{META}<body><h1>{TITLE}</h1><p>Jane Roe</p><p>{BODY}</p>{RELATED}</body></html>"
+    result = find_publication_date(html_page(markup), article(BODY))
+    assert result is not None and result.value == "2024-02-27"
+
+
+def test_html_metadata_date_printed_only_below_the_body_yields_to_a_byline_date() -> None:
+    byline = "By Jane Roe, March 3, 2024"
+    markup = f"<html>{META}<body><h1>{TITLE}</h1><p>{byline}</p><p>{BODY}</p>{RELATED}</body></html>"
+    result = find_publication_date(html_page(markup), article(BODY, {byline: "byline"}))
+    assert result is not None and result.value == "2024-03-03"
+    assert result.evidence.startswith("byline near title")
+
+
+def test_html_metadata_date_printed_below_the_body_beats_a_bare_date_line_near_the_title() -> None:
+    markup = f"<html>{META}<body><h1>{TITLE}</h1><p>March 3, 2024</p><p>{BODY}</p>{RELATED}</body></html>"
+    result = find_publication_date(html_page(markup), article(BODY))
+    assert result is not None and result.value == "2024-02-27"
+
+
+def test_html_site_header_date_above_the_menu_is_not_the_publication_date() -> None:
+    menu = "".join(f"<li>{item}</li>" for item in ("Home", "News", "Sports", "Culture", "About"))
+    header = f"<a href='#main'>Skip to content</a><div>November 19, 2024</div><ul>{menu}</ul>"
+    markup = f"<html><body>{header}<h1>{TITLE}</h1><p>Jane Roe</p><p>{BODY}</p></body></html>"
+    layout = build_layout(html_page(markup), article(BODY, titles=[TITLE]))
+    title_index = locate_title(layout, body_sample=BODY)
+    assert title_index is not None and layout.lines[title_index] == TITLE
+    # The text rules alone (htmldate's extensive guess, the last resort, may still read the header).
+    assert date_from_layout(html_page(markup), layout, title_index) is None
+
+
+def test_control_characters_in_markup_do_not_stop_the_layout() -> None:
+    markup = f"<html><body><h1>{TITLE}</h1><p>By Jane Roe\x0b March 3, 2024</p><p>{BODY}</p></body></html>"
+    result = find_publication_date(html_page(markup), article(BODY))
+    assert result is not None and result.value == "2024-03-03"
+
+
 def test_html_markup_date_printed_under_the_headline_too_is_kept() -> None:
     markup = f"<html><body><h1>{TITLE}</h1><p class='date'>February 27, 2024</p><p>{BODY}</p>{RELATED}</body></html>"
     result = find_publication_date(html_page(markup), article(BODY))
     assert result is not None and result.value == "2024-02-27"
+
+
+def test_a_date_line_the_cleaner_labelled_dateline_earns_no_byline_credit() -> None:
+    # The cleaner calls any short dated line outside the body a "dateline"; that is no sign of a byline,
+    # so a topic line with a year does not outscore the lone date printed under the headline.
+    topic = "Plans for the year 2021 and beyond"
+    page = f"{TITLE}\n\n{topic}\n\nJanuary 21, 2022\n\n{BODY}\n"
+    result = find_publication_date(text_page(page), article(BODY, {topic: "dateline"}))
+    assert result is not None and result.value == "2022-01-21"
+
+
+def test_a_bare_year_on_a_line_labelled_dateline_is_no_date() -> None:
+    line = "Annual report 2021"
+    assert (
+        find_publication_date(text_page(f"{TITLE}\n\n{line}\n\n{BODY}\n"), article(BODY, {line: "dateline"}))
+        is None
+    )
+
+
+def test_an_embedded_post_signature_date_is_not_the_article_date() -> None:
+    post = "— Jane Roe (@janeroe) March 21, 2020"
+    assert found(f"{TITLE}\n\n{post}\n\n{BODY}\n") is None
+
+
+def test_a_byline_candidate_with_only_a_year_is_a_topic_line() -> None:
+    topic = "Filed under 2020 Election"
+    page = text_page(f"{TITLE}\n\n{topic}\n\n{BODY}\n")
+    assert find_publication_date(page, article_with_bylines(BODY, [topic])) is None
+
+
+def test_a_byline_candidate_with_a_day_stamp_earns_byline_credit() -> None:
+    stamp = "Updated March 3, 2020 at 4:56 pm"
+    page = text_page(f"Menu\nSports\n{stamp}\nWorld\nLocal\nWeather\n{BODY}\n")
+    with_hint = find_publication_date(page, article_with_bylines(BODY, [stamp]))
+    without = find_publication_date(page, article(BODY))
+    assert with_hint is not None and with_hint.value == "2020-03-03"
+    assert without is not None and with_hint.score > without.score
+
+
+def test_a_byline_candidate_setting_a_name_apart_from_a_year_gives_year_precision() -> None:
+    byline = "Feature story, 2019 · Jane Roe"
+    page = text_page(f"{TITLE}\n\n{byline}\n\n{BODY}\n")
+    result = find_publication_date(page, article_with_bylines(BODY, [byline]))
+    assert result is not None and (result.value, result.precision) == ("2019", "year")
+
+
+def test_a_date_closing_a_period_is_an_event_not_the_publication() -> None:
+    assert found(f"{TITLE}\n\nFestival week 12.10. - 15.10.2023\n\n{BODY}\n") is None
+    assert found(f"{TITLE}\n\nOffer valid until March 31, 2020\n\n{BODY}\n") is None
+    assert found(f"{TITLE}\n\nMarch 31, 2020\n\n{BODY}\n") == "2020-03-31"
+
+
+def test_declared_in_metadata_tells_meta_tags_from_visible_date_classes() -> None:
+    from storyline.describe.datefinds import parse_iso_like
+    from storyline.describe.markup_dates import declared_in_metadata
+
+    day = parse_iso_like("2024-02-27")
+    assert day is not None
+    assert declared_in_metadata(html_page(f"<html>{META}<body><p>x</p></body></html>"), day)
+    assert not declared_in_metadata(html_page(f"<html><body>{RELATED}</body></html>"), day)
+
+
+def test_a_german_publication_noun_is_a_publication_cue() -> None:
+    line = "Erstveröffentlichung: 25. März 2020"
+    result = find_publication_date(text_page(f"Menu\n{line}\nSports\nWorld\nLocal\n{BODY}\n"), article(BODY))
+    assert result is not None and result.value == "2020-03-25"
+    assert "publication cue" in result.rule
+
+
+def test_a_bare_date_line_among_the_body_s_first_lines_is_its_stamp() -> None:
+    lead = "Council members met late into the night to settle the budget for the coming year, officials said."
+    body = f"{lead}\nMarch 3, 2020\n{BODY}"
+    page = f"Menu\nSports\nWorld\nLocal\nWeather\nTravel\n{body}\n"
+    result = find_publication_date(text_page(page), article(body))
+    assert result is not None and result.value == "2020-03-03"
+    assert "stamp at the body's start" in result.rule

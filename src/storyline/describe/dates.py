@@ -47,6 +47,9 @@ WEIGHT_NEAR_TITLE = 2.0
 WEIGHT_ABOVE_TITLE = 1.0
 WEIGHT_NEAR_BODY = 1.5
 WEIGHT_DATELINE = 2.5
+#: A bare date line among the body's first lines is the article's stamp that the cleaner kept (printed
+#: under a lead paragraph or a photo), not a list entry: it earns instead of losing as a body line.
+WEIGHT_BODY_START_STAMP = 1.0
 WEIGHT_TIME = 0.5
 WEIGHT_REPEAT = 0.3
 MAX_REPEAT_BONUS = 1.0
@@ -55,20 +58,30 @@ WEIGHT_AGREEMENT = 1.0
 PENALTY_CAPTION = 3.0
 PENALTY_COMMENT = 3.0
 PENALTY_COPYRIGHT = 3.0
+PENALTY_EMBEDDED_POST = 3.0
+PENALTY_PERIOD = 3.0
 PENALTY_SENTENCE = 2.0
 PENALTY_IN_BODY = 2.0
 #: A short dated line inside the body span may be a dateline the cleaner kept, or a list entry: mild doubt.
 PENALTY_SHORT_IN_BODY = 0.5
 PENALTY_AFTER_BODY = 1.5
 PENALTY_PAGE_TOP = 3.0
+#: On HTML, where the headline comes from the markup (``<h1>``, ``og:title``), a bare date within the
+#: page's first lines (after a "skip to content" link, say) and well above the headline is the site
+#: header's date, printed on every page. On plain text only the very first line counts: there the headline
+#: is a guess, and a date at the top is as often the article's own stamp.
+MARKUP_HEADER_LINES = 3
 PENALTY_TODAY_CUE = 3.0
 PENALTY_MONTH_ONLY = 1.0
 PENALTY_LONE_MONTH = 2.0
 PENALTY_YEAR_ONLY = 1.5
 
+#: Words that say a date is the publication's: participles ("Published") and, for German, every form of
+#: the stem, since its labels are nouns and compounds ("Veröffentlichung:", "Erstveröffentlichung:"). Nouns
+#: such as "Publication" are left out: sites also use them to name a category of documents.
 _PUBLISH_CUES = re.compile(
-    r"\b(?:published|posted|date[ds]?|publié|publicado|pubblicato|veröffentlicht|gepubliceerd|opublikowano"
-    r"|опубликовано|дата|datum|fecha|data|yayınlanma|publicerad|julkaistu)\b",
+    r"\b(?:published|posted|date[ds]?|publié|publicado|pubblicato|\w*veröffentlich\w*|gepubliceerd"
+    r"|opublikowano|опубликовано|дата|datum|fecha|data|yayınlanma|publicerad|julkaistu)\b",
     re.IGNORECASE,
 )
 _UPDATE_CUES = re.compile(
@@ -82,8 +95,20 @@ _CAPTION_CUES = re.compile(
     r"|\bpictured\b|\bfile photo\b|\bgetty\b",
     re.IGNORECASE,
 )
+#: A date that closes a period ("12.10. - 15.10.2023", "until 31.12.2020") dates an event or a deadline.
+_PERIOD_END = re.compile(
+    r"(?:\b\d{1,2}\.(?:\d{1,2}\.)?\s*[-–—]\s*|\b(?:bis|until|till|through|jusqu'au|hasta|fino al)\s+)$",
+    re.IGNORECASE,
+)
+#: The signature of an embedded social-media post: "— Jane Roe (@janeroe) March 3, 2020". Its date is the
+#: post's, quoted in the article, not the article's own.
+_EMBEDDED_POST = re.compile(r"\(@\w{1,30}\)")
 _COPYRIGHT_CUES = re.compile(r"©|\(c\)|\bcopyright\b|\ball rights reserved\b", re.IGNORECASE)
 _DATELINE_END = re.compile(r"(?:,?\s*[0-2]?\d[:.][0-5]\d\s*(?:[ap]\.?m\.?)?)?\s*[-–—:|]\s", re.IGNORECASE)
+#: What separates a byline's parts: its name from its date or section ("Jane Roe, 2019 · Politics").
+_PART_SEPARATORS = re.compile(r"[,·|•;]|\s[-–—/]\s")
+MIN_NAME_WORDS = 2
+MAX_NAME_WORDS = 4
 _BARE_YEAR = re.compile(r"(?<![\d.,/-])(?:19|20)\d{2}(?![\d.,/-])")
 _URL_TOKEN = re.compile(r"(?:https?://|www\.)\S+|\S+/\S+/\S+")
 #: A slash-separated token of digits only ("23/04/2024") is a date, not a URL path.
@@ -139,12 +164,20 @@ def _date_of_markup(page: RawPage, article: Article, layout: Layout | None) -> D
     Markup metadata (meta tags, JSON-LD, <time>) is more reliable than any line of text, so the lines are
     read only when the markup declares nothing.
     """
-    from storyline.describe.markup_dates import extensive_date, metadata_date  # deferred: markup only
+    from storyline.describe.markup_dates import declared_in_metadata, metadata_date  # deferred: markup only
 
     declared = parse_iso_like(page.declared.get("published"))
     meta = metadata_date(page)
     if meta is not None and declared is None and _printed_only_after_body(page, article, layout, meta[0]):
-        meta = None
+        if not declared_in_metadata(page, meta[0]):
+            meta = None  # read off a visible element below the article: a related link's date
+        else:
+            # Declared, and the page's own entry in a list of recent posts prints it too; only a byline
+            # date under the headline (the page's visible stamp) overrules the declaration.
+            layout = layout or _markup_layout(page, article)
+            header = date_from_layout(page, layout, locate_title(layout, body_sample=article.text))
+            if header is not None and _is_header_byline(header):
+                return header
     if meta is not None or declared is not None:
         extra = [_Candidate(meta[0], meta[1], meta[2], meta[0].text)] if meta else []
         return date_from_layout(page, Layout(lines=[]), None, extra)
@@ -152,6 +185,18 @@ def _date_of_markup(page: RawPage, article: Article, layout: Layout | None) -> D
     found = date_from_layout(page, layout, locate_title(layout, body_sample=article.text))
     if found is not None and found.precision == "day":
         return found
+    return _with_extensive_guess(page, article, layout, found)
+
+
+def _with_extensive_guess(
+    page: RawPage, article: Article, layout: Layout, found: DateFinding | None
+) -> DateFinding | None:
+    """htmldate's extensive guess as a last resort, or to refine a month or year the text gave to a day.
+
+    The guess is dropped when the page prints its date only below the article (a related link's date).
+    """
+    from storyline.describe.markup_dates import extensive_date  # deferred: markup only
+
     guess = extensive_date(page)
     if guess is None or _printed_only_after_body(page, article, layout, guess[0]):
         return found
@@ -164,6 +209,13 @@ def _date_of_markup(page: RawPage, article: Article, layout: Layout | None) -> D
         )
     candidate = _Candidate(guess[0], guess[1], guess[2], guess[0].text)
     return date_from_layout(page, Layout(lines=[]), None, [candidate])
+
+
+def _is_header_byline(found: DateFinding) -> bool:
+    """Whether a text date stands where the article prints its own: a day on a byline or dateline by the
+    headline or opening the body (not merely a date line, which a sidebar list also has)."""
+    kind_and_place = found.evidence.split(":", 1)[0]
+    return found.precision == "day" and kind_and_place in _HEADER_BYLINE_REASONS
 
 
 def _markup_layout(page: RawPage, article: Article) -> Layout:
@@ -203,6 +255,7 @@ def date_from_layout(
 ) -> DateFinding | None:
     """Score the declared date, ``extra`` candidates and every dated line; report the best convincing one."""
     crawl = parse_iso_like(page.declared.get("warc_date"))
+    header_lines = MARKUP_HEADER_LINES if page.kind == "html" else 1
     candidates: dict[str, _Candidate] = {}
     declared = parse_iso_like(page.declared.get("published"))
     if declared is not None:
@@ -211,7 +264,7 @@ def date_from_layout(
         _merge(candidates, candidate)
     for index, line in enumerate(layout.lines):
         for mention in _line_mentions(line, bare_year=_in_byline_zone(layout, index, title_index)):
-            _merge(candidates, _score_line_date(layout, index, mention, title_index))
+            _merge(candidates, _score_line_date(layout, index, mention, title_index, header_lines))
     plausible = [c for c in candidates.values() if not _after_crawl(c.mention, crawl)]
     if not plausible:
         return None
@@ -261,7 +314,34 @@ def _in_byline_zone(layout: Layout, index: int, title_index: int | None) -> bool
         return False
     if layout.body_start is not None and index >= layout.body_start:
         return False
-    return index in layout.byline_hints or layout.labels.get(index) in ("byline", "dateline")
+    return _cleaner_byline(layout, index)
+
+
+def _cleaner_byline(layout: Layout, index: int, day_stamp: bool = False) -> bool:
+    """Whether the cleaner found a byline here: a line it labelled a byline, or its byline candidate when
+    that names someone ("By ...", "Jane Roe, 2019") or carries a day-precise stamp.
+
+    The cleaner offers any short dated line under its headline as a candidate; one that mentions only a
+    year or a month amid ordinary words ("Plans for 2020") is a topic line, not a stamp.
+    """
+    if layout.labels.get(index) == "byline":
+        return True
+    if index not in layout.byline_hints:
+        return False
+    line = layout.lines[index]
+    return day_stamp or _BY_CUE.search(line) is not None or _is_name_and_date(line)
+
+
+def _is_name_and_date(line: str) -> bool:
+    """Whether a line sets a name apart from its date ("Jane Roe, 2019", "Report, 2019 · Jane Roe"): one of
+    its separated parts holds no digit and is two to four capitalised words."""
+    for part in _PART_SEPARATORS.split(line):
+        words = part.split()
+        if any(ch.isdigit() for ch in part) or not MIN_NAME_WORDS <= len(words) <= MAX_NAME_WORDS:
+            continue
+        if all(word[0].isupper() for word in words):
+            return True
+    return False
 
 
 def _published_year(line: str, bare_year: bool = False) -> list[DateMention]:
@@ -304,14 +384,19 @@ def _after_crawl(mention: DateMention, crawl: DateMention | None) -> bool:
     return first_day > limit
 
 
-def _score_line_date(layout: Layout, index: int, mention: DateMention, title_index: int | None) -> _Candidate:
-    """Score a date printed on line ``index`` by the line's shape, cue words, labels and place on the page."""
+def _score_line_date(
+    layout: Layout, index: int, mention: DateMention, title_index: int | None, header_lines: int = 1
+) -> _Candidate:
+    """Score a date printed on line ``index`` by the line's shape, cue words, labels and place on the page.
+
+    A bare date in the first ``header_lines`` lines, well above the headline, is a site header's date.
+    """
     line = layout.lines[index]
     features: list[tuple[str, float]] = []
     dateline = index == layout.body_start and _is_dateline(line, mention)
     features += _shape_features(line, mention, dateline)
-    features += _label_features(layout, index, _is_lone(line, mention))
-    features += _place_features(layout, index, dateline, title_index)
+    features += _label_features(layout, index, _is_lone(line, mention), mention.precision == "day")
+    features += _place_features(layout, index, dateline, title_index, header_lines)
     score = sum(weight for _, weight in features)
     reason = _reason([name for name, weight in features if weight > 0])
     named = [f"{name} {weight:+.1f}" for name, weight in features]
@@ -320,6 +405,11 @@ def _score_line_date(layout: Layout, index: int, mention: DateMention, title_ind
 
 _KINDS = ("byline", "dateline opening the body", "publication cue", "update cue", "short line")
 _PLACES = ("near title", "above title", "above body")
+#: Evidence phrases (see :func:`_reason`) of a date printed as the article's own byline or dateline.
+_HEADER_BYLINE_REASONS = frozenset(
+    [*(f"byline {place}" for place in _PLACES), "dateline opening the body"]
+    + [f"dateline opening the body {place}" for place in _PLACES]
+)
 
 
 def _reason(positive: list[str]) -> str:
@@ -368,6 +458,10 @@ def _shape_features(line: str, mention: DateMention, dateline: bool) -> list[tup
         features.append(("photo caption", -PENALTY_CAPTION))
     if _COPYRIGHT_CUES.search(line):
         features.append(("copyright line", -PENALTY_COPYRIGHT))
+    if _PERIOD_END.search(line[: mention.start]):
+        features.append(("end of a period", -PENALTY_PERIOD))
+    if _EMBEDDED_POST.search(line[: mention.start]):
+        features.append(("embedded post", -PENALTY_EMBEDDED_POST))
     if _TODAY_CUES.search(line[: mention.start]):
         features.append(("today's date", -PENALTY_TODAY_CUE))
     if has_time(line[mention.end :]) or has_time(line[: mention.start]):
@@ -381,15 +475,16 @@ def _shape_features(line: str, mention: DateMention, dateline: bool) -> list[tup
     return features
 
 
-def _label_features(layout: Layout, index: int, lone_date: bool) -> list[tuple[str, float]]:
-    """What the cleaner said of the line: a byline/dateline candidate, a caption, a reader comment.
+def _label_features(layout: Layout, index: int, lone_date: bool, day_stamp: bool) -> list[tuple[str, float]]:
+    """What the cleaner said of the line: a byline (see :func:`_cleaner_byline`), a caption, a comment.
 
-    A line holding nothing but a date earns no byline credit from the cleaner's label: the cleaner called
-    it a dateline because it is a date, so counting that again would score the same evidence twice.
+    A line holding nothing but a date earns no byline credit from the cleaner: it offered the line because
+    it is a date, so counting that again would score the same evidence twice. Nor does its "dateline"
+    label, which it gives any short dated line outside the body.
     """
     label = layout.labels.get(index, "")
     features: list[tuple[str, float]] = []
-    if not lone_date and (index in layout.byline_hints or label in ("byline", "dateline")):
+    if not lone_date and _cleaner_byline(layout, index, day_stamp):
         features.append(("byline", WEIGHT_BYLINE_HINT))
     if label == "caption":
         features.append(("photo caption", -PENALTY_CAPTION))
@@ -399,7 +494,7 @@ def _label_features(layout: Layout, index: int, lone_date: bool) -> list[tuple[s
 
 
 def _place_features(
-    layout: Layout, index: int, dateline: bool, title_index: int | None
+    layout: Layout, index: int, dateline: bool, title_index: int | None, header_lines: int = 1
 ) -> list[tuple[str, float]]:
     """Where the line stands: below the headline, above it, opening the body, inside or after the body."""
     features: list[tuple[str, float]] = []
@@ -413,15 +508,25 @@ def _place_features(
         features.append(("above body", WEIGHT_NEAR_BODY))
     if dateline:
         features.append(("dateline opening the body", WEIGHT_DATELINE))
+    elif _opens_body(layout, index) and _is_lone_line(layout.lines[index]):
+        features.append(("stamp at the body's start", WEIGHT_BODY_START_STAMP))
     elif start is not None and end is not None and start < index <= end:
         penalty = PENALTY_SHORT_IN_BODY if short else PENALTY_IN_BODY
         features.append(("in body text", -penalty))
     elif end is not None and index > end:
         features.append(("after the body", -PENALTY_AFTER_BODY))
     top = title_index if title_index is not None else start
-    if index == 0 and top is not None and top > 0 and _is_lone_line(layout.lines[index]):
+    first_line = index == 0 and top is not None and top > 0
+    header = index < header_lines and top is not None and index < top - ABOVE_TITLE_LINES
+    if (first_line or header) and _is_lone_line(layout.lines[index]):
         features.append(("lone date at page top", -PENALTY_PAGE_TOP))
     return features
+
+
+def _opens_body(layout: Layout, index: int) -> bool:
+    """Whether a line stands among the first few lines after the body's first prose line."""
+    start = layout.body_start
+    return start is not None and start < index <= start + NEAR_TITLE_LINES
 
 
 def _is_lone(line: str, mention: DateMention) -> bool:

@@ -69,6 +69,8 @@ _UNSPACED_CHAR = re.compile(
 )
 CHARS_PER_UNSPACED_WORD = 2
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+#: Control characters XML cannot hold: lxml parses them but refuses them when a text node is rewritten.
+_XML_INVALID_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "–": "-", "—": "-", "\u00a0": " "})
 
 
@@ -92,9 +94,10 @@ def word_count(line: str) -> int:
 def parse_html(markup: str) -> html.HtmlElement | None:
     """Parse markup leniently; None when there is nothing to parse.
 
-    lxml refuses a ``str`` that carries an XML encoding declaration, so the declaration is dropped first.
+    lxml refuses a ``str`` that carries an XML encoding declaration, so the declaration is dropped first,
+    and control characters (never visible text) are dropped so that the tree's text can be rewritten.
     """
-    text = _XML_DECLARATION.sub("", markup, count=1)
+    text = _XML_INVALID_CHARS.sub("", _XML_DECLARATION.sub("", markup, count=1))
     if not text.strip():
         return None
     try:

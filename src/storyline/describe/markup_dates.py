@@ -11,7 +11,8 @@ import logging
 
 from htmldate import find_date
 
-from storyline.describe.datefinds import DateMention, parse_iso_like
+from storyline.describe.datefinds import DateMention, find_dates, parse_iso_like
+from storyline.describe.layout import parse_html
 from storyline.model import RawPage
 
 #: Weight of a date the markup declares (stronger than a byline line, weaker than two sources agreeing).
@@ -20,6 +21,14 @@ WEIGHT_MARKUP_DATE = 3.5
 WEIGHT_EXTENSIVE_GUESS = 2.0
 
 logging.getLogger("htmldate").setLevel(logging.ERROR)
+
+#: Where a page declares dates about itself, as opposed to visible elements whose class names a date (which
+#: htmldate's markup search also reads, and which a list of related links carries for each link).
+_METADATA_XPATH = (
+    "//meta/@content | //time/@datetime | //abbr/@title | //script[@type='application/ld+json']/text()"
+)
+#: Metadata values longer than this are JSON-LD blocks: searched for the ISO form only.
+SHORT_VALUE_CHARS = 80
 
 
 def metadata_date(page: RawPage) -> tuple[DateMention, float, str] | None:
@@ -51,3 +60,22 @@ def _htmldate(page: RawPage, extensive: bool) -> DateMention | None:
     except (ValueError, TypeError):
         return None
     return parse_iso_like(value) if value else None
+
+
+def declared_in_metadata(page: RawPage, mention: DateMention) -> bool:
+    """Whether the page's metadata proper (meta tags, JSON-LD, ``<time datetime>``) states this date.
+
+    htmldate's markup search gives no provenance; this tells a date the page declares about itself from one
+    read off a visible element's class name, which may label a linked article's date.
+    """
+    tree = parse_html(page.content)
+    if tree is None:
+        return False
+    iso = mention.iso()
+    for value in tree.xpath(_METADATA_XPATH):
+        text = str(value)
+        if iso in text:
+            return True
+        if len(text) <= SHORT_VALUE_CHARS and any(found.iso() == iso for found in find_dates(text)):
+            return True
+    return False
