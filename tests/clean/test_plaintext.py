@@ -75,7 +75,7 @@ def test_empty_and_chrome_only_pages() -> None:
 
 
 def test_dateline_prefix() -> None:
-    assert dateline_prefix("AKIPRESS.COM - The ministry said.") == "AKIPRESS.COM"
+    assert dateline_prefix("NEWSWIRE.KG - The ministry said.") == "NEWSWIRE.KG"
     assert dateline_prefix("LONDON (Reuters) - Prices rose.") == "LONDON (Reuters)"
     assert dateline_prefix("(Reuters) — Prices rose.") == "(Reuters)"
     assert dateline_prefix("The company - which was founded in 1990 - said so.") is None

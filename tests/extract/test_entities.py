@@ -82,12 +82,12 @@ def test_curated_aliases_and_adjective_prefix_merge(analyse: Analyse) -> None:
     entities = resolve_entities(
         analyse(
             "Fighters loyal to ISIS attacked a checkpoint. Officials blamed Daesh for the raid.",
-            "Police said the so-called Takfiri Daesh group claimed the attack.",
+            "Police said the so-called Wahhabi Daesh group claimed the attack.",
         )
     )
     [group] = _carrying(entities, "ISIS")
-    assert {"Daesh", "Takfiri Daesh"} <= set(group.aliases)
-    assert {m.alias: m.rule for m in group.merges}["Takfiri Daesh"] == "adjective_prefix"
+    assert {"Daesh", "Wahhabi Daesh"} <= set(group.aliases)
+    assert {m.alias: m.rule for m in group.merges}["Wahhabi Daesh"] == "adjective_prefix"
 
 
 def test_demonym_prefix_is_not_an_adjective_alias(analyse: Analyse) -> None:

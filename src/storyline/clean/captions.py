@@ -1,7 +1,7 @@
 """Split captions that a text rendering glued onto the first sentence of a paragraph.
 
 When a page puts a photo caption right before a paragraph without a space, the visible text reads
-"...near Afghan borderRussia has stepped up...": a lowercase word runs straight into a capitalised
+"...on the flooded river bankRescue teams moved in...": a lowercase word runs straight into a capitalised
 word that opens a sentence. Hand-written because no library undoes this; camel-case names
 ("WeWork", "iPhone", "McDonald") are kept because their left part is capitalised or one letter long.
 """

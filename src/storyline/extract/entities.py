@@ -5,7 +5,7 @@ Rules, tried in order (names as recorded in ``AliasMerge.rule``):
 
 * ``acronym_definition`` - an acronym defined in the same document ("... Syria (ISIS)");
 * ``curated_alias`` - the project's cited organisation alias table (``data/org_aliases.csv``);
-* ``adjective_prefix`` - capitalised word(s) before a known alias ("Takfiri Daesh"), not a demonym;
+* ``adjective_prefix`` - capitalised word(s) before a known alias ("Wahhabi ISIS"), not a demonym;
 * ``country_name`` / ``demonym`` / ``capital`` - places resolved to ISO 3166 alpha-3 (capitals stand for
   their state in news prose: "Moscow re-equips Bishkek"), see :mod:`storyline.extract.geo`;
 * ``acronym_corpus`` - an acronym defined elsewhere in the corpus with exactly one expansion;
@@ -245,7 +245,7 @@ def _build_entity(group: list[tuple[Mention, _Assignment]], used_ids: set[str], 
 def resolve(analyses: Iterable[DocAnalysis], merge_capitals: bool = True) -> Resolution:
     """Entities across all documents and the entity id of every mention, in one pass.
 
-    ``merge_capitals``: a capital is an alias of its country (news uses "Bishkek" for the Kyrgyz
+    ``merge_capitals``: a capital is an alias of its country (news uses "Moscow" for the Russian
     state); set it False to keep capitals as city entities carrying their country code.
     """
     assigned = assign_all(list(analyses), merge_capitals)

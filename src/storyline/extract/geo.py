@@ -17,7 +17,7 @@ from storyline.extract.text import clean_surface, fold
 
 PlaceRule = Literal["country_name", "demonym", "capital"]
 
-#: Labels under which a demonym names its country ("Kyrgyz" tagged NORP or GPE).
+#: Labels under which a demonym names its country ("Kazakh" tagged NORP or GPE).
 DEMONYM_LABELS = frozenset({"NORP", "GPE", "LOC", "ORG"})
 #: Labels under which a capital's name stands for a place (the small model tags some capitals ORG).
 CAPITAL_LABELS = frozenset({"GPE", "LOC", "ORG", "FAC"})
@@ -112,7 +112,7 @@ def resolve_place(text: str, label: str) -> Place | None:
 def country_of_name(name: str) -> str | None:
     """ISO3 of a country named or implied by the first word(s) of an organisation name, if any.
 
-    "Russian Defense Ministry" -> RUS, "Kyrgyz Interior Ministry" -> KGZ, "United Nations" -> None.
+    "Russian Defense Ministry" -> RUS, "Kazakh Foreign Ministry" -> KAZ, "United Nations" -> None.
     """
     words = name.split()
     tables = _tables()

@@ -242,7 +242,7 @@ def _is_name_word(word: str) -> bool:
 
 
 def is_qualifier_word(word: str) -> bool:
-    """A capitalised word that may qualify a name ("Takfiri"), but not a place or people ("Pakistani")."""
+    """A capitalised word that may qualify a name ("Wahhabi"), but not a place or people ("Pakistani")."""
     return bool(_NAME_WORD.match(word)) and not is_demonym_or_country(word)
 
 
@@ -274,7 +274,7 @@ def role_title_mentions(
 
 
 def _is_adjective_prefix(outer: Mention, inner: Mention) -> bool:
-    """``outer`` is capitalised word(s) + ``inner`` ("Takfiri Daesh"), the prefix not a place or people."""
+    """``outer`` is capitalised word(s) + ``inner`` ("Wahhabi ISIS"), the prefix not a place or people."""
     if outer.end != inner.end or outer.start >= inner.start:
         return False
     prefix = outer.text[: inner.start - outer.start].split()
@@ -285,7 +285,7 @@ def merge_mentions(ner: list[Mention], table: list[Mention], extra: list[Mention
     """One list of mentions sorted by offset; alias-table matches replace the NER spans they overlap.
 
     An NER span that ends with an alias and adds only an adjective prefix is kept whole, so the
-    prefixed form ("Takfiri Daesh") is recorded as an alias with its own rule.
+    prefixed form ("Wahhabi ISIS") is recorded as an alias with its own rule.
     """
     kept: list[Mention] = []
     table_kept = list(table)
