@@ -58,20 +58,20 @@ _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
 _NEWLINES = re.compile(r"\s*\n\s*")
 
 
-def _walk(element: etree._Element, out: list[str]) -> None:
+def _walk(element: etree._Element, out: list[str], blocks: frozenset[str]) -> None:
     """Append the visible text under ``element`` to ``out``, with newlines around block elements."""
     tag = element.tag if isinstance(element.tag, str) else ""
     if tag.lower() in _INVISIBLE or not isinstance(element.tag, str):
         if element.tail:
             out.append(element.tail)
         return
-    block = tag.lower() in _BLOCKS
+    block = tag.lower() in blocks
     if block:
         out.append("\n")
     if element.text:
         out.append(element.text)
     for child in element:
-        _walk(child, out)
+        _walk(child, out, blocks)
     if block:
         out.append("\n")
     if element.tail:
@@ -86,11 +86,15 @@ def parse_html(html: str) -> etree._Element | None:
         return None
 
 
-def tree_text(root: etree._Element) -> str:
-    """The visible text under a parsed page's body, one block per line."""
+def tree_text(root: etree._Element, extra_blocks: frozenset[str] = frozenset()) -> str:
+    """The visible text under a parsed page's body, one block per line.
+
+    ``extra_blocks`` are further elements to put on lines of their own (the describe stage wants each
+    ``<time>`` apart, to see a date as a stamp).
+    """
     body = root.find("body")
     out: list[str] = []
-    _walk(body if body is not None else root, out)
+    _walk(body if body is not None else root, out, _BLOCKS | extra_blocks)
     text = _SPACES.sub(" ", "".join(out))
     return _NEWLINES.sub("\n", text).strip()
 

@@ -6,13 +6,13 @@ this one view of the page is shared by the title, date and outlet rules.
 
 from __future__ import annotations
 
-import copy
 import re
 import unicodedata
 from dataclasses import dataclass, field
 
 from lxml import etree, html
 
+from storyline.clean.html import tree_text
 from storyline.model import Article, RawPage
 
 #: A body line with at least this many words, ending a sentence, reads as prose (the anchor for "where the
@@ -21,46 +21,8 @@ PROSE_MIN_WORDS = 15
 LONG_PROSE_WORDS = 30
 _SENTENCE_END = re.compile(r"[.!?。!?\"”’'»)\]]\s*$")
 
-#: HTML elements that start a new visible line; their text is kept apart from their neighbours'.
-_BLOCK_TAGS = frozenset(
-    [
-        "address",
-        "article",
-        "aside",
-        "blockquote",
-        "br",
-        "dd",
-        "div",
-        "dl",
-        "dt",
-        "figcaption",
-        "figure",
-        "footer",
-        "form",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "header",
-        "hr",
-        "li",
-        "main",
-        "nav",
-        "ol",
-        "p",
-        "pre",
-        "section",
-        "table",
-        "td",
-        "th",
-        "time",
-        "tr",
-        "ul",
-    ]
-)
-_INVISIBLE_TAGS = ("script", "style", "noscript", "template", "svg", "head")
+#: Beyond the cleaner's block elements: a ``<time>`` on its own line reads as a date stamp.
+_EXTRA_BLOCK_TAGS = frozenset({"time"})
 _SPACES = re.compile(r"\s+")
 #: Han, kana, Thai, Lao, Myanmar and Khmer characters: scripts written without spaces between words.
 _UNSPACED_CHAR = re.compile(
@@ -107,22 +69,16 @@ def parse_html(markup: str) -> html.HtmlElement | None:
 
 
 def html_lines(markup: str | html.HtmlElement) -> list[str]:
-    """The visible text of an HTML page, one block element per line.
+    """The visible text of an HTML page, one block element per line (the cleaner's rendering, with each
+    ``<time>`` on a line of its own).
 
-    Hand-written because ``trafilatura.html2txt`` and ``text_content()`` run the blocks together into one
-    line, and the describe rules need to know which text stood on a line of its own (a byline, a dateline).
+    ``trafilatura.html2txt`` and ``text_content()`` run the blocks together into one line, and the describe
+    rules need to know which text stood on a line of its own (a byline, a dateline).
     """
-    tree = parse_html(markup) if isinstance(markup, str) else copy.deepcopy(markup)
+    tree = parse_html(markup) if isinstance(markup, str) else markup
     if tree is None:
         return []
-    for element in list(tree.iter(*_INVISIBLE_TAGS)):
-        if element.getparent() is not None:
-            element.drop_tree()
-    for element in tree.iter():
-        if isinstance(element.tag, str) and element.tag in _BLOCK_TAGS:
-            element.tail = "\n" + (element.tail or "")
-            element.text = "\n" + (element.text or "")
-    text = etree.tostring(tree, method="text", encoding="unicode") or ""
+    text = tree_text(tree, _EXTRA_BLOCK_TAGS)
     return [clean for line in text.split("\n") if (clean := _SPACES.sub(" ", line).strip())]
 
 

@@ -13,7 +13,7 @@ from storyline.stages import StageInfo
 
 STAGE = StageInfo(
     name="document",
-    version="4",
+    version="5",
     requires=("content", "kind", "url", "declared"),
     produces=(
         "text",
