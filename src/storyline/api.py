@@ -13,6 +13,7 @@ from storyline.model import IngestReport
 from storyline.run import local
 from storyline.run.corpus import CORPUS_STAGES
 from storyline.settings import link_settings
+from storyline.stages import INGESTED_FIELDS, check_order, document
 from storyline.store.sqlite import SQLiteStore
 
 if TYPE_CHECKING:  # spaCy-backed modules load only when an entity method is called
@@ -74,6 +75,7 @@ class Storyline:
         self, progress: local.ProgressFn = local._no_progress, workers: int | None = None
     ) -> dict[str, int]:
         """Run every stage over what is stored; only stale per-document outputs are recomputed."""
+        check_order([document.STAGE, *(stage.info for stage in CORPUS_STAGES)], INGESTED_FIELDS)
         options = {"link": {"settings": link_settings(self.settings)}}
         counts = {"clean + describe": local.run_document_stage(self.store, progress, workers)}
         for stage in CORPUS_STAGES:

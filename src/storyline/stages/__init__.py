@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+#: What ingest stores for every page: the first stage's inputs.
+INGESTED_FIELDS: frozenset[str] = frozenset({"id", "seq", "source", "content", "kind", "url", "declared"})
+
 
 @dataclass(frozen=True, slots=True)
 class StageInfo:
