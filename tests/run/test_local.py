@@ -52,3 +52,19 @@ def test_only_stale_documents_are_processed_again(tmp_path: Path) -> None:
     local.ingest(store, [tmp_path / "new.txt"])
     # Staleness is judged per site: a page of another site leaves this site's templates, and its pages, alone.
     assert local.run_document_stage(store, workers=1) == 1
+
+
+def test_templates_are_learned_again_only_when_pages_were_added(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = fill(tmp_path / "s.db")
+    local.run_document_stage(store, workers=1)
+    learned = []
+    original = local.learn_templates
+    monkeypatch.setattr(local, "learn_templates", lambda s: learned.append(1) or original(s))
+    assert local.run_document_stage(store, workers=1) == 0
+    assert learned == []
+    (tmp_path / "new.txt").write_text("A different outlet's page about a bridge that opened on Monday.")
+    local.ingest(store, [tmp_path / "new.txt"])
+    assert local.run_document_stage(store, workers=1) == 1
+    assert learned == [1]

@@ -90,6 +90,27 @@ def learn_templates(store: Store) -> tuple[TemplateIndex, dict[str, str]]:
     return TemplateIndex.learn(pairs()), sites
 
 
+def corpus_templates(store: Store, page_count: int) -> tuple[dict[str, Any], dict[str, str]]:
+    """The site templates (as JSON) and each document's site key, learned again only when pages were added.
+
+    Pages are content-addressed and never change, so an unchanged page count under the same stage version
+    means the stored templates still hold, and no page needs reading to know it.
+    """
+    saved = store.get_state(TEMPLATE_STATE_KEY)
+    if saved and saved.get("pages") == page_count and saved.get("version") == document.STAGE.version:
+        return saved["templates"], saved["sites"]
+    templates, sites = learn_templates(store)
+    templates_json = templates.to_json()
+    state = {
+        "pages": page_count,
+        "version": document.STAGE.version,
+        "templates": templates_json,
+        "sites": sites,
+    }
+    store.set_state(TEMPLATE_STATE_KEY, state)
+    return templates_json, sites
+
+
 def stage_keys(templates_json: dict[str, Any], sites: dict[str, str]) -> dict[str, str]:
     """Each document's key for the document stage: the stage version and a digest of its site's templates.
 
@@ -112,11 +133,11 @@ def default_workers() -> int:
 
 def run_document_stage(store: Store, progress: ProgressFn = _no_progress, workers: int | None = None) -> int:
     """Clean and describe every document whose stored output is stale; returns how many were processed."""
-    templates, sites = learn_templates(store)
-    templates_json = templates.to_json()
-    store.set_state(TEMPLATE_STATE_KEY, templates_json)
+    have = store.stage_keys(document.STAGE.name)
+    templates_json, sites = corpus_templates(store, len(have))
+    templates = TemplateIndex.from_json(templates_json)
     keys = stage_keys(templates_json, sites)
-    stale = [doc_id for doc_id, have in store.stage_keys(document.STAGE.name).items() if have != keys[doc_id]]
+    stale = [doc_id for doc_id, key in have.items() if key != keys[doc_id]]
     workers = workers if workers is not None else default_workers()
     pool = (
         ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(templates_json,))
