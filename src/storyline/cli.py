@@ -63,8 +63,9 @@ def progress_bar() -> Iterator[Any]:
 def _report_ingest(report: IngestReport) -> None:
     for error in report.errors[:MAX_ERRORS_SHOWN]:
         err.print(f"[red]error[/red] {escape(str(error))}", soft_wrap=True)
-    if len(report.errors) > MAX_ERRORS_SHOWN:
-        err.print(f"[red]… and {len(report.errors) - MAX_ERRORS_SHOWN} more errors[/red]")
+    shown = min(len(report.errors), MAX_ERRORS_SHOWN)
+    if report.failed > shown:
+        err.print(f"[red]… and {report.failed - shown} more errors[/red]")
     formats = ", ".join(f"{n} {fmt}" for fmt, n in sorted(report.by_format.items()))
     out.print(f"ingest: {report.summary()}" + (f" ({formats})" if formats else ""))
 
@@ -75,7 +76,7 @@ def ingest(paths: PathsArgument, db: DbOption = Path(DEFAULT_DB)) -> None:
     with storyline.open(db) as sl, progress_bar() as progress:
         report = sl.ingest(paths, progress)
     _report_ingest(report)
-    if report.errors:
+    if report.failed:
         raise typer.Exit(1)
 
 
@@ -107,7 +108,7 @@ def run(
             raise typer.Exit(1) from exc
     for name, count in counts.items():
         out.print(f"{name}: {count}")
-    if report.errors:
+    if report.failed:
         raise typer.Exit(1)
 
 

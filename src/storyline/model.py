@@ -82,13 +82,20 @@ class ReadError:
         return f"{self.source}: {self.reason}"
 
 
+#: Errors an ingest report keeps to show; past this they are only counted, so a file of millions of bad
+#: lines costs no memory.
+MAX_ERRORS_KEPT = 1000
+
+
 @dataclass(slots=True)
 class IngestReport:
-    """What one ingest call did: counts and the errors it met."""
+    """What one ingest call did: counts and the errors it met (the first ``MAX_ERRORS_KEPT`` of them)."""
 
     new: int = 0
     already_stored: int = 0
+    #: A sample: the first errors met. ``failed`` counts them all.
     errors: list[ReadError] = field(default_factory=list)
+    error_count: int = 0
     #: Pages read per input format, new or already stored.
     by_format: dict[str, int] = field(default_factory=dict)
 
@@ -96,8 +103,21 @@ class IngestReport:
     def seen(self) -> int:
         return self.new + self.already_stored
 
+    @property
+    def failed(self) -> int:
+        """Every error met, kept in the sample or not."""
+        return max(self.error_count, len(self.errors))
+
+    def add_error(self, error: ReadError) -> None:
+        """Count an error; keep it only while the sample has room."""
+        self.error_count = self.failed + 1
+        if len(self.errors) < MAX_ERRORS_KEPT:
+            self.errors.append(error)
+
     def summary(self) -> str:
         text = f"{self.new} new, {self.already_stored} already stored"
-        if self.errors:
-            text += f", {len(self.errors)} failed"
+        if self.failed:
+            text += f", {self.failed} failed"
+        if self.failed > len(self.errors):
+            text += f" (first {len(self.errors)} errors kept)"
         return text

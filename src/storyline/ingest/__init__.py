@@ -10,6 +10,7 @@ from storyline.ingest.errors import UnreadableInput
 from storyline.ingest.feed import read_feed_file
 from storyline.ingest.html import read_html_file
 from storyline.ingest.jsonl import read_jsonl_file
+from storyline.ingest.pages import safe_error
 from storyline.ingest.sniff import FileFormat, read_head, sniff_format
 from storyline.ingest.text import read_text_file
 from storyline.ingest.warc import read_warc_file
@@ -30,7 +31,14 @@ __all__ = ["READERS", "discover", "read_file", "read_paths"]
 
 def read_file(path: Path, label: str | None = None) -> Iterator[RawPage | ReadError]:
     """Every page in one file, whatever its format; failures are yielded, never raised."""
-    label = label or str(path)
+    for item in _read_file(path, label or str(path)):
+        yield safe_error(item) if isinstance(item, ReadError) else item
+
+
+def _read_file(path: Path, label: str) -> Iterator[RawPage | ReadError]:
+    if not path.is_file():  # a FIFO or a device would block or never end
+        yield ReadError(label, "not a regular file (a device, FIFO or socket): not read")
+        return
     try:
         head = read_head(path)
         if not head.strip():
@@ -49,6 +57,6 @@ def read_paths(paths: Iterable[str | Path]) -> Iterator[RawPage | ReadError]:
     """Every page under ``paths`` (files, directories, globs), with the errors met along the way."""
     for item in discover(paths):
         if isinstance(item, ReadError):
-            yield item
+            yield safe_error(item)
         else:
             yield from read_file(item)

@@ -24,6 +24,8 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 _ALLOWED_CONTROLS = {"\t", "\n", "\r", "\f", "\v"}
+#: Codecs Python knows that no web page is encoded in (see :func:`page_encoding`).
+_NOT_PAGE_ENCODINGS = {"undefined", "unicode-escape", "raw-unicode-escape", "idna", "punycode", "mbcs", "oem"}
 
 
 def _control_share(text: str) -> float:
@@ -46,6 +48,24 @@ def _looks_utf16_without_bom(data: bytes) -> str | None:
     if even_nuls > 0.4 and odd_nuls < 0.05:
         return "utf-16-be"
     return None
+
+
+def page_encoding(declared: str | None) -> str | None:
+    """The text codec a declared charset names, or None when it names none a page can be in.
+
+    Pages declare anything (``charset=undefined``, ``x-user-defined``, ``base64``); Python's codec registry
+    holds codecs that are not page encodings at all: ``undefined`` fails on every byte, the escape codecs
+    rewrite backslashes, ``idna`` and ``punycode`` refuse replacement. Those fall back to detection.
+    """
+    if not declared:
+        return None
+    try:
+        info = codecs.lookup(declared.strip().strip("\"'").lower())
+    except (LookupError, ValueError, TypeError):
+        return None
+    if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_PAGE_ENCODINGS:
+        return None
+    return info.name
 
 
 def detect_encoding(data: bytes) -> str:
@@ -85,10 +105,10 @@ def decode_text(data: bytes, declared_encoding: str | None = None) -> tuple[str,
         and not any(data.startswith(bom) for bom, _ in _BOMS)
     ):
         raise UnreadableInput("binary data, not text (NUL bytes)")
-    encoding = declared_encoding or detect_encoding(data)
+    encoding = page_encoding(declared_encoding) or detect_encoding(data)
     try:
         text = data.decode(encoding, errors="replace")
-    except LookupError:
+    except (LookupError, UnicodeError):  # a declared codec that cannot decode text after all
         encoding = detect_encoding(data)
         text = data.decode(encoding, errors="replace")
     if _control_share(text) > MAX_CONTROL_CHAR_SHARE:

@@ -21,16 +21,25 @@ def _walk(directory: Path) -> Iterator[Path]:
             yield path
 
 
-def discover(paths: Iterable[str | Path]) -> Iterator[Path | ReadError]:
-    """Every file named by ``paths``: directories recursively (hidden files skipped), globs expanded.
+def _is_special(path: Path) -> bool:
+    """A device, FIFO or socket: reading one can block for ever (a FIFO, ``/dev/stdin``) or never end
+    (``/dev/zero``), so only regular files are read."""
+    return path.is_block_device() or path.is_char_device() or path.is_fifo() or path.is_socket()
 
-    A path that names nothing, or a directory with no files, is reported as a :class:`ReadError`.
+
+def discover(paths: Iterable[str | Path]) -> Iterator[Path | ReadError]:
+    """Every regular file named by ``paths``: directories recursively (hidden files skipped), globs expanded.
+
+    A path that names nothing, a directory with no files, or a device, FIFO or socket is reported as a
+    :class:`ReadError`; special files met inside directories and globs are skipped.
     """
     for given in paths:
         text = str(given)
         path = Path(text)
         if path.is_file():
             yield path
+        elif _is_special(path):
+            yield ReadError(text, "not a regular file (a device, FIFO or socket): not read")
         elif path.is_dir():
             files = list(_walk(path))
             if not files:

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from storyline.ingest.decode import decode_text
+from storyline.ingest.decode import decode_text, page_encoding
 from storyline.ingest.limits import read_limited
 from storyline.ingest.pages import make_page
 from storyline.model import RawPage, ReadError
@@ -42,7 +42,7 @@ def decode_markup(data: bytes, http_charset: str | None = None) -> tuple[str, st
     """Decode HTML bytes: valid UTF-8 first, then the HTTP or ``<meta>`` charset, then detection."""
     if _is_utf8(data):
         return decode_text(data, "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8")
-    return decode_text(data, http_charset or declared_charset(data))
+    return decode_text(data, page_encoding(http_charset) or declared_charset(data))
 
 
 def read_html_file(path: Path, label: str) -> Iterator[RawPage | ReadError]:

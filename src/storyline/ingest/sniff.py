@@ -26,6 +26,10 @@ _HTML_MARK = re.compile(
 _XML_DECL = re.compile(rb"^\s*(<\?xml[^>]*\?>\s*)?(<!--.*?-->\s*)*", re.DOTALL)
 _FEED_SUFFIXES = {".rss", ".atom", ".xml", ".rdf"}
 _HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+#: Files named like these are read as such whatever their content, so that a damaged one is reported by the
+#: reader of its kind (``not JSONL: line 1 is not a JSON object``) instead of being stored as a text page.
+_JSONL_SUFFIXES = {".jsonl", ".ndjson", ".jsonlines", ".json"}
+_WARC_SUFFIXES = {".warc", ".wet"}
 
 
 def is_gzip(path: Path) -> bool:
@@ -81,6 +85,11 @@ def sniff_format(path: Path, head: bytes) -> FileFormat:
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if stripped.startswith(b"WARC/"):
         return "warc"
+    suffix = logical_suffix(path)
+    if suffix in _WARC_SUFFIXES:
+        return "warc"
+    if suffix in _JSONL_SUFFIXES:
+        return "jsonl"
     if _looks_like_jsonl(stripped):
         return "jsonl"
     prolog_end = _XML_DECL.match(stripped)
@@ -89,7 +98,6 @@ def sniff_format(path: Path, head: bytes) -> FileFormat:
         return "feed"
     if _HTML_MARK.search(stripped):
         return "html"
-    suffix = logical_suffix(path)
     if suffix in _FEED_SUFFIXES and stripped.startswith(b"<"):
         return "feed"
     if suffix in _HTML_SUFFIXES:

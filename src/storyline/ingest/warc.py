@@ -2,21 +2,31 @@
 
 from __future__ import annotations
 
+import io
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
-from warcio.archiveiterator import ArchiveIterator
-from warcio.recordloader import ArcWarcRecord
+from warcio.bufferedreaders import DecompressingBufferedReader
+from warcio.recordloader import ArcWarcRecord, ArcWarcRecordLoader
 
 from storyline.ingest.decode import decode_text
 from storyline.ingest.errors import UnreadableInput
 from storyline.ingest.html import decode_markup
-from storyline.ingest.limits import MAX_PAGE_BYTES
+from storyline.ingest.limits import MAX_PAGE_BYTES, MIB
 from storyline.ingest.pages import make_page
+from storyline.ingest.sniff import open_binary
+from storyline.ingest.warcframe import ByteStream, Frame, FramingError, frames
 from storyline.model import RawPage, ReadError
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 HTTP_OK = 200
+#: Record types that can hold a page.
+PAGE_TYPES = {"response", "resource", "conversion"}
+#: Every record type WARC 1.1 defines; any other is a damaged or foreign file, and is reported.
+KNOWN_TYPES = PAGE_TYPES | {"warcinfo", "request", "metadata", "revisit", "continuation"}
+#: Headers every WARC record must carry besides WARC-Type and Content-Length (checked by the framing).
+MANDATORY = ("WARC-Record-ID", "WARC-Date")
 
 
 def _charset(content_type: str | None) -> str | None:
@@ -36,10 +46,10 @@ def _declared(record: ArcWarcRecord) -> dict[str, str | None]:
 
 
 def _payload(record: ArcWarcRecord) -> bytes:
-    """A record's payload (HTTP headers removed), refusing one too large to be a page."""
+    """A record's payload (HTTP headers removed, transfer and content encodings undone), size-checked."""
     data = record.content_stream().read(MAX_PAGE_BYTES + 1)
     if len(data) > MAX_PAGE_BYTES:
-        raise UnreadableInput("record too large for one page")
+        raise UnreadableInput(f"record too large for one page (over {MAX_PAGE_BYTES // MIB} MiB)")
     return data
 
 
@@ -81,51 +91,70 @@ def _conversion_page(record: ArcWarcRecord, source: str) -> RawPage:
     )
 
 
-def _check_complete(record: ArcWarcRecord) -> None:
-    """A record whose payload ends before its declared length was cut (uncompressed WARCs don't fail)."""
-    missing = getattr(record.raw_stream, "limit", 0)
-    if missing:
-        raise UnreadableInput(f"WARC record cut mid-record ({missing} bytes missing)")
+def _parse(frame: Frame) -> ArcWarcRecord:
+    """warcio's record for a framed block (bounded, in memory): HTTP headers, chunking, compression."""
+    assert frame.block is not None
+    stream = DecompressingBufferedReader(io.BytesIO(frame.header_bytes + frame.block))
+    return ArcWarcRecordLoader().parse_record_stream(stream, known_format="warc")
 
 
-def _page_from(record: ArcWarcRecord, source: str) -> RawPage | None:
-    page: RawPage | None = None
-    if record.rec_type in ("response", "resource"):
-        page = _response_page(record, source)
-    elif record.rec_type == "conversion":
-        page = _conversion_page(record, source)
-    if page is not None:
-        _check_complete(record)
-    return page  # warcinfo, request, metadata, revisit: not pages
+def _page_from(frame: Frame, source: str) -> RawPage | None:
+    if frame.block is None:
+        raise UnreadableInput(f"record too large for one page ({frame.length:,} bytes)")
+    record = _parse(frame)
+    if frame.rec_type == "conversion":
+        return _conversion_page(record, source)
+    return _response_page(record, source)
+
+
+def _record_errors(frame: Frame, source: str) -> Iterator[ReadError]:
+    """Defects of a record whose framing held: unknown or missing type, missing mandatory headers."""
+    if frame.rec_type is None:
+        yield ReadError(source, "WARC record has no WARC-Type header: record not read")
+    elif frame.rec_type not in KNOWN_TYPES:
+        yield ReadError(source, f"unknown WARC-Type {frame.rec_type[:40]!r}: record not read")
+    missing = [name for name in MANDATORY if name.lower() not in frame.headers]
+    if missing or frame.problems:
+        defects = [f"no {name} header" for name in missing] + frame.problems
+        yield ReadError(source, f"WARC record damaged ({'; '.join(defects)}), read anyway")
 
 
 def read_warc_file(path: Path, label: str) -> Iterator[RawPage | ReadError]:
-    """Every page record of a WARC/WET file; a broken record is reported and the rest still read."""
+    """Every page record of a WARC/WET file, gzipped per record, as a whole, or not at all.
+
+    A broken record is reported and the rest still read; a cut file keeps the records before the cut.
+    """
     count = 0
-    with path.open("rb") as stream:
-        records = ArchiveIterator(stream, check_digests=False)
-        while True:
-            try:
-                record = next(records)
-            except StopIteration:
-                break
-            except Exception as exc:  # warcio raises many types on a cut or corrupt archive
-                yield ReadError(
-                    label, f"WARC cut or corrupt after {count} records ({type(exc).__name__}: {exc})"
-                )
-                return
-            count += 1
-            record_id = record.rec_headers.get_header("WARC-Record-ID") or f"record-{count}"
-            source = f"{label}#{record_id.strip('<>')}"
-            try:
-                page = _page_from(record, source)
-            except UnreadableInput as exc:
-                yield ReadError(source, str(exc))
-                if "cut" in str(exc):
-                    return
-                continue
-            except Exception as exc:  # a record cut mid-payload surfaces while reading its content
-                yield ReadError(source, f"WARC record cut or corrupt ({type(exc).__name__}: {exc})")
-                return
-            if page is not None:
-                yield page
+    cut_reported = False
+    try:
+        with open_binary(path) as raw:
+            stream = ByteStream(raw)
+            for frame in frames(stream):
+                if isinstance(frame, FramingError):
+                    where = frame.record_id.strip("<>") if frame.record_id else f"byte-{frame.offset}"
+                    yield ReadError(f"{label}#{where}", frame.reason)
+                    cut_reported = cut_reported or frame.fatal
+                    continue
+                count += 1
+                source = f"{label}#{(frame.record_id or f'record-{count}').strip('<>')}"
+                yield from _record_errors(frame, source)
+                if frame.rec_type not in PAGE_TYPES:
+                    continue  # warcinfo, request, metadata, revisit: not pages
+                try:
+                    page = _page_from(frame, source)
+                except UnreadableInput as exc:
+                    yield ReadError(source, str(exc))
+                    continue
+                except Exception as exc:  # warcio raises many types on a damaged record; the next is separate
+                    yield ReadError(source, f"WARC record corrupt ({type(exc).__name__}: {exc})")
+                    continue
+                if page is not None:
+                    yield page
+            if stream.error is not None and not cut_reported:
+                yield ReadError(label, _cut_after(count, stream.error))
+    except (EOFError, OSError, zlib.error) as exc:
+        yield ReadError(label, _cut_after(count, exc))
+
+
+def _cut_after(count: int, exc: Exception) -> str:
+    return f"WARC cut or corrupt after {count} records ({type(exc).__name__}: {exc})"

@@ -41,6 +41,24 @@ def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
         yield batch
 
 
+def _store_pages(store: Store, pages: list[RawPage], report: IngestReport) -> list[tuple[RawPage, bool]]:
+    """Store a batch in one transaction; should one page not be storable, store the others one by one.
+
+    Readers hand over storable pages, so this is a second line of defence: one odd page is reported by name
+    and the rest of its batch is kept, rather than the batch rolled back and the ingest aborted.
+    """
+    try:
+        return list(zip(pages, store.add_pages(pages), strict=True))
+    except (UnicodeError, ValueError, OverflowError):
+        stored = []
+        for page in pages:
+            try:
+                stored.append((page, store.add_pages([page])[0]))
+            except (UnicodeError, ValueError, OverflowError) as exc:
+                report.add_error(ReadError(page.source, f"page could not be stored ({type(exc).__name__})"))
+        return stored
+
+
 def ingest(store: Store, paths: Iterable[str | Path], progress: ProgressFn = _no_progress) -> IngestReport:
     """Read every page under ``paths`` into ``store``; bad input is reported, never fatal."""
     report = IngestReport()
@@ -49,10 +67,10 @@ def ingest(store: Store, paths: Iterable[str | Path], progress: ProgressFn = _no
         pages: list[RawPage] = []
         for item in batch:
             if isinstance(item, ReadError):
-                report.errors.append(item)
+                report.add_error(item)
             else:
                 pages.append(item)
-        for page, is_new in zip(pages, store.add_pages(pages), strict=True):
+        for page, is_new in _store_pages(store, pages, report):
             report.new += is_new
             report.already_stored += not is_new
             report.by_format[page.input_format] = report.by_format.get(page.input_format, 0) + 1
