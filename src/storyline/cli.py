@@ -196,22 +196,81 @@ def show(
 
 @app.command()
 def search(
-    query: Annotated[str, typer.Argument(help="Full-text query (SQLite FTS5 syntax).")],
+    query: Annotated[str, typer.Argument(help="Full-text query (SQLite FTS5 syntax); '' lists everything.")],
     db: DbOption = Path(DEFAULT_DB),
     limit: Annotated[int, typer.Option(help="How many results.")] = 20,
+    outlet: Annotated[str | None, typer.Option(help="Only this outlet.")] = None,
+    language: Annotated[str | None, typer.Option(help="Only this language (ISO 639-1).")] = None,
+    date_from: Annotated[
+        str | None, typer.Option("--from", help="Published on or after (YYYY[-MM[-DD]]).")
+    ] = None,
+    date_to: Annotated[
+        str | None, typer.Option("--to", help="Published on or before (YYYY[-MM[-DD]]).")
+    ] = None,
+    story: Annotated[str | None, typer.Option(help="Only this story id.")] = None,
+    thread: Annotated[str | None, typer.Option(help="Only this thread id.")] = None,
+    entity: Annotated[str | None, typer.Option(help="Only documents naming this entity id.")] = None,
+    event_type: Annotated[
+        str | None, typer.Option("--event-type", help="Only documents reporting it.")
+    ] = None,
+    sort: Annotated[str, typer.Option(help="relevance, published, -published or ingested.")] = "relevance",
 ) -> None:
-    """Search titles and clean bodies."""
+    """Search titles and clean bodies, with the same filters as the REST API's documents list."""
+    from storyline.query import DocumentFilter, Page, QueryError, Reader
+
     _require_db(db)
-    with storyline.open(db) as sl:
-        try:
-            hits = sl.search(query, limit)
-        except ValueError as exc:
-            err.print(f"[red]error[/red] {escape(str(exc))}")
-            raise typer.Exit(2) from exc
-    for hit in hits:
-        out.print(
-            f"[bold]{escape(hit['id'])}[/bold] {escape(hit['title'] or '')}\n    {escape(hit['snippet'])}"
-        )
+    try:
+        flt = DocumentFilter(query, outlet, language, date_from, date_to, story, thread, entity, event_type)
+        with Reader(db) as reader:
+            found = reader.documents(flt, Page(0, max(1, min(limit, Page.MAX_LIMIT))), sort)
+    except QueryError as exc:
+        err.print(f"[red]error[/red] {escape(str(exc))}")
+        raise typer.Exit(2) from exc
+    for hit in found["items"]:
+        meta = " · ".join(escape(str(hit[k])) for k in ("outlet", "published") if hit.get(k))
+        out.print(f"[bold]{escape(hit['id'])}[/bold] {escape(hit['title'] or '')} [dim]{meta}[/dim]")
+        if hit.get("snippet"):
+            out.print("    " + _marked(hit["snippet"], hit["highlights"]))
+    out.print(f"[dim]{len(found['items'])} of {found['total']} documents[/dim]")
+
+
+def _marked(text: str, hits: list[tuple[int, int]]) -> str:
+    """Rich markup for a snippet: the matched terms in bold, everything else escaped."""
+    parts, at = [], 0
+    for start, end in hits:
+        parts += [escape(text[at:start]), f"[bold yellow]{escape(text[start:end])}[/bold yellow]"]
+        at = end
+    return "".join([*parts, escape(text[at:])])
+
+
+@app.command()
+def serve(
+    db: DbOption = Path(DEFAULT_DB),
+    host: Annotated[str, typer.Option(help="Address to listen on (loopback by default).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    open_browser: Annotated[bool, typer.Option("--open", help="Open the web UI in a browser.")] = False,
+    allow_ingest: Annotated[
+        bool, typer.Option("--allow-ingest", help="Accept uploaded files to ingest (POST /api/ingest).")
+    ] = False,
+) -> None:
+    """Serve the REST API (/api, schema at /openapi.json) and the web UI; read-only unless --allow-ingest."""
+    import uvicorn
+
+    from storyline.serve import create_app
+
+    _require_db(db)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        err.print(f"[yellow]warning[/yellow] listening on {escape(host)}: anyone who can reach it can read")
+    url = f"http://{'localhost' if host in ('127.0.0.1', '::1') else host}:{port}/"
+    if open_browser:
+        import threading
+        import webbrowser
+
+        threading.Timer(1.0, webbrowser.open, (url,)).start()
+    out.print(
+        f"serving {escape(str(db))} at {url}" + (" (ingest allowed)" if allow_ingest else " (read-only)")
+    )
+    uvicorn.run(create_app(db, allow_ingest=allow_ingest), host=host, port=port, log_level="warning")
 
 
 @app.command()
