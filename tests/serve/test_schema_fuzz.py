@@ -32,7 +32,9 @@ def test_no_server_errors(served_db: Path, mode: GenerationMode) -> None:
             continue  # an unconstrained path string or no parameter at all: no invalid request exists
 
         @given(case=operation.as_strategy(generation_mode=mode))
-        @settings(max_examples=CASES, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+        @settings(
+            max_examples=CASES, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True
+        )
         def check(case: Any) -> None:
             case.call_and_validate(checks=[not_a_server_error])
 
