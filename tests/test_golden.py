@@ -48,6 +48,11 @@ CORPUS_REACHED: list[str] = [
     "entity: Tajikistan",
     "entity: Islamic State aliases merged",
     "entity: Sergei Shoigu aliases merged",
+    "event: rus-arms-kgz-2015",
+    "event: rus-aid-tjk",
+    "event: rus-readiness-2021",
+    "event: taliban-seize-2021",
+    "events: none drawn from comments or site chrome",
 ]
 REACHED = [
     name
@@ -101,3 +106,22 @@ def test_the_shared_quote_is_one_record_spoken_by_shoigu(golden_checks: dict[str
     speaker = entities[quote["speaker"]["entity_id"]]
     assert speaker["type"] == "PERSON"
     assert {"Sergei Shoigu", "Sergey Shoygu"} <= {speaker["name"], *speaker["aliases"]}
+
+
+def test_the_2015_rearming_is_one_event_citing_both_reports(golden_checks: dict[str, dict]) -> None:
+    export = golden_checks["_export"]["dir"]
+    docs = {
+        json.loads(x)["id"]: Path(json.loads(x)["source"]).name for x in (export / "documents.jsonl").open()
+    }
+    events = [json.loads(x) for x in (export / "events.jsonl").open()]
+    rearming = [
+        e
+        for e in events
+        if e["type"] == "AID"
+        and e["actor"]["country"] == "RUS"
+        and e["target"]["country"] == "KGZ"
+        and any(docs[d].startswith(("000", "001")) for d in e["documents"])
+    ]
+    assert len(rearming) == 1, [(e["documents"], e["date"]) for e in rearming]
+    assert {docs[d][:3] for d in rearming[0]["documents"]} >= {"000", "001"}
+    assert {docs[ev["document"]][:3] for ev in rearming[0]["evidence"]} >= {"000", "001"}

@@ -171,6 +171,25 @@ class Storyline:
             or fold(q["speaker"]["name"] or "") == wanted
         ]
 
+    def events(
+        self,
+        event_type: str | None = None,
+        actor: str | None = None,
+        target: str | None = None,
+        place: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        story: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """PLOVER events, earliest first; each filter narrows: ``event_type`` ("AID", old names folded),
+        ``actor``/``target`` (ISO3 country, entity id or name), ``place`` (ISO3 or place name),
+        ``since``/``until`` (ISO dates at any precision: "2015", "2015-12"), ``story`` (a story id).
+        Raises ``ValueError`` for an unknown type. See docs/events.md."""
+        from storyline.events.query import filter_events
+
+        rows = self.store.records("events")
+        return filter_events(rows, event_type, actor, target, place, since, until, story)
+
     def search(self, query: str, limit: int = 20) -> list[dict[str, Any]]:
         """Full-text search over titles and clean bodies."""
         return self.store.search(query, limit)

@@ -375,6 +375,50 @@ def quotes(
         out.print(f"    “{escape(row['text'])}”")
 
 
+def _party_label(party: dict[str, Any] | None) -> str:
+    """An event party as "name (ISO3)"."""
+    party = party or {}
+    country = f"({party['country']})" if party.get("country") else ""
+    return " ".join(x for x in (party.get("name") or "", country) if x)
+
+
+@app.command()
+def events(
+    db: DbOption = Path(DEFAULT_DB),
+    event_type: Annotated[str | None, typer.Option("--type", help="PLOVER type (AID, ASSAULT, ...).")] = None,
+    actor: Annotated[str | None, typer.Option(help="Actor: ISO3 country, entity id or name.")] = None,
+    target: Annotated[str | None, typer.Option(help="Target: ISO3 country, entity id or name.")] = None,
+    place: Annotated[str | None, typer.Option(help="Where: ISO3 country or place name.")] = None,
+    since: Annotated[str | None, typer.Option(help="From this date (2015, 2015-12, 2015-12-23).")] = None,
+    until: Annotated[str | None, typer.Option(help="Up to this date, inclusive.")] = None,
+    story: Annotated[str | None, typer.Option(help="Only events of this story id.")] = None,
+) -> None:
+    """Who did what to whom, when and where: PLOVER 2.0 events, each with the reports that carry it."""
+    _require_db(db)
+    with storyline.open(db) as sl:
+        try:
+            rows = sl.events(event_type, actor, target, place, since, until, story)
+        except ValueError as error:
+            err.print(f"[red]error[/red] {escape(str(error))}")
+            raise typer.Exit(2) from error
+    table = Table("date", "type", "actor", "target", "where", "docs", "evidence")
+    for row in rows:
+        flags = f" [{', '.join(row['flags'])}]" if row.get("flags") else ""
+        where = (row.get("location") or {}).get("name") or ""
+        evidence = row["evidence"][0]["text"] if row.get("evidence") else ""
+        table.add_row(
+            escape(row.get("date") or ""),
+            escape(f"{row['type']}{'/' + row['mode'] if row.get('mode') else ''}{flags}"),
+            escape(_party_label(row.get("actor"))),
+            escape(_party_label(row.get("target"))),
+            escape(where),
+            str(len(row["documents"])),
+            escape(evidence[:120]),
+        )
+    out.print(table)
+    out.print(f"{len(rows)} events")
+
+
 @app.command()
 def settings() -> None:
     """Every tunable setting with its default and what it does (override with `run --set NAME=VALUE`)."""

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from storyline.events.candidates import EventCandidate, find_event_candidates
 from storyline.extract.aliases import AcronymDefinition, find_acronym_definitions
 from storyline.extract.mentions import (
     Mention,
@@ -31,10 +32,12 @@ class DocAnalysis:
     mentions: tuple[Mention, ...]
     acronyms: tuple[AcronymDefinition, ...]
     quotes: tuple[QuoteCandidate, ...]
+    #: each sentence's PLOVER event candidate, coded while the parse is in memory (see storyline.events)
+    events: tuple[EventCandidate, ...] = ()
 
 
 def analyse_doc(doc: Doc, doc_id: str) -> DocAnalysis:
-    """Mentions, acronym definitions and quote candidates of one parsed document."""
+    """Mentions, acronym definitions, quote and event candidates of one parsed document."""
     sentences = [(sent.start_char, sent.end_char) for sent in doc.sents]
     ner = ner_mentions(doc, doc_id, sentences)
     table = alias_mentions(doc.text, doc_id, sentences, {(m.start, m.end) for m in ner})
@@ -42,7 +45,10 @@ def analyse_doc(doc: Doc, doc_id: str) -> DocAnalysis:
     extra = role_title_mentions(doc, doc_id, [(m.start, m.end) for m in merged], sentences)
     mentions = merge_mentions(merged, [], extra) if extra else merged
     quotes = find_quotes(doc, doc_id, mentions)
-    return DocAnalysis(doc_id, tuple(mentions), tuple(find_acronym_definitions(doc.text)), tuple(quotes))
+    events = find_event_candidates(doc, doc_id, mentions)
+    return DocAnalysis(
+        doc_id, tuple(mentions), tuple(find_acronym_definitions(doc.text)), tuple(quotes), tuple(events)
+    )
 
 
 def analyse_documents(

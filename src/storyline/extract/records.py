@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
+from storyline.events.candidates import candidate_from_dict
 from storyline.extract.aliases import AcronymDefinition
 from storyline.extract.analysis import DocAnalysis
 from storyline.extract.entities import AliasMerge, Entity
@@ -59,4 +60,5 @@ def analysis_from_dict(row: dict[str, Any]) -> DocAnalysis:
         mentions=tuple(Mention(**mention) for mention in row["mentions"]),
         acronyms=tuple(AcronymDefinition(**definition) for definition in row["acronyms"]),
         quotes=quotes,
+        events=tuple(candidate_from_dict(event) for event in row.get("events", ())),
     )

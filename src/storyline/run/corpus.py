@@ -46,4 +46,5 @@ class CorpusStage:
 CORPUS_STAGES: list[CorpusStage] = [
     CorpusStage("extract", ("entities", "quotes"), "storyline.stages.extract"),
     CorpusStage("link", ("passages", "stories", "threads"), "storyline.stages.link"),
+    CorpusStage("events", ("events",), "storyline.stages.events"),
 ]

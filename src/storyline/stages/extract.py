@@ -22,10 +22,12 @@ from storyline.store.base import Store
 
 STAGE = StageInfo(
     name="extract",
-    version="1",
+    version="2",
     requires=("text", "title", "content_hash"),
-    produces=("analysis", "entity_ids", "entities", "quotes"),
+    produces=("analysis", "entity_ids", "entities", "quotes", "mention_entities"),
 )
+#: State key: per document, the entity id of each mention span (what the events stage resolves parties with).
+MENTION_ENTITIES_STATE = "extract.mention_entities"
 #: Documents parsed per spaCy batch and written per transaction.
 ANALYSIS_BATCH = 64
 #: Between title and body in the analysed text: a paragraph break keeps them separate sentences.
@@ -102,6 +104,10 @@ def run(store: Store, progress: Progress) -> int:
     for (doc_id, _start, _end), entity_id in resolution.mention_ids.items():
         per_doc[doc_id].add(entity_id)
     store.update_documents({"id": d["id"], "entity_ids": sorted(per_doc.get(d["id"], ()))} for d in docs)
+    spans: dict[str, list[list[Any]]] = defaultdict(list)
+    for (doc_id, start, end), entity_id in resolution.mention_ids.items():
+        spans[doc_id].append([start, end, entity_id])
+    store.set_state(MENTION_ENTITIES_STATE, spans)
     body_start = {d["id"]: analysed_text(d)[1] for d in docs}
     store.replace_records("entities", (entity_row(e) for e in resolution.entities))
     store.replace_records("quotes", (_body_offsets(quote_row(q), body_start) for q in quotes))

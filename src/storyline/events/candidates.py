@@ -1,0 +1,658 @@
+"""Event candidates in one parsed document: the PLOVER coding of each sentence, from its dependency parse.
+
+Runs inside the extract stage while the spaCy ``Doc`` is in memory (the text is parsed once). For each
+sentence the coder finds trigger words (``data/event_triggers.csv``), keeps the one nearest the root of the
+parse once reporting verbs ("said", "told") are looked through, and reads off its arguments: the actor
+(subject, or agent of a passive), the target (object, indirect object, or the object of "to/against/on/with"),
+where (a place after "in/at/near") and when (a date phrase on the trigger or on the statement reporting it),
+plus the flags: negated, future (will, plans to, is ready to, a headline's "X to do Y"), hypothetical.
+Everything is kept as character spans of the parsed text; the events stage resolves them to entities,
+countries, coordinates and dates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from spacy.tokens import Doc, Span, Token
+
+from storyline.events.lexicon import Lexicon, TriggerRow, load_lexicon
+
+if TYPE_CHECKING:  # storyline.extract imports this module: a runtime import would be circular
+    from storyline.extract.mentions import Mention
+
+#: Dependency labels that open a subordinate clause: a trigger there is less central to the sentence.
+_SUBORDINATE = frozenset({"advcl", "relcl", "acl", "csubj", "parataxis", "prep", "pcomp", "npadvmod"})
+#: How far below a clause boundary a trigger sinks in the ranking.
+_SUBORDINATE_COST = 2.0
+_NOUN_COST = 0.5
+#: Deepest trigger that still codes its sentence.
+MAX_RANK = 3.0
+#: Heads through which a verb inherits the subject of the verb above it ("is ready to supply").
+_SUBJECT_CLIMB = frozenset({"xcomp", "acomp", "conj", "dep", "advcl", "pcomp", "prep", "pobj"})
+_SUBJECTS = frozenset({"nsubj", "csubj", "expl"})
+_CUT_FROM_SPANS = frozenset({"relcl", "acl", "advcl", "punct", "cc", "prep"})
+_PRONOUNS_PERSON = frozenset({"he", "she", "him", "her"})
+_PRONOUNS_GROUP = frozenset({"they", "it", "them", "its", "their"})
+_PRONOUNS_SPEAKER = frozenset({"we", "us", "our", "i", "me", "my"})
+_HYPHEN_PREFIXES = frozenset({"re", "co", "de", "pre", "counter", "un"})
+_ARGUMENT_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
+_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+_DURATION_WORDS = frozenset(
+    {
+        "next",
+        "within",
+        "coming",
+        "recent",
+        "past",
+        "for",
+        "over",
+        "during",
+        "ago",
+        "years",
+        "months",
+        "weeks",
+        "decades",
+        "since",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Argument:
+    """A span of the parsed text that plays a part in an event (actor, target, place, date, speaker)."""
+
+    text: str
+    start: int
+    end: int
+    sector: str | None = None
+    via: str = "parse"  # "parse", "pronoun" (resolved to an earlier mention), "speaker"
+
+
+@dataclass(frozen=True, slots=True)
+class EventCandidate:
+    """One sentence's event as coded from its parse, before entities, places and dates are resolved."""
+
+    doc_id: str
+    sentence_start: int
+    sentence_end: int
+    trigger: str
+    trigger_start: int
+    trigger_end: int
+    type: str
+    mode: str | None
+    context: tuple[str, ...]
+    flags: tuple[str, ...]
+    actors: tuple[Argument, ...]
+    targets: tuple[Argument, ...]
+    places: tuple[Argument, ...] = ()
+    dates: tuple[Argument, ...] = ()
+    speaker: Argument | None = None
+    rank: float = 0.0  # the trigger's depth in the parse (lower: more central)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class _Trigger:
+    token: Token
+    row: TriggerRow
+    frame: Token  # the verb whose arguments the event takes (the trigger itself, or its light verb)
+    rank: float
+
+
+def _verb_lemma(token: Token, lexicon: Lexicon) -> str | None:
+    return lexicon.verb_forms.get(token.lower_)
+
+
+def _singular(word: str) -> str:
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+        return word[:-1]
+    return word
+
+
+def _child_words(token: Token) -> set[str]:
+    """Lemma-ish words of a trigger's objects and modifiers, for a row's ``when`` condition."""
+    words: set[str] = set()
+    stack = [c for c in token.children if c.dep_ not in {"nsubj", "punct", "cc", "aux", "auxpass", "mark"}]
+    depth = {c.i: 1 for c in stack}
+    while stack:
+        child = stack.pop()
+        words.add(child.lower_)
+        words.add(_singular(child.lower_))
+        if depth[child.i] < 4 and child.dep_ in {
+            "dobj",
+            "prep",
+            "pobj",
+            "nsubjpass",
+            "compound",
+            "amod",
+            "prt",
+            "dative",
+            "conj",
+            "attr",
+            "oprd",
+            "npadvmod",
+            "nmod",
+        }:
+            for grand in child.children:
+                if grand.dep_ in {"pobj", "compound", "amod", "prep", "conj", "dobj", "nmod"}:
+                    depth[grand.i] = depth[child.i] + 1
+                    stack.append(grand)
+    return words
+
+
+def _pick_row(rows: Sequence[TriggerRow], token: Token) -> TriggerRow | None:
+    words: set[str] | None = None
+    for row in rows:
+        if not row.when:
+            return row
+        if words is None:
+            words = _child_words(token)
+        if row.when & words:
+            return row
+    return None
+
+
+def _depth(token: Token, sentence_root: Token) -> float:
+    depth = 0.0
+    current = token
+    for _ in range(40):
+        if current.i == sentence_root.i or current.head.i == current.i:
+            break
+        depth += _SUBORDINATE_COST if current.dep_ in _SUBORDINATE else 1.0
+        current = current.head
+    return depth
+
+
+def _verb_key(token: Token, lemma: str, lexicon: Lexicon) -> str:
+    for child in token.children:
+        if child.dep_ in {"prt", "prep"} and f"{lemma} {child.lower_}" in lexicon.verbs:
+            return f"{lemma} {child.lower_}"
+    return lemma
+
+
+def _prefixed_lemma(token: Token, lexicon: Lexicon) -> str | None:
+    """'re-equips' is split by the tokenizer into 're', '-', 'equips': the verb is the last part."""
+    doc = token.doc
+    if token.i >= 2 and doc[token.i - 1].text == "-" and doc[token.i - 2].lower_ in _HYPHEN_PREFIXES:
+        return lexicon.verb_forms.get(token.lower_)
+    return None
+
+
+def _is_verbal(token: Token) -> bool:
+    return token.tag_.startswith("VB") or (token.tag_ in {"NNS", "NN"} and token.dep_ == "ROOT")
+
+
+def _verb_trigger(token: Token, root: Token, lexicon: Lexicon) -> _Trigger | None:
+    if not _is_verbal(token) or token.dep_ in {"amod", "compound", "aux", "auxpass"}:
+        return None
+    lemma = _verb_lemma(token, lexicon) or _prefixed_lemma(token, lexicon)
+    if lemma is None:
+        return None
+    key = _verb_key(token, lemma, lexicon)
+    rows = lexicon.verbs.get(key) or ()
+    row = _pick_row(rows, token)
+    if row is None:
+        return None
+    if lemma in lexicon.cue("future_verbs") and any(c.dep_ == "xcomp" for c in token.children):
+        return None  # "seeks to expand": the plan is a cue on the verb it governs, not the event
+    return _Trigger(token, row, token, _depth(token, root))
+
+
+def _noun_trigger(token: Token, root: Token, lexicon: Lexicon) -> _Trigger | None:
+    if not token.tag_.startswith("NN") or token.dep_ in {"compound", "poss"}:
+        return None
+    lemma = lexicon.noun_forms.get(token.lower_)
+    if lemma is None:
+        return None
+    rows = lexicon.nouns.get(lemma) or ()
+    row = _pick_row(rows, token)
+    if row is None:
+        return None
+    head = token.head
+    frame = token
+    light = lexicon.cue("light_verbs")
+    if token.dep_ in {"dobj", "nsubjpass", "attr", "oprd"} and head.lower_ != token.lower_:
+        head_lemma = _verb_lemma(head, lexicon)
+        if head_lemma is not None and (head_lemma in light or _verb_key(head, head_lemma, lexicon) in light):
+            frame = head
+    elif token.dep_ == "pobj" and head.dep_ == "prep" and head.head.tag_.startswith("VB"):
+        head_lemma = _verb_lemma(head.head, lexicon)
+        if head_lemma is not None and head_lemma in light:
+            frame = head.head
+    if row.pos == "L" and frame is token and token.dep_ not in {"nsubj", "ROOT"}:
+        return None
+    rank = _depth(frame, root) + _NOUN_COST
+    return _Trigger(token, row, frame, rank)
+
+
+def _find_triggers(sentence: Span, lexicon: Lexicon) -> list[_Trigger]:
+    found = []
+    for token in sentence:
+        trigger = _verb_trigger(token, sentence.root, lexicon) or _noun_trigger(token, sentence.root, lexicon)
+        if trigger is not None:
+            found.append(trigger)
+    return found
+
+
+def _span_of(token: Token) -> tuple[int, int]:
+    """Character span of an argument: its subtree without relative clauses and trailing prepositions."""
+    tokens = [token]
+    stack = [c for c in token.children if c.dep_ not in _CUT_FROM_SPANS]
+    keep_prep = [c for c in token.children if c.dep_ == "prep" and c.lower_ == "of"]
+    stack += keep_prep
+    while stack:
+        child = stack.pop()
+        if not child.is_space:
+            tokens.append(child)
+        stack.extend(c for c in child.children if c.dep_ not in {"relcl", "acl", "advcl", "punct"})
+    start = min(t.idx for t in tokens)
+    end = max(t.idx + len(t.text) for t in tokens)
+    return start, end
+
+
+def _noun_phrase(token: Token) -> str:
+    """The head noun with its modifiers and appositions, without prepositional tails ("of weapons")."""
+    words = [
+        t
+        for t in token.subtree
+        if t.i == token.i
+        or (t.head.i == token.i and t.dep_ in {"compound", "amod", "nmod", "nummod", "det", "poss"})
+        or (t.dep_ == "compound" and t.head.head.i == token.i)
+    ]
+    for appos in (c for c in token.children if c.dep_ == "appos"):
+        words += list(appos.subtree)
+    return " ".join(t.text for t in sorted(words, key=lambda t: t.i))
+
+
+def _sector(text: str, lexicon: Lexicon, head: Token | None = None) -> str | None:
+    """The sector the words name; with ``head``, only words naming the head itself ("military assistance" is
+    no military actor) or titles before a proper name ("Defense Minister Sergei Shoigu")."""
+    lowered = f" {text.lower()} "
+    for words, sector in lexicon.sectors:
+        if f" {words} " not in lowered:
+            continue
+        if head is None or head.tag_ in {"NNP", "NNPS"} or words.split()[-1] == head.lower_:
+            return sector
+    return None
+
+
+class _DocContext:
+    """Per-document lookups the argument builder needs: mentions in order, speakers of sentences."""
+
+    def __init__(self, doc: Doc, mentions: Sequence[Mention]) -> None:
+        self.doc = doc
+        self.mentions = sorted(mentions, key=lambda m: m.start)
+
+    def antecedent(self, before: int, labels: Iterable[str]) -> Mention | None:
+        wanted = set(labels)
+        best = None
+        for mention in self.mentions:
+            if mention.start >= before:
+                break
+            if mention.label in wanted:
+                best = mention
+        return best
+
+    def mention_in(self, start: int, end: int) -> bool:
+        return any(m.start >= start and m.end <= end for m in self.mentions if m.label in _ARGUMENT_LABELS)
+
+
+def _argument(
+    token: Token, context: _DocContext, lexicon: Lexicon, speaker: Argument | None
+) -> Argument | None:
+    word = token.lower_
+    if token.tag_ in {"PRP", "PRP$"}:
+        antecedent = None
+        if word in _PRONOUNS_PERSON:
+            antecedent = context.antecedent(token.idx, {"PERSON"})
+        elif word in _PRONOUNS_GROUP:
+            antecedent = context.antecedent(token.sent.start_char, {"ORG", "GPE", "NORP"})
+        elif word in _PRONOUNS_SPEAKER and speaker is not None:
+            return Argument(speaker.text, speaker.start, speaker.end, speaker.sector, "speaker")
+        if antecedent is None:
+            return None
+        return Argument(antecedent.text, antecedent.start, antecedent.end, None, "pronoun")
+    if token.tag_ in {"DT", "WDT", "EX", "CD"} and not list(token.children):
+        return None
+    start, end = _span_of(token)
+    text = context.doc.text[start:end]
+    sector = _sector(_noun_phrase(token), lexicon, token)
+    if sector is None and not context.mention_in(start, end):
+        return None  # a thing ("$1.2 billion worth of weapons"), not a party to the event
+    return Argument(text, start, end, sector)
+
+
+def _children(token: Token, deps: Iterable[str]) -> list[Token]:
+    wanted = set(deps)
+    return [c for c in token.children if c.dep_ in wanted]
+
+
+def _prep_objects(token: Token, preps: frozenset[str]) -> list[Token]:
+    found = []
+    for child in token.children:
+        if child.dep_ in {"prep", "dative"} and child.lower_ in preps:
+            found.extend(c for c in child.children if c.dep_ == "pobj")
+        elif child.dep_ == "dative" and child.tag_.startswith(("NN", "PRP")):
+            found.append(child)
+    return found
+
+
+def _subject(frame: Token) -> tuple[Token | None, bool]:
+    """The subject a frame verb has or inherits, and whether it is a passive's agent."""
+    current = frame
+    for _ in range(5):
+        for child in current.children:
+            if child.dep_ in _SUBJECTS and child.tag_ not in {"EX", "WDT"}:
+                return child, False
+            if child.dep_ == "agent":
+                objects = [c for c in child.children if c.dep_ == "pobj"]
+                if objects:
+                    return objects[0], True
+        if current.dep_ not in _SUBJECT_CLIMB or current.head.i == current.i:
+            return None, False
+        current = current.head
+    return None, False
+
+
+def _speaker(sentence: Span, lexicon: Lexicon, trigger: Token) -> Token | None:
+    """The subject of a reporting verb above the trigger ("..., Shoigu said"), if any."""
+    speech = lexicon.cue("speech_verbs")
+    for ancestor in [trigger, *trigger.ancestors]:
+        lemma = _verb_lemma(ancestor, lexicon)
+        if lemma in speech:
+            subjects = _children(ancestor, _SUBJECTS)
+            if subjects:
+                return subjects[0]
+    root = sentence.root
+    if _verb_lemma(root, lexicon) in speech and root.i != trigger.i:
+        subjects = _children(root, _SUBJECTS)
+        if subjects:
+            return subjects[0]
+    return None
+
+
+def _governors(token: Token, stop: Token | None) -> list[Token]:
+    """The trigger and the verbs and adjectives governing it up to (not including) a reporting verb."""
+    chain = [token]
+    current = token
+    for _ in range(6):
+        if current.dep_ not in {
+            "xcomp",
+            "acomp",
+            "conj",
+            "dobj",
+            "nsubjpass",
+            "pobj",
+            "prep",
+            "pcomp",
+            "dep",
+            "ccomp",
+        }:
+            break
+        if current.dep_ == "ccomp" or current.head.i == current.i:
+            break
+        current = current.head
+        if stop is not None and current.i == stop.i:
+            break
+        chain.append(current)
+    return chain
+
+
+def _flags(trigger: _Trigger, sentence: Span, lexicon: Lexicon, speech_verb: Token | None) -> list[str]:
+    flags: list[str] = []
+    chain = _governors(trigger.token, speech_verb)
+    if trigger.frame not in chain:
+        chain.append(trigger.frame)
+    future_aux = lexicon.cue("future_aux")
+    hypothetical_aux = lexicon.cue("hypothetical_aux")
+    future_heads = lexicon.cue("future_verbs") | lexicon.cue("future_adjectives")
+    negated = False
+    future = False
+    hypothetical = False
+    for node in chain:
+        lemma = _verb_lemma(node, lexicon) or node.lower_
+        if node is not trigger.token and node is not trigger.frame:
+            if lemma in future_heads:
+                future = True
+            if lemma in lexicon.cue("negating_verbs"):
+                negated = True
+        for child in node.children:
+            word = child.lower_
+            if child.dep_ == "neg" or (child.dep_ == "det" and word == "no"):
+                negated = True
+            elif child.dep_ in {"aux", "auxpass"} and word in future_aux:
+                future = True
+            elif (child.dep_ in {"aux", "auxpass"} and word in hypothetical_aux) or (
+                child.dep_ == "mark" and word in {"if", "unless"}
+            ):
+                hypothetical = True
+            elif child.dep_ == "amod" and word in lexicon.cue("future_modifiers"):
+                future = True
+            elif child.dep_ == "prep" and word == "in" and any(g.lower_ == "case" for g in child.children):
+                hypothetical = True
+    frame = trigger.frame
+    aux_to = any(c.dep_ == "aux" and c.lower_ == "to" for c in frame.children)
+    if aux_to and frame.dep_ == "ROOT":
+        future = True  # a headline's "Russia to give Tajikistan aid"
+    if aux_to and frame.head.lower_ in {"is", "are", "was", "were"} and frame.dep_ in {"xcomp", "ccomp"}:
+        future = True  # "the aid is to be delivered"
+    if negated:
+        flags.append("negation")
+    if future:
+        flags.append("future")
+    if (hypothetical and not future) or hypothetical:
+        flags.append("hypothetical")
+    return flags
+
+
+def _mode(row: TriggerRow, words: set[str], lexicon: Lexicon) -> str | None:
+    if row.mode:
+        return row.mode
+    for event_type, mode, cues in lexicon.modes:
+        if event_type == row.type and cues & words:
+            return mode
+    return None
+
+
+def _contexts(row: TriggerRow, sentence_text: str, words: set[str], lexicon: Lexicon) -> tuple[str, ...]:
+    found = [row.context] if row.context else []
+    lowered = sentence_text.lower()
+    for context, cues in lexicon.contexts:
+        if context in found:
+            continue
+        if any((cue in words) if " " not in cue else (cue in lowered) for cue in cues):
+            found.append(context)
+    return tuple(found)
+
+
+def _places(
+    trigger: _Trigger,
+    sentence: Span,
+    mentions: Sequence[Mention],
+    lexicon: Lexicon,
+    taken: list[tuple[int, int]],
+) -> tuple[Argument, ...]:
+    preps = lexicon.cue("place_prepositions")
+    places: list[tuple[int, Argument]] = []
+    doc = sentence.doc
+    for mention in mentions:
+        if mention.label not in _PLACE_LABELS:
+            continue
+        if not (sentence.start_char <= mention.start < sentence.end_char):
+            continue
+        if any(s <= mention.start and mention.end <= e for s, e in taken):
+            continue
+        span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+        if span is None:
+            continue
+        head = span.root
+        prep = head.head if head.dep_ in {"pobj", "compound"} else None
+        while prep is not None and prep.dep_ in {"pobj", "compound", "conj"} and prep.head.i != prep.i:
+            prep = prep.head
+        if prep is None or prep.dep_ not in {"prep"} or prep.lower_ not in preps:
+            continue
+        attached = prep.head
+        anchors = {trigger.token.i, trigger.frame.i, *(g.i for g in _governors(trigger.frame, None))}
+        if attached.i not in anchors:
+            continue  # "bases in Tajikistan", "the situation in Afghanistan": not where the act took place
+        score = 0 if attached.i in {trigger.token.i, trigger.frame.i} else 1
+        places.append((score, Argument(mention.text, mention.start, mention.end)))
+    places.sort(key=lambda p: (p[0], p[1].start))
+    return tuple(p for _, p in places)
+
+
+def _dates(
+    trigger: _Trigger, sentence: Span, speech_verb: Token | None, taken: list[tuple[int, int]]
+) -> tuple[Argument, ...]:
+    found: list[tuple[int, Argument]] = []
+    anchors = {trigger.token.i: 0, trigger.frame.i: 0}
+    for index, governor in enumerate(_governors(trigger.frame, None)):
+        anchors.setdefault(governor.i, index)
+    if speech_verb is not None:
+        anchors.setdefault(speech_verb.i, 5)
+    for entity in sentence.ents:
+        if entity.label_ not in {"DATE", "TIME"}:
+            continue
+        words = {t.lower_ for t in entity}
+        if words & _DURATION_WORDS and not words & {"last", "early", "late", "mid"}:
+            continue  # a duration or a vague period: no date to resolve
+        if any(s <= entity.start_char and entity.end_char <= e for s, e in taken):
+            continue
+        head = entity.root
+        best = None
+        for distance, ancestor in enumerate([head, *head.ancestors]):
+            if ancestor.i in anchors:
+                best = anchors[ancestor.i] + distance
+                break
+            if ancestor.tag_.startswith("VB") and ancestor.i != head.i:
+                break  # the date belongs to another clause's verb ("a programme signed in 2014")
+        if best is None:
+            continue
+        found.append((best, Argument(entity.text, entity.start_char, entity.end_char)))
+    found.sort(key=lambda f: f[0])
+    return tuple(a for _, a in found)
+
+
+def _sentence_candidate(
+    sentence: Span, doc_id: str, context: _DocContext, lexicon: Lexicon
+) -> EventCandidate | None:
+    triggers = _find_triggers(sentence, lexicon)
+    if not triggers:
+        return None
+    best = min(triggers, key=lambda t: (t.rank, t.token.i))
+    if best.rank > MAX_RANK:
+        return None  # only triggers deep in subordinate clauses: the sentence's own act is something else
+    frame = best.frame
+    speaker_token = _speaker(sentence, lexicon, best.token)
+    speaker = _argument(speaker_token, context, lexicon, None) if speaker_token is not None else None
+    speech_verb = speaker_token.head if speaker_token is not None else None
+
+    actor_tokens: list[Token] = []
+    target_tokens: list[Token] = []
+    subject, is_agent = _subject(frame)
+    passive_subjects = [c for c in _children(frame, {"nsubjpass"}) if c.i != best.token.i]
+    if subject is not None and subject.i != best.token.i:
+        actor_tokens.append(subject)
+    objects = [c for c in _children(frame, {"dobj"}) if c.i != best.token.i]
+    datives = [c for c in _children(frame, {"dative"}) if c.tag_.startswith(("NN", "PRP"))]
+    prep_objects = _prep_objects(frame, lexicon.cue("target_prepositions"))
+    if best.token is not frame:
+        prep_objects += _prep_objects(best.token, lexicon.cue("target_prepositions"))
+        if not actor_tokens:
+            actor_tokens += _children(best.token, {"poss"})
+            actor_tokens += _prep_objects(best.token, lexicon.cue("agent_prepositions"))
+    elif best.token.tag_.startswith("NN"):
+        actor_tokens += _children(best.token, {"poss"})
+        actor_tokens += _prep_objects(best.token, frozenset({"by"}))
+        actor_tokens += [
+            c
+            for c in best.token.children
+            if c.dep_ in {"amod", "compound"} and c.ent_type_ in {"NORP", "GPE", "ORG"}
+        ]
+    if best.row.type in lexicon.cue("forces_are_the_actor"):
+        if not actor_tokens:
+            actor_tokens += passive_subjects + objects
+        target_tokens += datives + prep_objects
+    else:
+        target_tokens += objects + datives + prep_objects + passive_subjects
+    lemma = _verb_lemma(frame, lexicon)
+    if lemma in lexicon.cue("receiving_verbs"):
+        givers = _prep_objects(frame, frozenset({"from"}))
+        actor_tokens, target_tokens = givers, actor_tokens
+    if best.row.trigger == "host":
+        actor_tokens, target_tokens = target_tokens[:1], actor_tokens
+    actors = _arguments(actor_tokens, context, lexicon, speaker)
+    targets = _arguments(target_tokens, context, lexicon, speaker)
+    if not actors and is_agent is False and subject is None and speaker is None:
+        actors = ()
+    words = {t.lower_ for t in sentence}
+    taken = [(a.start, a.end) for a in (*actors, *targets)]
+    return EventCandidate(
+        doc_id=doc_id,
+        sentence_start=sentence.start_char,
+        sentence_end=sentence.end_char,
+        trigger=best.row.trigger,
+        trigger_start=best.token.idx,
+        trigger_end=best.token.idx + len(best.token.text),
+        type=best.row.type,
+        mode=_mode(best.row, words, lexicon),
+        context=_contexts(best.row, sentence.text, words, lexicon),
+        flags=tuple(_flags(best, sentence, lexicon, speech_verb)),
+        actors=actors,
+        targets=targets,
+        places=_places(best, sentence, context.mentions, lexicon, taken),
+        dates=_dates(best, sentence, speech_verb, taken),
+        speaker=speaker,
+        rank=best.rank,
+    )
+
+
+def _arguments(
+    tokens: list[Token], context: _DocContext, lexicon: Lexicon, speaker: Argument | None
+) -> tuple[Argument, ...]:
+    found: list[Argument] = []
+    for token in tokens:
+        argument = _argument(token, context, lexicon, speaker)
+        if argument is not None and all(a.start != argument.start for a in found):
+            found.append(argument)
+    return tuple(found)
+
+
+def find_event_candidates(
+    doc: Doc, doc_id: str, mentions: Sequence[Mention], lexicon: Lexicon | None = None
+) -> list[EventCandidate]:
+    """The coded event candidate of every sentence of ``doc`` that reports one."""
+    lexicon = lexicon or load_lexicon()
+    context = _DocContext(doc, mentions)
+    found = []
+    for sentence in doc.sents:
+        candidate = _sentence_candidate(sentence, doc_id, context, lexicon)
+        if candidate is not None:
+            found.append(candidate)
+    return found
+
+
+def candidate_from_dict(row: dict[str, Any]) -> EventCandidate:
+    """The inverse of ``dataclasses.asdict`` on an :class:`EventCandidate` (as stored with an analysis)."""
+
+    def args(values: Iterable[dict[str, Any]]) -> tuple[Argument, ...]:
+        return tuple(Argument(**value) for value in values)
+
+    speaker = row.get("speaker")
+    return EventCandidate(
+        **{
+            **row,
+            "context": tuple(row["context"]),
+            "flags": tuple(row["flags"]),
+            "actors": args(row["actors"]),
+            "targets": args(row["targets"]),
+            "places": args(row.get("places", ())),
+            "dates": args(row.get("dates", ())),
+            "speaker": Argument(**speaker) if speaker else None,
+        }
+    )

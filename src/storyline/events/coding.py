@@ -1,0 +1,333 @@
+"""From a sentence's event candidate to a coded event: actors and targets resolved to Storyline's entities
+and countries, the place to a gazetteer location, the date to a value with a precision.
+
+A party's country is, in order: its entity's country (a state, or an organisation named after one), the
+country named inside its phrase ("the armed forces of Kyrgyzstan", "Israeli troops"), the country named
+next to the person elsewhere in the corpus ("Russian Defense Minister Sergei Shoigu" makes Shoigu RUS).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from storyline.events.candidates import Argument, EventCandidate
+from storyline.events.dates import is_historical, published_date, resolve_date
+from storyline.events.lexicon import load_lexicon
+from storyline.events.places import Location, country_location, resolve_location
+from storyline.extract.geo import resolve_place
+from storyline.extract.mentions import Mention
+
+#: Labels of mentions that can be a party to an event.
+_PARTY_LABELS = ("PERSON", "ORG", "GPE", "NORP")
+#: Longest gap (characters) between a country word and the person it qualifies ("Russian Defense Minister ").
+_ROLE_GAP = 45
+#: Longest argument phrase kept as a party's name; longer ones (a misparsed headline) give the entity's name.
+_LONGEST_NAME = 60
+#: Base confidence by how the trigger was found, then what raises it.
+_BASE_CONFIDENCE = 0.45
+
+
+@dataclass(frozen=True, slots=True)
+class EntityInfo:
+    """What the coder needs of a resolved entity."""
+
+    id: str
+    name: str
+    type: str
+    country: str | None
+
+
+@dataclass(slots=True)
+class DocumentFacts:
+    """One document as the coder sees it."""
+
+    doc_id: str
+    text: str  # the parsed text (title + body)
+    body_start: int  # where the body starts in it (evidence offsets are given into the body)
+    title_length: int
+    published: str | None
+    published_precision: str | None
+    story_id: str | None
+    mentions: Sequence[Mention]
+    mention_entities: dict[tuple[int, int], str]  # (start, end) in the parsed text -> entity id
+
+
+@dataclass(slots=True)
+class CodedEvent:
+    """One sentence's event, resolved; the merge turns several into one record."""
+
+    doc_id: str
+    story_id: str | None
+    type: str
+    mode: str | None
+    context: list[str]
+    flags: list[str]
+    actors: list[dict[str, Any]]
+    targets: list[dict[str, Any]]
+    location: dict[str, Any] | None
+    date: str | None
+    date_precision: str | None
+    date_source: str | None  # "text" (named in the sentence) or "published" (the report's date)
+    evidence: dict[str, Any]
+    confidence: float
+    trigger: str
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class EntityCountries:
+    """Countries of persons from the words next to their names anywhere in the corpus."""
+
+    def __init__(self, documents: Iterable[DocumentFacts], entities: dict[str, EntityInfo]) -> None:
+        votes: dict[str, Counter[str]] = defaultdict(Counter)
+        for doc in documents:
+            ordered = sorted(doc.mentions, key=lambda m: m.start)
+            for index, mention in enumerate(ordered):
+                if mention.label != "PERSON":
+                    continue
+                entity_id = doc.mention_entities.get((mention.start, mention.end))
+                if entity_id is None:
+                    continue
+                for previous in reversed(ordered[max(0, index - 3) : index]):
+                    if (
+                        previous.label not in {"NORP", "GPE"}
+                        or previous.sentence_start != mention.sentence_start
+                    ):
+                        continue
+                    gap = doc.text[previous.end : mention.start]
+                    if len(gap) > _ROLE_GAP or any(ch in gap for ch in '.;:"“”'):
+                        continue
+                    if any(w[:1].islower() and w not in {"of", "'s", "s", "the"} for w in gap.split()):
+                        continue  # "Russia said Shoigu": a sentence, not a title
+                    place = resolve_place(previous.text, previous.label)
+                    if place is not None:
+                        votes[entity_id][place.iso3] += 1
+                        break
+        self.by_entity = {k: v.most_common(1)[0][0] for k, v in votes.items()}
+        self.entities = entities
+
+    def country(self, entity_id: str | None) -> str | None:
+        """The entity's own country, else the one its titles name."""
+        if entity_id is None:
+            return None
+        entity = self.entities.get(entity_id)
+        if entity is not None and entity.country:
+            return entity.country
+        return self.by_entity.get(entity_id)
+
+
+def _words_country(text: str) -> str | None:
+    words = text.replace("'s", " ").replace(",", " ").split()
+    for size in (3, 2, 1):
+        for start in range(len(words) - size + 1):
+            chunk = " ".join(words[start : start + size])
+            if chunk[:1].isupper():
+                place = resolve_place(chunk, "NORP")
+                if place is not None:
+                    return place.iso3
+    return None
+
+
+def _party(
+    argument: Argument, doc: DocumentFacts, entities: dict[str, EntityInfo], countries: EntityCountries
+) -> list[dict[str, Any]]:
+    """Every party named in an argument span, the principal first, as export objects."""
+    inside = [
+        m
+        for m in doc.mentions
+        if m.start >= argument.start and m.end <= argument.end and m.label in _PARTY_LABELS
+    ]
+    inside.sort(key=lambda m: (m.label == "NORP", m.start))
+    parties: list[dict[str, Any]] = []
+    span_country = None
+    for mention in inside:
+        place = resolve_place(mention.text, mention.label)
+        if place is not None:
+            span_country = span_country or place.iso3
+    for mention in inside:
+        if mention.label == "NORP" and len(inside) > 1:
+            continue  # "Russian" qualifies the minister named next to it
+        entity_id = doc.mention_entities.get((mention.start, mention.end))
+        entity = entities.get(entity_id) if entity_id else None
+        country = countries.country(entity_id)
+        if country is None:
+            place = resolve_place(mention.text, mention.label)
+            country = place.iso3 if place else span_country
+        whole = argument.text.strip()
+        short = len(whole) <= len(mention.text) + 4 or len(whole) > _LONGEST_NAME
+        name = (entity.name if entity is not None else mention.text) if short else whole
+        parties.append(
+            {
+                "name": name if len(parties) == 0 else (entity.name if entity else mention.text),
+                "entity_id": entity_id,
+                "country": country or span_country,
+                "sector": argument.sector if len(parties) == 0 else None,
+            }
+        )
+    if not parties:
+        parties.append(
+            {
+                "name": argument.text.strip(),
+                "entity_id": None,
+                "country": span_country or _words_country(argument.text),
+                "sector": argument.sector,
+            }
+        )
+    return parties
+
+
+def _parties(
+    arguments: Sequence[Argument],
+    doc: DocumentFacts,
+    entities: dict[str, EntityInfo],
+    countries: EntityCountries,
+) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    for argument in arguments:
+        for party in _party(argument, doc, entities, countries):
+            if all(p["name"] != party["name"] for p in found):
+                found.append(party)
+    # the principal is the first party whose country is known, when the first is not
+    known = [p for p in found if p["country"]]
+    if known and not found[0]["country"]:
+        found.remove(known[0])
+        found.insert(0, known[0])
+    return found
+
+
+def _location(candidate: EventCandidate, doc: DocumentFacts, doc_countries: list[str]) -> Location | None:
+    for place in candidate.places:
+        label = next((m.label for m in doc.mentions if m.start == place.start and m.end == place.end), "GPE")
+        location = resolve_location(place.text, label, doc_countries)
+        if location is not None:
+            return location
+    return None
+
+
+def _evidence(candidate: EventCandidate, doc: DocumentFacts) -> dict[str, Any]:
+    start = candidate.sentence_start - doc.body_start
+    end = candidate.sentence_end - doc.body_start
+    text = doc.text[candidate.sentence_start : candidate.sentence_end].strip()
+    in_title = start < 0
+    if in_title:  # a headline: offsets into the title
+        start, end = candidate.sentence_start, min(candidate.sentence_end, doc.title_length)
+    return {"document": doc.doc_id, "text": text, "start": start, "end": end, "in_title": in_title}
+
+
+def _confidence(
+    candidate: EventCandidate,
+    actors: list[dict[str, Any]],
+    targets: list[dict[str, Any]],
+    date_source: str | None,
+) -> float:
+    score = _BASE_CONFIDENCE + (0.1 if candidate.rank <= 1.0 else 0.0)
+    score += 0.15 if actors and actors[0]["country"] else (0.05 if actors else 0.0)
+    score += 0.1 if targets and targets[0]["country"] else 0.0
+    score += 0.05 if date_source == "text" else 0.0
+    score += 0.05 if candidate.mode else 0.0
+    if "hypothetical" in candidate.flags:
+        score -= 0.15
+    return round(max(0.05, min(score, 0.95)), 3)
+
+
+def _joint_type(candidate: EventCandidate, doc: DocumentFacts, actors: list[dict[str, Any]]) -> str:
+    """A joint exercise or patrol (two or more countries, or called joint) is COOPERATE, not MOBILIZE."""
+    lexicon = load_lexicon()
+    if candidate.type != "MOBILIZE" or candidate.trigger not in lexicon.cue("joint_triggers"):
+        return candidate.type
+    sentence = doc.text[candidate.sentence_start : candidate.sentence_end].lower().split()
+    countries = {a["country"] for a in actors if a["country"]}
+    if len(countries) >= 2 or lexicon.cue("joint_words") & set(sentence):
+        return "COOPERATE"
+    return candidate.type
+
+
+def code_candidate(
+    candidate: EventCandidate,
+    doc: DocumentFacts,
+    entities: dict[str, EntityInfo],
+    countries: EntityCountries,
+    doc_countries: list[str],
+) -> CodedEvent:
+    """Resolve one candidate's parties, place and date."""
+    actors = _parties(candidate.actors, doc, entities, countries)
+    if not actors and candidate.speaker is not None:
+        # "assistance is provided, the minister said": with no agent named, the act is the speaker's side's
+        actors = _parties([candidate.speaker], doc, entities, countries)
+    targets = _parties(candidate.targets, doc, entities, countries)
+    event_type = _joint_type(candidate, doc, actors)
+    flags = list(candidate.flags)
+    date = None
+    source = None
+    future = "future" in flags
+    for phrase in candidate.dates:
+        date = resolve_date(phrase.text, doc.published, future)
+        if date is not None:
+            source = "text"
+            break
+    if date is None and not future and "hypothetical" not in flags:
+        date = published_date(doc.published, doc.published_precision)
+        source = "published" if date is not None else None
+    if (
+        date is not None
+        and source == "text"
+        and is_historical(date, doc.published)
+        and "historical" not in flags
+    ):
+        flags.append("historical")
+    location = _location(candidate, doc, doc_countries)
+    return CodedEvent(
+        doc_id=doc.doc_id,
+        story_id=doc.story_id,
+        type=event_type,
+        mode=candidate.mode if event_type == candidate.type else None,
+        context=list(candidate.context),
+        flags=flags,
+        actors=actors,
+        targets=targets,
+        location=location_row(location),
+        date=date.value if date else None,
+        date_precision=date.precision if date else None,
+        date_source=source,
+        evidence=_evidence(candidate, doc),
+        confidence=_confidence(candidate, actors, targets, source),
+        trigger=candidate.trigger,
+    )
+
+
+def location_row(location: Location | None) -> dict[str, Any] | None:
+    """A location as the export's ``{name, country, lat, lon, precision}``."""
+    if location is None:
+        return None
+    return {
+        "name": location.name,
+        "country": location.country,
+        "lat": location.lat,
+        "lon": location.lon,
+        "precision": location.precision,
+    }
+
+
+def document_countries(doc: DocumentFacts) -> list[str]:
+    """Countries a document names, most named first (to choose between cities that share a name)."""
+    counts: Counter[str] = Counter()
+    for mention in doc.mentions:
+        if mention.label in {"GPE", "NORP"}:
+            place = resolve_place(mention.text, mention.label)
+            if place is not None:
+                counts[place.iso3] += 1
+    return [iso3 for iso3, _ in counts.most_common()]
+
+
+__all__ = [
+    "CodedEvent",
+    "DocumentFacts",
+    "EntityCountries",
+    "EntityInfo",
+    "code_candidate",
+    "country_location",
+    "document_countries",
+    "location_row",
+]

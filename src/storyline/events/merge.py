@@ -1,0 +1,178 @@
+"""Mentions of one real event become one record: every document and every evidence sentence it was coded from.
+
+Two coded events are one when all of these hold (see docs/events.md, with measured precision/recall):
+
+* same PLOVER type, and the same negation, hypothetical and future flags (a denied attack is not the
+  attack, a promised delivery not the delivery);
+* in reach of each other: the same report, or the same story, or both dated to the same day by their text;
+* the same actor: the same entity, or the same country; an event with no actor joins only within its report;
+* targets that do not disagree: the same entity or country, or one of them unknown;
+* dates that do not disagree: at their common precision the same, where both are named in the text; a
+  report's own date stands in for an undated sentence, within ``DATE_SLACK_DAYS`` of the other;
+* places that do not disagree: the same country, or one unknown.
+
+Records are built greedily in reading order (reports in ingest order, sentences in text order), each event
+joining the first record it agrees with, so the result does not depend on anything but the input.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from storyline.events.coding import CodedEvent
+from storyline.ids import stable_id
+
+#: How far apart (days) a report's date may be from another mention's date of the same event.
+DATE_SLACK_DAYS = 3
+
+
+def _to_date(value: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if len(value) == 10 else None
+    except ValueError:
+        return None
+
+
+def _dates_agree(a: CodedEvent, b: CodedEvent) -> bool:
+    if a.date is None or b.date is None:
+        return True
+    width = min(len(a.date), len(b.date))
+    if a.date_source == "text" and b.date_source == "text":
+        return a.date[:width] == b.date[:width]
+    first, second = _to_date(a.date), _to_date(b.date)
+    if first is None or second is None:
+        return a.date[:width] == b.date[:width]
+    return abs((first - second).days) <= DATE_SLACK_DAYS
+
+
+def _principal(parties: list[dict[str, Any]]) -> dict[str, Any] | None:
+    return parties[0] if parties else None
+
+
+def _same_party(a: dict[str, Any] | None, b: dict[str, Any] | None, unknown_ok: bool) -> bool:
+    if a is None or b is None:
+        return unknown_ok
+    if a.get("entity_id") and a.get("entity_id") == b.get("entity_id"):
+        return True
+    if a.get("country") and b.get("country"):
+        return bool(a["country"] == b["country"])
+    return unknown_ok and not (a.get("entity_id") and b.get("entity_id"))
+
+
+def _in_reach(a: CodedEvent, b: CodedEvent) -> bool:
+    if a.doc_id == b.doc_id:
+        return True
+    if a.story_id is not None and a.story_id == b.story_id:
+        return True
+    return (
+        a.date_source == "text" and b.date_source == "text" and a.date_precision == "day" and a.date == b.date
+    )
+
+
+def _same_event(a: CodedEvent, b: CodedEvent) -> bool:
+    if a.type != b.type or not _in_reach(a, b):
+        return False
+    for flag in ("negation", "hypothetical", "future"):
+        if (flag in a.flags) != (flag in b.flags):
+            return False
+    same_doc = a.doc_id == b.doc_id
+    if not _same_party(_principal(a.actors), _principal(b.actors), unknown_ok=same_doc):
+        return False
+    if not _same_party(_principal(a.targets), _principal(b.targets), unknown_ok=True):
+        return False
+    if not _dates_agree(a, b):
+        return False
+    place_a = (a.location or {}).get("country")
+    place_b = (b.location or {}).get("country")
+    return not (place_a and place_b and place_a != place_b)
+
+
+def merge_events(events: Sequence[CodedEvent]) -> list[list[CodedEvent]]:
+    """Group coded events that report one real event (greedy, in reading order)."""
+    groups: list[list[CodedEvent]] = []
+    by_type: dict[str, list[int]] = defaultdict(list)
+    for event in events:
+        for index in by_type[event.type]:
+            if any(_same_event(member, event) for member in groups[index]):
+                groups[index].append(event)
+                break
+        else:
+            by_type[event.type].append(len(groups))
+            groups.append([event])
+    return groups
+
+
+def _most_common_party(
+    members: list[CodedEvent], side: str
+) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+    counts: Counter[str] = Counter()
+    first: dict[str, dict[str, Any]] = {}
+    everyone: list[dict[str, Any]] = []
+    for member in members:
+        parties = getattr(member, side)
+        for rank, party in enumerate(parties):
+            key = party.get("entity_id") or party.get("country") or party.get("name") or ""
+            if rank == 0:
+                counts[key] += 2 if party.get("country") else 1
+            if key not in first:
+                first[key] = party
+                everyone.append(party)
+    if not counts:
+        return None, []
+    best = counts.most_common(1)[0][0]
+    return first[best], everyone
+
+
+def _best_date(members: list[CodedEvent]) -> tuple[str | None, str | None]:
+    named = [m for m in members if m.date and m.date_source == "text"]
+    pool = named or [m for m in members if m.date]
+    if not pool:
+        return None, None
+    best = max(pool, key=lambda m: len(m.date or ""))
+    return best.date, best.date_precision
+
+
+def event_record(members: list[CodedEvent]) -> dict[str, Any]:
+    """An ``events.jsonl`` row (design/EXPORT.md) for one group of coded events."""
+    first = members[0]
+    actor, actors = _most_common_party(members, "actors")
+    target, targets = _most_common_party(members, "targets")
+    date, precision = _best_date(members)
+    documents = list(dict.fromkeys(m.doc_id for m in members))
+    modes = Counter(m.mode for m in members if m.mode)
+    contexts = list(dict.fromkeys(c for m in members for c in m.context))
+    flags = [f for f in ("negation", "hypothetical", "historical") if any(f in m.flags for m in members)]
+    if all("future" in m.flags for m in members):
+        flags.insert(0, "future")
+    locations = [m.location for m in members if m.location]
+    location = (
+        min(locations, key=lambda loc: ["city", "region", "country"].index(loc["precision"]))
+        if locations
+        else None
+    )
+    miss = 1.0
+    for member in members:
+        miss *= 1.0 - member.confidence
+    evidence = list({(e["document"], e["start"]): e for e in (m.evidence for m in members)}.values())
+    return {
+        "id": stable_id(first.doc_id, str(first.evidence["start"]), first.type, prefix="ev_"),
+        "type": first.type,
+        "mode": modes.most_common(1)[0][0] if modes else None,
+        "context": contexts,
+        "flags": flags,
+        "actor": actor or {"name": None, "entity_id": None, "country": None, "sector": None},
+        "target": target or {"name": None, "entity_id": None, "country": None, "sector": None},
+        "actors": actors,
+        "targets": targets,
+        "location": location,
+        "date": date,
+        "date_precision": precision,
+        "documents": documents,
+        "evidence": evidence,
+        "story_id": first.story_id,
+        "confidence": round(1.0 - miss, 3),
+        "triggers": sorted({m.trigger for m in members}),
+    }
