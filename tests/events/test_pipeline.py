@@ -93,3 +93,11 @@ def test_api_filters(corpus: Path) -> None:
         with pytest.raises(ValueError, match="unknown event type"):
             sl.events(event_type="NOT_A_TYPE")
         assert len(sl.events(event_type="FIGHT")) <= len(everything)  # old names are folded, not refused
+
+
+def test_record_ids_are_unique_even_when_a_title_and_a_body_sentence_start_alike() -> None:
+    from storyline.events.merge import unique_ids
+
+    rows = unique_ids([{"id": "ev_a"}, {"id": "ev_a"}, {"id": "ev_b"}, {"id": "ev_a"}])
+    assert len({r["id"] for r in rows}) == 4
+    assert rows[0]["id"] == "ev_a"

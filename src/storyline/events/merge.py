@@ -158,7 +158,13 @@ def event_record(members: list[CodedEvent]) -> dict[str, Any]:
         miss *= 1.0 - member.confidence
     evidence = list({(e["document"], e["start"]): e for e in (m.evidence for m in members)}.values())
     return {
-        "id": stable_id(first.doc_id, str(first.evidence["start"]), first.type, prefix="ev_"),
+        "id": stable_id(
+            first.doc_id,
+            "title" if first.evidence["in_title"] else "body",
+            str(first.evidence["start"]),
+            first.type,
+            prefix="ev_",
+        ),
         "type": first.type,
         "mode": modes.most_common(1)[0][0] if modes else None,
         "context": contexts,
@@ -176,3 +182,17 @@ def event_record(members: list[CodedEvent]) -> dict[str, Any]:
         "confidence": round(1.0 - miss, 3),
         "triggers": sorted({m.trigger for m in members}),
     }
+
+
+def unique_ids(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Records with distinct ids: a record whose first sentence also starts another (one sentence coded as two
+    events of one type) gets its id re-hashed with its rank, so ids stay stable and unique."""
+    seen: set[str] = set()
+    for record in records:
+        base = record["id"]
+        rank = 1
+        while record["id"] in seen:
+            record["id"] = stable_id(base, str(rank), prefix="ev_")
+            rank += 1
+        seen.add(record["id"])
+    return records

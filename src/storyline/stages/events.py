@@ -15,7 +15,7 @@ from storyline.events.coding import (
     code_candidate,
     document_countries,
 )
-from storyline.events.merge import event_record, merge_events
+from storyline.events.merge import event_record, merge_events, unique_ids
 from storyline.extract.records import analysis_from_dict
 from storyline.stages import StageInfo
 from storyline.stages.extract import MENTION_ENTITIES_STATE, analysed_text
@@ -83,6 +83,6 @@ def run(store: Store, progress: Progress) -> int:
             facts.append(found)
     coded = code_documents(facts, entities)
     progress("events", len(facts), len(facts))
-    records = [event_record(group) for group in merge_events(coded)]
+    records = unique_ids([event_record(group) for group in merge_events(coded)])
     store.replace_records("events", records)
     return sum(1 for _, candidates in facts if candidates)
