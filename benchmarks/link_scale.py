@@ -111,8 +111,11 @@ def make_corpus(size: int, seed: int) -> Corpus:
         else:
             length = int(rng.integers(*REPORT_WORDS))
             own = int(length * STORY_SHARE)
-            words = _words(rng, length - own, common, probs) + _words(rng, own // 2, names, None) + \
-                _words(rng, own - own // 2, theme, None)
+            words = (
+                _words(rng, length - own, common, probs)
+                + _words(rng, own // 2, names, None)
+                + _words(rng, own - own // 2, theme, None)
+            )
             rng.shuffle(words)
             text = _paragraphs(words, rng)
             if rng.random() < QUOTE_SHARE:
@@ -178,10 +181,12 @@ def run(size: int, seed: int) -> None:
     pred = {doc: story.id for story in stories for doc in story.documents}
     rates = " ".join(f"{stage} {size / seconds:,.0f} docs/s" for stage, seconds in timings.items())
     print(f"{size:>7,} docs: {rates} | total {sum(timings.values()):.1f} s | peak RSS {_peak_mib():,.0f} MiB")
-    print(f"         planted near-dups {len(corpus.dup_source)}: recall {recall:.3f} "
-          f"precision {precision:.3f} | "
-          f"passages {len(passages)} | stories {len(stories)} (planted {len(set(corpus.story_of.values()))}, "
-          f"B-cubed F1 {bcubed_f1(pred, corpus.story_of):.3f}) | threads {len(threads)}")
+    print(
+        f"         planted near-dups {len(corpus.dup_source)}: recall {recall:.3f} "
+        f"precision {precision:.3f} | "
+        f"passages {len(passages)} | stories {len(stories)} (planted {len(set(corpus.story_of.values()))}, "
+        f"B-cubed F1 {bcubed_f1(pred, corpus.story_of):.3f}) | threads {len(threads)}"
+    )
 
 
 def main() -> None:

@@ -52,8 +52,10 @@ def main() -> None:
 
 def evaluate(rows: list[dict], label_set: str, thresholds: list[float]) -> None:  # type: ignore[type-arg]
     """Cluster ``rows`` with the default settings (and each extra threshold) and print the scores."""
-    docs = [LinkDoc(id=r["id"], seq=n, text=r["text"], title=None, published=None, outlet=None)
-            for n, r in enumerate(rows)]
+    docs = [
+        LinkDoc(id=r["id"], seq=n, text=r["text"], title=None, published=None, outlet=None)
+        for n, r in enumerate(rows)
+    ]
     gold = {r["id"]: r["story_id"] for r in rows}
     scorer = load_scorer()
     defaults = LinkSettings()
@@ -68,11 +70,13 @@ def evaluate(rows: list[dict], label_set: str, thresholds: list[float]) -> None:
             path.write_text("".join(json.dumps({"id": d, "cluster": c}) + "\n" for d, c in pred.items()))
             scored = scorer.score(gold, {r["id"]: str(r["cluster"]) for r in scorer.load(path)})
         label = "default" if threshold == defaults.story_threshold else "sensitivity"
-        print(f"{label_set} ({len(docs)} docs) {label} threshold={threshold:.2f}: "
-              f"B-cubed P {scored['bcubed_p']:.3f} "
-              f"R {scored['bcubed_r']:.3f} "
-              f"F1 {scored['bcubed_f1']:.3f} | pairwise F1 {scored['pair_f1']:.3f} | clusters "
-              f"{scored['clusters_pred']}/{scored['clusters_gold']} | {len(docs) / seconds:.0f} docs/s")
+        print(
+            f"{label_set} ({len(docs)} docs) {label} threshold={threshold:.2f}: "
+            f"B-cubed P {scored['bcubed_p']:.3f} "
+            f"R {scored['bcubed_r']:.3f} "
+            f"F1 {scored['bcubed_f1']:.3f} | pairwise F1 {scored['pair_f1']:.3f} | clusters "
+            f"{scored['clusters_pred']}/{scored['clusters_gold']} | {len(docs) / seconds:.0f} docs/s"
+        )
 
 
 if __name__ == "__main__":

@@ -41,3 +41,5 @@ BODY = (
     "The city council approved the new budget on Tuesday after a long debate about public transport money.\n"
     "Council members said the plan would add three new bus lines and extend the tram network by next spring."
 )
+#: The body as HTML, one ``<p>`` per line (a newline inside one ``<p>`` is only a space in HTML).
+BODY_HTML = "".join(f"<p>{line}</p>" for line in BODY.splitlines())

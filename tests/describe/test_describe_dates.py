@@ -10,7 +10,7 @@ from storyline.describe.layout import build_layout
 from storyline.describe.title import locate_title
 from storyline.model import Article
 
-from .helpers import BODY, article, html_page, text_page
+from .helpers import BODY, BODY_HTML, article, html_page, text_page
 
 
 def article_with_bylines(body: str, bylines: list[str]) -> Article:
@@ -118,7 +118,7 @@ def test_html_markup_date_comes_first() -> None:
     markup = (
         '<html><head><meta property="article:published_time" content="2020-03-03T08:00:00Z">'
         f"<title>{TITLE}</title></head><body><h1>{TITLE}</h1><p>Updated April 9, 2021</p>"
-        f"<p>{BODY}</p></body></html>"
+        f"{BODY_HTML}</body></html>"
     )
     result = find_publication_date(html_page(markup), article(BODY))
     assert result is not None and result.value == "2020-03-03"
@@ -126,7 +126,7 @@ def test_html_markup_date_comes_first() -> None:
 
 
 def test_html_without_metadata_reads_the_line_under_the_headline() -> None:
-    markup = f"<html><body><h1>{TITLE}</h1><div>By Jane Roe | March 3, 2020</div><p>{BODY}</p></body></html>"
+    markup = f"<html><body><h1>{TITLE}</h1><div>By Jane Roe | March 3, 2020</div>{BODY_HTML}</body></html>"
     result = find_publication_date(html_page(markup), article(BODY))
     assert result is not None and result.value == "2020-03-03"
 
@@ -152,7 +152,7 @@ def test_a_bare_year_without_a_publication_cue_is_no_date() -> None:
 
 def test_html_month_from_the_text_is_refined_by_a_day_inside_it() -> None:
     markup = (
-        f"<html><body><h1>{TITLE}</h1><div>Published: June 2021</div><p>{BODY}</p>"
+        f"<html><body><h1>{TITLE}</h1><div>Published: June 2021</div>{BODY_HTML}"
         "<p>The vote took place on 15 June 2021 in the old hall of the city.</p></body></html>"
     )
     result = find_publication_date(html_page(markup), article(BODY))
@@ -197,28 +197,28 @@ META = "<head><meta property='article:published_time' content='2024-02-27T08:00:
 
 
 def test_html_markup_date_printed_only_in_a_related_list_is_dropped() -> None:
-    markup = f"<html><body><h1>{TITLE}</h1><p>Jane Roe</p><p>{BODY}</p>{RELATED}</body></html>"
+    markup = f"<html><body><h1>{TITLE}</h1><p>Jane Roe</p>{BODY_HTML}{RELATED}</body></html>"
     result = find_publication_date(html_page(markup), article(BODY))
     assert result is None or result.value != "2024-02-27"
 
 
 def test_html_metadata_date_printed_only_below_the_body_is_kept() -> None:
     # A "recent posts" list below a blog post prints the post's own date too: the declaration stands.
-    markup = f"<html>{META}<body><h1>{TITLE}</h1><p>Jane Roe</p><p>{BODY}</p>{RELATED}</body></html>"
+    markup = f"<html>{META}<body><h1>{TITLE}</h1><p>Jane Roe</p>{BODY_HTML}{RELATED}</body></html>"
     result = find_publication_date(html_page(markup), article(BODY))
     assert result is not None and result.value == "2024-02-27"
 
 
 def test_html_metadata_date_printed_only_below_the_body_yields_to_a_byline_date() -> None:
     byline = "By Jane Roe, March 3, 2024"
-    markup = f"<html>{META}<body><h1>{TITLE}</h1><p>{byline}</p><p>{BODY}</p>{RELATED}</body></html>"
+    markup = f"<html>{META}<body><h1>{TITLE}</h1><p>{byline}</p>{BODY_HTML}{RELATED}</body></html>"
     result = find_publication_date(html_page(markup), article(BODY, {byline: "byline"}))
     assert result is not None and result.value == "2024-03-03"
     assert result.evidence.startswith("byline near title")
 
 
 def test_html_metadata_date_printed_below_the_body_beats_a_bare_date_line_near_the_title() -> None:
-    markup = f"<html>{META}<body><h1>{TITLE}</h1><p>March 3, 2024</p><p>{BODY}</p>{RELATED}</body></html>"
+    markup = f"<html>{META}<body><h1>{TITLE}</h1><p>March 3, 2024</p>{BODY_HTML}{RELATED}</body></html>"
     result = find_publication_date(html_page(markup), article(BODY))
     assert result is not None and result.value == "2024-02-27"
 
@@ -226,7 +226,7 @@ def test_html_metadata_date_printed_below_the_body_beats_a_bare_date_line_near_t
 def test_html_site_header_date_above_the_menu_is_not_the_publication_date() -> None:
     menu = "".join(f"<li>{item}</li>" for item in ("Home", "News", "Sports", "Culture", "About"))
     header = f"<a href='#main'>Skip to content</a><div>November 19, 2024</div><ul>{menu}</ul>"
-    markup = f"<html><body>{header}<h1>{TITLE}</h1><p>Jane Roe</p><p>{BODY}</p></body></html>"
+    markup = f"<html><body>{header}<h1>{TITLE}</h1><p>Jane Roe</p>{BODY_HTML}</body></html>"
     layout = build_layout(html_page(markup), article(BODY, titles=[TITLE]))
     title_index = locate_title(layout, body_sample=BODY)
     assert title_index is not None and layout.lines[title_index] == TITLE
@@ -235,13 +235,15 @@ def test_html_site_header_date_above_the_menu_is_not_the_publication_date() -> N
 
 
 def test_control_characters_in_markup_do_not_stop_the_layout() -> None:
-    markup = f"<html><body><h1>{TITLE}</h1><p>By Jane Roe\x0b March 3, 2024</p><p>{BODY}</p></body></html>"
+    markup = f"<html><body><h1>{TITLE}</h1><p>By Jane Roe\x0b March 3, 2024</p>{BODY_HTML}</body></html>"
     result = find_publication_date(html_page(markup), article(BODY))
     assert result is not None and result.value == "2024-03-03"
 
 
 def test_html_markup_date_printed_under_the_headline_too_is_kept() -> None:
-    markup = f"<html><body><h1>{TITLE}</h1><p class='date'>February 27, 2024</p><p>{BODY}</p>{RELATED}</body></html>"
+    markup = (
+        f"<html><body><h1>{TITLE}</h1><p class='date'>February 27, 2024</p>{BODY_HTML}{RELATED}</body></html>"
+    )
     result = find_publication_date(html_page(markup), article(BODY))
     assert result is not None and result.value == "2024-02-27"
 

@@ -187,3 +187,66 @@ def test_the_site_name_in_markup_beats_the_owner_in_the_copyright_notice() -> No
     )
     finding = identify_outlet(html_page(markup), article(BODY))
     assert (finding.outlet, finding.aggregator) == ("Lakeside Courier", None)
+
+
+# Page furniture never names the outlet where the metadata or the URL names the site.
+SITE_URL = "https://www.rivertoncourier.example/news/bridge"
+
+
+def _html_with_site_name(body_lines: list[str], head: str = "") -> str:
+    lines = "".join(f"<p>{line}</p>" for line in body_lines)
+    return f"<html><head>{head}</head><body><h1>{TITLE}</h1>{lines}</body></html>"
+
+
+def test_support_us_and_follow_us_are_furniture() -> None:
+    head = '<meta property="og:site_name" content="Riverton Courier">'
+    markup = _html_with_site_name([BODY, "Support Us", "Follow us on Twitter"], head)
+    finding = identify_outlet(html_page(markup, url=SITE_URL), article(BODY))
+    assert (finding.outlet, finding.aggregator) == ("Riverton Courier", None)
+
+
+def test_link_marks_after_the_body_are_not_credits() -> None:
+    for link in ("Comments »", "Tickets »", "Weiterlesen »", "Zum Deal »"):
+        page = text_page(f"{TITLE}\n\n{BODY}\n\n{link}\n", url=SITE_URL)
+        finding = identify_outlet(page, article(BODY))
+        assert (finding.outlet, finding.aggregator) == ("rivertoncourier.example", None), link
+
+
+def test_a_country_in_a_dateline_is_a_place_not_an_agency() -> None:
+    body = "Cairo (Egypt) - " + BODY
+    page = text_page(f"{TITLE}\n\n{body}\n", url=SITE_URL)
+    finding = identify_outlet(page, article(body))
+    assert (finding.outlet, finding.aggregator) == ("rivertoncourier.example", None)
+
+
+def test_the_sites_own_short_name_beats_the_expanded_company_name() -> None:
+    head = (
+        '<meta property="og:site_name" content="RCN">'
+        '<script type="application/ld+json">{"@type": "NewsArticle", "publisher": '
+        '{"@type": "Organization", "name": "Riverton Courier Network"}}</script>'
+    )
+    markup = _html_with_site_name([BODY, "© 2024 Riverton Courier Network. All rights reserved."], head)
+    finding = identify_outlet(html_page(markup, url="https://www.rcn.example/x"), article(BODY))
+    assert (finding.outlet, finding.aggregator) == ("RCN", None)
+
+
+def test_json_ld_publisher_names_the_site_without_og_site_name() -> None:
+    head = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", "publisher": '
+        '{"@type": "Organization", "name": "Riverton Courier"}}</script>'
+    )
+    markup = _html_with_site_name([BODY, "Support Us"], head)
+    finding = identify_outlet(html_page(markup, url=SITE_URL), article(BODY))
+    assert finding.outlet == "Riverton Courier" and "JSON-LD publisher" in finding.evidence
+
+
+def test_a_staff_credit_names_the_outlet() -> None:
+    page = text_page(f"{TITLE}\n\nBy Lakeside Courier staff\n\n{BODY}\n")
+    finding = identify_outlet(page, article(BODY))
+    assert finding.outlet == "Lakeside Courier" and "staff" in finding.evidence
+
+
+def test_a_staff_credit_of_another_outlet_keeps_the_aggregator_logic() -> None:
+    page = text_page(f"{TITLE}\n\nBy the Lakeside Courier Staff\n\n{BODY}\n", url=SITE_URL)
+    finding = identify_outlet(page, article(BODY))
+    assert (finding.outlet, finding.aggregator) == ("Lakeside Courier", "rivertoncourier.example")

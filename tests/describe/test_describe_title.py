@@ -72,3 +72,44 @@ def test_title_shape() -> None:
 def test_site_segment_kept_when_it_is_part_of_the_headline() -> None:
     headline = "Budget Vote - What Changes For Riders In The Spring"
     assert strip_site_name(headline, ["Example Times"]) == headline
+
+
+SITE = "Riverton Courier"
+
+
+def test_site_name_cut_from_either_end_with_any_separator() -> None:
+    assert strip_site_name(f"{SITE} :: {TITLE}", [SITE]) == TITLE
+    assert strip_site_name(f"{SITE}::{TITLE}", [SITE]) == TITLE
+    assert strip_site_name(f"{TITLE} - {SITE}", [SITE]) == TITLE
+    assert strip_site_name(f"{TITLE} | Local News | {SITE}", [SITE, "Local News"]) == TITLE
+
+
+def test_a_short_headline_is_not_cut_as_a_site_name() -> None:
+    # "| Short headline" after a long site name: the short end is the headline, the site is known.
+    assert strip_site_name(f"{SITE} | Bridge Vote Tonight", [SITE]) == "Bridge Vote Tonight"
+    assert (
+        strip_site_name("Riverton Courier Daily Edition | Bridge Vote", ["rivertoncourier"]) == "Bridge Vote"
+    )
+
+
+def test_the_h1_decides_which_segment_is_the_headline() -> None:
+    headline = "Bridge Vote - What Changes For Riders"
+    title = f"{headline} | {SITE}"
+    assert strip_site_name(title, [], [headline]) == headline
+    assert strip_site_name("Bridge Vote Tonight | Sports Desk Weekly", [], ["Bridge Vote Tonight"]) == (
+        "Bridge Vote Tonight"
+    )
+
+
+def test_og_title_cut_with_the_og_site_name_and_the_h1() -> None:
+    markup = (
+        f'<html><head><meta property="og:title" content="{SITE} :: {TITLE}">'
+        f'<meta property="og:site_name" content="{SITE}"></head><body><h1>{TITLE}</h1><p>{BODY}</p></body></html>'
+    )
+    assert choose_title(html_page(markup), article(BODY)) == TITLE
+
+
+def test_title_tag_cut_by_the_url_host() -> None:
+    markup = f"<html><head><title>{TITLE} - Riverton Courier</title></head><body><p>{BODY}</p></body></html>"
+    page = html_page(markup, url="https://www.rivertoncourier.example/a")
+    assert choose_title(page, article(BODY)) == TITLE

@@ -6,6 +6,8 @@ text files) goes through the line model alone. Both are pure functions: no I/O.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from storyline.clean.html import visible_text
 from storyline.clean.html_clean import clean_html
 from storyline.clean.plaintext import clean_text
@@ -23,5 +25,24 @@ def clean_page(page: RawPage, templates: TemplateIndex | None = None) -> Article
     declared = page.declared.get("title") if page.declared else None
     title = declared if isinstance(declared, str) else None
     if page.kind == "html":
-        return clean_html(page.content, check, title)
-    return clean_text(page.content, check, title)
+        article = clean_html(page.content, check, title)
+        if not article.text.strip() and page.input_format in FRAGMENT_FORMATS:
+            return _whole_fragment(page.content, article)
+        return article
+    article = clean_text(page.content, check, title)
+    if not article.text.strip() and page.input_format in FRAGMENT_FORMATS:
+        lines = [line.strip() for line in page.content.splitlines() if line.strip()]
+        return replace(article, text="\n\n".join(lines), removed=[], method="fragment")
+    return article
+
+
+#: Inputs whose HTML is often a fragment that holds the article alone (a feed entry's content, a JSONL
+#: record's ``html``): no furniture for the cleaners to tell the body from.
+FRAGMENT_FORMATS = frozenset({"feed", "jsonl"})
+
+
+def _whole_fragment(markup: str, cleaned: Article) -> Article:
+    """A fragment in which the cleaners found no body (one paragraph gives them nothing to compare): its
+    visible text, one paragraph per block, is the body, with its tags gone."""
+    lines = [line.strip() for line in visible_text(markup).splitlines() if line.strip()]
+    return replace(cleaned, text="\n\n".join(lines), removed=[], method="fragment")

@@ -20,6 +20,7 @@ from storyline.clean.html import document_title, headline_titles, parse_html, tr
 from storyline.clean.lines import ScoredLine
 from storyline.clean.plaintext import PageReading, TemplateCheck, clean_text, read_page
 from storyline.clean.structure import add_sibling_chunks, article_text, drop_nested_articles
+from storyline.clean.threads import comment_thread_entries, split_thread_paragraphs
 from storyline.model import Article, RemovedBlock
 
 #: Below this many words trafilatura's body is taken as a miss and the line model's body is used.
@@ -28,6 +29,8 @@ MIN_TRAFILATURA_WORDS = 20
 TITLE_PARAGRAPHS = 3
 #: ... and matches a title from this similarity (0-100) on.
 TITLE_SIMILARITY = 90
+#: A paragraph ending in one of these closes its sentence: no wrapped line goes on after it.
+_SENTENCE_ENDS = tuple('.!?。！？…"”»')
 #: Line-model labels of metadata lines (author, date) that are not body at the body's edges.
 METADATA_LABELS = frozenset({"byline", "dateline"})
 
@@ -56,6 +59,19 @@ def is_metadata_paragraph(paragraph: str, lines: dict[str, ScoredLine]) -> bool:
     return len(paragraph.split()) <= MAX_BYLINE_WORDS and line is not None and line.label in METADATA_LABELS
 
 
+def drop_edge_disclosures(paragraphs: list[str]) -> list[str]:
+    """The paragraphs without advertising or affiliate disclosures at the start or the end.
+
+    Only at the edges, where sites print them: inside an article the same words may be its subject.
+    """
+    start, end = 0, len(paragraphs)
+    while start < end and markers.is_ad_disclosure(paragraphs[start]):
+        start += 1
+    while end > start and markers.is_ad_disclosure(paragraphs[end - 1]):
+        end -= 1
+    return paragraphs[start:end] if end > start else paragraphs
+
+
 def drop_edge_metadata(paragraphs: list[str], lines: dict[str, ScoredLine]) -> list[str]:
     """The paragraphs without a date or author line as the first or the last one.
 
@@ -65,9 +81,27 @@ def drop_edge_metadata(paragraphs: list[str], lines: dict[str, ScoredLine]) -> l
     if len(paragraphs) < 2:
         return paragraphs
     last = len(paragraphs) - 1
-    return [
-        p for i, p in enumerate(paragraphs) if not (i in (0, last) and is_metadata_paragraph(p, lines))
-    ]
+    return [p for i, p in enumerate(paragraphs) if not (i in (0, last) and is_metadata_paragraph(p, lines))]
+
+
+def rejoin_wrapped_lines(paragraphs: list[str], visible_lines: list[str]) -> list[str]:
+    """Paragraphs that trafilatura split at a ``<br>`` wrapping a sentence, joined again.
+
+    trafilatura renders a ``<br>`` as a line break, like a paragraph's end; the page's own rendering
+    (:func:`~storyline.clean.html.tree_text`) keeps a sentence-wrapping ``<br>`` as a space. Two neighbouring
+    paragraphs are one when their join stands inside one visible line.
+    """
+    if len(paragraphs) < 2:
+        return paragraphs
+    long_lines = "\n".join(squeeze(line) for line in visible_lines if len(line.split()) > 1)
+    joined = [paragraphs[0]]
+    for paragraph in paragraphs[1:]:
+        candidate = f"{joined[-1]} {paragraph}"
+        if not joined[-1].endswith(_SENTENCE_ENDS) and squeeze(candidate) in long_lines:
+            joined[-1] = candidate
+        else:
+            joined.append(paragraph)
+    return joined
 
 
 def keep_paragraphs(body: str, titles: list[str], is_template: TemplateCheck | None) -> list[str]:
@@ -89,12 +123,14 @@ def body_paragraphs(
     is_template: TemplateCheck | None,
 ) -> list[str]:
     """trafilatura's paragraphs, with the main box's sibling chunks (see ``structure``), less the
-    headline, furniture, nested-article items and a date or author line at either edge."""
+    headline, furniture, nested-article items, advertising disclosures and a date or author line at either
+    edge."""
     paragraphs = keep_paragraphs(body, titles, is_template)
     if root is not None:
         is_body = {squeeze(line.text) for line in reading.lines if line.label == "body"}
         paragraphs = add_sibling_chunks(paragraphs, root, is_body)
         paragraphs = drop_nested_articles(paragraphs, article_text(root))
+    paragraphs = drop_edge_disclosures(paragraphs)
     return drop_edge_metadata(paragraphs, {squeeze(line.text): line for line in reading.lines})
 
 
@@ -129,13 +165,22 @@ def clean_html(
         by_lines = clean_text(text, is_template, title_hint)
         if len(by_lines.text.split()) > len(body.split()):
             return by_lines
+    body = "\n\n".join(rejoin_wrapped_lines(body.split("\n\n"), text.split("\n")))
     reading = read_page(text, is_template, title_hint)
     # Best first: the markup's headlines, the line model's candidates, then <title>.
     titles = _unique([*headlines, *reading.title_candidates, *([page_title] if page_title else [])])
-    clean_body = "\n\n".join(body_paragraphs(body, titles, reading, root, is_template))
+    paragraphs = body_paragraphs(body, titles, reading, root, is_template)
+    entries = comment_thread_entries(root) if root is not None else []
+    paragraphs, thread = split_thread_paragraphs(paragraphs, entries)
+    if thread and len(" ".join(paragraphs).split()) < MIN_TRAFILATURA_WORDS:
+        # The thread was most of what trafilatura kept: the article is what the line model reads as body
+        # outside the thread.
+        in_thread = "\n".join(entries)
+        paragraphs = [s.text for s in reading.lines if s.label == "body" and squeeze(s.text) not in in_thread]
+    clean_body = "\n\n".join(paragraphs)
     return Article(
         text=clean_body,
-        comments=comments,
+        comments=[*comments, *thread],
         removed=_removed_lines(reading, clean_body),
         method="trafilatura",
         title_candidates=titles,

@@ -10,6 +10,9 @@ from storyline.clean.scorer import STUB_WORDS
 CLEAR_CHROME_PROBABILITY = 0.15
 #: Separators from which a non-sentence line reads as a menu or a pager ("« Prev | Next »").
 MENU_SEPARATORS = 2
+#: A one-sentence paragraph just above the body region joins it from this many words and this probability.
+OPENING_SENTENCE_MIN_WORDS = 4
+OPENING_SENTENCE_MIN_PROBABILITY = 0.3
 #: Marker lines up to this long act as barriers to the body region ("Read also", "Share this article").
 BARRIER_MAX_WORDS = 6
 
@@ -56,6 +59,39 @@ def _is_barrier(line: ScoredLine) -> bool:
     return (f.chrome_phrase or f.comment_opener) and f.words <= BARRIER_MAX_WORDS and not f.ends_sentence
 
 
+def _with_opening_sentence(scored: list[ScoredLine], start: int, end: int) -> int:
+    """The region's start, moved up over a one-sentence opening paragraph ("The bridge will be rebuilt.").
+
+    A short first paragraph weighs too little to pull the region over it, yet it is the article's lead.
+    It is taken when it is a sentence of a few words right above the region, and nothing marks it as
+    furniture, a byline, a date, a caption or a site template line.
+    """
+    if not 0 < start < end:
+        return start
+    line = scored[start - 1]
+    f = line.features
+    furniture = f.chrome_phrase or f.comment_opener or f.byline_start or f.date_like or line.context.template
+    if (
+        f.ends_sentence
+        and f.words >= OPENING_SENTENCE_MIN_WORDS
+        and line.probability >= OPENING_SENTENCE_MIN_PROBABILITY
+        and not furniture
+        and not line.context.repeated
+        and not markers.is_caption(line.text)
+    ):
+        return start - 1
+    return start
+
+
+def _without_edge_disclosures(scored: list[ScoredLine], start: int, end: int) -> tuple[int, int]:
+    """The region without advertising or affiliate disclosures as its first or last lines."""
+    while start < end and markers.is_ad_disclosure(scored[start].text):
+        start += 1
+    while end > start and markers.is_ad_disclosure(scored[end - 1].text):
+        end -= 1
+    return start, end
+
+
 def label_lines(scored: list[ScoredLine]) -> tuple[int, int]:
     """Set every line's label; return the body region ``(start, end)`` (empty region: ``(n, n)``)."""
     n = len(scored)
@@ -71,6 +107,8 @@ def label_lines(scored: list[ScoredLine]) -> tuple[int, int]:
         [s.features.ends_sentence for s in scored],
         [s.features.words <= headings.MAX_TITLE_WORDS for s in scored],
     )
+    start = _with_opening_sentence(scored, start, end)
+    start, end = _without_edge_disclosures(scored, start, end)
     for s in scored:
         s.in_comments = s.index >= stop
         if s.index < start:

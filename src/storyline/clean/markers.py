@@ -221,3 +221,27 @@ def is_caption(line: str) -> bool:
 def has_placeholder(line: str) -> bool:
     """True when a line holds an unfilled template placeholder."""
     return bool(_PLACEHOLDER.search(line))
+
+
+#: An advertising or affiliate disclosure ("This article contains affiliate links ...", "*Anzeige",
+#: "We may earn a commission ..."): a notice about the page, printed at the body's start or end, not part
+#: of the article. English, German, French, Spanish, Italian, Dutch and Portuguese wordings.
+_AD_DISCLOSURE = re.compile(
+    r"\baffiliate[- ]?(?:links?|partner|programs?|commissions?)\b|\bpartner[- ]?links?\b"
+    r"|\b(?:we|i)\s+(?:may\s+|might\s+|will\s+)?(?:earn|receive|get)\s+(?:an?\s+)?(?:small\s+)?"
+    r"(?:commission|compensation|share\s+of\s+(?:the\s+)?(?:sales?|revenue))"
+    r"|\b(?:advertis(?:ing|er)\s+disclos\w*|sponsored\s+(?:content|post)|paid\s+partnership)\b"
+    r"|\b(?:advertising|werbe|anzeigen)[- ]?(?:disclaimer|hinweis)\b"
+    r"|^\W*(?:anzeige|werbung|publicité|publicidad|pubblicità|advertentie|publicidade|advertisement)\b\W*:?"
+    r"|\berhalten\s+wir\s+(?:ggf\.\s+|gegebenenfalls\s+|eine?\s+)*(?:kleine\s+)?provision"
+    r"|\bliens?\s+(?:d'affiliation|affiliés?|sponsorisés?)|\benlaces?\s+(?:de\s+)?afiliad[oa]s?"
+    r"|\blink\s+(?:di\s+)?affiliazione|\blinks?\s+(?:de\s+)?afiliad[oa]s?",
+    _FLAGS,
+)
+#: A disclosure is a notice, not an article paragraph: at most this many words.
+AD_DISCLOSURE_MAX_WORDS = 80
+
+
+def is_ad_disclosure(text: str) -> bool:
+    """True for a short advertising or affiliate disclosure paragraph."""
+    return len(text.split()) <= AD_DISCLOSURE_MAX_WORDS and bool(_AD_DISCLOSURE.search(text))

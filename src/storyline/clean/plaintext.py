@@ -19,8 +19,19 @@ __all__ = ["PageReading", "TemplateCheck", "clean_text", "read_page", "refine"]
 
 
 def refine(scored: list[ScoredLine], start: int, end: int) -> tuple[int, int]:
-    """Rescore every line with its neighbourhood (second pass) and label the lines again."""
+    """Rescore every line with its neighbourhood (second pass) and label the lines again.
+
+    The second pass weighs a line by its neighbours; in a list article every paragraph stands between
+    short fact lines and sub-headings, and the pass can pull all of them below even. It may move the
+    region's edges, but when it leaves no region where the first pass found one, the first pass stands.
+    """
+    first = [line.probability for line in scored]
     for line, p in zip(scored, refined_probabilities(scored, start, end), strict=True):
+        line.probability = p
+    refined = label_lines(scored)
+    if refined[0] < refined[1] or not start < end:
+        return refined
+    for line, p in zip(scored, first, strict=True):
         line.probability = p
     return label_lines(scored)
 

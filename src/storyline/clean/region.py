@@ -54,22 +54,50 @@ def body_region(values: Sequence[float]) -> tuple[int, int] | None:
 
     An advertisement or a "read also" box in the middle of an article can cost more than the
     paragraphs after it add; a run after such a break still belongs to the article when it carries at
-    least ``SECOND_RUN_SHARE`` of the main run's weight and starts within ``MAX_RUN_GAP`` lines.
+    least ``SECOND_RUN_SHARE`` of the main run's weight and starts within ``MAX_RUN_GAP`` lines. The
+    run looked for is the strongest one *within reach*, not the strongest anywhere below: a list or guide
+    article (sections under sub-headings, each with a few facts in short lines) is a chain of such runs,
+    and its last section may well outweigh the next one.
     """
     best, best_sum = _best_run(values)
     if best is None:
         return None
     start, end = best
     while True:
-        after, after_sum = _best_run(values[end:])
-        if after is not None and _joins(after_sum, best_sum, after[0]):
-            end += after[1]
+        after = _run_within_reach(values, end, forward=True)
+        if after is not None and _joins(after[2], best_sum, after[0] - end):
+            end = after[1]
             continue
-        before, before_sum = _best_run(values[:start])
-        if before is not None and _joins(before_sum, best_sum, start - before[1]):
+        before = _run_within_reach(values, start, forward=False)
+        if before is not None and _joins(before[2], best_sum, start - before[1]):
             start = before[0]
             continue
         return start, end
+
+
+def _run_within_reach(values: Sequence[float], edge: int, forward: bool) -> tuple[int, int, float] | None:
+    """The strongest run ``(start, end, sum)`` that begins within ``MAX_RUN_GAP`` lines after ``edge``
+    (``forward``) or ends within that many lines before it."""
+    found: tuple[int, int, float] | None = None
+    if forward:
+        for first in range(edge, min(len(values), edge + MAX_RUN_GAP + 1)):
+            if values[first] <= 0:  # a run opens on a line that adds to it
+                continue
+            total = 0.0
+            for last in range(first, len(values)):
+                total += values[last]
+                if total > 0 and (found is None or total > found[2]):
+                    found = (first, last + 1, total)
+        return found
+    for stop in range(edge, max(0, edge - MAX_RUN_GAP - 1), -1):
+        if values[stop - 1] <= 0:  # ... and closes on one
+            continue
+        total = 0.0
+        for first in range(stop - 1, -1, -1):
+            total += values[first]
+            if total > 0 and (found is None or total > found[2]):
+                found = (first, stop, total)
+    return found
 
 
 def _joins(run_sum: float, main_sum: float, gap: int) -> bool:

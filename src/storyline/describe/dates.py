@@ -54,6 +54,8 @@ WEIGHT_TIME = 0.5
 WEIGHT_REPEAT = 0.3
 MAX_REPEAT_BONUS = 1.0
 WEIGHT_DECLARED = 3.0
+#: A date only the page's own metadata states (htmldate found none): as strong as a declared date.
+WEIGHT_STATED = 3.0
 WEIGHT_AGREEMENT = 1.0
 PENALTY_CAPTION = 3.0
 PENALTY_COMMENT = 3.0
@@ -164,11 +166,35 @@ def _date_of_markup(page: RawPage, article: Article, layout: Layout | None) -> D
     Markup metadata (meta tags, JSON-LD, <time>) is more reliable than any line of text, so the lines are
     read only when the markup declares nothing.
     """
-    from storyline.describe.markup_dates import declared_in_metadata, metadata_date  # deferred: markup only
+    from storyline.describe.markup_dates import (  # deferred: markup only
+        MIN_OVERRULING_SOURCES,
+        declared_dates,
+        declared_in_metadata,
+        metadata_date,
+        overruling_date,
+    )
 
     declared = parse_iso_like(page.declared.get("published"))
     meta = metadata_date(page)
-    if meta is not None and declared is None and _printed_only_after_body(page, article, layout, meta[0]):
+    stated = declared_dates(page)
+    if meta is not None and (overruling := overruling_date(meta[0], stated)) is not None:
+        sources = ", ".join(stated.naming_sources(overruling.mention.iso()))
+        meta = (overruling.mention, meta[1], f"page metadata naming the publication ({sources})")
+    elif meta is None and (best := stated.best()) is not None:
+        sources = ", ".join(stated.sources(best.mention.iso()))
+        meta = (best.mention, WEIGHT_STATED, f"page metadata ({sources})")
+    # Two independent sources naming the publication (meta tag, JSON-LD, <time>, URL) agree: no visible line
+    # overrules them. (htmldate reads those same sources, so its answer adds no independent voice.)
+    naming = stated.naming_sources(meta[0].iso()) if meta is not None else []
+    corroborated = len(naming) >= MIN_OVERRULING_SOURCES
+    if meta is not None and naming and not meta[2].startswith("page metadata"):
+        meta = (meta[0], meta[1], f"{meta[2]}, stated by {', '.join(naming)}")
+    if (
+        meta is not None
+        and declared is None
+        and not corroborated
+        and _printed_only_after_body(page, article, layout, meta[0])
+    ):
         if not declared_in_metadata(page, meta[0]):
             meta = None  # read off a visible element below the article: a related link's date
         else:

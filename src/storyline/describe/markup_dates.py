@@ -8,11 +8,15 @@ in :mod:`storyline.describe.dates` do that part with more care.
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
 
 from htmldate import find_date
 
 from storyline.describe.datefinds import DateMention, find_dates, parse_iso_like
 from storyline.describe.layout import parse_html
+from storyline.describe.page_meta import DeclaredDate, read_page_metadata, url_path_date
 from storyline.model import RawPage
 
 #: Weight of a date the markup declares (stronger than a byline line, weaker than two sources agreeing).
@@ -27,6 +31,13 @@ logging.getLogger("htmldate").setLevel(logging.ERROR)
 _METADATA_XPATH = (
     "//meta/@content | //time/@datetime | //abbr/@title | //script[@type='application/ld+json']/text()"
 )
+#: Sources whose word on the publication date is a statement, not a guess: meta tags and ``<time>``
+#: elements that name the publication, JSON-LD ``datePublished``, a date spelled by the URL's path.
+NAMING_SOURCES = frozenset({"meta tag", "JSON-LD", "time element", "URL path"})
+#: Page metadata naming the publication overrules htmldate's answer only with this many agreeing sources
+#: and only when the two lie further apart than a time zone can put them.
+MIN_OVERRULING_SOURCES = 2
+TIME_ZONE_SLACK_DAYS = 1
 #: Metadata values longer than this are JSON-LD blocks: searched for the ISO form only.
 SHORT_VALUE_CHARS = 80
 
@@ -79,3 +90,58 @@ def declared_in_metadata(page: RawPage, mention: DateMention) -> bool:
         if len(text) <= SHORT_VALUE_CHARS and any(found.iso() == iso for found in find_dates(text)):
             return True
     return False
+
+
+@dataclass(frozen=True, slots=True)
+class DeclaredDates:
+    """The dates the page's metadata and URL state, grouped by value, each with its distinct sources."""
+
+    by_iso: dict[str, list[DeclaredDate]]
+
+    def sources(self, iso: str) -> list[str]:
+        """Distinct sources stating the date ``iso``, in the order met."""
+        return list(dict.fromkeys(found.source for found in self.by_iso.get(iso, [])))
+
+    def naming_sources(self, iso: str) -> list[str]:
+        """The sources of ``iso`` that name the publication (see :data:`NAMING_SOURCES`)."""
+        return [source for source in self.sources(iso) if source in NAMING_SOURCES]
+
+    def best(self) -> DeclaredDate | None:
+        """The date the most naming sources agree on (the first met on a tie), or None."""
+        ranked = [(len(self.naming_sources(iso)), -order, iso) for order, iso in enumerate(self.by_iso)]
+        ranked = [entry for entry in ranked if entry[0] > 0]
+        if not ranked:
+            return None
+        return self.by_iso[max(ranked)[2]][0]
+
+
+def declared_dates(page: RawPage) -> DeclaredDates:
+    """Every publication date the page's metadata (meta tags, JSON-LD, ``<time>``) and URL path state."""
+    metadata = read_page_metadata(parse_html(page.content))
+    found = list(metadata.published)
+    if (from_url := url_path_date(page.url or metadata.canonical_url)) is not None:
+        found.append(from_url)
+    by_iso: dict[str, list[DeclaredDate]] = defaultdict(list)
+    for declared in found:
+        by_iso[declared.mention.iso()].append(declared)
+    return DeclaredDates(dict(by_iso))
+
+
+def overruling_date(found: DateMention, dates: DeclaredDates) -> DeclaredDate | None:
+    """A date that independent naming sources agree on, against htmldate's ``found`` that none states.
+
+    htmldate's fast pass returns the first date it meets (a slug misread as a day, the oldest of the
+    header's dates); when at least two sources that name the publication agree on another day, they win.
+    A day apart is left alone: a UTC timestamp and the local date of one moment differ by that much.
+    """
+    if dates.sources(found.iso()):
+        return None
+    best = dates.best()
+    if best is None or len(dates.naming_sources(best.mention.iso())) < MIN_OVERRULING_SOURCES:
+        return None
+    apart = abs((_as_date(best.mention) - _as_date(found)).days)
+    return best if apart > TIME_ZONE_SLACK_DAYS else None
+
+
+def _as_date(mention: DateMention) -> date:
+    return date(mention.year, mention.month or 1, mention.day or 1)

@@ -17,7 +17,7 @@ import tldextract
 
 from storyline.describe.layout import Layout, build_layout, parse_html, word_count
 from storyline.describe.outlet_names import abbreviates, feed_outlet_name, is_abbreviation, spells
-from storyline.describe.title import meta_values
+from storyline.describe.page_meta import read_page_metadata
 from storyline.model import Article, RawPage
 
 #: Lines above the body start (or at the top, when no body was found) that may hold a byline.
@@ -49,6 +49,11 @@ _CREDIT_LINE = re.compile(rf"^\s*(?P<name>{_NAME})\s*(?:>>|»)\s*$")
 _ORG_BYLINE = re.compile(
     rf"^\s*by\s+(?P<name>{_DOMAIN}|{_NAME})(?:\s*[-–—|,•]\s*|\s+on\s+|\s*$)", re.IGNORECASE
 )
+#: A newsroom's collective credit: "By Example Times staff", "By the Example Post Staff and wire reports".
+#: The words before the role name the outlet however they are spelled (no organisation word needed).
+_STAFF_CREDIT = re.compile(
+    rf"^\s*(?i:by)\s+(?:(?i:the)\s+)?(?P<name>{_DOMAIN}|{_NAME}?)\s+(?i:staff|newsroom|news\s+desk|editorial\s+team)\b"
+)
 _SELF_REFERENCES = (
     (re.compile(rf"^\s*(?P<name>{_NAME})['’]s\s+(?:web\s?site|site|app)\b"), "names its own website"),
     (re.compile(rf"^\s*(?i:support)\s+(?P<name>{_NAME})\s*$"), "asks readers to support it"),
@@ -70,6 +75,12 @@ _COPYRIGHT_LINE = re.compile(
     rf"(?:(?i:by)\s+)?(?P<name>{_NAME})"
 )
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+_TRAILING_YEARS = re.compile(r"(?:\s*[-–—,]?\s*(?:19|20)\d{2})+\s*$")
+#: Legal forms after a company's name: the site's name is the name without them.
+_LEGAL_FORM = re.compile(
+    r",?\s+(?:GmbH(?:\s*&\s*Co\.?\s*KG)?|AG|KG|e\.\s?V\.?|Inc\.?|Ltd\.?|LLC|L\.L\.C\.|plc|S\.A\.?|SA|S\.L\.?"
+    r"|SAS|S\.p\.A\.?|B\.V\.?|N\.V\.?|Pty\.?(?:\s+Ltd\.?)?|Co\.?|Corp\.?|Corporation|Limited)\s*$"
+)
 _SELF_REFERENCE_WORD = re.compile(r"['’]s (?:web|site|app)|support |follow ")
 _IP_ADDRESS = re.compile(r"[\d.]+|\[?[0-9a-f]*:[0-9a-f:]*\]?", re.IGNORECASE)
 _WWW_LABEL = re.compile(r"www\d?")
@@ -117,6 +128,50 @@ _ROLE_WORDS = frozenset(
 )
 
 
+#: Pronouns and page furniture that self-reference patterns and credit marks pick up ("Support Us",
+#: "Follow us on X", "Comments »"): never an outlet's name.
+_FURNITURE_WORDS = frozenset(
+    [
+        "us",
+        "we",
+        "our",
+        "me",
+        "my",
+        "you",
+        "your",
+        "them",
+        "him",
+        "her",
+        "it",
+        "this",
+        "here",
+        "now",
+        "uns",
+        "nous",
+        "nosotros",
+        "noi",
+        "nas",
+        "nós",
+        "ons",
+        "oss",
+        "nami",
+        "нас",
+        "comments",
+        "comment",
+        "tickets",
+        "ticket",
+        "more",
+        "all",
+        "news",
+        "home",
+        "share",
+        "subscribe",
+        "donate",
+        "today",
+    ]
+)
+
+
 @dataclass(frozen=True, slots=True)
 class OutletFinding:
     """The outlet that wrote the story, the aggregator that served it (if another), and why."""
@@ -132,6 +187,9 @@ class _Credit:
     weight: float
     why: str
     line: str
+    #: The site's own name for itself (declared, og:site_name, JSON-LD publisher): kept as the site spells
+    #: it, short ("CNN") or long, rather than expanded from another source.
+    own_name: bool = False
 
 
 def identify_outlet(page: RawPage, article: Article, *, layout: Layout | None = None) -> OutletFinding:
@@ -149,13 +207,14 @@ def identify_outlet(page: RawPage, article: Article, *, layout: Layout | None = 
         return OutletFinding(None, None, "no credit line, byline, URL or declared outlet")
     if writer is None:
         assert site is not None
-        outlet = None if aggregator else _pretty(site.name, sites)
+        outlet = None if aggregator else _pretty(site.name, sites, site.own_name)
         return OutletFinding(outlet, _pretty(site.name, sites) if aggregator else None, _because(site))
     outlet = _pretty(writer.name, [*writers, *sites])
     evidence = _because(writer)
     if site is not None and not same_outlet(site.name, writer.name):
-        evidence += f"; served by {_pretty(site.name, sites)}: {_because(site)}"
-        return OutletFinding(outlet, _pretty(site.name, sites), evidence)
+        served_by = _pretty(site.name, sites, site.own_name)
+        evidence += f"; served by {served_by}: {_because(site)}"
+        return OutletFinding(outlet, served_by, evidence)
     return OutletFinding(outlet, None, evidence)
 
 
@@ -165,12 +224,15 @@ def writer_credits(layout: Layout, body: str) -> list[_Credit]:
     first_body = _first_body_line(layout, body)
     if first_body:
         for pattern in (_AGENCY_DATELINE, _WIRE_DATELINE):
-            if match := pattern.match(first_body):
+            if (match := pattern.match(first_body)) and not is_place(match["name"]):
                 credits.append(_Credit(match["name"], WEIGHT_AGENCY_DATELINE, "agency dateline", first_body))
     zone_end = layout.body_start if layout.body_start is not None else BYLINE_ZONE_LINES
     keys = layout.keys or [line.casefold() for line in layout.lines]
     for index, line in enumerate(layout.lines):
-        if index < zone_end and (match := _ORG_BYLINE.match(line)) and is_organisation(match["name"]):
+        if index < zone_end and (match := _STAFF_CREDIT.match(line)) and not _is_furniture(match["name"]):
+            why = "byline credits a newsroom's staff"
+            credits.append(_Credit(match["name"], WEIGHT_ORG_BYLINE, why, line))
+        elif index < zone_end and (match := _ORG_BYLINE.match(line)) and is_organisation(match["name"]):
             credits.append(_Credit(match["name"], WEIGHT_ORG_BYLINE, "byline names an organisation", line))
         # Source and credit lines count only around the article: elsewhere they credit a chart, a photo, a
         # sidebar or a breadcrumb ("Home >>").
@@ -180,8 +242,11 @@ def writer_credits(layout: Layout, body: str) -> list[_Credit]:
         source = _SOURCE_WORD.search(keys[index]) and _SOURCE_LINE.search(line)
         if source and _is_source_label(source, line):
             credits.append(_Credit(source["name"], WEIGHT_SOURCE_LINE, "source line", line))
-        if below_body and _CREDIT_MARK.search(line) and (match := _CREDIT_LINE.match(line)):
-            credits.append(_Credit(match["name"], WEIGHT_CREDIT_LINE, "credit line after the body", line))
+        # "Comments »", "Read more »", "Zum Deal »" are links with the same mark: only a name shaped like an
+        # organisation's (an organisation word, a domain, initials) is a credit.
+        credit = below_body and _CREDIT_MARK.search(line) and _CREDIT_LINE.match(line)
+        if credit and _names_an_organisation(credit["name"]):
+            credits.append(_Credit(credit["name"], WEIGHT_CREDIT_LINE, "credit line after the body", line))
     return credits
 
 
@@ -198,10 +263,42 @@ def _first_body_line(layout: Layout, body: str) -> str:
     return next((line.strip() for line in body.splitlines() if line.strip()), "")
 
 
+def _names_an_organisation(name: str) -> bool:
+    """An organisation word, a domain or initials: the shape of a credited outlet's name."""
+    words = {w.strip(".,").casefold() for w in name.split()}
+    return bool(words & _ORG_WORDS) or bool(re.fullmatch(_DOMAIN, name.strip())) or is_abbreviation(name)
+
+
+def _is_furniture(name: str) -> bool:
+    """A pronoun or a word of the page's furniture read as a name ("Support Us", "Follow Me on X")."""
+    words = [w.strip(".,!").casefold() for w in name.split()]
+    return not words or all(word in _FURNITURE_WORDS for word in words)
+
+
+@cache
+def is_place(name: str) -> bool:
+    """Whether a name is a country or a country's subdivision ("Cairo (Egypt) -" is a dateline's place).
+
+    pycountry's fuzzy search also finds short names ("Russia") that its exact lookup misses; it runs only on
+    wire datelines, which are few.
+    """
+    import pycountry  # deferred: only wire datelines need it
+
+    try:
+        pycountry.subdivisions.lookup(name)
+        return True
+    except LookupError:
+        pass
+    try:
+        return bool(pycountry.countries.search_fuzzy(name))
+    except LookupError:
+        return False
+
+
 def is_organisation(name: str) -> bool:
     """Whether a byline name is an organisation: an organisation word, a domain, or a single word."""
     words = [w.strip(".,").casefold() for w in name.split()]
-    if not words or set(words) & _ROLE_WORDS:
+    if not words or set(words) & _ROLE_WORDS or _is_furniture(name):
         return False
     if set(words) & _ORG_WORDS or re.fullmatch(_DOMAIN, name.strip()):
         return True
@@ -209,7 +306,34 @@ def is_organisation(name: str) -> bool:
 
 
 def site_names(page: RawPage, layout: Layout) -> list[_Credit]:
-    """Names of the site that served the page: self-references in its text, declared outlet, URL host."""
+    """Names of the site that served the page, the most reliable first.
+
+    What the site states about itself comes first (declared outlet or feed title, ``og:site_name``, JSON-LD
+    publisher), then the URL's host. Names read from the page's text (self-references such as "Support X",
+    copyright notices) are page furniture as often as names: where the metadata or the URL names the site,
+    they count only when they name the same site (then they give a bare domain its readable name).
+    """
+    stated: list[_Credit] = []
+    for key in ("outlet", "feed_title"):
+        if value := str(page.declared.get(key) or "").strip():
+            name = feed_outlet_name(value) if key == "feed_title" else value
+            stated.append(_Credit(name, 1.0, f"declared {key}", value, own_name=True))
+    if page.kind == "html":
+        for name, why in _markup_site_names(page):
+            stated.append(_Credit(name, 1.0, f"HTML {why}", name, own_name=True))
+    host: list[_Credit] = []
+    if page.url and (domain := registered_domain(page.url)):
+        host.append(_Credit(domain, 1.0, "URL host", page.url))
+    # A copyright notice may name the owning group rather than the title, so it follows self-references.
+    from_text = _self_references(layout) + _copyright_holders(layout)
+    anchors = stated + host
+    if anchors:
+        from_text = [c for c in from_text if any(same_outlet(c.name, anchor.name) for anchor in anchors)]
+    return [*stated, *host, *from_text] if anchors else from_text
+
+
+def _self_references(layout: Layout) -> list[_Credit]:
+    """Names the page's text gives the site itself: "X's website", "Support X", "Follow X on Twitter"."""
     names: list[_Credit] = []
     keys = layout.keys or [line.casefold() for line in layout.lines]
     for line, key in zip(layout.lines, keys, strict=True):
@@ -221,16 +345,6 @@ def site_names(page: RawPage, layout: Layout) -> list[_Credit]:
             name = _drop_article(match["name"]) if match else ""
             if match and word_count(name) <= MAX_NAME_WORDS and is_organisation(name):
                 names.append(_Credit(name, 1.0, f"the page {why}", line))
-    for key in ("outlet", "feed_title"):
-        if value := str(page.declared.get(key) or "").strip():
-            name = feed_outlet_name(value) if key == "feed_title" else value
-            names.append(_Credit(name, 1.0, f"declared {key}", value))
-    if page.kind == "html":
-        names += [_Credit(value, 1.0, "HTML site name", value) for value in _markup_site_names(page.content)]
-    # After the site's own declarations: a copyright notice may name the owning group rather than the title.
-    names += _copyright_holders(layout)
-    if page.url and (domain := registered_domain(page.url)):
-        names.append(_Credit(domain, 1.0, "URL host", page.url))
     return names
 
 
@@ -261,15 +375,19 @@ def _in_body(layout: Layout, index: int) -> bool:
 
 
 def _trim_name(name: str) -> str:
-    """A name up to its first sentence end ("Example Times. All" -> "Example Times"), without an article."""
+    """A name up to its first sentence end ("Example Times. All" -> "Example Times"), without an article,
+    a trailing year ("Example.org 2003-2024") or a legal form ("Example Media GmbH")."""
     name = re.split(r"\.\s", name, maxsplit=1)[0].rstrip(".,")
+    name = _TRAILING_YEARS.sub("", name)
+    name = _LEGAL_FORM.sub("", name).rstrip(" ,")
     return _drop_article(name.strip())
 
 
-def _markup_site_names(markup: str) -> list[str]:
-    """og:site_name and application-name of an HTML page."""
-    tree = parse_html(markup)
-    return meta_values(tree, "og:site_name", "application-name") if tree is not None else []
+def _markup_site_names(page: RawPage) -> list[tuple[str, str]]:
+    """The names an HTML page gives its site: og:site_name, JSON-LD publisher, application-name."""
+    names = read_page_metadata(parse_html(page.content)).site_names
+    order = {"og:site_name": 0, "JSON-LD publisher": 1}
+    return sorted(names, key=lambda entry: order.get(entry[1], 2))
 
 
 def _aggregator_line(layout: Layout) -> _Credit | None:
@@ -339,21 +457,36 @@ def _spelled_by_domain(domain: str, name: str) -> bool:
     )
 
 
-def _pretty(name: str, others: list[_Credit]) -> str:
-    """A readable outlet name: a full name seen for the same outlet beats a bare domain or an abbreviation."""
+def _pretty(name: str, others: list[_Credit], own_name: bool = False) -> str:
+    """A readable outlet name: a full name seen for the same outlet beats a bare domain or an abbreviation.
+
+    The site's own name for itself (``own_name``) is kept unless it is a bare domain: "CNN" is how that site
+    calls itself, even where a copyright notice or JSON-LD spells out the company.
+    """
     name = name.strip()
     is_domain = bool(re.fullmatch(_DOMAIN, name))
+    if own_name and not is_domain:
+        return _drop_article(name)
     if not is_domain and not is_abbreviation(name):
         return _drop_article(name)
     fuller = [
         other.name.strip()
         for other in others
-        if not re.fullmatch(_DOMAIN, other.name.strip()) and same_outlet(other.name, name)
+        if not re.fullmatch(_DOMAIN, other.name.strip())
+        and (_spells_the_domain(name, other.name) if is_domain else same_outlet(other.name, name))
     ]
     full_names = [other for other in fuller if not is_abbreviation(other)]
     if full_names or (is_domain and fuller):
         return _drop_article((full_names or fuller)[0])
     return re.sub(r"^www\d?\.", "", name.lower()) if is_domain else name
+
+
+def _spells_the_domain(domain: str, name: str) -> bool:
+    """Whether a name is the one a domain spells: the same letters ("Example Times" for exampletimes.com),
+    its initials or its word beginnings. A name that merely starts like the domain ("Example Group" for
+    example.com) is the owner, or a section, not the site's name."""
+    key = outlet_key(domain)
+    return outlet_key(name) == key or abbreviates(name, domain) or _spelled_by_domain(domain, name)
 
 
 def _drop_article(name: str) -> str:

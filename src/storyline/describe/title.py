@@ -15,6 +15,8 @@ from lxml import html
 
 from storyline.describe.datefinds import find_dates
 from storyline.describe.layout import Layout, build_layout, normalise_line, parse_html, word_count
+from storyline.describe.outlet import outlet_key, registered_domain
+from storyline.describe.page_meta import read_page_metadata
 from storyline.model import Article, RawPage
 
 TITLE_MIN_WORDS = 4
@@ -44,7 +46,15 @@ SCRIPT_SAMPLE_CHARS = 80
 #: A headline must score at least this to be chosen from plain text.
 MIN_TITLE_SCORE = 1.0
 
-_SITE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·|»|/)\s+")
+#: What separates a title's segments (kept by the split, so that the headline is cut out unaltered).
+_SITE_SEPARATORS_KEPT = re.compile(r"(\s+(?:\||-|–|—|::|·|»|/)\s+|\s*::\s*)")
+#: Separators that set off a site or section name; a dash also joins two halves of one headline.
+_SITE_ONLY_SEPARATORS = frozenset({"|", "::", "·", "»"})
+#: A site-name key this short ("bbc") counts only when a segment equals it, not when a segment contains it.
+MIN_SITE_KEY_CHARS = 5
+#: A segment holding a site's name is that name (plus a word such as "Blog" or "Online") only when it is
+#: at most this many times as long.
+SITE_SEGMENT_LENGTH_FACTOR = 2
 _BYLINE_START = re.compile(r"^\s*(?:by|from|von|par|por|di|door|av|от)\s", re.IGNORECASE)
 #: Credit and label lines ("Written by: X", "Image credit: X", "(Photo: X)") have a headline's shape but
 #: are not headlines.
@@ -179,20 +189,89 @@ def dominant_script(text: str) -> str | None:
     return scripts.most_common(1)[0][0] if scripts else None
 
 
-def strip_site_name(title: str, site_names: list[str]) -> str:
-    """Remove a " | Site" (or "Site - ") segment from a title, when it names the site or is a short tail."""
-    parts = _SITE_SEPARATORS.split(title.strip())
+def strip_site_name(title: str, site_names: list[str], headlines: list[str] | None = None) -> str:
+    """The headline part of a title made of segments ("Headline | Section | Site", "Site :: Headline").
+
+    Evidence, strongest first: a run of segments equal to a headline the page prints elsewhere (its
+    ``<h1>``, ``og:title``, JSON-LD ``headline``), which is then the answer; an end segment naming the site
+    (its declared name, ``og:site_name``, JSON-LD publisher, the URL's host), which is dropped, from either
+    end and repeatedly; failing both, a short end segment set off by a separator that headlines rarely use
+    ("|", "::", "»", "·") and shorter than the rest, which is dropped. A " - " inside a headline is left
+    alone unless one of its sides names the site.
+    """
+    title = _SPACES.sub(" ", title).strip()
+    pieces = _SITE_SEPARATORS_KEPT.split(title)
+    parts, separators = pieces[0::2], pieces[1::2]
     if len(parts) < 2:
-        return title.strip()
-    keys = {_compact(name) for name in site_names if name}
-    for position in (-1, 0):
+        return title
+    for headline in headlines or []:
+        run = _run_equal_to(parts, separators, headline)
+        if run is not None:
+            return run
+    keys = [key for name in site_names if (key := _compact(name))]
+    start, end = 0, len(parts)
+    while end - start > 1 and _names_site(parts[end - 1], keys):
+        end -= 1
+    while end - start > 1 and _names_site(parts[start], keys):
+        start += 1
+    if (start, end) == (0, len(parts)):
+        start, end = _without_short_end(parts, separators)
+    return _join(parts[start:end], separators[start : end - 1])
+
+
+def _run_equal_to(parts: list[str], separators: list[str], headline: str) -> str | None:
+    """The run of segments whose text equals ``headline`` (compared by letters), if one does."""
+    key = _compact(headline)
+    if not key:
+        return None
+    for start in range(len(parts)):
+        for end in range(len(parts), start, -1):
+            if (end - start) < len(parts) and _compact("".join(parts[start:end])) == key:
+                return _join(parts[start:end], separators[start : end - 1])
+    return None
+
+
+def _names_site(segment: str, keys: list[str]) -> bool:
+    """Whether a segment is the site's name: a few words whose letters equal, start or end a site name's
+    (``example`` for the host of example.com, "Example Times" for og:site_name "The Example Times")."""
+    if word_count(segment) > SITE_SEGMENT_MAX_WORDS + 1:
+        return False
+    segment_key = _compact(segment)
+    if not segment_key:
+        return False
+    return any(
+        segment_key == key
+        or (
+            len(key) >= MIN_SITE_KEY_CHARS
+            and (key in segment_key or segment_key in key)
+            # "Hochauflösende Karten auf Example.org" holds the site's name but is a headline.
+            and len(segment_key) <= SITE_SEGMENT_LENGTH_FACTOR * len(key)
+        )
+        for key in keys
+    )
+
+
+def _without_short_end(parts: list[str], separators: list[str]) -> tuple[int, int]:
+    """Drop a short end segment set off by a separator headlines rarely use, when the rest is longer."""
+    for position, separator in ((len(parts) - 1, separators[-1]), (0, separators[0])):
         segment = parts[position]
-        names_site = any(key and (key in _compact(segment) or _compact(segment) in key) for key in keys)
-        short_tail = position == -1 and word_count(segment) <= SITE_SEGMENT_MAX_WORDS and "|" in title
-        if names_site or short_tail:
-            rest = parts[:-1] if position == -1 else parts[1:]
-            return " - ".join(rest).strip() if len(rest) > 1 else rest[0].strip()
-    return title.strip()
+        rest = parts[:position] if position else parts[1:]
+        rest_words = sum(word_count(part) for part in rest)
+        if (
+            separator.strip() in _SITE_ONLY_SEPARATORS
+            and word_count(segment) <= SITE_SEGMENT_MAX_WORDS
+            and rest_words > word_count(segment)
+        ):
+            return (0, position) if position else (1, len(parts))
+    return 0, len(parts)
+
+
+def _join(parts: list[str], separators: list[str]) -> str:
+    """Segments joined back with the separators that stood between them."""
+    text = parts[0]
+    for separator, part in zip(separators, parts[1:], strict=True):
+        text += separator + part
+    return text.strip()
 
 
 def _compact(text: str) -> str:
@@ -206,15 +285,20 @@ def title_from_markup(tree: html.HtmlElement, site_names: list[str]) -> str | No
     A few XPath look-ups, hand-written because ``trafilatura.extract_metadata`` also runs a date search we
     already run once ourselves.
     """
-    site_names = [*site_names, *meta_values(tree, "og:site_name", "application-name")]
-    for value in meta_values(tree, "og:title", "twitter:title"):
-        return strip_site_name(value, site_names)
-    headings = [h.text_content().strip() for h in tree.iter("h1")]
+    metadata = read_page_metadata(tree)
+    site_names = [*site_names, *(name for name, _ in metadata.site_names)]
+    headings = [_SPACES.sub(" ", h.text_content()).strip() for h in tree.iter("h1")]
     headings = [h for h in headings if h]
+    # Headlines the page states elsewhere: where a title's segments spell one of them, that is the cut.
+    stated = [*headings[:1], *([metadata.json_ld_headline] if metadata.json_ld_headline else [])]
+    for value in meta_values(tree, "og:title", "twitter:title"):
+        return strip_site_name(value, site_names, stated)
     if len(headings) == 1 and word_count(headings[0]) >= 2:
-        return _SPACES.sub(" ", headings[0])
+        return headings[0]
     titles = [t.text_content().strip() for t in tree.iter("title")]
-    return strip_site_name(_SPACES.sub(" ", titles[0]), site_names) if titles and titles[0] else None
+    if not titles or not titles[0]:
+        return None
+    return strip_site_name(titles[0], site_names, stated)
 
 
 _SPACES = re.compile(r"\s+")
@@ -234,7 +318,6 @@ def meta_values(tree: html.HtmlElement, *names: str) -> list[str]:
 def _site_names(page: RawPage) -> list[str]:
     """Names the site may go by: the declared outlet and feed title, and the URL's host."""
     names = [str(page.declared.get(key) or "") for key in ("outlet", "feed_title")]
-    if page.url:
-        host = re.sub(r"^[a-z]+://(www\d?\.)?", "", page.url.lower()).split("/")[0]
-        names.append(host.rsplit(".", 1)[0])
+    if page.url and (domain := registered_domain(page.url)):
+        names.append(outlet_key(domain))
     return [name for name in names if name]

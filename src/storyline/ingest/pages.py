@@ -10,6 +10,7 @@ from storyline.ingest.limits import MAX_DECLARED_CHARS, MAX_URL_CHARS
 from storyline.model import ContentKind, InputFormat, RawPage, ReadError
 
 _MARKUP = re.compile(r"<(p|div|br|span|a|html|body|article|h[1-6]|ul|li|table|img)\b[^>]*>", re.IGNORECASE)
+_CLOSING_TAG = re.compile(r"</(?:p|div|span|a|article|h[1-6]|ul|li|table|blockquote|em|strong|b|i)\s*>", re.I)
 #: How many tags make a fragment markup rather than text that happens to contain a "<".
 MIN_TAGS_FOR_MARKUP = 2
 #: UTF-16 surrogate code points: never valid alone in text, and not encodable as UTF-8.
@@ -40,8 +41,14 @@ def safe_error(error: ReadError) -> ReadError:
 
 
 def looks_like_markup(content: str) -> bool:
-    """Whether a fragment (feed entry, JSONL field) is HTML rather than plain text."""
-    return len(_MARKUP.findall(content[:20000])) >= MIN_TAGS_FOR_MARKUP
+    """Whether a fragment (feed entry, JSONL field) is HTML rather than plain text.
+
+    One element with its closing tag counts too: an Atom entry whose escaped HTML holds a single
+    ``<p>...</p>`` is markup, and must go through the HTML cleaner rather than keep its tags as text.
+    """
+    head = content[:20000]
+    tags = len(_MARKUP.findall(head))
+    return tags >= MIN_TAGS_FOR_MARKUP or (tags >= 1 and _CLOSING_TAG.search(head) is not None)
 
 
 def make_page(

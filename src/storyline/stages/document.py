@@ -13,7 +13,7 @@ from storyline.stages import StageInfo
 
 STAGE = StageInfo(
     name="document",
-    version="5",
+    version="6",
     requires=("content", "kind", "url", "declared"),
     produces=(
         "text",
