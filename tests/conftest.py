@@ -62,6 +62,8 @@ def sample_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         "by_key": by_key,
         "entities": entities,
         "quotes": quotes,
+        "db": work / "sample.db",
+        "export": work / "export",
     }
 
 

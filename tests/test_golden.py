@@ -125,3 +125,46 @@ def test_the_2015_rearming_is_one_event_citing_both_reports(golden_checks: dict[
     assert len(rearming) == 1, [(e["documents"], e["date"]) for e in rearming]
     assert {docs[d][:3] for d in rearming[0]["documents"]} >= {"000", "001"}
     assert {docs[ev["document"]][:3] for ev in rearming[0]["evidence"]} >= {"000", "001"}
+
+
+def _golden_export(golden_checks: dict[str, dict]) -> tuple[Path, dict[str, str], dict[str, str]]:
+    """The export folder, document id -> golden file number ("000"), and document id -> clean text."""
+    export = golden_checks["_export"]["dir"]
+    rows = [json.loads(line) for line in (export / "documents.jsonl").open()]
+    return export, {r["id"]: Path(r["source"]).name[:3] for r in rows}, {r["id"]: r["text"] for r in rows}
+
+
+def test_the_thread_timeline_dates_the_statements_in_order_and_estimates_undated_pages(
+    golden_checks: dict[str, dict],
+) -> None:
+    export, number, _ = _golden_export(golden_checks)
+    threads = [json.loads(line) for line in (export / "threads.jsonl").open()]
+    stories = {s["id"]: s for s in map(json.loads, (export / "stories.jsonl").open())}
+    story_of = {doc: s["id"] for s in stories.values() for doc in s["documents"]}
+    first = next(doc for doc, n in number.items() if n == "000")
+    thread = next(t for t in threads if story_of[first] in t["stories"])
+    timeline = [{**e, "cites": {number[d] for d in e["documents"]}} for e in thread["timeline"]]
+    kyrgyz = [i for i, e in enumerate(timeline) if e["date"] == "2015-12-23" and {"000", "001"} <= e["cites"]]
+    readiness = [i for i, e in enumerate(timeline) if e["date"] == "2021-07-29" and "002" in e["cites"]]
+    assert kyrgyz and readiness and kyrgyz[0] < readiness[0], timeline
+    assert timeline[kyrgyz[0]]["date_precision"] == "day" and not timeline[kyrgyz[0]]["date_estimated"]
+    for page in ("003", "004"):
+        entries = [e for e in timeline if e["cites"] == {page} or (e["cites"] <= {"003", "004"} and page in e["cites"])]
+        assert entries, f"{page} has no entry on the thread's timeline"
+        for entry in entries:
+            assert entry["date"] is None or (entry["date_estimated"] and entry["date_precision"] != "day"), entry
+
+
+def test_every_golden_summary_and_timeline_sentence_is_found_in_each_cited_document(
+    golden_checks: dict[str, dict],
+) -> None:
+    from narrate.overlap import assert_found_in_each  # tests/narrate, on the path as a package
+
+    export, _, texts = _golden_export(golden_checks)
+    checked = 0
+    for table in ("stories", "threads"):
+        for row in map(json.loads, (export / f"{table}.jsonl").open()):
+            for item in [*row["summary"], *row["timeline"]]:
+                assert_found_in_each(item["text"], item["documents"], texts)
+                checked += 1
+    assert checked

@@ -142,6 +142,28 @@ class Storyline:
         rows.sort(key=lambda s: (-len(s["documents"]), s.get("first_published") or "", s["id"]))
         return rows
 
+    def story(self, story_id: str) -> dict[str, Any] | None:
+        """A story or a thread (by id) with its ``summary``, ``timeline`` and (stories) ``disagreements``,
+        plus ``sources``: id -> outlet, title, URL and publication date of every document it names."""
+        for table in ("stories", "threads"):
+            for row in self.store.records(table):
+                if row["id"] == story_id:
+                    return {**row, "sources": self._sources(_cited_documents(row))}
+        return None
+
+    def story_markdown(self, story_id: str) -> str | None:
+        """A story or a thread as Markdown with numbered citations and linked sources (None if unknown)."""
+        from storyline.narrate.markdown import narrative_markdown
+
+        row = self.story(story_id)
+        return narrative_markdown(row, row["sources"]) if row else None
+
+    def _sources(self, doc_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        return {
+            doc["id"]: {k: doc.get(k) for k in ("outlet", "title", "url", "published")}
+            for doc in self.store.documents(sorted(set(doc_ids)))
+        }
+
     def entities(self, entity_type: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
         """Entities, most mentioned first; optionally only one type (PERSON, ORG, GPE, ...)."""
         rows = [e for e in self.store.records("entities") if entity_type in (None, e["type"])]
@@ -206,10 +228,36 @@ class Storyline:
         """Write every table that exists as ``directory/<table>.<fmt>``; returns the files written."""
         out = Path(directory)
         out.mkdir(parents=True, exist_ok=True)
+        if fmt == "md":
+            return self._export_markdown(out)
         written = [write_table(out, "documents", self.documents(), fmt)]
         for table in self.tables()[1:]:
             written.append(write_table(out, table, self.records(table), fmt))
         return written
+
+    def _export_markdown(self, out: Path) -> list[Path]:
+        """``stories.md`` (largest story first) and ``threads.md``, each with its citations."""
+        from storyline.narrate.markdown import narrative_markdown
+
+        written = []
+        for table, rows in (("stories", self.stories()), ("threads", list(self.store.records("threads")))):
+            sources = self._sources(doc for row in rows for doc in _cited_documents(row))
+            path = out / f"{table}.md"
+            text = "\n".join(narrative_markdown(row, sources) for row in rows)
+            path.write_text(f"# {table.capitalize()}\n\n{text}", encoding="utf-8")
+            written.append(path)
+        return written
+
+
+def _cited_documents(row: dict[str, Any]) -> list[str]:
+    """Every document a story or thread row cites (summary, timeline, disagreements) or holds."""
+    cited = list(row.get("documents") or [])
+    for item in [*(row.get("summary") or []), *(row.get("timeline") or [])]:
+        cited += item["documents"]
+    for item in row.get("disagreements") or []:
+        for side in item["sides"]:
+            cited += side["documents"]
+    return cited
 
 
 def _brief(doc: dict[str, Any]) -> dict[str, Any]:

@@ -314,6 +314,60 @@ def stories(db: DbOption = Path(DEFAULT_DB)) -> None:
 
 
 @app.command()
+def story(
+    story_id: Annotated[str, typer.Argument(help="A story id (st_...) or a thread id (th_...).")],
+    db: DbOption = Path(DEFAULT_DB),
+    fmt: Annotated[str, typer.Option("--format", help="text (the terminal) or md (Markdown).")] = "text",
+) -> None:
+    """A story or thread: its summary and timeline, each line citing the reports that state it."""
+    if fmt not in ("text", "md"):
+        err.print(f"[red]error[/red] unknown format {escape(fmt)!r}; choose text or md")
+        raise typer.Exit(2)
+    _require_db(db)
+    with storyline.open(db) as sl:
+        row = sl.story(story_id)
+        markdown = sl.story_markdown(story_id) if row is not None and fmt == "md" else None
+    if row is None:
+        err.print(f"[red]error[/red] no story or thread {escape(story_id)!r}")
+        raise typer.Exit(1)
+    if markdown is not None:
+        print(markdown)  # plain stdout: Rich would style the Markdown instead of printing it
+        return
+    _print_narrative(row)
+
+
+def _print_narrative(row: dict[str, Any]) -> None:
+    """Summary, timeline, disagreements and sources of a story or thread; page text escaped."""
+    numbers: dict[str, int] = {}
+
+    def marks(documents: list[str]) -> str:
+        cited = sorted(numbers.setdefault(d, len(numbers) + 1) for d in documents)
+        return "[dim]" + escape("".join(f"[{n}]" for n in cited)) + "[/dim]"
+
+    out.print(f"[bold]{escape(row.get('title') or row['id'])}[/bold] [dim]{escape(row['id'])}[/dim]")
+    if row.get("summary"):
+        out.print("\n[bold]Summary[/bold]")
+        for sentence in row["summary"]:
+            out.print(f"  {escape(sentence['text'])} {marks(sentence['documents'])}")
+    if row.get("timeline"):
+        table = Table("date", "what happened", "sources", title="Timeline", title_justify="left")
+        for entry in row["timeline"]:
+            shown = entry.get("date_shown") or entry.get("date") or "undated"
+            table.add_row(escape(shown), escape(entry["text"]), marks(entry["documents"]))
+        out.print(table)
+    for item in row.get("disagreements") or []:
+        sides = "; ".join(f"{escape(s['value'])} {marks(s['documents'])}" for s in item["sides"])
+        out.print(f"[yellow]reports differ[/yellow] on {escape(item['about'])}: {sides}")
+    if numbers:
+        out.print("\n[bold]Sources[/bold]")
+        for doc, number in numbers.items():
+            source = row["sources"].get(doc, {})
+            outlet, title = escape(source.get("outlet") or "?"), escape(source.get("title") or "")
+            where = escape(source.get("url") or source.get("published") or "")
+            out.print(f"  {escape(f'[{number}]')} {escape(doc)} {outlet}: {title} [dim]{where}[/dim]")
+
+
+@app.command()
 def entities(
     db: DbOption = Path(DEFAULT_DB),
     entity_type: Annotated[

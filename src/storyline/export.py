@@ -10,8 +10,10 @@ from typing import Any, Literal
 
 from storyline.store.base import RECORD_TABLES
 
-ExportFormat = Literal["jsonl", "parquet", "csv"]
-FORMATS: tuple[ExportFormat, ...] = ("jsonl", "parquet", "csv")
+ExportFormat = Literal["jsonl", "parquet", "csv", "md"]
+#: "md" is not a table format: Storyline.export writes stories and threads as Markdown to read.
+FORMATS: tuple[ExportFormat, ...] = ("jsonl", "parquet", "csv", "md")
+TABLE_FORMATS: tuple[ExportFormat, ...] = ("jsonl", "parquet", "csv")
 
 #: The documents table's columns, in order: the export format's fields first, then our additions.
 DOCUMENT_COLUMNS: tuple[str, ...] = (
@@ -97,8 +99,8 @@ def _write_parquet(path: Path, rows: list[dict[str, Any]]) -> int:
 
 def write_table(directory: Path, name: str, rows: Iterable[dict[str, Any]], fmt: ExportFormat) -> Path:
     """Write one table as ``directory/name.<fmt>``; returns the file written."""
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if fmt not in TABLE_FORMATS:
+        raise ValueError(f"unknown table format {fmt!r}; choose one of {', '.join(TABLE_FORMATS)}")
     path = directory / f"{name}.{fmt}"
     if fmt == "jsonl":
         _write_jsonl(path, rows)

@@ -47,4 +47,6 @@ CORPUS_STAGES: list[CorpusStage] = [
     CorpusStage("extract", ("entities", "quotes"), "storyline.stages.extract"),
     CorpusStage("link", ("passages", "stories", "threads"), "storyline.stages.link"),
     CorpusStage("events", ("events",), "storyline.stages.events"),
+    # Adds summary, timeline and disagreements to the link stage's stories and threads: no table of its own.
+    CorpusStage("narrate", (), "storyline.stages.narrate"),
 ]
