@@ -23,6 +23,8 @@ MAX_DATED_STATEMENTS = 4
 #: Two dated statements of overlapping dates whose tf-idf cosine reaches this tell one happening in other
 #: words ("agreed on Monday to give ..." / "signed an agreement on March 11 to provide ..."): one entry.
 SAME_HAPPENING_COSINE = 0.25
+#: How close a sentence every report of an event states must be to the event's evidence to stand for it.
+RELATED_COSINE = 0.1
 #: Event flags whose events did not happen (PLOVER auxiliary modes): not timeline entries.
 UNHAPPENED_FLAGS = frozenset({"hypothetical", "negation"})
 
@@ -48,19 +50,33 @@ def _event_entry(
     published: Mapping[str, Dated],
     story_id: str | None,
 ) -> TimelineEntry | None:
-    """The event as an entry: of its evidence sentences and the candidates they carry, the text most of
-    its reports state (then the best scored); cited by every report stating that text."""
-    options: list[tuple[str, float]] = [
-        (c.text, c.score) for c in sentences.candidates if event.id in c.event_ids
-    ]
-    options += [(e.text, -1.0) for e in event.evidence if e.text.strip()]
+    """The event as an entry, its text the one most of the event's reports state, cited by every report
+    stating it.
+
+    Options are the event's evidence sentences (and the candidates they carry), and — because each report
+    codes the event from its own wording, so no evidence sentence may be stated by all of them — any
+    candidate every reporting document states that is related to the evidence (tf-idf cosine at least
+    ``RELATED_COSINE`` with an evidence candidate): a quote or wire sentence the reports share. Most
+    reporting documents first, then evidence before related sentences, then score.
+    """
+    candidates = sentences.candidates
+    marked = [i for i, c in enumerate(candidates) if event.id in c.event_ids]
+    options: list[tuple[str, int, float]] = [(candidates[i].text, 1, candidates[i].score) for i in marked]
+    options += [(e.text, 1, -1.0) for e in event.evidence if e.text.strip()]
+    reported = set(event.documents)
+    if marked and len(reported) > 1:
+        related = (sentences.vectors @ sentences.vectors[marked].T).toarray().max(axis=1)
+        options += [
+            (c.text, 0, c.score)
+            for i, c in enumerate(candidates)
+            if i not in marked and related[i] >= RELATED_COSINE and reported <= set(c.documents)
+        ]
     if not options:
         return None
-    citing = sentences.citing([text for text, _ in options])
-    reported = set(event.documents)
+    citing = sentences.citing([text for text, _, _ in options])
     best = max(
         range(len(options)),
-        key=lambda i: (len(reported.intersection(citing[i])), len(citing[i]), options[i][1]),
+        key=lambda i: (len(reported.intersection(citing[i])), options[i][1], len(citing[i]), options[i][2]),
     )
     documents = citing[best]
     if not documents:

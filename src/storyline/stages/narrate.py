@@ -25,7 +25,17 @@ from storyline.store.base import Store
 STAGE = StageInfo(
     name="narrate",
     version="1",
-    requires=("text", "published", "outlet", "duplicate_of", "story_id", "passages", "stories", "threads"),
+    requires=(
+        "text",
+        "published",
+        "outlet",
+        "duplicate_of",
+        "story_id",
+        "passages",
+        "stories",
+        "threads",
+        "events",
+    ),
     produces=("summary", "timeline", "disagreements"),
 )
 
