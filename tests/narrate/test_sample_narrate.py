@@ -114,6 +114,10 @@ def test_cli_story_prints_summary_and_timeline_and_writes_markdown(
     assert md.exit_code == 0 and md.output.startswith("## ")
     missing = runner.invoke(app, ["story", "st_missing", "--db", db])
     assert missing.exit_code == 1
+    thread = runner.invoke(app, ["story", story["thread_id"], "--db", db])
+    assert thread.exit_code == 0 and "Timeline" in thread.output, thread.output
+    bad = runner.invoke(app, ["story", story["id"], "--db", db, "--format", "html"])
+    assert bad.exit_code == 2
     exported = runner.invoke(app, ["export", str(tmp_path / "md"), "--db", db, "--format", "md"])
     assert exported.exit_code == 0, exported.output
     stories_md = (tmp_path / "md" / "stories.md").read_text(encoding="utf-8")

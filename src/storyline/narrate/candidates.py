@@ -7,7 +7,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import sparse
 
 from storyline.link.tokens import words_of
 from storyline.narrate.centrality import lexrank, sentence_vectors
@@ -51,10 +50,12 @@ class Candidate:
 
 @dataclass(slots=True)
 class StorySentences:
-    """A story's candidates, their tf-idf vectors, and the index that says which reports state a text."""
+    """A story's candidates, their tf-idf cosines (dense: a story has at most a few hundred candidates, and
+    summary, timeline and disagreements look pairs up thousands of times), and the index that says which
+    reports state a text."""
 
     candidates: list[Candidate]
-    vectors: sparse.csr_matrix
+    cosines: np.ndarray
     index: CitationIndex
 
     def citing(self, texts: Sequence[str]) -> list[list[str]]:
@@ -140,7 +141,8 @@ def story_sentences(
         candidate.outlets = _outlet_count(candidate.documents, outlet_of)
     _mark_events(candidates, events)
     vectors = sentence_vectors([c.text for c in candidates])
-    for candidate, centrality in zip(candidates, lexrank(vectors), strict=True):
+    cosines = (vectors @ vectors.T).toarray() if candidates else np.zeros((0, 0))
+    for candidate, centrality in zip(candidates, lexrank(cosines), strict=True):
         candidate.centrality = float(centrality)
         candidate.score = (
             candidate.centrality
@@ -148,7 +150,7 @@ def story_sentences(
             * (1.0 + (EVENT_WEIGHT if candidate.event_ids else 0.0))
             * (1.0 + (LEAD_WEIGHT if candidate.origin.position == 0 else 0.0))
         )
-    return StorySentences(candidates, vectors, index)
+    return StorySentences(candidates, cosines, index)
 
 
 def _shared_boost(candidate: Candidate) -> float:

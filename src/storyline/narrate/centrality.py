@@ -1,9 +1,12 @@
 """How central each sentence of a story is: LexRank (Erkan & Radev 2004) over tf-idf vectors.
 
-Our own few lines rather than sumy's: sumy's LexRank tokenises with nltk, whose punkt data must be
-downloaded at run time (not allowed here), and it computes the full cosine matrix in Python loops. This is
-continuous LexRank: the tf-idf cosine graph (cosines below ``EDGE_MIN`` dropped as noise), rows normalised,
-PageRank by power iteration with the usual damping; numpy/scipy sparse throughout.
+Our own few lines rather than sumy's: sumy's ``Tokenizer`` splits sentences with nltk's punkt models, which
+must be downloaded (``nltk.download("punkt")``) before it runs — no download is allowed at run time here —
+and the tf-idf vectors are the ones story linking already uses (measured on ECB+ by
+``benchmarks/narrate_quality.py``). This is continuous LexRank: the tf-idf cosine graph (cosines below
+``EDGE_MIN`` dropped as noise), rows normalised, PageRank by power iteration with the usual damping. Vectors
+are sparse; a story's cosine matrix is dense (a story has at most a few hundred candidates, see
+``CANDIDATE_BUDGET``).
 """
 
 from __future__ import annotations
@@ -31,17 +34,16 @@ def sentence_vectors(texts: Sequence[str]) -> sparse.csr_matrix:
     return tfidf_matrix(texts, NAME_WEIGHT)[0]
 
 
-def lexrank(vectors: sparse.csr_matrix) -> np.ndarray:
-    """Each row's LexRank score, scaled so the most central row scores 1 (all zeros for no rows)."""
-    count = vectors.shape[0]
+def lexrank(cosines: np.ndarray) -> np.ndarray:
+    """Each sentence's LexRank score from the square matrix of their cosines, scaled so the most central
+    scores 1 (empty for no sentences)."""
+    count = cosines.shape[0]
     if count == 0:
         return np.zeros(0)
-    similarity = sparse.csr_matrix(vectors @ vectors.T)
-    similarity.data[similarity.data < EDGE_MIN] = 0.0
-    similarity.eliminate_zeros()
-    degree = np.asarray(similarity.sum(axis=1)).ravel()
+    similarity = np.where(cosines >= EDGE_MIN, cosines, 0.0)
+    degree = similarity.sum(axis=1)
     degree[degree == 0] = 1.0
-    transition = sparse.csr_matrix(sparse.diags(1.0 / degree) @ similarity).T.tocsr()
+    transition = (similarity / degree[:, None]).T
     scores = np.full(count, 1.0 / count)
     for _ in range(_ITERATIONS):
         updated = (1.0 - DAMPING) / count + DAMPING * (transition @ scores)

@@ -193,7 +193,7 @@ def figure_disagreements(sentences: StorySentences, outlet_of: dict[str, str]) -
                 values_b = {f.value: f.shown for f in per_candidate[b] if f.unit == unit}
                 if set(values_a) & set(values_b) or len(values_a) != 1 or len(values_b) != 1:
                     continue
-                cosine = float((sentences.vectors[a] @ sentences.vectors[b].T).toarray()[0, 0])
+                cosine = float(sentences.cosines[a, b])
                 if cosine < SAME_STATEMENT_COSINE:
                     continue
                 for index, values in ((a, values_a), (b, values_b)):

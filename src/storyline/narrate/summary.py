@@ -19,9 +19,7 @@ def redundant(sentences: StorySentences, chosen: Sequence[int], index: int) -> b
     """Whether candidate ``index`` repeats one already ``chosen`` (close vectors, or words found in it)."""
     if not chosen:
         return False
-    row = sentences.vectors[index]
-    cosines = (sentences.vectors[list(chosen)] @ row.T).toarray().ravel()
-    if (cosines >= REDUNDANT_COSINE).any():
+    if (sentences.cosines[index, list(chosen)] >= REDUNDANT_COSINE).any():
         return True
     text = sentences.candidates[index].text
     return any(

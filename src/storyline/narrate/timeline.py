@@ -65,7 +65,7 @@ def _event_entry(
     options += [(e.text, 1, -1.0) for e in event.evidence if e.text.strip()]
     reported = set(event.documents)
     if marked and len(reported) > 1:
-        related = (sentences.vectors @ sentences.vectors[marked].T).toarray().max(axis=1)
+        related = sentences.cosines[:, marked].max(axis=1)
         options += [
             (c.text, 0, c.score)
             for i, c in enumerate(candidates)
@@ -161,8 +161,7 @@ def _same_happening(sentences: StorySentences, first: int, second: int, date: Da
     a, b = day_interval(date.date), day_interval(other.date)
     if a is not None and b is not None and (a[1] < b[0] or b[1] < a[0]):
         return False
-    cosine = (sentences.vectors[first] @ sentences.vectors[second].T).toarray()[0, 0]
-    return float(cosine) >= SAME_HAPPENING_COSINE
+    return float(sentences.cosines[first, second]) >= SAME_HAPPENING_COSINE
 
 
 def merge_timelines(timelines: Sequence[Sequence[TimelineEntry]]) -> list[TimelineEntry]:

@@ -1,0 +1,131 @@
+"""The narrate stage over a real store: event rows (shaped as events.jsonl, built here) become timeline
+entries with their ids; stories and threads keep their fields and gain summary, timeline, disagreements."""
+
+from __future__ import annotations
+
+from storyline.ids import page_id
+from storyline.model import RawPage
+from storyline.stages import narrate
+from storyline.store.sqlite import SQLiteStore
+
+REPORTS = {
+    "Harbor Wire": (
+        "2024-06-03",
+        "A fire at the Velmora grain terminal killed 25 workers on Monday, the port authority said.\n\n"
+        "Port director Elin Varga said an inquiry into the cause of the fire had begun on Monday night.\n\n"
+        "Firefighters from three towns fought the blaze for nine hours before it was brought under control.",
+    ),
+    "Coastal Times": (
+        "2024-06-04",
+        "A blaze at the grain terminal in Velmora killed 40 workers on Monday, the port authority said.\n\n"
+        "Firefighters from three towns fought the blaze for nine hours before it was brought under control.\n\n"
+        "Families of the workers gathered outside the terminal gates on Tuesday, demanding answers.",
+    ),
+}
+
+
+def _fill(store: SQLiteStore) -> dict[str, str]:
+    ids = {}
+    for seq, (outlet, (published, text)) in enumerate(REPORTS.items()):
+        page = RawPage(page_id(text), f"{outlet}.txt", "text", text, "text")
+        store.add_pages([page])
+        ids[outlet] = page.id
+        store.update_documents(
+            [
+                {
+                    "id": page.id,
+                    "text": text,
+                    "published": published,
+                    "outlet": outlet,
+                    "story_id": "st_fire",
+                    "thread_id": "th_port",
+                    "title": f"Fire ({outlet}) {seq}",
+                }
+            ]
+        )
+    docs = sorted(ids.values())
+    store.replace_records(
+        "stories",
+        [
+            {
+                "id": "st_fire",
+                "title": "Fire",
+                "documents": docs,
+                "first_published": "2024-06-03",
+                "last_published": "2024-06-04",
+                "thread_id": "th_port",
+            }
+        ],
+    )
+    store.replace_records(
+        "threads", [{"id": "th_port", "title": "Port", "stories": ["st_fire"], "entities": []}]
+    )
+    store.replace_records("passages", [])
+    wire, coastal = ids["Harbor Wire"], ids["Coastal Times"]
+    store.replace_records(
+        "events",
+        [
+            {
+                "id": "ev_fire",
+                "type": "ASSAULT",
+                "mode": None,
+                "context": [],
+                "flags": [],
+                "actor": {"name": None, "entity_id": None, "country": None, "sector": None},
+                "target": {
+                    "name": "Velmora grain terminal",
+                    "entity_id": None,
+                    "country": None,
+                    "sector": None,
+                },
+                "location": {"name": "Velmora", "country": None, "lat": None, "lon": None},
+                "date": "2024-06-03",
+                "date_precision": "day",
+                "documents": [wire, coastal],
+                "evidence": [
+                    {
+                        "document": wire,
+                        "text": REPORTS["Harbor Wire"][1].split("\n\n")[2],
+                        "start": 0,
+                        "end": 10,
+                    },
+                    {
+                        "document": coastal,
+                        "text": REPORTS["Coastal Times"][1].split("\n\n")[1],
+                        "start": 0,
+                        "end": 10,
+                    },
+                ],
+                "story_id": "st_fire",
+                "confidence": 0.8,
+            },
+            {"id": "ev_broken", "type": "AID", "documents": [wire], "evidence": []},  # no evidence: skipped
+        ],
+    )
+    return ids
+
+
+def test_the_stage_adds_cited_narration_and_event_ids(store: SQLiteStore) -> None:
+    ids = _fill(store)
+    assert narrate.run(store, lambda *args: None) == 2
+    story = next(store.records("stories"))
+    thread = next(store.records("threads"))
+    assert story["first_published"] == "2024-06-03" and story["thread_id"] == "th_port"  # kept
+    by_event = {e["event_id"]: e for e in story["timeline"] if e["event_id"]}
+    assert set(by_event) == {"ev_fire"}
+    entry = by_event["ev_fire"]
+    assert entry["date"] == "2024-06-03" and entry["date_shown"] == "2024-06-03"
+    assert entry["documents"] == sorted(ids.values())  # the shared sentence both reports state
+    assert entry["text"].startswith("Firefighters from three towns")
+    assert 3 <= len(story["summary"]) <= 5
+    killed = [d for d in story["disagreements"] if d["about"] == "killed"]
+    assert killed and {s["value"] for s in killed[0]["sides"]} == {"25 workers", "40 workers"}
+    assert thread["summary"] and thread["timeline"] == story["timeline"]
+
+
+def test_a_second_run_gives_the_same_rows(store: SQLiteStore) -> None:
+    _fill(store)
+    narrate.run(store, lambda *args: None)
+    first = list(store.records("stories")) + list(store.records("threads"))
+    narrate.run(store, lambda *args: None)
+    assert list(store.records("stories")) + list(store.records("threads")) == first
