@@ -80,6 +80,9 @@ class Storyline:
         counts = {"clean + describe": local.run_document_stage(self.store, progress, workers)}
         for stage in CORPUS_STAGES:
             counts[stage.name] = stage.run(self.store, progress, **options.get(stage.name, {}))
+        from storyline.stages.link import run_notes  # loaded by the link stage already
+
+        counts.update(run_notes(self.store))  # e.g. stories re-clustered because the link settings changed
         return counts
 
     def run(

@@ -8,6 +8,10 @@ Rules, tried in order (names as recorded in ``AliasMerge.rule``):
 * ``adjective_prefix`` - capitalised word(s) before a known alias ("Wahhabi ISIS"), not a demonym;
 * ``country_name`` / ``demonym`` / ``capital`` - places resolved to ISO 3166 alpha-3 (capitals stand for
   their state in news prose: "Moscow re-equips Bishkek"), see :mod:`storyline.extract.geo`;
+  ``country_near_spelling`` - a GPE/LOC one typing slip from a country name ("Afghainstan");
+* ``gazetteer_place`` - a PERSON or ORG label corrected to a place: a demonym, country, town or region
+  the tables and gazetteers know ("Tajik" PERSON is Tajik NORP), see :mod:`storyline.extract.place_types`;
+* ``place_near_spelling`` - a place no rule resolved, one typing slip from a place named more often;
 * ``acronym_corpus`` - an acronym defined elsewhere in the corpus with exactly one expansion;
 * persons: ``name_variant`` / ``transliteration`` / ``surname_in_document`` / ``surname_in_corpus``
   (see :mod:`storyline.extract.persons`);
@@ -28,12 +32,17 @@ from storyline.extract.aliases import (
     name_tokens,
 )
 from storyline.extract.analysis import DocAnalysis
+from storyline.extract.gazetteer import gazetteer_place, nearest_spelling
 from storyline.extract.geo import country_of_name, resolve_place
 from storyline.extract.mentions import Mention, is_qualifier_word
 from storyline.extract.persons import link_persons
+from storyline.extract.place_types import RULE as PLACE_TYPE_RULE
+from storyline.extract.place_types import PlaceLabel, person_name_parts, place_label, place_names
 from storyline.extract.text import fold
 from storyline.ids import stable_id
 
+#: Entity types of places whose spellings are compared across the corpus.
+PLACE_TYPES = frozenset({"GPE", "LOC"})
 #: (document id, start, end) of a mention: how the store refers to a mention.
 MentionKey = tuple[str, int, int]
 
@@ -80,10 +89,13 @@ class _Assignment:
 
 
 class _Context:
-    """Acronym definitions per document and across the corpus."""
+    """Acronym definitions per document and across the corpus; the corpus's person names and places."""
 
     def __init__(self, analyses: Sequence[DocAnalysis], merge_capitals: bool) -> None:
         self.merge_capitals = merge_capitals
+        mentions = [mention for analysis in analyses for mention in analysis.mentions]
+        self.name_parts = person_name_parts(mentions)
+        self.places = place_names(mentions, self.name_parts)
         self.by_doc: dict[str, list[AcronymDefinition]] = {a.doc_id: list(a.acronyms) for a in analyses}
         expansions: dict[str, set[str]] = defaultdict(set)
         self.expansion_text: dict[tuple[str, str], str] = {}
@@ -126,13 +138,15 @@ def _adjective_prefix(surface: str) -> _Assignment | None:
     return None
 
 
-def _place(mention: Mention, context: _Context) -> _Assignment | None:
-    place = resolve_place(mention.text, mention.label)
+def _place(mention: Mention, context: _Context, label: str, retyped: PlaceLabel | None) -> _Assignment | None:
+    place = resolve_place(mention.text, label)
     if place is None:
         return None
     if place.rule == "capital" and not context.merge_capitals:
         return _Assignment("city:" + fold(mention.text), "same_name", "", "GPE", None, place.iso3)
     detail = f"{mention.text!r} -> {place.iso3} ({place.rule.replace('_', ' ')})"
+    if retyped is not None:
+        detail = f"{detail}; {retyped.detail}"
     return _Assignment("place:" + place.iso3, place.rule, detail, "GPE", place.country_name, place.iso3)
 
 
@@ -156,10 +170,16 @@ def assign(mention: Mention, context: _Context) -> _Assignment | None:
     found = _by_acronym(mention, context) or _curated(mention.text)
     if found:
         return found
-    if mention.label == "PERSON":
+    retyped = place_label(mention, context.name_parts, context.places)
+    label = retyped.label if retyped else mention.label
+    if label == "PERSON":
         return None
-    found = _adjective_prefix(mention.text) or _place(mention, context)
-    return found or _Assignment("thing:" + fold(mention.text), "same_name", "", mention.label)
+    found = _adjective_prefix(mention.text) or _place(mention, context, label, retyped)
+    if found:
+        return found
+    if retyped is not None:
+        return _Assignment("thing:" + fold(mention.text), PLACE_TYPE_RULE, retyped.detail, label)
+    return _Assignment("thing:" + fold(mention.text), "same_name", "", mention.label)
 
 
 def _surname_lookalikes(assigned: dict[Mention, _Assignment], persons: Sequence[Mention]) -> list[Mention]:
@@ -203,6 +223,32 @@ def assign_all(analyses: Sequence[DocAnalysis], merge_capitals: bool = True) -> 
     return assigned
 
 
+def _merge_place_spellings(assigned: dict[Mention, _Assignment]) -> None:
+    """Fold a rarer spelling of a place into a more frequent one a typing slip away ("Batkan" -> "Batken").
+
+    Only places no rule resolved (keys ``thing:``, typed GPE or LOC) are compared, each with the places
+    named more often than itself; a spelling the gazetteer knows as a place of its own is left alone.
+    """
+    counts = Counter(f.key for f in assigned.values() if f.key.startswith("thing:") and f.type in PLACE_TYPES)
+    by_letter: dict[str, list[str]] = defaultdict(list)
+    for key in counts:
+        by_letter[key[6:7]].append(key)
+    target: dict[str, str] = {}
+    for key in sorted(counts, key=lambda k: (counts[k], k)):
+        name = key[len("thing:") :]
+        commoner = {k[len("thing:") :]: k for k in by_letter[key[6:7]] if counts[k] > counts[key]}
+        found = nearest_spelling(name, commoner)
+        if found is not None and gazetteer_place(name) is None:
+            target[key] = found[1]
+    for mention, found in list(assigned.items()):
+        key = found.key
+        while key in target:  # a slip of a slip lands on the commonest spelling
+            key = target[key]
+        if key != found.key:
+            detail = f"{mention.text!r} is a typing slip of {key[len('thing:') :]!r}, named more often"
+            assigned[mention] = _Assignment(key, "place_near_spelling", detail, found.type)
+
+
 def _canonical_name(group: list[tuple[Mention, _Assignment]]) -> str:
     fixed = [found.name for _, found in group if found.name]
     if fixed:
@@ -220,9 +266,10 @@ def _entity_type(group: list[tuple[Mention, _Assignment]]) -> str:
 
 
 def _merges(group: list[tuple[Mention, _Assignment]], name: str) -> list[AliasMerge]:
+    """Each alias with the rule that merged it; the name itself too where its label was corrected."""
     seen: dict[str, AliasMerge] = {}
     for mention, found in group:
-        if mention.text != name and mention.text not in seen:
+        if (mention.text != name or found.rule == PLACE_TYPE_RULE) and mention.text not in seen:
             seen[mention.text] = AliasMerge(mention.text, found.rule, found.detail)
     return [seen[alias] for alias in sorted(seen)]
 
@@ -249,6 +296,7 @@ def resolve(analyses: Iterable[DocAnalysis], merge_capitals: bool = True) -> Res
     state); set it False to keep capitals as city entities carrying their country code.
     """
     assigned = assign_all(list(analyses), merge_capitals)
+    _merge_place_spellings(assigned)
     groups: dict[str, list[tuple[Mention, _Assignment]]] = defaultdict(list)
     for mention, found in sorted(assigned.items(), key=lambda item: (item[0].doc_id, item[0].start)):
         groups[found.key].append((mention, found))

@@ -15,12 +15,14 @@ import pycountry
 from storyline.extract.country_table import COUNTRY_ROWS
 from storyline.extract.text import clean_surface, fold
 
-PlaceRule = Literal["country_name", "demonym", "capital"]
+PlaceRule = Literal["country_name", "demonym", "capital", "country_near_spelling"]
 
 #: Labels under which a demonym names its country ("Kazakh" tagged NORP or GPE).
 DEMONYM_LABELS = frozenset({"NORP", "GPE", "LOC", "ORG"})
 #: Labels under which a capital's name stands for a place (the small model tags some capitals ORG).
 CAPITAL_LABELS = frozenset({"GPE", "LOC", "ORG", "FAC"})
+#: Labels under which a misspelt country name is still read as the country: only the model's place labels.
+NEAR_SPELLING_LABELS = frozenset({"GPE", "LOC"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +108,29 @@ def resolve_place(text: str, label: str) -> Place | None:
         iso3 = tables.capitals.get(key)
         if iso3:
             return Place(iso3, country_name(iso3), "capital")
+    if label in NEAR_SPELLING_LABELS:
+        iso3 = _near_country(key)
+        if iso3:
+            return Place(iso3, country_name(iso3), "country_near_spelling")
     return None
+
+
+@functools.cache
+def _near_country(key: str) -> str | None:
+    """The country a place name not found anywhere is a typing slip of ("afghainstan" -> AFG), if any.
+
+    A name the gazetteer knows as a town or region is that place, not a misspelt country; a plural
+    ("Americas", "Koreas") names a group of places, not one country misspelt.
+    """
+    from storyline.extract.gazetteer import gazetteer_place, nearest_spelling  # deferred: loads GeoNames
+
+    names = _tables().names
+    if key.endswith("s") and key[:-1] in names:
+        return None
+    found = nearest_spelling(key, names)
+    if found is None or gazetteer_place(key) is not None:
+        return None
+    return found[1]
 
 
 def country_of_name(name: str) -> str | None:

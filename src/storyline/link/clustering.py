@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 
 _Heap = list[tuple[float, int, int, int, int]]  # (-average, cluster a, cluster b, version a, version b)
 
+#: A span no dates exceed: merges are never refused for their dates.
+NO_DATE_LIMIT_DAYS = 10**9
+
 #: An item's date as an interval of day numbers (a year or month is a span), or None when undated.
 DayInterval = tuple[int, int] | None
 

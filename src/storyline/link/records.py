@@ -17,6 +17,8 @@ class LinkDoc:
     title: str | None = None
     #: ISO date at its precision: "2015-12-23", "2015-12", "2015" or None.
     published: str | None = None
+    #: How sure ``published`` is, 0..1 (see :func:`storyline.link.dates.date_confidence`).
+    published_confidence: float = 1.0
     outlet: str | None = None
     #: Entity ids or keys mentioned (may be empty: the entity stage is optional).
     entities: frozenset[str] = frozenset()

@@ -34,9 +34,11 @@ class LinkSettings:
     )
     quote_coverage: float = _opt(0.8, "Share of a passage inside quotation marks that makes it a quote.")
     # --- stories
-    story_threshold: float = _opt(0.25, "Average-linkage similarity at which reports join one story.")
-    story_max_span_days: int = _opt(
-        7, "Reports whose publication dates lie further apart than this are never one story."
+    story_threshold: float = _opt(0.2, "Average-linkage similarity at which reports join one story.")
+    story_date_scale_days: float = _opt(
+        90.0,
+        "Days over which publication dates pull two reports apart: their similarity is multiplied by"
+        " exp(-days apart / this), as far as both dates are sure (0: dates are ignored).",
     )
     story_one_dated_penalty: float = _opt(
         0.1,
@@ -51,7 +53,9 @@ class LinkSettings:
     story_passage_weight: float = _opt(
         0.3, "Similarity added per shared passage of 50 words (capped at one such unit)."
     )
-    story_entity_weight: float = _opt(0.2, "Weight of shared-entity Jaccard in story similarity.")
+    story_entity_weight: float = _opt(
+        0.2, "Weight of shared-entity Jaccard (each entity weighed by its specificity) in story similarity."
+    )
     story_title_weight: float = _opt(0.1, "Weight of title word overlap in story similarity.")
     name_weight: float = _opt(3.0, "Extra weight of capitalised names and numbers over other words.")
     # --- threads

@@ -1,18 +1,22 @@
 """Stories: reports of one event, by average-linkage clustering of a sparse report-similarity graph.
 
 Similarity of two reports = tf-idf cosine (names and numbers weighted up) + a bonus for text they share
-(passages) + shared entities + title overlap. Reports dated further apart than ``story_max_span_days``
-never share a story; duplicates always do. Candidate pairs come from each report's rarest heavy terms,
-so the cost grows with the corpus, not with its square.
+(passages) + shared entities + title overlap, weighed by what their publication dates say: the further
+apart, the less alike, as far as both dates can be trusted (:func:`storyline.link.dates.date_agreement`).
+Dates are evidence, not a wall: reports of one event published weeks apart, or with a misread date, may
+still join when their texts agree. Duplicates always share a story. Candidate pairs come from each
+report's rarest heavy terms, so the cost grows with the corpus, not with its square.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
+from dataclasses import replace
 
 from storyline.ids import stable_id
-from storyline.link.clustering import Constraints, DayInterval, average_linkage
-from storyline.link.dates import day_interval
+from storyline.link.clustering import NO_DATE_LIMIT_DAYS, Constraints, average_linkage
+from storyline.link.dates import date_agreement, day_interval
 from storyline.link.dedup import find_exact_duplicates, find_near_duplicates
 from storyline.link.passages import find_shared_passages
 from storyline.link.records import LinkDoc, Passage, Story
@@ -27,6 +31,21 @@ PASSAGE_UNIT_WORDS = 50  # a shared passage this long earns the full passage bon
 def _jaccard(a: set[str] | frozenset[str], b: set[str] | frozenset[str]) -> float:
     union = len(a | b)
     return len(a & b) / union if union else 0.0
+
+
+def _weighted_jaccard(a: frozenset[str], b: frozenset[str], weight: dict[str, float]) -> float:
+    """Jaccard of two sets with each member weighed (by its specificity): sum over both / sum over either."""
+    union = sum(weight[e] for e in a | b)
+    return sum(weight[e] for e in a & b) / union if union else 0.0
+
+
+def _specificity(sets: list[frozenset[str]]) -> dict[str, float]:
+    """Member -> log((reports + 1) / reports naming it): an entity every report names tells nothing."""
+    counts: dict[str, int] = {}
+    for members in sets:
+        for member in members:
+            counts[member] = counts.get(member, 0) + 1
+    return {member: math.log((len(sets) + 1) / count) for member, count in counts.items()}
 
 
 def report_text(doc: LinkDoc) -> str:
@@ -47,12 +66,6 @@ def _passage_bonus(
     return bonus
 
 
-def _dates_apart(a: DayInterval, b: DayInterval, max_days: int) -> bool:
-    if a is None or b is None:
-        return False
-    return max(a[0], b[0]) - min(a[1], b[1]) > max_days
-
-
 def story_edges(
     docs: list[LinkDoc], passages: list[Passage], settings: LinkSettings
 ) -> dict[tuple[int, int], float]:
@@ -67,14 +80,17 @@ def story_edges(
         edges[pair] += bonus
     titles = [set(words_of(d.title)) if d.title else set() for d in docs]
     dates = [day_interval(d.published) for d in docs]
+    specificity = _specificity([d.entities for d in docs])
     result: dict[tuple[int, int], float] = {}
     for (i, j), sim in edges.items():
-        if _dates_apart(dates[i], dates[j], settings.story_max_span_days):
-            continue
+        sim += settings.story_entity_weight * _weighted_jaccard(
+            docs[i].entities, docs[j].entities, specificity
+        )
+        sim += settings.story_title_weight * _jaccard(titles[i], titles[j])
+        certainty = docs[i].published_confidence * docs[j].published_confidence
+        sim *= date_agreement(dates[i], dates[j], certainty, settings.story_date_scale_days)
         if (dates[i] is None) != (dates[j] is None):
             sim -= settings.story_one_dated_penalty
-        sim += settings.story_entity_weight * _jaccard(docs[i].entities, docs[j].entities)
-        sim += settings.story_title_weight * _jaccard(titles[i], titles[j])
         result[(i, j)] = sim
     return result
 
@@ -146,13 +162,38 @@ def assign_stories(
     if passages is None:
         passages = find_shared_passages(ordered, settings)
     groups, anchors = _initial_groups(ordered, duplicates, previous)
-    constraints = Constraints(
-        settings.story_max_span_days, [day_interval(d.published) for d in ordered], anchors
-    )
+    # No date limit on merges: dates already weigh every edge (story_edges).
+    constraints = Constraints(NO_DATE_LIMIT_DAYS, [None] * len(ordered), anchors)
     edges = story_edges(ordered, passages, settings)
     clusters = average_linkage(edges, settings.story_threshold, groups, constraints)
     stories = [_story(ordered, members, previous) for members in clusters]
     return sorted(stories, key=lambda s: s.id)
+
+
+def keep_story_ids(stories: Iterable[Story], previous: dict[str, str]) -> list[Story]:
+    """Stories clustered afresh, each keeping its earlier id (``previous``: doc id -> story id) when it
+    holds exactly the reports that earlier story held; changed stories keep the id of their earliest report.
+
+    Used when the settings changed and every story was re-clustered: what did not move keeps its id.
+    """
+    stories = list(stories)
+    current = {doc for story in stories for doc in story.documents}
+    earlier: dict[str, set[str]] = {}
+    for doc, story_id in previous.items():
+        if doc in current:
+            earlier.setdefault(story_id, set()).add(doc)
+    by_members = {frozenset(docs): story_id for story_id, docs in earlier.items()}
+    kept = {story.id: by_members.get(frozenset(story.documents)) for story in stories}
+    used = {story_id for story_id in kept.values() if story_id}
+    result = []
+    for story in stories:
+        story_id = kept[story.id]
+        if story_id is None:
+            # The fresh id derives from the earliest report; an unchanged story may hold that id already.
+            story_id = story.id if story.id not in used else stable_id(*story.documents, prefix="st_")
+            used.add(story_id)
+        result.append(replace(story, id=story_id))
+    return sorted(result, key=lambda s: s.id)
 
 
 def story_of(stories: Iterable[Story]) -> dict[str, str]:

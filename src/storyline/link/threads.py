@@ -30,7 +30,7 @@ from storyline.link.actors import (
     term_profiles,
     weight_matrix,
 )
-from storyline.link.clustering import Constraints, average_linkage
+from storyline.link.clustering import NO_DATE_LIMIT_DAYS, Constraints, average_linkage
 from storyline.link.records import LinkDoc, Story, Thread
 from storyline.link.settings import LinkSettings
 from storyline.link.stories import report_text
@@ -41,8 +41,6 @@ from storyline.link.vectors import (
     pair_cosines,
     tfidf_matrix,
 )
-
-_NO_DATE_LIMIT = 10**9  # days: threads are not bounded in time
 
 
 def story_text(story: Story, docs: Mapping[str, LinkDoc]) -> str:
@@ -116,7 +114,7 @@ def assign_threads(
         edges,
         settings.thread_threshold,
         [[n] for n in range(len(ordered))],
-        Constraints(_NO_DATE_LIMIT, list(none), list(none)),
+        Constraints(NO_DATE_LIMIT_DAYS, list(none), list(none)),
     )
     threads = [
         _thread([ordered[m] for m in members], [weights[m] for m in members], settings)

