@@ -64,16 +64,13 @@ def date_confidence(evidence: str | None) -> float:
     return min(1.0, max(0.0, float(found.group(1)) / CERTAIN_DATE_SCORE))
 
 
-def days_apart(a: tuple[int, int], b: tuple[int, int]) -> float:
-    """Typical days between two dates given as intervals: the root-mean-square distance between a day of
-    one and a day of the other, each anywhere in its interval.
+def days_apart(a: tuple[int, int], b: tuple[int, int]) -> int:
+    """Days between two dates given as intervals; 0 when they overlap.
 
-    Two days give their distance; a coarse date is spread over its month or year, so "2015" is about 200
-    days from "2015-12-23" and never counts as published together with it, nor as years away.
+    A coarse date spans its month or year: "2024" contradicts no day of 2024, so it neither pulls a report
+    of 14 May 2024 away nor counts against it; how far it can be trusted is :func:`date_confidence`'s.
     """
-    middle = (a[0] + a[1]) / 2 - (b[0] + b[1]) / 2
-    spread = ((a[1] - a[0] + 1) ** 2 - 1 + (b[1] - b[0] + 1) ** 2 - 1) / 12  # variance of a uniform day
-    return math.sqrt(middle * middle + spread)
+    return max(0, max(a[0], b[0]) - min(a[1], b[1]))
 
 
 def date_agreement(

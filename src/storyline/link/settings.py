@@ -36,7 +36,7 @@ class LinkSettings:
     # --- stories
     story_threshold: float = _opt(0.2, "Average-linkage similarity at which reports join one story.")
     story_date_scale_days: float = _opt(
-        90.0,
+        30.0,
         "Days over which publication dates pull two reports apart: their similarity is multiplied by"
         " exp(-days apart / this), as far as both dates are sure (0: dates are ignored).",
     )
