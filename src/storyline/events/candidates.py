@@ -183,20 +183,48 @@ def _prefixed_lemma(token: Token, lexicon: Lexicon) -> str | None:
     return None
 
 
+def _non_agent(token: Token, lexicon: Lexicon) -> bool:
+    """Whether a verb's subject or a noun's modifier is a disaster or accident ("a bus crash killed")."""
+    words = lexicon.cue("non_agents")
+    for child in token.children:
+        if child.dep_ in {"nsubj", "compound", "amod"} and (
+            child.lower_ in words or any(g.dep_ == "compound" and g.lower_ in words for g in child.children)
+        ):
+            return True
+    return False
+
+
+def _is_light(verb: Token, lexicon: Lexicon) -> bool:
+    lemma = _verb_lemma(verb, lexicon)
+    if lemma is None:
+        return False
+    light = lexicon.cue("light_verbs")
+    if lemma in light:
+        return True
+    return any(c.dep_ in {"prt", "prep"} and f"{lemma} {c.lower_}" in light for c in verb.children)
+
+
 def _is_verbal(token: Token) -> bool:
     return token.tag_.startswith("VB") or (token.tag_ in {"NNS", "NN"} and token.dep_ == "ROOT")
 
 
 def _verb_trigger(token: Token, root: Token, lexicon: Lexicon) -> _Trigger | None:
-    if not _is_verbal(token) or token.dep_ in {"amod", "compound", "aux", "auxpass"}:
-        return None
+    if not _is_verbal(token) or token.dep_ in {"amod", "compound", "aux", "auxpass", "dobj", "pobj", "nsubj"}:
+        return None  # a participle used as an adjective or noun ("armed forces", "the wounded")
     lemma = _verb_lemma(token, lexicon) or _prefixed_lemma(token, lexicon)
     if lemma is None:
         return None
     key = _verb_key(token, lemma, lexicon)
+    doc = token.doc
+    if (
+        token.i >= 2
+        and doc[token.i - 1].text == "-"
+        and doc[token.i - 2].lower_ == lexicon.cues["test_prefix"]
+    ):
+        key = f"test {lemma}" if f"test {lemma}" in lexicon.verbs else key  # "test-fired two missiles"
     rows = lexicon.verbs.get(key) or ()
     row = _pick_row(rows, token)
-    if row is None:
+    if row is None or row.type == "NONE" or _non_agent(token, lexicon):
         return None
     if lemma in lexicon.cue("future_verbs") and any(c.dep_ == "xcomp" for c in token.children):
         return None  # "seeks to expand": the plan is a cue on the verb it governs, not the event
@@ -211,29 +239,46 @@ def _noun_trigger(token: Token, root: Token, lexicon: Lexicon) -> _Trigger | Non
         return None
     rows = lexicon.nouns.get(lemma) or ()
     row = _pick_row(rows, token)
-    if row is None:
+    if row is None or row.type == "NONE" or _non_agent(token, lexicon):
         return None
     head = token.head
     frame = token
-    light = lexicon.cue("light_verbs")
     if token.dep_ in {"dobj", "nsubjpass", "attr", "oprd"} and head.lower_ != token.lower_:
-        head_lemma = _verb_lemma(head, lexicon)
-        if head_lemma is not None and (head_lemma in light or _verb_key(head, head_lemma, lexicon) in light):
+        if _is_light(head, lexicon):
             frame = head
-    elif token.dep_ == "pobj" and head.dep_ == "prep" and head.head.tag_.startswith("VB"):
-        head_lemma = _verb_lemma(head.head, lexicon)
-        if head_lemma is not None and head_lemma in light:
-            frame = head.head
+    elif (
+        token.dep_ == "pobj"
+        and head.dep_ == "prep"
+        and head.lower_ in lexicon.cue("light_prepositions")
+        and head.head.tag_.startswith("VB")
+        and _is_light(head.head, lexicon)
+    ):
+        frame = head.head  # "placed on high alert", "went on strike"
     if row.pos == "L" and frame is token and token.dep_ not in {"nsubj", "ROOT"}:
         return None
     rank = _depth(frame, root) + _NOUN_COST
     return _Trigger(token, row, frame, rank)
 
 
+_INTENT_ROW = TriggerRow("willing", "A", frozenset(), "AGREE", None, None)
+
+
+def _intent_trigger(token: Token, root: Token, lexicon: Lexicon) -> _Trigger | None:
+    """'willing to join talks', 'prepared to lower tariffs': willingness to cooperate is AGREE."""
+    if token.lower_ in lexicon.cue("intent_adjectives") and any(c.dep_ == "xcomp" for c in token.children):
+        frame = token.head if token.dep_ == "acomp" else token
+        return _Trigger(token, _INTENT_ROW, frame, _depth(token, root))
+    return None
+
+
 def _find_triggers(sentence: Span, lexicon: Lexicon) -> list[_Trigger]:
     found = []
     for token in sentence:
-        trigger = _verb_trigger(token, sentence.root, lexicon) or _noun_trigger(token, sentence.root, lexicon)
+        trigger = (
+            _verb_trigger(token, sentence.root, lexicon)
+            or _noun_trigger(token, sentence.root, lexicon)
+            or _intent_trigger(token, sentence.root, lexicon)
+        )
         if trigger is not None:
             found.append(trigger)
     return found
@@ -450,13 +495,43 @@ def _flags(trigger: _Trigger, sentence: Span, lexicon: Lexicon, speech_verb: Tok
     return flags
 
 
-def _mode(row: TriggerRow, words: set[str], lexicon: Lexicon) -> str | None:
-    if row.mode:
+def _mode(row: TriggerRow, event_type: str, words: set[str], lexicon: Lexicon) -> str | None:
+    if row.mode and event_type == row.type:
         return row.mode
-    for event_type, mode, cues in lexicon.modes:
-        if event_type == row.type and cues & words:
+    for cue_type, mode, cues in lexicon.modes:
+        if cue_type == event_type and cues & words:
             return mode
     return None
+
+
+def _adjusted_type(
+    best: _Trigger, triggers: list[_Trigger], flags: list[str], lexicon: Lexicon
+) -> tuple[str, list[str]]:
+    """The codebook's readings of a trigger under promise, refusal and future (data/event_cues.json)."""
+    event_type = best.row.type
+    if (
+        event_type == "AGREE"
+        and best.row.trigger in lexicon.cue("concession_promises")
+        and any(
+            t.row.type in lexicon.cue("concession_types") and t.token in best.token.subtree and t is not best
+            for t in triggers
+        )
+    ):
+        return "CONCEDE", flags  # "promised to release the detainees"
+    if (
+        "negation" in flags
+        and event_type in lexicon.cue("refusable_types")
+        and ("future" in flags or "hypothetical" in flags)
+    ):
+        return "REJECT", [f for f in flags if f not in {"negation", "hypothetical", "future"}]
+    if event_type in lexicon.cue("conflict_types") and any(
+        t.lower_ in lexicon.cue("threat_marks") and t.dep_ == "mark" for t in best.frame.subtree
+    ):
+        return "THREATEN", [f for f in flags if f not in {"future", "hypothetical"}]  # "will withdraw unless"
+    future_types: dict[str, str] = lexicon.cues.get("future_types", {})
+    if "future" in flags and event_type in future_types:
+        return future_types[event_type], flags
+    return event_type, flags
 
 
 def _contexts(row: TriggerRow, sentence_text: str, words: set[str], lexicon: Lexicon) -> tuple[str, ...]:
@@ -470,6 +545,24 @@ def _contexts(row: TriggerRow, sentence_text: str, words: set[str], lexicon: Lex
     return tuple(found)
 
 
+_CLAUSE_BOUNDARIES = frozenset({"relcl", "acl", "advcl", "ccomp", "csubj", "parataxis"})
+
+
+def _clause_path(token: Token, anchors: set[int]) -> int | None:
+    """How many clause boundaries lie between ``token`` and the nearest anchor above it (None: none above)."""
+    crossed = 0
+    current = token
+    for _ in range(40):
+        if current.i in anchors:
+            return crossed
+        if current.head.i == current.i:
+            return None
+        if current.dep_ in _CLAUSE_BOUNDARIES:
+            crossed += 1
+        current = current.head
+    return None
+
+
 def _places(
     trigger: _Trigger,
     sentence: Span,
@@ -477,15 +570,17 @@ def _places(
     lexicon: Lexicon,
     taken: list[tuple[int, int]],
 ) -> tuple[Argument, ...]:
+    """Place mentions of the trigger's clause, best first: after "in/at/near..." on the trigger itself,
+    then anywhere in its clause (its parties' "students in Abuja" too), then a dateline ("LAGOS, June 3").
+    A place inside another clause ("amid fears that the war in Kordia will spread") is not where it was."""
     preps = lexicon.cue("place_prepositions")
     places: list[tuple[int, Argument]] = []
     doc = sentence.doc
+    anchors = {trigger.token.i, trigger.frame.i, *(g.i for g in _governors(trigger.frame, None))}
     for mention in mentions:
         if mention.label not in _PLACE_LABELS:
             continue
         if not (sentence.start_char <= mention.start < sentence.end_char):
-            continue
-        if any(s <= mention.start and mention.end <= e for s, e in taken):
             continue
         span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
         if span is None:
@@ -494,13 +589,19 @@ def _places(
         prep = head.head if head.dep_ in {"pobj", "compound"} else None
         while prep is not None and prep.dep_ in {"pobj", "compound", "conj"} and prep.head.i != prep.i:
             prep = prep.head
-        if prep is None or prep.dep_ not in {"prep"} or prep.lower_ not in preps:
-            continue
-        attached = prep.head
-        anchors = {trigger.token.i, trigger.frame.i, *(g.i for g in _governors(trigger.frame, None))}
-        if attached.i not in anchors:
-            continue  # "bases in Tajikistan", "the situation in Afghanistan": not where the act took place
-        score = 0 if attached.i in {trigger.token.i, trigger.frame.i} else 1
+        after_prep = prep is not None and prep.dep_ == "prep" and prep.lower_ in preps
+        if after_prep and prep.head.i in anchors:
+            score = 0
+        else:
+            crossed = _clause_path(head, anchors)
+            if crossed == 0:
+                score = 1 if after_prep else 2
+            elif mention.start == sentence.start_char and doc.text[mention.end : mention.end + 1] == ",":
+                score = 3  # a dateline
+            else:
+                continue
+        if score > 0 and any(s <= mention.start and mention.end <= e for s, e in taken) and not after_prep:
+            score = 4  # a party itself ("attacked Kabul") rather than where it happened
         places.append((score, Argument(mention.text, mention.start, mention.end)))
     places.sort(key=lambda p: (p[0], p[1].start))
     return tuple(p for _, p in places)
@@ -574,6 +675,11 @@ def _sentence_candidate(
             for c in best.token.children
             if c.dep_ in {"amod", "compound"} and c.ent_type_ in {"NORP", "GPE", "ORG"}
         ]
+    if best.row.type == "ASSAULT" and not objects and not passive_subjects:
+        # "..., killing at least nine people": the victims are the object of a harmful participle clause
+        for child in frame.children:
+            if child.dep_ in {"advcl", "xcomp", "conj"} and any(t.token.i == child.i for t in triggers):
+                target_tokens += _children(child, {"dobj", "nsubjpass"})
     if best.row.type in lexicon.cue("forces_are_the_actor"):
         if not actor_tokens:
             actor_tokens += passive_subjects + objects
@@ -592,6 +698,13 @@ def _sentence_candidate(
         actors = ()
     words = {t.lower_ for t in sentence}
     taken = [(a.start, a.end) for a in (*actors, *targets)]
+    event_type, flags = _adjusted_type(best, triggers, _flags(best, sentence, lexicon, speech_verb), lexicon)
+    if speaker is not None and any(
+        c.dep_ == "aux" and c.lower_ in lexicon.cue("demand_modals") for c in frame.children
+    ):
+        # "the minister said Libya must hand over the suspects": the speaker demands it of the subject
+        event_type, flags = "REQUEST", [f for f in flags if f not in {"future", "hypothetical"}]
+        actors, targets = (speaker,), actors
     return EventCandidate(
         doc_id=doc_id,
         sentence_start=sentence.start_char,
@@ -599,10 +712,10 @@ def _sentence_candidate(
         trigger=best.row.trigger,
         trigger_start=best.token.idx,
         trigger_end=best.token.idx + len(best.token.text),
-        type=best.row.type,
-        mode=_mode(best.row, words, lexicon),
+        type=event_type,
+        mode=_mode(best.row, event_type, words, lexicon),
         context=_contexts(best.row, sentence.text, words, lexicon),
-        flags=tuple(_flags(best, sentence, lexicon, speech_verb)),
+        flags=tuple(flags),
         actors=actors,
         targets=targets,
         places=_places(best, sentence, context.mentions, lexicon, taken),

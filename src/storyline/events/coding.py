@@ -8,6 +8,7 @@ next to the person elsewhere in the corpus ("Russian Defense Minister Sergei Sho
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from storyline.extract.mentions import Mention
 _PARTY_LABELS = ("PERSON", "ORG", "GPE", "NORP")
 #: Longest gap (characters) between a country word and the person it qualifies ("Russian Defense Minister ").
 _ROLE_GAP = 45
+_NON_WORD = re.compile(r"[^\w.]+")
 #: Longest argument phrase kept as a party's name; longer ones (a misparsed headline) give the entity's name.
 _LONGEST_NAME = 60
 #: Base confidence by how the trigger was found, then what raises it.
@@ -130,6 +132,23 @@ def _words_country(text: str) -> str | None:
     return None
 
 
+def _actor_code(name: str) -> str | None:
+    """IGO/NGO for an organisation of ``data/event_actor_codes.csv`` named in a party's name."""
+    padded = " " + _NON_WORD.sub(" ", name) + " "
+    for organisation, code in load_lexicon().actor_codes:
+        if f" {organisation} " in padded:
+            return code
+    return None
+
+
+def _mention_country(mention: Mention) -> str | None:
+    label = mention.label
+    if label == "PERSON" and mention.text.strip() not in load_lexicon().cue("person_name_countries"):
+        label = "GPE"  # "Sri Lanka" tagged PERSON by the small model is still the country
+    place = resolve_place(mention.text, label)
+    return place.iso3 if place else None
+
+
 def _party(
     argument: Argument, doc: DocumentFacts, entities: dict[str, EntityInfo], countries: EntityCountries
 ) -> list[dict[str, Any]]:
@@ -143,18 +162,20 @@ def _party(
     parties: list[dict[str, Any]] = []
     span_country = None
     for mention in inside:
-        place = resolve_place(mention.text, mention.label)
-        if place is not None:
-            span_country = span_country or place.iso3
+        span_country = span_country or _mention_country(mention)
+    only_demonyms = all(m.label == "NORP" for m in inside)
     for mention in inside:
-        if mention.label == "NORP" and len(inside) > 1:
+        if mention.label == "NORP" and len(inside) > 1 and not only_demonyms:
             continue  # "Russian" qualifies the minister named next to it
         entity_id = doc.mention_entities.get((mention.start, mention.end))
         entity = entities.get(entity_id) if entity_id else None
         country = countries.country(entity_id)
+        if country is None or only_demonyms:
+            country = _mention_country(mention) or span_country
         if country is None:
-            place = resolve_place(mention.text, mention.label)
-            country = place.iso3 if place else span_country
+            country = _actor_code(mention.text) or _actor_code(argument.text)
+        if country is None and mention.label in {"PERSON", "ORG"}:
+            country = _words_country(argument.text)  # "Pakistan President ...", "Kyrgyz Prime Minister ..."
         whole = argument.text.strip()
         short = len(whole) <= len(mention.text) + 4 or len(whole) > _LONGEST_NAME
         name = (entity.name if entity is not None else mention.text) if short else whole
@@ -171,7 +192,7 @@ def _party(
             {
                 "name": argument.text.strip(),
                 "entity_id": None,
-                "country": span_country or _words_country(argument.text),
+                "country": span_country or _actor_code(argument.text) or _words_country(argument.text),
                 "sector": argument.sector,
             }
         )
@@ -197,12 +218,19 @@ def _parties(
     return found
 
 
-def _location(candidate: EventCandidate, doc: DocumentFacts, doc_countries: list[str]) -> Location | None:
+def _location(
+    candidate: EventCandidate, doc: DocumentFacts, doc_countries: list[str]
+) -> dict[str, Any] | None:
+    """The first of the candidate's places the gazetteer knows; a place it does not know ("Zamfara state",
+    "the island of Palawan") is taken as a region of the country the document names most."""
     for place in candidate.places:
         label = next((m.label for m in doc.mentions if m.start == place.start and m.end == place.end), "GPE")
         location = resolve_location(place.text, label, doc_countries)
         if location is not None:
-            return location
+            return location_row(location)
+    if candidate.places and doc_countries:
+        place = candidate.places[0]
+        return location_row(Location(place.text, doc_countries[0], None, None, "region"))
     return None
 
 
@@ -252,11 +280,14 @@ def code_candidate(
     doc_countries: list[str],
 ) -> CodedEvent:
     """Resolve one candidate's parties, place and date."""
+    lexicon = load_lexicon()
     actors = _parties(candidate.actors, doc, entities, countries)
-    if not actors and candidate.speaker is not None:
-        # "assistance is provided, the minister said": with no agent named, the act is the speaker's side's
+    if not actors and candidate.speaker is not None and candidate.type in lexicon.cue("speaker_acts"):
+        # "sanctions are needed, the minister said": a verbal act with no subject is the speaker's own
         actors = _parties([candidate.speaker], doc, entities, countries)
     targets = _parties(candidate.targets, doc, entities, countries)
+    if not targets and len(actors) >= 2 and actors[0]["country"] != actors[1]["country"]:
+        targets = [actors[1]]  # "Armenia and Azerbaijan agreed": the second party is the first's counterpart
     event_type = _joint_type(candidate, doc, actors)
     flags = list(candidate.flags)
     date = None
@@ -278,6 +309,10 @@ def code_candidate(
     ):
         flags.append("historical")
     location = _location(candidate, doc, doc_countries)
+    if location is not None and location["country"]:
+        for party in targets[:1]:
+            if not party["country"] and party["sector"] != "IGO":
+                party["country"] = location["country"]  # victims, protesters: of the place it happened
     return CodedEvent(
         doc_id=doc.doc_id,
         story_id=doc.story_id,
@@ -287,7 +322,7 @@ def code_candidate(
         flags=flags,
         actors=actors,
         targets=targets,
-        location=location_row(location),
+        location=location,
         date=date.value if date else None,
         date_precision=date.precision if date else None,
         date_source=source,

@@ -69,8 +69,34 @@ def _month(year: int, month: int) -> ResolvedDate:
     return ResolvedDate(f"{year:04d}-{month:02d}", "month")
 
 
+_DATE_WORDS = frozenset(
+    {
+        *WEEKDAYS,
+        *MONTHS,
+        *_MONTH_ABBREVIATIONS,
+        "day",
+        "week",
+        "month",
+        "year",
+        "morning",
+        "afternoon",
+        "evening",
+        "night",
+        "today",
+        "yesterday",
+        "tonight",
+        "overnight",
+    }
+)
+
+
 def _strip(text: str) -> str:
-    phrase = " ".join(text.lower().replace(",", " ").split())
+    """The phrase without leading prepositions and qualifiers, nor trailing words the NER span ran into
+    ("August 12 after")."""
+    words = text.lower().replace(",", " ").split()
+    while words and not (words[-1] in _DATE_WORDS or words[-1].rstrip("stndrh.").isdigit()):
+        words.pop()
+    phrase = " ".join(words)
     while True:
         stripped = _LEADING.sub("", phrase)
         if stripped == phrase:
@@ -78,7 +104,7 @@ def _strip(text: str) -> str:
         phrase = stripped
 
 
-def _relative(phrase: str, base: dt.date, precision: str) -> ResolvedDate | None:
+def _relative(phrase: str, base: dt.date, precision: str, future: bool = False) -> ResolvedDate | None:
     lexicon = load_lexicon()
     full = phrase
     if precision == "day":
@@ -87,6 +113,10 @@ def _relative(phrase: str, base: dt.date, precision: str) -> ResolvedDate | None
         if any(word == full or full.endswith(word) for word in lexicon.cue("previous_day_words")):
             return _day(base - dt.timedelta(days=1))
         words = full.split()
+        ahead_words = {"next", "this", "on"}
+        if future and words and words[-1] in WEEKDAYS and (len(words) == 1 or words[0] in ahead_words):
+            ahead = (WEEKDAYS.index(words[-1]) - base.weekday()) % 7
+            return _day(base + dt.timedelta(days=ahead))  # "will meet on Friday": the coming Friday
         if len(words) <= 2 and words and words[-1] in WEEKDAYS and (len(words) == 1 or words[0] in {"last"}):
             back = (base.weekday() - WEEKDAYS.index(words[-1])) % 7
             if words[0] == "last" and back == 0:
@@ -98,6 +128,11 @@ def _relative(phrase: str, base: dt.date, precision: str) -> ResolvedDate | None
             return _month(first.year, first.month)
         if full in {"this month", "month"}:
             return _month(base.year, base.month)
+    if future and full == "next month":
+        following = (base.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        return _month(following.year, following.month)
+    if future and full == "next year":
+        return ResolvedDate(f"{base.year + 1:04d}", "year")
     if full in {"last year", "previous year"}:
         return ResolvedDate(f"{base.year - 1:04d}", "year")
     if full in {"this year", "year"}:
@@ -105,8 +140,9 @@ def _relative(phrase: str, base: dt.date, precision: str) -> ResolvedDate | None
     return None
 
 
-def _month_only(phrase: str, base: dt.date | None) -> ResolvedDate | None:
-    """'March', 'early March', 'March 3' without a year: the last such date not after the report."""
+def _month_only(phrase: str, base: dt.date | None, future: bool = False) -> ResolvedDate | None:
+    """'March', 'early March', 'March 3' without a year: the last such date not after the report (the next
+    one on or after it, for a planned act)."""
     words = phrase.replace(".", "").split()
     if not words or (words[0] not in MONTHS and words[0] not in _MONTH_ABBREVIATIONS):
         return None
@@ -118,15 +154,20 @@ def _month_only(phrase: str, base: dt.date | None) -> ResolvedDate | None:
         return None
     if base is None:
         return None
-    year = base.year if month <= base.month else base.year - 1
+    if future:
+        year = base.year if month >= base.month else base.year + 1
+    else:
+        year = base.year if month <= base.month else base.year - 1
     if day is None:
         return _month(year, month)
     try:
         value = dt.date(year, month, day)
     except ValueError:
         return None
-    if value > base:
+    if value > base and not future:
         value = value.replace(year=year - 1)
+    elif value < base and future:
+        value = value.replace(year=year + 1)
     return _day(value)
 
 
@@ -165,9 +206,9 @@ def resolve_date(text: str, published: str | None, future: bool = False) -> Reso
     if resolved is None and base is not None:
         raw = " ".join(text.lower().replace(",", " ").split())
         resolved = (
-            _relative(raw, base[0], base[1])
-            or _relative(phrase, base[0], base[1])
-            or _month_only(phrase, base[0] if base[1] != "year" else None)
+            _relative(raw, base[0], base[1], future)
+            or _relative(phrase, base[0], base[1], future)
+            or _month_only(phrase, base[0] if base[1] != "year" else None, future)
         )
     if resolved is None:
         return None

@@ -76,6 +76,7 @@ class Lexicon:
     contexts: tuple[tuple[str, frozenset[str]], ...]  # (context, cue words or phrases)
     verb_forms: dict[str, str]  # inflected form -> lemma
     noun_forms: dict[str, str]
+    actor_codes: tuple[tuple[str, str], ...] = ()  # (organisation name, IGO/NGO), longest first
 
     def cue(self, name: str) -> frozenset[str]:
         """A cue list from ``event_cues.json`` as a set."""
@@ -170,7 +171,11 @@ def load_lexicon() -> Lexicon:
     for lemma in sorted(nouns):
         for form in noun_inflections(lemma):
             noun_forms.setdefault(form, lemma)
+    actor_codes = sorted(
+        ((row["name"], row["code"]) for row in _rows("event_actor_codes.csv")), key=lambda pair: -len(pair[0])
+    )
     return Lexicon(
+        actor_codes=tuple(actor_codes),
         verbs=ordered["verbs"],
         nouns=ordered["nouns"],
         cues=cues,

@@ -5,11 +5,12 @@ Two coded events are one when all of these hold (see docs/events.md, with measur
 * same PLOVER type, and the same negation, hypothetical and future flags (a denied attack is not the
   attack, a promised delivery not the delivery);
 * in reach of each other: the same report, or the same story, or both dated to the same day by their text;
-* the same actor: the same entity, or the same country; an event with no actor joins only within its report;
-* targets that do not disagree: the same entity or country, or one of them unknown;
+* actors and targets that do not disagree (the same entity or country, or one of them unknown);
 * dates that do not disagree: at their common precision the same, where both are named in the text; a
   report's own date stands in for an undated sentence, within ``DATE_SLACK_DAYS`` of the other;
-* places that do not disagree: the same country, or one unknown.
+* places that do not disagree: the same country (and city, where both name one), or one unknown;
+* across reports, something positively agrees: the same actor, the same target, the same place, or the
+  same day named by both texts.
 
 Records are built greedily in reading order (reports in ingest order, sentences in text order), each event
 joining the first record it agrees with, so the result does not depend on anything but the input.
@@ -52,14 +53,17 @@ def _principal(parties: list[dict[str, Any]]) -> dict[str, Any] | None:
     return parties[0] if parties else None
 
 
-def _same_party(a: dict[str, Any] | None, b: dict[str, Any] | None, unknown_ok: bool) -> bool:
+def _party_match(a: dict[str, Any] | None, b: dict[str, Any] | None) -> bool | None:
+    """True: the same party; False: different parties; None: cannot tell (one unknown)."""
     if a is None or b is None:
-        return unknown_ok
+        return None
     if a.get("entity_id") and a.get("entity_id") == b.get("entity_id"):
         return True
     if a.get("country") and b.get("country"):
         return bool(a["country"] == b["country"])
-    return unknown_ok and not (a.get("entity_id") and b.get("entity_id"))
+    if a.get("entity_id") and b.get("entity_id"):
+        return False
+    return None
 
 
 def _in_reach(a: CodedEvent, b: CodedEvent) -> bool:
@@ -72,22 +76,33 @@ def _in_reach(a: CodedEvent, b: CodedEvent) -> bool:
     )
 
 
+def _different_cities(a: dict[str, Any] | None, b: dict[str, Any] | None) -> bool:
+    if not a or not b or a.get("precision") != "city" or b.get("precision") != "city":
+        return False
+    return bool(a.get("lat") != b.get("lat") or a.get("lon") != b.get("lon"))
+
+
 def _same_event(a: CodedEvent, b: CodedEvent) -> bool:
     if a.type != b.type or not _in_reach(a, b):
         return False
     for flag in ("negation", "hypothetical", "future"):
         if (flag in a.flags) != (flag in b.flags):
             return False
-    same_doc = a.doc_id == b.doc_id
-    if not _same_party(_principal(a.actors), _principal(b.actors), unknown_ok=same_doc):
-        return False
-    if not _same_party(_principal(a.targets), _principal(b.targets), unknown_ok=True):
-        return False
-    if not _dates_agree(a, b):
+    actor = _party_match(_principal(a.actors), _principal(b.actors))
+    target = _party_match(_principal(a.targets), _principal(b.targets))
+    if actor is False or target is False or not _dates_agree(a, b):
         return False
     place_a = (a.location or {}).get("country")
     place_b = (b.location or {}).get("country")
-    return not (place_a and place_b and place_a != place_b)
+    if place_a and place_b and place_a != place_b:
+        return False
+    if _different_cities(a.location, b.location):
+        return False  # two protests on one day, in Lagos and in Abuja
+    if a.doc_id == b.doc_id:
+        return True
+    # across reports, something must positively agree, not merely fail to disagree
+    same_day = a.date_source == b.date_source == "text" and a.date_precision == "day" and a.date == b.date
+    return bool(actor or target or same_day or (place_a and place_a == place_b))
 
 
 def merge_events(events: Sequence[CodedEvent]) -> list[list[CodedEvent]]:
