@@ -12,6 +12,7 @@ countries, coordinates and dates.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -331,7 +332,13 @@ class _DocContext:
 
     def __init__(self, doc: Doc, mentions: Sequence[Mention]) -> None:
         self.doc = doc
+        self.text = doc.text  # Doc.text joins every token on each access: read it once
+        self.date_entities = [e for e in doc.ents if e.label_ in {"DATE", "TIME"}]
         self.mentions = sorted(mentions, key=lambda m: m.start)
+        self.starts = [m.start for m in self.mentions]
+        self.by_sentence: dict[int, list[Mention]] = {}
+        for mention in self.mentions:
+            self.by_sentence.setdefault(mention.sentence_start, []).append(mention)
 
     def antecedent(self, before: int, labels: Iterable[str]) -> Mention | None:
         wanted = set(labels)
@@ -344,7 +351,17 @@ class _DocContext:
         return best
 
     def mention_in(self, start: int, end: int) -> bool:
-        return any(m.start >= start and m.end <= end for m in self.mentions if m.label in _ARGUMENT_LABELS)
+        first = bisect.bisect_left(self.starts, start)
+        for mention in self.mentions[first:]:
+            if mention.start >= end:
+                return False
+            if mention.end <= end and mention.label in _ARGUMENT_LABELS:
+                return True
+        return False
+
+    def in_sentence(self, sentence: Span) -> list[Mention]:
+        """The mentions of one sentence (looked up by its start, not scanned)."""
+        return self.by_sentence.get(sentence.start_char, [])
 
 
 def _argument(
@@ -365,7 +382,7 @@ def _argument(
     if token.tag_ in {"DT", "WDT", "EX", "CD"} and not list(token.children):
         return None
     start, end = _span_of(token)
-    text = context.doc.text[start:end]
+    text = context.text[start:end]
     sector = _sector(_noun_phrase(token), lexicon, token)
     if sector is None and not context.mention_in(start, end):
         return None  # a thing ("$1.2 billion worth of weapons"), not a party to the event
@@ -540,7 +557,7 @@ def _contexts(row: TriggerRow, sentence_text: str, words: set[str], lexicon: Lex
     for context, cues in lexicon.contexts:
         if context in found:
             continue
-        if any((cue in words) if " " not in cue else (cue in lowered) for cue in cues):
+        if not cues.isdisjoint(words) or any(" " in cue and cue in lowered for cue in cues):
             found.append(context)
     return tuple(found)
 
@@ -596,7 +613,7 @@ def _places(
             crossed = _clause_path(head, anchors)
             if crossed == 0:
                 score = 1 if after_prep else 2
-            elif mention.start == sentence.start_char and doc.text[mention.end : mention.end + 1] == ",":
+            elif mention.start == sentence.start_char and doc[span.end : span.end + 1].text.startswith(","):
                 score = 3  # a dateline
             else:
                 continue
@@ -608,7 +625,11 @@ def _places(
 
 
 def _dates(
-    trigger: _Trigger, sentence: Span, speech_verb: Token | None, taken: list[tuple[int, int]]
+    trigger: _Trigger,
+    sentence: Span,
+    speech_verb: Token | None,
+    taken: list[tuple[int, int]],
+    entities: Sequence[Span],
 ) -> tuple[Argument, ...]:
     found: list[tuple[int, Argument]] = []
     anchors = {trigger.token.i: 0, trigger.frame.i: 0}
@@ -616,8 +637,8 @@ def _dates(
         anchors.setdefault(governor.i, index)
     if speech_verb is not None:
         anchors.setdefault(speech_verb.i, 5)
-    for entity in sentence.ents:
-        if entity.label_ not in {"DATE", "TIME"}:
+    for entity in entities:
+        if not (sentence.start_char <= entity.start_char < sentence.end_char):
             continue
         words = {t.lower_ for t in entity}
         if words & _DURATION_WORDS and not words & {"last", "early", "late", "mid"}:
@@ -694,6 +715,8 @@ def _sentence_candidate(
         actor_tokens, target_tokens = target_tokens[:1], actor_tokens
     actors = _arguments(actor_tokens, context, lexicon, speaker)
     targets = _arguments(target_tokens, context, lexicon, speaker)
+    if not targets:
+        targets = _deep_target(frame, best.token, actors, speaker, context, lexicon)
     if not actors and is_agent is False and subject is None and speaker is None:
         actors = ()
     words = {t.lower_ for t in sentence}
@@ -714,15 +737,53 @@ def _sentence_candidate(
         trigger_end=best.token.idx + len(best.token.text),
         type=event_type,
         mode=_mode(best.row, event_type, words, lexicon),
-        context=_contexts(best.row, sentence.text, words, lexicon),
+        context=_contexts(best.row, context.text[sentence.start_char : sentence.end_char], words, lexicon),
         flags=tuple(flags),
         actors=actors,
         targets=targets,
-        places=_places(best, sentence, context.mentions, lexicon, taken),
-        dates=_dates(best, sentence, speech_verb, taken),
+        places=_places(best, sentence, context.in_sentence(sentence), lexicon, taken),
+        dates=_dates(best, sentence, speech_verb, taken, context.date_entities),
         speaker=speaker,
         rank=best.rank,
     )
+
+
+_DEEP_TARGET_DEPS = frozenset({"dobj", "dative", "nsubj", "nsubjpass", "pobj"})
+_DEEP_TARGET_PREPS = frozenset(
+    {"to", "against", "on", "at", "with", "for", "into", "from", "by", "toward", "towards"}
+)
+#: How far below the frame the target of a governed act is looked for.
+_DEEP_TARGET_DEPTH = 4
+
+
+def _deep_target(
+    frame: Token,
+    trigger: Token,
+    actors: tuple[Argument, ...],
+    speaker: Argument | None,
+    context: _DocContext,
+    lexicon: Lexicon,
+) -> tuple[Argument, ...]:
+    """The first party named inside the act a verbal trigger governs: "threatened to cut electricity to X",
+    "demanded that the US cancel ...", "rejected calls by Belarus", "offered to hand over to Britain"."""
+    taken = [(a.start, a.end) for a in actors] + ([(speaker.start, speaker.end)] if speaker else [])
+    queue = [(child, 1) for child in frame.children if child.dep_ not in {"nsubj", "punct", "aux", "neg"}]
+    while queue:
+        token, depth = queue.pop(0)
+        if any(s <= token.idx < e for s, e in taken) or token.i == trigger.i:
+            continue
+        usable = token.dep_ in _DEEP_TARGET_DEPS and token.tag_.startswith(("NN", "PRP"))
+        if usable and token.dep_ == "pobj":
+            usable = token.head.lower_ in _DEEP_TARGET_PREPS
+        if usable:
+            argument = _argument(token, context, lexicon, speaker)
+            if argument is not None:
+                return (argument,)
+        if depth < _DEEP_TARGET_DEPTH:
+            queue.extend(
+                (child, depth + 1) for child in token.children if child.dep_ not in {"punct", "relcl"}
+            )
+    return ()
 
 
 def _arguments(

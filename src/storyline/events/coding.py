@@ -8,6 +8,7 @@ next to the person elsewhere in the corpus ("Russian Defense Minister Sergei Sho
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -18,7 +19,8 @@ from storyline.events.candidates import Argument, EventCandidate
 from storyline.events.dates import is_historical, published_date, resolve_date
 from storyline.events.lexicon import load_lexicon
 from storyline.events.places import Location, country_location, resolve_location
-from storyline.extract.geo import resolve_place
+from storyline.extract.geo import Place
+from storyline.extract.geo import resolve_place as _resolve_place
 from storyline.extract.mentions import Mention
 
 #: Labels of mentions that can be a party to an event.
@@ -118,6 +120,12 @@ class EntityCountries:
         if entity is not None and entity.country:
             return entity.country
         return self.by_entity.get(entity_id)
+
+
+@functools.lru_cache(maxsize=65536)
+def resolve_place(text: str, label: str) -> Place | None:
+    """extract.geo's resolve_place, cached: the same names recur in every report."""
+    return _resolve_place(text, label)
 
 
 def _words_country(text: str) -> str | None:
