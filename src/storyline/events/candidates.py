@@ -70,6 +70,7 @@ class Argument:
     end: int
     sector: str | None = None
     via: str = "parse"  # "parse", "pronoun" (resolved to an earlier mention), "speaker"
+    head_end: int = 0  # end of the head noun and its modifiers, before any "of/in X" tail (0: the end)
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,7 +290,15 @@ def _span_of(token: Token) -> tuple[int, int]:
     """Character span of an argument: its subtree without relative clauses and trailing prepositions."""
     tokens = [token]
     stack = [c for c in token.children if c.dep_ not in _CUT_FROM_SPANS]
-    keep_prep = [c for c in token.children if c.dep_ == "prep" and c.lower_ == "of"]
+    keep_prep = [
+        c
+        for c in token.children
+        if c.dep_ == "prep"
+        and (
+            c.lower_ == "of"
+            or (c.lower_ in {"in", "from"} and any(g.ent_type_ in {"GPE", "NORP"} for g in c.children))
+        )
+    ]  # "the armed forces of Kyrgyzstan", "rebels in the Ivory Coast": the country is part of the party
     stack += keep_prep
     while stack:
         child = stack.pop()
@@ -373,6 +382,8 @@ def _argument(
         if word in _PRONOUNS_PERSON:
             antecedent = context.antecedent(token.idx, {"PERSON"})
         elif word in _PRONOUNS_GROUP:
+            if speaker is not None and speaker.via == "parse":
+                return Argument(speaker.text, speaker.start, speaker.end, speaker.sector, "speaker")
             antecedent = context.antecedent(token.sent.start_char, {"ORG", "GPE", "NORP"})
         elif word in _PRONOUNS_SPEAKER and speaker is not None:
             return Argument(speaker.text, speaker.start, speaker.end, speaker.sector, "speaker")
@@ -384,9 +395,10 @@ def _argument(
     start, end = _span_of(token)
     text = context.text[start:end]
     sector = _sector(_noun_phrase(token), lexicon, token)
+    head_end = token.idx + len(token.text)
     if sector is None and not context.mention_in(start, end):
         return None  # a thing ("$1.2 billion worth of weapons"), not a party to the event
-    return Argument(text, start, end, sector)
+    return Argument(text, start, end, sector, head_end=head_end if head_end < end else 0)
 
 
 def _children(token: Token, deps: Iterable[str]) -> list[Token]:
@@ -586,6 +598,7 @@ def _places(
     mentions: Sequence[Mention],
     lexicon: Lexicon,
     taken: list[tuple[int, int]],
+    actor_spans: list[tuple[int, int]],
 ) -> tuple[Argument, ...]:
     """Place mentions of the trigger's clause, best first: after "in/at/near..." on the trigger itself,
     then anywhere in its clause (its parties' "students in Abuja" too), then a dateline ("LAGOS, June 3").
@@ -617,6 +630,8 @@ def _places(
                 score = 3  # a dateline
             else:
                 continue
+        if any(s <= mention.start <= s + 4 and mention.end == e for s, e in actor_spans):
+            continue  # the actor itself is not where it acted ("Chile deployed troops to ...")
         if score > 0 and any(s <= mention.start and mention.end <= e for s, e in taken) and not after_prep:
             score = 4  # a party itself ("attacked Kabul") rather than where it happened
         places.append((score, Argument(mention.text, mention.start, mention.end)))
@@ -741,7 +756,9 @@ def _sentence_candidate(
         flags=tuple(flags),
         actors=actors,
         targets=targets,
-        places=_places(best, sentence, context.in_sentence(sentence), lexicon, taken),
+        places=_places(
+            best, sentence, context.in_sentence(sentence), lexicon, taken, [(a.start, a.end) for a in actors]
+        ),
         dates=_dates(best, sentence, speech_verb, taken, context.date_entities),
         speaker=speaker,
         rank=best.rank,

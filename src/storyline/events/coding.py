@@ -166,6 +166,10 @@ def _party(
         for m in doc.mentions
         if m.start >= argument.start and m.end <= argument.end and m.label in _PARTY_LABELS
     ]
+    head_end = argument.head_end or argument.end
+    in_head = [m for m in inside if m.end <= head_end]
+    if in_head:  # "Russian military bases in Tajikistan": the bases are Russian, not Tajik
+        inside = in_head
     inside.sort(key=lambda m: (m.label == "NORP", m.start))
     parties: list[dict[str, Any]] = []
     span_country = None
