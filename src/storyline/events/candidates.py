@@ -538,6 +538,10 @@ def _adjusted_type(
 ) -> tuple[str, list[str]]:
     """The codebook's readings of a trigger under promise, refusal and future (data/event_cues.json)."""
     event_type = best.row.type
+    if best.row is _INTENT_ROW:
+        governed = [t for t in triggers if t is not best and t.token in best.token.subtree]
+        if governed and min(governed, key=lambda t: t.rank).row.type in lexicon.cue("conflict_types"):
+            return "THREATEN", flags  # "prepared to impose martial law": readiness to use force is a threat
     if (
         event_type == "AGREE"
         and best.row.trigger in lexicon.cue("concession_promises")
