@@ -8,7 +8,8 @@ Usage: PYTHONPATH=src python benchmarks/events_quality.py [--skip-plover] [--ski
 2. ../shared/bench/events-plover/plover_gsr.jsonl (PLOVER's gold records, old names folded; a measure
    only, never tuned on): event-type accuracy and actor/target country accuracy.
 3. Cost: the extract stage's per-document work with and without the event candidates, plus the events
-   stage's coding and merge, on the golden pages and the labelled reports.
+   stage's coding and merge, on the golden pages and the labelled reports (CPU time of this process, which
+   a shared machine disturbs less than wall time).
 """
 
 from __future__ import annotations
@@ -114,21 +115,21 @@ def report_cost() -> None:
     list(analyse_documents(nlp, docs[:4]))  # warm up
     original = analysis_module.find_event_candidates
     analysis_module.find_event_candidates = lambda *a, **k: []  # type: ignore[assignment]
-    start = time.perf_counter()
+    start = time.process_time()
     list(analyse_documents(nlp, docs))
-    without = time.perf_counter() - start
+    without = time.process_time() - start
     analysis_module.find_event_candidates = original
-    start = time.perf_counter()
+    start = time.process_time()
     analyses = list(analyse_documents(nlp, docs))
-    with_events = time.perf_counter() - start
+    with_events = time.process_time() - start
     resolution = resolve(analyses)
     _gazetteer.cache_clear()
-    load_start = time.perf_counter()
+    load_start = time.process_time()
     _gazetteer()
-    load_time = time.perf_counter() - load_start
+    load_time = time.process_time() - load_start
     from storyline.events.coding import DocumentFacts
 
-    start = time.perf_counter()
+    start = time.process_time()
     entities = {e.id: EntityInfo(e.id, e.name, e.type, e.country) for e in resolution.entities}
     spans: dict[str, dict[tuple[int, int], str]] = {}
     for (doc_id, s, e), entity_id in resolution.mention_ids.items():
@@ -153,10 +154,11 @@ def report_cost() -> None:
         doc_countries = document_countries(fact)
         coded += [code_candidate(c, fact, entities, countries, doc_countries) for c in analysis.events]
     records = [event_record(g) for g in merge_events(coded)]
-    stage = time.perf_counter() - start
+    stage = time.process_time() - start
     assert candidate_module is not None
     extra = (with_events - without) + stage
-    print(f"== cost on {len(docs)} documents ({sum(len(t) for _, t in docs) / 1000:.0f}k characters)")
+    characters = sum(len(t) for _, t in docs) / 1000
+    print(f"== cost (CPU seconds) on {len(docs)} documents ({characters:.0f}k characters)")
     print(f"extract analysis without events: {without:.2f} s; with event candidates: {with_events:.2f} s")
     print(
         f"events stage (coding + merge, {len(coded)} events -> {len(records)} records): {stage:.2f} s; "

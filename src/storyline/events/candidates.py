@@ -643,6 +643,17 @@ def _places(
     return tuple(p for _, p in places)
 
 
+_SAME_TIME_MARKS = frozenset({"when", "as", "while"})
+
+
+def _same_time_clause(verb: Token) -> bool:
+    """'... were killed when gunmen ambushed a bus on Monday': a 'when' clause happens at the act's time."""
+    return verb.dep_ in {"advcl", "conj"} and (
+        verb.dep_ == "conj"
+        or any(c.dep_ in {"mark", "advmod"} and c.lower_ in _SAME_TIME_MARKS for c in verb.children)
+    )
+
+
 def _dates(
     trigger: _Trigger,
     sentence: Span,
@@ -670,7 +681,7 @@ def _dates(
             if ancestor.i in anchors:
                 best = anchors[ancestor.i] + distance
                 break
-            if ancestor.tag_.startswith("VB") and ancestor.i != head.i:
+            if ancestor.tag_.startswith("VB") and ancestor.i != head.i and not _same_time_clause(ancestor):
                 break  # the date belongs to another clause's verb ("a programme signed in 2014")
         if best is None:
             continue

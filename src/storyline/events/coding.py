@@ -284,6 +284,21 @@ def _joint_type(candidate: EventCandidate, doc: DocumentFacts, actors: list[dict
     return candidate.type
 
 
+def _sentence_entities(candidate: EventCandidate, doc: DocumentFacts) -> frozenset[str]:
+    """Entities named in the evidence sentence, its speaker aside: within one story, two reports of one act
+    that name a common entity may be merged when nothing else about them disagrees."""
+    speaker = candidate.speaker
+    found = set()
+    for mention in doc.mentions:
+        if candidate.sentence_start <= mention.start < candidate.sentence_end:
+            if speaker is not None and speaker.start <= mention.start < speaker.end:
+                continue
+            entity_id = doc.mention_entities.get((mention.start, mention.end))
+            if entity_id is not None:
+                found.add(entity_id)
+    return frozenset(found)
+
+
 def code_candidate(
     candidate: EventCandidate,
     doc: DocumentFacts,
@@ -341,6 +356,7 @@ def code_candidate(
         evidence=_evidence(candidate, doc),
         confidence=_confidence(candidate, actors, targets, source),
         trigger=candidate.trigger,
+        extra={"entities": _sentence_entities(candidate, doc)},
     )
 
 

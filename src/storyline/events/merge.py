@@ -9,11 +9,12 @@ Two coded events are one when all of these hold (see docs/events.md, with measur
 * dates that do not disagree: at their common precision the same, where both are named in the text; a
   report's own date stands in for an undated sentence, within ``DATE_SLACK_DAYS`` of the other;
 * places that do not disagree: the same country (and city, where both name one), or one unknown;
-* across reports, something positively agrees: the same actor, the same target, the same place, or the
-  same day named by both texts.
+* across reports, something positively agrees: the same actor, the same target, the same place, the
+  same day named by both texts, or an entity both sentences name (a speaker aside).
 
-Records are built greedily in reading order (reports in ingest order, sentences in text order), each event
-joining the first record it agrees with, so the result does not depend on anything but the input.
+Records are built greedily in reading order (reports in ingest order, sentences in text order): an event
+joins the first record none of whose members it disagrees with and one of whose members ties it positively,
+so the result depends on nothing but the input.
 """
 
 from __future__ import annotations
@@ -82,37 +83,54 @@ def _different_cities(a: dict[str, Any] | None, b: dict[str, Any] | None) -> boo
     return bool(a.get("lat") != b.get("lat") or a.get("lon") != b.get("lon"))
 
 
-def _same_event(a: CodedEvent, b: CodedEvent) -> bool:
-    if a.type != b.type or not _in_reach(a, b):
-        return False
+def _conflict(a: CodedEvent, b: CodedEvent) -> bool:
+    """Whether two coded events cannot be one: another type, flag, party, date or place."""
+    if a.type != b.type:
+        return True
     for flag in ("negation", "hypothetical", "future"):
         if (flag in a.flags) != (flag in b.flags):
-            return False
-    actor = _party_match(_principal(a.actors), _principal(b.actors))
-    target = _party_match(_principal(a.targets), _principal(b.targets))
-    if actor is False or target is False or not _dates_agree(a, b):
-        return False
+            return True
+    if _party_match(_principal(a.actors), _principal(b.actors)) is False:
+        return True
+    if _party_match(_principal(a.targets), _principal(b.targets)) is False or not _dates_agree(a, b):
+        return True
     place_a = (a.location or {}).get("country")
     place_b = (b.location or {}).get("country")
     if place_a and place_b and place_a != place_b:
+        return True
+    return _different_cities(a.location, b.location)  # two protests on one day, in Lagos and in Abuja
+
+
+def _corroborates(a: CodedEvent, b: CodedEvent) -> bool:
+    """Whether something positively ties two reports of an event (within one report, nearness is enough)."""
+    if not _in_reach(a, b):
         return False
-    if _different_cities(a.location, b.location):
-        return False  # two protests on one day, in Lagos and in Abuja
     if a.doc_id == b.doc_id:
         return True
-    # across reports, something must positively agree, not merely fail to disagree
     same_day = a.date_source == b.date_source == "text" and a.date_precision == "day" and a.date == b.date
-    return bool(actor or target or same_day or (place_a and place_a == place_b))
+    place_a = (a.location or {}).get("country")
+    shared = a.extra.get("entities", frozenset()) & b.extra.get("entities", frozenset())
+    return bool(
+        _party_match(_principal(a.actors), _principal(b.actors))
+        or _party_match(_principal(a.targets), _principal(b.targets))
+        or same_day
+        or (place_a and place_a == (b.location or {}).get("country"))
+        or shared
+    )
 
 
 def merge_events(events: Sequence[CodedEvent]) -> list[list[CodedEvent]]:
-    """Group coded events that report one real event (greedy, in reading order)."""
+    """Group coded events that report one real event (greedy, in reading order): an event joins the first
+    record none of whose members it conflicts with and one of whose members corroborates it."""
     groups: list[list[CodedEvent]] = []
     by_type: dict[str, list[int]] = defaultdict(list)
     for event in events:
         for index in by_type[event.type]:
-            if any(_same_event(member, event) for member in groups[index]):
-                groups[index].append(event)
+            members = groups[index]
+            if not any(_conflict(m, event) for m in members) and any(
+                _corroborates(m, event) for m in members
+            ):
+                members.append(event)
                 break
         else:
             by_type[event.type].append(len(groups))
