@@ -107,6 +107,19 @@ def document_page(reader: ReaderDep, doc_id: str) -> HTMLResponse:
     return not_found("document") if doc is None else render("document.html", doc=doc)
 
 
+@router.get("/documents/{doc_id}/removed", response_class=HTMLResponse)
+def removed_page(request: Request, reader: ReaderDep, doc_id: str) -> HTMLResponse:
+    """What cleaning removed from a document: a fragment for htmx (the document page loads it when the
+    reader opens the toggle), a whole page otherwise."""
+    doc = reader.document(doc_id)
+    if doc is None:
+        return not_found("document")
+    fragment = request.headers.get("hx-request") == "true"
+    response = render("removed_fragment.html" if fragment else "removed.html", doc=doc)
+    response.headers["vary"] = "HX-Request"
+    return response
+
+
 @router.get("/stories", response_class=HTMLResponse)
 def stories_page(
     reader: ReaderDep, q: str | None = None, offset: Annotated[int, Query(ge=0, le=Page.MAX_OFFSET)] = 0
