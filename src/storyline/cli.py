@@ -252,10 +252,14 @@ def serve(
     allow_ingest: Annotated[
         bool, typer.Option("--allow-ingest", help="Accept uploaded files to ingest (POST /api/ingest).")
     ] = False,
+    workers: Annotated[int, typer.Option(help="Server processes (one per core serves most).", min=1)] = 1,
 ) -> None:
     """Serve the REST API (/api, schema at /openapi.json) and the web UI; read-only unless --allow-ingest."""
+    import os
+
     import uvicorn
 
+    from storyline.serve import app as app_module
     from storyline.serve import create_app
 
     _require_db(db)
@@ -270,7 +274,19 @@ def serve(
     out.print(
         f"serving {escape(str(db))} at {url}" + (" (ingest allowed)" if allow_ingest else " (read-only)")
     )
-    uvicorn.run(create_app(db, allow_ingest=allow_ingest), host=host, port=port, log_level="warning")
+    if workers == 1:
+        uvicorn.run(create_app(db, allow_ingest=allow_ingest), host=host, port=port, log_level="warning")
+        return
+    os.environ[app_module.DB_VARIABLE] = str(db.resolve())
+    os.environ[app_module.INGEST_VARIABLE] = "1" if allow_ingest else "0"
+    uvicorn.run(
+        "storyline.serve.app:app_from_environment",
+        factory=True,
+        workers=workers,
+        host=host,
+        port=port,
+        log_level="warning",
+    )
 
 
 @app.command()

@@ -8,6 +8,7 @@ readers see the last committed state and never wait for the writer, nor take its
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import time
 from collections import Counter
@@ -37,6 +38,7 @@ QUERY_SECONDS = 10.0
 STREAM_BATCH = 500
 #: Marks FTS5 puts around matched terms in a snippet; control characters no clean text keeps.
 _HIT_OPEN, _HIT_CLOSE = "\x02", "\x03"
+_HIT_MARKS = re.compile("([\x02\x03])")
 #: The fields a document listing shows.
 BRIEF_COLUMNS = (
     "id",
@@ -86,16 +88,16 @@ def split_snippet(marked: str) -> tuple[str, list[tuple[int, int]]]:
     text: list[str] = []
     hits: list[tuple[int, int]] = []
     length, opened = 0, None
-    for ch in marked:
-        if ch == _HIT_OPEN:
+    for part in _HIT_MARKS.split(marked):
+        if part == _HIT_OPEN:
             opened = length
-        elif ch == _HIT_CLOSE:
+        elif part == _HIT_CLOSE:
             if opened is not None and length > opened:
                 hits.append((opened, length))
             opened = None
-        else:
-            text.append(ch)
-            length += 1
+        elif part:
+            text.append(part)
+            length += len(part)
     return "".join(text), hits
 
 
@@ -189,24 +191,37 @@ class Reader:
         source, params = self._document_from(flt)
         columns = ", ".join(f"d.{c}" for c in BRIEF_COLUMNS)
         if flt.q:
-            columns += (
-                f", snippet(documents_fts, 2, '{_HIT_OPEN}', '{_HIT_CLOSE}', ' … ', 24) AS snippet,"
-                f" highlight(documents_fts, 1, '{_HIT_OPEN}', '{_HIT_CLOSE}') AS title_marked"
-            )
+            columns += ", documents_fts.rowid AS fts_rowid"
         with self._bounded() as db:
             total = db.execute(f"SELECT COUNT(*) {source}", params).fetchone()[0]
             rows = db.execute(
                 f"SELECT {columns} {source} {self._order(flt, sort)} LIMIT ? OFFSET ?",
                 [*params, page.limit, page.offset],
             ).fetchall()
+            marked = self._snippets(flt.q, [r["fts_rowid"] for r in rows]) if flt.q else {}
         items = []
         for row in rows:
             item = {c: row[c] for c in BRIEF_COLUMNS}
             if flt.q:
-                item["snippet"], item["highlights"] = split_snippet(row["snippet"] or "")
-                _, item["title_highlights"] = split_snippet(row["title_marked"] or "")
+                snippet, title = marked.get(row["fts_rowid"], ("", ""))
+                item["snippet"], item["highlights"] = split_snippet(snippet)
+                _, item["title_highlights"] = split_snippet(title)
             items.append(item)
         return {"total": total, "offset": page.offset, "limit": page.limit, "items": items}
+
+    def _snippets(self, q: str, rowids: list[int]) -> dict[int, tuple[str, str]]:
+        """Marked snippets (body) and marked titles for the rows of one page only: computing them in the
+        ranking query would build one for every match before the sort."""
+        if not rowids:
+            return {}
+        marks = ",".join("?" * len(rowids))
+        rows = self._db.execute(
+            f"SELECT rowid, snippet(documents_fts, 2, '{_HIT_OPEN}', '{_HIT_CLOSE}', ' … ', 24),"
+            f" highlight(documents_fts, 1, '{_HIT_OPEN}', '{_HIT_CLOSE}')"
+            f" FROM documents_fts WHERE documents_fts MATCH ? AND rowid IN ({marks})",
+            [q, *rowids],
+        )
+        return {r[0]: (r[1] or "", r[2] or "") for r in rows}
 
     def document_facets(self, flt: DocumentFilter | None = None) -> dict[str, Any]:
         """Counts over the filtered documents: per outlet, language, month (``volume``: every month, in
@@ -327,7 +342,8 @@ class Reader:
         doc_id = check_value("id", doc_id) or ""
         escaped = doc_id.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         with self._bounded() as db:
-            ids = [
+            exact = db.execute("SELECT id FROM documents WHERE id = ?", (doc_id,)).fetchall()
+            ids = [r[0] for r in exact] or [
                 r[0]
                 for r in db.execute(
                     "SELECT id FROM documents WHERE id LIKE ? ESCAPE '\\' ORDER BY seq LIMIT 2",

@@ -81,3 +81,16 @@ def create_app(db: str | Path, allow_ingest: bool = False, max_body: int = DEFAU
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(SecurityMiddleware, max_body=max_body)
     return app
+
+
+#: How ``storyline serve --workers N`` hands its settings to each worker process.
+DB_VARIABLE = "STORYLINE_SERVE_DB"
+INGEST_VARIABLE = "STORYLINE_SERVE_ALLOW_INGEST"
+
+
+def app_from_environment() -> Any:
+    """The app for one of several uvicorn worker processes (they import it by name, so settings travel in
+    the environment)."""
+    import os
+
+    return create_app(os.environ[DB_VARIABLE], allow_ingest=os.environ.get(INGEST_VARIABLE) == "1")
