@@ -127,6 +127,13 @@ def test_entity_and_event_filters_follow_the_records(client: TestClient) -> None
     ]
     assert get(client, "/api/events", type="ASSAULT")["total"] == 1
     assert get(client, "/api/events", date_from="2025-05-10")["total"] == 1  # month precision overlaps
+    assert [e["id"] for e in get(client, "/api/events", actor="lindqvist")["items"]] == ["ev_test_bridge"]
+    mayor = events[0]["actor"]["entity_id"]
+    assert [e["id"] for e in get(client, "/api/events", entity=mayor)["items"]] == ["ev_test_bridge"]
+    unknown = client.get("/api/events", params={"type": "PICNIC"})
+    assert unknown.status_code == 400 and "PLOVER" in unknown.json()["detail"]
+    exported = client.get("/api/events/export", params={"actor": "lindqvist"}).text.splitlines()
+    assert len(exported) == 1
 
 
 def test_one_document_carries_its_record(client: TestClient) -> None:

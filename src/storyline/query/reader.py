@@ -585,19 +585,21 @@ class Reader:
         clauses: list[str] = []
         params: list[Any] = []
         if event_type := check_value("type", event_type):
+            from storyline.events.lexicon import PLOVER_TYPES, fold_type
+
+            folded = fold_type(event_type)
+            if folded is None:
+                raise QueryError(f"type: {event_type!r} is not a PLOVER type ({', '.join(PLOVER_TYPES)})")
             clauses.append("json_extract(data, '$.type') = ?")
-            params.append(event_type.upper())
+            params.append(folded)
+        # Records are stored as json.dumps text: a party's key and value appear exactly like this, whether it
+        # is the actor, the target, one of several actors or targets, or (for a country) the location.
         if entity := check_value("entity", entity):
-            clauses.append(
-                "? IN (json_extract(data, '$.actor.entity_id'), json_extract(data, '$.target.entity_id'))"
-            )
-            params.append(entity)
+            clauses.append("instr(data, ?) > 0")
+            params.append(json.dumps({"entity_id": entity})[1:-1])
         if country := check_value("country", country):
-            clauses.append(
-                "? IN (json_extract(data, '$.actor.country'), json_extract(data, '$.target.country'),"
-                " json_extract(data, '$.location.country'))"
-            )
-            params.append(country.upper())
+            clauses.append("instr(data, ?) > 0")
+            params.append(json.dumps({"country": country.upper()})[1:-1])
         if story := check_value("story", story):
             clauses.append("json_extract(data, '$.story_id') = ?")
             params.append(story)
@@ -611,10 +613,49 @@ class Reader:
         )
         return [*clauses, *dates], [*params, *date_params], _EVENT_ORDER
 
-    def events(self, page: Page | None = None, **filters: str | None) -> dict[str, Any]:
-        """Events in date order (undated last); filters: ``event_type``, ``entity`` (actor or target id),
-        ``country``, ``story``, ``document``, ``date_from``, ``date_to``."""
-        return self._record_page("events", *self._event_query(**filters), page)
+    def events(
+        self,
+        page: Page | None = None,
+        actor: str | None = None,
+        target: str | None = None,
+        place: str | None = None,
+        **filters: str | None,
+    ) -> dict[str, Any]:
+        """Events in date order (undated last). Filters: ``event_type`` (PLOVER; old names folded in),
+        ``entity`` (an entity id among the parties), ``country`` (ISO3 of a party or the place), ``story``,
+        ``document``, ``date_from``, ``date_to``; and the CLI's ``actor``, ``target`` (ISO3, entity id or
+        name) and ``place`` (ISO3 or place name), with the same meaning as ``storyline events``."""
+        query = self._event_query(**filters)
+        wanted = {"actor": actor, "target": target, "place": place}
+        if not any(wanted.values()):
+            return self._record_page("events", *query, page)
+        from storyline.events.query import filter_events
+
+        for name, value in wanted.items():
+            check_value(name, value)
+        page = page or Page()
+        kept = filter_events(self._iter_records("events", *query), actor=actor, target=target, place=place)
+        return {
+            "total": len(kept),
+            "offset": page.offset,
+            "limit": page.limit,
+            "items": kept[page.offset : page.offset + page.limit],
+        }
+
+    def iter_events(
+        self,
+        actor: str | None = None,
+        target: str | None = None,
+        place: str | None = None,
+        **filters: str | None,
+    ) -> Iterator[dict[str, Any]]:
+        """Every event passing the same filters as :meth:`events`, streamed (for export)."""
+        rows = self._iter_records("events", *self._event_query(**filters))
+        if not (actor or target or place):
+            return rows
+        from storyline.events.query import filter_events
+
+        return iter(filter_events(rows, actor=actor, target=target, place=place))
 
     def iter_records(self, table: str, **filters: str | None) -> Iterator[dict[str, Any]]:
         """Every row of a record list with the same filters as its paginated form, streamed (for export)."""

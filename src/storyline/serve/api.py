@@ -240,8 +240,19 @@ def export_quotes(
 
 def event_filters(
     type: Annotated[str | None, Query(max_length=20, description="A PLOVER event type")] = None,
-    entity: Annotated[str | None, Query(max_length=MAX_VALUE_CHARS, description="Actor or target id")] = None,
-    country: Annotated[str | None, Query(max_length=3, description="ISO 3166-1 alpha-3")] = None,
+    entity: Annotated[
+        str | None, Query(max_length=MAX_VALUE_CHARS, description="A party's entity id")
+    ] = None,
+    country: Annotated[
+        str | None, Query(max_length=3, description="ISO 3166-1 alpha-3 of a party or place")
+    ] = None,
+    actor: Annotated[
+        str | None, Query(max_length=MAX_VALUE_CHARS, description="ISO3, entity id or name")
+    ] = None,
+    target: Annotated[
+        str | None, Query(max_length=MAX_VALUE_CHARS, description="ISO3, entity id or name")
+    ] = None,
+    place: Annotated[str | None, Query(max_length=MAX_VALUE_CHARS, description="ISO3 or place name")] = None,
     story: Text = None,
     document: Text = None,
     date_from: DateParam = None,
@@ -251,6 +262,9 @@ def event_filters(
         "event_type": type,
         "entity": entity,
         "country": country,
+        "actor": actor,
+        "target": target,
+        "place": place,
         "story": story,
         "document": document,
         "date_from": date_from,
@@ -268,4 +282,4 @@ def events(reader: ReaderDep, filters: EventFilters, offset: Offset = 0, limit: 
 
 @router.get("/events/export", summary="Export the filtered events (streamed)")
 def export_events(request: Request, filters: EventFilters, format: Format = "jsonl") -> Any:
-    return _export(request, "events", format, lambda r: r.iter_records("events", **filters))
+    return _export(request, "events", format, lambda r: r.iter_events(**filters))

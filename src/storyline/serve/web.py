@@ -201,13 +201,22 @@ def events_page(
     reader: ReaderDep,
     type: str | None = None,
     entity: str | None = None,
+    actor: str | None = None,
+    place: str | None = None,
     date_from: str | None = None,
     date_to: str | None = None,
     offset: Annotated[int, Query(ge=0, le=Page.MAX_OFFSET)] = 0,
 ) -> HTMLResponse:
-    params = {"type": type, "entity": entity, "date_from": date_from, "date_to": date_to}
+    params = {"type": type, "entity": entity, "actor": actor, "place": place}
+    params |= {"date_from": date_from, "date_to": date_to}
     found = reader.events(
-        Page(offset, PAGE_ROWS), event_type=type, entity=entity, date_from=date_from, date_to=date_to
+        Page(offset, PAGE_ROWS),
+        event_type=type,
+        entity=entity,
+        actor=actor,
+        place=place,
+        date_from=date_from,
+        date_to=date_to,
     )
     return render("events.html", found=found, params=params)
 
