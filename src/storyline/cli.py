@@ -256,13 +256,24 @@ def serve(
 ) -> None:
     """Serve the REST API (/api, schema at /openapi.json) and the web UI; read-only unless --allow-ingest."""
     import os
+    import sqlite3
 
     import uvicorn
 
+    from storyline.query.indexes import ensure_read_indexes
     from storyline.serve import app as app_module
     from storyline.serve import create_app
 
     _require_db(db)
+    try:
+        created = ensure_read_indexes(db)
+    except sqlite3.OperationalError as exc:
+        err.print(
+            f"[yellow]warning[/yellow] could not add the read indexes ({escape(str(exc))}); lists are slower"
+        )
+    else:
+        if created:
+            out.print(f"added read indexes: {', '.join(created)}")
     if host not in ("127.0.0.1", "localhost", "::1"):
         err.print(f"[yellow]warning[/yellow] listening on {escape(host)}: anyone who can reach it can read")
     url = f"http://{'localhost' if host in ('127.0.0.1', '::1') else host}:{port}/"

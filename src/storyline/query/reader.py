@@ -179,7 +179,9 @@ class Reader:
         if sort == "ingested":
             return "ORDER BY d.seq"
         if sort in ("relevance", "-published"):
-            return "ORDER BY d.published IS NULL, d.published DESC, d.seq"
+            # SQLite sorts NULL lowest, so undated documents come last going down, and the (published, seq)
+            # index serves this order as is.
+            return "ORDER BY d.published DESC, d.seq DESC"
         raise QueryError(f"sort: {sort!r} is not one of relevance, published, -published, ingested")
 
     def documents(
@@ -193,7 +195,7 @@ class Reader:
         if flt.q:
             columns += ", documents_fts.rowid AS fts_rowid"
         with self._bounded() as db:
-            total = db.execute(f"SELECT COUNT(*) {source}", params).fetchone()[0]
+            total = db.execute(self._count_sql(flt, source), params).fetchone()[0]
             rows = db.execute(
                 f"SELECT {columns} {source} {self._order(flt, sort)} LIMIT ? OFFSET ?",
                 [*params, page.limit, page.offset],
@@ -208,6 +210,13 @@ class Reader:
                 _, item["title_highlights"] = split_snippet(title)
             items.append(item)
         return {"total": total, "offset": page.offset, "limit": page.limit, "items": items}
+
+    @staticmethod
+    def _count_sql(flt: DocumentFilter, source: str) -> str:
+        """How many documents pass: a full-text query alone is counted in the index, without the join."""
+        if flt.q and not any(v for k, v in flt.as_params().items() if k != "q"):
+            return "SELECT COUNT(*) FROM documents_fts WHERE documents_fts MATCH ?"
+        return f"SELECT COUNT(*) {source}"
 
     def _snippets(self, q: str, rowids: list[int]) -> dict[int, tuple[str, str]]:
         """Marked snippets (body) and marked titles for the rows of one page only: computing them in the
@@ -239,11 +248,17 @@ class Reader:
             outlets = counts("COALESCE(d.outlet, '')")
             languages = counts("COALESCE(d.language, '')")
             volume = counts("substr(d.published, 1, 7)", None, "1")
-            entity_rows = db.execute(
-                "SELECT j.value AS id, COUNT(*) AS n FROM documents d, json_each(d.entity_ids) j"
-                f" WHERE d.id IN (SELECT d.id {source}) GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT {FACET_SIZE}",
-                params,
-            ).fetchall()
+            if flt.as_params():
+                entity_rows = db.execute(
+                    "SELECT j.value AS id, COUNT(*) AS n FROM documents d, json_each(d.entity_ids) j"
+                    f" WHERE d.id IN (SELECT d.id {source}) GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT {FACET_SIZE}",
+                    params,
+                ).fetchall()
+            else:  # every document: each entity's own count, without reading every document row
+                entity_rows = db.execute(
+                    "SELECT id, json_array_length(data, '$.documents') AS n FROM entities"
+                    f" ORDER BY 2 DESC, 1 LIMIT {FACET_SIZE}"
+                ).fetchall()
             names = self._names("entities", [r["id"] for r in entity_rows])
             event_rows = db.execute(
                 "SELECT json_extract(e.data, '$.type') AS type, COUNT(DISTINCT j.value) AS n"
