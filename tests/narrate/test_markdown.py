@@ -45,3 +45,26 @@ def test_only_http_urls_become_links_and_cannot_close_the_link() -> None:
     assert "1. [River Post: Dam breaks](https://riverpost.example/dam) (2024-05-02" in text
     assert "2. Hill Times: Flood (undated" in text and "javascript" not in text
     assert "3. unknown outlet: d3" in text
+
+
+def test_the_terminal_prints_page_text_literally(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from rich.console import Console
+
+    from storyline import cli
+
+    console = Console(record=True, width=200)
+    monkeypatch.setattr(cli, "out", console)
+    row = {
+        "id": "st_1",
+        "title": "[bold]Dam[/bold] breaks",
+        "summary": [{"text": "Water rose [red]fast[/red] at dawn.", "documents": ["d1"]}],
+        "timeline": [{"date": "2019", "date_shown": "~2019", "text": "Cracks [link=x]seen[/link].", "documents": ["d1"]}],
+        "disagreements": [
+            {"kind": "figure", "about": "killed", "sides": [{"value": "[b]25[/b]", "text": "", "documents": ["d1"]}]}
+        ],
+        "sources": {"d1": {"outlet": "River [i]Post[/i]", "title": "T", "url": None, "published": None}},
+    }
+    cli._print_narrative(row)
+    text = console.export_text()
+    for literal in ("[bold]Dam[/bold]", "[red]fast[/red]", "[link=x]seen[/link]", "[b]25[/b]", "River [i]Post[/i]", "~2019"):
+        assert literal in text

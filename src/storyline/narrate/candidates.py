@@ -20,9 +20,12 @@ from storyline.narrate.sentences import has_inner_break, split_pieces, split_sen
 MIN_WORDS = 6
 MAX_WORDS = 60
 #: Candidate sentences per story at most: each report gives its first sentences (news puts what happened
-#: first), at least ``MIN_PER_REPORT`` each; bounds LexRank's cost on stories of thousands of reports.
+#: first), at least ``MIN_PER_REPORT`` each, so a story of more than 200 reports takes candidates from its
+#: 200 earliest (the later ones still cite); shared passages add at most ``PASSAGE_BUDGET``, those carried
+#: by most reports first. Bounds the dense cosine matrix (and LexRank) on stories of thousands of reports.
 CANDIDATE_BUDGET = 600
 MIN_PER_REPORT = 3
+PASSAGE_BUDGET = 100
 #: Score boosts: a sentence several outlets state, one that carries an event, a report's lead.
 OUTLET_WEIGHT = 0.5
 #: Outlets counted toward the boost at most, and the words a sentence needs for them to count at all: a
@@ -123,11 +126,12 @@ def story_sentences(
     per_report = max(MIN_PER_REPORT, CANDIDATE_BUDGET // max(len(sources), 1))
     pool: list[tuple[str, Sentence]] = [
         (drop_dateline(s.text), s)
-        for d in sources
+        for d in sources[: CANDIDATE_BUDGET // MIN_PER_REPORT]
         for s in sentences[d.id][:per_report]
         if _ENDS_SENTENCE.search(s.text)
     ]
-    pool += _passage_candidates(passages, sentences)
+    widest = sorted(passages, key=lambda p: (-len(p.documents), p.text))[:PASSAGE_BUDGET]
+    pool += _passage_candidates(widest, sentences)
     seen: set[tuple[str, ...]] = set()
     candidates: list[Candidate] = []
     for text, origin in pool:
