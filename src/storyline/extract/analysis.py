@@ -39,15 +39,16 @@ class DocAnalysis:
 def analyse_doc(doc: Doc, doc_id: str) -> DocAnalysis:
     """Mentions, acronym definitions, quote and event candidates of one parsed document."""
     sentences = [(sent.start_char, sent.end_char) for sent in doc.sents]
+    text = doc.text  # rebuilt from the tokens on every access
     ner = ner_mentions(doc, doc_id, sentences)
-    table = alias_mentions(doc.text, doc_id, sentences, {(m.start, m.end) for m in ner})
+    table = alias_mentions(text, doc_id, sentences, {(m.start, m.end) for m in ner})
     merged = merge_mentions(ner, table, [])
     extra = role_title_mentions(doc, doc_id, [(m.start, m.end) for m in merged], sentences)
     mentions = merge_mentions(merged, [], extra) if extra else merged
     quotes = find_quotes(doc, doc_id, mentions)
     events = find_event_candidates(doc, doc_id, mentions)
     return DocAnalysis(
-        doc_id, tuple(mentions), tuple(find_acronym_definitions(doc.text)), tuple(quotes), tuple(events)
+        doc_id, tuple(mentions), tuple(find_acronym_definitions(text)), tuple(quotes), tuple(events)
     )
 
 

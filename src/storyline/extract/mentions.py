@@ -166,12 +166,14 @@ def _common_word(ent: Span) -> bool:
 def ner_mentions(doc: Doc, doc_id: str, sentences: Sequence[tuple[int, int]]) -> list[Mention]:
     """spaCy's entities that name things (values such as dates and amounts left out), articles trimmed."""
     found = []
+    # ``Doc.text`` joins every token's text on each access: read it once, not once per entity.
+    text = doc.text
     for ent in doc.ents:
         if ent.label_ in VALUE_LABELS or _common_word(ent):
             continue
         bounds = sentence_of(sentences, ent.start_char)
         mention = _trimmed(doc_id, ent.text, ent.start_char, ent.label_, bounds, "ner")
-        if mention and not _shouted_ambiguous_alias(doc.text, mention):
+        if mention and not _shouted_ambiguous_alias(text, mention):
             found.append(mention)
     return found
 
@@ -223,8 +225,7 @@ def alias_mentions(
 
 def sentence_of(sentences: Sequence[tuple[int, int]], offset: int) -> tuple[int, int]:
     """The (start, end) of the sentence holding character ``offset`` (sentences sorted by start)."""
-    starts = [start for start, _ in sentences]
-    index = max(0, bisect.bisect_right(starts, offset) - 1)
+    index = max(0, bisect.bisect_right(sentences, offset, key=lambda sentence: sentence[0]) - 1)
     return sentences[index] if sentences else (0, 0)
 
 
