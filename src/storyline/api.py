@@ -76,7 +76,7 @@ class Storyline:
     ) -> dict[str, int]:
         """Run every stage over what is stored; only stale per-document outputs are recomputed."""
         check_order([document.STAGE, *(stage.info for stage in CORPUS_STAGES)], INGESTED_FIELDS)
-        options = {"link": {"settings": link_settings(self.settings)}}
+        options = {"link": {"settings": link_settings(self.settings)}, "extract": {"workers": workers}}
         counts = {"clean + describe": local.run_document_stage(self.store, progress, workers)}
         for stage in CORPUS_STAGES:
             counts[stage.name] = stage.run(self.store, progress, **options.get(stage.name, {}))

@@ -10,7 +10,14 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
 import storyline
@@ -18,6 +25,7 @@ from storyline.api import DEFAULT_DB
 from storyline.errors import ModelNotInstalledError
 from storyline.export import FORMATS
 from storyline.model import IngestReport
+from storyline.progress_columns import RateColumn
 from storyline.settings import describe_settings, parse_assignments
 
 app = typer.Typer(
@@ -46,7 +54,9 @@ def progress_bar() -> Iterator[Any]:
         TextColumn("[bold]{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
+        RateColumn(),
         TimeElapsedColumn(),
+        TimeRemainingColumn(),
         console=err,
         transient=True,
         disable=not err.is_terminal,

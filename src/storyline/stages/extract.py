@@ -8,15 +8,16 @@ from typing import Any
 
 from storyline.extract import (
     DocAnalysis,
-    analyse_documents,
     analysis_from_dict,
     analysis_to_dict,
     entity_row,
-    load_nlp,
     quote_row,
     resolve,
     resolve_quotes,
 )
+from storyline.extract.scope import not_parsed_reason
+from storyline.run.local import default_workers
+from storyline.run.parse_pool import analyse_batches
 from storyline.stages import StageInfo
 from storyline.store.base import Store
 
@@ -30,6 +31,8 @@ STAGE = StageInfo(
 MENTION_ENTITIES_STATE = "extract.mention_entities"
 #: Documents parsed per spaCy batch and written per transaction.
 ANALYSIS_BATCH = 64
+#: Below this many documents to parse, starting workers that each load the model costs more than it saves.
+MIN_DOCUMENTS_FOR_POOL = 64
 #: Between title and body in the analysed text: a paragraph break keeps them separate sentences.
 TITLE_SEPARATOR = "\n\n"
 
@@ -55,28 +58,49 @@ def _analysis_key(doc: dict[str, Any]) -> str:
 
 
 def _analyse_stale(
-    store: Store, docs: list[dict[str, Any]], progress: Progress
+    store: Store, docs: list[dict[str, Any]], progress: Progress, workers: int | None = None
 ) -> tuple[dict[str, DocAnalysis], int]:
-    """Every document's analysis (cached loaded, stale parsed and stored), and how many were parsed."""
+    """Every document's analysis (cached loaded, stale parsed and stored), and how many were parsed.
+
+    Stale documents are parsed on ``workers`` processes (default: one per core, at most two); a document
+    in a language the model does not read gets an empty analysis that records why.
+    """
     analyses: dict[str, DocAnalysis] = {}
     stale = []
+    not_parsed = []
     for doc in docs:
         if doc["stage_keys"].get(STAGE.name) == _analysis_key(doc) and doc.get("analysis"):
             analyses[doc["id"]] = analysis_from_dict(doc["analysis"])
+        elif reason := not_parsed_reason(doc):
+            analyses[doc["id"]] = DocAnalysis(doc["id"], (), (), ())
+            row = {**analysis_to_dict(analyses[doc["id"]]), "not_parsed": reason}
+            not_parsed.append(
+                {"id": doc["id"], "analysis": row, "stage_keys": {STAGE.name: _analysis_key(doc)}}
+            )
         else:
             stale.append(doc)
+    store.update_documents(not_parsed)
     if not stale:
         return analyses, 0
-    nlp = load_nlp()
-    for start in range(0, len(stale), ANALYSIS_BATCH):
-        batch = stale[start : start + ANALYSIS_BATCH]
-        parsed = list(analyse_documents(nlp, [(d["id"], analysed_text(d)[0]) for d in batch]))
+    by_id = {doc["id"]: doc for doc in stale}
+    batches = (
+        [(d["id"], analysed_text(d)[0]) for d in stale[i : i + ANALYSIS_BATCH]]
+        for i in range(0, len(stale), ANALYSIS_BATCH)
+    )
+    workers = workers if workers is not None else default_workers()
+    done = 0
+    for parsed in analyse_batches(batches, workers if len(stale) >= MIN_DOCUMENTS_FOR_POOL else 1):
         store.update_documents(
-            {"id": a.doc_id, "analysis": analysis_to_dict(a), "stage_keys": {STAGE.name: _analysis_key(d)}}
-            for a, d in zip(parsed, batch, strict=True)
+            {
+                "id": a.doc_id,
+                "analysis": analysis_to_dict(a),
+                "stage_keys": {STAGE.name: _analysis_key(by_id[a.doc_id])},
+            }
+            for a in parsed
         )
         analyses.update((a.doc_id, a) for a in parsed)
-        progress("entities + quotes", start + len(batch), len(stale))
+        done += len(parsed)
+        progress("entities + quotes", done, len(stale))
     return analyses, len(stale)
 
 
@@ -90,13 +114,13 @@ def _body_offsets(row: dict[str, Any], body_start: dict[str, int]) -> dict[str, 
     return row
 
 
-def run(store: Store, progress: Progress) -> int:
+def run(store: Store, progress: Progress, workers: int | None = None) -> int:
     """Analyse what is stale, resolve entities and quotes over the whole corpus, store them.
 
     Returns how many documents were parsed (resolution always runs over the whole corpus).
     """
     docs = [d for d in store.documents() if (d.get("text") or "").strip()]
-    analyses, parsed = _analyse_stale(store, docs, progress)
+    analyses, parsed = _analyse_stale(store, docs, progress, workers)
     ordered = [analyses[d["id"]] for d in docs]
     resolution = resolve(ordered)
     quotes = resolve_quotes(ordered, resolution.entities, resolution.mention_ids)
