@@ -54,6 +54,7 @@ def test_public_names_are_pinned() -> None:
         "place_types",
         "quote_records",
         "quotes",
+        "scope",
         "records",
         "speech",
         "text",
