@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,8 @@ if TYPE_CHECKING:  # spaCy-backed modules load only when an entity method is cal
     from storyline.extract import EntityExplanation
 
 DEFAULT_DB = "storyline.db"
+#: Where the per-document stages run: this machine's process pool, or Ray (the optional ``ray`` extra).
+ENGINES = ("local", "ray")
 
 
 @dataclass(slots=True)
@@ -72,14 +75,35 @@ class Storyline:
         return local.ingest(self.store, paths, progress)
 
     def process(
-        self, progress: local.ProgressFn = local._no_progress, workers: int | None = None
+        self,
+        progress: local.ProgressFn = local._no_progress,
+        workers: int | None = None,
+        engine: str = "local",
+        address: str | None = None,
     ) -> dict[str, int]:
-        """Run every stage over what is stored; only stale per-document outputs are recomputed."""
+        """Run every stage over what is stored; only stale per-document outputs are recomputed.
+
+        ``engine="ray"`` runs the per-document stages on Ray (a local instance, or the cluster at ``address``:
+        ``auto`` or ``ray://HOST:PORT``); see :mod:`storyline.run.ray_engine`.
+        """
         check_order([document.STAGE, *(stage.info for stage in CORPUS_STAGES)], INGESTED_FIELDS)
-        options = {"link": {"settings": link_settings(self.settings)}, "extract": {"workers": workers}}
-        counts = {"clean + describe": local.run_document_stage(self.store, progress, workers)}
-        for stage in CORPUS_STAGES:
-            counts[stage.name] = stage.run(self.store, progress, **options.get(stage.name, {}))
+        options: dict[str, dict[str, Any]] = {
+            "link": {"settings": link_settings(self.settings)},
+            "extract": {"workers": workers},
+        }
+        if engine not in ENGINES:
+            raise ValueError(f"unknown engine {engine!r}; one of: {', '.join(ENGINES)}")
+        with contextlib.ExitStack() as stack:
+            if engine == "ray":
+                from storyline.run.ray_engine import RayEngine
+
+                ray_engine = stack.enter_context(RayEngine(address, workers))
+                counts = {"clean + describe": ray_engine.document_stage(self.store, progress)}
+                options["extract"]["analyse"] = ray_engine.analyse_batches
+            else:
+                counts = {"clean + describe": local.run_document_stage(self.store, progress, workers)}
+            for stage in CORPUS_STAGES:
+                counts[stage.name] = stage.run(self.store, progress, **options.get(stage.name, {}))
         from storyline.stages.link import run_notes  # loaded by the link stage already
 
         counts.update(run_notes(self.store))  # e.g. stories re-clustered because the link settings changed
@@ -90,10 +114,12 @@ class Storyline:
         paths: Iterable[str | Path],
         progress: local.ProgressFn = local._no_progress,
         workers: int | None = None,
+        engine: str = "local",
+        address: str | None = None,
     ) -> RunReport:
-        """Ingest ``paths``, then run every stage."""
+        """Ingest ``paths``, then run every stage (on ``engine``, as in :meth:`process`)."""
         report = RunReport(ingest=self.ingest(paths, progress))
-        report.stages = self.process(progress, workers)
+        report.stages = self.process(progress, workers, engine, address)
         return report
 
     # -- reading ----------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from rich.progress import (
 from rich.table import Table
 
 import storyline
-from storyline.api import DEFAULT_DB
+from storyline.api import DEFAULT_DB, ENGINES
 from storyline.errors import ModelNotInstalledError
 from storyline.export import FORMATS
 from storyline.model import IngestReport
@@ -101,8 +101,18 @@ def run(
         list[str] | None,
         typer.Option("--set", help="Override a setting, NAME=VALUE (repeatable; see `storyline settings`)."),
     ] = None,
+    engine: Annotated[
+        str, typer.Option(help="Where per-document stages run: local, or ray (pip install 'storyline[ray]').")
+    ] = "local",
+    address: Annotated[
+        str | None,
+        typer.Option(help="Ray cluster to join: auto or ray://HOST:PORT (default: start one here)."),
+    ] = None,
 ) -> None:
     """Ingest PATHS, then run every stage over the database."""
+    if engine not in ENGINES:
+        err.print(f"[red]error[/red] unknown engine {escape(engine)!r}; one of: {', '.join(ENGINES)}")
+        raise typer.Exit(2)
     try:
         opened = storyline.open(db, parse_assignments(set_ or []))
     except ValueError as exc:
@@ -112,7 +122,7 @@ def run(
         report = sl.ingest(paths, progress)
         _report_ingest(report)
         try:
-            counts = sl.process(progress, workers)
+            counts = sl.process(progress, workers, engine, address)
         except ModelNotInstalledError as exc:
             err.print(f"[red]error[/red] {escape(str(exc))}", soft_wrap=True)
             raise typer.Exit(1) from exc

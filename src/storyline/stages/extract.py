@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from storyline.extract import (
@@ -37,6 +37,9 @@ MIN_DOCUMENTS_FOR_POOL = 64
 TITLE_SEPARATOR = "\n\n"
 
 Progress = Callable[[str, int, int | None], None]
+#: Parses batches of ``(doc_id, text)`` on ``workers`` and yields their analyses: the local process pool
+#: (:func:`storyline.run.parse_pool.analyse_batches`) or another engine's.
+Analyser = Callable[[Iterable[list[tuple[str, str]]], int], Iterator[list[DocAnalysis]]]
 
 
 def analysed_text(doc: dict[str, Any]) -> tuple[str, int]:
@@ -58,7 +61,11 @@ def _analysis_key(doc: dict[str, Any]) -> str:
 
 
 def _analyse_stale(
-    store: Store, docs: list[dict[str, Any]], progress: Progress, workers: int | None = None
+    store: Store,
+    docs: list[dict[str, Any]],
+    progress: Progress,
+    workers: int | None = None,
+    analyse: Analyser = analyse_batches,
 ) -> tuple[dict[str, DocAnalysis], int]:
     """Every document's analysis (cached loaded, stale parsed and stored), and how many were parsed.
 
@@ -89,7 +96,7 @@ def _analyse_stale(
     )
     workers = workers if workers is not None else default_workers()
     done = 0
-    for parsed in analyse_batches(batches, workers if len(stale) >= MIN_DOCUMENTS_FOR_POOL else 1):
+    for parsed in analyse(batches, workers if len(stale) >= MIN_DOCUMENTS_FOR_POOL else 1):
         store.update_documents(
             {
                 "id": a.doc_id,
@@ -114,13 +121,13 @@ def _body_offsets(row: dict[str, Any], body_start: dict[str, int]) -> dict[str, 
     return row
 
 
-def run(store: Store, progress: Progress, workers: int | None = None) -> int:
+def run(store: Store, progress: Progress, workers: int | None = None, analyse: Analyser | None = None) -> int:
     """Analyse what is stale, resolve entities and quotes over the whole corpus, store them.
 
     Returns how many documents were parsed (resolution always runs over the whole corpus).
     """
     docs = [d for d in store.documents() if (d.get("text") or "").strip()]
-    analyses, parsed = _analyse_stale(store, docs, progress, workers)
+    analyses, parsed = _analyse_stale(store, docs, progress, workers, analyse or analyse_batches)
     ordered = [analyses[d["id"]] for d in docs]
     resolution = resolve(ordered)
     quotes = resolve_quotes(ordered, resolution.entities, resolution.mention_ids)
