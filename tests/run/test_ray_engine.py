@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -38,3 +39,12 @@ def test_ray_engine_export_equals_the_local_engines(tmp_path: Path, sample_run: 
 def test_unknown_engine_is_refused(tmp_path: Path) -> None:
     with storyline.open(tmp_path / "s.db") as sl, pytest.raises(ValueError, match="unknown engine"):
         sl.process(engine="spark")
+
+
+def test_missing_ray_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    from storyline.errors import ModelNotInstalledError
+    from storyline.run import ray_engine
+
+    monkeypatch.setitem(sys.modules, "ray", None)  # what an environment without the extra looks like
+    with pytest.raises(ModelNotInstalledError, match=r"storyline\[ray\]"):
+        ray_engine.import_ray()
