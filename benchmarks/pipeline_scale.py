@@ -1,0 +1,442 @@
+"""The whole pipeline's speed and memory on generated corpora, beside two references measured in the same run.
+
+Usage::
+
+    PYTHONPATH=src python benchmarks/pipeline_scale.py [--sizes 1000,10000] [--formats html,text]
+        [--engines local] [--reference-docs 400] [--work DIR] [--seed 7]
+
+For each size and format it writes a corpus of invented news articles (~670 words each; stories of one to
+six reports that share people, organisations, places and quotes; 5% planted near duplicates; 2% in German,
+which the entity model skips) as HTML pages with site chrome or as plain-text files, then runs
+``storyline``'s pipeline over it in a fresh process per engine (so peak memory is that run's own) and prints
+per stage: seconds and pages/s, the total wall time, the peak RSS of the main process and of the largest
+worker. Two references run over the same corpus in the same session, each in two worker processes that
+loaded their library before the clock started:
+
+* trafilatura.extract alone over the HTML pages (HTML corpora only);
+* spaCy ``en_core_web_sm`` with only ``tok2vec``, ``ner`` and ``parser`` over the articles' text.
+
+The last column divides the pipeline's pages/s by the spaCy reference's: the issue's goal is >= 0.83.
+Every figure is wall-clock time on the machine the script runs on; on a machine shared with other work the
+references suffer the same load as the pipeline, which is why they are measured in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from datetime import date, timedelta
+from html import escape
+from pathlib import Path
+from typing import Any
+
+WORKERS = 2
+TARGET_WORDS = 670
+DUPLICATE_SHARE = 0.05
+GERMAN_SHARE = 0.02
+OUTLETS = 24
+FIRST_DAY = date(2025, 1, 1)
+
+# -- the generated corpus (every name, place and sentence below is invented for this benchmark) ------------
+
+GIVEN = "Anna Boris Clara Dmitri Elena Farid Greta Hugo Ines Jonas Kira Lars Mira Nils Olga Pavel Rosa Sami"
+FAMILY = "Albescu Brandt Castell Dorow Eskola Falk Gerlach Horvat Ilic Jansen Kowal Lindgren Moreau Novak"
+ORG_HEADS = "Harbour Grain Water Rail Fisheries Energy Health Forestry Mining Housing Transport Customs"
+ORG_KINDS = "Board Authority Council Union Agency Commission Institute Company"
+PLACES = (
+    "Brenfield Kaldera Ostrava Lumen Varnhold Selby Marrow Tessin Doran Ilmare Quarry Fenwick Halden Corvo "
+    "Pellin Rostov-Mare Sundby Aldmoor Kestrel Vale Orlen Bayford Nordholm Estria"
+)
+EVENTS = [
+    ("floods", "the flood", "water levels", "rescue teams"),
+    ("strike", "the strike", "wages", "union members"),
+    ("bridge", "the bridge project", "construction costs", "engineers"),
+    ("election", "the vote", "turnout", "election officials"),
+    ("fire", "the fire", "damage", "firefighters"),
+    ("trade talks", "the talks", "tariffs", "negotiators"),
+    ("hospital", "the hospital plan", "waiting times", "doctors"),
+    ("port", "the port expansion", "shipping traffic", "dock workers"),
+]
+STORY_SENTENCES = [
+    "{person} said on {day} that the {org} would review {topic} after {event} in {place}.",
+    "“We have asked for more time, and we expect an answer by summer,” {person} told reporters in {place}.",
+    "According to {person2}, {event} had caught the {org} unprepared.",
+    "Officials in {place} said {crowd} had worked through the night as {event} spread.",
+    "{person2}, a spokesperson for the {org}, declined to comment on {topic}.",
+    "The {org} said in a statement that {topic} would be published by {day}.",
+    "“Nobody wants another year like the last one,” {short2} said.",
+    "Residents of {place} gathered outside the offices of the {org} on {day}.",
+    "{short} added that the {org} had promised to meet {crowd} again next week.",
+    "Minister {person2} said the government in {place2} was watching {event} closely.",
+]
+FILLER_SUBJECTS = [
+    "Local newspapers",
+    "Several analysts",
+    "A report published last month",
+    "Critics of the plan",
+    "Business groups",
+    "Economists at the regional bank",
+    "Opposition politicians",
+    "Community leaders",
+    "Researchers at the university",
+    "Shop owners in the old town",
+]
+FILLER_VERBS = [
+    "said that",
+    "warned that",
+    "argued that",
+    "noted that",
+    "suggested that",
+    "pointed out that",
+]
+FILLER_CLAUSES = [
+    "the cost of living had risen faster than wages for a third year in a row",
+    "the region needed more investment in schools, roads and clinics",
+    "the decision would affect thousands of families over the coming months",
+    "similar measures had failed in neighbouring districts a decade ago",
+    "the budget for next year left little room for new spending",
+    "public trust in the authorities had fallen since the last election",
+    "the weather had delayed much of the planned work until the autumn",
+    "small firms would struggle to pay the new fees without help",
+    "the population of the coastal towns was growing older every year",
+    "the figures released on Friday were better than many had feared",
+    "young people were leaving the villages for jobs in the capital",
+    "the new rules would be reviewed again at the end of the year",
+]
+GERMAN_SENTENCES = [
+    "Der Stadtrat von {place} hat am {day} über den neuen Haushalt beraten.",
+    "Nach Angaben der Verwaltung sollen die Arbeiten im Frühjahr beginnen.",
+    "Viele Anwohner zeigten sich besorgt über die steigenden Kosten.",
+    "Die Opposition kritisierte den Plan als zu teuer und schlecht vorbereitet.",
+    "Eine Entscheidung wird für die kommende Woche erwartet.",
+]
+DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
+
+
+def _article(rng: random.Random, story: dict[str, Any]) -> tuple[str, list[str]]:
+    """A headline and paragraphs of about ``TARGET_WORDS`` words for one report of ``story``."""
+    values = {**story, "day": rng.choice(DAYS)}
+    sentences: list[str] = []
+    words = 0
+    while words < TARGET_WORDS:
+        if rng.random() < 0.4:
+            sentence = rng.choice(STORY_SENTENCES).format(**values)
+        else:
+            sentence = (
+                f"{rng.choice(FILLER_SUBJECTS)} {rng.choice(FILLER_VERBS)} {rng.choice(FILLER_CLAUSES)}, "
+                f"and {rng.choice(FILLER_CLAUSES)}."
+            )
+        sentences.append(sentence)
+        words += len(sentence.split())
+    paragraphs = [" ".join(sentences[i : i + 4]) for i in range(0, len(sentences), 4)]
+    headline = f"{story['org']} under pressure as {story['event']} hits {story['place']}"
+    return headline, paragraphs
+
+
+def _german(rng: random.Random, story: dict[str, Any]) -> tuple[str, list[str]]:
+    sentences = [
+        rng.choice(GERMAN_SENTENCES).format(place=story["place"], day=rng.choice(DAYS)) for _ in range(60)
+    ]
+    return f"Stadtrat von {story['place']} berät über Haushalt", [
+        " ".join(sentences[i : i + 5]) for i in range(0, len(sentences), 5)
+    ]
+
+
+def _near_copy(rng: random.Random, headline: str, paragraphs: list[str]) -> tuple[str, list[str]]:
+    """A planted near duplicate: another headline, an added paragraph, or a few words changed."""
+    kind = rng.randrange(3)
+    if kind == 0:
+        return "Update: " + headline, paragraphs
+    if kind == 1:
+        return headline, [*paragraphs, f"{rng.choice(FILLER_SUBJECTS)} said more details were expected."]
+    changed = [p.replace(" the ", " this ", 1) if rng.random() < 0.3 else p for p in paragraphs]
+    return headline, changed
+
+
+def make_corpus(size: int, seed: int) -> list[dict[str, Any]]:
+    """``size`` reports ``{title, paragraphs, outlet, published}``: stories of 1-6 reports, copies planted."""
+    rng = random.Random(seed)
+    given, family, places = GIVEN.split(), FAMILY.split(), PLACES.split()
+    heads, kinds = ORG_HEADS.split(), ORG_KINDS.split()
+    docs: list[dict[str, Any]] = []
+    while len(docs) < size:
+        person, person2 = (f"{rng.choice(given)} {rng.choice(family)}" for _ in range(2))
+        _kind, the_event, topic, crowd = rng.choice(EVENTS)
+        story = {
+            "person": person,
+            "person2": person2,
+            "short": person.split()[-1],
+            "short2": person2.split()[-1],
+            "org": f"{rng.choice(places)} {rng.choice(heads)} {rng.choice(kinds)}",
+            "place": rng.choice(places),
+            "place2": rng.choice(places),
+            "event": the_event,
+            "topic": topic,
+            "crowd": crowd,
+        }
+        day = FIRST_DAY + timedelta(days=rng.randrange(365))
+        for _ in range(rng.randint(1, 6)):
+            if docs and rng.random() < DUPLICATE_SHARE:
+                source = rng.choice(docs[-20:])
+                title, paragraphs = _near_copy(rng, source["title"], source["paragraphs"])
+            elif rng.random() < GERMAN_SHARE:
+                title, paragraphs = _german(rng, story)
+            else:
+                title, paragraphs = _article(rng, story)
+            published = (day + timedelta(days=rng.randrange(3))).isoformat()
+            docs.append(
+                {
+                    "title": title,
+                    "paragraphs": paragraphs,
+                    "outlet": rng.randrange(OUTLETS),
+                    "published": published,
+                }
+            )
+    return docs[:size]
+
+
+def _html(doc: dict[str, Any], number: int) -> str:
+    outlet = f"The Daily {PLACES.split()[doc['outlet'] % 24]}"
+    site = f"daily{doc['outlet']}.example"
+    body = "\n".join(f"<p>{escape(p)}</p>" for p in doc["paragraphs"])
+    related = "".join(
+        f'<li><a href="/news/{number - k}">Read more: story {number - k}</a></li>' for k in range(1, 6)
+    )
+    return (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        f"<title>{escape(doc['title'])} | {outlet}</title>"
+        f'<link rel="canonical" href="https://{site}/news/{number}">'
+        f'<meta property="article:published_time" content="{doc["published"]}T08:00:00Z">'
+        f'<meta property="og:site_name" content="{outlet}"></head><body>'
+        '<header><nav><a href="/">Home</a> | <a href="/world">World</a> | <a href="/business">Business</a>'
+        " | "
+        f'<a href="/sport">Sport</a> | <a href="/subscribe">Subscribe</a></nav></header>'
+        f"<main><article><h1>{escape(doc['title'])}</h1>"
+        f'<p class="byline">By Staff Reporter, <time datetime="{doc["published"]}">'
+        f"{doc['published']}</time></p>"
+        f"{body}</article><aside><h2>Most read</h2><ul>{related}</ul></aside></main>"
+        f"<footer><p>© 2025 {outlet}. All rights reserved.</p><p>Contact | Privacy | Cookies</p></footer>"
+        "</body></html>"
+    )
+
+
+def _text(doc: dict[str, Any]) -> str:
+    return f"{doc['title']}\n\nBy Staff Reporter - {doc['published']}\n\n" + "\n\n".join(doc["paragraphs"])
+
+
+def write_corpus(docs: list[dict[str, Any]], fmt: str, folder: Path) -> None:
+    """Write one file per report (``.html`` pages or ``.txt`` articles) under ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for number, doc in enumerate(docs):
+        if fmt == "html":
+            (folder / f"{number:06d}.html").write_text(_html(doc, number), encoding="utf-8")
+        else:
+            (folder / f"{number:06d}.txt").write_text(_text(doc), encoding="utf-8")
+
+
+# -- the references ----------------------------------------------------------------------------------------
+
+_reference_nlp: Any = None
+
+
+def _load_spacy() -> None:
+    global _reference_nlp
+    import spacy
+
+    from storyline.extract.nlp import MODEL_PACKAGE
+
+    nlp = spacy.load(MODEL_PACKAGE)
+    keep = {"tok2vec", "ner", "parser"}
+    nlp.select_pipes(enable=[name for name in nlp.pipe_names if name in keep])
+    _reference_nlp = nlp
+
+
+def _spacy_chunk(texts: list[str]) -> tuple[int, float]:
+    started = time.process_time()
+    done = sum(1 for _ in _reference_nlp.pipe(texts, batch_size=32))
+    return done, time.process_time() - started
+
+
+def _trafilatura_chunk(pages: list[str]) -> tuple[int, float]:
+    import trafilatura
+
+    started = time.process_time()
+    for page in pages:
+        trafilatura.extract(page)
+    return len(pages), time.process_time() - started
+
+
+def _noop(_: int) -> int:
+    return 0
+
+
+def _two_workers(
+    initializer: Callable[[], None] | None, work: Callable[[list[str]], tuple[int, float]], items: list[str]
+) -> tuple[float, float]:
+    """Items per wall second and per CPU second of ``work`` over ``items`` on two warmed-up worker processes
+    (their start-up not timed)."""
+    with ProcessPoolExecutor(WORKERS, initializer=initializer) as pool:
+        list(pool.map(_noop, range(WORKERS * 4)))
+        chunks = [items[i : i + 16] for i in range(0, len(items), 16)]
+        started = time.perf_counter()
+        results = list(pool.map(work, chunks))
+        wall = time.perf_counter() - started
+    done = sum(count for count, _ in results)
+    return done / wall, done / sum(cpu for _, cpu in results)
+
+
+# -- one pipeline run, in its own process --------------------------------------------------------------------
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and of its children that have ended (a stage's pool ends with it)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def run_pipeline(corpus: Path, db: Path) -> dict[str, Any]:
+    """Run the local engine as `storyline run` does, timing ingest, the document stage, each corpus stage."""
+    import storyline
+    from storyline.run import corpus as corpus_stages
+    from storyline.run import local
+
+    seconds: dict[str, float] = {}
+    cpu_seconds: dict[str, float] = {}
+
+    def timed(name: str, call: Callable[..., int]) -> Callable[..., int]:
+        def run(*args: Any, **kwargs: Any) -> int:
+            started, cpu_started = time.perf_counter(), _cpu()
+            try:
+                return call(*args, **kwargs)
+            finally:
+                seconds[name] = seconds.get(name, 0.0) + time.perf_counter() - started
+                cpu_seconds[name] = cpu_seconds.get(name, 0.0) + _cpu() - cpu_started
+
+        return run
+
+    original_stage_run = corpus_stages.CorpusStage.run
+
+    def stage_run(self: Any, *args: Any, **kwargs: Any) -> int:
+        return timed(self.name, lambda: original_stage_run(self, *args, **kwargs))()
+
+    corpus_stages.CorpusStage.run = stage_run  # type: ignore[method-assign]
+    local.run_document_stage = timed("clean + describe", local.run_document_stage)  # type: ignore[assignment]
+    started, cpu_started = time.perf_counter(), _cpu()
+    with storyline.open(db) as sl:
+        report = timed("ingest", sl.ingest)([corpus])
+        sl.process()
+    total = time.perf_counter() - started
+    return {
+        "pages": report.new,
+        "seconds": seconds,
+        "total": total,
+        "cpu_seconds": cpu_seconds,
+        "total_cpu": _cpu() - cpu_started,
+        "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "worker_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+    }
+
+
+def _in_subprocess(corpus: Path, db: Path) -> dict[str, Any]:
+    command = [sys.executable, __file__, "--run-one", str(corpus), "--db", str(db)]
+    done = subprocess.run(command, check=True, capture_output=True, text=True, env={**os.environ})
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _texts(docs: list[dict[str, Any]]) -> list[str]:
+    return [f"{doc['title']}\n\n" + "\n".join(doc["paragraphs"]) for doc in docs]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000")
+    parser.add_argument("--formats", default="html,text")
+    parser.add_argument("--engines", default="local")
+    parser.add_argument("--reference-docs", type=int, default=400, help="documents the references time")
+    parser.add_argument(
+        "--work", type=Path, default=None, help="folder for corpora and stores (default: temp)"
+    )
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--json", type=Path, default=None, help="also write the rows as JSON lines here")
+    parser.add_argument("--run-one", type=Path, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--db", type=Path, default=None, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.run_one:
+        print(json.dumps(run_pipeline(args.run_one, args.db)))
+        return
+    work = args.work or Path(tempfile.mkdtemp(prefix="pipeline-scale-"))
+    rows = []
+    print(
+        f"{'size':>7} {'format':6} {'engine':6} {'stage':18} {'seconds':>8} {'pages/s':>8}"
+        f" {'CPU-s':>8} {'pages/CPU-s':>11}"
+    )
+    for size in (int(s) for s in args.sizes.split(",")):
+        docs = make_corpus(size, args.seed)
+        sample = docs[: args.reference_docs]
+        spacy_rate, spacy_cpu_rate = _two_workers(_load_spacy, _spacy_chunk, _texts(sample))
+        for fmt in args.formats.split(","):
+            corpus = work / f"corpus-{size}-{fmt}"
+            if not corpus.exists():
+                write_corpus(docs, fmt, corpus)
+            trafilatura_rate, trafilatura_cpu_rate = (
+                _two_workers(None, _trafilatura_chunk, [_html(d, n) for n, d in enumerate(sample)])
+                if fmt == "html"
+                else (None, None)
+            )
+            for engine in args.engines.split(","):
+                db = work / f"{engine}-{size}-{fmt}.db"
+                db.unlink(missing_ok=True)
+                result = _in_subprocess(corpus, db)
+                for stage, seconds in result["seconds"].items():
+                    cpu = result["cpu_seconds"][stage]
+                    print(
+                        f"{size:>7} {fmt:6} {engine:6} {stage:18} {seconds:8.1f} {size / seconds:8.1f}"
+                        f" {cpu:8.1f} {size / cpu:11.1f}"
+                    )
+                rate, cpu_rate = size / result["total"], size / result["total_cpu"]
+                row = {
+                    "size": size,
+                    "format": fmt,
+                    "engine": engine,
+                    **result,
+                    "pages_per_s": rate,
+                    "pages_per_cpu_s": cpu_rate,
+                    "spacy_2w_per_s": spacy_rate,
+                    "spacy_per_cpu_s": spacy_cpu_rate,
+                    "trafilatura_2w_per_s": trafilatura_rate,
+                    "trafilatura_per_cpu_s": trafilatura_cpu_rate,
+                }
+                rows.append(row)
+                print(
+                    f"{size:>7} {fmt:6} {engine:6} {'TOTAL':18} {result['total']:8.1f} {rate:8.1f}"
+                    f" {result['total_cpu']:8.1f} {cpu_rate:11.1f}\n"
+                    f"    peak RSS {result['rss_mb']:.0f} MB"
+                    f" (largest worker {result['worker_rss_mb']:.0f} MB)\n"
+                    f"    spaCy ner+parser, 2 workers: {spacy_rate:.1f}/s, {spacy_cpu_rate:.1f}/CPU-s;"
+                    f" pipeline ratio {rate / spacy_rate:.2f} (wall), {cpu_rate / spacy_cpu_rate:.2f} (CPU)",
+                    flush=True,
+                )
+                if trafilatura_rate and trafilatura_cpu_rate:
+                    print(
+                        f"    trafilatura.extract, 2 workers: {trafilatura_rate:.1f}/s,"
+                        f" {trafilatura_cpu_rate:.1f}/CPU-s;"
+                        f" pipeline ratio {rate / trafilatura_rate:.3f} (wall)",
+                        flush=True,
+                    )
+    if args.json:
+        with args.json.open("a", encoding="utf-8") as out:
+            for row in rows:
+                out.write(json.dumps(row) + "\n")
+
+
+if __name__ == "__main__":
+    main()
