@@ -139,6 +139,22 @@ def build_store(db: Path, docs: int, pipeline: bool) -> None:
         print(f"built {db}: {report.summary()} in {time.perf_counter() - started:.0f} s ({how})")
 
 
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) used so far by a process and all its descendants (Linux /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total, todo = 0.0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / ticks
+            for task in Path(f"/proc/{current}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except (FileNotFoundError, ProcessLookupError, IndexError):
+            continue
+    return total
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -239,9 +255,12 @@ def main() -> None:
             f" (load average before the run: {os.getloadavg()[0]:.1f}); {args.requests} requests from"
             f" {args.clients} clients: 4/10 search, 5/10 document page, 1/10 JSONL export of one outlet"
         )
+        time.sleep(2)  # let every worker finish starting before its CPU time is read
+        cpu_before = tree_cpu_seconds(server.pid)
         started = time.perf_counter()
         latencies = asyncio.run(run_load(base, args.clients, args.requests, ids))
         wall = time.perf_counter() - started
+        server_cpu = tree_cpu_seconds(server.pid) - cpu_before
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -252,6 +271,11 @@ def main() -> None:
             print("server said:\n" + errors[-2000:])
     every = [x for values in latencies.values() for x in values]
     print(f"{len(every) / wall:.1f} requests/s over {wall:.1f} s")
+    per_request = server_cpu / max(len(every), 1)
+    print(
+        f"server CPU: {server_cpu:.1f} s, {1000 * per_request:.1f} ms per request"
+        f" (so at most ~{2 / per_request:.0f} requests/s on 2 otherwise idle cores)"
+    )
     print(f"{'kind':10} {'n':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'mean ms':>8}")
     for kind, values in [*latencies.items(), ("all", every)]:
         if values:

@@ -42,6 +42,9 @@ PathsArgument = Annotated[
     list[str],
     typer.Argument(help="Files, directories (read recursively) or glob patterns.", show_default=False),
 ]
+#: How long `serve` keeps an idle connection open: longer than uvicorn's 5 s, so that a client pausing
+#: between requests (a busy machine, a person reading) does not race the server closing its connection.
+KEEP_ALIVE_SECONDS = 30
 #: Errors listed one by one before the rest are summarised.
 MAX_ERRORS_SHOWN = 50
 
@@ -306,7 +309,13 @@ def serve(
         f"serving {escape(str(db))} at {url}" + (" (ingest allowed)" if allow_ingest else " (read-only)")
     )
     if workers == 1:
-        uvicorn.run(create_app(db, allow_ingest=allow_ingest), host=host, port=port, log_level="warning")
+        uvicorn.run(
+            create_app(db, allow_ingest=allow_ingest),
+            host=host,
+            port=port,
+            log_level="warning",
+            timeout_keep_alive=KEEP_ALIVE_SECONDS,
+        )
         return
     os.environ[app_module.DB_VARIABLE] = str(db.resolve())
     os.environ[app_module.INGEST_VARIABLE] = "1" if allow_ingest else "0"
@@ -317,6 +326,7 @@ def serve(
         host=host,
         port=port,
         log_level="warning",
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
     )
 
 
