@@ -230,3 +230,14 @@ def test_ingest_is_off_unless_allowed_and_refuses_path_names(client: TestClient,
             assert response.status_code == 400, name
             assert "refused" in response.json()["detail"]
         assert not (tmp_path / "evil.txt").exists()
+
+
+def test_static_files_refuse_paths_outside_their_folder(client: TestClient) -> None:
+    for target in [
+        "/static/..%2f..%2fapp.py",
+        "/static/%2e%2e/%2e%2e/api.py",
+        "/static/vendor/..%2f..%2f__init__.py",
+    ]:
+        response = client.get(target)
+        assert response.status_code == 404, target
+        assert "create_app" not in response.text
