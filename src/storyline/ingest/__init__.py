@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -49,6 +50,8 @@ def _read_file(path: Path, label: str) -> Iterator[RawPage | ReadError]:
         yield ReadError(label, str(exc))
     except (OSError, EOFError) as exc:
         yield ReadError(label, f"cannot read: {exc}")
+    except zlib.error as exc:
+        yield ReadError(label, f"corrupt gzip data: {exc}")
     except Exception as exc:  # a reader bug on one odd file must not abort the whole batch
         yield ReadError(label, f"unexpected {type(exc).__name__} while reading: {exc}")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import time
 import xml.sax
 from collections.abc import Iterator
@@ -13,10 +14,23 @@ import feedparser
 from defusedxml import DefusedXmlException
 from defusedxml.expatreader import create_parser
 
+from storyline.ingest.decode import decode_text, page_encoding
 from storyline.ingest.errors import UnreadableInput
 from storyline.ingest.limits import read_limited
 from storyline.ingest.pages import looks_like_markup, make_page
 from storyline.model import RawPage, ReadError
+
+_XML_ENCODING = re.compile(rb"""^(\s*<\?xml[^>]*?encoding\s*=\s*["'])([^"']*)(["'])""")
+
+
+def with_usable_encoding(data: bytes) -> bytes:
+    """The feed re-encoded as UTF-8 when its XML declaration names a codec no page is in (``undefined``,
+    ``base64``, ``x-user-defined``): feedparser would fail on it, so the encoding is detected instead."""
+    match = _XML_ENCODING.match(data[:1024])
+    if not match or page_encoding(match.group(2).decode("ascii", errors="replace")):
+        return data
+    text, _ = decode_text(data[match.end() :])
+    return match.group(1) + b"utf-8" + match.group(3) + text.encode("utf-8")
 
 
 class _RootReached(Exception):
@@ -44,8 +58,8 @@ def refuse_entity_declarations(data: bytes) -> None:
         parser.parse(io.BytesIO(data))
     except DefusedXmlException as exc:
         raise UnreadableInput(f"feed declares XML entities or external references, refused: {exc}") from exc
-    except (_RootReached, xml.sax.SAXException, ValueError):
-        return
+    except (_RootReached, xml.sax.SAXException, ValueError, LookupError, UnicodeError):
+        return  # malformed, or in an encoding expat lacks: not a declaration, feedparser reports the rest
 
 
 def _entry_body(entry: Any) -> str:
@@ -69,11 +83,14 @@ def _entry_date(entry: Any) -> str | None:
 
 def read_feed_file(path: Path, label: str) -> Iterator[RawPage | ReadError]:
     """One page per entry that carries text."""
-    data = read_limited(path)
+    data = with_usable_encoding(read_limited(path))
     refuse_entity_declarations(data)
     # A file object, never bytes or a string: feedparser treats a string (and even bytes) that names a
     # path or URL as a location to open, so a file whose content is "/etc/passwd" would read that file.
-    parsed = feedparser.parse(io.BytesIO(data))
+    try:
+        parsed = feedparser.parse(io.BytesIO(data))
+    except (UnicodeError, LookupError, ValueError) as exc:  # feedparser's own encoding fallbacks failed
+        raise UnreadableInput(f"not a valid RSS/Atom feed: {type(exc).__name__}: {exc}") from exc
     if parsed.bozo and not any(_entry_body(entry).strip() for entry in parsed.entries):
         raise UnreadableInput(f"not a valid RSS/Atom feed: {parsed.get('bozo_exception')}")
     if not parsed.entries:

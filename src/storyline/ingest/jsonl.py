@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -130,5 +131,5 @@ def read_jsonl_file(path: Path, label: str) -> Iterator[RawPage | ReadError]:
                         "the rest of the file is not read",
                     )
                     return
-    except (EOFError, OSError) as exc:
+    except (EOFError, OSError, zlib.error) as exc:
         yield ReadError(label, f"truncated or corrupt after line {line_no}: {exc}")

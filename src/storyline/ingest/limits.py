@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from pathlib import Path
 
 from storyline.ingest.errors import UnreadableInput
@@ -30,6 +31,8 @@ def read_limited(path: Path, limit: int = MAX_PAGE_BYTES) -> bytes:
             data = f.read(limit + 1)
     except EOFError as exc:
         raise UnreadableInput(f"truncated gzip: {exc}") from exc
+    except zlib.error as exc:
+        raise UnreadableInput(f"corrupt gzip data: {exc}") from exc
     except OSError as exc:
         raise UnreadableInput(f"cannot read: {exc}") from exc
     if len(data) > limit:
