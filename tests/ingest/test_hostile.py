@@ -113,6 +113,18 @@ def test_xml_entities_in_feeds_are_refused(tmp_path: Path, name: str) -> None:
     assert not any("hunter2" in p.content or "lollol" in p.content for p in pages)
 
 
+def test_a_feed_naming_an_external_dtd_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "old.rss"
+    path.write_bytes(
+        b'<?xml version="1.0" encoding="ISO-8859-1"?>\n<!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS '
+        b'0.91//EN" "http://my.netscape.com/publish/formats/rss-0.91.dtd">\n<rss version="0.91"><channel><title>'
+        b"Old Gazette</title><item><title>Mill</title><link>https://old.example/mill</link><description>The mill "
+        b"reopened on Friday, the owners said.</description></item></channel></rss>"
+    )
+    pages, errors = split(path)
+    assert not errors and pages[0].declared["feed_title"] == "Old Gazette"
+
+
 def test_one_bad_jsonl_line_costs_that_line_only(tmp_path: Path) -> None:
     path = tmp_path / "pages.jsonl"
     path.write_bytes(hostile.jsonl_with_bad_lines())
@@ -276,3 +288,21 @@ def test_hostile_files_keep_memory_bounded(tmp_path: Path) -> None:
     new, failed, peak_mb = (int(n) for n in done.stdout.split())
     assert (new, failed) == (5, 3)  # 2 + 2 good records and good.txt; the three hostile ones
     assert peak_mb < 500, f"peak RSS {peak_mb} MB"
+
+
+def test_a_warc_record_over_the_limit_is_skipped_unread(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from storyline.ingest import warcframe
+
+    monkeypatch.setattr(warcframe, "MAX_RECORD_BYTES", 4096)
+    big_page = hostile.http_response(("<p>" + GOOD_TEXT + "</p>").encode() * 100)
+    big_video = hostile.http_response(b"\x00" * 10_000, content_type="video/mp4")
+    path = tmp_path / "big.warc"
+    path.write_bytes(
+        hostile.good_response(1)
+        + hostile.warc_record("response", "https://larkspur.example/big", big_page)
+        + hostile.warc_record("response", "https://larkspur.example/video", big_video)
+        + hostile.good_response(4)
+    )
+    pages, errors = split(path)
+    assert [p.url for p in pages] == ["https://larkspur.example/news/1", "https://larkspur.example/news/4"]
+    assert len(errors) == 1 and "too large for one page" in errors[0].reason  # the page; the video is no error

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,6 +22,7 @@ from storyline.model import RawPage, ReadError
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 HTTP_OK = 200
+_CONTENT_TYPE = re.compile(rb"(?im)^content-type:[ \t]*([^\r\n;]+)")
 #: Record types that can hold a page.
 PAGE_TYPES = {"response", "resource", "conversion"}
 #: Every record type WARC 1.1 defines; any other is a damaged or foreign file, and is reported.
@@ -98,8 +100,21 @@ def _parse(frame: Frame) -> ArcWarcRecord:
     return ArcWarcRecordLoader().parse_record_stream(stream, known_format="warc")
 
 
+def _oversized_could_be_page(frame: Frame) -> bool:
+    """Whether a record too large to read might have been a page (a video or an archive is not worth an
+    error): its HTTP (or record) Content-Type is HTML or text, or cannot be seen."""
+    if frame.rec_type == "response":
+        match = _CONTENT_TYPE.search(frame.head.split(b"\r\n\r\n", 1)[0])
+        content_type = match.group(1).decode("ascii", "replace") if match else ""
+    else:
+        content_type = frame.headers.get("content-type", "")
+    return not content_type or content_type.strip().lower().startswith((*HTML_TYPES, "text/plain"))
+
+
 def _page_from(frame: Frame, source: str) -> RawPage | None:
     if frame.block is None:
+        if not _oversized_could_be_page(frame):
+            return None
         raise UnreadableInput(f"record too large for one page ({frame.length:,} bytes)")
     record = _parse(frame)
     if frame.rec_type == "conversion":

@@ -22,6 +22,8 @@ RECORD_START = b"WARC/"
 #: Where a record that claims more bytes than it has runs into the next one: separator, then version line.
 _NEXT_RECORD = re.compile(rb"\r?\n\r?\nWARC/[0-9]\.[0-9]+\r?\n")
 _READ_CHUNK = 1 << 16
+#: Bytes of an over-limit record kept to tell what it holds.
+_OVERSIZE_HEAD = 8192
 
 
 class HeaderLineTooLong(Exception):
@@ -124,6 +126,7 @@ class Frame:
     block: bytes | None  # None when the record was over the size limit and skipped unread
     length: int
     problems: list[str] = field(default_factory=list)  # kept-anyway defects (a missing WARC-Date ...)
+    head: bytes = b""  # the first bytes of a block too large to read
 
     @property
     def rec_type(self) -> str | None:
@@ -233,10 +236,11 @@ def frames(stream: ByteStream) -> Iterator[Frame | FramingError]:
         length = int(length_text)
         header_bytes = b"".join(header) + b"\r\n"
         if length > MAX_RECORD_BYTES:
-            if stream.skip(length) < length:
+            head = stream.read(_OVERSIZE_HEAD)  # enough to see an HTTP Content-Type (a video, or a page?)
+            if len(head) + stream.skip(length - len(head)) < length:
                 yield FramingError(start, "WARC record cut mid-record", fatal=True, record_id=record_id)
                 return
-            yield Frame(start, header_bytes, headers, None, length)
+            yield Frame(start, header_bytes, headers, None, length, head=head)
             continue
         block = stream.read(length)
         overrun = _NEXT_RECORD.search(block)

@@ -47,6 +47,8 @@ def _store_pages(store: Store, pages: list[RawPage], report: IngestReport) -> li
     Readers hand over storable pages, so this is a second line of defence: one odd page is reported by name
     and the rest of its batch is kept, rather than the batch rolled back and the ingest aborted.
     """
+    if not pages:  # a batch of errors only: no transaction to open
+        return []
     try:
         return list(zip(pages, store.add_pages(pages), strict=True))
     except (UnicodeError, ValueError, OverflowError):
