@@ -92,7 +92,10 @@ def read_feed_file(path: Path, label: str) -> Iterator[RawPage | ReadError]:
     # A file object, never bytes or a string: feedparser treats a string (and even bytes) that names a
     # path or URL as a location to open, so a file whose content is "/etc/passwd" would read that file.
     try:
-        parsed = feedparser.parse(io.BytesIO(data))
+        # No HTML sanitising or URI rewriting at ingest: the stored content is the entry as published (the
+        # clean stage extracts its text; every front end escapes it), and feedparser's sanitiser is slow on
+        # deeply nested markup (7 s for 60,000 tags, against 0.03 s without).
+        parsed = feedparser.parse(io.BytesIO(data), sanitize_html=False, resolve_relative_uris=False)
     except (UnicodeError, LookupError, ValueError) as exc:  # feedparser's own encoding fallbacks failed
         raise UnreadableInput(f"not a valid RSS/Atom feed: {type(exc).__name__}: {exc}") from exc
     if parsed.bozo and not any(_entry_body(entry).strip() for entry in parsed.entries):
