@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+from storyline.errors import StoreBusyError
 from storyline.export import ExportFormat, document_row, write_table
 from storyline.model import IngestReport
 from storyline.run import local
@@ -23,6 +25,8 @@ if TYPE_CHECKING:  # spaCy-backed modules load only when an entity method is cal
 DEFAULT_DB = "storyline.db"
 #: Where the per-document stages run: this machine's process pool, or Ray (the optional ``ray`` extra).
 ENGINES = ("local", "ray")
+#: How long a writer waits for another process writing to the same database before giving up.
+WRITER_WAIT_S = 600.0
 
 
 @dataclass(slots=True)
@@ -46,13 +50,56 @@ class Storyline:
     ...     sl.export("out/", "jsonl")
     """
 
-    def __init__(self, db: str | Path = DEFAULT_DB, settings: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self, db: str | Path = DEFAULT_DB, settings: dict[str, Any] | None = None, readonly: bool = False
+    ) -> None:
         """Open (or create) the database at ``db``; ``settings`` override tunables by name (see
-        ``storyline settings``), e.g. ``{"near_dup_threshold": 0.7}``."""
+        ``storyline settings``), e.g. ``{"near_dup_threshold": 0.7}``. ``readonly`` opens an existing
+        database for queries only: it takes no lock and reads while another process writes."""
         self.settings = dict(settings or {})
         if self.settings:
             link_settings(self.settings)  # fail on a bad name or value before any work is done
-        self.store = SQLiteStore(db)
+        self.store = SQLiteStore(db, readonly=readonly)
+        #: Seconds ``ingest``/``process``/``run`` wait for another process writing to this database.
+        self.writer_wait = WRITER_WAIT_S
+        #: Called once with a message when a writer has to wait for another process.
+        self.on_wait: Callable[[str], None] = lambda message: None
+        self._writer_lock: Any = None
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """Hold the database's writer lock (a ``DB.lock`` file beside it) for one ingest or run.
+
+        One writing process at a time: a second ``run`` on the same store waits for the first (saying so)
+        rather than interleaving its batches, and gives up with :class:`StoreBusyError` after
+        ``writer_wait`` seconds. Readers take no lock. The lock is re-entrant (``run`` = ingest + process).
+        """
+        from filelock import FileLock, Timeout
+
+        if self.store.path == ":memory:":
+            yield
+            return
+        if self._writer_lock is None:
+            self._writer_lock = FileLock(self.store.path + ".lock")
+        lock = self._writer_lock
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            self.on_wait(
+                f"{self.store.path}: another Storyline process is writing to this database;"
+                f" waiting up to {self.writer_wait:g} s for it to finish"
+            )
+            try:
+                lock.acquire(timeout=self.writer_wait)
+            except Timeout as exc:
+                raise StoreBusyError(
+                    f"{self.store.path}: another Storyline process is still writing to this database after"
+                    f" {self.writer_wait:g} s; nothing was changed by this command — run it again later"
+                ) from exc
+        try:
+            yield
+        finally:
+            lock.release()
 
     # -- lifecycle --------------------------------------------------------------------------------
     def close(self) -> None:
@@ -72,7 +119,8 @@ class Storyline:
         self, paths: Iterable[str | Path], progress: local.ProgressFn = local._no_progress
     ) -> IngestReport:
         """Store every page under ``paths`` (files, directories, globs); idempotent."""
-        return local.ingest(self.store, paths, progress)
+        with self._writing():
+            return local.ingest(self.store, paths, progress)
 
     def process(
         self,
@@ -93,7 +141,7 @@ class Storyline:
         }
         if engine not in ENGINES:
             raise ValueError(f"unknown engine {engine!r}; one of: {', '.join(ENGINES)}")
-        with contextlib.ExitStack() as stack:
+        with self._writing(), contextlib.ExitStack() as stack:
             if engine == "ray":
                 from storyline.run.ray_engine import RayEngine
 
@@ -104,9 +152,12 @@ class Storyline:
                 counts = {"clean + describe": local.run_document_stage(self.store, progress, workers)}
             for stage in CORPUS_STAGES:
                 counts[stage.name] = stage.run(self.store, progress, **options.get(stage.name, {}))
-        from storyline.stages.link import run_notes  # loaded by the link stage already
+            from storyline.stages.link import run_notes  # loaded by the link stage already
 
-        counts.update(run_notes(self.store))  # e.g. stories re-clustered because the link settings changed
+            counts.update(run_notes(self.store))  # e.g. stories re-clustered: the link settings changed
+        limited = sum(1 for doc in self.store.documents() if doc.get("limits"))
+        if limited:  # pages a size or time limit cut or skipped; `storyline show ID` says which and why
+            counts["over a limit"] = limited
         return counts
 
     def run(
@@ -118,8 +169,9 @@ class Storyline:
         address: str | None = None,
     ) -> RunReport:
         """Ingest ``paths``, then run every stage (on ``engine``, as in :meth:`process`)."""
-        report = RunReport(ingest=self.ingest(paths, progress))
-        report.stages = self.process(progress, workers, engine, address)
+        with self._writing():
+            report = RunReport(ingest=self.ingest(paths, progress))
+            report.stages = self.process(progress, workers, engine, address)
         return report
 
     # -- reading ----------------------------------------------------------------------------------
@@ -138,6 +190,7 @@ class Storyline:
             row = document_row(doc, self.store.sources(doc["id"]))
             row["removed"] = doc.get("removed") or []
             row["declared"] = doc.get("declared") or {}
+            row["limits"] = doc.get("limits") or {}
             return row
         return None
 
@@ -294,6 +347,9 @@ def _brief(doc: dict[str, Any]) -> dict[str, Any]:
     return {k: doc.get(k) for k in ("id", "source", "outlet", "title", "published")}
 
 
-def open(db: str | Path = DEFAULT_DB, settings: dict[str, Any] | None = None) -> Storyline:
-    """Open (or create) a Storyline database; ``settings`` override tunables by name."""
-    return Storyline(db, settings)
+def open(
+    db: str | Path = DEFAULT_DB, settings: dict[str, Any] | None = None, readonly: bool = False
+) -> Storyline:
+    """Open (or create) a Storyline database; ``settings`` override tunables by name; ``readonly`` opens
+    an existing one for queries only (no lock: it reads while another process writes)."""
+    return Storyline(db, settings, readonly)

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.markup import escape
+from rich.markup import escape as escape_markup
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -19,23 +19,46 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 from rich.table import Table
+from typer.core import TyperGroup
 
 import storyline
-from storyline.api import DEFAULT_DB, ENGINES
-from storyline.errors import ModelNotInstalledError
+from storyline.api import DEFAULT_DB, ENGINES, WRITER_WAIT_S
+from storyline.display import visible
+from storyline.errors import ModelNotInstalledError, StorylineError
 from storyline.export import FORMATS
 from storyline.model import IngestReport
 from storyline.progress_columns import RateColumn
 from storyline.settings import describe_settings, parse_assignments
 
+
+def escape(value: object) -> str:
+    """Untrusted text made inert for the terminal: control characters shown visibly, Rich markup escaped."""
+    return escape_markup(visible(str(value)))
+
+
+# Emoji codes (":warning:") off: page text is printed as written, never reinterpreted.
+out = Console(emoji=False)
+err = Console(stderr=True, emoji=False)
+
+
+class _Commands(TyperGroup):
+    """Reports Storyline's named errors (busy database, failed write, bad query) as one line, no traceback."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except StorylineError as exc:
+            err.print(f"[red]error[/red] {escape(exc)}", soft_wrap=True)
+            raise typer.Exit(1) from exc
+
+
 app = typer.Typer(
+    cls=_Commands,
     name="storyline",
     help="Turn raw scraped news into a clean, deduplicated, source-attributed record of what happened.",
     no_args_is_help=True,
     add_completion=False,
 )
-out = Console()
-err = Console(stderr=True)
 
 DbOption = Annotated[Path, typer.Option("--db", help="The Storyline database file.", envvar="STORYLINE_DB")]
 PathsArgument = Annotated[
@@ -45,14 +68,25 @@ PathsArgument = Annotated[
 #: How long `serve` keeps an idle connection open: longer than uvicorn's 5 s, so that a client pausing
 #: between requests (a busy machine, a person reading) does not race the server closing its connection.
 KEEP_ALIVE_SECONDS = 30
+WaitOption = Annotated[
+    float,
+    typer.Option(
+        "--wait", help="Seconds to wait while another Storyline process is writing to the database."
+    ),
+]
 #: Errors listed one by one before the rest are summarised.
 MAX_ERRORS_SHOWN = 50
 
 
 @contextmanager
-def progress_bar() -> Iterator[Any]:
-    """A Rich progress bar fed by the API's ``progress(task, done, total)`` callbacks."""
+def progress_bar(committed: dict[str, tuple[int, int | None]] | None = None) -> Iterator[Any]:
+    """A Rich progress bar fed by the API's ``progress(task, done, total)`` callbacks.
+
+    Stages call ``progress`` after each committed batch, so ``committed`` (when given) holds, per task,
+    how much was committed: what an interrupted run reports.
+    """
     tasks: dict[str, Any] = {}
+    tally = committed if committed is not None else {}
     with Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -66,6 +100,7 @@ def progress_bar() -> Iterator[Any]:
     ) as bar:
 
         def update(task: str, done: int, total: int | None) -> None:
+            tally[task] = (done, total)
             if task not in tasks:
                 tasks[task] = bar.add_task(task, total=total)
             bar.update(tasks[task], completed=done, total=total)
@@ -83,11 +118,35 @@ def _report_ingest(report: IngestReport) -> None:
     out.print(f"ingest: {report.summary()}" + (f" ({formats})" if formats else ""))
 
 
+def _report_interrupt(committed: dict[str, tuple[int, int | None]]) -> None:
+    """What an interrupted ``ingest`` or ``run`` had committed when it stopped (Ctrl-C)."""
+    parts = [
+        f"{task}: {done}" + (f" of {total}" if total is not None else "")
+        for task, (done, total) in committed.items()
+    ]
+    err.print(
+        "[yellow]interrupted[/yellow]: committed before the stop — "
+        + (escape("; ".join(parts)) if parts else "nothing yet")
+        + ". Everything committed is kept; run the same command again to do the rest.",
+        soft_wrap=True,
+    )
+
+
+def _wait_message(message: str) -> None:
+    err.print(f"[yellow]waiting[/yellow] {escape(message)}", soft_wrap=True)
+
+
 @app.command()
-def ingest(paths: PathsArgument, db: DbOption = Path(DEFAULT_DB)) -> None:
+def ingest(paths: PathsArgument, db: DbOption = Path(DEFAULT_DB), wait: WaitOption = WRITER_WAIT_S) -> None:
     """Store every page under PATHS; formats are sniffed from content. Re-ingesting adds nothing."""
-    with storyline.open(db) as sl, progress_bar() as progress:
-        report = sl.ingest(paths, progress)
+    committed: dict[str, tuple[int, int | None]] = {}
+    try:
+        with storyline.open(db) as sl, progress_bar(committed) as progress:
+            sl.on_wait, sl.writer_wait = _wait_message, wait
+            report = sl.ingest(paths, progress)
+    except KeyboardInterrupt:
+        _report_interrupt(committed)
+        raise typer.Exit(130) from None
     _report_ingest(report)
     if report.failed:
         raise typer.Exit(1)
@@ -111,6 +170,7 @@ def run(
         str | None,
         typer.Option(help="Ray cluster to join: auto or ray://HOST:PORT (default: start one here)."),
     ] = None,
+    wait: WaitOption = WRITER_WAIT_S,
 ) -> None:
     """Ingest PATHS, then run every stage over the database."""
     if engine not in ENGINES:
@@ -121,14 +181,20 @@ def run(
     except ValueError as exc:
         err.print(f"[red]error[/red] {escape(str(exc))}")
         raise typer.Exit(2) from exc
-    with opened as sl, progress_bar() as progress:
-        report = sl.ingest(paths, progress)
-        _report_ingest(report)
-        try:
-            counts = sl.process(progress, workers, engine, address)
-        except ModelNotInstalledError as exc:
-            err.print(f"[red]error[/red] {escape(str(exc))}", soft_wrap=True)
-            raise typer.Exit(1) from exc
+    committed: dict[str, tuple[int, int | None]] = {}
+    try:
+        with opened as sl, progress_bar(committed) as progress:
+            sl.on_wait, sl.writer_wait = _wait_message, wait
+            report = sl.ingest(paths, progress)
+            _report_ingest(report)
+            try:
+                counts = sl.process(progress, workers, engine, address)
+            except ModelNotInstalledError as exc:
+                err.print(f"[red]error[/red] {escape(str(exc))}", soft_wrap=True)
+                raise typer.Exit(1) from exc
+    except KeyboardInterrupt:
+        _report_interrupt(committed)
+        raise typer.Exit(130) from None
     for name, count in counts.items():
         out.print(f"{name}: {count}")
     if report.failed:
@@ -146,7 +212,7 @@ def export(
         err.print(f"[red]error[/red] unknown format {escape(fmt)!r}; choose one of {', '.join(FORMATS)}")
         raise typer.Exit(2)
     _require_db(db)
-    with storyline.open(db) as sl:
+    with storyline.open(db, readonly=True) as sl:
         for path in sl.export(directory, fmt):  # type: ignore[arg-type]
             out.print(f"wrote {escape(str(path))}")
 
@@ -170,7 +236,7 @@ def _count_table(title: str, counts: dict[str, int]) -> Table:
 def stats(db: DbOption = Path(DEFAULT_DB)) -> None:
     """Counts per table, per input format and per outlet."""
     _require_db(db)
-    with storyline.open(db) as sl:
+    with storyline.open(db, readonly=True) as sl:
         figures = sl.stats()
     out.print(_count_table("tables", figures["tables"]))
     out.print(_count_table("input formats", figures["by_format"]))
@@ -185,7 +251,7 @@ def show(
 ) -> None:
     """Show one document: its description, clean text and comments."""
     _require_db(db)
-    with storyline.open(db) as sl:
+    with storyline.open(db, readonly=True) as sl:
         try:
             doc = sl.document(doc_id)
         except ValueError as exc:
@@ -206,6 +272,9 @@ def show(
         "language",
     ):
         out.print(f"[bold]{key}[/bold]: {escape(str(doc.get(key)))}")
+    for stage, note in (doc.get("limits") or {}).items():
+        action, reason = escape(note.get("action", "")), escape(note.get("reason", ""))
+        out.print(f"[bold]limits[/bold]: {escape(stage)} {action}: {reason}")
     out.print()
     out.print(escape(doc.get("text") or ""))
     for comment in doc.get("comments") or []:
@@ -334,16 +403,17 @@ def serve(
 def dups(db: DbOption = Path(DEFAULT_DB)) -> None:
     """Duplicate groups: each original (earliest ingested) with its exact and near copies."""
     _require_db(db)
-    with storyline.open(db) as sl:
+    with storyline.open(db, readonly=True) as sl:
         groups = sl.duplicates()
     for group in groups:
         original = group["original"]
         outlet, title = escape(original["outlet"] or "?"), escape(original["title"] or "")
-        out.print(f"[bold]{original['id']}[/bold] {outlet}: {title}")
+        out.print(f"[bold]{escape(original['id'])}[/bold] {outlet}: {title}")
         for copy in group["copies"]:
             kind = "exact" if copy["exact"] else "near"
             out.print(
-                f"    {kind:5} {copy['id']} {escape(copy['outlet'] or '?')}: {escape(copy['title'] or '')}"
+                f"    {kind:5} {escape(copy['id'])} {escape(copy['outlet'] or '?')}:"
+                f" {escape(copy['title'] or '')}"
             )
     out.print(f"{len(groups)} groups, {sum(len(g['copies']) for g in groups)} copies")
 
@@ -352,7 +422,7 @@ def dups(db: DbOption = Path(DEFAULT_DB)) -> None:
 def stories(db: DbOption = Path(DEFAULT_DB)) -> None:
     """Stories (reports of one event): title, report count, date span and thread."""
     _require_db(db)
-    with storyline.open(db) as sl:
+    with storyline.open(db, readonly=True) as sl:
         rows = sl.stories()
     table = Table()
     for column in ("story", "reports", "first", "last", "thread"):
@@ -360,11 +430,11 @@ def stories(db: DbOption = Path(DEFAULT_DB)) -> None:
     table.add_column("title")
     for row in rows:
         table.add_row(
-            row["id"],
+            escape(row["id"]),
             str(len(row["documents"])),
-            row.get("first_published") or "",
-            row.get("last_published") or "",
-            row.get("thread_id") or "",
+            escape(row.get("first_published") or ""),
+            escape(row.get("last_published") or ""),
+            escape(row.get("thread_id") or ""),
             escape(row.get("title") or ""),
         )
     out.print(table)
@@ -434,15 +504,15 @@ def entities(
 ) -> None:
     """The most mentioned entities, with their type, country, aliases and document counts."""
     _require_db(db)
-    with storyline.open(db) as sl:
+    with storyline.open(db, readonly=True) as sl:
         rows = sl.entities(entity_type.upper() if entity_type else None, limit)
     table = Table("name", "type", "country", "mentions", "documents", "aliases")
     for row in rows:
         aliases = ", ".join(a for a in row["aliases"] if a != row["name"])
         table.add_row(
             escape(row["name"]),
-            row["type"],
-            row.get("country") or "",
+            escape(row["type"]),
+            escape(row.get("country") or ""),
             str(row["mentions"]),
             str(len(row["documents"])),
             escape(aliases),
@@ -457,13 +527,14 @@ def entity(
 ) -> None:
     """One entity: each alias and the rule that merged it."""
     _require_db(db)
-    with storyline.open(db) as sl:
+    with storyline.open(db, readonly=True) as sl:
         found = sl.entity(name)
     if found is None:
         err.print(f"[red]error[/red] no entity called {escape(name)!r}")
         raise typer.Exit(1)
     e = found.entity
-    out.print(f"[bold]{escape(e.name)}[/bold] ({e.type}{', ' + e.country if e.country else ''}) id {e.id}")
+    country = f", {e.country}" if e.country else ""
+    out.print(f"[bold]{escape(e.name)}[/bold] ({escape(e.type + country)}) id {escape(e.id)}")
     out.print(f"{e.mentions} mentions in {len(e.documents)} documents")
     table = Table("alias", "rule", "evidence")
     for row in found.rows:
@@ -478,11 +549,12 @@ def quotes(
 ) -> None:
     """Who said what: each quote with its speaker, kind and the documents that carry it."""
     _require_db(db)
-    with storyline.open(db) as sl:
+    with storyline.open(db, readonly=True) as sl:
         rows = sl.quotes(speaker)
     for row in rows:
         who = row["speaker"]["name"] or "(unknown speaker)"
-        out.print(f"[bold]{escape(who)}[/bold] [dim]{row['kind']}, {len(row['documents'])} documents[/dim]")
+        count = len(row["documents"])
+        out.print(f"[bold]{escape(who)}[/bold] [dim]{escape(row['kind'])}, {count} documents[/dim]")
         out.print(f"    “{escape(row['text'])}”")
 
 
@@ -535,7 +607,7 @@ def settings() -> None:
     """Every tunable setting with its default and what it does (override with `run --set NAME=VALUE`)."""
     table = Table("setting", "default", "what it does")
     for name, default, help_text in describe_settings():
-        table.add_row(name, str(default), escape(help_text))
+        table.add_row(escape(name), escape(default), escape(help_text))
     out.print(table)
 
 

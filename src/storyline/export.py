@@ -70,13 +70,26 @@ def _flatten(value: Any) -> Any:
     return json.dumps(value, ensure_ascii=False) if isinstance(value, list | dict) else value
 
 
+#: A text cell starting with one of these is read as a formula by spreadsheets (OWASP: CSV injection).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """One CSV cell: lists and objects as JSON; text a spreadsheet would run as a formula gets a leading
+    apostrophe (OWASP's advice), so page text stays text. Numbers and other text are written as they are."""
+    value = _flatten(value)
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def _write_csv(path: Path, rows: list[dict[str, Any]]) -> int:
     columns = _columns(rows)
     with path.open("w", encoding="utf-8", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=columns)
         writer.writeheader()
         for row in rows:
-            writer.writerow({k: _flatten(row.get(k)) for k in columns})
+            writer.writerow({k: csv_cell(row.get(k)) for k in columns})
     return len(rows)
 
 
@@ -111,4 +124,12 @@ def write_table(directory: Path, name: str, rows: Iterable[dict[str, Any]], fmt:
     return path
 
 
-__all__ = ["DOCUMENT_COLUMNS", "FORMATS", "RECORD_TABLES", "ExportFormat", "document_row", "write_table"]
+__all__ = [
+    "DOCUMENT_COLUMNS",
+    "FORMATS",
+    "RECORD_TABLES",
+    "ExportFormat",
+    "csv_cell",
+    "document_row",
+    "write_table",
+]

@@ -13,6 +13,7 @@ from typing import Any
 from storyline.clean import TemplateIndex, site_key
 from storyline.ingest import read_paths
 from storyline.model import IngestReport, RawPage, ReadError
+from storyline.run.budget import BudgetExceeded, die_with_parent, ignore_interrupts, time_budget
 from storyline.stages import document
 from storyline.store.base import Store
 
@@ -21,6 +22,9 @@ BATCH_SIZE = 200
 #: Below this many pages a process pool costs more to start than it saves.
 MIN_PAGES_FOR_POOL = 64
 TEMPLATE_STATE_KEY = "templates"
+#: Seconds one page may take to clean and describe (typical pages take well under 0.1 s); past it the page
+#: is skipped with a note, and tried again only when its inputs (templates, stage version) change.
+PAGE_TIME_BUDGET_S = 60.0
 
 #: ``progress(task, done, total)``: called as work advances; ``total`` is None when unknown.
 ProgressFn = Callable[[str, int, int | None], None]
@@ -86,13 +90,31 @@ def ingest(store: Store, paths: Iterable[str | Path], progress: ProgressFn = _no
 _worker_templates: TemplateIndex | None = None
 
 
-def _init_worker(templates_json: dict[str, Any]) -> None:
-    global _worker_templates
+def _init_worker(templates_json: dict[str, Any], parent_pid: int, budget: float) -> None:
+    global _worker_templates, _worker_budget
+    die_with_parent(parent_pid)
+    ignore_interrupts()
     _worker_templates = TemplateIndex.from_json(templates_json)
+    _worker_budget = budget
+
+
+_worker_budget = PAGE_TIME_BUDGET_S
 
 
 def _process_in_worker(page: RawPage) -> dict[str, Any]:
-    return document.process_page(page, _worker_templates)
+    return process_page_guarded(page, _worker_templates, _worker_budget)
+
+
+def process_page_guarded(page: RawPage, templates: TemplateIndex | None, budget: float) -> dict[str, Any]:
+    """Clean and describe one page under a time budget; a page past it, or one whose cleaning raises, is
+    stored as skipped with the reason (one hostile page is reported, never fatal to the run)."""
+    try:
+        with time_budget(budget):
+            return document.process_page(page, templates)
+    except BudgetExceeded as exc:
+        return document.skipped_page(page, f"cleaning {exc}")
+    except Exception as exc:  # a page that breaks the cleaner must not stop the corpus; its note says why
+        return document.skipped_page(page, f"cleaning failed: {type(exc).__name__}: {exc}"[:500])
 
 
 def learn_templates(store: Store) -> tuple[TemplateIndex, dict[str, str]]:
@@ -159,8 +181,9 @@ def run_document_stage(store: Store, progress: ProgressFn = _no_progress, worker
     keys = stage_keys(templates_json, sites)
     stale = [doc_id for doc_id, key in have.items() if key != keys[doc_id]]
     workers = workers if workers is not None else default_workers()
+    budget = PAGE_TIME_BUDGET_S
     pool = (
-        ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(templates_json,))
+        ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(templates_json, os.getpid(), budget))
         if workers > 1 and len(stale) >= MIN_PAGES_FOR_POOL
         else None
     )
@@ -171,7 +194,7 @@ def run_document_stage(store: Store, progress: ProgressFn = _no_progress, worker
             if pool is not None:
                 rows = list(pool.map(_process_in_worker, pages, chunksize=8))
             else:
-                rows = [document.process_page(page, templates) for page in pages]
+                rows = [process_page_guarded(page, templates, budget) for page in pages]
             for row in rows:
                 row["stage_keys"] = {document.STAGE.name: keys[row["id"]]}
             store.update_documents(rows)
@@ -179,5 +202,6 @@ def run_document_stage(store: Store, progress: ProgressFn = _no_progress, worker
             progress("clean + describe", done, len(stale))
     finally:
         if pool is not None:
-            pool.shutdown()
+            # On Ctrl-C, work not yet started is dropped; what each worker is on finishes, then all exit.
+            pool.shutdown(cancel_futures=True)
     return done

@@ -11,7 +11,8 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 
-from storyline.extract import DocAnalysis, analyse_documents, load_nlp
+from storyline.extract import DocAnalysis, load_nlp
+from storyline.stages.extract_guard import analyse_guarded
 
 #: Batches queued per worker beyond the one it is parsing: keeps workers busy while the parent writes,
 #: without holding the whole corpus in flight.
@@ -26,7 +27,8 @@ def _load_model_once() -> None:
 
 
 def _analyse_batch(batch: Batch) -> list[DocAnalysis]:
-    return list(analyse_documents(load_nlp(), batch))
+    # Under a time budget: a document past it gets an empty analysis (extract_guard), never a stalled run.
+    return [analysis for analysis, _ in analyse_guarded(load_nlp(), batch)]
 
 
 def analyse_batches(batches: Iterable[Batch], workers: int) -> Iterator[list[DocAnalysis]]:
@@ -38,7 +40,7 @@ def analyse_batches(batches: Iterable[Batch], workers: int) -> Iterator[list[Doc
     if workers <= 1:
         nlp = load_nlp()
         for batch in batches:
-            yield list(analyse_documents(nlp, batch))
+            yield [analysis for analysis, _ in analyse_guarded(nlp, batch)]
         return
     pool = ProcessPoolExecutor(workers, initializer=_load_model_once)
     try:

@@ -39,6 +39,7 @@ def process_page(page: RawPage, templates: TemplateIndex | None) -> dict[str, An
     description = describe_page(page, article)
     return {
         "id": page.id,
+        "limits": {STAGE.name: None},  # clears a note left by an earlier, skipped attempt
         "text": article.text,
         "comments": list(article.comments),
         "removed": [asdict(block) for block in article.removed],
@@ -46,3 +47,12 @@ def process_page(page: RawPage, templates: TemplateIndex | None) -> dict[str, An
         "content_hash": content_hash(article.text) if article.text.strip() else None,
         **asdict(description),
     }
+
+
+def skipped_page(page: RawPage, reason: str) -> dict[str, Any]:
+    """The fields to store for a page this stage skipped (past its time budget, or its cleaning failed):
+    no body, nothing described, and a note saying why (shown by ``storyline show``)."""
+    row: dict[str, Any] = dict.fromkeys(STAGE.produces)
+    row.update(id=page.id, text="", comments=[], removed=[], clean_method="skipped")
+    row["limits"] = {STAGE.name: {"action": "skipped", "reason": reason}}
+    return row

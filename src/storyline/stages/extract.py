@@ -19,6 +19,7 @@ from storyline.extract.scope import not_parsed_reason
 from storyline.run.local import default_workers
 from storyline.run.parse_pool import analyse_batches
 from storyline.stages import StageInfo
+from storyline.stages.extract_guard import bound_for_parsing
 from storyline.store.base import Store
 
 STAGE = StageInfo(
@@ -56,6 +57,11 @@ def analysed_text(doc: dict[str, Any]) -> tuple[str, int]:
     return prefix + body, len(prefix)
 
 
+def _cut_note(note: str | None) -> dict[str, str] | None:
+    """The document's extract-stage limit note: what bounding the parsed text cut, or None (clears it)."""
+    return {"action": "cut", "reason": note} if note else None
+
+
 def _analysis_key(doc: dict[str, Any]) -> str:
     return f"{STAGE.version}:{doc.get('content_hash')}:{doc.get('title') or ''}"
 
@@ -90,8 +96,10 @@ def _analyse_stale(
     if not stale:
         return analyses, 0
     by_id = {doc["id"]: doc for doc in stale}
+    # Bounded before parsing (length cap, long symbol runs blanked): a page past a limit is cut, with a note.
+    bounded = {doc["id"]: bound_for_parsing(analysed_text(doc)[0]) for doc in stale}
     batches = (
-        [(d["id"], analysed_text(d)[0]) for d in stale[i : i + ANALYSIS_BATCH]]
+        [(d["id"], bounded[d["id"]].text) for d in stale[i : i + ANALYSIS_BATCH]]
         for i in range(0, len(stale), ANALYSIS_BATCH)
     )
     workers = workers if workers is not None else default_workers()
@@ -102,6 +110,7 @@ def _analyse_stale(
                 "id": a.doc_id,
                 "analysis": analysis_to_dict(a),
                 "stage_keys": {STAGE.name: _analysis_key(by_id[a.doc_id])},
+                "limits": {STAGE.name: _cut_note(bounded[a.doc_id].note)},
             }
             for a in parsed
         )

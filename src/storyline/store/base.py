@@ -29,7 +29,7 @@ DERIVED_FIELDS: tuple[str, ...] = (
     "entity_ids",
 )
 JSON_FIELDS: frozenset[str] = frozenset(
-    {"declared", "comments", "removed", "stage_keys", "analysis", "entity_ids"}
+    {"declared", "comments", "removed", "stage_keys", "limits", "analysis", "entity_ids"}
 )
 
 #: Corpus-wide record tables (one JSON row per record, keyed by its stable id).

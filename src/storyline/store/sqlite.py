@@ -3,17 +3,40 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
+import time
 import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
+from storyline.errors import (
+    ReadOnlyStoreError,
+    SearchQueryError,
+    StoreBusyError,
+    StoreWriteError,
+    StorylineError,
+)
 from storyline.model import RawPage
 from storyline.store.base import DERIVED_FIELDS, JSON_FIELDS, RECORD_TABLES
 
 SCHEMA_VERSION = 1
+#: How long a writer waits for another connection's write transaction before giving up (SQLite busy
+#: timeout). Transactions are one batch each, so a healthy writer holds the lock for well under this.
+BUSY_TIMEOUT_S = 30.0
+#: Search bounds: ranking cost grows with the square of the terms, so a query is refused past these, and
+#: interrupted when it runs longer than the time budget.
+MAX_QUERY_CHARS = 1000
+MAX_QUERY_TERMS = 64
+SEARCH_TIME_BUDGET_S = 5.0
+#: SQLite virtual-machine steps between two checks of the search deadline.
+_PROGRESS_STEPS = 10_000
+_QUERY_TERM = re.compile(r"[^\s()\"*^:+-]+")
+#: SQLite result codes that mean a write could not be made durable (full disk, I/O, read-only media).
+_WRITE_FAILURES = ("SQLITE_FULL", "SQLITE_IOERR", "SQLITE_READONLY")
 #: Ids per ``IN (...)`` query: well under SQLite's default limit of 32766 variables.
 ID_CHUNK = 500
 
@@ -32,6 +55,7 @@ CREATE TABLE IF NOT EXISTS documents (
     content BLOB NOT NULL,
     declared TEXT NOT NULL DEFAULT '{{}}',
     stage_keys TEXT NOT NULL DEFAULT '{{}}',
+    limits TEXT NOT NULL DEFAULT '{{}}',
     {", ".join(f"{name} TEXT" for name in DERIVED_FIELDS)}
 );
 CREATE TABLE IF NOT EXISTS page_sources (
@@ -56,8 +80,11 @@ DOCUMENT_COLUMNS = (
     "url",
     "declared",
     "stage_keys",
+    "limits",
     *DERIVED_FIELDS,
 )
+#: Columns added after the first release, with how to add them to an older database.
+_ADDED_COLUMNS = {"limits": "TEXT NOT NULL DEFAULT '{}'", **{name: "TEXT" for name in DERIVED_FIELDS}}
 
 
 def _chunks(items: list[str], size: int = ID_CHUNK) -> Iterator[list[str]]:
@@ -68,12 +95,36 @@ def _chunks(items: list[str], size: int = ID_CHUNK) -> Iterator[list[str]]:
 class SQLiteStore:
     """A :class:`~storyline.store.base.Store` backed by one SQLite file (or ``:memory:``)."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(
+        self, path: str | Path, readonly: bool = False, busy_timeout: float = BUSY_TIMEOUT_S
+    ) -> None:
+        """Open (or create) the store at ``path``.
+
+        ``readonly`` opens an existing file for reading only: no schema writes and no write lock, so it reads
+        (the last committed state, WAL) while another process writes.
+        """
         self.path = str(path)
-        if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(self.path, isolation_level=None)
-        self._db.row_factory = sqlite3.Row
+        self.readonly = readonly
+        if readonly and not Path(self.path).is_file():
+            raise StorylineError(f"{self.path}: no such database (run `storyline ingest` first)")
+        try:
+            if readonly:
+                self._db = sqlite3.connect(
+                    f"file:{quote(self.path)}?mode=ro", uri=True, isolation_level=None, timeout=busy_timeout
+                )
+                self._db.execute("PRAGMA query_only=ON")
+            else:
+                if self.path != ":memory:":
+                    Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+                self._db = sqlite3.connect(self.path, isolation_level=None, timeout=busy_timeout)
+            self._db.row_factory = sqlite3.Row
+            if not readonly:
+                self._create_schema()
+            self._columns = self._document_columns()
+        except sqlite3.Error as exc:
+            raise self._error(exc, "opening") from exc
+
+    def _create_schema(self) -> None:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("PRAGMA foreign_keys=ON")
@@ -83,16 +134,54 @@ class SQLiteStore:
             self._db.execute(
                 "INSERT OR IGNORE INTO state(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
             )
+            present = {row[1] for row in self._db.execute("PRAGMA table_info(documents)")}
+            for name, declaration in _ADDED_COLUMNS.items():
+                if name not in present:
+                    self._db.execute(f"ALTER TABLE documents ADD COLUMN {name} {declaration}")
+
+    def _document_columns(self) -> list[str]:
+        """The select list for documents: a column an older read-only database lacks reads as NULL."""
+        present = {row[1] for row in self._db.execute("PRAGMA table_info(documents)")}
+        return [name if name in present else f"NULL AS {name}" for name in DOCUMENT_COLUMNS]
+
+    def _error(self, exc: sqlite3.Error, doing: str) -> Exception:
+        """The named error for a failed SQLite call: busy, a failed write, or the error itself."""
+        code = getattr(exc, "sqlite_errorname", "")
+        if code.startswith("SQLITE_BUSY") or code.startswith("SQLITE_LOCKED") or "locked" in str(exc):
+            return StoreBusyError(
+                f"{self.path}: another Storyline process is writing to this database and held its lock"
+                f" longer than we waited; nothing was changed by this command — run it again when that"
+                f" one has finished"
+            )
+        if any(code.startswith(name) for name in _WRITE_FAILURES) or "disk is full" in str(exc):
+            return StoreWriteError(
+                f"{self.path}: write failed while {doing} ({exc}); the batch in progress was rolled back,"
+                f" everything committed before it is kept — free space (or fix the file) and run again"
+            )
+        return exc
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
-        self._db.execute("BEGIN IMMEDIATE")
+        if self.readonly:
+            raise ReadOnlyStoreError(f"{self.path}: opened read-only; this command cannot write")
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise self._error(exc, "starting a transaction") from exc
         try:
             yield self._db
-        except BaseException:
-            self._db.execute("ROLLBACK")
+        except BaseException as exc:
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error):
+                raise self._error(exc, "writing a batch") from exc
             raise
-        self._db.execute("COMMIT")
+        try:
+            self._db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
+            raise self._error(exc, "committing a batch") from exc
 
     # -- raw pages -------------------------------------------------------------------------------
     def add_pages(self, pages: Iterable[RawPage]) -> list[bool]:
@@ -174,7 +263,7 @@ class SQLiteStore:
 
     def _update_one(self, db: sqlite3.Connection, row: dict[str, Any]) -> None:
         fields = {k: v for k, v in row.items() if k in DERIVED_FIELDS}
-        unknown = set(row) - set(fields) - {"id", "stage_keys"}
+        unknown = set(row) - set(fields) - {"id", "stage_keys", "limits"}
         if unknown:
             raise ValueError(f"not document fields: {sorted(unknown)}")
         values = [json.dumps(v, ensure_ascii=False) if k in JSON_FIELDS else v for k, v in fields.items()]
@@ -182,6 +271,10 @@ class SQLiteStore:
         if "stage_keys" in row:
             assignments.append("stage_keys = json_patch(stage_keys, ?)")
             values.append(json.dumps(row["stage_keys"]))
+        if "limits" in row:
+            # Each stage sets (or, with None, clears) only its own note on what a limit made it skip.
+            assignments.append("limits = json_patch(limits, ?)")
+            values.append(json.dumps(row["limits"]))
         if assignments:
             db.execute(f"UPDATE documents SET {', '.join(assignments)} WHERE id = ?", [*values, row["id"]])
         if "text" in fields or "title" in fields:
@@ -194,7 +287,7 @@ class SQLiteStore:
 
     def documents(self, ids: Iterable[str] | None = None) -> Iterator[dict[str, Any]]:
         """Document rows (all, or those with ``ids``) without raw content, JSON decoded, in ingest order."""
-        select = f"SELECT {', '.join(DOCUMENT_COLUMNS)} FROM documents"
+        select = f"SELECT {', '.join(self._columns)} FROM documents"
         if ids is None:
             batches: Iterable[Iterable[sqlite3.Row]] = [self._db.execute(f"{select} ORDER BY seq")]
         else:
@@ -220,11 +313,24 @@ class SQLiteStore:
         )
         return [r[0] for r in rows]
 
-    def search(self, query: str, limit: int = 20) -> list[dict[str, Any]]:
+    def search(
+        self, query: str, limit: int = 20, time_budget: float = SEARCH_TIME_BUDGET_S
+    ) -> list[dict[str, Any]]:
         """Full-text search over titles and clean bodies (FTS5 query syntax), best match first.
 
-        Raises ``ValueError`` naming the problem when the query is not valid FTS5 syntax.
+        Raises :class:`SearchQueryError` naming the problem when the query is not valid FTS5 syntax, is
+        longer than ``MAX_QUERY_CHARS`` or ``MAX_QUERY_TERMS``, or runs past ``time_budget`` seconds.
         """
+        if len(query) > MAX_QUERY_CHARS:
+            raise SearchQueryError(
+                f"search query too long ({len(query)} characters; at most {MAX_QUERY_CHARS})"
+            )
+        terms = len(_QUERY_TERM.findall(query))
+        if terms > MAX_QUERY_TERMS:
+            raise SearchQueryError(f"search query has too many terms ({terms}; at most {MAX_QUERY_TERMS})")
+        deadline = time.monotonic() + time_budget
+        # SQLite calls this every _PROGRESS_STEPS steps; a true answer interrupts the query.
+        self._db.set_progress_handler(lambda: time.monotonic() > deadline, _PROGRESS_STEPS)
         try:
             rows = self._db.execute(
                 "SELECT id, title, snippet(documents_fts, 2, '[', ']', ' … ', 12) AS snippet"
@@ -232,7 +338,13 @@ class SQLiteStore:
                 (query, limit),
             ).fetchall()
         except sqlite3.OperationalError as exc:
-            raise ValueError(f"not a valid search query ({exc}); put phrases in double quotes") from exc
+            if time.monotonic() > deadline:
+                raise SearchQueryError(
+                    f"search query ran past its time budget ({time_budget:g} s); use fewer or rarer terms"
+                ) from exc
+            raise SearchQueryError(f"not a valid search query ({exc}); put phrases in double quotes") from exc
+        finally:
+            self._db.set_progress_handler(None, _PROGRESS_STEPS)
         return [dict(r) for r in rows]
 
     # -- corpus-wide records ----------------------------------------------------------------------
