@@ -33,13 +33,15 @@ def _blank_excess(match: re.Match[str]) -> str:
     return run[:MAX_SYMBOL_RUN] + " " * (len(run) - MAX_SYMBOL_RUN)
 
 
-def bound_for_parsing(text: str, max_chars: int = MAX_PARSE_CHARS) -> BoundedText:
-    """``text`` made safe to parse: cut to ``max_chars`` and long symbol runs blanked.
+def bound_for_parsing(text: str, max_chars: int | None = None) -> BoundedText:
+    """``text`` made safe to parse: cut to ``max_chars`` (default ``MAX_PARSE_CHARS``) and long symbol runs
+    blanked.
 
     Every character keeps its offset (the excess of a symbol run becomes spaces, a cut keeps a prefix), so
     offsets found in the parsed text are offsets in the original.
     """
     notes = []
+    max_chars = max_chars or MAX_PARSE_CHARS
     if len(text) > max_chars:
         cut = text.rfind("\n", max_chars // 2, max_chars)
         cut = cut if cut > 0 else max_chars

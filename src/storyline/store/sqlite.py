@@ -128,16 +128,20 @@ class SQLiteStore:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("PRAGMA foreign_keys=ON")
-        # executescript commits on its own; every statement in the schema is idempotent.
+        # executescript commits on its own; every statement in the schema is idempotent (and takes no write
+        # lock when everything exists already).
         self._db.executescript(_SCHEMA)
+        present = {row[1] for row in self._db.execute("PRAGMA table_info(documents)")}
+        missing = [name for name in _ADDED_COLUMNS if name not in present]
+        versioned = self._db.execute("SELECT 1 FROM state WHERE key = 'schema_version'").fetchone()
+        if versioned and not missing:
+            return  # opening an up-to-date store writes nothing, so it never waits for another writer
         with self._transaction():
             self._db.execute(
                 "INSERT OR IGNORE INTO state(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
             )
-            present = {row[1] for row in self._db.execute("PRAGMA table_info(documents)")}
-            for name, declaration in _ADDED_COLUMNS.items():
-                if name not in present:
-                    self._db.execute(f"ALTER TABLE documents ADD COLUMN {name} {declaration}")
+            for name in missing:
+                self._db.execute(f"ALTER TABLE documents ADD COLUMN {name} {_ADDED_COLUMNS[name]}")
 
     def _document_columns(self) -> list[str]:
         """The select list for documents: a column an older read-only database lacks reads as NULL."""

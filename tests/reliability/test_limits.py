@@ -1,0 +1,140 @@
+"""Limits: a page too long for spaCy is cut (and says so), pathological text is defused before parsing, and a
+page past its time budget in cleaning or extraction is skipped with a note, never fatal, and not retried
+until its inputs change. Every page here is written for these tests."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+import storyline
+from storyline.extract import guard
+from storyline.extract.nlp import load_nlp
+from storyline.run import local
+from storyline.stages import extract_guard
+from storyline.store.sqlite import SQLiteStore
+
+GOOD = [
+    "Harbour reopens after storm\n\n"
+    "The Veltria harbour board met on Monday and agreed to reopen the docks after the storm damage.\n\n"
+    "Its chair, Mara Quill, said the first ships would be unloaded in May, once the cranes were repaired.\n\n"
+    "Dock workers had waited three weeks for the decision, and their union welcomed it on Tuesday.",
+    "Barley sold early in the valley\n\n"
+    "Farmers in the Ostrel valley sold most of their barley early this year, fearing a fall in prices.\n\n"
+    "A grain trader, Ivo Brandt, said prices fell by a tenth in the week after the harvest began.\n\n"
+    "The valley's cooperative said it would store the rest of the crop until the spring markets.",
+]
+#: Slow to clean (a line of nothing but brackets): seconds of the cleaner's time.
+BRACKETS = "Ostrel notes\n\n" + "(" * 20_000
+#: Quick to clean, and the brackets stay in the body: quadratic for spaCy's tokenizer.
+BRACKETS_IN_PROSE = (
+    "The Ostrel council met on Monday to discuss the harbour budget and said "
+    + "(" * 20_000
+    + " nothing more at all today."
+)
+
+
+def write_corpus(folder: Path, pages: list[str]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for n, text in enumerate(pages):
+        (folder / f"page{n}.txt").write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_bounding_keeps_offsets_and_ordinary_text() -> None:
+    plain = GOOD[0] + " Prices rose (slightly) -- about 3% -- in May?!"
+    assert guard.bound_for_parsing(plain) == guard.BoundedText(plain, None)
+    bounded = guard.bound_for_parsing("Before " + "(" * 5_000 + " after")
+    assert len(bounded.text) == len("Before " + "(" * 5_000 + " after")
+    assert bounded.text.startswith("Before " + "(" * guard.MAX_SYMBOL_RUN + " ")
+    assert bounded.text.endswith(" after") and "symbols" in (bounded.note or "")
+    assert not re.search(r"[^\w\s]{%d,}" % (guard.MAX_SYMBOL_RUN + 1), bounded.text)
+
+
+def test_a_long_body_is_cut_at_a_line_break_below_the_limit() -> None:
+    text = ("A line of the report about the harbour.\n" * 100)[:3_000]
+    bounded = guard.bound_for_parsing(text, max_chars=1_000)
+    assert len(bounded.text) <= 1_000 and text.startswith(bounded.text) and bounded.text.endswith(".")
+    assert "parse limit of 1,000" in (bounded.note or "")
+    assert guard.MAX_PARSE_CHARS < load_nlp().max_length
+
+
+def test_a_page_over_spacys_max_length_neither_kills_nor_wedges_the_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A parse prefix this short keeps the test fast; the real limit is checked against spaCy's above.
+    monkeypatch.setattr(guard, "MAX_PARSE_CHARS", 2_000)
+    sentences = " ".join(f"The archive keeps letter number {n} from the valley of Ostrel." for n in range(12))
+    huge = "The Ostrel archive report.\n\n" + "\n\n".join(f"Shelf {n}: {sentences}" for n in range(1_400))
+    assert len(huge) > load_nlp().max_length
+    corpus = write_corpus(tmp_path / "corpus", [*GOOD, huge])
+    with storyline.open(tmp_path / "s.db") as sl:
+        first = sl.run([corpus], workers=1)
+        assert first.stages["extract"] == 3 and first.stages["over a limit"] == 1
+        again = sl.run([corpus], workers=1)  # not wedged; nothing parsed again
+        assert again.stages["extract"] == 0
+        cut = [d for d in sl.store.documents() if d["limits"]]
+        assert len(cut) == 1 and cut[0]["limits"]["extract"]["action"] == "cut"
+        assert "parse limit" in cut[0]["limits"]["extract"]["reason"]
+        assert sl.document(cut[0]["id"])["limits"]["extract"]["action"] == "cut"
+        assert {e["name"] for e in sl.entities()} >= {"Mara Quill"}
+
+
+def test_a_parse_past_its_budget_is_skipped_reported_and_not_retried(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Without the symbol-run defence, 20,000 brackets take spaCy's tokenizer about a minute: the budget stops it.
+    monkeypatch.setattr(guard, "_SYMBOL_RUN", re.compile(r"(?!)"))
+    monkeypatch.setattr(extract_guard, "PARSE_BASE_SECONDS", 2.0)
+    monkeypatch.setattr(extract_guard, "PARSE_CHARS_PER_SECOND", 10**9)
+    monkeypatch.setattr(local, "PAGE_TIME_BUDGET_S", 0)  # this test is about the extract stage's budget
+    corpus = write_corpus(tmp_path / "corpus", [*GOOD, BRACKETS_IN_PROSE])
+    with storyline.open(tmp_path / "s.db") as sl:
+        first = sl.run([corpus], workers=1)
+        assert first.stages["over a limit"] == 1
+        skipped = [d for d in sl.store.documents() if d["limits"]]
+        assert skipped[0]["limits"]["extract"]["action"] == "skipped"
+        assert "time budget" in skipped[0]["limits"]["extract"]["reason"]
+        assert {"Mara Quill", "Ivo Brandt"} <= {e["name"] for e in sl.entities()}
+        assert sl.run([corpus], workers=1).stages["extract"] == 0  # inputs unchanged: not tried again
+
+
+@pytest.mark.parametrize("pooled", [False, True])
+def test_a_page_past_its_cleaning_budget_is_skipped_with_a_note(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pooled: bool
+) -> None:
+    monkeypatch.setattr(local, "PAGE_TIME_BUDGET_S", 0.3)
+    if pooled:
+        monkeypatch.setattr(local, "MIN_PAGES_FOR_POOL", 1)
+    store = SQLiteStore(tmp_path / "s.db")
+    local.ingest(store, [write_corpus(tmp_path / "corpus", [*GOOD, BRACKETS])])
+    assert local.run_document_stage(store, workers=2 if pooled else 1) == 3
+    docs = {d["text"] and d["text"].split("\n")[0]: d for d in store.documents()}
+    skipped = docs[""]
+    assert skipped["clean_method"] == "skipped" and skipped["content_hash"] is None
+    assert "time budget of 0.3 s" in skipped["limits"]["document"]["reason"]
+    assert sum(1 for d in docs.values() if d["clean_method"] != "skipped") == 2
+    assert local.run_document_stage(store, workers=1) == 0  # not retried until its inputs change
+    store.close()
+
+
+def test_a_page_that_breaks_the_cleaner_is_skipped_not_fatal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    original = local.document.process_page
+
+    def fragile(page, templates):  # type: ignore[no-untyped-def]
+        if "barley" in page.content:
+            raise RecursionError("maximum recursion depth exceeded")
+        return original(page, templates)
+
+    monkeypatch.setattr(local.document, "process_page", fragile)
+    store = SQLiteStore(tmp_path / "s.db")
+    local.ingest(store, [write_corpus(tmp_path / "corpus", GOOD)])
+    assert local.run_document_stage(store, workers=1) == 2
+    notes = [d["limits"] for d in store.documents()]
+    assert sorted(bool(n) for n in notes) == [False, True]
+    assert "RecursionError" in next(n for n in notes if n)["document"]["reason"]
+    store.close()
