@@ -34,6 +34,7 @@ MAX_QUERY_TERMS = 64
 SEARCH_TIME_BUDGET_S = 5.0
 #: SQLite virtual-machine steps between two checks of the search deadline.
 _PROGRESS_STEPS = 10_000
+_QUERY_OPERATORS = frozenset({"AND", "OR", "NOT", "NEAR"})
 _QUERY_TERM = re.compile(r"[^\s()\"*^:+-]+")
 #: SQLite result codes that mean a write could not be made durable (full disk, I/O, read-only media).
 _WRITE_FAILURES = ("SQLITE_FULL", "SQLITE_IOERR", "SQLITE_READONLY")
@@ -329,7 +330,7 @@ class SQLiteStore:
             raise SearchQueryError(
                 f"search query too long ({len(query)} characters; at most {MAX_QUERY_CHARS})"
             )
-        terms = len(_QUERY_TERM.findall(query))
+        terms = sum(1 for term in _QUERY_TERM.findall(query) if term not in _QUERY_OPERATORS)
         if terms > MAX_QUERY_TERMS:
             raise SearchQueryError(f"search query has too many terms ({terms}; at most {MAX_QUERY_TERMS})")
         deadline = time.monotonic() + time_budget
