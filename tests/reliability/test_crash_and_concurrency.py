@@ -91,8 +91,9 @@ def alive(pid: int) -> bool:
     return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
-def drive(db: Path, corpus: Path, mode: str, kill_after: int | None, rng: random.Random) -> dict:
-    """Run the driver; SIGKILL it just after its ``kill_after``-th committed batch (None: let it finish).
+def drive(db: Path, corpus: Path, mode: str, kill_at: tuple[str, int] | None, rng: random.Random) -> dict:
+    """Run the driver; SIGKILL it just after the ``n``-th committed batch of ``task`` (``kill_at`` is
+    ``(task, n)``; None lets it finish).
 
     Returns what it reported committed (per task, the last count), whether it finished, and the pool
     workers it had when killed.
@@ -106,14 +107,14 @@ def drive(db: Path, corpus: Path, mode: str, kill_after: int | None, rng: random
     )
     committed: dict[str, int] = {}
     workers: set[int] = set()
-    lines = 0
+    batches: dict[str, int] = {}
     assert process.stdout is not None
     for line in process.stdout:
         if line.startswith("committed\t"):
             _, task, done = line.rstrip("\n").split("\t")
             committed[task] = int(done)
-            lines += 1
-            if kill_after is not None and lines >= kill_after:
+            batches[task] = batches.get(task, 0) + 1
+            if kill_at is not None and batches.get(kill_at[0], 0) >= kill_at[1]:
                 time.sleep(rng.uniform(0, 0.2))  # land inside the next batch, not on its boundary
                 workers = children(process.pid)
                 process.kill()
@@ -156,15 +157,22 @@ def export(db: Path, folder: Path) -> dict[str, bytes]:
 
 
 def test_kills_during_ingest_and_clean_lose_nothing_and_workers_die(tmp_path: Path) -> None:
-    corpus = write_corpus(tmp_path / "corpus", pages=2_000, seed=12)
+    corpus = write_corpus(tmp_path / "corpus", pages=1_200, seed=12, per_file=150)
     db = tmp_path / "killed.db"
     rng = random.Random(20261129)
     kills = 0
     orphans_checked = 0
-    # 10 ingest batches, then 10 clean + describe batches: kill after a random one of them, six times.
-    for attempt in range(6):
-        mode = "ingest" if attempt in (0, 2) else "clean"
-        result = drive(db, corpus, mode, kill_after=rng.randrange(1, 12), rng=rng)
+    # 6 ingest batches, then 6 clean + describe batches (each run does what the last left): six kills.
+    plan = [
+        ("ingest", ("ingest", rng.randrange(1, 4))),
+        ("clean", ("ingest", rng.randrange(4, 6))),
+        ("clean", ("clean + describe", rng.randrange(1, 3))),
+        ("ingest", ("ingest", rng.randrange(1, 6))),
+        ("clean", ("clean + describe", rng.randrange(1, 3))),
+        ("clean", ("clean + describe", 1)),
+    ]
+    for mode, kill_at in plan:
+        result = drive(db, corpus, mode, kill_at=kill_at, rng=rng)
         kills += not result["finished"]
         check_store(db, result["committed"])
         for pid in result["workers"]:  # pool workers die with their parent (PR_SET_PDEATHSIG)
@@ -174,19 +182,19 @@ def test_kills_during_ingest_and_clean_lose_nothing_and_workers_die(tmp_path: Pa
                 time.sleep(0.1)
             assert not alive(pid), f"pool worker {pid} outlived its killed parent"
             orphans_checked += 1
-    assert kills >= 4 and orphans_checked >= 2
-    assert drive(db, corpus, "clean", kill_after=None, rng=rng)["finished"]
-    check_store(db, {"ingest": 2_000, "clean + describe": 0})
+    assert kills >= 5 and orphans_checked >= 2
+    assert drive(db, corpus, "clean", kill_at=None, rng=rng)["finished"]
+    check_store(db, {"ingest": 1_200, "clean + describe": 0})
     clean_db = tmp_path / "clean.db"
-    assert drive(clean_db, corpus, "clean", kill_after=None, rng=rng)["finished"]
+    assert drive(clean_db, corpus, "clean", kill_at=None, rng=rng)["finished"]
     con = sqlite3.connect(db)
-    assert con.execute("SELECT COUNT(*), COUNT(DISTINCT id) FROM documents").fetchone() == (2_000, 2_000)
+    assert con.execute("SELECT COUNT(*), COUNT(DISTINCT id) FROM documents").fetchone() == (1_200, 1_200)
     con.close()
     assert export(db, tmp_path / "out-killed") == export(clean_db, tmp_path / "out-clean")
 
 
 def test_kills_during_extract_and_link_and_ctrl_c_lose_nothing(tmp_path: Path) -> None:
-    corpus = write_corpus(tmp_path / "corpus", pages=150, seed=5, per_file=50)
+    corpus = write_corpus(tmp_path / "corpus", pages=80, seed=5, per_file=40)
     db = tmp_path / "killed.db"
     rng = random.Random(7)
     # Ctrl-C during clean + describe: a clean stop, and a summary of what was committed.
@@ -199,29 +207,29 @@ def test_kills_during_extract_and_link_and_ctrl_c_lose_nothing(tmp_path: Path) -
     )
     assert process.stdout is not None
     first = process.stdout.readline()
-    assert first.startswith("ingest: 150 new")
+    assert first.startswith("ingest: 80 new")
     process.send_signal(signal.SIGINT)
-    out, err = process.communicate(timeout=600)
+    _out, err = process.communicate(timeout=600)
     assert process.returncode == 130, err
-    assert "interrupted: committed before the stop" in err and "ingest: 150" in err
+    assert "interrupted: committed before the stop" in err and "ingest: 80" in err
     assert "Traceback" not in err
-    check_store(db, {"ingest": 150})
-    # Kills in the corpus stages: 3 ingest batches, 1 clean batch, 3 parse batches, then link steps.
+    check_store(db, {"ingest": 80})
+    # Kills in the corpus stages: after the first of 2 parse batches, then inside the link stage's 5 steps.
     kills = 0
-    for _ in range(3):
-        result = drive(db, corpus, "run", kill_after=rng.randrange(4, 12), rng=rng)
+    for kill_at in [("entities + quotes", 1), ("link", rng.randrange(1, 5)), ("link", rng.randrange(1, 5))]:
+        result = drive(db, corpus, "run", kill_at=kill_at, rng=rng)
         kills += not result["finished"]
         check_store(db, result["committed"])
-    assert kills >= 2
-    assert drive(db, corpus, "run", kill_after=None, rng=rng)["finished"]
+    assert kills == 3
+    assert drive(db, corpus, "run", kill_at=None, rng=rng)["finished"]
     clean_db = tmp_path / "clean.db"
-    assert drive(clean_db, corpus, "run", kill_after=None, rng=rng)["finished"]
-    check_store(db, {"ingest": 150, "entities + quotes": 0})
+    assert drive(clean_db, corpus, "run", kill_at=None, rng=rng)["finished"]
+    check_store(db, {"ingest": 80, "entities + quotes": 0})
     assert export(db, tmp_path / "out-killed") == export(clean_db, tmp_path / "out-clean")
 
 
 def test_two_runs_at_once_both_complete_and_readers_read_meanwhile(tmp_path: Path) -> None:
-    corpus = write_corpus(tmp_path / "corpus", pages=100, seed=9, per_file=50)
+    corpus = write_corpus(tmp_path / "corpus", pages=60, seed=9, per_file=30)
     db = tmp_path / "s.db"
     command = [sys.executable, "-m", "storyline.cli", "run", str(corpus), "--db", str(db)]
     runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV)]
@@ -237,7 +245,7 @@ def test_two_runs_at_once_both_complete_and_readers_read_meanwhile(tmp_path: Pat
                     with storyline.open(db, readonly=True) as sl:
                         sl.search("council")
                         reads.append(sl.stats()["tables"]["documents"])
-                except BaseException as exc:  # noqa: BLE001 - any failure to read is the finding
+                except BaseException as exc:  # any failure to read is the finding
                     if "no such table" not in str(exc):  # the first run is still creating the schema
                         failures.append(exc)
             time.sleep(0.05)
@@ -253,7 +261,7 @@ def test_two_runs_at_once_both_complete_and_readers_read_meanwhile(tmp_path: Pat
         assert "ingest:" in out
     assert len(reads) >= 2 and reads == sorted(reads)  # readers saw the store grow, never an error
     con = sqlite3.connect(db)
-    assert con.execute("SELECT COUNT(*), COUNT(DISTINCT id) FROM documents").fetchone() == (100, 100)
+    assert con.execute("SELECT COUNT(*), COUNT(DISTINCT id) FROM documents").fetchone() == (60, 60)
     assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     con.close()
     waited = [err for _, err in results if "waiting" in err]

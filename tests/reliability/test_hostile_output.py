@@ -18,7 +18,7 @@ from storyline.export import csv_cell, write_table
 ESC_TITLE = "\x1b]0;owned\x07Harbour \x1b[31mreopens\x1b[0m [bold red]now[/] :warning: \x1bc"
 BODY = (
     "The Veltria harbour board met on Monday and agreed to reopen the docks after the storm damage.\n\n"
-    "Its chair, Mara Quill, said: \"\x1b[2JThe first ships will be unloaded in May [link=http://x.example]here[/link].\"\n\n"
+    'Its chair, Mara Quill, said: "\x1b[2JThe first ships will be unloaded in May [link=http://x.example]here[/link]."\n\n'
     "Dock workers had waited three weeks for the decision, and their union welcomed it on Tuesday."
 )
 
@@ -32,7 +32,7 @@ def cli(*args: str | Path) -> tuple[int, str]:
 @pytest.mark.parametrize(
     ("value", "written"),
     [
-        ("=HYPERLINK(\"http://x.example\",\"click\")", "'=HYPERLINK(\"http://x.example\",\"click\")"),
+        ('=HYPERLINK("http://x.example","click")', '\'=HYPERLINK("http://x.example","click")'),
         ("+1+cmd|' /C calc'!A0", "'+1+cmd|' /C calc'!A0"),
         ("-2+3", "'-2+3"),
         ("@SUM(A1:A9)", "'@SUM(A1:A9)"),
@@ -71,7 +71,12 @@ def test_visible_shows_control_characters_and_keeps_text() -> None:
 
 
 def test_terminal_output_never_interprets_page_text(tmp_path: Path) -> None:
-    page = {"title": ESC_TITLE, "text": BODY, "outlet": "\x1b]0;Evil\x07Veltria Post", "url": "http://v.example/\x1b[5m"}
+    page = {
+        "title": ESC_TITLE,
+        "text": BODY,
+        "outlet": "\x1b]0;Evil\x07Veltria Post",
+        "url": "http://v.example/\x1b[5m",
+    }
     (tmp_path / "pages.jsonl").write_text(json.dumps(page) + "\n", encoding="utf-8")
     db = tmp_path / "s.db"
     with storyline.open(db) as sl:
@@ -90,7 +95,7 @@ def test_terminal_output_never_interprets_page_text(tmp_path: Path) -> None:
             ("entity", "\x1b[31mnope"),
         ]
     }
-    for code, shown in outputs.values():
+    for _code, shown in outputs.values():
         assert "\x1b" not in shown and "\x07" not in shown, shown
     code, show = outputs["show"]
     assert code == 0

@@ -33,9 +33,10 @@ def page(n: int, words: int = 40) -> RawPage:
 def filled(path: Path, count: int = 20) -> SQLiteStore:
     store = SQLiteStore(path)
     store.add_pages([page(n) for n in range(count)])
-    store.update_documents({"id": p.id, "text": p.content, "title": f"Report {n}"} for n, p in enumerate(
-        page(n) for n in range(count)
-    ))
+    store.update_documents(
+        {"id": p.id, "text": p.content, "title": f"Report {n}"}
+        for n, p in enumerate(page(n) for n in range(count))
+    )
     return store
 
 
@@ -102,7 +103,9 @@ def test_a_full_disk_names_the_database_and_loses_nothing_committed(tmp_path: Pa
     used = store._db.execute("PRAGMA page_count").fetchone()[0]
     store._db.execute(f"PRAGMA max_page_count = {used + 1}")  # the disk is full after one more page
     big = [page(1000 + n, words=3000) for n in range(50)]
-    with pytest.raises(StoreWriteError, match=r"s\.db: write failed .*rolled back.*committed before it is kept"):
+    with pytest.raises(
+        StoreWriteError, match=r"s\.db: write failed .*rolled back.*committed before it is kept"
+    ):
         store.add_pages(big)
     assert {p.id: p.content for p in store.pages()} == before
     assert store._db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
