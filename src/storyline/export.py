@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Literal
 
+from storyline.export_stream import neutralise_cell
 from storyline.store.base import RECORD_TABLES
 
 ExportFormat = Literal["jsonl", "parquet", "csv", "md"]
@@ -70,17 +71,11 @@ def _flatten(value: Any) -> Any:
     return json.dumps(value, ensure_ascii=False) if isinstance(value, list | dict) else value
 
 
-#: A text cell starting with one of these is read as a formula by spreadsheets (OWASP: CSV injection).
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
 def csv_cell(value: Any) -> Any:
-    """One CSV cell: lists and objects as JSON; text a spreadsheet would run as a formula gets a leading
-    apostrophe (OWASP's advice), so page text stays text. Numbers and other text are written as they are."""
-    value = _flatten(value)
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
+    """One CSV cell: lists and objects as JSON; text a spreadsheet would run as a formula (starting with
+    ``= + - @``, a tab or a carriage return) gets a leading apostrophe, OWASP's advice, so page text stays
+    text. The same rule as the REST API's streamed CSV."""
+    return neutralise_cell(_flatten(value))
 
 
 def _write_csv(path: Path, rows: list[dict[str, Any]]) -> int:

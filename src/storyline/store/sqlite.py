@@ -29,7 +29,7 @@ SCHEMA_VERSION = 1
 BUSY_TIMEOUT_S = 30.0
 #: Search bounds: ranking cost grows with the square of the terms, so a query is refused past these, and
 #: interrupted when it runs longer than the time budget.
-MAX_QUERY_CHARS = 1000
+MAX_QUERY_CHARS = 500  # the same bounds as the REST API and `storyline search` (query.filters)
 MAX_QUERY_TERMS = 64
 SEARCH_TIME_BUDGET_S = 5.0
 #: SQLite virtual-machine steps between two checks of the search deadline.
