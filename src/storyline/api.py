@@ -10,7 +10,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from storyline.errors import StoreBusyError
+from storyline.errors import ReadOnlyStoreError, StoreBusyError
 from storyline.export import ExportFormat, document_row, write_table
 from storyline.model import IngestReport
 from storyline.run import local
@@ -76,6 +76,8 @@ class Storyline:
         """
         from filelock import FileLock, Timeout
 
+        if self.store.readonly:
+            raise ReadOnlyStoreError(f"{self.store.path}: opened read-only; this command cannot write")
         if self.store.path == ":memory:":
             yield
             return
@@ -155,10 +157,14 @@ class Storyline:
             from storyline.stages.link import run_notes  # loaded by the link stage already
 
             counts.update(run_notes(self.store))  # e.g. stories re-clustered: the link settings changed
-        limited = sum(1 for doc in self.store.documents() if doc.get("limits"))
-        if limited:  # pages a size or time limit cut or skipped; `storyline show ID` says which and why
+        limited = len(self.store.limit_notes())
+        if limited:  # pages a size or time limit cut or skipped; `limited()` and `storyline show` say why
             counts["over a limit"] = limited
         return counts
+
+    def limited(self) -> dict[str, dict[str, Any]]:
+        """Documents a size or time limit cut or skipped: ``{doc_id: {stage: {action, reason}}}``."""
+        return self.store.limit_notes()
 
     def run(
         self,

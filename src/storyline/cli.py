@@ -132,6 +132,25 @@ def _report_interrupt(committed: dict[str, tuple[int, int | None]]) -> None:
     )
 
 
+#: Pages over a limit listed one by one after a run.
+MAX_LIMITS_SHOWN = 20
+
+
+def _report_limits(db: Path) -> None:
+    """Name the pages a size or time limit cut or skipped (``storyline show ID`` tells the rest)."""
+    with storyline.open(db, readonly=True) as sl:
+        notes = sl.limited()
+    for doc_id, stages in list(notes.items())[:MAX_LIMITS_SHOWN]:
+        for stage, note in stages.items():
+            err.print(
+                f"[yellow]limit[/yellow] {escape(doc_id)} {escape(stage)} {escape(note.get('action', ''))}:"
+                f" {escape(note.get('reason', ''))}",
+                soft_wrap=True,
+            )
+    if len(notes) > MAX_LIMITS_SHOWN:
+        err.print(f"[yellow]… and {len(notes) - MAX_LIMITS_SHOWN} more pages over a limit[/yellow]")
+
+
 def _wait_message(message: str) -> None:
     err.print(f"[yellow]waiting[/yellow] {escape(message)}", soft_wrap=True)
 
@@ -197,6 +216,8 @@ def run(
         raise typer.Exit(130) from None
     for name, count in counts.items():
         out.print(f"{name}: {count}")
+    if counts.get("over a limit"):
+        _report_limits(db)
     if report.failed:
         raise typer.Exit(1)
 

@@ -8,12 +8,13 @@ import re
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 import storyline
-from storyline.extract import guard
+from storyline.cli import app
 from storyline.extract.nlp import load_nlp
 from storyline.run import local
-from storyline.stages import extract_guard
+from storyline.stages import extract_guard as guard
 from storyline.store.sqlite import SQLiteStore
 
 GOOD = [
@@ -79,6 +80,11 @@ def test_a_page_over_spacys_max_length_neither_kills_nor_wedges_the_run(
         assert len(cut) == 1 and cut[0]["limits"]["extract"]["action"] == "cut"
         assert "parse limit" in cut[0]["limits"]["extract"]["reason"]
         assert sl.document(cut[0]["id"])["limits"]["extract"]["action"] == "cut"
+        assert list(sl.limited()) == [cut[0]["id"]]
+    command = ["show", cut[0]["id"], "--db", str(tmp_path / "s.db")]
+    shown = CliRunner().invoke(app, command, env={"COLUMNS": "300"}).output
+    assert "limits: extract cut: body of" in shown and "over the parse limit of 2,000" in shown
+    with storyline.open(tmp_path / "s.db") as sl:
         assert {e["name"] for e in sl.entities()} >= {"Mara Quill"}
 
 
@@ -87,8 +93,8 @@ def test_a_parse_past_its_budget_is_skipped_reported_and_not_retried(
 ) -> None:
     # Without the symbol-run defence, 20,000 brackets take spaCy's tokenizer about a minute: the budget stops it.
     monkeypatch.setattr(guard, "_SYMBOL_RUN", re.compile(r"(?!)"))
-    monkeypatch.setattr(extract_guard, "PARSE_BASE_SECONDS", 2.0)
-    monkeypatch.setattr(extract_guard, "PARSE_CHARS_PER_SECOND", 10**9)
+    monkeypatch.setattr(guard, "PARSE_BASE_SECONDS", 2.0)
+    monkeypatch.setattr(guard, "PARSE_CHARS_PER_SECOND", 10**9)
     monkeypatch.setattr(local, "PAGE_TIME_BUDGET_S", 0)  # this test is about the extract stage's budget
     corpus = write_corpus(tmp_path / "corpus", [*GOOD, BRACKETS_IN_PROSE])
     with storyline.open(tmp_path / "s.db") as sl:

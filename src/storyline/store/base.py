@@ -54,6 +54,9 @@ class Store(Protocol):
     def documents(self, ids: Iterable[str] | None = None) -> Iterator[dict[str, Any]]:
         """Document rows (all, or those with ``ids``), JSON fields decoded, in ingest order."""
 
+    def limit_notes(self) -> dict[str, dict[str, Any]]:
+        """For each document a size or time limit cut or skipped, its notes by stage."""
+
     def replace_records(self, table: str, rows: Iterable[dict[str, Any]]) -> None:
         """Replace the whole contents of a corpus-wide record table, in one transaction."""
 

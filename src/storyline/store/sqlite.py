@@ -309,6 +309,15 @@ class SQLiteStore:
                     for k in DOCUMENT_COLUMNS
                 }
 
+    def limit_notes(self) -> dict[str, dict[str, Any]]:
+        """For each document a limit cut or skipped, its notes by stage (``{"extract": {...}}``)."""
+        rows = self._db.execute(
+            "SELECT id, limits FROM documents WHERE limits IS NOT NULL AND limits != '{}' ORDER BY seq"
+            if "limits" in self._columns
+            else "SELECT id, '{}' FROM documents WHERE 0"
+        )
+        return {row[0]: json.loads(row[1]) for row in rows}
+
     def ids_starting(self, prefix: str, limit: int = 2) -> list[str]:
         """Up to ``limit`` document ids that start with ``prefix`` (to resolve a short id a user typed)."""
         escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
