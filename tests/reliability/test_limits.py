@@ -5,6 +5,7 @@ until its inputs change. Every page here is written for these tests."""
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ import storyline
 from storyline.cli import app
 from storyline.extract.nlp import load_nlp
 from storyline.run import local
+from storyline.stages import extract as extract_stage
 from storyline.stages import extract_guard as guard
 from storyline.store.sqlite import SQLiteStore
 
@@ -27,8 +29,8 @@ GOOD = [
     "A grain trader, Ivo Brandt, said prices fell by a tenth in the week after the harvest began.\n\n"
     "The valley's cooperative said it would store the rest of the crop until the spring markets.",
 ]
-#: Slow to clean (a line of nothing but brackets): seconds of the cleaner's time.
-BRACKETS = "Ostrel notes\n\n" + "(" * 20_000
+#: The page the cleaning-budget test's stand-in cleaner gets stuck on.
+STUCK = "Ostrel notes\n\nThe Ostrel council met on Monday and adjourned after an hour without a vote."
 #: Quick to clean, and the brackets stay in the body: quadratic for spaCy's tokenizer.
 BRACKETS_IN_PROSE = (
     "The Ostrel council met on Monday to discuss the harbour budget and said "
@@ -70,22 +72,26 @@ def test_a_page_over_spacys_max_length_neither_kills_nor_wedges_the_run(
     sentences = " ".join(f"The archive keeps letter number {n} from the valley of Ostrel." for n in range(12))
     huge = "The Ostrel archive report.\n\n" + "\n\n".join(f"Shelf {n}: {sentences}" for n in range(1_400))
     assert len(huge) > load_nlp().max_length
-    corpus = write_corpus(tmp_path / "corpus", [*GOOD, huge])
-    with storyline.open(tmp_path / "s.db") as sl:
-        first = sl.run([corpus], workers=1)
-        assert first.stages["extract"] == 3 and first.stages["over a limit"] == 1
-        again = sl.run([corpus], workers=1)  # not wedged; nothing parsed again
-        assert again.stages["extract"] == 0
+    store = SQLiteStore(tmp_path / "s.db")
+    local.ingest(store, [write_corpus(tmp_path / "corpus", [*GOOD, huge])])
+    local.run_document_stage(store, workers=1)
+    assert extract_stage.run(store, no_progress) == 3  # the extract stage alone: the unit under test
+    assert extract_stage.run(store, no_progress) == 0  # not wedged; nothing parsed again
+    store.close()
+    with storyline.open(tmp_path / "s.db", readonly=True) as sl:
         cut = [d for d in sl.store.documents() if d["limits"]]
         assert len(cut) == 1 and cut[0]["limits"]["extract"]["action"] == "cut"
         assert "parse limit" in cut[0]["limits"]["extract"]["reason"]
         assert sl.document(cut[0]["id"])["limits"]["extract"]["action"] == "cut"
         assert list(sl.limited()) == [cut[0]["id"]]
+        assert {e["name"] for e in sl.entities()} >= {"Mara Quill"}
     command = ["show", cut[0]["id"], "--db", str(tmp_path / "s.db")]
     shown = CliRunner().invoke(app, command, env={"COLUMNS": "300"}).output
     assert "limits: extract cut: body of" in shown and "over the parse limit of 2,000" in shown
-    with storyline.open(tmp_path / "s.db") as sl:
-        assert {e["name"] for e in sl.entities()} >= {"Mara Quill"}
+
+
+def no_progress(task: str, done: int, total: int | None) -> None:
+    return None
 
 
 def test_a_parse_past_its_budget_is_skipped_reported_and_not_retried(
@@ -111,11 +117,21 @@ def test_a_parse_past_its_budget_is_skipped_reported_and_not_retried(
 def test_a_page_past_its_cleaning_budget_is_skipped_with_a_note(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pooled: bool
 ) -> None:
+    original = local.document.process_page
+
+    def stuck_on_one_page(page, templates):  # type: ignore[no-untyped-def]
+        # A cleaner stuck in Python on one page (as on a pathological shape): the budget must stop it.
+        if "Ostrel notes" in page.content:
+            for _ in range(3_000):  # at most 30 s, should the budget fail
+                time.sleep(0.01)
+        return original(page, templates)
+
+    monkeypatch.setattr(local.document, "process_page", stuck_on_one_page)  # pool workers fork with it
     monkeypatch.setattr(local, "PAGE_TIME_BUDGET_S", 0.3)
     if pooled:
         monkeypatch.setattr(local, "MIN_PAGES_FOR_POOL", 1)
     store = SQLiteStore(tmp_path / "s.db")
-    local.ingest(store, [write_corpus(tmp_path / "corpus", [*GOOD, BRACKETS])])
+    local.ingest(store, [write_corpus(tmp_path / "corpus", [*GOOD, STUCK])])
     assert local.run_document_stage(store, workers=2 if pooled else 1) == 3
     docs = {d["text"] and d["text"].split("\n")[0]: d for d in store.documents()}
     skipped = docs[""]
