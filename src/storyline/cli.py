@@ -472,14 +472,14 @@ def story(
         err.print(f"[red]error[/red] unknown format {escape(fmt)!r}; choose text or md")
         raise typer.Exit(2)
     _require_db(db)
-    with storyline.open(db) as sl:
+    with storyline.open(db, readonly=True) as sl:
         row = sl.story(story_id)
         markdown = sl.story_markdown(story_id) if row is not None and fmt == "md" else None
     if row is None:
         err.print(f"[red]error[/red] no story or thread {escape(story_id)!r}")
         raise typer.Exit(1)
     if markdown is not None:
-        print(markdown)  # plain stdout: Rich would style the Markdown instead of printing it
+        print(visible(markdown))  # plain stdout (Rich would style the Markdown); control characters shown
         return
     _print_narrative(row)
 
@@ -599,7 +599,7 @@ def events(
 ) -> None:
     """Who did what to whom, when and where: PLOVER 2.0 events, each with the reports that carry it."""
     _require_db(db)
-    with storyline.open(db) as sl:
+    with storyline.open(db, readonly=True) as sl:
         try:
             rows = sl.events(event_type, actor, target, place, since, until, story)
         except ValueError as error:
