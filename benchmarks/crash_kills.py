@@ -1,14 +1,15 @@
 """Kills survived: SIGKILL `storyline run` (through the API driver of the crash tests) at random committed
-batches of every stage, check the store after each kill, then compare the finished store's export with a
+batches of every stage, check the store after each kill, and compare each finished store's export with a
 clean run's. Prints one line per kill and the totals.
 
     PYTHONPATH=src python benchmarks/crash_kills.py [--kills 30] [--pages 300] [--seed 1]
 
-Each kill lands just after a random committed batch of a random stage (ingest, clean + describe, entities +
-quotes, link), plus a random delay of up to 0.2 s so it falls inside the next batch. After each kill:
-``PRAGMA integrity_check``, every raw page whole (its id recomputed from its content), the search index in
-step with the cleaned bodies, and every batch the run reported committed present. Pool workers alive at a
-kill must be gone afterwards.
+The kills come in cycles, each on a new store: the run is started again and again, each time killed just
+after a random committed batch of a random stage (ingest, clean + describe, entities + quotes, link) plus a
+random delay of up to 0.2 s so the kill falls inside the next batch, until one run finishes; that store's
+export must equal a clean run's. After each kill: ``PRAGMA integrity_check``, every raw page whole (its id
+recomputed from its content), the search index in step with the cleaned bodies, and every batch the run
+reported committed present. Pool workers alive at a kill must be gone afterwards.
 """
 
 from __future__ import annotations
@@ -36,32 +37,37 @@ def main() -> None:
     rng = random.Random(args.seed)
     work = Path(tempfile.mkdtemp(prefix="storyline-kills-"))
     corpus = write_corpus(work / "corpus", args.pages, seed=args.seed, per_file=100)
-    db = work / "killed.db"
-    landed = survived = orphans = 0
-    started = time.perf_counter()
-    for n in range(args.kills):
-        kill_at = (rng.choice(STAGES), rng.randrange(1, 4))
-        result = drive(db, corpus, "run", kill_at=kill_at, rng=rng)
-        if result["finished"]:
-            print(f"{n + 1:3d} {kill_at[0]!r} batch {kill_at[1]}: the run finished first")
-            continue
-        landed += 1
-        try:
-            check_store(db, result["committed"])
-        except AssertionError as exc:
-            print(f"{n + 1:3d} killed after {kill_at[0]!r} batch {kill_at[1]}: STORE CHECK FAILED {exc}")
-            continue
-        survived += 1
-        time.sleep(0.5)
-        orphans += sum(alive(pid) for pid in result["workers"])
-        print(f"{n + 1:3d} killed after {kill_at[0]!r} batch {kill_at[1]}: intact; {result['committed']}")
-    assert drive(db, corpus, "run", kill_at=None, rng=rng)["finished"]
     clean = work / "clean.db"
     assert drive(clean, corpus, "run", kill_at=None, rng=rng)["finished"]
-    same = export(db, work / "out-killed") == export(clean, work / "out-clean")
+    reference = export(clean, work / "out-clean")
+    landed = survived = orphans = cycles = same = 0
+    started = time.perf_counter()
+    while landed < args.kills:
+        cycles += 1
+        db = work / f"killed-{cycles}.db"
+        while True:
+            kill_at = (rng.choice(STAGES), rng.randrange(1, 4))
+            result = drive(db, corpus, "run", kill_at=kill_at, rng=rng)
+            if result["finished"]:
+                break
+            landed += 1
+            try:
+                check_store(db, result["committed"])
+            except AssertionError as exc:
+                print(f"{landed:3d} killed after {kill_at[0]!r} batch {kill_at[1]}: STORE CHECK FAILED {exc}")
+                continue
+            survived += 1
+            time.sleep(0.5)
+            orphans += sum(alive(pid) for pid in result["workers"])
+            where = f"{kill_at[0]!r} batch {kill_at[1]}"
+            print(f"{landed:3d} killed after {where}: intact; {result['committed']}")
+        equal = export(db, work / f"out-{cycles}") == reference
+        same += equal
+        print(f"cycle {cycles}: the run finished; export equals a clean run's: {equal}")
     print(
         f"kills landed {landed}, stores intact {survived}, pool workers outliving a kill {orphans}, "
-        f"export after rerun equals a clean run's: {same} ({time.perf_counter() - started:.0f} s)"
+        f"cycles {cycles}, exports equal to a clean run's {same}/{cycles}"
+        f" ({time.perf_counter() - started:.0f} s)"
     )
 
 
