@@ -40,13 +40,21 @@ def main() -> None:
     clean = work / "clean.db"
     assert drive(clean, corpus, "run", kill_at=None, rng=rng)["finished"]
     reference = export(clean, work / "out-clean")
+    # Committed batches per stage in a whole run: kill points are drawn among these.
+    batches = {
+        "ingest": -(-args.pages // 200),
+        "clean + describe": -(-args.pages // 200),
+        "entities + quotes": -(-args.pages // 64),
+        "link": 5,
+    }
     landed = survived = orphans = cycles = same = 0
     started = time.perf_counter()
     while landed < args.kills:
         cycles += 1
         db = work / f"killed-{cycles}.db"
         while True:
-            kill_at = (rng.choice(STAGES), rng.randrange(1, 4))
+            stage = rng.choice(STAGES)
+            kill_at = (stage, rng.randrange(1, batches[stage] + 1))
             result = drive(db, corpus, "run", kill_at=kill_at, rng=rng)
             if result["finished"]:
                 break
@@ -60,10 +68,10 @@ def main() -> None:
             time.sleep(0.5)
             orphans += sum(alive(pid) for pid in result["workers"])
             where = f"{kill_at[0]!r} batch {kill_at[1]}"
-            print(f"{landed:3d} killed after {where}: intact; {result['committed']}")
+            print(f"{landed:3d} killed after {where}: intact; {result['committed']}", flush=True)
         equal = export(db, work / f"out-{cycles}") == reference
         same += equal
-        print(f"cycle {cycles}: the run finished; export equals a clean run's: {equal}")
+        print(f"cycle {cycles}: the run finished; export equals a clean run's: {equal}", flush=True)
     print(
         f"kills landed {landed}, stores intact {survived}, pool workers outliving a kill {orphans}, "
         f"cycles {cycles}, exports equal to a clean run's {same}/{cycles}"
