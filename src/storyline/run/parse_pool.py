@@ -7,11 +7,13 @@ the per-document analysis on one core.
 
 from __future__ import annotations
 
+import os
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 
 from storyline.extract import DocAnalysis, load_nlp
+from storyline.run.budget import die_with_parent, ignore_interrupts
 from storyline.stages.extract_guard import analyse_guarded
 
 #: Batches queued per worker beyond the one it is parsing: keeps workers busy while the parent writes,
@@ -22,7 +24,9 @@ QUEUED_PER_WORKER = 2
 Batch = list[tuple[str, str]]
 
 
-def _load_model_once() -> None:
+def _load_model_once(parent_pid: int) -> None:
+    die_with_parent(parent_pid)  # a killed run leaves no parse worker behind (run/budget.py)
+    ignore_interrupts()
     load_nlp()
 
 
@@ -42,7 +46,7 @@ def analyse_batches(batches: Iterable[Batch], workers: int) -> Iterator[list[Doc
         for batch in batches:
             yield [analysis for analysis, _ in analyse_guarded(nlp, batch)]
         return
-    pool = ProcessPoolExecutor(workers, initializer=_load_model_once)
+    pool = ProcessPoolExecutor(workers, initializer=_load_model_once, initargs=(os.getpid(),))
     try:
         pending: deque[Future[list[DocAnalysis]]] = deque()
         for batch in batches:
