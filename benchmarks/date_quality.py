@@ -1,6 +1,6 @@
 """Publication-date quality on htmldate's evaluation pages: Storyline beside htmldate, on HTML and plain text.
 
-Usage: PYTHONPATH=src python benchmarks/date_quality.py [--limit N] [--metadata-only]
+Usage: PYTHONPATH=src python benchmarks/date_quality.py [--limit N] [--metadata-only | --html-only]
 
 Prints accuracy, invented-date rate (a date given where the truth differs, or is null) and pages/s
 for: htmldate extensive on the HTML; Storyline on the HTML (kind "html", no URL); and both on the same
@@ -123,6 +123,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--limit", type=int, default=0, help="only the first N pages (0: all)")
     parser.add_argument("--metadata-only", action="store_true", help="only the outlet and title check")
+    parser.add_argument("--html-only", action="store_true", help="only the HTML date rows")
     args = parser.parse_args()
     if not SCORER.exists():
         print(f"no benchmark data at {DATA}")
@@ -135,14 +136,16 @@ def main() -> int:
     if args.metadata_only:
         check_outlets_and_titles(pages, {row["id"]: row.get("url") for row in index})
         return 0
-    texts = [(page_id, as_text(markup)) for page_id, markup in pages]
-    bodies = {page_id: trafilatura.extract(markup) or "" for page_id, markup in pages}
-    with_body = [(page_id, f"{page_id}\x00{text}") for page_id, text in texts]
     print(f"{len(pages)} pages from {DATA.resolve()}")
     storyline_html(pages[0][1])  # warm-up: imports and month tables are not timed
     run("htmldate extensive (original date), HTML", pages, htmldate_extensive, scorer, index)
     run("storyline, HTML", pages, storyline_html, scorer, index)
     run("storyline clean + describe, HTML", pages, storyline_pipeline("html"), scorer, index)
+    if args.html_only:
+        return 0
+    texts = [(page_id, as_text(markup)) for page_id, markup in pages]
+    bodies = {page_id: trafilatura.extract(markup) or "" for page_id, markup in pages}
+    with_body = [(page_id, f"{page_id}\x00{text}") for page_id, text in texts]
     wrapped = [(page_id, text_as_markup(text)) for page_id, text in texts]
     run("htmldate extensive (original date), plain text", wrapped, htmldate_extensive, scorer, index)
     run("storyline, plain text, whole text as body", texts, storyline_text, scorer, index)

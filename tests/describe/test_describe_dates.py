@@ -189,7 +189,8 @@ def test_a_bare_year_on_an_unlabelled_line_under_the_title_is_no_date() -> None:
 
 RELATED = (
     "<aside class='related'><h3>Related</h3><ul><li><a href='#'>Bridge repairs begin downtown</a> "
-    "<span class='date'>February 27, 2024</span></li></ul></aside>"
+    "<span class='date'>February 27, 2024</span></li><li><a href='#'>Tram depot gets new roof</a> "
+    "<span class='date'>February 19, 2024</span></li></ul></aside>"
 )
 
 
@@ -322,3 +323,22 @@ def test_a_bare_date_line_among_the_body_s_first_lines_is_its_stamp() -> None:
     result = find_publication_date(text_page(page), article(body))
     assert result is not None and result.value == "2020-03-03"
     assert "stamp at the body's start" in result.rule
+
+
+def test_a_date_printed_alone_below_the_article_is_its_footer_stamp() -> None:
+    # htmldate reads the visible date; it stands alone below the body (no list of other dates): it is
+    # the post's own "Posted on" line, not a related link's.
+    footer = "<p class='post-meta'><span class='date'>February 27, 2024</span> by Jane Roe</p>"
+    markup = f"<html><body><h1>{TITLE}</h1>{BODY_HTML}{footer}</body></html>"
+    result = find_publication_date(html_page(markup), article(BODY))
+    assert result is not None and result.value == "2024-02-27"
+
+
+def test_a_last_edited_footer_below_the_article_is_no_publication_date() -> None:
+    # htmldate's markup search reads the footer's date (its element's class names a date).
+    footer = "<p>This page was last modified on <span class='date'>February 27, 2024</span>, at 10:15.</p>"
+    more = [f"Paragraph {n} of the report adds detail about the buses the council plans to buy." for n in range(4)]
+    body = "".join(f"<p>{line}</p>" for line in more)
+    markup = f"<html><body><h1>{TITLE}</h1>{BODY_HTML}{body}{footer}</body></html>"
+    result = find_publication_date(html_page(markup), article("\n".join([BODY, *more])))
+    assert result is None or result.value != "2024-02-27"

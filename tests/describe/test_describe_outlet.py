@@ -246,6 +246,11 @@ def test_a_staff_credit_names_the_outlet() -> None:
     assert finding.outlet == "Lakeside Courier" and "staff" in finding.evidence
 
 
+def test_a_staff_writers_byline_is_a_person() -> None:
+    page = text_page(f"{TITLE}\n\nBy Jane Roe Staff Writer\n\n{BODY}\n", url=SITE_URL)
+    assert identify_outlet(page, article(BODY)).outlet == "rivertoncourier.example"
+
+
 def test_a_staff_credit_of_another_outlet_keeps_the_aggregator_logic() -> None:
     page = text_page(f"{TITLE}\n\nBy the Lakeside Courier Staff\n\n{BODY}\n", url=SITE_URL)
     finding = identify_outlet(page, article(BODY))

@@ -34,6 +34,11 @@ SENTENCE_WORDS = 25
 SHORT_LINE_WORDS = 12
 #: A dateline opens the body: its date starts within this many characters of the first body line.
 DATELINE_REACH_CHARS = 60
+#: A date printed only below the article belongs to a list of related links when the lines there print at
+#: least this many other days.
+MIN_OTHER_LIST_DATES = 1
+#: ... within this many lines of it (a list's entries stand close together).
+LIST_REACH_LINES = 6
 #: Dates this many days after the crawl are impossible; the slack covers time zones.
 CRAWL_SLACK_DAYS = 1
 
@@ -195,7 +200,7 @@ def _date_of_markup(page: RawPage, article: Article, layout: Layout | None) -> D
         and not corroborated
         and _printed_only_after_body(page, article, layout, meta[0])
     ):
-        if not declared_in_metadata(page, meta[0]):
+        if not naming and not declared_in_metadata(page, meta[0]):
             meta = None  # read off a visible element below the article: a related link's date
         else:
             # Declared, and the page's own entry in a list of recent posts prints it too; only a byline
@@ -257,7 +262,9 @@ def _printed_only_after_body(
     """Whether the page prints a date only below its article (a related-links list), never above or in it.
 
     htmldate's markup search also reads elements whose class names a date, and a list of related articles
-    marks each link's date that way; a date the page shows only there belongs to another article.
+    marks each link's date that way; a date the page shows only there belongs to another article. It is
+    taken for such a list's when other days are printed a few lines from it, or when its line names an
+    edit ("last modified on ..."); a date printed alone below the article is the post's footer stamp.
     """
     if layout is None:
         try:
@@ -273,7 +280,27 @@ def _printed_only_after_body(
         if any(m.iso() == mention.iso() for m in _line_mentions(line))
     ]
     # Link-list entries are short; a sentence after the body may be article text the cleaner left out.
-    return bool(printed) and all(i > end and word_count(line) <= SHORT_LINE_WORDS for i, line in printed)
+    if not printed or not all(i > end and word_count(line) <= SHORT_LINE_WORDS for i, line in printed):
+        return False
+    # A date printed below the article as the page's last edit ("last modified on ...") is no publication.
+    if any(_cue_for(line, m) == "updated" for _, line in printed for m in _line_mentions(line)):
+        return True
+    # A list marks each of its links with a date: other dates are printed there too, a few lines away. A
+    # date printed alone below the article is the post's own footer stamp ("Posted on March 3 by Jane").
+    near = {
+        index
+        for printed_index, _ in printed
+        for index in range(printed_index - LIST_REACH_LINES, printed_index + LIST_REACH_LINES + 1)
+        if end < index < len(layout.lines)
+    }
+    others = {
+        m.iso()
+        for index in near
+        if word_count(layout.lines[index]) <= SHORT_LINE_WORDS
+        for m in _line_mentions(layout.lines[index])
+        if m.precision == "day" and m.iso() != mention.iso()
+    }
+    return len(others) >= MIN_OTHER_LIST_DATES
 
 
 def date_from_layout(

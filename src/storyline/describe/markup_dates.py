@@ -16,7 +16,7 @@ from htmldate import find_date
 
 from storyline.describe.datefinds import DateMention, find_dates, parse_iso_like
 from storyline.describe.layout import parse_html
-from storyline.describe.page_meta import DeclaredDate, read_page_metadata, url_path_date
+from storyline.describe.page_meta import DeclaredDate, page_metadata, url_path_date
 from storyline.model import RawPage
 
 #: Weight of a date the markup declares (stronger than a byline line, weaker than two sources agreeing).
@@ -117,7 +117,7 @@ class DeclaredDates:
 
 def declared_dates(page: RawPage) -> DeclaredDates:
     """Every publication date the page's metadata (meta tags, JSON-LD, ``<time>``) and URL path state."""
-    metadata = read_page_metadata(parse_html(page.content))
+    metadata = page_metadata(page.content)
     found = list(metadata.published)
     if (from_url := url_path_date(page.url or metadata.canonical_url)) is not None:
         found.append(from_url)

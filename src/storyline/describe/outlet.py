@@ -15,9 +15,9 @@ from functools import cache
 
 import tldextract
 
-from storyline.describe.layout import Layout, build_layout, parse_html, word_count
+from storyline.describe.layout import Layout, build_layout, word_count
 from storyline.describe.outlet_names import abbreviates, feed_outlet_name, is_abbreviation, spells
-from storyline.describe.page_meta import read_page_metadata
+from storyline.describe.page_meta import page_metadata
 from storyline.model import Article, RawPage
 
 #: Lines above the body start (or at the top, when no body was found) that may hold a byline.
@@ -53,6 +53,8 @@ _ORG_BYLINE = re.compile(
 #: The words before the role name the outlet however they are spelled (no organisation word needed).
 _STAFF_CREDIT = re.compile(
     rf"^\s*(?i:by)\s+(?:(?i:the)\s+)?(?P<name>{_DOMAIN}|{_NAME}?)\s+(?i:staff|newsroom|news\s+desk|editorial\s+team)\b"
+    # "By Jane Roe Staff Writer": a person's role, not a newsroom's credit.
+    r"(?!\s+(?i:writers?|reporters?|photographers?|correspondents?|editors?|members?)\b)"
 )
 _SELF_REFERENCES = (
     (re.compile(rf"^\s*(?P<name>{_NAME})['’]s\s+(?:web\s?site|site|app)\b"), "names its own website"),
@@ -385,7 +387,7 @@ def _trim_name(name: str) -> str:
 
 def _markup_site_names(page: RawPage) -> list[tuple[str, str]]:
     """The names an HTML page gives its site: og:site_name, JSON-LD publisher, application-name."""
-    names = read_page_metadata(parse_html(page.content)).site_names
+    names = page_metadata(page.content).site_names
     order = {"og:site_name": 0, "JSON-LD publisher": 1}
     return sorted(names, key=lambda entry: order.get(entry[1], 2))
 

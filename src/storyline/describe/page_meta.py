@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from lxml import html
@@ -85,6 +86,15 @@ class PageMetadata:
     def sources_for(self, iso: str) -> list[str]:
         """The distinct sources that give the date ``iso`` (day precision compared by its ISO form)."""
         return sorted({found.source for found in self.published if found.mention.iso() == iso})
+
+
+@lru_cache(maxsize=4)
+def page_metadata(markup: str) -> PageMetadata:
+    """:func:`read_page_metadata` of a page's markup, parsed once for the date, outlet and title rules that
+    all ask (the last few pages are kept; the result is shared, so callers must not change it)."""
+    from storyline.describe.layout import parse_html  # deferred: layout imports the cleaner
+
+    return read_page_metadata(parse_html(markup))
 
 
 def read_page_metadata(tree: html.HtmlElement | None) -> PageMetadata:
