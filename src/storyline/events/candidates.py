@@ -275,7 +275,10 @@ def _intent_trigger(token: Token, root: Token, lexicon: Lexicon) -> _Trigger | N
 
 def _find_triggers(sentence: Span, lexicon: Lexicon) -> list[_Trigger]:
     found = []
+    words = lexicon.trigger_words
     for token in sentence:
+        if token.lower_ not in words:
+            continue
         trigger = (
             _verb_trigger(token, sentence.root, lexicon)
             or _noun_trigger(token, sentence.root, lexicon)
@@ -328,8 +331,9 @@ def _sector(text: str, lexicon: Lexicon, head: Token | None = None) -> str | Non
     """The sector the words name; with ``head``, only words naming the head itself ("military assistance" is
     no military actor) or titles before a proper name ("Defense Minister Sergei Shoigu")."""
     lowered = f" {text.lower()} "
+    present = set(lowered.split())
     for words, sector in lexicon.sectors:
-        if f" {words} " not in lowered:
+        if (" " in words and f" {words} " not in lowered) or (" " not in words and words not in present):
             continue
         if head is None or head.tag_ in {"NNP", "NNPS"} or words.split()[-1] == head.lower_:
             return sector

@@ -77,6 +77,8 @@ class Lexicon:
     verb_forms: dict[str, str]  # inflected form -> lemma
     noun_forms: dict[str, str]
     actor_codes: tuple[tuple[str, str], ...] = ()  # (organisation name, IGO/NGO), longest first
+    #: every lowercase word that can start a trigger: tokens not in it are skipped at once (speed)
+    trigger_words: frozenset[str] = frozenset()
 
     def cue(self, name: str) -> frozenset[str]:
         """A cue list from ``event_cues.json`` as a set."""
@@ -174,7 +176,14 @@ def load_lexicon() -> Lexicon:
     actor_codes = sorted(
         ((row["name"], row["code"]) for row in _rows("event_actor_codes.csv")), key=lambda pair: -len(pair[0])
     )
+    verb_heads = {key.split()[0] for key in verbs}
+    trigger_words = frozenset(
+        {form for form, lemma in verb_forms.items() if lemma in verb_heads}
+        | set(noun_forms)
+        | set(cues.get("intent_adjectives", ()))
+    )
     return Lexicon(
+        trigger_words=trigger_words,
         actor_codes=tuple(actor_codes),
         verbs=ordered["verbs"],
         nouns=ordered["nouns"],
