@@ -109,6 +109,9 @@ def test_a_parse_past_its_budget_is_skipped_reported_and_not_retried(
         assert {"Mara Quill", "Ivo Brandt"} <= {e["name"] for e in sl.entities()}
         stuck = next(d for d in sl.store.documents() if "(((" in (d["text"] or ""))
         assert not stuck["entity_ids"]  # skipped: an empty analysis
+        assert stuck["limits"]["extract"]["action"] == "skipped"
+        assert "time budget" in stuck["limits"]["extract"]["reason"]
+        assert stuck["id"] in sl.limited()  # the run names it
         assert sl.run([corpus], workers=1).stages["extract"] == 0  # inputs unchanged: not tried again
 
 

@@ -34,6 +34,8 @@ class DocAnalysis:
     quotes: tuple[QuoteCandidate, ...]
     #: each sentence's PLOVER event candidate, coded while the parse is in memory (see storyline.events)
     events: tuple[EventCandidate, ...] = ()
+    #: why the parse was skipped (it ran past its time budget), else None; travels back from parse workers
+    skipped: str | None = None
 
 
 def analyse_doc(doc: Doc, doc_id: str) -> DocAnalysis:

@@ -61,4 +61,5 @@ def analysis_from_dict(row: dict[str, Any]) -> DocAnalysis:
         acronyms=tuple(AcronymDefinition(**definition) for definition in row["acronyms"]),
         quotes=quotes,
         events=tuple(candidate_from_dict(event) for event in row.get("events", ())),
+        skipped=row.get("skipped"),
     )

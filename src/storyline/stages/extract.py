@@ -57,9 +57,13 @@ def analysed_text(doc: dict[str, Any]) -> tuple[str, int]:
     return prefix + body, len(prefix)
 
 
-def _cut_note(note: str | None) -> dict[str, str] | None:
-    """The document's extract-stage limit note: what bounding the parsed text cut, or None (clears it)."""
-    return {"action": "cut", "reason": note} if note else None
+def _limit_note(analysis: DocAnalysis, cut: str | None) -> dict[str, str] | None:
+    """The document's extract-stage limit note: a parse skipped past its time budget (the analysis says so,
+    also when it comes back from a parse worker), else what bounding the parsed text cut, else None (clears
+    it)."""
+    if analysis.skipped:
+        return {"action": "skipped", "reason": analysis.skipped}
+    return {"action": "cut", "reason": cut} if cut else None
 
 
 def _analysis_key(doc: dict[str, Any]) -> str:
@@ -110,7 +114,7 @@ def _analyse_stale(
                 "id": a.doc_id,
                 "analysis": analysis_to_dict(a),
                 "stage_keys": {STAGE.name: _analysis_key(by_id[a.doc_id])},
-                "limits": {STAGE.name: _cut_note(bounded[a.doc_id].note)},
+                "limits": {STAGE.name: _limit_note(a, bounded[a.doc_id].note)},
             }
             for a in parsed
         )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from spacy.language import Language
@@ -99,6 +99,8 @@ def analyse_guarded(
             try:
                 parsed.extend(_parse(nlp, [(doc_id, text)], len(text)))
             except BudgetExceeded as exc:
-                parsed.extend(analyse_documents(nlp, [(doc_id, "")]))
-                notes[doc_id] = {"action": "skipped", "reason": f"spaCy parse {exc}"}
+                reason = f"spaCy parse {exc}"
+                empty = analyse_documents(nlp, [(doc_id, "")])
+                parsed.extend(replace(analysis, skipped=reason) for analysis in empty)
+                notes[doc_id] = {"action": "skipped", "reason": reason}
     return [(analysis, notes[analysis.doc_id]) for analysis in parsed]
