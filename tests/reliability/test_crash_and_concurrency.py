@@ -158,12 +158,12 @@ def export(db: Path, folder: Path) -> dict[str, bytes]:
 
 
 def test_kills_during_ingest_and_clean_lose_nothing_and_workers_die(tmp_path: Path) -> None:
-    corpus = write_corpus(tmp_path / "corpus", pages=1_000, seed=12, per_file=100)
+    corpus = write_corpus(tmp_path / "corpus", pages=2_000, seed=12, per_file=200)
     db = tmp_path / "killed.db"
     rng = random.Random(20261129)
     kills = 0
     orphans_checked = 0
-    # 5 ingest batches, then 5 clean + describe batches (each run does what the last left): six kills.
+    # 10 ingest batches of 200 pages, then 10 clean + describe batches (each run does what the last left): six kills.
     plan = [
         ("ingest", ("ingest", rng.randrange(1, 3))),
         ("clean", ("ingest", rng.randrange(3, 5))),
@@ -185,13 +185,13 @@ def test_kills_during_ingest_and_clean_lose_nothing_and_workers_die(tmp_path: Pa
             orphans_checked += 1
     assert kills >= 5 and orphans_checked >= 2
     assert drive(db, corpus, "clean", kill_at=None, rng=rng)["finished"]
-    check_store(db, {"ingest": 1_000, "clean + describe": 0})
+    check_store(db, {"ingest": 2_000, "clean + describe": 0})
     clean_db = tmp_path / "clean.db"
     with storyline.open(clean_db) as sl:  # the reference, in this process (no start-up cost)
         sl.ingest([corpus])
         local.run_document_stage(sl.store, workers=2)
     con = sqlite3.connect(db)
-    assert con.execute("SELECT COUNT(*), COUNT(DISTINCT id) FROM documents").fetchone() == (1_000, 1_000)
+    assert con.execute("SELECT COUNT(*), COUNT(DISTINCT id) FROM documents").fetchone() == (2_000, 2_000)
     con.close()
     assert export(db, tmp_path / "out-killed") == export(clean_db, tmp_path / "out-clean")
 
