@@ -329,7 +329,7 @@ def _noun_phrase(token: Token) -> str:
 
 def _sector(text: str, lexicon: Lexicon, head: Token | None = None) -> str | None:
     """The sector the words name; with ``head``, only words naming the head itself ("military assistance" is
-    no military actor) or titles before a proper name ("Defense Minister Sergei Shoigu")."""
+    no military actor) or titles before a proper name ("Defence Minister Ilya Vostrov")."""
     lowered = f" {text.lower()} "
     present = set(lowered.split())
     for words, sector in lexicon.sectors:
@@ -438,7 +438,7 @@ def _subject(frame: Token) -> tuple[Token | None, bool]:
 
 
 def _speaker(sentence: Span, lexicon: Lexicon, trigger: Token) -> Token | None:
-    """The subject of a reporting verb above the trigger ("..., Shoigu said"), if any."""
+    """The subject of a reporting verb above the trigger ("..., Vostrov said"), if any."""
     speech = lexicon.cue("speech_verbs")
     for ancestor in [trigger, *trigger.ancestors]:
         lemma = _verb_lemma(ancestor, lexicon)

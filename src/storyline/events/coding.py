@@ -2,8 +2,9 @@
 and countries, the place to a gazetteer location, the date to a value with a precision.
 
 A party's country is, in order: its entity's country (a state, or an organisation named after one), the
-country named inside its phrase ("the armed forces of Kyrgyzstan", "Israeli troops"), the country named
-next to the person elsewhere in the corpus ("Russian Defense Minister Sergei Shoigu" makes Shoigu RUS).
+country named inside its phrase ("the armed forces of Ostrava", "Israeli troops"), the country named
+next to the person elsewhere in the corpus ("Brenvian Defence Minister Ilya Vostrov" gives Vostrov
+Brenvia's country).
 """
 
 from __future__ import annotations
@@ -104,7 +105,7 @@ class EntityCountries:
                     if len(gap) > _ROLE_GAP or any(ch in gap for ch in '.;:"“”'):
                         continue
                     if any(w[:1].islower() and w not in {"of", "'s", "s", "the"} for w in gap.split()):
-                        continue  # "Russia said Shoigu": a sentence, not a title
+                        continue  # "Russia said Vostrov": a sentence, not a title
                     place = resolve_place(previous.text, previous.label)
                     if place is not None:
                         votes[entity_id][place.iso3] += 1
