@@ -15,6 +15,8 @@ from typing import Literal
 
 from dateparser.languages.loader import LocaleDataLoader
 
+from storyline.month_names import MONTH_NAMES
+
 Precision = Literal["day", "month", "year"]
 
 #: Languages whose month names are searched for (dateparser locale codes); the widely published ones.
@@ -74,20 +76,7 @@ MONTH_LANGUAGES = [
     "mn",
     "hr",
 ]
-_MONTH_KEYS = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-]
+_MONTH_KEYS = MONTH_NAMES
 #: Month names shorter than this are skipped: two-letter abbreviations collide with ordinary words.
 MIN_MONTH_NAME_CHARS = 3
 MIN_YEAR = 1990

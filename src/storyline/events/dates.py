@@ -15,22 +15,10 @@ import re
 from dataclasses import dataclass
 
 from storyline.events.lexicon import load_lexicon
+from storyline.month_names import MONTH_NAMES
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-MONTHS = (
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-)
+MONTHS = MONTH_NAMES
 _MONTH_ABBREVIATIONS = {m[:3]: i + 1 for i, m in enumerate(MONTHS)} | {"sept": 9}
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _LEADING = re.compile(

@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from storyline.month_names import MONTH_NAMES
 from storyline.narrate.candidates import StorySentences
 from storyline.narrate.records import Disagreement, DisagreementSide, NarrateEvent
 
@@ -71,18 +72,7 @@ _OUTCOMES = {
 }
 _MONTHS_AND_TIME = frozenset(
     [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
+        *MONTH_NAMES,
         "jan",
         "feb",
         "mar",
