@@ -10,8 +10,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from storyline.errors import ReadOnlyStoreError, StoreBusyError
+from storyline.errors import ReadOnlyStoreError, StoreBusyError, StorylineError
 from storyline.export import ExportFormat, document_row, write_table
+from storyline.load import LoadFormat, LoadReport, load_export, loaded_from
 from storyline.model import IngestReport
 from storyline.run import local
 from storyline.run.corpus import CORPUS_STAGES
@@ -143,6 +144,11 @@ class Storyline:
         }
         if engine not in ENGINES:
             raise ValueError(f"unknown engine {engine!r}; one of: {', '.join(ENGINES)}")
+        if (loaded := loaded_from(self.store)) is not None:
+            raise StorylineError(
+                f"this database was loaded from the export {loaded['directory']} and holds no raw pages to"
+                f" process; run the pipeline on the original pages instead"
+            )
         with self._writing(), contextlib.ExitStack() as stack:
             if engine == "ray":
                 from storyline.run.ray_engine import RayEngine
@@ -322,6 +328,12 @@ class Storyline:
         for table in self.tables()[1:]:
             written.append(write_table(out, table, self.records(table), fmt))
         return written
+
+    def load(self, directory: str | Path, fmt: LoadFormat = "auto") -> LoadReport:
+        """Load an export directory (the export layout, Parquet or JSONL) into this store, for reading;
+        idempotent, and nothing is written unless every file checks out (see :mod:`storyline.load`)."""
+        with self._writing():
+            return load_export(self.store, directory, self.tables(), fmt)
 
     def _export_markdown(self, out: Path) -> list[Path]:
         """``stories.md`` (largest story first) and ``threads.md``, each with its citations."""

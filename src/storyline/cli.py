@@ -26,6 +26,7 @@ from storyline.api import DEFAULT_DB, ENGINES, WRITER_WAIT_S
 from storyline.display import visible
 from storyline.errors import ModelNotInstalledError, StorylineError
 from storyline.export import FORMATS
+from storyline.load import LOAD_FORMATS
 from storyline.model import IngestReport
 from storyline.progress_columns import RateColumn
 from storyline.settings import describe_settings, parse_assignments
@@ -236,6 +237,28 @@ def export(
     with storyline.open(db, readonly=True) as sl:
         for path in sl.export(directory, fmt):  # type: ignore[arg-type]
             out.print(f"wrote {escape(str(path))}")
+
+
+@app.command()
+def load(
+    directory: Annotated[Path, typer.Argument(help="An export folder (`export`, `run --parquet`).")],
+    db: DbOption = Path(DEFAULT_DB),
+    fmt: Annotated[
+        str, typer.Option("--format", help=f"One of: {', '.join(LOAD_FORMATS)} (auto: Parquet if present).")
+    ] = "auto",
+    wait: WaitOption = WRITER_WAIT_S,
+) -> None:
+    """Load an export folder (Parquet or JSONL tables) into a database that serve, search etc. read."""
+    if fmt not in LOAD_FORMATS:
+        err.print(f"[red]error[/red] unknown format {escape(fmt)!r}; choose one of {', '.join(LOAD_FORMATS)}")
+        raise typer.Exit(2)
+    with storyline.open(db) as sl:
+        sl.on_wait, sl.writer_wait = _wait_message, wait
+        report = sl.load(directory, fmt)  # type: ignore[arg-type]
+    out.print(f"loaded {escape(str(report.directory))} ({report.fmt}) into {escape(str(db))}")
+    for table, count in report.rows.items():
+        out.print(f"{table}: {count}")
+    out.print(f"new documents: {report.new_documents}")
 
 
 def _require_db(db: Path) -> None:

@@ -99,8 +99,11 @@ def _write_parquet(path: Path, rows: list[dict[str, Any]]) -> int:
             pa.Table.from_pylist(full) if full else pa.table({k: pa.array([], pa.string()) for k in columns})
         )
     except (pa.ArrowInvalid, pa.ArrowTypeError):
-        # Nested values of varying shape have no single Arrow type: keep them as JSON text instead.
+        # Nested values of varying shape have no single Arrow type: keep them as JSON text instead, and say
+        # which columns hold JSON so `storyline load` reads them back as lists and objects.
         table = pa.Table.from_pylist([{k: _flatten(v) for k, v in row.items()} for row in full])
+        nested = [k for k in columns if any(isinstance(row[k], list | dict) for row in full)]
+        table = table.replace_schema_metadata({b"storyline.json_columns": json.dumps(nested)})
     pq.write_table(table, path)
     return len(rows)
 
