@@ -21,7 +21,6 @@ from storyline.link import (
     find_exact_duplicates,
     find_near_duplicates,
     find_shared_passages,
-    keep_story_ids,
     with_threads,
 )
 from storyline.link.dates import date_confidence
@@ -172,14 +171,12 @@ def run(store: Store, progress: Progress, settings: LinkSettings | None = None) 
     progress("link", 2, 4)
     previous = {row["id"]: row["story_id"] for row in rows if row.get("story_id")}
     reports = docs + bodiless_reports(rows)
-    # Earlier stories are kept as they are (new reports join them or start new ones), unless the settings
-    # that made them changed: then every report is clustered afresh, and unchanged stories keep their ids.
+    # Stories are a function of the corpus, never of the order it arrived in: every report is clustered
+    # afresh, so a top-up stores what one run over all pages stores (two stories that existed before a
+    # top-up merge when a new report ties them; a story keeps its id while its earliest report stays its
+    # earliest). The summary still says when changed settings re-made stories already stored.
     recluster = bool(previous) and store.get_state(STORY_SETTINGS_STATE) != _settings_key(settings)
-    if recluster:
-        fresh = assign_stories(reports, {}, settings, duplicates=duplicate_of, passages=passages)
-        stories = keep_story_ids(fresh, previous)
-    else:
-        stories = assign_stories(reports, previous, settings, duplicates=duplicate_of, passages=passages)
+    stories = assign_stories(reports, {}, settings, duplicates=duplicate_of, passages=passages)
     store.set_state(STORY_SETTINGS_STATE, _settings_key(settings))
     store.set_state(RUN_NOTES_STATE, {RECLUSTERED_NOTE: len(reports)} if recluster else {})
     progress("link", 3, 4)
