@@ -1,0 +1,184 @@
+"""The corpus stages on a top-up beside a full run: cost of adding a few documents to a large store.
+
+Usage::
+
+    PYTHONPATH=src python benchmarks/incremental.py [--base 10000] [--new 100] [--seed 7] [--profile]
+
+It generates ``base + new`` invented reports with ``pipeline_scale.py``'s generator (stories of one to six
+reports, planted near copies), stores them as the document stage would leave them (title, body, date,
+outlet, language, content hash written directly: the document stage is per document and already reruns
+only what is stale), then times the corpus stages (extract's cross-document resolution, link, events,
+narrate) twice:
+
+* **full**: one store holding all ``base + new`` reports, every corpus stage run once from nothing;
+* **top-up**: a store holding the ``base`` reports, already run, then the ``new`` ones added and run again.
+
+The per-document parse is replaced by a regex analyser that tags the generator's own names (people,
+organisations, places) as mentions, so that 10k reports fit in minutes on a shared 2-core machine; the real
+parse reruns only for stale documents (its key is the body's content hash) and would add the same cost to
+a top-up as to the new documents' share of a full run. The last line checks that the top-up stored exactly
+what the full run stored (every record table and every document's derived fields).
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import importlib.util
+import json
+import pstats
+import re
+import sys
+import tempfile
+import time
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from storyline.extract import DocAnalysis
+from storyline.extract.mentions import Mention
+from storyline.ids import content_hash, page_id
+from storyline.model import RawPage
+from storyline.run.corpus import CORPUS_STAGES
+from storyline.store.base import RECORD_TABLES
+from storyline.store.sqlite import SQLiteStore
+
+
+def _generator() -> Any:
+    path = Path(__file__).with_name("pipeline_scale.py")
+    spec = importlib.util.spec_from_file_location("pipeline_scale", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+GEN = _generator()
+_PERSON = re.compile(rf"\b(?:{'|'.join(GEN.GIVEN.split())}) (?:{'|'.join(GEN.FAMILY.split())})\b")
+_SURNAME = re.compile(rf"\b(?:{'|'.join(GEN.FAMILY.split())})\b")
+_PLACE = "|".join(re.escape(p) for p in GEN.PLACES.split())
+_ORG = re.compile(
+    rf"\b(?:{_PLACE}) (?:{'|'.join(GEN.ORG_HEADS.split())}) (?:{'|'.join(GEN.ORG_KINDS.split())})\b"
+)
+_PLACES = re.compile(rf"\b(?:{_PLACE})\b")
+
+
+def regex_analysis(doc_id: str, text: str) -> DocAnalysis:
+    """The generator's names in ``text`` as mentions (longest first), standing in for spaCy's entities."""
+    found: list[Mention] = []
+    taken: list[tuple[int, int]] = []
+    for pattern, label in ((_ORG, "ORG"), (_PERSON, "PERSON"), (_SURNAME, "PERSON"), (_PLACES, "GPE")):
+        for match in pattern.finditer(text):
+            start, end = match.span()
+            if any(start < b and a < end for a, b in taken):
+                continue
+            taken.append((start, end))
+            sentence_start = text.rfind(". ", 0, start) + 1
+            sentence_end = text.find(". ", end)
+            found.append(
+                Mention(
+                    doc_id,
+                    match.group(),
+                    label,
+                    start,
+                    end,
+                    sentence_start,
+                    len(text) if sentence_end < 0 else sentence_end,
+                )
+            )
+    return DocAnalysis(doc_id, tuple(sorted(found, key=lambda m: m.start)), (), ())
+
+
+def regex_analyser(batches: Iterable[list[tuple[str, str]]], workers: int) -> Iterator[list[DocAnalysis]]:
+    """An :data:`storyline.stages.extract.Analyser` that needs no model (one process)."""
+    del workers
+    for batch in batches:
+        yield [regex_analysis(doc_id, text) for doc_id, text in batch]
+
+
+def store_reports(store: SQLiteStore, reports: list[dict[str, Any]], first: int) -> None:
+    """Add reports as pages, with the fields the document stage would give them."""
+    pages = []
+    derived = []
+    for number, report in enumerate(reports, start=first):
+        body = "\n\n".join(report["paragraphs"])
+        content = f"{report['title']}\n\n{body}\n\n[{number}]"
+        page = RawPage(page_id(content), f"generated/{number:06d}.txt", "text", content, "text")
+        pages.append(page)
+        german = report["title"].startswith("Stadtrat")
+        derived.append(
+            {
+                "id": page.id,
+                "title": report["title"],
+                "text": body,
+                "published": report["published"],
+                "published_evidence": "declared published",
+                "outlet": f"The Daily {report['outlet']}",
+                "language": "de" if german else "en",
+                "content_hash": content_hash(body),
+            }
+        )
+    store.add_pages(pages)
+    store.update_documents(derived)
+
+
+def run_corpus_stages(store: SQLiteStore) -> dict[str, float]:
+    """Each corpus stage once, in order; seconds per stage."""
+    seconds: dict[str, float] = {}
+    for stage in CORPUS_STAGES:
+        options: dict[str, Any] = {"analyse": regex_analyser, "workers": 1} if stage.name == "extract" else {}
+        started = time.perf_counter()
+        stage.run(store, lambda *_: None, **options)
+        seconds[stage.name] = time.perf_counter() - started
+    return seconds
+
+
+def stored_tables(store: SQLiteStore) -> str:
+    """Every record table and every document's derived fields, as one canonical JSON text."""
+    tables: dict[str, Any] = {table: list(store.records(table)) for table in RECORD_TABLES}
+    tables["documents"] = [{k: v for k, v in d.items() if k != "stage_keys"} for d in store.documents()]
+    return json.dumps(tables, sort_keys=True, default=str)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--base", type=int, default=10000)
+    parser.add_argument("--new", type=int, default=100)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--profile", action="store_true", help="print the top-up's heaviest functions")
+    args = parser.parse_args()
+    reports = GEN.make_corpus(args.base + args.new, args.seed)
+    base, new = reports[: args.base], reports[args.base :]
+    work = Path(tempfile.mkdtemp(prefix="storyline-incremental-"))
+
+    full_store = SQLiteStore(work / "full.db")
+    store_reports(full_store, reports, 0)
+    full = run_corpus_stages(full_store)
+
+    top_store = SQLiteStore(work / "topup.db")
+    store_reports(top_store, base, 0)
+    run_corpus_stages(top_store)
+    store_reports(top_store, new, args.base)
+    profiler = cProfile.Profile() if args.profile else None
+    if profiler:
+        profiler.enable()
+    top = run_corpus_stages(top_store)
+    if profiler:
+        profiler.disable()
+
+    print(f"{args.base:,} reports stored, {args.new:,} added (corpus stages; regex analyser for the parse)")
+    print(f"{'stage':<10} {'full run s':>11} {'top-up s':>9} {'ratio':>7}")
+    for name in full:
+        print(f"{name:<10} {full[name]:>11.2f} {top[name]:>9.2f} {top[name] / full[name]:>7.1%}")
+    total_full, total_top = sum(full.values()), sum(top.values())
+    print(f"{'total':<10} {total_full:>11.2f} {total_top:>9.2f} {total_top / total_full:>7.1%}")
+    equal = stored_tables(full_store) == stored_tables(top_store)
+    print(f"top-up stored exactly what the full run stored: {'yes' if equal else 'NO'}")
+    full_store.close()
+    top_store.close()
+    if profiler:
+        pstats.Stats(profiler, stream=sys.stdout).sort_stats("cumulative").print_stats(35)
+
+
+if __name__ == "__main__":
+    main()
