@@ -127,11 +127,22 @@ def test_a_store_of_ingested_pages_is_not_overwritten(tmp_path: Path, sample_run
         assert len(list(sl.documents())) == 1
 
 
-def test_cli_load_then_read_commands(tmp_path: Path, sample_run: dict[str, Any]) -> None:
-    loaded = cli("load", sample_run["export"], "--db", "loaded.db", cwd=tmp_path)
+def test_cli_run_writes_parquet_that_load_reads(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(
+        "The Talvik ferry union called a strike on Monday, its secretary Ines Okoro said."
+    )
+    (corpus / "b.txt").write_text(
+        "Storm damage closed the northern quay at Vellmar, the harbour office said."
+    )
+    ran = cli("run", corpus, "--db", "s.db", "--parquet", "pq", cwd=tmp_path)
+    assert ran.returncode == 0, ran.stderr
+    assert (tmp_path / "pq" / "documents.parquet").is_file() and "wrote" in ran.stdout
+    loaded = cli("load", "pq", "--db", "loaded.db", cwd=tmp_path)
     assert loaded.returncode == 0, loaded.stderr
-    assert f"documents: {len(sample_run['rows'])}" in loaded.stdout
-    stats = cli("stats", "--db", "loaded.db", cwd=tmp_path)
-    assert stats.returncode == 0 and "documents" in stats.stdout
+    assert "(parquet)" in loaded.stdout and "documents: 2" in loaded.stdout
+    found = cli("search", "Talvik", "--db", "loaded.db", cwd=tmp_path)
+    assert found.returncode == 0 and "strike" in found.stdout
     refused = cli("load", tmp_path / "nowhere", "--db", "loaded.db", cwd=tmp_path)
     assert refused.returncode == 1 and "not a directory" in refused.stderr

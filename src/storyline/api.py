@@ -156,6 +156,7 @@ class Storyline:
                 ray_engine = stack.enter_context(RayEngine(address, workers))
                 counts = {"clean + describe": ray_engine.document_stage(self.store, progress)}
                 options["extract"]["analyse"] = ray_engine.analyse_batches
+                options["link"]["near_duplicates"] = ray_engine.find_near_duplicates
             else:
                 counts = {"clean + describe": local.run_document_stage(self.store, progress, workers)}
             for stage in CORPUS_STAGES:

@@ -190,6 +190,10 @@ def run(
         str | None,
         typer.Option(help="Ray cluster to join: auto or ray://HOST:PORT (default: start one here)."),
     ] = None,
+    parquet: Annotated[
+        Path | None,
+        typer.Option(help="Also write every table as Parquet to this folder, in the export layout."),
+    ] = None,
     wait: WaitOption = WRITER_WAIT_S,
 ) -> None:
     """Ingest PATHS, then run every stage over the database."""
@@ -212,11 +216,14 @@ def run(
             except ModelNotInstalledError as exc:
                 err.print(f"[red]error[/red] {escape(str(exc))}", soft_wrap=True)
                 raise typer.Exit(1) from exc
+            written = sl.export(parquet, "parquet") if parquet is not None else []
     except KeyboardInterrupt:
         _report_interrupt(committed)
         raise typer.Exit(130) from None
     for name, count in counts.items():
         out.print(f"{name}: {count}")
+    for path in written:
+        out.print(f"wrote {escape(str(path))}")
     if counts.get("over a limit"):
         _report_limits(db)
     if report.failed:

@@ -8,7 +8,7 @@ while two reports that merely share a theme do not.
 from __future__ import annotations
 
 import struct
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -125,6 +125,11 @@ class NearDuplicateIndex:
         """Ids of indexed documents whose signatures share an LSH band with ``sig`` (sorted)."""
         return sorted(self._lsh.query(self._as_minhash(sig)))
 
+    @property
+    def band_ranges(self) -> list[tuple[int, int]]:
+        """The LSH bands as ``(start, end)`` slices of a signature (datasketch's choice for the threshold)."""
+        return list(self._lsh.hashranges)
+
     def original_of(self, doc_id: str) -> str:
         """The original a document duplicates, or the document itself."""
         return self.originals.get(doc_id, doc_id)
@@ -172,12 +177,22 @@ class NearDuplicateIndex:
         return index
 
 
+def band_keys(sig: Signature, ranges: Iterable[tuple[int, int]]) -> list[str]:
+    """One key per LSH band of ``sig``: two signatures share a key exactly when MinHashLSH would make them
+    candidates (equal values over one band), so grouping by key finds the pairs its query finds."""
+    return [f"{band}:{sig.hashvalues[start:end].tobytes().hex()}" for band, (start, end) in enumerate(ranges)]
+
+
 def _is_near_duplicate(containment: float, ratio: float, settings: LinkSettings) -> bool:
     return containment >= settings.near_dup_threshold and ratio >= settings.near_dup_min_length_ratio
 
 
 def find_near_duplicates(
-    docs: Iterable[LinkDoc], index: NearDuplicateIndex | None = None, settings: LinkSettings | None = None
+    docs: Iterable[LinkDoc],
+    index: NearDuplicateIndex | None = None,
+    settings: LinkSettings | None = None,
+    signed: Mapping[str, Signature] | None = None,
+    candidates: Mapping[str, Iterable[str]] | None = None,
 ) -> dict[str, str]:
     """Doc id -> id of the earliest-ingested document it nearly (or exactly) duplicates.
 
@@ -185,6 +200,11 @@ def find_near_duplicates(
     is updated in place, so nothing already indexed is signed again (documents already in the index are
     skipped; their earlier answers stay in ``index.originals``). Candidates from LSH are verified by
     exact shingle containment when both texts are at hand, else by containment estimated from signatures.
+
+    Another engine may sign and band elsewhere (the Ray engine: :mod:`storyline.run.ray_dedup`): ``signed``
+    holds each new document's signature and ``candidates`` the ids sharing a band with it among the
+    documents indexed before it (those in ``index``, then the new ones earlier in ingest order). The
+    verification and the choice of original below are the same either way, so are the decisions.
     """
     settings = settings or (index.settings if index is not None else LinkSettings())
     index = index if index is not None else NearDuplicateIndex(settings)
@@ -194,11 +214,17 @@ def find_near_duplicates(
     for doc in ordered:
         if doc.id in index:
             continue
-        shingle_set = index.shingle_set(doc.text)
-        sig = index.signature_of_set(shingle_set)
+        shingle_set: set[str] | None = None
+        if signed is None:
+            shingle_set = index.shingle_set(doc.text)
+            sig = index.signature_of_set(shingle_set)
+        else:
+            sig = signed[doc.id]
+        found = index.query(sig) if candidates is None else sorted(candidates.get(doc.id, ()))
         originals = []
-        for candidate in index.query(sig):
+        for candidate in found:
             if candidate in texts:
+                shingle_set = shingle_set if shingle_set is not None else index.shingle_set(doc.text)
                 containment, ratio = exact_containment(shingle_set, index.shingle_set(texts[candidate]))
             else:
                 containment, ratio = estimated_containment(sig, index.signatures[candidate])
@@ -211,3 +237,8 @@ def find_near_duplicates(
             duplicate_of[doc.id] = root
             index.originals[doc.id] = root
     return duplicate_of
+
+
+#: How the link stage finds near duplicates: :func:`find_near_duplicates`, or another engine's equivalent
+#: taking ``(docs, index, settings)``, updating ``index`` in place the same way.
+NearDuplicateFinder = Callable[[list[LinkDoc], NearDuplicateIndex, LinkSettings], dict[str, str]]

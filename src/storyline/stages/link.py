@@ -24,6 +24,7 @@ from storyline.link import (
     with_threads,
 )
 from storyline.link.dates import date_confidence
+from storyline.link.dedup import NearDuplicateFinder
 from storyline.stages import StageInfo
 from storyline.store.base import Store
 
@@ -132,11 +133,16 @@ def _load_index(store: Store, hashes: dict[str, str], settings: LinkSettings) ->
 
 
 def duplicates(
-    store: Store, docs: list[LinkDoc], hashes: dict[str, str], settings: LinkSettings
+    store: Store,
+    docs: list[LinkDoc],
+    hashes: dict[str, str],
+    settings: LinkSettings,
+    find_near: NearDuplicateFinder = find_near_duplicates,
 ) -> dict[str, str]:
-    """Copy id -> original id: exact duplicates over the corpus, near duplicates via the stored index."""
+    """Copy id -> original id: exact duplicates over the corpus, near duplicates via the stored index
+    (found by ``find_near``: here, or on another engine such as Ray)."""
     index = _load_index(store, hashes, settings)
-    find_near_duplicates(docs, index, settings)  # signs only documents the index does not hold yet
+    find_near(docs, index, settings)  # signs only documents the index does not hold yet
     store.set_blob(INDEX_BLOB, index.to_bytes())
     store.set_state(INDEXED_STATE, {"settings": _settings_key(settings), "hashes": hashes})
     near = {doc.id: index.original_of(doc.id) for doc in docs if index.original_of(doc.id) != doc.id}
@@ -158,14 +164,23 @@ def passage_row(passage: Any) -> dict[str, Any]:
     return row
 
 
-def run(store: Store, progress: Progress, settings: LinkSettings | None = None) -> int:
-    """Link every document with a clean body; returns how many documents were linked."""
+def run(
+    store: Store,
+    progress: Progress,
+    settings: LinkSettings | None = None,
+    near_duplicates: NearDuplicateFinder | None = None,
+) -> int:
+    """Link every document with a clean body; returns how many documents were linked.
+
+    ``near_duplicates`` finds near duplicates elsewhere (the Ray engine's group-by on band keys); by default
+    :func:`storyline.link.find_near_duplicates` here.
+    """
     settings = settings or LinkSettings()
     rows = list(store.documents())
     docs = link_docs(rows)
     hashes = {row["id"]: row["content_hash"] for row in rows if row.get("content_hash")}
     progress("link", 0, 4)
-    duplicate_of = duplicates(store, docs, hashes, settings)
+    duplicate_of = duplicates(store, docs, hashes, settings, near_duplicates or find_near_duplicates)
     progress("link", 1, 4)
     passages = find_shared_passages(docs, settings)
     progress("link", 2, 4)
