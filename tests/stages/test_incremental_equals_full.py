@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import storyline
+from storyline.stages import narrate
 from storyline.store.base import RECORD_TABLES
 
 STRIKE_1 = (
@@ -82,7 +83,16 @@ MINE_3 = (
     "Chief executive Ines Brandt said Orlen Minerals would cooperate fully with inspectors."
 )
 
+# A story no later page touches: a top-up keeps what was made of it.
+MUSEUM = (
+    "Lindholm museum reopens\n\n"
+    "The Lindholm maritime museum reopened on Saturday after a two-year restoration of its timber hall, "
+    "director Sofia Berglund said. The museum's collection of ship models returns to the east wing.\n\n"
+    "Berglund said school visits would be free until the end of the year."
+)
+
 BATCH_1 = {
+    "museum.txt": MUSEUM,
     "strike1.txt": STRIKE_1,
     "flood1.txt": FLOOD_1,
     "fair1.txt": FAIR_1,
@@ -126,6 +136,9 @@ def test_two_batches_store_what_one_run_stores(tmp_path: Path) -> None:
     with storyline.open(tmp_path / "batches.db") as sl:
         sl.run([first], workers=1)
         sl.run([second], workers=1)
+        # Only stories the new pages joined were narrated again; the museum story's narrative was kept.
+        stories = len(list(sl.store.records("stories")))
+        assert sl.store.get_state(narrate.NARRATED_STATE) == stories - 1
     with storyline.open(tmp_path / "full.db") as sl:
         sl.run([first, second], workers=1)
     batches, full = _tables(tmp_path / "batches.db"), _tables(tmp_path / "full.db")

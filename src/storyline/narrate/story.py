@@ -92,13 +92,17 @@ def narrate_thread(thread_id: str, stories: Sequence[StoryNarrative]) -> ThreadN
     )
 
 
-def narrate_all(
+#: What one story's narrative is made of: its reports, the shared passages and the events that touch it.
+StoryInputs = tuple[list[NarrateDoc], list[SharedPassage], list[NarrateEvent]]
+
+
+def story_inputs(
     docs: Sequence[NarrateDoc],
     story_of: Mapping[str, str],
     passages: Sequence[SharedPassage] = (),
     events: Sequence[NarrateEvent] = (),
-) -> dict[str, StoryNarrative]:
-    """Every story's narrative; ``story_of`` maps report id -> story id."""
+) -> dict[str, StoryInputs]:
+    """Story id -> everything :func:`narrate_story` reads for it (a story's narrative reads nothing else)."""
     members: dict[str, list[NarrateDoc]] = {}
     for doc in docs:
         if doc.id in story_of:
@@ -113,6 +117,19 @@ def narrate_all(
         for story in {story_of[d] for d in passage.documents if d in story_of}:
             passages_of.setdefault(story, []).append(passage)
     return {
-        story: narrate_story(story, reports, passages_of.get(story, ()), events_of.get(story, ()))
+        story: (reports, passages_of.get(story, []), events_of.get(story, []))
         for story, reports in sorted(members.items())
+    }
+
+
+def narrate_all(
+    docs: Sequence[NarrateDoc],
+    story_of: Mapping[str, str],
+    passages: Sequence[SharedPassage] = (),
+    events: Sequence[NarrateEvent] = (),
+) -> dict[str, StoryNarrative]:
+    """Every story's narrative; ``story_of`` maps report id -> story id."""
+    return {
+        story: narrate_story(story, *inputs)
+        for story, inputs in story_inputs(docs, story_of, passages, events).items()
     }

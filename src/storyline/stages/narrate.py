@@ -7,7 +7,11 @@ The logic lives in :mod:`storyline.narrate` (pure); this module reads reports, s
 
 from __future__ import annotations
 
+import hashlib
+import json
+import zlib
 from collections.abc import Callable, Iterable
+from dataclasses import asdict
 from typing import Any
 
 from storyline.narrate import (
@@ -16,9 +20,10 @@ from storyline.narrate import (
     NarrateEvent,
     SharedPassage,
     StoryNarrative,
-    narrate_all,
+    narrate_story,
     narrate_thread,
 )
+from storyline.narrate.story import StoryInputs, story_inputs
 from storyline.stages import StageInfo
 from storyline.store.base import Store
 
@@ -40,6 +45,10 @@ STAGE = StageInfo(
 )
 
 Progress = Callable[[str, int, int | None], None]
+#: Each story's and thread's narrative fields, keyed by the hash of what they were made from.
+NARRATIVES_BLOB = "narrate.narratives"
+#: How many stories the last run narrated (the others' narratives were kept).
+NARRATED_STATE = "narrate.narrated"
 
 
 def narrate_docs(rows: Iterable[dict[str, Any]]) -> list[NarrateDoc]:
@@ -102,8 +111,35 @@ def story_fields(narrative: StoryNarrative) -> dict[str, Any]:
     }
 
 
+def _digest(*parts: Any) -> str:
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:32]
+
+
+def _story_key(story_id: str, inputs: StoryInputs) -> str:
+    """What a story's narrative is a function of, hashed: the stage version, the story and its inputs."""
+    reports, passages, events = inputs
+    return _digest(
+        STAGE.version,
+        story_id,
+        [asdict(r) for r in reports],
+        [asdict(p) for p in passages],
+        [asdict(e) for e in events],
+    )
+
+
+def _cached(store: Store) -> dict[str, dict[str, Any]]:
+    stored = store.get_blob(NARRATIVES_BLOB)
+    cache = json.loads(zlib.decompress(stored)) if stored else {}
+    return {part: cache.get(part, {}) for part in ("stories", "threads")}
+
+
 def run(store: Store, progress: Progress) -> int:
-    """Narrate every story and thread; returns how many documents were read."""
+    """Narrate every story and thread; returns how many documents were read.
+
+    A story's narrative is a function of its own reports, passages and events only, so each is kept in the
+    store under the hash of those inputs (a thread's under its stories' hashes) and only stories whose
+    inputs changed are narrated again: a top-up narrates the stories its new reports joined.
+    """
     rows = list(store.documents())
     docs = narrate_docs(rows)
     story_of = {row["id"]: row["story_id"] for row in rows if row.get("story_id")}
@@ -113,22 +149,42 @@ def run(store: Store, progress: Progress) -> int:
     events = narrate_events(store.records("events"))
     stories = list(store.records("stories"))
     progress("narrate", 0, len(stories))
-    narratives = narrate_all(docs, story_of, passages, events)
+    inputs = story_inputs(docs, story_of, passages, events)
+    keys = {story: _story_key(story, story_input) for story, story_input in inputs.items()}
+    cached = _cached(store)
+    narratives: dict[str, StoryNarrative] = {}
+
+    def narrative(story: str) -> StoryNarrative:
+        if story not in narratives:
+            narratives[story] = narrate_story(story, *inputs[story])
+        return narratives[story]
+
+    kept: dict[str, dict[str, Any]] = {"stories": {}, "threads": {}}
     updated = []
     for story in stories:
-        narrative = narratives.get(story["id"])
-        updated.append({**story, **(story_fields(narrative) if narrative else {})})
+        key = keys.get(story["id"])
+        if key is None:
+            updated.append(story)
+            continue
+        fields = cached["stories"].get(key) or story_fields(narrative(story["id"]))
+        kept["stories"][key] = fields
+        updated.append({**story, **fields})
     threads = []
     for thread in store.records("threads"):
-        told = narrate_thread(thread["id"], [narratives[s] for s in thread["stories"] if s in narratives])
-        threads.append(
-            {
-                **thread,
+        members = [s for s in thread["stories"] if s in inputs]
+        key = _digest(STAGE.version, thread["id"], [keys[s] for s in members])
+        fields = cached["threads"].get(key)
+        if fields is None:
+            told = narrate_thread(thread["id"], [narrative(s) for s in members])
+            fields = {
                 "summary": [{"text": s.text, "documents": s.documents} for s in told.summary],
                 "timeline": [entry.row() for entry in told.timeline],
             }
-        )
+        kept["threads"][key] = fields
+        threads.append({**thread, **fields})
     store.replace_records("stories", updated)
     store.replace_records("threads", threads)
+    store.set_blob(NARRATIVES_BLOB, zlib.compress(json.dumps(kept).encode()))
+    store.set_state(NARRATED_STATE, len(narratives))
     progress("narrate", len(stories), len(stories))
     return len(docs)
