@@ -13,8 +13,19 @@ MENU_SEPARATORS = 2
 #: A one-sentence paragraph just above the body region joins it from this many words and this probability.
 OPENING_SENTENCE_MIN_WORDS = 4
 OPENING_SENTENCE_MIN_PROBABILITY = 0.3
+#: A sub-heading inside the body has at most this many words ...
+MAX_SUBHEADING_WORDS = 15
+#: ... and heads a paragraph: a sentence of at least this many words.
+MIN_SECTION_WORDS = 8
+#: Sub-headings are kept when the body has at least this many (a chain of sections).
+MIN_SUBHEADINGS = 2
 #: Marker lines up to this long act as barriers to the body region ("Read also", "Share this article").
 BARRIER_MAX_WORDS = 6
+
+
+#: The reason given to a short line inside the body that the scorer is sure is not body; a sub-heading
+#: is such a line (see ``_keep_subheadings``).
+_LOW_SCORE_REASON = "clearly not body, inside the body region"
 
 
 def _in_body_label(line: ScoredLine) -> tuple[str, str]:
@@ -25,7 +36,7 @@ def _in_body_label(line: ScoredLine) -> tuple[str, str]:
     if f.comment_opener or f.chrome_phrase or (f.social_names and not f.ends_sentence):
         return "chrome", "web-furniture phrase inside the body"
     if line.probability < CLEAR_CHROME_PROBABILITY:
-        return "chrome", "clearly not body, inside the body region"
+        return "chrome", _LOW_SCORE_REASON
     return "body", ""
 
 
@@ -92,6 +103,43 @@ def _without_edge_disclosures(scored: list[ScoredLine], start: int, end: int) ->
     return start, end
 
 
+def _is_subheading(line: ScoredLine, below: ScoredLine) -> bool:
+    """A short heading inside the body region that heads a kept paragraph ("2. Old Quarry Loop").
+
+    The scorer reads a sub-heading like a menu entry (few words, no sentence); inside the body, right above
+    a paragraph the body keeps, it is the section's heading, and the reader needs it to follow a list or
+    guide article. Menus, links (separators, web addresses), author and date lines, captions and repeated
+    lines (a table of contents, a teaser list) are not headings.
+    """
+    f = line.features
+    return (
+        below.label == "body"
+        and below.features.ends_sentence
+        and below.features.words >= MIN_SECTION_WORDS
+        and 0 < f.words <= MAX_SUBHEADING_WORDS
+        and not (f.separators or f.url_like or f.byline_start or f.date_like or f.social_names)
+        and not line.context.repeated
+        and not markers.is_caption(line.text)
+    )
+
+
+def _keep_subheadings(scored: list[ScoredLine], start: int, end: int) -> None:
+    """Label the sub-headings of kept sections inside the body region as body, when there are a few.
+
+    One short line above a paragraph is as often an author's name, a gallery counter or a teaser box's
+    heading as a section heading; a list or guide article is a chain of sections, so it takes at least
+    ``MIN_SUBHEADINGS`` of them to read the short lines as headings.
+    """
+    found = [
+        line
+        for line, below in zip(scored[start + 1 : end], scored[start + 2 : end], strict=False)
+        if line.label == "chrome" and line.reason == _LOW_SCORE_REASON and _is_subheading(line, below)
+    ]
+    if len(found) >= MIN_SUBHEADINGS:
+        for line in found:
+            line.label, line.reason = "body", ""
+
+
 def label_lines(scored: list[ScoredLine]) -> tuple[int, int]:
     """Set every line's label; return the body region ``(start, end)`` (empty region: ``(n, n)``)."""
     n = len(scored)
@@ -119,4 +167,5 @@ def label_lines(scored: list[ScoredLine]) -> tuple[int, int]:
             s.label, s.reason = _outside_label(s, "below the body")
         else:
             s.label, s.reason = _comment_label(s)
+    _keep_subheadings(scored, start, end)
     return start, end

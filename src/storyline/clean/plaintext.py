@@ -23,17 +23,26 @@ def refine(scored: list[ScoredLine], start: int, end: int) -> tuple[int, int]:
 
     The second pass weighs a line by its neighbours; in a list article every paragraph stands between
     short fact lines and sub-headings, and the pass can pull all of them below even. It may move the
-    region's edges, but when it leaves no region where the first pass found one, the first pass stands.
+    region's edges, but when it leaves no region where the first pass found one, the first pass stands,
+    unless web furniture sits inside that region (an "Advertisement" label, a "Read more" link, a
+    comment-section heading, a site template line): then it is a box of teasers in the page's margin,
+    built the same way (a link line, a blurb, a link line ...), and the second pass was right to refuse it.
     """
     first = [line.probability for line in scored]
     for line, p in zip(scored, refined_probabilities(scored, start, end), strict=True):
         line.probability = p
     refined = label_lines(scored)
-    if refined[0] < refined[1] or not start < end:
+    if refined[0] < refined[1] or not start < end or any(_is_furniture(s) for s in scored[start:end]):
         return refined
     for line, p in zip(scored, first, strict=True):
         line.probability = p
     return label_lines(scored)
+
+
+def _is_furniture(line: ScoredLine) -> bool:
+    """A line that web furniture prints (a furniture phrase, a comment-section heading, a template line)."""
+    f = line.features
+    return f.chrome_phrase or f.comment_opener or line.context.template
 
 
 def _headings(
