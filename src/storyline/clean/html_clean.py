@@ -20,7 +20,7 @@ from storyline.clean.html import document_title, headline_titles, parse_html, tr
 from storyline.clean.lines import ScoredLine
 from storyline.clean.plaintext import PageReading, TemplateCheck, clean_text, read_page
 from storyline.clean.structure import add_sibling_chunks, article_text, drop_nested_articles
-from storyline.clean.threads import comment_thread_entries, split_thread_paragraphs
+from storyline.clean.threads import ThreadEntry, comment_thread_entries, split_thread_paragraphs
 from storyline.model import Article, RemovedBlock
 
 #: Below this many words trafilatura's body is taken as a miss and the line model's body is used.
@@ -146,6 +146,12 @@ def _removed_lines(reading: PageReading, kept_text: str) -> list[RemovedBlock]:
     return removed
 
 
+def _unsaid(thread: list[ThreadEntry], known: list[str]) -> list[str]:
+    """The comments of thread entries that neither trafilatura's comments nor the body already hold."""
+    said = squeeze(" ".join(known))
+    return [entry.comment for entry in thread if entry.comment and squeeze(entry.comment) not in said]
+
+
 def _unique(texts: list[str]) -> list[str]:
     """The texts in their order, each once."""
     return list(dict.fromkeys(texts))
@@ -175,12 +181,12 @@ def clean_html(
     if thread and len(" ".join(paragraphs).split()) < MIN_TRAFILATURA_WORDS:
         # The thread was most of what trafilatura kept: the article is what the line model reads as body
         # outside the thread.
-        in_thread = "\n".join(entries)
+        in_thread = "\n".join(entry.text for entry in entries)
         paragraphs = [s.text for s in reading.lines if s.label == "body" and squeeze(s.text) not in in_thread]
     clean_body = "\n\n".join(paragraphs)
     return Article(
         text=clean_body,
-        comments=[*comments, *thread],
+        comments=[*comments, *thread, *_unsaid(entries, [*comments, *thread])],
         removed=_removed_lines(reading, clean_body),
         method="trafilatura",
         title_candidates=titles,

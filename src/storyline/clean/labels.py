@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from storyline.clean import comments, headings, markers, region
+from storyline.clean import comments, entries, headings, markers, region
 from storyline.clean.lines import ScoredLine
 from storyline.clean.scorer import STUB_WORDS
 
@@ -61,6 +61,8 @@ def _comment_label(line: ScoredLine) -> tuple[str, str]:
     menu = (f.bullet and f.words < STUB_WORDS) or (f.separators >= MENU_SEPARATORS and not f.ends_sentence)
     if widget or menu or line.context.template or line.context.repeated:
         return "chrome", "comment-section widget"
+    if entries.is_stamp(line.text) or entries.is_reply_action(line.text):
+        return "chrome", "comment time stamp or reply action"
     return "comment", "after the comment-section opener"
 
 
@@ -146,7 +148,8 @@ def label_lines(scored: list[ScoredLine]) -> tuple[int, int]:
     probabilities = [s.probability for s in scored]
     words = [s.features.words for s in scored]
     opener = comments.comment_section_start([s.features.comment_opener for s in scored], probabilities, words)
-    stop = n if opener is None else opener
+    signed = comments.entry_section_start([s.text for s in scored], probabilities, words)
+    stop = min((i for i in (opener, signed) if i is not None), default=n)
     values = [region.line_value(s.probability, s.features.words, _is_barrier(s)) for s in scored[:stop]]
     start, end = region.body_region(values) or (stop, stop)
     start, end = region.trim_edges(
