@@ -1,8 +1,9 @@
 """More kinds of page for the body (issue 11), each on a page written here (an invented town and outlet).
 
 A teaser box in the page's margin taken for the body when the page's own content is a table; reader
-comments that outweigh the article (2-4 times its length) in HTML and in plain text; sub-headings of a
-list article kept with their sections.
+comments that outweigh the article (2-4 times its length) in HTML and in plain text, and what is not a
+comment thread (a live blog, teaser cards); sub-headings of a list article kept with their sections; a
+one-sentence opening paragraph kept, furniture above the body not.
 """
 
 from __future__ import annotations
@@ -243,3 +244,15 @@ def test_related_story_cards_with_dates_are_not_comments() -> None:
     article = clean_page(_html(markup))
     assert all(paragraph in article.text for paragraph in MARKET)
     assert article.comments == []
+
+
+def test_a_one_sentence_opening_joins_the_body_but_furniture_above_it_does_not() -> None:
+    lead = "The fish market will close."
+    for above, kept in (
+        (lead, True),
+        ("Share this story with your friends.", False),
+        ("By Nell Ashdown.", False),
+    ):
+        lines = [*NAV, MARKET_TITLE, above, *MARKET[:3], "© 2024 Harbourside Gazette"]
+        paragraphs = clean_page(_text("\n".join(lines))).text.split("\n\n")
+        assert paragraphs == ([above] if kept else []) + MARKET[:3], above

@@ -27,6 +27,25 @@ HEADLINE_LINK_WORDS = 5
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 #: One comment is not a whole page: boxes with more text than this are not looked into.
 MAX_ENTRY_CHARS = 5000
+#: Elements whose text may be a comment's time stamp (besides ``<time>`` and the action tags) ...
+_STAMP_TAGS = (
+    "div",
+    "p",
+    "li",
+    "td",
+    "dd",
+    "small",
+    "b",
+    "strong",
+    "em",
+    "i",
+    "abbr",
+    "cite",
+    "font",
+    "header",
+)
+#: ... looked at up to this length.
+MAX_STAMP_CHARS = 80
 #: ``<time>`` on a line of its own, as a comment widget shows it.
 _STAMP_BLOCKS = frozenset({"time"})
 
@@ -43,10 +62,11 @@ class ThreadEntry:
 def comment_thread_entries(root: etree._Element) -> list[ThreadEntry]:
     """Each entry of every signed thread on the page."""
     found: list[ThreadEntry] = []
-    for parent in _parents_of_signatures(root):
+    marked = _marked_elements(root)
+    for parent in list(marked.values()):
         shapes: dict[tuple[str, str], list[etree._Element]] = defaultdict(list)
         for child in parent:
-            if isinstance(child.tag, str):
+            if id(child) in marked:  # a signed box holds a mark
                 shapes[(child.tag, child.get("class") or "")].append(child)
         for children in shapes.values():
             if len(children) >= MIN_THREAD_ENTRIES:
@@ -55,19 +75,24 @@ def comment_thread_entries(root: etree._Element) -> list[ThreadEntry]:
     return found
 
 
-def _parents_of_signatures(root: etree._Element) -> list[etree._Element]:
-    """Every ancestor of a reply action or a time stamp (nearest ancestors first)."""
-    parents: dict[int, etree._Element] = {}
-    for element in root.iter():
-        if isinstance(element.tag, str) and _is_signature_mark(element):
+def _marked_elements(root: etree._Element) -> dict[int, etree._Element]:
+    """Every reply action or time stamp and all their ancestors, by ``id`` (the dict keeps the lxml
+    proxies alive, so the ids stay theirs)."""
+    marked: dict[int, etree._Element] = {}
+    for element in root.iter("time", *_ACTION_TAGS, *_STAMP_TAGS):
+        if _is_signature_mark(element):
+            marked.setdefault(id(element), element)
             for ancestor in element.iterancestors():
-                parents.setdefault(id(ancestor), ancestor)
-    return list(parents.values())
+                marked.setdefault(id(ancestor), ancestor)
+    return marked
 
 
 def _is_signature_mark(element: etree._Element) -> bool:
     """A ``<time>``, a leaf element holding a time stamp, or a reply action."""
-    if element.tag == "time" or (len(element) == 0 and element.text and entries.is_stamp(element.text)):
+    if element.tag == "time":
+        return True
+    text = element.text
+    if len(element) == 0 and text and len(text) <= MAX_STAMP_CHARS and entries.is_stamp(text):
         return True
     return element.tag in _ACTION_TAGS and entries.is_reply_action(element.text_content())
 

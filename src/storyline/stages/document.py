@@ -13,7 +13,7 @@ from storyline.stages import StageInfo
 
 STAGE = StageInfo(
     name="document",
-    version="6",
+    version="7",
     requires=("content", "kind", "url", "declared"),
     produces=(
         "text",
