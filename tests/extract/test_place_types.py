@@ -112,7 +112,89 @@ def test_the_model_on_our_own_sentences(analyse: Analyse) -> None:
         "Flooding closed the road to Bokhtar, officials in Tajikistan said on Monday.",
     )
     entities = resolve(analyses).entities
-    # (The model tags Bokhtar ORG in both: with no place reading of it in the corpus, that label stands.)
+    # (The model tags Bokhtar ORG in both; "in Bokhtar" is a place cue, so the town is a place.)
     wrong = [e for e in entities if e.type in {"PERSON", "ORG"} and {"Tajik", "Khatlon"} & set(e.aliases)]
     assert not wrong
     assert _entity(entities, "Tajik").name == "Tajikistan"
+    assert _entity(entities, "Bokhtar").type == "GPE"
+
+
+def test_the_model_on_outlets_in_our_own_sentences(analyse: Analyse) -> None:
+    analyses = analyse(
+        "Brandt told Harlow Gazette reporters that the plan was sound.",
+        "Riverton Telegraph editor Paul Mertz said the bridge would reopen.",
+    )
+    types = {e.name: e.type for e in resolve(analyses).entities}
+    assert types["Harlow Gazette"] == types["Riverton Telegraph"] == "ORG"
+    assert types["Paul Mertz"] == "PERSON"
+
+
+
+def _cued(doc_id: str, text: str, label: str, cue: str) -> DocAnalysis:
+    return DocAnalysis(doc_id, (Mention(doc_id, text, label, 0, len(text), 0, 200, place_cue=cue),), (), ())
+
+
+def test_a_town_tagged_org_where_only_a_place_stands_is_the_town() -> None:
+    # "in Eldoret": a town the gazetteer knows, named where a place stands; no GPE reading anywhere else.
+    placed = resolve(
+        [_cued("d0", "Eldoret", "ORG", "in"), *_analyses([], [("Eldoret", "ORG"), ("Ilona Varga", "PERSON")])]
+    ).entities
+    town = _entity(placed, "Eldoret")
+    assert (town.type, town.mentions, town.country) == ("GPE", 2, "KEN")
+    why = explain_entity(placed, "Eldoret")
+    assert why is not None and any("'in'" in r.detail for r in why.rows)
+    # Without a cue, an ORG named like a town stays an ORG (a firm may carry its town's name).
+    assert [e.type for e in resolve(_analyses([("Eldoret", "ORG")])).entities] == ["ORG"]
+    # A name the gazetteer does not know stays what the model said, cue or not ("in Brentwell Dynamics").
+    firm = resolve([_cued("d0", "Brentwell Dynamics", "ORG", "in")]).entities
+    assert [(e.name, e.type) for e in firm] == [("Brentwell Dynamics", "ORG")]
+    # A region with its kind of place after it.
+    region = resolve(_analyses([("Nakuru County", "ORG")])).entities
+    assert [(e.type, e.country) for e in region] == [("GPE", "KEN")]
+
+
+def test_an_outlet_tagged_person_is_an_organisation() -> None:
+    entities = resolve(
+        _analyses([("Marvale Herald", "PERSON"), ("Odile Brandt", "PERSON")], [("Marvale Herald", "ORG")])
+    ).entities
+    paper = _entity(entities, "Marvale Herald")
+    assert (paper.type, paper.mentions) == ("ORG", 2)
+    assert {r.alias: r.rule for r in paper.merges}["Marvale Herald"] == "outlet_name"
+    assert _entity(entities, "Odile Brandt").type == "PERSON"
+    # A head that is also a surname needs a place or a periodical word before it.
+    names = resolve(_analyses([("Emily Post", "PERSON"), ("Sunday Post", "PERSON"), ("Eldoret Star", "PERSON")]))
+    types = {e.name: e.type for e in names.entities}
+    assert types == {"Emily Post": "PERSON", "Sunday Post": "ORG", "Eldoret Star": "ORG"}
+    # The outlet of a document in the corpus, whatever its name looks like.
+    credited = resolve(_analyses([("Quill Brandt", "PERSON")]), outlets=["The Quill Brandt", None]).entities
+    assert [(e.name, e.type) for e in credited] == [("Quill Brandt", "ORG")]
+    # An outlet tagged PERSON vouches for no person's name: a bare "Riverton" PERSON is still the town.
+    town = resolve(_analyses([("Riverton Herald", "PERSON")], [("Riverton", "PERSON")])).entities
+    assert _entity(town, "Riverton").type == "GPE"
+
+
+def test_place_cues_around_a_tagged_name() -> None:
+    import spacy
+    from spacy.tokens import Span
+
+    from storyline.extract.mentions import place_cue
+
+    nlp = spacy.blank("en")
+
+    def cue(text: str, name: str, label: str = "ORG") -> str:
+        doc = nlp(text)
+        start = next(t.i for t in doc if t.text == name.split()[0])
+        span = Span(doc, start, start + len(name.split()), label=label)
+        doc.ents = [span]
+        return place_cue(span)
+
+    assert cue("Rain closed roads in Eldoret on Monday.", "Eldoret") == "in"
+    assert cue("Farmers near the Eldoret market said so.", "Eldoret") == "near"
+    assert cue("Crowds filled the town of Eldoret.", "Eldoret") == "town of"
+    assert cue("Officials in the Nakuru county office agreed.", "Nakuru") == "in"
+    assert cue("Nakuru county officials agreed.", "Nakuru") == "county"
+    assert cue("A rally in Eldoret, Kenya ended.", "Eldoret") == "in"
+    assert cue("Eldoret, Kenya woke to rain.", "Eldoret") == ", Kenya"
+    assert cue("Shares of Brentwell Dynamics rose.", "Brentwell Dynamics") == ""
+    assert cue("She sold the plant to Brentwell.", "Brentwell") == ""
+    assert cue("Brentwell Capital said so.", "Brentwell") == ""

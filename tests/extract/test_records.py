@@ -50,6 +50,7 @@ def test_public_names_are_pinned() -> None:
         "geo",
         "mentions",
         "nlp",
+        "outlet_names",
         "persons",
         "place_types",
         "quote_records",

@@ -11,6 +11,8 @@ Rules, tried in order (names as recorded in ``AliasMerge.rule``):
   ``country_near_spelling`` - a GPE/LOC one typing slip from a country name ("Afghainstan");
 * ``gazetteer_place`` - a PERSON or ORG label corrected to a place: a demonym, country, town or region
   the tables and gazetteers know ("Tajik" PERSON is Tajik NORP), see :mod:`storyline.extract.place_types`;
+* ``outlet_name`` - a PERSON label corrected to ORG: the outlet of a document in the corpus, or a name built
+  like a newspaper's ("Marvale Herald"), see :mod:`storyline.extract.outlet_names`;
 * ``place_near_spelling`` - a place no rule resolved, one typing slip from a place named more often;
 * ``acronym_corpus`` - an acronym defined elsewhere in the corpus with exactly one expansion;
 * persons: ``name_variant`` / ``transliteration`` / ``surname_in_document`` / ``surname_in_corpus``
@@ -35,6 +37,8 @@ from storyline.extract.analysis import DocAnalysis
 from storyline.extract.gazetteer import gazetteer_place, nearest_spelling
 from storyline.extract.geo import country_of_name, resolve_place
 from storyline.extract.mentions import Mention, is_qualifier_word
+from storyline.extract.outlet_names import RULE as OUTLET_RULE
+from storyline.extract.outlet_names import outlet_keys, outlet_reason
 from storyline.extract.persons import link_persons
 from storyline.extract.place_types import RULE as PLACE_TYPE_RULE
 from storyline.extract.place_types import PlaceLabel, person_name_parts, place_label, place_names
@@ -43,6 +47,8 @@ from storyline.ids import stable_id
 
 #: Entity types of places whose spellings are compared across the corpus.
 PLACE_TYPES = frozenset({"GPE", "LOC"})
+#: Rules that correct the model's label: recorded for the entity's own name too, so the change is explained.
+RETYPE_RULES = frozenset({PLACE_TYPE_RULE, OUTLET_RULE})
 #: (document id, start, end) of a mention: how the store refers to a mention.
 MentionKey = tuple[str, int, int]
 
@@ -91,10 +97,13 @@ class _Assignment:
 class _Context:
     """Acronym definitions per document and across the corpus; the corpus's person names and places."""
 
-    def __init__(self, analyses: Sequence[DocAnalysis], merge_capitals: bool) -> None:
+    def __init__(
+        self, analyses: Sequence[DocAnalysis], merge_capitals: bool, outlets: Iterable[str | None] = ()
+    ) -> None:
         self.merge_capitals = merge_capitals
+        self.outlets = outlet_keys(outlets)
         mentions = [mention for analysis in analyses for mention in analysis.mentions]
-        self.name_parts = person_name_parts(mentions)
+        self.name_parts = person_name_parts(mentions, self.outlets)
         self.places = place_names(mentions, self.name_parts)
         self.by_doc: dict[str, list[AcronymDefinition]] = {a.doc_id: list(a.acronyms) for a in analyses}
         expansions: dict[str, set[str]] = defaultdict(set)
@@ -170,6 +179,8 @@ def assign(mention: Mention, context: _Context) -> _Assignment | None:
     found = _by_acronym(mention, context) or _curated(mention.text)
     if found:
         return found
+    if mention.label == "PERSON" and (why := outlet_reason(mention.text, context.outlets)):
+        return _Assignment("thing:" + fold(mention.text), OUTLET_RULE, f"tagged PERSON; {why}", "ORG")
     retyped = place_label(mention, context.name_parts, context.places)
     label = retyped.label if retyped else mention.label
     if label == "PERSON":
@@ -178,7 +189,9 @@ def assign(mention: Mention, context: _Context) -> _Assignment | None:
     if found:
         return found
     if retyped is not None:
-        return _Assignment("thing:" + fold(mention.text), PLACE_TYPE_RULE, retyped.detail, label)
+        return _Assignment(
+            "thing:" + fold(mention.text), PLACE_TYPE_RULE, retyped.detail, label, None, retyped.country
+        )
     return _Assignment("thing:" + fold(mention.text), "same_name", "", mention.label)
 
 
@@ -203,9 +216,11 @@ def _surname_lookalikes(assigned: dict[Mention, _Assignment], persons: Sequence[
     ]
 
 
-def assign_all(analyses: Sequence[DocAnalysis], merge_capitals: bool = True) -> dict[Mention, _Assignment]:
-    """The entity key and rule of every mention in the corpus."""
-    context = _Context(analyses, merge_capitals)
+def assign_all(
+    analyses: Sequence[DocAnalysis], merge_capitals: bool = True, outlets: Iterable[str | None] = ()
+) -> dict[Mention, _Assignment]:
+    """The entity key and rule of every mention in the corpus (``outlets``: the documents' outlets)."""
+    context = _Context(analyses, merge_capitals, outlets)
     assigned: dict[Mention, _Assignment] = {}
     persons: list[Mention] = []
     for analysis in analyses:
@@ -269,7 +284,7 @@ def _merges(group: list[tuple[Mention, _Assignment]], name: str) -> list[AliasMe
     """Each alias with the rule that merged it; the name itself too where its label was corrected."""
     seen: dict[str, AliasMerge] = {}
     for mention, found in group:
-        if (mention.text != name or found.rule == PLACE_TYPE_RULE) and mention.text not in seen:
+        if (mention.text != name or found.rule in RETYPE_RULES) and mention.text not in seen:
             seen[mention.text] = AliasMerge(mention.text, found.rule, found.detail)
     return [seen[alias] for alias in sorted(seen)]
 
@@ -289,13 +304,16 @@ def _build_entity(group: list[tuple[Mention, _Assignment]], used_ids: set[str], 
     return Entity(entity_id, name, entity_type, aliases, country, documents, len(group), _merges(group, name))
 
 
-def resolve(analyses: Iterable[DocAnalysis], merge_capitals: bool = True) -> Resolution:
+def resolve(
+    analyses: Iterable[DocAnalysis], merge_capitals: bool = True, *, outlets: Iterable[str | None] = ()
+) -> Resolution:
     """Entities across all documents and the entity id of every mention, in one pass.
 
     ``merge_capitals``: a capital is an alias of its country (news uses "Moscow" for the Russian
-    state); set it False to keep capitals as city entities carrying their country code.
+    state); set it False to keep capitals as city entities carrying their country code. ``outlets``: the
+    documents' outlets (describe's), so that an outlet's name the model tagged PERSON is an organisation.
     """
-    assigned = assign_all(list(analyses), merge_capitals)
+    assigned = assign_all(list(analyses), merge_capitals, outlets)
     _merge_place_spellings(assigned)
     groups: dict[str, list[tuple[Mention, _Assignment]]] = defaultdict(list)
     for mention, found in sorted(assigned.items(), key=lambda item: (item[0].doc_id, item[0].start)):

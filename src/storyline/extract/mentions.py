@@ -109,6 +109,20 @@ NOT_NAME_WORDS = (
     )
     | ROLE_TITLES
 )
+#: The model's labels whose mentions record a place cue (:func:`place_cue`).
+PLACE_CHECKED_LABELS = frozenset({"PERSON", "ORG"})
+#: Prepositions that put a name on the map ("in Marvale", "near Marvale"). Not "at", "from" or "to": one
+#: works "at", hears "from" and sells "to" a firm as often as a town.
+PLACE_PREPOSITIONS = frozenset({"in", "near", "outside", "around", "across", "inside"})
+#: Words that name a kind of place after the name ("Marvale province"). Not "city" or "capital", which
+#: end firms' names as often ("Acme Capital").
+PLACE_KIND_AFTER = frozenset(
+    {"province", "region", "district", "county", "oblast", "governorate", "prefecture", "municipality"}
+)
+#: Words that name a kind of place before "of" ("the town of Marvale", "the outskirts of Marvale").
+PLACE_KIND_BEFORE_OF = PLACE_KIND_AFTER | frozenset(
+    {"town", "city", "village", "capital", "suburbs", "outskirts", "streets", "residents", "people"}
+)
 #: How many tokens before a name a role title may stand ("Minister of Defence <name>").
 ROLE_TITLE_WINDOW = 4
 _PROPER_NOUN_TAGS = frozenset({"NNP", "NNPS"})
@@ -127,6 +141,9 @@ class Mention:
     sentence_start: int
     sentence_end: int
     source: MentionSource = "ner"
+    #: the words around a PERSON/ORG mention that speak for a place ("in", "near", "the town of", ", Kenya",
+    #: "... province"), else "": what lets a town the model tagged ORG be read as the town
+    place_cue: str = ""
 
 
 def _without_titles(name: str) -> str:
@@ -174,8 +191,36 @@ def ner_mentions(doc: Doc, doc_id: str, sentences: Sequence[tuple[int, int]]) ->
         bounds = sentence_of(sentences, ent.start_char)
         mention = _trimmed(doc_id, ent.text, ent.start_char, ent.label_, bounds, "ner")
         if mention and not _shouted_ambiguous_alias(text, mention):
+            if mention.label in PLACE_CHECKED_LABELS:
+                mention = replace(mention, place_cue=place_cue(ent))
             found.append(mention)
     return found
+
+
+def place_cue(ent: Span) -> str:
+    """The words next to ``ent`` that speak for a place, or "".
+
+    A place preposition before it ("in Marvale", "near the Marvale"), a kind of place before "of" ("the
+    town of Marvale") or after it ("Marvale province"), or a country after a comma ("Marvale, Kenya").
+    Looked at only for names the model tagged PERSON or ORG: with a gazetteer match they are what makes
+    "in Marvale" a town rather than a firm named after it.
+    """
+    doc = ent.doc
+    at = ent.start - 1
+    if at > 0 and doc[at].lower_ == "the":
+        at -= 1
+    if at >= 0 and doc[at].lower_ in PLACE_PREPOSITIONS:
+        return doc[at].lower_
+    if at > 0 and doc[at].lower_ == "of" and doc[at - 1].lower_ in PLACE_KIND_BEFORE_OF:
+        return f"{doc[at - 1].lower_} of"
+    if ent.end < len(doc) and doc[ent.end].lower_ in PLACE_KIND_AFTER:
+        return doc[ent.end].lower_
+    if ent.end + 1 < len(doc) and doc[ent.end].text == ",":
+        country = next((e for e in doc.ents if e.start == ent.end + 1), None)
+        name = country.text if country is not None else doc[ent.end + 1].text
+        if is_demonym_or_country(name):
+            return f", {name}"
+    return ""
 
 
 def _shouted_ambiguous_alias(text: str, mention: Mention) -> bool:

@@ -10,8 +10,10 @@ Guards:
 - a name that is part of a person's full name somewhere in the corpus ("Jordan" beside "Michael Jordan",
   "Lincoln" beside "Abraham Lincoln") keeps the model's label: there it may well be the person;
 - an ORG named like a town is often a firm named after it (Toyota, Nokia, Mercedes are towns too), so an
-  ORG becomes a city only when the corpus also names that city as a place (the model tags it GPE or LOC
-  somewhere, or a PERSON mention of it was corrected). Regions tagged ORG become places.
+  ORG becomes a city only when the corpus also names that city as a place: the model tags it GPE or LOC
+  somewhere, a PERSON mention of it was corrected, or some mention of it stands where only a place
+  stands ("in Marvale", "near Marvale", "the town of Marvale", "Marvale, Kenya"). Regions tagged ORG
+  become places, also with a kind of place after the name ("Khatlon Province").
 """
 
 from __future__ import annotations
@@ -20,9 +22,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from storyline.extract.aliases import name_tokens
-from storyline.extract.gazetteer import gazetteer_place
+from storyline.extract.gazetteer import GazetteerPlace, gazetteer_place
 from storyline.extract.geo import is_demonym_or_country, resolve_place
-from storyline.extract.mentions import Mention
+from storyline.extract.mentions import PLACE_KIND_AFTER, Mention
+from storyline.extract.outlet_names import outlet_reason
 from storyline.extract.text import fold
 
 #: Labels the model gives places by mistake; other labels are left as they are.
@@ -39,33 +42,52 @@ class PlaceLabel:
 
     label: str
     detail: str
+    country: str | None = None  # ISO3 of the town or region the gazetteer found
 
 
-def person_name_parts(mentions: Iterable[Mention]) -> frozenset[str]:
+def person_name_parts(mentions: Iterable[Mention], outlets: frozenset[str] = frozenset()) -> frozenset[str]:
     """Folded words of every full person name in the corpus (two words or more, honorifics dropped).
 
     A PERSON span that opens with a nationality or country is the model's mistake, not a name ("Kazakh
-    Defence", "Tajik Emergency Service"), and vouches for none of its words.
+    Defence", "Tajik Emergency Service"), and vouches for none of its words; so is an outlet's name tagged
+    PERSON ("Marvale Herald": ``outlets`` as :func:`storyline.extract.outlet_names.outlet_keys` gives them).
     """
     parts: set[str] = set()
     for mention in mentions:
         if mention.label != "PERSON":
             continue
         words = name_tokens(mention.text)
-        if len(words) >= 2 and not is_demonym_or_country(words[0]):
+        if (
+            len(words) >= 2
+            and not is_demonym_or_country(words[0])
+            and outlet_reason(mention.text, outlets) is None
+        ):
             parts.update(fold(word) for word in words)
     return frozenset(parts)
 
 
 def place_names(mentions: Iterable[Mention], name_parts: frozenset[str]) -> frozenset[str]:
-    """Folded names the corpus uses as places: tagged GPE or LOC, or a PERSON mention corrected to one."""
+    """Folded names the corpus uses as places: tagged GPE or LOC, a PERSON mention corrected to one, or a
+    town or region the gazetteer knows named where the words around it speak for a place ("in Marvale",
+    "the town of Marvale": :attr:`Mention.place_cue`)."""
     places: set[str] = set()
     for mention in mentions:
-        if mention.label in PLACE_LABELS or (
-            mention.label == "PERSON" and place_label(mention, name_parts, frozenset()) is not None
+        if (
+            mention.label in PLACE_LABELS
+            or (mention.label == "PERSON" and place_label(mention, name_parts, frozenset()) is not None)
+            or (mention.place_cue and _gazetteer_place(mention.text) is not None)
         ):
             places.add(fold(mention.text))
     return frozenset(places)
+
+
+def _gazetteer_place(name: str) -> GazetteerPlace | None:
+    """The town or region ``name`` names, also when it ends with a kind of place ("Khatlon Province")."""
+    found = gazetteer_place(name)
+    words = name.split()
+    if found is None and len(words) >= 2 and words[-1].lower() in PLACE_KIND_AFTER:
+        found = gazetteer_place(" ".join(words[:-1]))
+    return found
 
 
 def place_label(mention: Mention, name_parts: frozenset[str], places: frozenset[str]) -> PlaceLabel | None:
@@ -82,7 +104,8 @@ def place_label(mention: Mention, name_parts: frozenset[str], places: frozenset[
         if place is not None:
             label = "NORP" if place.rule == "demonym" else "GPE"
             return PlaceLabel(label, f"{tagged} is a {place.rule.replace('_', ' ')} of {place.iso3}")
-    found = gazetteer_place(mention.text)
+    found = _gazetteer_place(mention.text)
     if found is None or (mention.label == "ORG" and found.kind == "city" and key not in places):
         return None
-    return PlaceLabel("GPE", f"{tagged} is a {found.kind} in {found.iso3} ({found.source})")
+    cue = f"; named as a place ({mention.place_cue!r})" if mention.place_cue else ""
+    return PlaceLabel("GPE", f"{tagged} is a {found.kind} in {found.iso3} ({found.source}){cue}", found.iso3)

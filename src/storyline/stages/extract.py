@@ -24,7 +24,8 @@ from storyline.store.base import Store
 
 STAGE = StageInfo(
     name="extract",
-    version="2",
+    # 3: mentions record the words that speak for a place (``place_cue``), so stored analyses are redone
+    version="3",
     requires=("text", "title", "content_hash"),
     produces=("analysis", "entity_ids", "entities", "quotes", "mention_entities"),
 )
@@ -142,7 +143,7 @@ def run(store: Store, progress: Progress, workers: int | None = None, analyse: A
     docs = [d for d in store.documents() if (d.get("text") or "").strip()]
     analyses, parsed = _analyse_stale(store, docs, progress, workers, analyse or analyse_batches)
     ordered = [analyses[d["id"]] for d in docs]
-    resolution = resolve(ordered)
+    resolution = resolve(ordered, outlets=(d.get("outlet") for d in docs))
     quotes = resolve_quotes(ordered, resolution.entities, resolution.mention_ids)
     per_doc: dict[str, set[str]] = defaultdict(set)
     for (doc_id, _start, _end), entity_id in resolution.mention_ids.items():
