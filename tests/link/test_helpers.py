@@ -1,11 +1,14 @@
-"""Settings help texts, date intervals and the clustering constraints."""
+"""Settings help texts, date intervals, neighbourhood scaling and the clustering constraints."""
 
 from __future__ import annotations
 
+import itertools
+import math
+import random
 from datetime import date
 
 from storyline.link import LinkSettings, settings_help
-from storyline.link.clustering import Constraints, average_linkage
+from storyline.link.clustering import Constraints, average_linkage, neighbourhood_scaled
 from storyline.link.dates import day_interval
 
 
@@ -34,3 +37,34 @@ def test_average_linkage_respects_dates_and_anchors() -> None:
     anchored = Constraints(7, [None, None, None], [0, None, 1])
     assert average_linkage(edges, 0.5, [[0], [1], [2]], anchored) == [[0, 1], [2]]
     assert average_linkage(edges, 0.95, [[0], [1], [2]], free) == [[0], [1], [2]]
+
+
+def _crowd_and_sparse() -> dict[tuple[int, int], float]:
+    """Twelve items, all compared: 0-5 a crowd of look-alikes (0.6), 6-11 sparse (0.1), 6 and 7 a pair (0.3)."""
+    edges = {}
+    for i, j in itertools.combinations(range(12), 2):
+        edges[(i, j)] = 0.6 if j < 6 else 0.05 if i < 6 else 0.1
+    edges[(6, 7)] = 0.3
+    return edges
+
+
+def test_similarities_are_measured_against_each_items_neighbourhood() -> None:
+    edges = _crowd_and_sparse()
+    scaled = neighbourhood_scaled(edges, 12, 5, (0.5, 1.5))
+    # Levels: crowd 0.6, item 6 and 7 (0.3 + 4 x 0.1) / 5 = 0.14, the rest 0.1; typical (median) 0.37.
+    assert math.isclose(scaled[(0, 1)], 0.37)  # a pair in a crowd of look-alikes must stand out from it
+    assert math.isclose(scaled[(6, 7)], 0.3 * 1.5)  # a pair in a sparse neighbourhood: up, at most 1.5x
+    assert math.isclose(scaled[(8, 9)], 0.1 * 1.5)
+    # Order of the edges changes nothing; no neighbours asked, or all alike: unchanged.
+    pairs = list(edges.items())
+    random.Random(3).shuffle(pairs)
+    assert neighbourhood_scaled(dict(pairs), 12, 5, (0.5, 1.5)) == scaled
+    assert neighbourhood_scaled(edges, 12, 0, (0.5, 1.5)) == edges
+    alike = {pair: 0.4 for pair in itertools.combinations(range(8), 2)}
+    assert neighbourhood_scaled(alike, 8, 5, (0.5, 1.5)) == alike
+
+
+def test_a_corpus_of_a_few_reports_keeps_its_similarities() -> None:
+    # Four items have three neighbours each: fewer than asked, so no level is measured.
+    edges = {(0, 1): 0.5, (0, 2): 0.1, (0, 3): 0.1, (1, 2): 0.2, (1, 3): 0.1, (2, 3): 0.3}
+    assert neighbourhood_scaled(edges, 4, 5, (0.5, 1.5)) == edges

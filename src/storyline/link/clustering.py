@@ -11,6 +11,8 @@ from __future__ import annotations
 import heapq
 from dataclasses import dataclass, field
 
+import numpy as np
+
 _Heap = list[tuple[float, int, int, int, int]]  # (-average, cluster a, cluster b, version a, version b)
 
 #: A span no dates exceed: merges are never refused for their dates.
@@ -71,6 +73,46 @@ def _initial_clusters(
         for member in members:
             owner[member] = root
     return clusters, owner
+
+
+def neighbourhood_scaled(
+    edges: dict[tuple[int, int], float], size: int, neighbours: int, bounds: tuple[float, float]
+) -> dict[tuple[int, int], float]:
+    """Each similarity measured against the two items' own neighbourhoods ("local scaling").
+
+    An item's *level* is the mean similarity of its ``neighbours`` nearest items. A pair's similarity is
+    multiplied by the corpus's typical level (the median over items) over the geometric mean of the two
+    items' levels, bounded to ``bounds``. Where many similar reports crowd together (two events of one
+    kind, told in the same words) every similarity is high, and a pair must stand out from its crowd to
+    join; a report in a sparse neighbourhood needs less. So one global threshold means "as alike as
+    neighbours usually are" everywhere, not one absolute cosine. The bounds keep a report with no real
+    neighbour from having its best weak match blown up.
+
+    An item with fewer than ``neighbours`` edges has no measurable neighbourhood (a corpus of a few
+    reports, where every report is near every other): its level counts as typical, so a corpus that small
+    keeps its similarities as they are. Deterministic: a level sums values, whatever order the edges come
+    in. ``neighbours`` 0: unchanged.
+    """
+    if neighbours <= 0 or not edges:
+        return edges
+    pairs = np.fromiter((n for pair in edges for n in pair), dtype=np.int64, count=2 * len(edges))
+    first, second = pairs[0::2], pairs[1::2]
+    sims = np.fromiter(edges.values(), dtype=np.float64, count=len(edges))
+    nodes = np.concatenate([first, second])
+    values = np.maximum(np.concatenate([sims, sims]), 0.0)
+    order = np.lexsort((-values, nodes))
+    nodes, values = nodes[order], values[order]
+    rank = np.arange(len(nodes)) - np.searchsorted(nodes, nodes, side="left")
+    nearest = rank < neighbours
+    level = np.bincount(nodes[nearest], weights=values[nearest], minlength=size) / neighbours
+    measured = (np.bincount(nodes, minlength=size) >= neighbours) & (level > 0)
+    if not measured.any():
+        return edges
+    typical = float(np.median(level[measured]))
+    level[~measured] = typical
+    factor = typical / np.sqrt(level[first] * level[second])
+    scaled = sims * np.clip(factor, bounds[0], bounds[1])
+    return {(int(i), int(j)): float(s) for i, j, s in zip(first, second, scaled, strict=True)}
 
 
 def average_linkage(

@@ -34,9 +34,9 @@ class LinkSettings:
     )
     quote_coverage: float = _opt(0.8, "Share of a passage inside quotation marks that makes it a quote.")
     # --- stories
-    story_threshold: float = _opt(0.2, "Average-linkage similarity at which reports join one story.")
+    story_threshold: float = _opt(0.225, "Average-linkage similarity at which reports join one story.")
     story_date_scale_days: float = _opt(
-        30.0,
+        90.0,
         "Days over which publication dates pull two reports apart: their similarity is multiplied by"
         " exp(-days apart / this), as far as both dates are sure (0: dates are ignored).",
     )
@@ -44,6 +44,12 @@ class LinkSettings:
         0.1,
         "Similarity taken off a pair of reports of which only one is dated: with no date to corroborate"
         " that they report one event, the text must say more (pairs both undated are not penalised).",
+    )
+    story_neighbourhood: int = _opt(
+        15,
+        "Nearest reports whose mean similarity is a report's own level: each pair's similarity is scaled"
+        " by the corpus's typical level over the two reports' levels (0.5x to 1.5x), so a pair must stand"
+        " out from its crowd to join (0: similarities are taken as they are).",
     )
     story_candidates: int = _opt(30, "Most similar reports kept as story neighbours of each report.")
     story_key_terms: int = _opt(40, "Highest-weighted terms per report used to find candidate neighbours.")

@@ -4,8 +4,11 @@ Similarity of two reports = tf-idf cosine (names and numbers weighted up) + a bo
 (passages) + shared entities + title overlap, weighed by what their publication dates say: the further
 apart, the less alike, as far as both dates can be trusted (:func:`storyline.link.dates.date_agreement`).
 Dates are evidence, not a wall: reports of one event published weeks apart, or with a misread date, may
-still join when their texts agree. Duplicates always share a story. Candidate pairs come from each
-report's rarest heavy terms, so the cost grows with the corpus, not with its square.
+still join when their texts agree. Each similarity is then measured against the two reports'
+neighbourhoods (:func:`storyline.link.clustering.neighbourhood_scaled`): among many look-alike reports a
+pair must stand out from the crowd, so the one threshold holds across dense and sparse parts of a corpus.
+Duplicates always share a story. Candidate pairs come from each report's rarest heavy terms, so the cost
+grows with the corpus, not with its square.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from storyline.ids import stable_id
-from storyline.link.clustering import NO_DATE_LIMIT_DAYS, Constraints, average_linkage
+from storyline.link.clustering import NO_DATE_LIMIT_DAYS, Constraints, average_linkage, neighbourhood_scaled
 from storyline.link.dates import date_agreement, day_interval
 from storyline.link.dedup import find_exact_duplicates, find_near_duplicates
 from storyline.link.passages import find_shared_passages
@@ -26,6 +29,11 @@ from storyline.link.unionfind import UnionFind
 from storyline.link.vectors import candidate_pairs, key_term_matrix, tfidf_matrix
 
 PASSAGE_UNIT_WORDS = 50  # a shared passage this long earns the full passage bonus
+#: How far a pair's similarity may be scaled against its reports' neighbourhoods (``story_neighbourhood``):
+#: at most halved in a crowd of look-alikes, at most 1.5x for reports with few close neighbours, so a
+#: report with no real partner cannot have its best weak match blown up into a story. On ECB+ the bounds
+#: barely move the figures (0.5..1.25 to 0.5..2 score alike); unbounded scaling is the risk.
+NEIGHBOURHOOD_SCALE_BOUNDS = (0.5, 1.5)
 
 
 def _jaccard(a: set[str] | frozenset[str], b: set[str] | frozenset[str]) -> float:
@@ -164,7 +172,12 @@ def assign_stories(
     groups, anchors = _initial_groups(ordered, duplicates, previous)
     # No date limit on merges: dates already weigh every edge (story_edges).
     constraints = Constraints(NO_DATE_LIMIT_DAYS, [None] * len(ordered), anchors)
-    edges = story_edges(ordered, passages, settings)
+    edges = neighbourhood_scaled(
+        story_edges(ordered, passages, settings),
+        len(ordered),
+        settings.story_neighbourhood,
+        NEIGHBOURHOOD_SCALE_BOUNDS,
+    )
     clusters = average_linkage(edges, settings.story_threshold, groups, constraints)
     stories = [_story(ordered, members, previous) for members in clusters]
     return sorted(stories, key=lambda s: s.id)
