@@ -31,8 +31,10 @@ import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date, timedelta
 from html import escape
@@ -68,12 +70,12 @@ EVENTS = [
 ]
 STORY_SENTENCES = [
     "{person} said on {day} that the {org} would review {topic} after {event} in {place}.",
-    "“We have asked for more time, and we expect an answer by summer,” {person} told reporters in {place}.",
+    "“{quote},” {person} told reporters in {place}.",
     "According to {person2}, {event} had caught the {org} unprepared.",
-    "Officials in {place} said {crowd} had worked through the night as {event} spread.",
+    "Officials in {place} said {crowd} at {site} had worked through the night as {event} spread.",
     "{person2}, a spokesperson for the {org}, declined to comment on {topic}.",
     "The {org} said in a statement that {topic} would be published by {day}.",
-    "“Nobody wants another year like the last one,” {short2} said.",
+    "“Nobody wants {quote2},” {short2} said.",
     "Residents of {place} gathered outside the offices of the {org} on {day}.",
     "{short} added that the {org} had promised to meet {crowd} again next week.",
     "Minister {person2} said the government in {place2} was watching {event} closely.",
@@ -98,26 +100,56 @@ FILLER_VERBS = [
     "suggested that",
     "pointed out that",
 ]
-FILLER_CLAUSES = [
-    "the cost of living had risen faster than wages for a third year in a row",
-    "the region needed more investment in schools, roads and clinics",
-    "the decision would affect thousands of families over the coming months",
-    "similar measures had failed in neighbouring districts a decade ago",
-    "the budget for next year left little room for new spending",
-    "public trust in the authorities had fallen since the last election",
-    "the weather had delayed much of the planned work until the autumn",
-    "small firms would struggle to pay the new fees without help",
-    "the population of the coastal towns was growing older every year",
-    "the figures released on Friday were better than many had feared",
-    "young people were leaving the villages for jobs in the capital",
-    "the new rules would be reviewed again at the end of the year",
+#: Filler clauses are shapes filled with words of an invented vocabulary drawn Zipf-like: reports share
+#: common words as real ones do, but few five-word runs (the link stage's passage seeds), which a fixed
+#: list of clauses would make every report share with every other.
+FILLER_SHAPES = [
+    "the {0} {1} had {2} {3} than the {4} {5} {6}",
+    "the {0} needed more {1} {2} in {3} {4} and {5} {6}",
+    "the {0} {1} would {2} thousands of {3} {4} over {5} {6}",
+    "similar {0} {1} had {2} in {3} {4} a {5} {6}",
+    "the {0} {1} for {2} {3} left {4} room for {5} {6}",
+    "public {0} {1} in the {2} {3} had {4} since {5} {6}",
 ]
+VOCABULARY_WORDS = 20_000
+#: Flatter than natural text's ~1: the shapes' fixed words already make runs that many reports share.
+ZIPF_EXPONENT = 0.7
+
+
+def _invented_vocabulary(size: int) -> tuple[list[str], list[float]]:
+    """``size`` invented lowercase words (syllable strings) and Zipf cumulative weights to draw them."""
+    rng = random.Random(0)
+    onsets = [c + v for c in "bdfgklmnprstvz" for v in ("", "r")]
+    vowels, codas = "aeiou", ["", "n", "r", "s"]
+    words: dict[str, None] = {}
+    while len(words) < size:
+        syllables = rng.randint(2, 3)
+        word = "".join(rng.choice(onsets) + rng.choice(vowels) for _ in range(syllables)) + rng.choice(codas)
+        words[word] = None
+    cumulative, total = [], 0.0
+    for rank in range(1, size + 1):
+        total += rank**-ZIPF_EXPONENT
+        cumulative.append(total)
+    return list(words), cumulative
+
+
+VOCABULARY, VOCABULARY_WEIGHTS = _invented_vocabulary(VOCABULARY_WORDS)
+
+
+def _invented(rng: random.Random, count: int) -> list[str]:
+    return rng.choices(VOCABULARY, cum_weights=VOCABULARY_WEIGHTS, k=count)
+
+
+def _filler_clause(rng: random.Random) -> str:
+    return rng.choice(FILLER_SHAPES).format(*_invented(rng, 7))
+
+
 GERMAN_SENTENCES = [
-    "Der Stadtrat von {place} hat am {day} über den neuen Haushalt beraten.",
-    "Nach Angaben der Verwaltung sollen die Arbeiten im Frühjahr beginnen.",
-    "Viele Anwohner zeigten sich besorgt über die steigenden Kosten.",
-    "Die Opposition kritisierte den Plan als zu teuer und schlecht vorbereitet.",
-    "Eine Entscheidung wird für die kommende Woche erwartet.",
+    "Der Stadtrat von {place} hat am {day} über den Haushalt für {site} beraten.",
+    "Nach Angaben der Verwaltung sollen die Arbeiten in {site} im Frühjahr beginnen.",
+    "Viele Anwohner von {site} zeigten sich besorgt über die steigenden Kosten.",
+    "Die Opposition kritisierte den Plan für {site} als zu teuer und schlecht vorbereitet.",
+    "Eine Entscheidung über {site} wird für die kommende Woche erwartet.",
 ]
 DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
 
@@ -125,15 +157,18 @@ DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
 def _article(rng: random.Random, story: dict[str, Any]) -> tuple[str, list[str]]:
     """A headline and paragraphs of about ``TARGET_WORDS`` words for one report of ``story``."""
     values = {**story, "day": rng.choice(DAYS)}
+    # Each of the story's sentences at most once per report: reports of one story share a few sentences,
+    # as real ones share quotes and wire paragraphs, not a report's every other line.
+    story_sentences = rng.sample(STORY_SENTENCES, len(STORY_SENTENCES))
     sentences: list[str] = []
     words = 0
     while words < TARGET_WORDS:
-        if rng.random() < 0.4:
-            sentence = rng.choice(STORY_SENTENCES).format(**values)
+        if story_sentences and rng.random() < 0.25:
+            sentence = story_sentences.pop().format(**values)
         else:
             sentence = (
-                f"{rng.choice(FILLER_SUBJECTS)} {rng.choice(FILLER_VERBS)} {rng.choice(FILLER_CLAUSES)}, "
-                f"and {rng.choice(FILLER_CLAUSES)}."
+                f"{rng.choice(FILLER_SUBJECTS)} {rng.choice(FILLER_VERBS)} {_filler_clause(rng)}, "
+                f"and {_filler_clause(rng)}."
             )
         sentences.append(sentence)
         words += len(sentence.split())
@@ -144,7 +179,8 @@ def _article(rng: random.Random, story: dict[str, Any]) -> tuple[str, list[str]]
 
 def _german(rng: random.Random, story: dict[str, Any]) -> tuple[str, list[str]]:
     sentences = [
-        rng.choice(GERMAN_SENTENCES).format(place=story["place"], day=rng.choice(DAYS)) for _ in range(60)
+        rng.choice(GERMAN_SENTENCES).format(place=story["place"], day=rng.choice(DAYS), site=story["site"])
+        for _ in range(60)
     ]
     return f"Stadtrat von {story['place']} berät über Haushalt", [
         " ".join(sentences[i : i + 5]) for i in range(0, len(sentences), 5)
@@ -162,15 +198,23 @@ def _near_copy(rng: random.Random, headline: str, paragraphs: list[str]) -> tupl
     return headline, changed
 
 
-def make_corpus(size: int, seed: int) -> list[dict[str, Any]]:
-    """``size`` reports ``{title, paragraphs, outlet, published}``: stories of 1-6 reports, copies planted."""
+def iter_corpus(size: int, seed: int) -> Iterator[dict[str, Any]]:
+    """``size`` reports ``{title, paragraphs, outlet, published, entities}``, one at a time: stories of 1-6
+    reports, copies planted. Only the last 20 reports are kept (copies are drawn from them), so even 100k
+    reports are generated in flat memory. ``entities`` are the invented names the report was written
+    with, as the extract stage would find them (for link-stage runs on pre-extracted documents).
+    """
     rng = random.Random(seed)
     given, family, places = GIVEN.split(), FAMILY.split(), PLACES.split()
     heads, kinds = ORG_HEADS.split(), ORG_KINDS.split()
-    docs: list[dict[str, Any]] = []
-    while len(docs) < size:
+    recent: deque[dict[str, Any]] = deque(maxlen=20)
+    made = 0
+    while made < size:
         person, person2 = (f"{rng.choice(given)} {rng.choice(family)}" for _ in range(2))
         _kind, the_event, topic, crowd = rng.choice(EVENTS)
+        # Where it happened, a name of its own: reports of one story share their sentences, unrelated
+        # stories of the same kind and town do not (a fixed sentence per town would be a shared passage).
+        site = _invented(rng, 1)[0].capitalize()
         story = {
             "person": person,
             "person2": person2,
@@ -179,29 +223,49 @@ def make_corpus(size: int, seed: int) -> list[dict[str, Any]]:
             "org": f"{rng.choice(places)} {rng.choice(heads)} {rng.choice(kinds)}",
             "place": rng.choice(places),
             "place2": rng.choice(places),
-            "event": the_event,
-            "topic": topic,
+            "event": f"{the_event} near {site}",
+            "topic": f"{topic} at {site}",
             "crowd": crowd,
+            "site": site,
+            "quote": "We have asked for " + " ".join(_invented(rng, 6)),
+            "quote2": "another " + " ".join(_invented(rng, 5)),
         }
+        names = {
+            "PERSON": (person, person2),
+            "ORG": (story["org"],),
+            "GPE": (story["place"], story["place2"]),
+        }
+        entities = sorted({f"{kind}:{name}" for kind, values in names.items() for name in values})
         day = FIRST_DAY + timedelta(days=rng.randrange(365))
         for _ in range(rng.randint(1, 6)):
-            if docs and rng.random() < DUPLICATE_SHARE:
-                source = rng.choice(docs[-20:])
+            if made >= size:
+                break
+            doc_entities = entities
+            if recent and rng.random() < DUPLICATE_SHARE:
+                source = rng.choice(recent)
                 title, paragraphs = _near_copy(rng, source["title"], source["paragraphs"])
+                doc_entities = source["entities"]
             elif rng.random() < GERMAN_SHARE:
                 title, paragraphs = _german(rng, story)
+                doc_entities = [f"GPE:{story['place']}"]
             else:
                 title, paragraphs = _article(rng, story)
             published = (day + timedelta(days=rng.randrange(3))).isoformat()
-            docs.append(
-                {
-                    "title": title,
-                    "paragraphs": paragraphs,
-                    "outlet": rng.randrange(OUTLETS),
-                    "published": published,
-                }
-            )
-    return docs[:size]
+            doc = {
+                "title": title,
+                "paragraphs": paragraphs,
+                "outlet": rng.randrange(OUTLETS),
+                "published": published,
+                "entities": doc_entities,
+            }
+            recent.append(doc)
+            made += 1
+            yield doc
+
+
+def make_corpus(size: int, seed: int) -> list[dict[str, Any]]:
+    """The first ``size`` reports of :func:`iter_corpus`, as a list."""
+    return list(iter_corpus(size, seed))
 
 
 def _html(doc: dict[str, Any], number: int) -> str:
@@ -351,6 +415,111 @@ def run_pipeline(corpus: Path, db: Path, engine: str = "local") -> dict[str, Any
         "total_cpu": _cpu() - cpu_started,
         "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "worker_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+    }
+
+
+class PeakRSS:
+    """Samples this process's resident memory every ``interval`` seconds on a thread, so each stage's own
+    peak is known (``ru_maxrss`` only ever grows, so after a big stage it says nothing of the next)."""
+
+    def __init__(self, interval: float = 0.05) -> None:
+        self.interval = interval
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._page = os.sysconf("SC_PAGE_SIZE")
+
+    def _rss(self) -> int:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            return int(statm.read().split()[1]) * self._page
+
+    def _sample(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self._rss())
+            self._stop.wait(self.interval)
+
+    def reset(self) -> None:
+        """Start a new peak from the memory held now."""
+        self.peak = self._rss()
+
+    def __enter__(self) -> PeakRSS:
+        self.reset()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def write_pre_extracted(docs: Iterator[dict[str, Any]], db: Path) -> int:
+    """A store holding ``docs`` as the document and extract stages would leave them (clean body, title,
+    date, outlet, language, entity ids, entity records), so the link stage can run on it alone."""
+    from storyline.ids import content_hash, page_id, stable_id
+    from storyline.model import RawPage
+    from storyline.store.sqlite import SQLiteStore
+
+    store = SQLiteStore(db)
+    entity_types: dict[str, str] = {}
+    count = 0
+    batch: list[tuple[RawPage, dict[str, Any]]] = []
+
+    def flush() -> None:
+        store.add_pages([page for page, _ in batch])
+        store.update_documents([row for _, row in batch])
+        batch.clear()
+
+    for number, doc in enumerate(docs):
+        content = _text(doc)
+        page = RawPage(page_id(content), f"generated/{number:07d}.txt", "text", content, "text")
+        text = "\n\n".join(doc["paragraphs"])
+        ids = []
+        for entity in doc["entities"]:
+            kind, name = entity.split(":", 1)
+            ids.append(stable_id(name, prefix="en_"))
+            entity_types[ids[-1]] = kind
+        row = {
+            "id": page.id,
+            "title": doc["title"],
+            "text": text,
+            "content_hash": content_hash(text),
+            "published": doc["published"],
+            "published_precision": "day",
+            "outlet": f"The Daily {PLACES.split()[doc['outlet'] % 24]}",
+            "language": "de" if doc["title"].startswith("Stadtrat") else "en",
+            "entity_ids": sorted(set(ids)),
+        }
+        batch.append((page, row))
+        count += 1
+        if len(batch) >= 500:
+            flush()
+    if batch:
+        flush()
+    store.replace_records("entities", ({"id": k, "type": v} for k, v in sorted(entity_types.items())))
+    store.close()
+    return count
+
+
+def run_link_stage(db: Path) -> dict[str, Any]:
+    """The link stage alone over a pre-extracted store: its wall and CPU seconds and its peak RSS."""
+    from storyline.stages import link
+    from storyline.store.sqlite import SQLiteStore
+
+    store = SQLiteStore(db)
+    with PeakRSS() as memory:
+        started, cpu_started = time.perf_counter(), _cpu()
+        linked = link.run(store, lambda *_: None)
+        seconds, cpu = time.perf_counter() - started, _cpu() - cpu_started
+    store.close()
+    return {
+        "pages": linked,
+        "seconds": {"link": seconds},
+        "cpu_seconds": {"link": cpu},
+        "stage_rss_mb": {"link": memory.peak / 2**20},
+        "total": seconds,
+        "total_cpu": cpu,
+        "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "worker_rss_mb": 0.0,
     }
 
 

@@ -110,3 +110,38 @@ def test_spans_always_cover_the_passage_text(
         for doc in docs:
             for start, end in passage.spans[doc.id]:
                 assert _squash(doc.text[start:end]) == _squash(passage.text)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    length=st.integers(12, 14),
+    stock=st.booleans(),
+)
+def test_every_shared_run_of_passage_length_is_found_among_other_reports(
+    seed: int, length: int, stock: bool
+) -> None:
+    """Seeds are taken only at each stretch's rarest shingle; a shared run as short as a passage may be
+    must still be found whole, wherever it sits, also when a phrase every report carries runs through it."""
+    import random
+
+    rng = random.Random(seed)
+    vocabulary = [f"w{n}" for n in range(400)]
+    common = "according to the regional office"  # carried by every report: a stock phrase
+    shared = [rng.choice(vocabulary) for _ in range(length)]
+    if stock:
+        cut = rng.randrange(1, length)
+        shared = [*shared[:cut], *common.split(), *shared[cut:]]
+    docs = []
+    for n in range(40):
+        words = [rng.choice(vocabulary) for _ in range(rng.randint(40, 120))]
+        at = rng.randrange(len(words))
+        words[at:at] = common.split()
+        if n in (7, 23):
+            at = rng.randrange(len(words))
+            words[at:at] = [f"before{n}", *shared, f"after{n}"]
+        docs.append(LinkDoc(f"d{n:02d}", n, " ".join(words), outlet=f"outlet{n}"))
+    passages = find_shared_passages(docs)
+    text = " ".join(shared)
+    found = [p for p in passages if p.documents == ["d07", "d23"] and text in _squash(p.text)]
+    assert found, "the planted run must be one passage of exactly the two reports that carry it"

@@ -108,3 +108,55 @@ def test_documents_by_id_and_short_ids(store: SQLiteStore) -> None:
 def test_a_bad_search_query_is_a_value_error(store: SQLiteStore) -> None:
     with pytest.raises(ValueError, match="not a valid search query"):
         store.search('"unbalanced')
+
+
+def test_documents_reads_only_the_columns_asked_for(store: SQLiteStore) -> None:
+    p = page("body of a report")
+    store.add_pages([p])
+    store.update_documents([{"id": p.id, "text": "Clean body", "analysis": {"mentions": [1, 2]}}])
+    assert list(store.documents(columns=("text", "seq"))) == [{"id": p.id, "seq": 1, "text": "Clean body"}]
+    assert next(store.documents([p.id], columns=["analysis"])) == {
+        "id": p.id,
+        "analysis": {"mentions": [1, 2]},
+    }
+    with pytest.raises(ValueError, match="content"):
+        list(store.documents(columns=("text", "content")))
+
+
+def test_rewriting_a_body_replaces_its_own_search_row_only(store: SQLiteStore) -> None:
+    first, second = page("first page"), page("second page")
+    store.add_pages([first, second])
+    store.update_documents(
+        [{"id": first.id, "text": "Harbour cranes idle"}, {"id": second.id, "text": "Grain"}]
+    )
+    store.update_documents([{"id": first.id, "text": "Harbour cranes moving again"}])
+    assert [hit["id"] for hit in store.search("moving")] == [first.id]
+    assert store.search("idle") == []
+    assert [hit["id"] for hit in store.search("grain")] == [second.id]
+
+
+def test_a_version_1_store_gets_its_search_rows_keyed_by_seq(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    store = SQLiteStore(path)
+    first, second = page("first page"), page("second page")
+    store.add_pages([first, second])
+    store.update_documents(
+        [{"id": first.id, "text": "Harbour cranes idle"}, {"id": second.id, "text": "Grain"}]
+    )
+    # As a version-1 store left it: full-text rows numbered on their own (here the other way round).
+    store._db.execute("DELETE FROM documents_fts")
+    store._db.execute(
+        "INSERT INTO documents_fts(rowid, id, title, text) VALUES (1, ?, '', 'Grain')", (second.id,)
+    )
+    store._db.execute(
+        "INSERT INTO documents_fts(rowid, id, title, text) VALUES (2, ?, '', 'Harbour cranes idle')",
+        (first.id,),
+    )
+    store._db.execute("UPDATE state SET value = '1' WHERE key = 'schema_version'")
+    store.close()
+    store = SQLiteStore(path)
+    store.update_documents([{"id": first.id, "text": "Harbour cranes moving again"}])
+    assert [hit["id"] for hit in store.search("moving")] == [first.id]
+    assert [hit["id"] for hit in store.search("grain")] == [second.id]
+    assert store.search("idle") == []
+    store.close()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import asdict
 from typing import Any
@@ -44,12 +45,31 @@ RECLUSTERED_NOTE = "stories re-clustered (link settings changed)"
 INDEXED_STATE = "link.indexed_hashes"
 
 Progress = Callable[[str, int, int | None], None]
+#: The document fields the stage reads (the removed lines only of documents without a body): not every
+#: stored analysis and removed-line list of the corpus.
+LINK_COLUMNS = (
+    "seq",
+    "text",
+    "title",
+    "published",
+    "published_evidence",
+    "outlet",
+    "content_hash",
+    "entity_ids",
+    "story_id",
+)
 
 
 def run_notes(store: Store) -> dict[str, int]:
     """What the last link run adds to the run summary: how many reports were re-clustered, if any."""
     notes = store.get_state(RUN_NOTES_STATE)
     return {str(k): int(v) for k, v in notes.items()} if isinstance(notes, dict) else {}
+
+
+def _entities(row: dict[str, Any]) -> frozenset[str]:
+    # Interned: each JSON-decoded row carries its own copy of every id, and 100k reports name the same
+    # entities over and over.
+    return frozenset(sys.intern(entity) for entity in row.get("entity_ids") or ())
 
 
 def link_docs(rows: list[dict[str, Any]]) -> list[LinkDoc]:
@@ -63,7 +83,7 @@ def link_docs(rows: list[dict[str, Any]]) -> list[LinkDoc]:
             published=row.get("published"),
             published_confidence=date_confidence(row.get("published_evidence")),
             outlet=row.get("outlet"),
-            entities=frozenset(row.get("entity_ids") or ()),
+            entities=_entities(row),
         )
         for row in rows
         if (row.get("text") or "").strip()
@@ -74,7 +94,7 @@ def link_docs(rows: list[dict[str, Any]]) -> list[LinkDoc]:
 _SITE_FURNITURE_LABELS = frozenset({"template"})
 
 
-def bodiless_reports(rows: list[dict[str, Any]]) -> list[LinkDoc]:
+def bodiless_reports(rows: Iterable[dict[str, Any]]) -> list[LinkDoc]:
     """Documents whose clean body is empty, as reports for stories and threads only.
 
     A page the cleaner found no article in is still a report when the cleaner was wrong (a report of one
@@ -105,7 +125,7 @@ def bodiless_reports(rows: list[dict[str, Any]]) -> list[LinkDoc]:
                 published=row.get("published"),
                 published_confidence=date_confidence(row.get("published_evidence")),
                 outlet=row.get("outlet"),
-                entities=frozenset(row.get("entity_ids") or ()),
+                entities=_entities(row),
             )
         )
     return reports
@@ -176,16 +196,17 @@ def run(
     :func:`storyline.link.find_near_duplicates` here.
     """
     settings = settings or LinkSettings()
-    rows = list(store.documents())
+    rows = list(store.documents(columns=LINK_COLUMNS))
     docs = link_docs(rows)
     hashes = {row["id"]: row["content_hash"] for row in rows if row.get("content_hash")}
+    bodiless = [row["id"] for row in rows if not (row.get("text") or "").strip()]
     progress("link", 0, 4)
     duplicate_of = duplicates(store, docs, hashes, settings, near_duplicates or find_near_duplicates)
     progress("link", 1, 4)
     passages = find_shared_passages(docs, settings)
     progress("link", 2, 4)
     previous = {row["id"]: row["story_id"] for row in rows if row.get("story_id")}
-    reports = docs + bodiless_reports(rows)
+    reports = docs + bodiless_reports(store.documents(bodiless, columns=(*LINK_COLUMNS, "removed")))
     # Stories are a function of the corpus, never of the order it arrived in: every report is clustered
     # afresh, so a top-up stores what one run over all pages stores (two stories that existed before a
     # top-up merge when a new report ties them; a story keeps its id while its earliest report stays its

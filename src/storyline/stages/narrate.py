@@ -50,6 +50,9 @@ NARRATIVES_BLOB = "narrate.narratives"
 #: How many stories the last run narrated (the others' narratives were kept).
 NARRATED_STATE = "narrate.narrated"
 
+#: The document fields narration reads (not the stored analyses, which it never uses).
+NARRATE_COLUMNS = ("seq", "text", "published", "outlet", "url", "title", "duplicate_of", "story_id")
+
 
 def narrate_docs(rows: Iterable[dict[str, Any]]) -> list[NarrateDoc]:
     """The narrate stage's view of stored documents: those with a clean body."""
@@ -140,7 +143,7 @@ def run(store: Store, progress: Progress) -> int:
     store under the hash of those inputs (a thread's under its stories' hashes) and only stories whose
     inputs changed are narrated again: a top-up narrates the stories its new reports joined.
     """
-    rows = list(store.documents())
+    rows = list(store.documents(columns=NARRATE_COLUMNS))
     docs = narrate_docs(rows)
     story_of = {row["id"]: row["story_id"] for row in rows if row.get("story_id")}
     passages = [

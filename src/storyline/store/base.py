@@ -51,8 +51,11 @@ class Store(Protocol):
     def update_documents(self, rows: Iterable[dict[str, Any]]) -> None:
         """Set derived fields (each row has ``id``), in one transaction."""
 
-    def documents(self, ids: Iterable[str] | None = None) -> Iterator[dict[str, Any]]:
-        """Document rows (all, or those with ``ids``), JSON fields decoded, in ingest order."""
+    def documents(
+        self, ids: Iterable[str] | None = None, columns: Iterable[str] | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """Document rows (all, or those with ``ids``), JSON fields decoded, in ingest order; only
+        ``columns`` (and ``id``) when given."""
 
     def limit_notes(self) -> dict[str, dict[str, Any]]:
         """For each document a size or time limit cut or skipped, its notes by stage."""

@@ -23,7 +23,8 @@ from storyline.errors import (
 from storyline.model import RawPage
 from storyline.store.base import DERIVED_FIELDS, JSON_FIELDS, RECORD_TABLES
 
-SCHEMA_VERSION = 1
+#: 2: a document's full-text row has the document's ``seq`` as its rowid (updated by rowid, not by a scan).
+SCHEMA_VERSION = 2
 #: How long a writer waits for another connection's write transaction before giving up (SQLite busy
 #: timeout). Transactions are one batch each, so a healthy writer holds the lock for well under this.
 BUSY_TIMEOUT_S = 30.0
@@ -134,15 +135,23 @@ class SQLiteStore:
         self._db.executescript(_SCHEMA)
         present = {row[1] for row in self._db.execute("PRAGMA table_info(documents)")}
         missing = [name for name in _ADDED_COLUMNS if name not in present]
-        versioned = self._db.execute("SELECT 1 FROM state WHERE key = 'schema_version'").fetchone()
-        if versioned and not missing:
+        versioned = self._db.execute("SELECT value FROM state WHERE key = 'schema_version'").fetchone()
+        if versioned and int(versioned[0]) >= SCHEMA_VERSION and not missing:
             return  # opening an up-to-date store writes nothing, so it never waits for another writer
         with self._transaction():
-            self._db.execute(
-                "INSERT OR IGNORE INTO state(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
-            )
             for name in missing:
                 self._db.execute(f"ALTER TABLE documents ADD COLUMN {name} {_ADDED_COLUMNS[name]}")
+            if versioned and int(versioned[0]) < 2:
+                # Full-text rows of a version-1 store have rowids of their own: index them again by seq.
+                self._db.execute("DELETE FROM documents_fts")
+                self._db.execute(
+                    "INSERT INTO documents_fts(rowid, id, title, text) SELECT seq, id, COALESCE(title, ''),"
+                    " COALESCE(text, '') FROM documents WHERE title IS NOT NULL OR text IS NOT NULL"
+                )
+            self._db.execute(
+                "INSERT OR REPLACE INTO state(key, value) VALUES ('schema_version', ?)",
+                (str(SCHEMA_VERSION),),
+            )
 
     def _document_columns(self) -> list[str]:
         """The select list for documents: a column an older read-only database lacks reads as NULL."""
@@ -283,16 +292,31 @@ class SQLiteStore:
         if assignments:
             db.execute(f"UPDATE documents SET {', '.join(assignments)} WHERE id = ?", [*values, row["id"]])
         if "text" in fields or "title" in fields:
-            current = db.execute("SELECT title, text FROM documents WHERE id = ?", (row["id"],)).fetchone()
-            db.execute("DELETE FROM documents_fts WHERE id = ?", (row["id"],))
+            # By rowid (the document's seq): the id column is not indexed, so deleting by id scanned the
+            # whole full-text table for every document written, quadratic in the corpus.
+            current = db.execute(
+                "SELECT seq, title, text FROM documents WHERE id = ?", (row["id"],)
+            ).fetchone()
+            if current is None:
+                return
+            db.execute("DELETE FROM documents_fts WHERE rowid = ?", (current["seq"],))
             db.execute(
-                "INSERT INTO documents_fts(id, title, text) VALUES (?, ?, ?)",
-                (row["id"], current["title"] or "", current["text"] or ""),
+                "INSERT INTO documents_fts(rowid, id, title, text) VALUES (?, ?, ?, ?)",
+                (current["seq"], row["id"], current["title"] or "", current["text"] or ""),
             )
 
-    def documents(self, ids: Iterable[str] | None = None) -> Iterator[dict[str, Any]]:
-        """Document rows (all, or those with ``ids``) without raw content, JSON decoded, in ingest order."""
-        select = f"SELECT {', '.join(self._columns)} FROM documents"
+    def documents(
+        self, ids: Iterable[str] | None = None, columns: Iterable[str] | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """Document rows (all, or those with ``ids``) without raw content, JSON decoded, in ingest order.
+
+        ``columns`` names the fields to read (``id`` always comes): a corpus stage that needs a few fields
+        reads only those, instead of every analysis and removed-line list of the corpus.
+        """
+        wanted = self._wanted(columns)
+        select = (
+            f"SELECT {', '.join(self._columns[DOCUMENT_COLUMNS.index(k)] for k in wanted)} FROM documents"
+        )
         if ids is None:
             batches: Iterable[Iterable[sqlite3.Row]] = [self._db.execute(f"{select} ORDER BY seq")]
         else:
@@ -305,9 +329,19 @@ class SQLiteStore:
         for rows in batches:
             for row in rows:
                 yield {
-                    k: json.loads(row[k]) if k in JSON_FIELDS and row[k] is not None else row[k]
-                    for k in DOCUMENT_COLUMNS
+                    k: json.loads(row[n]) if k in JSON_FIELDS and row[n] is not None else row[n]
+                    for n, k in enumerate(wanted)
                 }
+
+    @staticmethod
+    def _wanted(columns: Iterable[str] | None) -> tuple[str, ...]:
+        if columns is None:
+            return DOCUMENT_COLUMNS
+        asked = set(columns) | {"id"}
+        unknown = asked - set(DOCUMENT_COLUMNS)
+        if unknown:
+            raise ValueError(f"not document columns: {sorted(unknown)}")
+        return tuple(name for name in DOCUMENT_COLUMNS if name in asked)
 
     def limit_notes(self) -> dict[str, dict[str, Any]]:
         """For each document a limit cut or skipped, its notes by stage (``{"extract": {...}}``)."""
