@@ -34,7 +34,7 @@ import tempfile
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date, timedelta
 from html import escape
@@ -297,7 +297,7 @@ def _text(doc: dict[str, Any]) -> str:
     return f"{doc['title']}\n\nBy Staff Reporter - {doc['published']}\n\n" + "\n\n".join(doc["paragraphs"])
 
 
-def write_corpus(docs: list[dict[str, Any]], fmt: str, folder: Path) -> None:
+def write_corpus(docs: Iterable[dict[str, Any]], fmt: str, folder: Path) -> None:
     """Write one file per report (``.html`` pages or ``.txt`` articles) under ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
     for number, doc in enumerate(docs):
@@ -379,15 +379,19 @@ def run_pipeline(corpus: Path, db: Path, engine: str = "local") -> dict[str, Any
 
     seconds: dict[str, float] = {}
     cpu_seconds: dict[str, float] = {}
+    stage_rss_mb: dict[str, float] = {}
+    memory = PeakRSS()
 
     def timed(name: str, call: Callable[..., int]) -> Callable[..., int]:
         def run(*args: Any, **kwargs: Any) -> int:
             started, cpu_started = time.perf_counter(), _cpu()
+            memory.reset()
             try:
                 return call(*args, **kwargs)
             finally:
                 seconds[name] = seconds.get(name, 0.0) + time.perf_counter() - started
                 cpu_seconds[name] = cpu_seconds.get(name, 0.0) + _cpu() - cpu_started
+                stage_rss_mb[name] = max(stage_rss_mb.get(name, 0.0), memory.peak / 2**20)
 
         return run
 
@@ -403,13 +407,14 @@ def run_pipeline(corpus: Path, db: Path, engine: str = "local") -> dict[str, Any
 
         RayEngine.document_stage = timed("clean + describe", RayEngine.document_stage)  # type: ignore[method-assign]
     started, cpu_started = time.perf_counter(), _cpu()
-    with storyline.open(db) as sl:
+    with memory, storyline.open(db) as sl:
         report = timed("ingest", sl.ingest)([corpus])
         sl.process(engine=engine)
     total = time.perf_counter() - started
     return {
         "pages": report.new,
         "seconds": seconds,
+        "stage_rss_mb": stage_rss_mb,
         "total": total,
         "cpu_seconds": cpu_seconds,
         "total_cpu": _cpu() - cpu_started,
@@ -523,8 +528,8 @@ def run_link_stage(db: Path) -> dict[str, Any]:
     }
 
 
-def _in_subprocess(corpus: Path, db: Path, engine: str) -> dict[str, Any]:
-    command = [sys.executable, __file__, "--run-one", str(corpus), "--db", str(db), "--engine", engine]
+def _in_subprocess(corpus: Path, db: Path, engine: str, mode: str = "--run-one") -> dict[str, Any]:
+    command = [sys.executable, __file__, mode, str(corpus), "--db", str(db), "--engine", engine]
     done = subprocess.run(command, check=True, capture_output=True, text=True, env={**os.environ})
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -544,27 +549,72 @@ def main() -> None:
     )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--json", type=Path, default=None, help="also write the rows as JSON lines here")
+    parser.add_argument(
+        "--link-only",
+        default="",
+        help="comma-separated sizes: the link stage alone on stores of generated pre-extracted documents"
+        " (what the document and extract stages would leave), instead of the pipeline",
+    )
     parser.add_argument("--run-one", type=Path, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--link-one", type=Path, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--db", type=Path, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--engine", default="local", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.run_one:
         print(json.dumps(run_pipeline(args.run_one, args.db, args.engine)))
         return
+    if args.link_one:
+        print(json.dumps(run_link_stage(args.link_one)))
+        return
     work = args.work or Path(tempfile.mkdtemp(prefix="pipeline-scale-"))
-    rows = []
+    work.mkdir(parents=True, exist_ok=True)
     print(
         f"{'size':>7} {'format':6} {'engine':6} {'stage':18} {'seconds':>8} {'pages/s':>8}"
-        f" {'CPU-s':>8} {'pages/CPU-s':>11}"
+        f" {'CPU-s':>8} {'pages/CPU-s':>11} {'peak MB':>8}"
     )
+    if args.link_only:
+        rows = [_link_only(size, args.seed, work) for size in (int(s) for s in args.link_only.split(","))]
+    else:
+        rows = _pipelines(args, work)
+    if args.json:
+        with args.json.open("a", encoding="utf-8") as out:
+            for row in rows:
+                out.write(json.dumps(row) + "\n")
+
+
+def _print_stages(size: int, fmt: str, engine: str, result: dict[str, Any]) -> None:
+    for stage, seconds in result["seconds"].items():
+        cpu = result["cpu_seconds"][stage]
+        peak = result.get("stage_rss_mb", {}).get(stage, 0.0)
+        print(
+            f"{size:>7} {fmt:6} {engine:6} {stage:18} {seconds:8.1f} {size / seconds:8.1f}"
+            f" {cpu:8.1f} {size / cpu:11.1f} {peak:8.0f}"
+        )
+
+
+def _link_only(size: int, seed: int, work: Path) -> dict[str, Any]:
+    """Write a pre-extracted store of ``size`` generated reports and run the link stage alone over it."""
+    db = work / f"pre-extracted-{size}.db"
+    for stale in work.glob(f"{db.name}*"):
+        stale.unlink()
+    started = time.perf_counter()
+    write_pre_extracted(iter_corpus(size, seed), db)
+    print(f"    (store of {size} pre-extracted reports written in {time.perf_counter() - started:.0f} s)")
+    result = _in_subprocess(db, db, "local", "--link-one")
+    _print_stages(size, "pre-ex", "local", result)
+    print(f"    peak RSS of the link stage {result['stage_rss_mb']['link']:.0f} MB", flush=True)
+    return {"size": size, "format": "pre-extracted", "engine": "local", **result}
+
+
+def _pipelines(args: argparse.Namespace, work: Path) -> list[dict[str, Any]]:
+    rows = []
     for size in (int(s) for s in args.sizes.split(",")):
-        docs = make_corpus(size, args.seed)
-        sample = docs[: args.reference_docs]
+        sample = make_corpus(min(size, args.reference_docs), args.seed)
         spacy_rate, spacy_cpu_rate = _two_workers(_load_spacy, _spacy_chunk, _texts(sample))
         for fmt in args.formats.split(","):
             corpus = work / f"corpus-{size}-{fmt}"
             if not corpus.exists():
-                write_corpus(docs, fmt, corpus)
+                write_corpus(iter_corpus(size, args.seed), fmt, corpus)
             trafilatura_rate, trafilatura_cpu_rate = (
                 _two_workers(None, _trafilatura_chunk, [_html(d, n) for n, d in enumerate(sample)])
                 if fmt == "html"
@@ -574,12 +624,7 @@ def main() -> None:
                 db = work / f"{engine}-{size}-{fmt}.db"
                 db.unlink(missing_ok=True)
                 result = _in_subprocess(corpus, db, engine)
-                for stage, seconds in result["seconds"].items():
-                    cpu = result["cpu_seconds"][stage]
-                    print(
-                        f"{size:>7} {fmt:6} {engine:6} {stage:18} {seconds:8.1f} {size / seconds:8.1f}"
-                        f" {cpu:8.1f} {size / cpu:11.1f}"
-                    )
+                _print_stages(size, fmt, engine, result)
                 rate, cpu_rate = size / result["total"], size / result["total_cpu"]
                 row = {
                     "size": size,
@@ -610,10 +655,7 @@ def main() -> None:
                         f" pipeline ratio {rate / trafilatura_rate:.3f} (wall)",
                         flush=True,
                     )
-    if args.json:
-        with args.json.open("a", encoding="utf-8") as out:
-            for row in rows:
-                out.write(json.dumps(row) + "\n")
+    return rows
 
 
 if __name__ == "__main__":
