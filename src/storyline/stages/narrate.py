@@ -7,13 +7,16 @@ The logic lives in :mod:`storyline.narrate` (pure); this module reads reports, s
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import asdict
+from pathlib import Path
 from typing import Any
 
+import storyline.narrate as narrate_package
 from storyline.narrate import (
     EventEvidence,
     NarrateDoc,
@@ -114,8 +117,16 @@ def story_fields(narrative: StoryNarrative) -> dict[str, Any]:
     }
 
 
+@functools.cache
+def _code_digest() -> str:
+    """A digest of the narration code (this module and the ``storyline.narrate`` package): a kept narrative
+    is stale when the code that made it changed, even if nobody bumped the stage version."""
+    sources = [Path(__file__), *sorted(Path(narrate_package.__file__).parent.glob("*.py"))]
+    return hashlib.sha256(b"".join(path.read_bytes() for path in sources)).hexdigest()
+
+
 def _digest(*parts: Any) -> str:
-    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:32]
+    return hashlib.sha256(json.dumps([_code_digest(), *parts], sort_keys=True).encode()).hexdigest()[:32]
 
 
 def _story_key(story_id: str, inputs: StoryInputs) -> str:
