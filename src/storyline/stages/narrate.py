@@ -26,6 +26,7 @@ from storyline.narrate import (
     narrate_story,
     narrate_thread,
 )
+from storyline.narrate.records import CitedSentence, Dated, TimelineEntry
 from storyline.narrate.story import StoryInputs, story_inputs
 from storyline.stages import StageInfo
 from storyline.store.base import Store
@@ -141,6 +142,40 @@ def _story_key(story_id: str, inputs: StoryInputs) -> str:
     )
 
 
+def _kept_form(narrative: StoryNarrative) -> dict[str, Any]:
+    """A story's narrative as kept between runs: its fields, and what a thread reads besides them."""
+    headline = narrative.headline
+    return {
+        "fields": story_fields(narrative),
+        "headline": {"text": headline.text, "documents": headline.documents} if headline else None,
+        "date": [narrative.date.date, narrative.date.precision, narrative.date.estimated],
+    }
+
+
+def _outline(story_id: str, entry: dict[str, Any]) -> StoryNarrative:
+    """What a thread's narration reads of a story (its date, headline and timeline), from the kept form: a
+    thread a new story joined is told again without narrating its other stories again."""
+    timeline = [
+        TimelineEntry(
+            Dated(row["date"], row["date_precision"], row["date_estimated"]),
+            row["text"],
+            row["documents"],
+            row["event_id"],
+            row["story_id"],
+        )
+        for row in entry["fields"]["timeline"]
+    ]
+    headline = entry["headline"]
+    return StoryNarrative(
+        story_id,
+        [],
+        timeline,
+        [],
+        Dated(*entry["date"]),
+        CitedSentence(headline["text"], headline["documents"]) if headline else None,
+    )
+
+
 def _cached(store: Store) -> dict[str, dict[str, Any]]:
     stored = store.get_blob(NARRATIVES_BLOB)
     cache = json.loads(zlib.decompress(stored)) if stored else {}
@@ -166,30 +201,24 @@ def run(store: Store, progress: Progress) -> int:
     inputs = story_inputs(docs, story_of, passages, events)
     keys = {story: _story_key(story, story_input) for story, story_input in inputs.items()}
     cached = _cached(store)
-    narratives: dict[str, StoryNarrative] = {}
-
-    def narrative(story: str) -> StoryNarrative:
-        if story not in narratives:
-            narratives[story] = narrate_story(story, *inputs[story])
-        return narratives[story]
-
     kept: dict[str, dict[str, Any]] = {"stories": {}, "threads": {}}
+    entries: dict[str, dict[str, Any]] = {}
     updated = []
     for story in stories:
         key = keys.get(story["id"])
         if key is None:
             updated.append(story)
             continue
-        fields = cached["stories"].get(key) or story_fields(narrative(story["id"]))
-        kept["stories"][key] = fields
-        updated.append({**story, **fields})
+        entry = cached["stories"].get(key) or _kept_form(narrate_story(story["id"], *inputs[story["id"]]))
+        kept["stories"][key] = entries[story["id"]] = entry
+        updated.append({**story, **entry["fields"]})
     threads = []
     for thread in store.records("threads"):
-        members = [s for s in thread["stories"] if s in inputs]
+        members = [s for s in thread["stories"] if s in entries]
         key = _digest(STAGE.version, thread["id"], [keys[s] for s in members])
         fields = cached["threads"].get(key)
         if fields is None:
-            told = narrate_thread(thread["id"], [narrative(s) for s in members])
+            told = narrate_thread(thread["id"], [_outline(s, entries[s]) for s in members])
             fields = {
                 "summary": [{"text": s.text, "documents": s.documents} for s in told.summary],
                 "timeline": [entry.row() for entry in told.timeline],
@@ -199,6 +228,6 @@ def run(store: Store, progress: Progress) -> int:
     store.replace_records("stories", updated)
     store.replace_records("threads", threads)
     store.set_blob(NARRATIVES_BLOB, zlib.compress(json.dumps(kept).encode()))
-    store.set_state(NARRATED_STATE, len(narratives))
+    store.set_state(NARRATED_STATE, sum(1 for key in kept["stories"] if key not in cached["stories"]))
     progress("narrate", len(stories), len(stories))
     return len(docs)
