@@ -9,7 +9,7 @@ import math
 from pathlib import Path
 
 import storyline
-from storyline.link import LinkDoc, LinkSettings, Story, assign_stories, keep_story_ids, story_of
+from storyline.link import LinkDoc, LinkSettings, assign_stories
 from storyline.link.dates import date_agreement, date_confidence, day_interval, days_apart
 from storyline.link.stories import story_edges
 from storyline.stages.link import RECLUSTERED_NOTE, bodiless_reports
@@ -118,21 +118,6 @@ def test_a_page_the_cleaner_kept_nothing_of_is_still_a_report() -> None:
     assert report.id == "short" and report.text == FERRY_B  # the site's recurring menu left out
     docs = [LinkDoc("full", 1, FERRY_A), report]
     assert len(assign_stories(docs)) == 1
-
-
-def _story(story_id: str, *docs: str) -> Story:
-    return Story(story_id, None, sorted(docs), None, None)
-
-
-def test_reclustered_stories_keep_their_ids_where_membership_is_unchanged() -> None:
-    previous = {"a": "st_one", "b": "st_one", "c": "st_two", "d": "st_two", "e": "st_three"}
-    fresh = [_story("st_x", "a", "b"), _story("st_y", "c"), _story("st_z", "d", "e")]
-    kept = {s.id: s.documents for s in keep_story_ids(fresh, previous)}
-    assert kept["st_one"] == ["a", "b"]
-    assert set(kept) == {"st_one", "st_y", "st_z"}  # changed stories take their fresh ids
-    # A fresh id that an unchanged story already holds is not given twice.
-    clash = keep_story_ids([_story("st_one", "c"), _story("st_q", "a", "b")], previous)
-    assert len({s.id for s in clash}) == 2 and story_of(clash)["a"] == "st_one"
 
 
 def test_run_with_changed_link_settings_reclusters_and_says_so(tmp_path: Path) -> None:

@@ -4,7 +4,7 @@ from storyline.link.dedup import NearDuplicateIndex, Signature, find_exact_dupli
 from storyline.link.passages import find_shared_passages
 from storyline.link.records import LinkDoc, Passage, Story, Thread
 from storyline.link.settings import LinkSettings, settings_help
-from storyline.link.stories import assign_stories, keep_story_ids, story_of
+from storyline.link.stories import assign_stories, story_of
 from storyline.link.threads import assign_threads, with_threads
 
 __all__ = [
@@ -20,7 +20,6 @@ __all__ = [
     "find_exact_duplicates",
     "find_near_duplicates",
     "find_shared_passages",
-    "keep_story_ids",
     "settings_help",
     "story_of",
     "with_threads",

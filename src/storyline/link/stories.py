@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import replace
 
 from storyline.ids import stable_id
 from storyline.link.clustering import NO_DATE_LIMIT_DAYS, Constraints, average_linkage, neighbourhood_scaled
@@ -181,32 +180,6 @@ def assign_stories(
     clusters = average_linkage(edges, settings.story_threshold, groups, constraints)
     stories = [_story(ordered, members, previous) for members in clusters]
     return sorted(stories, key=lambda s: s.id)
-
-
-def keep_story_ids(stories: Iterable[Story], previous: dict[str, str]) -> list[Story]:
-    """Stories clustered afresh, each keeping its earlier id (``previous``: doc id -> story id) when it
-    holds exactly the reports that earlier story held; changed stories keep the id of their earliest report.
-
-    Used when the settings changed and every story was re-clustered: what did not move keeps its id.
-    """
-    stories = list(stories)
-    current = {doc for story in stories for doc in story.documents}
-    earlier: dict[str, set[str]] = {}
-    for doc, story_id in previous.items():
-        if doc in current:
-            earlier.setdefault(story_id, set()).add(doc)
-    by_members = {frozenset(docs): story_id for story_id, docs in earlier.items()}
-    kept = {story.id: by_members.get(frozenset(story.documents)) for story in stories}
-    used = {story_id for story_id in kept.values() if story_id}
-    result = []
-    for story in stories:
-        story_id = kept[story.id]
-        if story_id is None:
-            # The fresh id derives from the earliest report; an unchanged story may hold that id already.
-            story_id = story.id if story.id not in used else stable_id(*story.documents, prefix="st_")
-            used.add(story_id)
-        result.append(replace(story, id=story_id))
-    return sorted(result, key=lambda s: s.id)
 
 
 def story_of(stories: Iterable[Story]) -> dict[str, str]:
