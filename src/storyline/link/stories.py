@@ -77,7 +77,7 @@ def story_edges(
     docs: list[LinkDoc], passages: list[Passage], settings: LinkSettings
 ) -> dict[tuple[int, int], float]:
     """(i, j) -> similarity of reports i < j (positions in ``docs``) for candidate pairs only."""
-    matrix, doc_freq = tfidf_matrix([report_text(d) for d in docs], settings.name_weight)
+    matrix, doc_freq = tfidf_matrix((report_text(d) for d in docs), settings.name_weight)
     keys = key_term_matrix(matrix, doc_freq, settings.story_key_terms, settings.story_max_doc_freq)
     edges = candidate_pairs(matrix, keys, settings.story_candidates)
     position = {doc.id: n for n, doc in enumerate(docs)}

@@ -66,7 +66,7 @@ def thread_edges(
 ) -> tuple[dict[tuple[int, int], float], list[dict[str, float]]]:
     """(i, j) -> similarity of stories i < j that share a main actor; and each story's entity weights."""
     text, story_freq, terms = tfidf_matrix(
-        [story_text(s, docs) for s in stories], settings.name_weight, with_terms=True
+        (story_text(s, docs) for s in stories), settings.name_weight, with_terms=True
     )
     profiles = _profiles(stories, docs, text, terms, settings.thread_main_entities)
     weights = entity_weights(profiles, entity_types, settings.thread_context_weight)

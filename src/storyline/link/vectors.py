@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import math
 import re
+from array import array
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -20,7 +21,9 @@ from storyline.link.tokens import normalise_word
 
 _WORD = re.compile(r"\w+")
 _MIN_WORD_CHARS = 2  # single letters and digits carry no topic
-_CHUNK_ROWS = 2048  # rows of the candidate product computed at once, to bound memory
+_CHUNK_ROWS = 2048  # rows weighed, or candidate rows multiplied, at once: bounds the temporaries
+#: Most nonzeros a block of the candidate product, or a slice of pair rows, may hold at once (~50 MB).
+_PRODUCT_BUDGET = 4_000_000
 HAPAX_WEIGHT = 0.5  # share of its idf a word found in one document only keeps (see tfidf_matrix)
 
 
@@ -41,32 +44,64 @@ def term_counts(text: str, name_weight: float) -> dict[str, float]:
     }
 
 
-def tfidf_matrix(texts: Sequence[str], name_weight: float, with_terms: bool = False) -> tuple[Any, ...]:
+def tfidf_matrix(texts: Iterable[str], name_weight: float, with_terms: bool = False) -> tuple[Any, ...]:
     """L2-normalised tf-idf rows for ``texts``, each column's document frequency (and its term if asked).
 
     idf is log((n + 1) / df), so even a word in every document keeps a little weight and two-report
     corpora still compare. A word found in one document only is weighed down by ``HAPAX_WEIGHT``: it can
     never be shared, and at full weight it shrinks every cosine of a long report (ECB+ B-cubed F1 0.883 at
     full weight, 0.93 at half), while dropping it leaves short reports with only stock words.
+
+    ``texts`` is read once, one at a time (a generator keeps only one text alive), and the counts go
+    straight into typed arrays: Python lists of every term's row, column and weight took about 100 bytes
+    per term, gigabytes at 100k reports. Weighing and normalising then run over slices of rows in place.
     """
     vocabulary: dict[str, int] = {}
-    rows: list[int] = []
-    cols: list[int] = []
-    vals: list[float] = []
-    for row, text in enumerate(texts):
+    indptr = array("q", [0])
+    cols = array("i")
+    vals = array("d")
+    for text in texts:
         for word, weight in term_counts(text, name_weight).items():
-            rows.append(row)
             cols.append(vocabulary.setdefault(word, len(vocabulary)))
             vals.append(weight)
-    shape = (len(texts), len(vocabulary))
-    matrix = sparse.csr_matrix((vals, (rows, cols)), shape=shape, dtype=np.float64)
-    doc_freq = np.bincount(np.asarray(cols, dtype=np.int64), minlength=len(vocabulary))
-    idf = np.log((len(texts) + 1.0) / np.maximum(doc_freq, 1))
+        indptr.append(len(cols))
+    shape = (len(indptr) - 1, len(vocabulary))
+    index_dtype = np.int32 if len(cols) < np.iinfo(np.int32).max else np.int64
+    matrix = sparse.csr_matrix(
+        (
+            np.frombuffer(vals, dtype=np.float64),  # no copy: the weights are scaled in these very arrays
+            np.frombuffer(cols, dtype=np.int32).astype(index_dtype, copy=False),
+            np.frombuffer(indptr, dtype=np.int64).astype(index_dtype),
+        ),
+        shape=shape,
+    )
+    matrix.has_sorted_indices = False
+    matrix.sort_indices()  # each row's columns ascending, as a matrix built from (row, col) pairs has them
+    doc_freq = np.bincount(matrix.indices, minlength=shape[1])
+    idf = np.log((shape[0] + 1.0) / np.maximum(doc_freq, 1))
     idf[doc_freq < 2] *= HAPAX_WEIGHT
-    matrix = sparse.csr_matrix(matrix @ sparse.diags(idf))
+    matrix = _weighed_and_normalised(matrix, sparse.diags(idf))
     if with_terms:
-        return l2_normalise(matrix), doc_freq, list(vocabulary)
-    return l2_normalise(matrix), doc_freq
+        return matrix, doc_freq, list(vocabulary)
+    return matrix, doc_freq
+
+
+def _weighed_and_normalised(matrix: sparse.csr_matrix, idf: sparse.dia_matrix) -> sparse.csr_matrix:
+    """``l2_normalise(matrix @ idf)``, written back into ``matrix``'s own arrays a slice of rows at a time.
+
+    Every step is row by row, so a slice gives each row exactly the numbers (and column order) the whole
+    matrix would; only one slice's temporaries exist at once instead of two more copies of the matrix.
+    """
+    for first in range(0, matrix.shape[0], _CHUNK_ROWS):
+        last = min(matrix.shape[0], first + _CHUNK_ROWS)
+        begin, end = int(matrix.indptr[first]), int(matrix.indptr[last])
+        done = l2_normalise(sparse.csr_matrix(matrix[first:last] @ idf))
+        if done.nnz != end - begin:  # a weight of exactly 0 would be dropped by the product
+            raise ArithmeticError("tf-idf weighting dropped a term")
+        matrix.data[begin:end] = done.data
+        matrix.indices[begin:end] = done.indices
+    # A fresh wrapper of the same arrays: scipy then learns the rows' column order from the arrays.
+    return sparse.csr_matrix((matrix.data, matrix.indices, matrix.indptr), shape=matrix.shape, copy=False)
 
 
 def l2_normalise(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
@@ -108,12 +143,38 @@ def candidate_pairs(
     """(i, j) with i < j -> cosine, for each row's ``per_row`` best neighbours by shared key terms.
 
     Rows only meet rows they share a key term with, so the cost follows the key terms' document
-    frequencies instead of the square of the corpus size.
+    frequencies instead of the square of the corpus size. Pairs are listed in the order they are first
+    found (row by row), as :func:`candidate_pair_arrays` returns them.
     """
-    pairs: dict[tuple[int, int], float] = {}
+    left, right = candidate_pair_arrays(keys, per_row)
+    sims = pair_cosine_array(matrix, left, right)
+    return {(i, j): s for i, j, s in zip(left.tolist(), right.tolist(), sims.tolist(), strict=True)}
+
+
+def candidate_pair_arrays(keys: sparse.csr_matrix, per_row: int) -> tuple[np.ndarray, np.ndarray]:
+    """(i, j) with i < j as two int64 arrays, for each row's ``per_row`` best neighbours by shared key
+    terms, each pair once, in the order first found walking the rows.
+
+    The key-term product is computed a block of rows at a time, each block as large as ``_PRODUCT_BUDGET``
+    products allow (a row's count is bounded by the document frequencies of its key terms, which grow with
+    the corpus up to ``story_max_doc_freq``): a fixed number of rows made the block grow with the corpus.
+    """
+    rows = keys.shape[0]
+    if rows == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     keys_t = sparse.csr_matrix(keys.T)
-    for first in range(0, keys.shape[0], _CHUNK_ROWS):
-        block = sparse.csr_matrix(keys[first : first + _CHUNK_ROWS] @ keys_t)
+    column_counts = np.diff(keys_t.indptr)
+    row_of_entry = np.repeat(np.arange(rows), np.diff(keys.indptr))
+    cost = np.cumsum(np.bincount(row_of_entry, weights=column_counts[keys.indices], minlength=rows))
+    del row_of_entry
+    found_rows: list[np.ndarray] = []
+    found_others: list[np.ndarray] = []
+    first = 0
+    while first < rows:
+        spent = cost[first - 1] if first else 0.0
+        last = int(np.searchsorted(cost, spent + _PRODUCT_BUDGET, side="right"))
+        last = min(rows, first + _CHUNK_ROWS, max(last, first + 1))
+        block = sparse.csr_matrix(keys[first:last] @ keys_t)
         for offset in range(block.shape[0]):
             row = first + offset
             start, end = block.indptr[offset], block.indptr[offset + 1]
@@ -122,9 +183,16 @@ def candidate_pairs(
             idx, data = idx[keep], data[keep]
             if len(idx) > per_row:
                 idx = idx[np.argpartition(-data, per_row)[:per_row]]
-            for other in idx.tolist():
-                pairs.setdefault((min(row, other), max(row, other)), 0.0)
-    return pair_cosines(matrix, pairs)
+            found_rows.append(np.full(len(idx), row, dtype=np.int64))
+            found_others.append(idx.astype(np.int64))
+        first = last
+    found = np.concatenate(found_rows)
+    others = np.concatenate(found_others)
+    del found_rows, found_others
+    left, right = np.minimum(found, others), np.maximum(found, others)
+    _, first_seen = np.unique(left * rows + right, return_index=True)
+    first_seen.sort()
+    return left[first_seen], right[first_seen]
 
 
 def pair_cosines(
@@ -135,9 +203,28 @@ def pair_cosines(
         return pairs
     left = np.fromiter((i for i, _ in pairs), dtype=np.int64, count=len(pairs))
     right = np.fromiter((j for _, j in pairs), dtype=np.int64, count=len(pairs))
-    sims = np.zeros(len(pairs))
-    for start in range(0, len(pairs), _CHUNK_ROWS * 16):
-        stop = start + _CHUNK_ROWS * 16
+    sims = pair_cosine_array(matrix, left, right)
+    return {(i, j): s for i, j, s in zip(left.tolist(), right.tolist(), sims.tolist(), strict=True)}
+
+
+def pair_cosine_array(matrix: sparse.csr_matrix, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Dot products of rows ``left[k]`` and ``right[k]`` of ``matrix``, for every k.
+
+    Computed a slice of pairs at a time, each slice's rows holding at most ``_PRODUCT_BUDGET`` terms: the
+    rows of a fixed number of pairs (long stories' rows hold thousands of terms) made a slice of hundreds
+    of megabytes.
+    """
+    sims = np.zeros(len(left))
+    if not len(left):
+        return sims
+    lengths = np.diff(matrix.indptr)
+    terms = np.cumsum(lengths[left] + lengths[right])
+    start = 0
+    while start < len(left):
+        spent = terms[start - 1] if start else 0
+        stop = int(np.searchsorted(terms, spent + _PRODUCT_BUDGET, side="right"))
+        stop = min(len(left), start + _CHUNK_ROWS * 16, max(stop, start + 1))
         products = matrix[left[start:stop]].multiply(matrix[right[start:stop]])
         sims[start:stop] = np.asarray(products.sum(axis=1)).ravel()
-    return {(int(i), int(j)): float(s) for i, j, s in zip(left, right, sims, strict=True)}
+        start = stop
+    return sims

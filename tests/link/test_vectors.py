@@ -1,0 +1,92 @@
+"""tf-idf rows built streaming and weighed in slices; candidate pairs found in bounded blocks."""
+
+from __future__ import annotations
+
+import math
+import random
+
+import numpy as np
+import pytest
+
+from storyline.link import vectors
+from storyline.link.vectors import (
+    HAPAX_WEIGHT,
+    candidate_pair_arrays,
+    candidate_pairs,
+    key_term_matrix,
+    pair_cosines,
+    term_counts,
+    tfidf_matrix,
+)
+
+NAME_WEIGHT = 3.0
+
+
+def _texts(count: int, seed: int) -> list[str]:
+    """Invented reports: words drawn from a small made-up vocabulary, some capitalised as names."""
+    rng = random.Random(seed)
+    words = [
+        "".join(rng.choice("bcdfgklmnprstvz") + rng.choice("aeiou") for _ in range(3)) for _ in range(400)
+    ]
+    return [
+        " ".join(
+            w.capitalize() if rng.random() < 0.2 else w for w in rng.choices(words, k=rng.randint(0, 60))
+        )
+        for _ in range(count)
+    ]
+
+
+def _expected_rows(texts: list[str]) -> list[dict[str, float]]:
+    """The documented weighting, written out per word: sublinear tf x idf, halved for hapaxes, unit rows."""
+    counts = [term_counts(text, NAME_WEIGHT) for text in texts]
+    doc_freq: dict[str, int] = {}
+    for row in counts:
+        for word in row:
+            doc_freq[word] = doc_freq.get(word, 0) + 1
+    rows = []
+    for row in counts:
+        weights = {
+            w: tf * math.log((len(texts) + 1) / doc_freq[w]) * (HAPAX_WEIGHT if doc_freq[w] < 2 else 1.0)
+            for w, tf in row.items()
+        }
+        norm = math.sqrt(sum(v * v for v in weights.values())) or 1.0
+        rows.append({w: v / norm for w, v in weights.items()})
+    return rows
+
+
+def test_tfidf_rows_from_a_generator_follow_the_documented_weighting() -> None:
+    texts = [*_texts(60, seed=1), ""]
+    matrix, doc_freq, terms = tfidf_matrix((t for t in texts), NAME_WEIGHT, with_terms=True)
+    assert matrix.shape == (len(texts), len(terms))
+    for n, expected in enumerate(_expected_rows(texts)):
+        row = matrix.getrow(n)
+        got = {terms[c]: v for c, v in zip(row.indices.tolist(), row.data.tolist(), strict=True)}
+        assert got.keys() == expected.keys()
+        assert all(got[w] == pytest.approx(expected[w]) for w in expected)
+    assert doc_freq.sum() == matrix.nnz
+    assert matrix.getrow(len(texts) - 1).nnz == 0  # an empty text is an empty row, not an error
+
+
+def test_weighing_in_slices_gives_every_row_the_same_numbers(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = _texts(50, seed=2)
+    whole, _ = tfidf_matrix(texts, NAME_WEIGHT)
+    monkeypatch.setattr(vectors, "_CHUNK_ROWS", 3)
+    sliced, _ = tfidf_matrix(texts, NAME_WEIGHT)
+    assert np.array_equal(whole.indptr, sliced.indptr)
+    assert np.array_equal(whole.indices, sliced.indices)
+    assert whole.data.tobytes() == sliced.data.tobytes()
+
+
+def test_candidate_pairs_do_not_depend_on_the_block_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    matrix, doc_freq = tfidf_matrix(_texts(80, seed=3), NAME_WEIGHT)
+    keys = key_term_matrix(matrix, doc_freq, per_row=8, max_doc_freq=20)
+    in_one_block = candidate_pairs(matrix, keys, per_row=5)
+    monkeypatch.setattr(vectors, "_PRODUCT_BUDGET", 1)  # one row (and one pair) at a time
+    in_small_blocks = candidate_pairs(matrix, keys, per_row=5)
+    assert list(in_small_blocks.items()) == list(in_one_block.items())
+    assert in_one_block and all(i < j for i, j in in_one_block)
+    left, right = candidate_pair_arrays(keys, per_row=5)
+    assert len(set(zip(left.tolist(), right.tolist(), strict=True))) == len(left)  # each pair once
+    dense = (matrix @ matrix.T).toarray()
+    for (i, j), cosine in pair_cosines(matrix, dict.fromkeys(in_one_block, 0.0)).items():
+        assert cosine == pytest.approx(dense[i, j])
