@@ -223,9 +223,18 @@ def assign_all(
     context = _Context(analyses, merge_capitals, outlets)
     assigned: dict[Mention, _Assignment] = {}
     persons: list[Mention] = []
+    # Within one context a mention's key depends only on its text, label and place cue, except for an
+    # acronym (its own document may define it): the same surface is assigned once, not once per mention.
+    by_surface: dict[tuple[str, str, str], _Assignment | None] = {}
     for analysis in analyses:
         for mention in analysis.mentions:
-            found = assign(mention, context)
+            surface = (mention.text, mention.label, mention.place_cue)
+            if surface in by_surface:
+                found = by_surface[surface]
+            else:
+                found = assign(mention, context)
+                if not looks_like_acronym(mention.text):
+                    by_surface[surface] = found
             if found is None:
                 persons.append(mention)
             else:

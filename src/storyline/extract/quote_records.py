@@ -52,11 +52,21 @@ class _SpeakerLookup:
     def __init__(self, entities: Sequence[Entity], mention_ids: Mapping[MentionKey, str] | None) -> None:
         self.mention_ids = mention_ids or {}
         self.by_id = {entity.id: entity for entity in entities}
-        self.by_alias: dict[tuple[str, str], Entity] = {}
-        for entity in sorted(entities, key=lambda e: e.mentions):  # the most mentioned wins a shared alias
-            for alias in [entity.name, *entity.aliases]:
-                for document in entity.documents:
-                    self.by_alias[(document, fold(alias))] = entity
+        self._entities = entities
+        self._by_alias: dict[tuple[str, str], Entity] | None = None
+
+    @property
+    def by_alias(self) -> dict[tuple[str, str], Entity]:
+        """(document, folded alias) -> entity; built on first use, since it spans every entity's documents
+        and most speakers are found by their mention's offsets."""
+        if self._by_alias is None:
+            self._by_alias = {}
+            # The most mentioned wins a shared alias.
+            for entity in sorted(self._entities, key=lambda e: e.mentions):
+                for alias in [entity.name, *entity.aliases]:
+                    for document in entity.documents:
+                        self._by_alias[(document, fold(alias))] = entity
+        return self._by_alias
 
     def entity_of(self, candidate: QuoteCandidate) -> Entity | None:
         """The entity of the candidate's speaker mention, if it has one."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -16,6 +17,8 @@ _EDGE_PUNCT = "\"'“”‘’«»„()[]{},;:.!?-–— "
 _SPACES = re.compile(r"\s+")
 
 
+# Cached: resolution folds the same few thousand surfaces hundreds of thousands of times per run.
+@functools.lru_cache(maxsize=1 << 17)
 def fold(text: str) -> str:
     """A comparison key: ASCII transliteration, casefolded, quotes unified, spaces collapsed, no "the"."""
     # Quotes are folded after transliteration too: unidecode writes some letters as "`" (Arabic ain).

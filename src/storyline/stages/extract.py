@@ -31,6 +31,8 @@ STAGE = StageInfo(
 )
 #: State key: per document, the entity id of each mention span (what the events stage resolves parties with).
 MENTION_ENTITIES_STATE = "extract.mention_entities"
+#: The document fields this stage reads (the analysis and what its key and the parsed text are made of).
+READ_COLUMNS = ("title", "text", "content_hash", "language", "outlet", "stage_keys", "analysis", "entity_ids")
 #: Documents parsed per spaCy batch and written per transaction.
 ANALYSIS_BATCH = 64
 #: Below this many documents to parse, starting workers that each load the model costs more than it saves.
@@ -140,7 +142,7 @@ def run(store: Store, progress: Progress, workers: int | None = None, analyse: A
 
     Returns how many documents were parsed (resolution always runs over the whole corpus).
     """
-    docs = [d for d in store.documents() if (d.get("text") or "").strip()]
+    docs = [d for d in store.documents(columns=READ_COLUMNS) if (d.get("text") or "").strip()]
     analyses, parsed = _analyse_stale(store, docs, progress, workers, analyse or analyse_batches)
     ordered = [analyses[d["id"]] for d in docs]
     resolution = resolve(ordered, outlets=(d.get("outlet") for d in docs))
@@ -148,7 +150,13 @@ def run(store: Store, progress: Progress, workers: int | None = None, analyse: A
     per_doc: dict[str, set[str]] = defaultdict(set)
     for (doc_id, _start, _end), entity_id in resolution.mention_ids.items():
         per_doc[doc_id].add(entity_id)
-    store.update_documents({"id": d["id"], "entity_ids": sorted(per_doc.get(d["id"], ()))} for d in docs)
+    entity_ids = {d["id"]: sorted(per_doc.get(d["id"], ())) for d in docs}
+    # Only rows whose entities changed are written: on a top-up most documents keep theirs.
+    store.update_documents(
+        {"id": d["id"], "entity_ids": entity_ids[d["id"]]}
+        for d in docs
+        if d.get("entity_ids") != entity_ids[d["id"]]
+    )
     spans: dict[str, list[list[Any]]] = defaultdict(list)
     for (doc_id, start, end), entity_id in resolution.mention_ids.items():
         spans[doc_id].append([start, end, entity_id])
