@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from spacy.tokens import Doc, Span, Token
 
 from storyline.events.lexicon import Lexicon, TriggerRow, load_lexicon
+from storyline.token_index import doc_text, positions, within
 
 if TYPE_CHECKING:  # storyline.extract imports this module: a runtime import would be circular
     from storyline.extract.mentions import Mention
@@ -273,12 +274,11 @@ def _intent_trigger(token: Token, root: Token, lexicon: Lexicon) -> _Trigger | N
     return None
 
 
-def _find_triggers(sentence: Span, lexicon: Lexicon) -> list[_Trigger]:
+def _find_triggers(sentence: Span, lexicon: Lexicon, candidates: Sequence[int]) -> list[_Trigger]:
+    """The sentence's triggers; ``candidates`` are the document's positions of the lexicon's trigger words."""
     found = []
-    words = lexicon.trigger_words
-    for token in sentence:
-        if token.lower_ not in words:
-            continue
+    for i in within(candidates, sentence.start, sentence.end):
+        token = sentence.doc[i]
         trigger = (
             _verb_trigger(token, sentence.root, lexicon)
             or _noun_trigger(token, sentence.root, lexicon)
@@ -343,9 +343,11 @@ def _sector(text: str, lexicon: Lexicon, head: Token | None = None) -> str | Non
 class _DocContext:
     """Per-document lookups the argument builder needs: mentions in order, speakers of sentences."""
 
-    def __init__(self, doc: Doc, mentions: Sequence[Mention]) -> None:
+    def __init__(self, doc: Doc, mentions: Sequence[Mention], trigger_words: frozenset[str]) -> None:
         self.doc = doc
-        self.text = doc.text  # Doc.text joins every token on each access: read it once
+        self.text = doc_text(doc)
+        #: positions of the words that can start a trigger: only those tokens are looked at
+        self.trigger_positions = positions(doc, trigger_words)
         self.date_entities = [e for e in doc.ents if e.label_ in {"DATE", "TIME"}]
         self.mentions = sorted(mentions, key=lambda m: m.start)
         self.starts = [m.start for m in self.mentions]
@@ -697,7 +699,7 @@ def _dates(
 def _sentence_candidate(
     sentence: Span, doc_id: str, context: _DocContext, lexicon: Lexicon
 ) -> EventCandidate | None:
-    triggers = _find_triggers(sentence, lexicon)
+    triggers = _find_triggers(sentence, lexicon, context.trigger_positions)
     if not triggers:
         return None
     best = min(triggers, key=lambda t: (t.rank, t.token.i))
@@ -838,7 +840,7 @@ def find_event_candidates(
 ) -> list[EventCandidate]:
     """The coded event candidate of every sentence of ``doc`` that reports one."""
     lexicon = lexicon or load_lexicon()
-    context = _DocContext(doc, mentions)
+    context = _DocContext(doc, mentions, lexicon.trigger_words)
     found = []
     for sentence in doc.sents:
         candidate = _sentence_candidate(sentence, doc_id, context, lexicon)

@@ -19,6 +19,7 @@ from storyline.extract.mentions import (
 )
 from storyline.extract.nlp import components_to_disable
 from storyline.extract.quotes import QuoteCandidate, find_quotes
+from storyline.token_index import doc_text, remember_text
 
 #: Texts per spaCy batch: larger batches were not faster and cost memory (design/COMPONENT-RATES.md).
 DEFAULT_BATCH_SIZE = 32
@@ -41,7 +42,7 @@ class DocAnalysis:
 def analyse_doc(doc: Doc, doc_id: str) -> DocAnalysis:
     """Mentions, acronym definitions, quote and event candidates of one parsed document."""
     sentences = [(sent.start_char, sent.end_char) for sent in doc.sents]
-    text = doc.text  # rebuilt from the tokens on every access
+    text = doc_text(doc)
     ner = ner_mentions(doc, doc_id, sentences)
     table = alias_mentions(text, doc_id, sentences, {(m.start, m.end) for m in ner})
     merged = merge_mentions(ner, table, [])
@@ -58,7 +59,8 @@ def analyse_documents(
     nlp: Language, docs: Iterable[tuple[str, str]], batch_size: int = DEFAULT_BATCH_SIZE
 ) -> Iterator[DocAnalysis]:
     """Analyse ``(doc_id, clean text)`` pairs in spaCy batches, skipping components we never read."""
-    pairs = ((text, doc_id) for doc_id, text in docs)
+    pairs = ((text, (doc_id, text)) for doc_id, text in docs)
     disabled = components_to_disable(nlp)
-    for doc, doc_id in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size, disable=disabled):
+    for doc, (doc_id, text) in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size, disable=disabled):
+        remember_text(doc, text)  # spaCy keeps every character: the text given is the doc's text
         yield analyse_doc(doc, doc_id)

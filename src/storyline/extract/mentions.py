@@ -19,6 +19,7 @@ from spacy.tokens import Doc, Span, Token
 from storyline.extract.aliases import HONORIFICS, curated_aliases, lookup_curated
 from storyline.extract.geo import is_demonym_or_country
 from storyline.extract.text import clean_surface
+from storyline.token_index import doc_text, positions, tagged, within
 
 MentionSource = Literal["ner", "alias_table", "role_title"]
 
@@ -126,6 +127,7 @@ PLACE_KIND_BEFORE_OF = PLACE_KIND_AFTER | frozenset(
 #: How many tokens before a name a role title may stand ("Minister of Defence <name>").
 ROLE_TITLE_WINDOW = 4
 _PROPER_NOUN_TAGS = frozenset({"NNP", "NNPS"})
+_COMPOUND = frozenset({"compound"})
 _NAME_WORD = re.compile(r"^[A-Z][a-z'’-]+$")
 
 
@@ -183,21 +185,21 @@ def _common_word(ent: Span) -> bool:
 def ner_mentions(doc: Doc, doc_id: str, sentences: Sequence[tuple[int, int]]) -> list[Mention]:
     """spaCy's entities that name things (values such as dates and amounts left out), articles trimmed."""
     found = []
-    # ``Doc.text`` joins every token's text on each access: read it once, not once per entity.
-    text = doc.text
-    for ent in doc.ents:
+    text = doc_text(doc)
+    ents = doc.ents  # built from every token on each access: once per document
+    for ent in ents:
         if ent.label_ in VALUE_LABELS or _common_word(ent):
             continue
         bounds = sentence_of(sentences, ent.start_char)
         mention = _trimmed(doc_id, ent.text, ent.start_char, ent.label_, bounds, "ner")
         if mention and not _shouted_ambiguous_alias(text, mention):
             if mention.label in PLACE_CHECKED_LABELS:
-                mention = replace(mention, place_cue=place_cue(ent))
+                mention = replace(mention, place_cue=place_cue(ent, ents))
             found.append(mention)
     return found
 
 
-def place_cue(ent: Span) -> str:
+def place_cue(ent: Span, ents: Sequence[Span] | None = None) -> str:
     """The words next to ``ent`` that speak for a place, or "".
 
     A place preposition before it ("in Marvale", "near the Marvale"), a kind of place before "of" ("the
@@ -216,7 +218,7 @@ def place_cue(ent: Span) -> str:
     if ent.end < len(doc) and doc[ent.end].lower_ in PLACE_KIND_AFTER:
         return doc[ent.end].lower_
     if ent.end + 1 < len(doc) and doc[ent.end].text == ",":
-        country = next((e for e in doc.ents if e.start == ent.end + 1), None)
+        country = next((e for e in (doc.ents if ents is None else ents) if e.start == ent.end + 1), None)
         name = country.text if country is not None else doc[ent.end + 1].text
         if is_demonym_or_country(name):
             return f", {name}"
@@ -303,8 +305,14 @@ def role_title_mentions(
     """PERSON mentions for untagged names of two or three capitalised words after a role title."""
     covered = {offset for start, end in taken for offset in range(start, end)}
     found = []
-    for token in doc:
-        if token.tag_ not in _PROPER_NOUN_TAGS or token.dep_ == "compound" or token.idx in covered:
+    titles = positions(doc, ROLE_TITLES)
+    for i in tagged(doc, _PROPER_NOUN_TAGS, unless_dep=_COMPOUND):
+        # A name here has two or three words, the first within the title window: no title among the
+        # tokens before it that close means no mention (skips making a Token for most proper nouns).
+        if not within(titles, i - 2 - ROLE_TITLE_WINDOW, i - 1):
+            continue
+        token = doc[i]
+        if token.idx in covered:
             continue
         words = _name_tokens(token)
         if not 2 <= len(words) <= 3 or not all(_is_name_word(word.text) for word in words):

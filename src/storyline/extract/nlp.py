@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import functools
 
+import numpy as np
 import spacy
+from spacy.attrs import IS_SPACE
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -30,9 +32,12 @@ def start_sentences_at_line_breaks(doc: Doc) -> Doc:
     Clean bodies keep one paragraph (or title) per line, and no sentence runs across a paragraph
     break; the parser alone sometimes joins a title to the first paragraph.
     """
-    for token in doc[:-1]:
-        if "\n" in token.whitespace_ or (token.is_space and "\n" in token.text):
-            doc[token.i + 1].is_sent_start = True
+    # A line break is always a space token of its own (spaCy keeps at most one plain space after a word as
+    # ``whitespace_``), so only space tokens are looked at: looping over ``doc`` made a ``Token`` per word.
+    last = len(doc) - 1
+    for i in np.flatnonzero(doc.to_array(IS_SPACE)).tolist():
+        if i < last and "\n" in doc[i].text:
+            doc[i + 1].is_sent_start = True
     return doc
 
 

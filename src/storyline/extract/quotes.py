@@ -16,6 +16,7 @@ from spacy.tokens import Doc, Span, Token
 
 from storyline.extract.mentions import Mention
 from storyline.extract.speech import PERSON_PRONOUNS, SPEECH_VERBS
+from storyline.token_index import doc_text, positions, within
 
 QuoteKind = Literal["direct", "reported"]
 
@@ -38,6 +39,7 @@ _QUOTE_PATTERNS = (
 )
 _SPLIT_GAP = re.compile(rf"^\s*,?\s*[^.!?“”\"«»„\n]{{1,{MAX_SPLIT_GAP_CHARS}}}?,\s*$")
 _EDGE = " ,.;:!?-–—"
+_ACCORDING = frozenset({"according"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,7 +194,7 @@ def _sentence_bounds(doc: Doc, start: int, end: int) -> tuple[int, int]:
 
 def direct_quotes(doc: Doc, doc_id: str, mentions: Sequence[Mention]) -> list[QuoteCandidate]:
     """Direct quotations with their speakers (``None`` when no attribution is found)."""
-    text = doc.text
+    text = doc_text(doc)
     marked = _quote_marks(text)
     speakers = _Speakers(doc, mentions)
     found = []
@@ -226,9 +228,11 @@ def _content_span(verb: Token) -> Span | None:
     return None
 
 
-def _according_to(sent: Span, speakers: _Speakers) -> QuoteCandidate | None:
-    for token in sent:
-        if token.lower_ != "according" or token.i + 1 >= sent.end or token.nbor().lower_ != "to":
+def _according_to(sent: Span, speakers: _Speakers, according: Sequence[int]) -> QuoteCandidate | None:
+    """The "according to X" report in ``sent``, if any (``according``: the positions of "according")."""
+    for i in within(according, sent.start, sent.end):
+        token = sent.doc[i]
+        if token.i + 1 >= sent.end or token.nbor().lower_ != "to":
             continue
         objects = [child for child in token.nbor().children if child.dep_ == "pobj"]
         speaker = speakers.mention_of(objects[0]) if objects else None
@@ -265,11 +269,14 @@ def reported_speech(
     """Indirect speech: "X said (that) ...", "... , X said." and "according to X, ..."."""
     speakers = _Speakers(doc, mentions)
     found = []
+    according = positions(doc, _ACCORDING)
+    speech = positions(doc, SPEECH_VERBS)
     for sent in doc.sents:
         if any(s < sent.end_char and sent.start_char < e for s, e in skip):
             continue
-        candidate = _according_to(sent, speakers)
-        for verb in _speech_verbs(sent) if candidate is None else []:
+        candidate = _according_to(sent, speakers, according)
+        verbs = _speech_verbs([doc[i] for i in within(speech, sent.start, sent.end)])
+        for verb in verbs if candidate is None else []:
             content = _content_span(verb)
             speaker, rule = speakers.speaker_of(verb, sent.start_char)
             if content is not None and speaker is not None:
