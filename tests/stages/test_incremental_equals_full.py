@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import storyline
-from storyline.stages import narrate
+from storyline.stages import extract, narrate
 from storyline.store.base import RECORD_TABLES
 
 STRIKE_1 = (
@@ -139,6 +139,9 @@ def test_two_batches_store_what_one_run_stores(tmp_path: Path) -> None:
         # Only stories the new pages joined were narrated again; the museum story's narrative was kept.
         stories = len(list(sl.store.records("stories")))
         assert sl.store.get_state(narrate.NARRATED_STATE) == stories - 1
+        # Entity resolution was kept: the museum page, which names nothing the new pages name, was not
+        # resolved again.
+        assert sl.store.get_state(extract.RESOLVED_STATE) < len(BATCH_1) + len(BATCH_2)
     with storyline.open(tmp_path / "full.db") as sl:
         sl.run([first, second], workers=1)
     batches, full = _tables(tmp_path / "batches.db"), _tables(tmp_path / "full.db")

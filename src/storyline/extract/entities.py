@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from storyline.extract.aliases import (
     AcronymDefinition,
@@ -269,8 +269,13 @@ def _merge_place_spellings(assigned: dict[Mention, _Assignment]) -> None:
         while key in target:  # a slip of a slip lands on the commonest spelling
             key = target[key]
         if key != found.key:
-            detail = f"{mention.text!r} is a typing slip of {key[len('thing:') :]!r}, named more often"
-            assigned[mention] = _Assignment(key, "place_near_spelling", detail, found.type)
+            assigned[mention] = slip_assignment(mention, found, key)
+
+
+def slip_assignment(mention: Mention, found: _Assignment, key: str) -> _Assignment:
+    """The assignment of a mention whose place spelling folds into the commoner ``key``."""
+    detail = f"{mention.text!r} is a typing slip of {key[len('thing:') :]!r}, named more often"
+    return _Assignment(key, "place_near_spelling", detail, found.type)
 
 
 def _canonical_name(group: list[tuple[Mention, _Assignment]]) -> str:
@@ -298,19 +303,32 @@ def _merges(group: list[tuple[Mention, _Assignment]], name: str) -> list[AliasMe
     return [seen[alias] for alias in sorted(seen)]
 
 
-def _build_entity(group: list[tuple[Mention, _Assignment]], used_ids: set[str], key: str) -> Entity:
+def group_entity(group: list[tuple[Mention, _Assignment]]) -> Entity:
+    """The entity one key's mentions (in document and offset order) make, with the id its name gives it;
+    :func:`entity_id` settles the id when two entities share a type and name."""
     name = _canonical_name(group)
     entity_type = _entity_type(group)
     country = next((found.country for _, found in group if found.country), None)
     if country is None and entity_type in {"ORG", "FAC"}:
         country = country_of_name(name)
-    entity_id = stable_id(entity_type, name, prefix="en_")
-    if entity_id in used_ids:  # two things share a name (two unrelated "NDC"s): the key tells them apart
-        entity_id = stable_id(entity_type, name, key, prefix="en_")
-    used_ids.add(entity_id)
     aliases = sorted({mention.text for mention, _ in group} | {name})
     documents = sorted({mention.doc_id for mention, _ in group})
-    return Entity(entity_id, name, entity_type, aliases, country, documents, len(group), _merges(group, name))
+    base_id = stable_id(entity_type, name, prefix="en_")
+    return Entity(base_id, name, entity_type, aliases, country, documents, len(group), _merges(group, name))
+
+
+def entity_id(base_id: str, entity_type: str, name: str, key: str, used_ids: set[str]) -> str:
+    """The id of the entity :func:`group_entity` gave ``base_id``, when keys are given ids in sorted order."""
+    found = base_id
+    if found in used_ids:  # two things share a name (two unrelated "NDC"s): the key tells them apart
+        found = stable_id(entity_type, name, key, prefix="en_")
+    used_ids.add(found)
+    return found
+
+
+def _build_entity(group: list[tuple[Mention, _Assignment]], used_ids: set[str], key: str) -> Entity:
+    entity = group_entity(group)
+    return replace(entity, id=entity_id(entity.id, entity.type, entity.name, key, used_ids))
 
 
 def resolve(

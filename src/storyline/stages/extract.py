@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -12,14 +11,15 @@ from storyline.extract import (
     analysis_to_dict,
     entity_row,
     quote_row,
-    resolve,
     resolve_quotes,
 )
+from storyline.extract.incremental import DocInput, KeptResolution
 from storyline.extract.scope import not_parsed_reason
 from storyline.run.local import default_workers
 from storyline.run.parse_pool import analyse_batches
 from storyline.stages import StageInfo
 from storyline.stages.extract_guard import bound_for_parsing
+from storyline.stages.kept_resolution import load_kept_resolution, save_kept_resolution
 from storyline.store.base import Store
 
 STAGE = StageInfo(
@@ -33,6 +33,10 @@ STAGE = StageInfo(
 MENTION_ENTITIES_STATE = "extract.mention_entities"
 #: The document fields this stage reads (the analysis and what its key and the parsed text are made of).
 READ_COLUMNS = ("title", "text", "content_hash", "language", "outlet", "stage_keys", "analysis", "entity_ids")
+#: The fields read of every document: enough to tell what is stale or changed since the last run.
+META_COLUMNS = ("seq", "title", "content_hash", "language", "outlet", "stage_keys")
+#: State key: how many documents the last run resolved again (new ones and those whose knowledge moved).
+RESOLVED_STATE = "extract.resolved"
 #: Documents parsed per spaCy batch and written per transaction.
 ANALYSIS_BATCH = 64
 #: Below this many documents to parse, starting workers that each load the model costs more than it saves.
@@ -137,31 +141,61 @@ def _body_offsets(row: dict[str, Any], body_start: dict[str, int]) -> dict[str, 
     return row
 
 
-def run(store: Store, progress: Progress, workers: int | None = None, analyse: Analyser | None = None) -> int:
-    """Analyse what is stale, resolve entities and quotes over the whole corpus, store them.
+def _resolution_inputs(
+    store: Store, docs: list[dict[str, Any]], analyses: dict[str, DocAnalysis], kept: KeptResolution
+) -> tuple[list[DocInput], dict[str, int]]:
+    """The documents whose analysis or outlet changed since resolution last saw them (analyses read only for
+    those), and where each one's body starts in its parsed text."""
+    keys = {d["id"]: f"{_analysis_key(d)}|{d.get('outlet') or ''}" for d in docs}
+    changed = [d for d in docs if (seen := kept.docs.get(d["id"])) is None or seen.key != keys[d["id"]]]
+    body_start: dict[str, int] = {}
+    for row in store.documents([d["id"] for d in changed], columns=("analysis", "title", "text")):
+        body_start[row["id"]] = analysed_text(row)[1]
+        if row["id"] not in analyses:
+            stored = row.get("analysis")
+            analyses[row["id"]] = analysis_from_dict(stored) if stored else DocAnalysis(row["id"], (), (), ())
+    inputs = [DocInput(d["id"], d["seq"], keys[d["id"]], d.get("outlet"), analyses[d["id"]]) for d in changed]
+    return inputs, body_start
 
-    Returns how many documents were parsed (resolution always runs over the whole corpus).
+
+def run(store: Store, progress: Progress, workers: int | None = None, analyse: Analyser | None = None) -> int:
+    """Analyse what is stale, then update the kept entity resolution with the documents that changed and
+    store entities and quotes (equal to one resolution over the whole corpus; see docs/incremental.md).
+
+    Returns how many documents were parsed.
     """
-    docs = [d for d in store.documents(columns=READ_COLUMNS) if (d.get("text") or "").strip()]
-    analyses, parsed = _analyse_stale(store, docs, progress, workers, analyse or analyse_batches)
-    ordered = [analyses[d["id"]] for d in docs]
-    resolution = resolve(ordered, outlets=(d.get("outlet") for d in docs))
-    quotes = resolve_quotes(ordered, resolution.entities, resolution.mention_ids)
-    per_doc: dict[str, set[str]] = defaultdict(set)
-    for (doc_id, _start, _end), entity_id in resolution.mention_ids.items():
-        per_doc[doc_id].add(entity_id)
-    entity_ids = {d["id"]: sorted(per_doc.get(d["id"], ())) for d in docs}
+    meta = list(store.documents(columns=META_COLUMNS))
+    # A body is empty exactly when the document stage left no content hash; older rows are checked by text.
+    unhashed = [d["id"] for d in meta if not d.get("content_hash")]
+    with_text = {
+        d["id"] for d in store.documents(unhashed, columns=("text",)) if (d.get("text") or "").strip()
+    }
+    docs = [d for d in meta if d.get("content_hash") or d["id"] in with_text]
+    stale_ids = [d["id"] for d in docs if d["stage_keys"].get(STAGE.name) != _analysis_key(d)]
+    stale = list(store.documents(stale_ids, columns=READ_COLUMNS)) if stale_ids else []
+    analyses, parsed = _analyse_stale(store, stale, progress, workers, analyse or analyse_batches)
+    kept, body_start = load_kept_resolution(store)
+    inputs, starts = _resolution_inputs(store, docs, analyses, kept)
+    present = {d["id"] for d in docs}
+    removed = [doc_id for doc_id in kept.docs if doc_id not in present]
+    if not inputs and not removed:
+        return parsed
+    rebuilt = not kept.docs
+    update = kept.update(inputs, removed)
+    body_start.update(starts)
+    for doc_id in removed:
+        body_start.pop(doc_id, None)
     # Only rows whose entities changed are written: on a top-up most documents keep theirs.
-    store.update_documents(
-        {"id": d["id"], "entity_ids": entity_ids[d["id"]]}
-        for d in docs
-        if d.get("entity_ids") != entity_ids[d["id"]]
-    )
-    spans: dict[str, list[list[Any]]] = defaultdict(list)
-    for (doc_id, start, end), entity_id in resolution.mention_ids.items():
-        spans[doc_id].append([start, end, entity_id])
-    store.set_state(MENTION_ENTITIES_STATE, spans)
-    body_start = {d["id"]: analysed_text(d)[1] for d in docs}
-    store.replace_records("entities", (entity_row(e) for e in resolution.entities))
+    store.update_documents({"id": i, "entity_ids": ids} for i, (ids, _) in update.changed_documents.items())
+    store.set_state(MENTION_ENTITIES_STATE, {i: doc.spans for i, doc in kept.docs.items() if doc.spans})
+    quoting = [DocAnalysis(i, (), (), doc.quotes) for i, doc in kept.docs.items() if doc.quotes]
+    speakers = {(a.doc_id, s, e): eid for a in quoting for s, e, eid in kept.docs[a.doc_id].spans or ()}
+    quotes = resolve_quotes(quoting, update.entities, speakers)  # type: ignore[arg-type]
+    if rebuilt:  # nothing was kept: whatever the table holds is another run's
+        store.replace_records("entities", (entity_row(e) for e in update.entities))
+    else:  # only entities that changed are written
+        store.update_records("entities", map(entity_row, update.changed_entities), update.dropped_entity_ids)
     store.replace_records("quotes", (_body_offsets(quote_row(q), body_start) for q in quotes))
+    save_kept_resolution(store, kept, body_start)
+    store.set_state(RESOLVED_STATE, update.resolved)
     return parsed

@@ -63,6 +63,11 @@ class Store(Protocol):
     def replace_records(self, table: str, rows: Iterable[dict[str, Any]]) -> None:
         """Replace the whole contents of a corpus-wide record table, in one transaction."""
 
+    def update_records(
+        self, table: str, rows: Iterable[dict[str, Any]], delete_ids: Iterable[str] = ()
+    ) -> None:
+        """Delete the rows with ``delete_ids``, then write ``rows`` (new or replacing), in one transaction."""
+
     def records(self, table: str) -> Iterator[dict[str, Any]]:
         """The rows of a corpus-wide record table, ordered by id."""
 

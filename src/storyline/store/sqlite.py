@@ -407,6 +407,19 @@ class SQLiteStore:
                 ((r["id"], json.dumps(r, ensure_ascii=False)) for r in rows),
             )
 
+    def update_records(
+        self, table: str, rows: Iterable[dict[str, Any]], delete_ids: Iterable[str] = ()
+    ) -> None:
+        """Delete the rows with ``delete_ids``, then write ``rows`` (new or replacing), in one transaction."""
+        if table not in RECORD_TABLES:
+            raise ValueError(f"unknown record table {table!r}")
+        with self._transaction() as db:
+            db.executemany(f"DELETE FROM {table} WHERE id = ?", ((i,) for i in delete_ids))
+            db.executemany(
+                f"INSERT OR REPLACE INTO {table}(id, data) VALUES (?, ?)",
+                ((r["id"], json.dumps(r, ensure_ascii=False)) for r in rows),
+            )
+
     def records(self, table: str) -> Iterator[dict[str, Any]]:
         """The rows of a corpus-wide record table, ordered by id."""
         if table not in RECORD_TABLES:

@@ -1,0 +1,668 @@
+"""Entity resolution kept between runs: a top-up re-resolves only the documents its new ones touch.
+
+:func:`storyline.extract.entities.resolve` reads the whole corpus in layers, and this module keeps each
+layer's corpus "knowledge" as tables summed from per-document contributions, so that adding documents
+updates the tables and re-resolves only the documents that consulted a value that changed:
+
+1. **L0 knowledge** from the raw mentions: the corpus's outlets (``o:`` keys, by folded name), person-name
+   parts (``n:``, by folded word), names used as places (``p:``), acronym expansions (``a:``, by acronym).
+2. **L1**: each mention's key by :func:`~storyline.extract.entities.assign` (the document consults the
+   L0 keys of its mentions' names), person mentions set aside (plus the document's surname look-alikes).
+3. **L2 knowledge** from the L1 persons: full names clustered within their surname block (``f:`` keys, by
+   full-name key) and the corpus's surname index (``s:`` keys, by folded surname).
+4. **L3**: each person mention linked to a person (the document consults the ``f:`` and ``s:`` keys of
+   its person mentions).
+5. **Place spellings**: mention counts of the places no rule resolved; each folds into the one commoner
+   spelling a slip away. Kept per key with the keys it is a slip away from, so only keys whose counts
+   moved, and those near them, are compared again.
+6. **Entities** re-aggregated only for the keys whose mentions changed; ids settled over all keys in
+   sorted order (cheap: no mention is read again).
+
+Each layer uses exactly the function the one-pass resolver uses, so the result equals
+:func:`~storyline.extract.entities.resolve` over the whole corpus (tests compare them on documents added in
+batches, including values that flip: an acronym given a second expansion, a surname given a second person,
+an outlet that was a person's name, a spelling that becomes the commoner one).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
+
+from rapidfuzz.distance import OSA
+
+from storyline.extract.aliases import AcronymDefinition, looks_like_acronym, name_tokens, surname_key
+from storyline.extract.analysis import DocAnalysis
+from storyline.extract.entities import (
+    PLACE_TYPES,
+    Entity,
+    _Assignment,
+    _Context,
+    _surname_lookalikes,
+    assign,
+    entity_id,
+    group_entity,
+    slip_assignment,
+)
+from storyline.extract.gazetteer import MIN_NEAR_SPELLING_CHARS, gazetteer_place, nearest_spelling, place_key
+from storyline.extract.geo import is_demonym_or_country
+from storyline.extract.mentions import Mention
+from storyline.extract.outlet_names import outlet_reason
+from storyline.extract.persons import PersonLink, _link_single, cluster_full_names, full_name_key
+from storyline.extract.place_types import PLACE_LABELS, _gazetteer_place, place_label
+from storyline.extract.quotes import QuoteCandidate
+from storyline.extract.text import fold
+
+#: Changes when what is kept changes shape or meaning: a state of another version is rebuilt from scratch.
+STATE_VERSION = "1"
+#: Most edits between two spellings :func:`nearest_spelling` ever accepts (kept as neighbours).
+MAX_SLIP_EDITS = 2
+_THING = len("thing:")
+
+
+@dataclass(frozen=True, slots=True)
+class DocInput:
+    """What one document brings to resolution (its analysis, outlet and place in ingest order)."""
+
+    doc_id: str
+    seq: int
+    key: str  # the inputs it was resolved from: a new key re-resolves the document
+    outlet: str | None
+    analysis: DocAnalysis
+
+
+#: A mention and an assignment as plain tuples in the kept state: unpickling tens of thousands of slotted
+#: dataclasses costs seconds (their __setstate__ walks the fields each time); tuples load at C speed.
+MentionRow = tuple[Any, ...]
+AssignmentRow = tuple[str, str, str, str, str | None, str | None]
+_MENTION_FIELDS = tuple(f.name for f in fields(Mention))
+
+
+def _mention_row(mention: Mention) -> MentionRow:
+    return tuple(getattr(mention, name) for name in _MENTION_FIELDS)
+
+
+def _assignment_row(found: _Assignment) -> AssignmentRow:
+    return (found.key, found.rule, found.detail, found.type, found.name, found.country)
+
+
+@dataclass
+class _Doc:
+    seq: int
+    key: str
+    outlet: str
+    rows: tuple[MentionRow, ...]
+    acronyms: tuple[AcronymDefinition, ...]
+    quotes: tuple[QuoteCandidate, ...]
+    names: Counter[str]  # L0: folded full person names that vouch for their words (outlets aside)
+    name_words: dict[str, tuple[str, ...]]
+    static_places: Counter[str]
+    person_places: Counter[str]
+    l1: dict[int, AssignmentRow] = field(default_factory=dict)
+    persons: list[int] = field(default_factory=list)
+    full_surfaces: dict[str, str] = field(default_factory=dict)  # L2: full-name key -> first surface
+    surname_pairs: set[tuple[str, str]] = field(default_factory=set)  # L2: (folded surname, full-name key)
+    assigned: list[AssignmentRow] = field(default_factory=list)  # every mention, before spelling merges
+    consults: set[str] = field(default_factory=set)
+    spans: list[list[object]] = field(default_factory=list)
+    entity_ids: list[str] | None = None  # None until first resolved: a new document's ids are always written
+
+    def mentions(self) -> tuple[Mention, ...]:
+        """The document's mentions (deduplicated, in order)."""
+        return tuple(Mention(*row) for row in self.rows)
+
+
+@dataclass(frozen=True, slots=True)
+class ResolutionUpdate:
+    """What one update changed: every entity (most mentioned first) and the documents whose entities moved."""
+
+    entities: list[Entity]
+    changed_documents: dict[str, tuple[list[str], list[list[object]]]]  # id -> (entity ids, spans)
+    resolved: int  # documents re-resolved (L1 or L3)
+    changed_entities: list[Entity]  # entities new or not as they were
+    dropped_entity_ids: list[str]  # ids no entity has any more
+
+
+class _Membership:
+    """``key in x`` answered by a function: how :func:`assign` reads a kept table."""
+
+    def __init__(self, test: object) -> None:
+        self.test = test
+
+    def __contains__(self, key: object) -> bool:
+        return bool(self.test(key))  # type: ignore[operator]
+
+
+class _KeptContext(_Context):
+    """The view :func:`assign` reads, answered from the kept tables for one document at a time."""
+
+    def __init__(self, state: KeptResolution) -> None:  # no super().__init__: nothing is read from a corpus
+        self.merge_capitals = state.merge_capitals
+        self.outlets = _Membership(state.is_outlet)  # type: ignore[assignment]
+        self.name_parts = _Membership(state.is_name_part)  # type: ignore[assignment]
+        self.places = _Membership(state.is_place)  # type: ignore[assignment]
+        self.by_doc = {}
+        self.state = state
+
+    def corpus_expansion(self, acronym: str) -> str | None:
+        return self.state.acronym_expansion(acronym)
+
+
+def _l0_contributions(doc: _Doc) -> None:
+    """The document's contributions to the L0 tables, from its mentions alone."""
+    for mention in doc.mentions():
+        key = fold(mention.text)
+        if mention.label == "PERSON":
+            words = name_tokens(mention.text)
+            if (
+                len(words) >= 2
+                and not is_demonym_or_country(words[0])
+                and outlet_reason(mention.text, frozenset()) is None
+            ):
+                doc.names[key] += 1
+                doc.name_words[key] = tuple(fold(word) for word in words)
+            if place_label(mention, frozenset(), frozenset()) is not None:
+                doc.person_places[key] += 1
+        if mention.label in PLACE_LABELS or (
+            mention.place_cue and _gazetteer_place(mention.text) is not None
+        ):
+            doc.static_places[key] += 1
+
+
+def _l1_consults(mention: Mention) -> list[str]:
+    """The L0 keys :func:`assign` may read for this mention."""
+    key = fold(mention.text)
+    found = ["a:" + mention.text] if looks_like_acronym(mention.text) else []
+    if mention.label == "PERSON":
+        found += ["o:" + key, "n:" + key]
+    elif mention.label == "ORG":
+        found += ["n:" + key, "p:" + key]
+    return found
+
+
+class KeptResolution:
+    """Resolution kept between runs (pickled into the store); :meth:`update` adds and drops documents."""
+
+    def __init__(self, merge_capitals: bool = True) -> None:
+        self.version = STATE_VERSION
+        self.merge_capitals = merge_capitals
+        self.docs: dict[str, _Doc] = {}
+        # L0
+        self.outlets: Counter[str] = Counter()
+        self.names: Counter[str] = Counter()
+        self.names_by_word: dict[str, set[str]] = defaultdict(set)
+        self.name_words: dict[str, tuple[str, ...]] = {}
+        self.static_places: Counter[str] = Counter()
+        self.person_places: Counter[str] = Counter()
+        self.acronyms: dict[str, dict[str, dict[str, str]]] = {}  # acronym -> folded expansion -> doc -> text
+        # L2
+        self.full_docs: dict[str, dict[str, str]] = defaultdict(dict)  # full-name key -> doc -> surface
+        self.block_of: dict[str, str] = {}
+        self.blocks: dict[str, set[str]] = defaultdict(set)
+        self.full: dict[str, tuple[str, str, str]] = {}  # full-name key -> (cluster, rule, detail)
+        self.surnames: dict[str, Counter[str]] = defaultdict(Counter)  # folded surname -> full-name keys
+        self.surnames_of: dict[str, Counter[str]] = defaultdict(Counter)
+        # consulted keys -> documents
+        self.consulted_by: dict[str, set[str]] = defaultdict(set)
+        # place spellings
+        self.place_counts: Counter[str] = Counter()
+        self.places_by_letter: dict[str, set[str]] = defaultdict(set)
+        self.neighbours: dict[str, set[str]] = defaultdict(set)
+        self.neighbour_of: dict[str, set[str]] = defaultdict(set)
+        self.target: dict[str, str] = {}
+        self.final: dict[str, str] = {}
+        # aggregation
+        self.key_docs: dict[str, Counter[str]] = defaultdict(Counter)
+        self.entities: dict[str, Entity] = {}
+        self.base_ids: dict[str, str] = {}  # key -> the id its entity's name gives it before collisions
+
+    # -- L0 values ------------------------------------------------------------------------------
+    def is_outlet(self, key: str) -> bool:
+        return self.outlets.get(key, 0) > 0
+
+    def is_name_part(self, word: str) -> bool:
+        return any(not self.is_outlet(name) for name in self.names_by_word.get(word, ()))
+
+    def is_place(self, key: str) -> bool:
+        if self.static_places.get(key, 0) > 0:
+            return True
+        return self.person_places.get(key, 0) > 0 and not self.is_name_part(key)
+
+    def acronym_expansion(self, acronym: str) -> str | None:
+        expansions = self.acronyms.get(acronym)
+        if not expansions or len(expansions) != 1:
+            return None
+        by_doc = next(iter(expansions.values()))
+        # The last definition in ingest order gives the text, as the one-pass resolver's does.
+        return by_doc[max(by_doc, key=lambda doc_id: self.docs[doc_id].seq)]
+
+    def _l0_value(self, key: str) -> object:
+        kind, name = key[:2], key[2:]
+        if kind == "o:":
+            return self.is_outlet(name)
+        if kind == "n:":
+            return self.is_name_part(name)
+        if kind == "p:":
+            return self.is_place(name)
+        return self.acronym_expansion(name)
+
+    def _l0_touched(self, docs: Iterable[_Doc]) -> set[str]:
+        touched: set[str] = set()
+        for doc in docs:
+            if doc.outlet:
+                touched.add("o:" + doc.outlet)
+                touched.update("n:" + word for word in self.name_words.get(doc.outlet, ()))
+            for name in doc.names:
+                touched.update("n:" + word for word in doc.name_words[name])
+            touched.update("p:" + key for key in doc.static_places)
+            touched.update("p:" + key for key in doc.person_places)
+            touched.update("a:" + definition.acronym for definition in doc.acronyms)
+        # A name part decides whether a name used as a person's is a place.
+        touched.update("p:" + key[2:] for key in list(touched) if key.startswith("n:"))
+        return touched
+
+    def _apply_l0(self, doc_id: str, doc: _Doc, sign: int) -> None:
+        if doc.outlet:
+            self.outlets[doc.outlet] += sign
+        for name, count in doc.names.items():
+            self.names[name] += sign * count
+            if sign > 0:
+                self.name_words[name] = doc.name_words[name]
+                for word in doc.name_words[name]:
+                    self.names_by_word[word].add(name)
+            elif self.names[name] <= 0:
+                del self.names[name]
+                for word in self.name_words.pop(name, ()):
+                    self.names_by_word[word].discard(name)
+        self.static_places.update({k: sign * v for k, v in doc.static_places.items()})
+        self.person_places.update({k: sign * v for k, v in doc.person_places.items()})
+        for definition in doc.acronyms:
+            by_fold = self.acronyms.setdefault(definition.acronym, {})
+            folded = fold(definition.expansion)
+            if sign > 0:
+                by_fold.setdefault(folded, {})[doc_id] = definition.expansion  # its document's last wins
+            else:
+                by_fold.get(folded, {}).pop(doc_id, None)
+                if not by_fold.get(folded, True):
+                    del by_fold[folded]
+                if not by_fold:
+                    del self.acronyms[definition.acronym]
+        if sign < 0:
+            for table in (self.outlets, self.static_places, self.person_places):
+                for key in [k for k, v in table.items() if v <= 0]:
+                    del table[key]
+
+    # -- L1, L2, L3 -------------------------------------------------------------------------------
+    def _resolve_l1(self, doc_id: str, doc: _Doc, context: _KeptContext, memo: dict) -> None:
+        context.by_doc = {doc_id: list(doc.acronyms)}
+        assigned: dict[Mention, _Assignment] = {}
+        persons: list[Mention] = []
+        mentions = doc.mentions()
+        for mention in mentions:
+            surface = (mention.text, mention.label, mention.place_cue)
+            if surface in memo:
+                found = memo[surface]
+            else:
+                found = assign(mention, context)  # type: ignore[arg-type]
+                if not looks_like_acronym(mention.text):
+                    memo[surface] = found
+            if found is None:
+                persons.append(mention)
+            else:
+                assigned[mention] = found
+        persons.extend(_surname_lookalikes(assigned, persons))
+        index = {mention: i for i, mention in enumerate(mentions)}
+        doc.persons = [index[mention] for mention in persons]
+        doc.l1 = {index[mention]: _assignment_row(found) for mention, found in assigned.items()}
+        doc.full_surfaces = {}
+        doc.surname_pairs = set()
+        for mention in persons:
+            words = name_tokens(mention.text)
+            if len(words) >= 2:
+                key = full_name_key(mention.text)
+                doc.full_surfaces.setdefault(key, mention.text)
+                doc.surname_pairs.add((fold(words[-1]), key))
+
+    def _apply_l2(self, doc_id: str, doc: _Doc, sign: int) -> set[str]:
+        """Add (sign 1) or remove the document's full names and surnames; the full-name keys touched."""
+        for key, surface in doc.full_surfaces.items():
+            if sign > 0:
+                self.full_docs[key][doc_id] = surface
+            else:
+                self.full_docs[key].pop(doc_id, None)
+        for surname, key in doc.surname_pairs:
+            self.surnames[surname][key] += sign
+            self.surnames_of[key][surname] += sign
+            if self.surnames[surname][key] <= 0:
+                del self.surnames[surname][key]
+                if not self.surnames[surname]:
+                    del self.surnames[surname]
+            if self.surnames_of[key][surname] <= 0:
+                del self.surnames_of[key][surname]
+        return set(doc.full_surfaces)
+
+    def _surname_value(self, surname: str, full: dict[str, tuple[str, str, str]]) -> frozenset[str]:
+        return frozenset(full[key][0] for key in self.surnames.get(surname, ()) if key in full)
+
+    def _surname_outcome(self, surname: str, full: dict[str, tuple[str, str, str]]) -> str | None:
+        """What a bare surname reads of the corpus: its one person, or None (none, or several)."""
+        clusters = self._surname_value(surname, full)
+        return next(iter(clusters)) if len(clusters) == 1 else None
+
+    def _representative(self, key: str) -> str:
+        """The surface of a full name's first mention in ingest order (it stands for the name in one pass)."""
+        by_doc = self.full_docs[key]
+        return by_doc[min(by_doc, key=lambda doc_id: self.docs[doc_id].seq)]
+
+    def _recluster(self, keys: set[str]) -> set[str]:
+        """Cluster again the surname blocks that held or hold ``keys``; every full-name key in them."""
+        blocks: set[str] = set()
+        for key in keys:
+            old_block = self.block_of.pop(key, None)
+            if old_block is not None:
+                self.blocks[old_block].discard(key)
+                blocks.add(old_block)
+            self.full.pop(key, None)
+            if not self.full_docs.get(key):
+                self.full_docs.pop(key, None)
+                continue
+            block = surname_key(self._representative(key))
+            self.block_of[key] = block
+            self.blocks[block].add(key)
+            blocks.add(block)
+        reclustered: set[str] = set()
+        for block in blocks:
+            members = self.blocks.get(block)
+            if not members:
+                self.blocks.pop(block, None)
+                continue
+            cluster_of, why = cluster_full_names([self._representative(key) for key in members])
+            for key in members:
+                self.full[key] = (cluster_of[key], *why.get(key, ("same_name", "")))
+            reclustered |= members
+        return reclustered
+
+    def _resolve_l3(self, doc_id: str, doc: _Doc) -> None:
+        mentions = doc.mentions()
+        in_document: set[tuple[str, str]] = set()
+        for i in doc.persons:
+            mention = mentions[i]
+            if len(name_tokens(mention.text)) >= 2:
+                in_document.add((mention.text, self.full[full_name_key(mention.text)][0]))
+        consults = {k for mention in mentions for k in _l1_consults(mention)}
+        assigned = [doc.l1.get(i) for i in range(len(mentions))]
+        for i in doc.persons:
+            mention = mentions[i]
+            words = name_tokens(mention.text)
+            if len(words) >= 2:
+                key = full_name_key(mention.text)
+                consults.add("f:" + key)
+                link = PersonLink(*self.full[key])
+            else:
+                surname = fold(words[-1])
+                consults.add("s:" + surname)
+                corpus = {surname: set(self._surname_value(surname, self.full))}
+                link = _link_single(mention, in_document, corpus)
+            assigned[i] = (
+                "person:" + link.cluster,
+                link.rule or "same_name",
+                link.detail,
+                "PERSON",
+                None,
+                None,
+            )
+        doc.assigned = [found for found in assigned if found is not None]
+        assert len(doc.assigned) == len(mentions), "every mention is assigned"
+        doc.consults = consults
+        for key in consults:
+            self.consulted_by[key].add(doc_id)
+
+    def _apply_out(self, doc_id: str, doc: _Doc, sign: int) -> set[str]:
+        """Add or remove the document's assigned keys and place counts; the keys touched."""
+        for key in doc.consults if sign < 0 else ():
+            self.consulted_by[key].discard(doc_id)
+            if not self.consulted_by[key]:
+                del self.consulted_by[key]
+        keys = Counter(found[0] for found in doc.assigned)
+        for key, count in keys.items():
+            self.key_docs[key][doc_id] += sign * count
+            if self.key_docs[key][doc_id] <= 0:
+                del self.key_docs[key][doc_id]
+                if not self.key_docs[key]:
+                    del self.key_docs[key]
+        places = Counter(
+            found[0] for found in doc.assigned if found[0].startswith("thing:") and found[3] in PLACE_TYPES
+        )
+        self.place_counts.update({key: sign * count for key, count in places.items()})
+        return set(keys)
+
+    # -- place spellings ------------------------------------------------------------------------
+    @staticmethod
+    def _slip_candidate(key: str, other: str) -> bool:
+        """Whether ``other`` can be what :func:`nearest_spelling` finds for ``key`` (counts aside)."""
+        name = place_key(key[_THING:])
+        candidate = other[_THING:]
+        return (
+            len(name) >= MIN_NEAR_SPELLING_CHARS
+            and other != key
+            and candidate[:1] == name[:1]
+            and abs(len(candidate) - len(name)) <= MAX_SLIP_EDITS
+            and OSA.distance(name, candidate, score_cutoff=MAX_SLIP_EDITS) <= MAX_SLIP_EDITS
+        )
+
+    def _place_target(self, key: str) -> str | None:
+        count = self.place_counts[key]
+        commoner = {
+            other[_THING:]: other
+            for other in self.neighbours.get(key, ())
+            if self.place_counts[other] > count
+        }
+        name = key[_THING:]
+        found = nearest_spelling(name, commoner) if commoner else None
+        return found[1] if found is not None and gazetteer_place(name) is None else None
+
+    def _update_places(self, moved: set[str]) -> set[str]:
+        """Place keys whose count moved: neighbours and targets updated; the keys whose final key changed."""
+        # Targets are compared again for the moved keys and every key that has one of them as a neighbour.
+        again = set(moved)
+        for key in moved:
+            again.update(self.neighbour_of.get(key, ()))
+        for key in moved:
+            letter = key[_THING : _THING + 1]
+            present = key in self.places_by_letter.get(letter, ())
+            if self.place_counts.get(key, 0) <= 0:
+                self.place_counts.pop(key, None)
+                if present:
+                    self.places_by_letter[letter].discard(key)
+                    for other in self.neighbours.pop(key, set()):
+                        self.neighbour_of[other].discard(key)
+                    for other in self.neighbour_of.pop(key, set()):
+                        self.neighbours[other].discard(key)
+            elif not present:
+                for other in self.places_by_letter[letter]:
+                    if self._slip_candidate(key, other):
+                        self.neighbours[key].add(other)
+                        self.neighbour_of[other].add(key)
+                    if self._slip_candidate(other, key):
+                        self.neighbours[other].add(key)
+                        self.neighbour_of[key].add(other)
+                self.places_by_letter[letter].add(key)
+        for key in moved:
+            again.update(self.neighbour_of.get(key, ()))
+        for key in again:
+            target = self._place_target(key) if key in self.place_counts else None
+            if target is None:
+                self.target.pop(key, None)
+            else:
+                self.target[key] = target
+        final: dict[str, str] = {}
+        for key in self.target:
+            end = key
+            while end in self.target:  # a slip of a slip lands on the commonest spelling
+                end = self.target[end]
+            final[key] = end
+        changed = {key for key in final.keys() | self.final.keys() if final.get(key) != self.final.get(key)}
+        self.final = final
+        return changed
+
+    # -- entities -------------------------------------------------------------------------------
+    def _group(self, final_key: str, members: dict[str, set[str]]) -> list[tuple[Mention, _Assignment]]:
+        group = []
+        for key in members.get(final_key, {final_key}):
+            for doc_id in self.key_docs.get(key, ()):
+                doc = self.docs[doc_id]
+                for row, found in zip(doc.rows, doc.assigned, strict=True):
+                    if found[0] == key:
+                        mention, assignment = Mention(*row), _Assignment(*found)
+                        if key != final_key:
+                            assignment = slip_assignment(mention, assignment, final_key)
+                        group.append((mention, assignment))
+        group.sort(key=lambda item: (item[0].doc_id, item[0].start))
+        return group
+
+    def _doc_spans(self, doc: _Doc) -> tuple[list[str], list[list[object]]]:
+        keyed = sorted(
+            (self.final.get(found[0], found[0]), row[3], row[4])
+            for row, found in zip(doc.rows, doc.assigned, strict=True)
+        )
+        spans: dict[tuple[int, int], str] = {}
+        for key, start, end in keyed:
+            spans[(start, end)] = self.entities[key].id
+        return sorted(set(spans.values())), [[start, end, eid] for (start, end), eid in spans.items()]
+
+    # -- the update -----------------------------------------------------------------------------
+    def update(self, added: Sequence[DocInput], removed: Iterable[str] = ()) -> ResolutionUpdate:
+        """Add (or replace) ``added`` documents and drop ``removed`` ones; re-resolve what they touch."""
+        new_docs: dict[str, _Doc] = {}
+        for item in added:
+            analysis = item.analysis
+            rows = tuple(_mention_row(mention) for mention in dict.fromkeys(analysis.mentions))
+            doc = _Doc(
+                item.seq,
+                item.key,
+                fold(item.outlet or ""),
+                rows,
+                analysis.acronyms,
+                analysis.quotes,
+                Counter(),
+                {},
+                Counter(),
+                Counter(),
+            )
+            _l0_contributions(doc)
+            # Plain dicts once counted: ten thousand Counters pickle several times slower than dicts.
+            doc.names, doc.static_places, doc.person_places = (
+                dict(doc.names),
+                dict(doc.static_places),
+                dict(doc.person_places),  # type: ignore[assignment]
+            )
+            new_docs[item.doc_id] = doc
+        gone = {doc_id for doc_id in [*removed, *new_docs] if doc_id in self.docs}
+        old_docs = {doc_id: self.docs[doc_id] for doc_id in gone}
+        # L0: values before and after, for every key the changed documents contribute to.
+        touched = self._l0_touched([*old_docs.values(), *new_docs.values()])
+        before = {key: self._l0_value(key) for key in touched}
+        entity_keys: set[str] = set()
+        output: set[str] = set()
+        for doc_id, doc in old_docs.items():
+            self._apply_l0(doc_id, doc, -1)
+            entity_keys |= self._apply_out(doc_id, doc, -1)
+        for doc_id, doc in new_docs.items():
+            self.docs[doc_id] = doc
+            self._apply_l0(doc_id, doc, 1)
+        changed = {key for key in touched if self._l0_value(key) != before[key]}
+        l1 = set(new_docs)
+        for key in changed:
+            l1 |= self.consulted_by.get(key, set())
+        # L1 for those documents; then their L2 contributions swapped, values compared before and after.
+        context = _KeptContext(self)
+        memo: dict[tuple[str, str, str], _Assignment | None] = {}
+        old_l2: list[tuple[str, _Doc]] = list(old_docs.items())
+        for doc_id in sorted(l1, key=lambda d: self.docs[d].seq):
+            doc = self.docs[doc_id]
+            if doc_id not in new_docs:
+                old_l2.append((doc_id, replace(doc)))
+                entity_keys |= self._apply_out(doc_id, doc, -1)
+                doc.consults = set()
+            self._resolve_l1(doc_id, doc, context, memo)
+        new_l2 = [(doc_id, self.docs[doc_id]) for doc_id in l1]
+        surnames = {s for _, doc in [*old_l2, *new_l2] for s, _ in doc.surname_pairs}
+        full_before = dict(self.full)
+        surnames_before = {s: self._surname_outcome(s, self.full) for s in surnames}
+        l2_touched: set[str] = set()
+        for doc_id, doc in old_l2:
+            l2_touched |= self._apply_l2(doc_id, doc, -1)
+        for doc_id in gone - set(new_docs):
+            del self.docs[doc_id]
+        for doc_id, doc in new_l2:
+            l2_touched |= self._apply_l2(doc_id, doc, 1)
+        in_blocks = self._recluster(l2_touched) | l2_touched
+        full_changed = {key for key in in_blocks if self.full.get(key) != full_before.get(key)}
+        for key in full_changed:
+            surnames |= set(self.surnames_of.get(key, ()))
+        l3 = set(l1)
+        for key in full_changed:
+            l3 |= self.consulted_by.get("f:" + key, set())
+        for surname in surnames:
+            if surname in surnames_before:
+                old = surnames_before[surname]
+            else:  # its names are as they were; only their clusters may have moved
+                old = self._surname_outcome(surname, full_before)
+            if old != self._surname_outcome(surname, self.full):
+                l3 |= self.consulted_by.get("s:" + surname, set())
+        # L3 for those documents; their keys and place counts swapped.
+        for doc_id in sorted(l3, key=lambda d: self.docs[d].seq):
+            doc = self.docs[doc_id]
+            if doc_id not in l1:
+                entity_keys |= self._apply_out(doc_id, doc, -1)
+                doc.consults = set()
+            self._resolve_l3(doc_id, doc)
+            entity_keys |= self._apply_out(doc_id, doc, 1)
+            output.add(doc_id)
+        final_before = dict(self.final)
+        for key in self._update_places({k for k in entity_keys if k.startswith("thing:")}):
+            entity_keys.update({key, final_before.get(key, key), self.final.get(key, key)})
+            output.update(self.key_docs.get(key, ()))
+        return self._aggregate(entity_keys, output, len(l3))
+
+    def _aggregate(self, entity_keys: set[str], output: set[str], resolved: int) -> ResolutionUpdate:
+        """Entities again for the keys whose mentions changed; ids settled over every key."""
+        members: dict[str, set[str]] = defaultdict(set)
+        for key, end in self.final.items():
+            members[end].add(key)
+        for key in members:
+            if key in self.key_docs:
+                members[key].add(key)
+        before = dict(self.entities)
+        for key in entity_keys | {self.final.get(key, key) for key in entity_keys}:
+            group = self._group(key, members) if key not in self.final else []
+            if group:
+                self.entities[key] = group_entity(group)
+                self.base_ids[key] = self.entities[key].id
+            else:
+                self.entities.pop(key, None)
+                self.base_ids.pop(key, None)
+        used: set[str] = set()
+        for key in sorted(self.entities):
+            entity = self.entities[key]
+            settled = entity_id(self.base_ids[key], entity.type, entity.name, key, used)
+            if settled != entity.id:
+                self.entities[key] = entity = replace(entity, id=settled)
+            old = before.get(key)
+            if old is not None and old.id != entity.id:  # every document naming it holds the old id
+                for member in members.get(key, {key}):
+                    output.update(self.key_docs.get(member, ()))
+        changed_docs = {}
+        for doc_id in output:
+            doc = self.docs[doc_id]
+            ids, spans = self._doc_spans(doc)
+            if (ids, spans) != (doc.entity_ids, doc.spans):
+                doc.entity_ids, doc.spans = ids, spans
+                changed_docs[doc_id] = (ids, spans)
+        changed = [e for key, e in self.entities.items() if before.get(key) != e]
+        current = {e.id for e in self.entities.values()}
+        dropped = sorted({e.id for e in before.values()} - current)
+        entities = sorted(self.entities.values(), key=lambda entity: (-entity.mentions, entity.name))
+        return ResolutionUpdate(entities, changed_docs, resolved, changed, dropped)
