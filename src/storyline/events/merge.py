@@ -119,13 +119,43 @@ def _corroborates(a: CodedEvent, b: CodedEvent) -> bool:
     )
 
 
+def _reach_keys(event: CodedEvent) -> list[tuple[str, str | None]]:
+    """The keys under which a record holding ``event`` can be reached (:func:`_in_reach`): its report, its
+    story, and the day its text names."""
+    keys: list[tuple[str, str | None]] = [("doc", event.doc_id)]
+    if event.story_id is not None:
+        keys.append(("story", event.story_id))
+    if event.date_source == "text" and event.date_precision == "day":
+        keys.append(("day", event.date))
+    return keys
+
+
+def _lookup_keys(event: CodedEvent) -> list[tuple[str, str | None]]:
+    """The keys of the records ``event`` could join: only a record with a member in reach can corroborate."""
+    keys: list[tuple[str, str | None]] = [("doc", event.doc_id)]
+    if event.story_id is not None:
+        keys.append(("story", event.story_id))
+    if event.date_source == "text":
+        keys.append(("day", event.date))
+    return keys
+
+
 def merge_events(events: Sequence[CodedEvent]) -> list[list[CodedEvent]]:
     """Group coded events that report one real event (greedy, in reading order): an event joins the first
-    record none of whose members it conflicts with and one of whose members corroborates it."""
+    record none of whose members it conflicts with and one of whose members corroborates it.
+
+    Only records with a member in reach of the event (same report, same story, same day named by both
+    texts) can corroborate it, so those are the only ones looked at, found through an index of the keys
+    that put a member in reach: linear in the corpus where testing every record of the type was quadratic
+    (225,000 conflict tests for 300 reports). The records are tried in the same order, so the groups are
+    the same.
+    """
     groups: list[list[CodedEvent]] = []
-    by_type: dict[str, list[int]] = defaultdict(list)
+    #: (type, "doc" | "story" | "day", value) -> indices of the records with a member reachable by that key
+    reach: dict[tuple[str, str, str | None], list[int]] = defaultdict(list)
     for event in events:
-        for index in by_type[event.type]:
+        candidates = sorted({i for key in _lookup_keys(event) for i in reach.get((event.type, *key), ())})
+        for index in candidates:
             members = groups[index]
             if not any(_conflict(m, event) for m in members) and any(
                 _corroborates(m, event) for m in members
@@ -133,8 +163,12 @@ def merge_events(events: Sequence[CodedEvent]) -> list[list[CodedEvent]]:
                 members.append(event)
                 break
         else:
-            by_type[event.type].append(len(groups))
+            index = len(groups)
             groups.append([event])
+        for key in _reach_keys(event):
+            indices = reach[(event.type, *key)]
+            if not indices or indices[-1] != index:
+                indices.append(index)
     return groups
 
 
