@@ -8,11 +8,17 @@ one, an outlet that a later page names.
 
 from __future__ import annotations
 
+import os
+import pickle
 import random
+import zlib
+from pathlib import Path
 
 from storyline.extract import DocAnalysis, Mention, resolve
 from storyline.extract.aliases import AcronymDefinition
 from storyline.extract.incremental import DocInput, KeptResolution
+from storyline.stages.kept_resolution import RESOLUTION_BLOB, load_kept_resolution, save_kept_resolution
+from storyline.store.sqlite import SQLiteStore
 
 Spec = tuple[str, str] | tuple[str, str, str]
 
@@ -118,3 +124,33 @@ def test_a_top_up_re_resolves_only_the_documents_it_touches() -> None:
     assert _kept(state) == _one_pass([*DOCS, *unrelated, added])
     # The new page, and the pages naming "Kowalczyk" alone, whose surname it makes ambiguous... at most.
     assert update.resolved <= 1 + sum(1 for d in DOCS if any(m.text == "Kowalczyk" for m in d.mentions))
+
+
+def test_a_kept_resolution_holding_anything_else_is_refused_and_rebuilt(tmp_path: Path) -> None:
+    store = SQLiteStore(tmp_path / "s.db")
+    kept = KeptResolution()
+    kept.update(_inputs(DOCS[:2], {"d0": 0, "d1": 1}))
+    save_kept_resolution(store, kept, {"d0": 0})
+    loaded, body_start = load_kept_resolution(store)
+    assert set(loaded.docs) == {"d0", "d1"} and body_start == {"d0": 0}
+    # A blob naming a class outside the kept resolution's own (here os.system) is never called.
+    store.set_blob(RESOLUTION_BLOB, zlib.compress(pickle.dumps((os.system, ("true",)))))
+    loaded, body_start = load_kept_resolution(store)
+    assert not loaded.docs and body_start == {}
+    store.close()
+
+
+def test_a_spelling_that_becomes_the_commoner_one_takes_the_other_in() -> None:
+    docs = [
+        _doc("a1", ("Velmorra", "GPE"), ("Velmorra", "GPE")),
+        _doc("a2", ("Velmora", "GPE")),
+        _doc("a3", ("Velmora", "GPE"), ("Velmora", "GPE")),  # only the rarer spelling's count moves
+    ]
+    seq = {d.doc_id: n for n, d in enumerate(docs)}
+    state = KeptResolution()
+    state.update(_inputs(docs[:2], seq))
+    assert _kept(state) == _one_pass(docs[:2])
+    update = state.update(_inputs(docs[2:], seq))
+    assert _kept(state) == _one_pass(docs)
+    [place] = [e for e in state.entities.values() if "Velmorra" in e.aliases]
+    assert place.name == "Velmora" and update.resolved == 1

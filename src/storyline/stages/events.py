@@ -29,6 +29,8 @@ STAGE = StageInfo(
 )
 
 Progress = Callable[[str, int, int | None], None]
+#: The document fields the coder reads (not the cleaner's removed lines, comments and evidence).
+READ_COLUMNS = ("title", "text", "analysis", "published", "published_precision", "story_id")
 
 
 Found = tuple[DocumentFacts, tuple[EventCandidate, ...]]
@@ -75,7 +77,7 @@ def run(store: Store, progress: Progress) -> int:
         for row in store.records("entities")
     }
     facts = []
-    for doc in store.documents():
+    for doc in store.documents(columns=READ_COLUMNS):
         if not (doc.get("text") or "").strip():
             continue
         found = document_facts(doc, spans_by_doc.get(doc["id"], []))
