@@ -7,10 +7,15 @@ reports of one story can coincide, but rarely on many pages, so the thresholds k
 
 from __future__ import annotations
 
+import hashlib
+import io
+import json
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from typing import Any
+
+import numpy as np
 
 from storyline.clean.html import visible_text
 
@@ -77,3 +82,94 @@ class TemplateIndex:
     def from_json(cls, d: dict[str, Any]) -> TemplateIndex:
         """Rebuild an index written by ``to_json``."""
         return cls({site: frozenset(lines) for site, lines in d.get("sites", {}).items()})
+
+
+def line_digest(key: str) -> int:
+    """A stable 64-bit digest of a comparable line (Python's ``hash`` changes from process to process)."""
+    return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+class TemplateCounts:
+    """What :meth:`TemplateIndex.learn` counts, kept so that added pages are counted alone.
+
+    Per site: its page count, how many pages hold each comparable line (by :func:`line_digest`, so the
+    store keeps 12 bytes a line, not its text), and the text of the lines that are template now. A line can
+    become template only by being on an added page (its count grows) and can stop being one only when the
+    site's page count grows, so the added pages' own lines and the current template lines are all the text
+    ever needed: the result equals learning from every page again (a test compares them). Two different
+    lines sharing a 64-bit digest would be counted as one; at a million distinct lines that has odds of
+    about one in thirty million.
+    """
+
+    def __init__(self) -> None:
+        self.pages: Counter[str] = Counter()
+        self.counts: dict[str, Counter[int]] = defaultdict(Counter)
+        self.lines: dict[str, dict[int, str]] = {}
+
+    def add(self, pages: Iterable[tuple[str, str]]) -> None:
+        """Count ``(site_key, text_or_html)`` pages not counted before (pages without a site: skipped)."""
+        seen: dict[str, dict[int, str]] = defaultdict(dict)
+        for site, content in pages:
+            if not site:
+                continue
+            self.pages[site] += 1
+            lines = seen[site]
+            for line in page_lines(content):
+                digest = line_digest(line)
+                self.counts[site][digest] += 1
+                lines[digest] = line
+        for site, lines in seen.items():  # every site that gained a page: its share threshold moved too
+            need = max(MIN_PAGES, MIN_SHARE * self.pages[site])
+            counts = self.counts[site]
+            candidates = {**self.lines.get(site, {}), **lines}
+            frequent = {digest: line for digest, line in candidates.items() if counts[digest] >= need}
+            if frequent:
+                self.lines[site] = frequent
+            else:
+                self.lines.pop(site, None)
+
+    def index(self) -> TemplateIndex:
+        """The template lines learned so far."""
+        return TemplateIndex({site: frozenset(lines.values()) for site, lines in self.lines.items() if lines})
+
+    def to_bytes(self) -> bytes:
+        """A compact binary form (numpy arrays of digests and counts, a JSON header), for the store."""
+        sites = sorted(self.pages)
+        meta = {
+            "version": 1,
+            "sites": [[site, self.pages[site], len(self.counts.get(site, ()))] for site in sites],
+            "lines": {
+                site: [[str(d), line] for d, line in self.lines.get(site, {}).items()] for site in sites
+            },
+        }
+        digests = [np.fromiter(self.counts.get(s, {}).keys(), dtype=np.uint64) for s in sites]
+        counts = [np.fromiter(self.counts.get(s, {}).values(), dtype=np.uint32) for s in sites]
+        buffer = io.BytesIO()
+        np.savez(
+            buffer,
+            meta=np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8),
+            digests=np.concatenate(digests) if digests else np.zeros(0, np.uint64),
+            counts=np.concatenate(counts) if counts else np.zeros(0, np.uint32),
+        )
+        return buffer.getvalue()
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> TemplateCounts:
+        """Rebuild counts written by :meth:`to_bytes` (numeric arrays only: nothing is unpickled)."""
+        arrays = np.load(io.BytesIO(data), allow_pickle=False)
+        meta = json.loads(arrays["meta"].tobytes().decode("utf-8"))
+        if meta.get("version") != 1:
+            raise ValueError(f"template counts of version {meta.get('version')!r}")
+        counted = cls()
+        digests, counts = arrays["digests"].tolist(), arrays["counts"].tolist()
+        start = 0
+        for site, pages, size in meta["sites"]:
+            counted.pages[site] = pages
+            counted.counts[site] = Counter(
+                dict(zip(digests[start : start + size], counts[start : start + size], strict=True))
+            )
+            start += size
+        for site, lines in meta["lines"].items():
+            if lines:
+                counted.lines[site] = {int(d): line for d, line in lines}
+        return counted

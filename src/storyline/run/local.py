@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from storyline.clean import TemplateIndex, site_key
+from storyline.clean.templates import TemplateCounts
 from storyline.ingest import read_paths
 from storyline.model import IngestReport, RawPage, ReadError
 from storyline.run.budget import BudgetExceeded, die_with_parent, ignore_interrupts, time_budget
@@ -22,6 +23,8 @@ BATCH_SIZE = 200
 #: Below this many pages a process pool costs more to start than it saves.
 MIN_PAGES_FOR_POOL = 64
 TEMPLATE_STATE_KEY = "templates"
+#: Blob key of the site line counts the templates are learned from (see ``TemplateCounts``).
+TEMPLATE_COUNTS_BLOB = "templates.counts"
 #: Seconds one page may take to clean and describe (typical pages take well under 0.1 s); past it the page
 #: is skipped with a note, and tried again only when its inputs (templates, stage version) change.
 PAGE_TIME_BUDGET_S = 60.0
@@ -118,18 +121,29 @@ def process_page_guarded(page: RawPage, templates: TemplateIndex | None, budget:
 
 
 def learn_templates(store: Store) -> tuple[TemplateIndex, dict[str, str]]:
-    """Learn the lines that recur across each site's pages, from the whole stored corpus.
+    """Learn the lines that recur across each site's pages: the kept line counts (blob
+    ``TEMPLATE_COUNTS_BLOB``) plus the pages not yet counted, read alone (pages never change).
 
     Also returns each document's site key, so staleness can be judged per site.
     """
-    sites: dict[str, str] = {}
+    saved = store.get_state(TEMPLATE_STATE_KEY) or {}
+    blob = store.get_blob(TEMPLATE_COUNTS_BLOB)
+    counts, sites = TemplateCounts(), {}
+    if blob and saved.get("version") == document.STAGE.version and saved.get("sites"):
+        try:
+            counts, sites = TemplateCounts.from_bytes(blob), dict(saved["sites"])
+        except (ValueError, KeyError, OSError):
+            counts, sites = TemplateCounts(), {}
+    new = [doc_id for doc_id in store.stage_keys(document.STAGE.name) if doc_id not in sites]
 
     def pairs() -> Iterator[tuple[str, str]]:
-        for page in store.pages():
+        for page in store.pages(new) if sites else store.pages():
             sites[page.id] = site_key(page)
             yield sites[page.id], page.content
 
-    return TemplateIndex.learn(pairs()), sites
+    counts.add(pairs())
+    store.set_blob(TEMPLATE_COUNTS_BLOB, counts.to_bytes())
+    return counts.index(), sites
 
 
 def corpus_templates(store: Store, page_count: int) -> tuple[dict[str, Any], dict[str, str]]:
