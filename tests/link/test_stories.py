@@ -13,7 +13,7 @@ from storyline.link import (
     story_of,
     with_threads,
 )
-from storyline.link.stories import story_edges
+from storyline.link.stories import _specificity, story_edges
 
 FIRE_A = (
     "A fire destroyed the Marlow textile warehouse in Brenton on Sunday night. Firefighters from "
@@ -123,3 +123,12 @@ def test_shared_entities_and_passages_raise_similarity() -> None:
     shared = Passage("p", " ".join(["word"] * 50), "passage", ["f1", "f3"], {})
     with_passage = story_edges(plain, [shared], LinkSettings())[(0, 1)]
     assert abs(with_passage - base - LinkSettings().story_passage_weight) < 1e-9
+
+
+def test_an_entity_the_earliest_reports_name_keeps_its_weight_as_reports_arrive() -> None:
+    earliest = [frozenset({"Q1", "Q2"})] * 10 + [frozenset({"Q2"})] * 80
+    grown = [*earliest, *[frozenset({"Q1", "Q3"})] * 10]  # 90 -> 100 reports: the same quarter doubling
+    before, after = _specificity(earliest), _specificity(grown)
+    assert after["Q1"] == before["Q1"] == math.log(91 / 10)  # counted in the first 90 reports only
+    assert after["Q2"] == before["Q2"]
+    assert after["Q3"] == math.log(91 / 10)  # named by none of them: counted where it is named

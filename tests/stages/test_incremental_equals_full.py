@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import storyline
-from storyline.stages import extract, narrate
+from storyline.stages import extract, link, narrate
 from storyline.store.base import RECORD_TABLES
 
 STRIKE_1 = (
@@ -142,6 +142,8 @@ def test_two_batches_store_what_one_run_stores(tmp_path: Path) -> None:
         # Entity resolution was kept: the museum page, which names nothing the new pages name, was not
         # resolved again.
         assert sl.store.get_state(extract.RESOLVED_STATE) < len(BATCH_1) + len(BATCH_2)
+        # Only the new pages' words were counted again (the exact copy's not even once more).
+        assert 0 < sl.store.get_state(link.COUNTED_STATE) < len(BATCH_2)
     with storyline.open(tmp_path / "full.db") as sl:
         sl.run([first, second], workers=1)
     batches, full = _tables(tmp_path / "batches.db"), _tables(tmp_path / "full.db")

@@ -14,18 +14,24 @@ grows with the corpus, not with its square.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Iterable
+
+import numpy as np
+from scipy import sparse
 
 from storyline.ids import stable_id
 from storyline.link.clustering import NO_DATE_LIMIT_DAYS, Constraints, average_linkage, neighbourhood_scaled
 from storyline.link.dates import date_agreement, day_interval
 from storyline.link.dedup import find_exact_duplicates, find_near_duplicates
+from storyline.link.idf import frozen_rows, tfidf
 from storyline.link.passages import find_shared_passages
 from storyline.link.records import LinkDoc, Passage, Story
+from storyline.link.report_terms import ReportTerms
 from storyline.link.settings import LinkSettings
 from storyline.link.tokens import words_of
 from storyline.link.unionfind import UnionFind
-from storyline.link.vectors import candidate_pairs, key_term_matrix, tfidf_matrix
+from storyline.link.vectors import candidate_pairs, key_term_matrix
 
 PASSAGE_UNIT_WORDS = 50  # a shared passage this long earns the full passage bonus
 #: How far a pair's similarity may be scaled against its reports' neighbourhoods (``story_neighbourhood``):
@@ -47,12 +53,19 @@ def _weighted_jaccard(a: frozenset[str], b: frozenset[str], weight: dict[str, fl
 
 
 def _specificity(sets: list[frozenset[str]]) -> dict[str, float]:
-    """Member -> log((reports + 1) / reports naming it): an entity every report names tells nothing."""
-    counts: dict[str, int] = {}
-    for members in sets:
-        for member in members:
-            counts[member] = counts.get(member, 0) + 1
-    return {member: math.log((len(sets) + 1) / count) for member, count in counts.items()}
+    """Member -> log((frozen + 1) / reports naming it) over the reports in ingest order: an entity every
+    report names tells nothing.
+
+    As for idf (:mod:`storyline.link.idf`), the reports counted are the first ``frozen_rows(n)`` only, or
+    all of them for an entity those never name: adding reports changes the weight of only the entities
+    they name that the earliest reports never named, so pairs of untouched reports keep their similarity.
+    (A count alone, with no corpus size, gave a few-report corpus's ubiquitous entities the weight of
+    rare ones.)
+    """
+    frozen = frozen_rows(len(sets))
+    earliest = Counter(member for members in sets[:frozen] for member in members)
+    later = Counter(member for members in sets[frozen:] for member in members if member not in earliest)
+    return {member: math.log((frozen + 1) / count) for member, count in (earliest + later).items()}
 
 
 def report_text(doc: LinkDoc) -> str:
@@ -73,11 +86,22 @@ def _passage_bonus(
     return bonus
 
 
+def report_vectors(
+    docs: list[LinkDoc], name_weight: float, terms: ReportTerms | None = None
+) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """tf-idf rows of ``docs`` (in ingest order; idf frozen as :mod:`storyline.link.idf` says) and each
+    column's document frequency; words counted afresh only for reports ``terms`` does not hold."""
+    counted = ReportTerms.count([report_text(d) for d in docs], terms)
+    tf, _ = counted.tf_matrix([[n] for n in range(len(docs))], name_weight)
+    return tfidf(tf, frozen_rows(len(docs)))
+
+
 def story_edges(
-    docs: list[LinkDoc], passages: list[Passage], settings: LinkSettings
+    docs: list[LinkDoc], passages: list[Passage], settings: LinkSettings, terms: ReportTerms | None = None
 ) -> dict[tuple[int, int], float]:
-    """(i, j) -> similarity of reports i < j (positions in ``docs``) for candidate pairs only."""
-    matrix, doc_freq = tfidf_matrix((report_text(d) for d in docs), settings.name_weight)
+    """(i, j) -> similarity of reports i < j (positions in ``docs``, in ingest order) for candidate pairs
+    only; ``terms`` holds word counts already made (any report it lacks is counted here)."""
+    matrix, doc_freq = report_vectors(docs, settings.name_weight, terms)
     keys = key_term_matrix(matrix, doc_freq, settings.story_key_terms, settings.story_max_doc_freq)
     edges = candidate_pairs(matrix, keys, settings.story_candidates)
     position = {doc.id: n for n, doc in enumerate(docs)}
@@ -152,12 +176,14 @@ def assign_stories(
     *,
     duplicates: dict[str, str] | None = None,
     passages: list[Passage] | None = None,
+    terms: ReportTerms | None = None,
 ) -> list[Story]:
     """Group reports into stories, keeping the ids of ``previous`` (doc id -> story id) assignments.
 
     Deterministic and independent of input order. A new report joins an existing story or starts one;
     a new story's id derives from its earliest-ingested report, so adding reports keeps ids.
-    ``duplicates`` (copy -> original) and ``passages`` are computed when not given.
+    ``duplicates`` (copy -> original) and ``passages`` are computed when not given; ``terms`` holds
+    reports' word counts made earlier (the link stage keeps them between runs).
     """
     settings = settings or LinkSettings()
     previous = previous or {}
@@ -172,7 +198,7 @@ def assign_stories(
     # No date limit on merges: dates already weigh every edge (story_edges).
     constraints = Constraints(NO_DATE_LIMIT_DAYS, [None] * len(ordered), anchors)
     edges = neighbourhood_scaled(
-        story_edges(ordered, passages, settings),
+        story_edges(ordered, passages, settings, terms),
         len(ordered),
         settings.story_neighbourhood,
         NEIGHBOURHOOD_SCALE_BOUNDS,

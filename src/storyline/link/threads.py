@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
+import numpy as np
 from scipy import sparse
 
 from storyline.ids import stable_id
@@ -31,21 +32,27 @@ from storyline.link.actors import (
     weight_matrix,
 )
 from storyline.link.clustering import NO_DATE_LIMIT_DAYS, Constraints, average_linkage
+from storyline.link.idf import tfidf
 from storyline.link.records import LinkDoc, Story, Thread
+from storyline.link.report_terms import ReportTerms
 from storyline.link.settings import LinkSettings
 from storyline.link.stories import report_text
-from storyline.link.vectors import (
-    candidate_pairs,
-    key_term_matrix,
-    l2_normalise,
-    pair_cosines,
-    tfidf_matrix,
-)
+from storyline.link.vectors import candidate_pairs, key_term_matrix, l2_normalise, pair_cosines
 
 
-def story_text(story: Story, docs: Mapping[str, LinkDoc]) -> str:
-    """A story's text for thread comparison: its reports' titles and bodies, one after the other."""
-    return "\n\n".join(report_text(docs[d]) for d in story.documents if d in docs)
+def story_vectors(
+    stories: list[Story], docs: Mapping[str, LinkDoc], name_weight: float, terms: ReportTerms | None = None
+) -> tuple[sparse.csr_matrix, np.ndarray, list[str]]:
+    """tf-idf rows of stories (each its reports' titles and bodies, words counted over all of them; idf
+    over the stories), each column's story frequency and term. Words are counted afresh only for reports
+    ``terms`` does not hold: a story's counts are its reports' counts summed."""
+    members = [[d for d in story.documents if d in docs] for story in stories]
+    ids = list(dict.fromkeys(d for story in members for d in story))
+    row = {doc: n for n, doc in enumerate(ids)}
+    counted = ReportTerms.count([report_text(docs[d]) for d in ids], terms)
+    tf, vocabulary = counted.tf_matrix([[row[d] for d in story] for story in members], name_weight)
+    matrix, story_freq = tfidf(tf, len(stories))
+    return matrix, story_freq, vocabulary
 
 
 def _profiles(
@@ -63,12 +70,11 @@ def thread_edges(
     docs: Mapping[str, LinkDoc],
     settings: LinkSettings,
     entity_types: Mapping[str, str] | None = None,
+    terms: ReportTerms | None = None,
 ) -> tuple[dict[tuple[int, int], float], list[dict[str, float]]]:
     """(i, j) -> similarity of stories i < j that share a main actor; and each story's entity weights."""
-    text, story_freq, terms = tfidf_matrix(
-        (story_text(s, docs) for s in stories), settings.name_weight, with_terms=True
-    )
-    profiles = _profiles(stories, docs, text, terms, settings.thread_main_entities)
+    text, story_freq, vocabulary = story_vectors(stories, docs, settings.name_weight, terms)
+    profiles = _profiles(stories, docs, text, vocabulary, settings.thread_main_entities)
     weights = entity_weights(profiles, entity_types, settings.thread_context_weight)
     entities, entity_freq, _ = weight_matrix(weights)
     entities = l2_normalise(entities)
@@ -95,11 +101,13 @@ def assign_threads(
     docs: Iterable[LinkDoc],
     settings: LinkSettings | None = None,
     entity_types: Mapping[str, str] | None = None,
+    terms: ReportTerms | None = None,
 ) -> list[Thread]:
     """Group stories into threads; a thread's id derives from its earliest story (first report ingested).
 
     ``entity_types`` maps the entity ids found in ``LinkDoc.entities`` to their types ("PERSON", "ORG",
-    "GPE", ...); without it every entity counts as an actor.
+    "GPE", ...); without it every entity counts as an actor. ``terms`` holds reports' word counts made
+    earlier (the link stage keeps them between runs).
     """
     settings = settings or LinkSettings()
     stories = list(stories)
@@ -108,7 +116,7 @@ def assign_threads(
     ordered = sorted(stories, key=lambda s: (first_seq[s.id], s.id))
     if not ordered:
         return []
-    edges, weights = thread_edges(ordered, by_id, settings, entity_types)
+    edges, weights = thread_edges(ordered, by_id, settings, entity_types, terms)
     none = [None] * len(ordered)
     clusters = average_linkage(
         edges,

@@ -27,8 +27,9 @@ _PRODUCT_BUDGET = 4_000_000
 HAPAX_WEIGHT = 0.5  # share of its idf a word found in one document only keeps (see tfidf_matrix)
 
 
-def term_counts(text: str, name_weight: float) -> dict[str, float]:
-    """Sublinear term frequencies of ``text``; words mostly capitalised or digits get ``name_weight``."""
+def raw_term_counts(text: str) -> tuple[Counter[str], Counter[str]]:
+    """Each word's uses in ``text`` (in order of first use) and how many of them look like a name
+    (capitalised, or a number); single letters and digits are left out."""
     counts: Counter[str] = Counter()
     names: Counter[str] = Counter()
     for raw in _WORD.findall(text):
@@ -38,6 +39,12 @@ def term_counts(text: str, name_weight: float) -> dict[str, float]:
         counts[word] += 1
         if raw[0].isupper() or raw[0].isdigit():
             names[word] += 1
+    return counts, names
+
+
+def term_counts(text: str, name_weight: float) -> dict[str, float]:
+    """Sublinear term frequencies of ``text``; words mostly capitalised or digits get ``name_weight``."""
+    counts, names = raw_term_counts(text)
     return {
         word: (1.0 + math.log(count)) * (name_weight if 2 * names[word] >= count else 1.0)
         for word, count in counts.items()

@@ -26,6 +26,8 @@ from storyline.link import (
 )
 from storyline.link.dates import date_confidence
 from storyline.link.dedup import NearDuplicateFinder
+from storyline.link.report_terms import ReportTerms
+from storyline.link.stories import report_text
 from storyline.stages import StageInfo
 from storyline.store.base import Store
 
@@ -43,6 +45,10 @@ RUN_NOTES_STATE = "link.run_notes"
 RECLUSTERED_NOTE = "stories re-clustered (link settings changed)"
 #: The content hash each indexed document had when it was signed: a changed body invalidates the index.
 INDEXED_STATE = "link.indexed_hashes"
+#: Each report's word counts under a digest of its text: a top-up tokenises only new or changed reports.
+TERMS_BLOB = "link.report_terms"
+#: How many reports the last run counted words of afresh (the others' counts were kept).
+COUNTED_STATE = "link.reports_counted"
 
 Progress = Callable[[str, int, int | None], None]
 #: The document fields the stage reads (the removed lines only of documents without a body): not every
@@ -169,6 +175,17 @@ def duplicates(
     return {**near, **find_exact_duplicates(docs)}
 
 
+def report_terms(store: Store, reports: list[LinkDoc]) -> ReportTerms:
+    """The reports' word counts: kept ones reused, the rest counted; what is kept is replaced by these
+    (so reports no longer stored, or whose text changed, are dropped)."""
+    stored = store.get_blob(TERMS_BLOB)
+    kept = ReportTerms.from_bytes(stored) if stored else None
+    terms = ReportTerms.count([report_text(r) for r in reports], kept)
+    store.set_blob(TERMS_BLOB, terms.to_bytes())
+    store.set_state(COUNTED_STATE, terms.fresh)
+    return terms
+
+
 def passage_row(passage: Any) -> dict[str, Any]:
     """A ``passages.jsonl`` row; spans as a list of ``{document, start, end}``.
 
@@ -212,11 +229,12 @@ def run(
     # top-up merge when a new report ties them; a story keeps its id while its earliest report stays its
     # earliest). The summary still says when changed settings re-made stories already stored.
     recluster = bool(previous) and store.get_state(STORY_SETTINGS_STATE) != _settings_key(settings)
-    stories = assign_stories(reports, {}, settings, duplicates=duplicate_of, passages=passages)
+    terms = report_terms(store, reports)
+    stories = assign_stories(reports, {}, settings, duplicates=duplicate_of, passages=passages, terms=terms)
     store.set_state(STORY_SETTINGS_STATE, _settings_key(settings))
     store.set_state(RUN_NOTES_STATE, {RECLUSTERED_NOTE: len(reports)} if recluster else {})
     progress("link", 3, 4)
-    threads = assign_threads(stories, reports, settings, entity_types(store.records("entities")))
+    threads = assign_threads(stories, reports, settings, entity_types(store.records("entities")), terms)
     stories = with_threads(stories, threads)
     story_of = {doc: s for s in stories for doc in s.documents}
     store.update_documents(

@@ -1,0 +1,185 @@
+"""Each report's word counts, kept between runs, so that a top-up tokenises only new or changed reports.
+
+Splitting and normalising every report's words was most of what the story and thread vectors cost on a
+top-up, and a report's counts depend on its text alone. So they are kept (as flat arrays, in a blob)
+under a digest of the text the vectors are made of; a story's row is the sum of its reports' rows, so
+threads need no tokenising either. Columns are numbered in the order terms are first used over the rows
+asked for, a function of those rows alone: a matrix made from kept counts is, to the last bit, the one
+made from scratch.
+
+Hand-written rather than scikit-learn's ``CountVectorizer`` (not a dependency, and it keeps no counts
+between runs): the counting itself is :func:`storyline.link.vectors.raw_term_counts`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+
+from storyline.link.vectors import raw_term_counts
+
+#: Bump when ``raw_term_counts`` splits or normalises words differently: kept counts are then dropped.
+COUNTS_VERSION = 1
+_SEPARATOR = "\x00"  # between vocabulary terms in the blob: never part of a word
+_KEY_BYTES = 16
+_NAME_BITS = 32  # a term's name-like uses in a story stay below 2^32
+
+
+def text_key(text: str) -> bytes:
+    """The digest a text's counts are kept under."""
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=_KEY_BYTES).digest()
+
+
+def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """The concatenation of ``arange(start, start + length)`` for each pair, without a Python loop."""
+    total = int(lengths.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64)
+    offsets = np.repeat(starts - np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths)
+    return offsets + np.arange(total, dtype=np.int64)
+
+
+def _first_use_order(columns: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values of ``columns`` (all below ``size``) in order of first occurrence, and each
+    entry renumbered so (without sorting the entries: arrays of the size of the vocabulary only)."""
+    first = np.full(size, len(columns), dtype=np.int64)
+    np.minimum.at(first, columns, np.arange(len(columns), dtype=np.int64))
+    used = np.flatnonzero(first < len(columns))
+    used = used[np.argsort(first[used], kind="stable")]
+    rank = np.zeros(size, dtype=np.int64)
+    rank[used] = np.arange(len(used), dtype=np.int64)
+    return used, rank[columns]
+
+
+@dataclass(frozen=True)
+class ReportTerms:
+    """Word counts of a list of texts: row ``n``'s entries are ``indptr[n]:indptr[n + 1]`` of the flat
+    arrays (its terms in order of first use, each with its uses and how many of them look like names)."""
+
+    keys: list[bytes]
+    vocabulary: list[str]
+    indptr: np.ndarray
+    terms: np.ndarray
+    counts: np.ndarray
+    names: np.ndarray
+    #: How many rows :meth:`count` counted afresh (the rest came from kept counts).
+    fresh: int = 0
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    @classmethod
+    def count(cls, texts: Sequence[str], kept: ReportTerms | None = None) -> ReportTerms:
+        """The counts of ``texts`` (one row each, in order), taken from ``kept`` where it holds a text."""
+        keys = [text_key(text) for text in texts]
+        kept_row = {key: n for n, key in enumerate(kept.keys)} if kept else {}
+        vocabulary = list(kept.vocabulary) if kept else []
+        column: dict[str, int] | None = None  # built only when some text must be counted
+        parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        for key, text in zip(keys, texts, strict=True):
+            row = kept_row.get(key)
+            if kept is not None and row is not None:
+                start, end = kept.indptr[row], kept.indptr[row + 1]
+                parts.append((kept.terms[start:end], kept.counts[start:end], kept.names[start:end]))
+                continue
+            if column is None:
+                column = {term: n for n, term in enumerate(vocabulary)}
+            counts, names = raw_term_counts(text)
+            ids = []
+            for term in counts:
+                if term not in column:
+                    column[term] = len(vocabulary)
+                    vocabulary.append(term)
+                ids.append(column[term])
+            parts.append(
+                (
+                    np.asarray(ids, dtype=np.int64),
+                    np.fromiter(counts.values(), dtype=np.int32, count=len(counts)),
+                    np.fromiter((names[t] for t in counts), dtype=np.int32, count=len(counts)),
+                )
+            )
+        indptr = np.zeros(len(parts) + 1, dtype=np.int64)
+        np.cumsum([len(part[0]) for part in parts], out=indptr[1:])
+
+        def joined(field: int, dtype: type) -> np.ndarray:
+            return np.concatenate([p[field] for p in parts]).astype(dtype) if parts else np.zeros(0, dtype)
+
+        used, terms = _first_use_order(joined(0, np.int64), len(vocabulary))
+        fresh = sum(1 for key in keys if key not in kept_row)
+        return cls(
+            keys,
+            [vocabulary[t] for t in used.tolist()],
+            indptr,
+            terms.astype(np.int32),
+            joined(1, np.int32),
+            joined(2, np.int32),
+            fresh,
+        )
+
+    def tf_matrix(
+        self, groups: Sequence[Sequence[int]], name_weight: float
+    ) -> tuple[sparse.csr_matrix, list[str]]:
+        """Sublinear term frequencies, one row per group of rows summed (a report alone, or a story's
+        reports), and each column's term.
+
+        A term weighs (1 + log uses), times ``name_weight`` when at least half its uses look like names:
+        what tells two reports of one kind of event apart is who, where and how many. Columns are numbered
+        by first use over the groups, so the same groups give the same matrix whatever was kept.
+        """
+        rows = np.asarray([r for group in groups for r in group], dtype=np.int64)
+        group_of_row = np.repeat(np.arange(len(groups), dtype=np.int64), [len(g) for g in groups])
+        lengths = self.indptr[rows + 1] - self.indptr[rows]
+        entries = _ranges(self.indptr[rows], lengths)
+        used, columns = _first_use_order(self.terms[entries], len(self.vocabulary))
+        # Uses and name-like uses packed in one integer, so that summing a story's reports' entries of one
+        # term (scipy sums duplicates when it builds the rows, and sorts each row's columns) sums both.
+        packed = (self.counts[entries].astype(np.int64) << _NAME_BITS) | self.names[entries]
+        summed = sparse.csr_matrix(
+            (packed, (np.repeat(group_of_row, lengths), columns)),
+            shape=(len(groups), len(used)),
+            dtype=np.int64,
+        )
+        del packed, columns
+        uses = (summed.data >> _NAME_BITS).astype(np.float64)
+        names = (summed.data & ((1 << _NAME_BITS) - 1)).astype(np.float64)
+        weights = (1.0 + np.log(uses)) * np.where(2 * names >= uses, name_weight, 1.0)
+        matrix = sparse.csr_matrix((weights, summed.indices, summed.indptr), shape=summed.shape)
+        return matrix, [self.vocabulary[t] for t in used.tolist()]
+
+    def to_bytes(self) -> bytes:
+        buffer = io.BytesIO()
+        np.savez(
+            buffer,
+            version=np.asarray([COUNTS_VERSION]),
+            keys=np.frombuffer(b"".join(self.keys), dtype=np.uint8),
+            vocabulary=np.frombuffer(
+                _SEPARATOR.join(self.vocabulary).encode("utf-8", "surrogatepass"), np.uint8
+            ),
+            indptr=self.indptr,
+            terms=self.terms,
+            counts=self.counts,
+            names=self.names,
+        )
+        return buffer.getvalue()
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> ReportTerms | None:
+        """Counts kept by :meth:`to_bytes`, or None when they were counted another way (another version)."""
+        with np.load(io.BytesIO(data), allow_pickle=False) as saved:
+            if int(saved["version"][0]) != COUNTS_VERSION:
+                return None
+            keys = saved["keys"].tobytes()
+            text = saved["vocabulary"].tobytes().decode("utf-8", "surrogatepass")
+            return cls(
+                [keys[n : n + _KEY_BYTES] for n in range(0, len(keys), _KEY_BYTES)],
+                text.split(_SEPARATOR) if text else [],
+                saved["indptr"].astype(np.int64),
+                saved["terms"].astype(np.int32),
+                saved["counts"].astype(np.int32),
+                saved["names"].astype(np.int32),
+            )
