@@ -73,6 +73,11 @@ def test_counts_of_another_version_are_not_read(monkeypatch: pytest.MonkeyPatch)
     data = ReportTerms.count(TEXTS).to_bytes()
     monkeypatch.setattr(report_terms, "COUNTS_VERSION", report_terms.COUNTS_VERSION + 1)
     assert ReportTerms.from_bytes(data) is None
+    monkeypatch.undo()
+    assert ReportTerms.from_bytes(data) is not None
+    # Counted by other code (the tokeniser's modules changed): not read either.
+    monkeypatch.setattr(report_terms, "counting_code_digest", lambda: b"another tokenise")
+    assert ReportTerms.from_bytes(data) is None
 
 
 def test_no_texts_make_an_empty_matrix() -> None:

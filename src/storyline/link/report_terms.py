@@ -13,14 +13,17 @@ between runs): the counting itself is :func:`storyline.link.vectors.raw_term_cou
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from scipy import sparse
 
+from storyline.link import tokens, vectors
 from storyline.link.vectors import raw_term_counts
 
 #: Bump when ``raw_term_counts`` splits or normalises words differently: kept counts are then dropped.
@@ -28,6 +31,14 @@ COUNTS_VERSION = 1
 _SEPARATOR = "\x00"  # between vocabulary terms in the blob: never part of a word
 _KEY_BYTES = 16
 _NAME_BITS = 32  # a term's name-like uses in a story stay below 2^32
+
+
+@functools.cache
+def counting_code_digest() -> bytes:
+    """A digest of the modules words are split and normalised in: kept counts are stale when that code
+    changed, even if nobody bumped ``COUNTS_VERSION`` (a top-up would otherwise mix two tokenisers)."""
+    sources = sorted({Path(vectors.__file__), Path(tokens.__file__)})
+    return hashlib.sha256(b"".join(path.read_bytes() for path in sources)).digest()[:_KEY_BYTES]
 
 
 def text_key(text: str) -> bytes:
@@ -156,6 +167,7 @@ class ReportTerms:
         np.savez(
             buffer,
             version=np.asarray([COUNTS_VERSION]),
+            code=np.frombuffer(counting_code_digest(), dtype=np.uint8),
             keys=np.frombuffer(b"".join(self.keys), dtype=np.uint8),
             vocabulary=np.frombuffer(
                 _SEPARATOR.join(self.vocabulary).encode("utf-8", "surrogatepass"), np.uint8
@@ -171,7 +183,8 @@ class ReportTerms:
     def from_bytes(cls, data: bytes) -> ReportTerms | None:
         """Counts kept by :meth:`to_bytes`, or None when they were counted another way (another version)."""
         with np.load(io.BytesIO(data), allow_pickle=False) as saved:
-            if int(saved["version"][0]) != COUNTS_VERSION:
+            code = saved["code"].tobytes() if "code" in saved.files else b""
+            if int(saved["version"][0]) != COUNTS_VERSION or code != counting_code_digest():
                 return None
             keys = saved["keys"].tobytes()
             text = saved["vocabulary"].tobytes().decode("utf-8", "surrogatepass")
