@@ -145,3 +145,29 @@ def test_every_shared_run_of_passage_length_is_found_among_other_reports(
     text = " ".join(shared)
     found = [p for p in passages if p.documents == ["d07", "d23"] and text in _squash(p.text)]
     assert found, "the planted run must be one passage of exactly the two reports that carry it"
+
+
+STOCK = "the regional council said in a short statement that the matter remained under review"
+PARAGRAPH = (
+    "Engineers from the Harnel water board closed the old sluice at dawn after the river rose past the "
+    f"second marker near the mill, and {STOCK} while crews moved sandbags along the western bank until noon"
+)
+
+
+def test_a_stock_phrase_inside_a_shared_paragraph_does_not_swallow_it() -> None:
+    """Reports sharing only a stock phrase must not chain the paragraph it sits in into their group: the
+    paragraph two outlets carry stays a passage, and the stock phrase is one of its own."""
+    docs = [
+        LinkDoc("a", 1, f"Flood watch. {PARAGRAPH}. More rain is due.", outlet="Valley Post"),
+        LinkDoc("b", 2, f"Evening bulletin: {PARAGRAPH}. Roads stay shut.", outlet="River Radio"),
+    ]
+    topics = ["a bridge toll", "the bus timetable", "a school roof", "the market hall", "parking fees"]
+    for n, topic in enumerate(topics):
+        text = f"Councillors debated {topic} on day {n}, and {STOCK}. Nothing else was decided."
+        docs.append(LinkDoc(f"s{n}", 10 + n, text, outlet=f"Town Sheet {n}"))
+    passages = find_shared_passages(docs)
+    paragraph = [p for p in passages if p.documents == ["a", "b"]]
+    assert len(paragraph) == 1
+    assert _squash(PARAGRAPH) in _squash(paragraph[0].text)
+    stock = [p for p in passages if STOCK in p.text.lower()]
+    assert any(set(p.documents) >= {f"s{n}" for n in range(len(topics))} for p in stock)
