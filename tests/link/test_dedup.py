@@ -67,3 +67,19 @@ def test_signature_round_trip() -> None:
     again = type(sig).from_bytes(sig.to_bytes())
     assert again.size == sig.size
     assert (again.hashvalues == sig.hashvalues).all()
+
+
+def test_band_candidates_are_what_each_document_would_query_when_reached() -> None:
+    """The batch search (each band's values sorted) pairs every new document with exactly the indexed
+    documents an LSH query by it would return, with the index holding only those before it."""
+    variants = [BODY, OTHER, BODY + "\n\nMore later.", "Updated: " + BODY, OTHER.upper(), BODY[:200]]
+    index = NearDuplicateIndex()
+    index.add("old", index.signature(BODY))
+    one_by_one = []
+    for n, text in enumerate(variants):
+        sig = index.signature(text)
+        one_by_one.extend((n + 1, index.row_of(doc)) for doc in index.query(sig))
+        index.add(f"new{n}", sig)
+    later, earlier = index.earlier_in_a_band(1)
+    assert sorted(zip(later.tolist(), earlier.tolist(), strict=True)) == sorted(one_by_one)
+    assert len(one_by_one) >= 4  # the copies of BODY meet each other and the old document
