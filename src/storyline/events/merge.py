@@ -146,9 +146,9 @@ def merge_events(events: Sequence[CodedEvent]) -> list[list[CodedEvent]]:
 
     Only records with a member in reach of the event (same report, same story, same day named by both
     texts) can corroborate it, so those are the only ones looked at, found through an index of the keys
-    that put a member in reach: linear in the corpus where testing every record of the type was quadratic
-    (225,000 conflict tests for 300 reports). The records are tried in the same order, so the groups are
-    the same.
+    that put a member in reach. The work grows with the records in reach, not with every record of the type
+    (300 generated reports: 6,777 conflict tests instead of 225,000); reports that name the same day are
+    still compared with each other. The records are tried in the same order, so the groups are the same.
     """
     groups: list[list[CodedEvent]] = []
     #: (type, "doc" | "story" | "day", value) -> indices of the records with a member reachable by that key
