@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -83,3 +85,20 @@ def test_counts_of_another_version_are_not_read(monkeypatch: pytest.MonkeyPatch)
 def test_no_texts_make_an_empty_matrix() -> None:
     matrix, vocabulary = ReportTerms.count([]).tf_matrix([], 3.0)
     assert matrix.shape == (0, 0) and vocabulary == []
+
+
+def test_a_damaged_kept_counts_blob_is_counted_afresh(tmp_path: Path) -> None:
+    from storyline.link.records import LinkDoc
+    from storyline.stages import link
+    from storyline.store.sqlite import SQLiteStore
+
+    store = SQLiteStore(tmp_path / "s.db")
+    reports = [
+        LinkDoc(id="a", seq=0, text="Dockworkers in Velmora struck over unpaid wages on Monday."),
+        LinkDoc(id="b", seq=1, text="The Velmora port strike entered its second day, the union said."),
+    ]
+    store.set_blob(link.TERMS_BLOB, b"PK\x03\x04 not a kept count archive")
+    terms = link.report_terms(store, reports)
+    assert store.get_state(link.COUNTED_STATE) == len(reports)
+    assert ReportTerms.from_bytes(store.get_blob(link.TERMS_BLOB) or b"") is not None
+    assert terms.fresh == len(reports)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
+import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import asdict
 from typing import Any
@@ -179,7 +180,10 @@ def report_terms(store: Store, reports: list[LinkDoc]) -> ReportTerms:
     """The reports' word counts: kept ones reused, the rest counted; what is kept is replaced by these
     (so reports no longer stored, or whose text changed, are dropped)."""
     stored = store.get_blob(TERMS_BLOB)
-    kept = ReportTerms.from_bytes(stored) if stored else None
+    try:
+        kept = ReportTerms.from_bytes(stored) if stored else None
+    except (ValueError, KeyError, IndexError, OSError, zipfile.BadZipFile):
+        kept = None  # a damaged blob is only a cache: every report's words are counted afresh
     terms = ReportTerms.count([report_text(r) for r in reports], kept)
     store.set_blob(TERMS_BLOB, terms.to_bytes())
     store.set_state(COUNTED_STATE, terms.fresh)
