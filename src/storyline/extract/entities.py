@@ -216,6 +216,21 @@ def _surname_lookalikes(assigned: dict[Mention, _Assignment], persons: Sequence[
     ]
 
 
+def assign_once(
+    mention: Mention, context: _Context, memo: dict[tuple[str, str, str], _Assignment | None]
+) -> _Assignment | None:
+    """:func:`assign`, remembered in ``memo`` per surface (text, label, place cue): within one context a
+    mention's key depends only on those, except for an acronym (its own document may define it), which is
+    assigned every time."""
+    surface = (mention.text, mention.label, mention.place_cue)
+    if surface in memo:
+        return memo[surface]
+    found = assign(mention, context)
+    if not looks_like_acronym(mention.text):
+        memo[surface] = found
+    return found
+
+
 def assign_all(
     analyses: Sequence[DocAnalysis], merge_capitals: bool = True, outlets: Iterable[str | None] = ()
 ) -> dict[Mention, _Assignment]:
@@ -223,18 +238,10 @@ def assign_all(
     context = _Context(analyses, merge_capitals, outlets)
     assigned: dict[Mention, _Assignment] = {}
     persons: list[Mention] = []
-    # Within one context a mention's key depends only on its text, label and place cue, except for an
-    # acronym (its own document may define it): the same surface is assigned once, not once per mention.
     by_surface: dict[tuple[str, str, str], _Assignment | None] = {}
     for analysis in analyses:
         for mention in analysis.mentions:
-            surface = (mention.text, mention.label, mention.place_cue)
-            if surface in by_surface:
-                found = by_surface[surface]
-            else:
-                found = assign(mention, context)
-                if not looks_like_acronym(mention.text):
-                    by_surface[surface] = found
+            found = assign_once(mention, context, by_surface)
             if found is None:
                 persons.append(mention)
             else:

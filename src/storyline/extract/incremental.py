@@ -41,7 +41,7 @@ from storyline.extract.entities import (
     _Assignment,
     _Context,
     _surname_lookalikes,
-    assign,
+    assign_once,
     entity_id,
     group_entity,
     slip_assignment,
@@ -301,13 +301,7 @@ class KeptResolution:
         persons: list[Mention] = []
         mentions = doc.mentions()
         for mention in mentions:
-            surface = (mention.text, mention.label, mention.place_cue)
-            if surface in memo:
-                found = memo[surface]
-            else:
-                found = assign(mention, context)  # type: ignore[arg-type]
-                if not looks_like_acronym(mention.text):
-                    memo[surface] = found
+            found = assign_once(mention, context, memo)  # type: ignore[arg-type]
             if found is None:
                 persons.append(mention)
             else:
