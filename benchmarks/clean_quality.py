@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import gzip
 import html
-import importlib.util
 import json
 import sys
 import time
@@ -35,6 +34,7 @@ from types import ModuleType
 import numpy as np
 import trafilatura
 
+from module_files import import_file
 from storyline.clean import clean_page, visible_text
 from storyline.clean.headings import squeeze
 from storyline.clean.html import parse_html, trafilatura_extract, tree_text
@@ -66,12 +66,7 @@ NEWTON_STEPS = 25
 
 def load_scorer() -> ModuleType:
     """Import the shared scorer module from its file."""
-    spec = importlib.util.spec_from_file_location("score_extraction", SCORER)
-    if spec is None or spec.loader is None:
-        raise SystemExit(f"cannot import {SCORER}")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return import_file("score_extraction", SCORER)
 
 
 def read_pages(form: str, limit: int) -> dict[str, str]:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import importlib.util
 import json
 import re
 import sys
@@ -31,6 +30,7 @@ from types import ModuleType
 import trafilatura
 from htmldate import find_date
 
+from module_files import import_file
 from storyline.clean import clean_page
 from storyline.describe import describe_page, find_publication_date
 from storyline.describe.layout import html_lines, parse_html
@@ -45,11 +45,7 @@ Extractor = Callable[[str], str | None]
 
 def load_scorer() -> ModuleType:
     """The shared scorer module, imported from its file."""
-    spec = importlib.util.spec_from_file_location("score_dates", SCORER)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return import_file("score_dates", SCORER)
 
 
 def storyline_html(markup: str) -> str | None:

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import importlib.util
 import json
 import pstats
 import re
@@ -35,6 +34,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+import pipeline_scale as GEN
 from storyline.extract import DocAnalysis
 from storyline.extract.mentions import Mention
 from storyline.ids import content_hash, page_id
@@ -43,17 +43,6 @@ from storyline.run.corpus import CORPUS_STAGES
 from storyline.store.base import RECORD_TABLES
 from storyline.store.sqlite import SQLiteStore
 
-
-def _generator() -> Any:
-    path = Path(__file__).with_name("pipeline_scale.py")
-    spec = importlib.util.spec_from_file_location("pipeline_scale", path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-GEN = _generator()
 _PERSON = re.compile(rf"\b(?:{'|'.join(GEN.GIVEN.split())}) (?:{'|'.join(GEN.FAMILY.split())})\b")
 _SURNAME = re.compile(rf"\b(?:{'|'.join(GEN.FAMILY.split())})\b")
 _PLACE = "|".join(re.escape(p) for p in GEN.PLACES.split())

@@ -26,7 +26,6 @@ global threshold chosen the same way (tuned on one half, measured on the other).
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import itertools
 import json
 import tempfile
@@ -37,6 +36,7 @@ from types import ModuleType
 from typing import Any
 
 import storyline
+from module_files import import_file
 from storyline.link import LinkDoc, LinkSettings, Passage, assign_stories
 from storyline.link.dedup import find_exact_duplicates, find_near_duplicates
 from storyline.link.passages import find_shared_passages
@@ -62,11 +62,7 @@ BASELINE_THRESHOLDS = [0.1, 0.15, 0.2, 0.25, 0.3, 0.4]
 
 def load_scorer() -> ModuleType:
     """The shared scorer module, loaded from its file (it is not a package)."""
-    spec = importlib.util.spec_from_file_location("score_clusters", SCORER)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return import_file("score_clusters", SCORER)
 
 
 @dataclass

@@ -13,12 +13,12 @@ line counts were kept), and whether the kept counts learned the same lines.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
+import pipeline_scale
 from storyline.clean import TemplateIndex, site_key
 from storyline.ids import page_id
 from storyline.model import RawPage
@@ -26,17 +26,8 @@ from storyline.run import local
 from storyline.store.sqlite import SQLiteStore
 
 
-def _generator() -> Any:
-    path = Path(__file__).with_name("pipeline_scale.py")
-    spec = importlib.util.spec_from_file_location("pipeline_scale", path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def _pages(reports: list[dict[str, Any]], first: int) -> list[RawPage]:
-    gen = _generator()
+    gen = pipeline_scale
     pages = []
     for number, report in enumerate(reports, start=first):
         html = gen._html(report, number)
@@ -51,7 +42,7 @@ def main() -> None:
     parser.add_argument("--new", type=int, default=30)
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
-    reports = _generator().make_corpus(args.base + args.new, args.seed)
+    reports = pipeline_scale.make_corpus(args.base + args.new, args.seed)
     store = SQLiteStore(Path(tempfile.mkdtemp(prefix="storyline-templates-")) / "s.db")
     store.add_pages(_pages(reports[: args.base], 0))
     started = time.process_time()
