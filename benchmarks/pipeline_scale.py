@@ -3,7 +3,7 @@
 Usage::
 
     PYTHONPATH=src python benchmarks/pipeline_scale.py [--sizes 1000,10000] [--formats html,text]
-        [--engines local,ray] [--reference-docs 400] [--work DIR] [--seed 7]
+        [--engines local,ray] [--reference-docs 400] [--work DIR] [--seed 7] [--topup 1]
 
 For each size and format it writes a corpus of invented news articles (~670 words each; stories of one to
 six reports that share people, organisations, places and quotes; 5% planted near duplicates; 2% in German,
@@ -15,6 +15,10 @@ loaded their library before the clock started:
 
 * trafilatura.extract alone over the HTML pages (HTML corpora only);
 * spaCy ``en_core_web_sm`` with only ``tok2vec``, ``ner`` and ``parser`` over the articles' text.
+
+With ``--topup P`` each local run is followed by a top-up: P% new pages (the reports that follow the
+corpus in the generator's order) added to a copy of its store and run, the real parse included; its CPU
+seconds are printed per stage beside the full run's.
 
 The last column divides the pipeline's pages/s by the spaCy reference's: the issue's goal is >= 0.83.
 Every figure is wall-clock time on the machine the script runs on; on a machine shared with other work the
@@ -28,6 +32,7 @@ import json
 import os
 import random
 import resource
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -36,6 +41,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import closing
 from datetime import date, timedelta
 from html import escape
 from pathlib import Path
@@ -297,10 +303,11 @@ def _text(doc: dict[str, Any]) -> str:
     return f"{doc['title']}\n\nBy Staff Reporter - {doc['published']}\n\n" + "\n\n".join(doc["paragraphs"])
 
 
-def write_corpus(docs: Iterable[dict[str, Any]], fmt: str, folder: Path) -> None:
-    """Write one file per report (``.html`` pages or ``.txt`` articles) under ``folder``."""
+def write_corpus(docs: Iterable[dict[str, Any]], fmt: str, folder: Path, first: int = 0) -> None:
+    """Write one file per report (``.html`` pages or ``.txt`` articles) under ``folder``, numbered from
+    ``first`` (a top-up's pages continue the numbers, so their URLs are new)."""
     folder.mkdir(parents=True, exist_ok=True)
-    for number, doc in enumerate(docs):
+    for number, doc in enumerate(docs, start=first):
         if fmt == "html":
             (folder / f"{number:06d}.html").write_text(_html(doc, number), encoding="utf-8")
         else:
@@ -548,6 +555,12 @@ def main() -> None:
         "--work", type=Path, default=None, help="folder for corpora and stores (default: temp)"
     )
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--topup",
+        type=float,
+        default=0.0,
+        help="also add this percentage of new pages to each local run's store and time that run (e.g. 1)",
+    )
     parser.add_argument("--json", type=Path, default=None, help="also write the rows as JSON lines here")
     parser.add_argument(
         "--link-only",
@@ -606,6 +619,44 @@ def _link_only(size: int, seed: int, work: Path) -> dict[str, Any]:
     return {"size": size, "format": "pre-extracted", "engine": "local", **result}
 
 
+def _topup(
+    size: int, fmt: str, args: argparse.Namespace, work: Path, db: Path, full: dict[str, Any]
+) -> dict[str, Any]:
+    """Add ``args.topup`` percent new pages to a copy of the full run's store, run again, and print what
+    that run cost beside the full run.
+
+    The new pages are the reports that follow the corpus in the generator's order (its first ``size``
+    reports are the corpus itself), so they continue its stories as a day's intake would. The full run
+    stands for "a run from scratch over the same pages": it lacks the new pages, which makes the share
+    printed slightly higher than against a run over all of them.
+    """
+    added = max(1, round(size * args.topup / 100))
+    folder = work / f"corpus-{size}-{fmt}-topup-{added}"
+    if not folder.exists():
+        reports = iter_corpus(size + added, args.seed)
+        write_corpus((doc for number, doc in enumerate(reports) if number >= size), fmt, folder, first=size)
+    topped = work / f"local-{size}-{fmt}-topup.db"
+    topped.unlink(missing_ok=True)
+    with closing(sqlite3.connect(db)) as source, closing(sqlite3.connect(topped)) as copy:
+        source.backup(copy)  # the WAL's pages too, which copying the file alone would miss
+    result = _in_subprocess(folder, topped, "local")
+    for stage, cpu in result["cpu_seconds"].items():
+        full_cpu = full["cpu_seconds"].get(stage, 0.0)
+        share = f"{cpu / full_cpu:7.1%}" if full_cpu else "       "
+        print(
+            f"{size:>7} {fmt:6} top-up {stage:18} {cpu:8.1f} CPU s {share}"
+            f" of the full run's {full_cpu:.1f}"
+        )
+    print(
+        f"    top-up of {added} pages onto {size}: {result['total']:.1f} s wall,"
+        f" {result['total_cpu']:.1f} CPU s"
+        f" = {result['total_cpu'] / full['total_cpu']:.1%} of the full run's CPU s"
+        f" ({result['total'] / full['total']:.1%} of its wall time)",
+        flush=True,
+    )
+    return {"pages": added, **result}
+
+
 def _pipelines(args: argparse.Namespace, work: Path) -> list[dict[str, Any]]:
     rows = []
     for size in (int(s) for s in args.sizes.split(",")):
@@ -648,6 +699,8 @@ def _pipelines(args: argparse.Namespace, work: Path) -> list[dict[str, Any]]:
                     f" pipeline ratio {rate / spacy_rate:.2f} (wall), {cpu_rate / spacy_cpu_rate:.2f} (CPU)",
                     flush=True,
                 )
+                if args.topup and engine == "local":
+                    row["topup"] = _topup(size, fmt, args, work, db, result)
                 if trafilatura_rate and trafilatura_cpu_rate:
                     print(
                         f"    trafilatura.extract, 2 workers: {trafilatura_rate:.1f}/s,"
