@@ -24,6 +24,7 @@ from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
 from storyline.ids import stable_id
+from storyline.link.kept_passages import KeptPassages, component_key
 from storyline.link.records import LinkDoc, Passage
 from storyline.link.settings import LinkSettings
 from storyline.link.tokens import tokenise, words_of
@@ -336,13 +337,19 @@ def _passage(
     )
 
 
-def find_shared_passages(docs: Iterable[LinkDoc], settings: LinkSettings | None = None) -> list[Passage]:
+def find_shared_passages(
+    docs: Iterable[LinkDoc], settings: LinkSettings | None = None, kept: KeptPassages | None = None
+) -> list[Passage]:
     """Passages of at least ``min_passage_words`` words shared by documents of different outlets.
 
     Each passage lists every document carrying it, with character spans into each document's text;
     a passage mostly inside quotation marks is of kind "quote". Sorted by id; ids derive from the text.
+    ``kept`` (for these settings) holds passages made earlier, each under a digest of its component's
+    inputs: those are looked up instead of made, and ``kept`` is updated in place to this run's
+    components (:mod:`storyline.link.kept_passages`).
     """
     settings = settings or LinkSettings()
+    earlier = kept.restart(settings) if kept is not None else {}
     ordered = sorted(docs, key=lambda d: (d.seq, d.id))
     flat, starts = _encode(ordered)
     words = [flat[starts[n] : starts[n + 1]] for n in range(len(ordered))]
@@ -359,16 +366,19 @@ def find_shared_passages(docs: Iterable[LinkDoc], settings: LinkSettings | None 
     del hashes, owners, positions
     runs = _runs(seeds, flat, starts, settings.min_passage_words)
     del seeds
-    found = [
-        passage
-        for component in _components(runs, SAME_TEXT_OVERLAP)
-        if (passage := _found(words, component, outlets)) is not None
-    ]
+    components = _components(runs, SAME_TEXT_OVERLAP)
     del runs
-    spans_of = _character_spans(ordered, found)
+    keys = [component_key(c, ordered, outlets) for c in components] if kept is not None else []
+    fresh = [n for n in range(len(components)) if not keys or keys[n] not in earlier]
+    found = {n: item for n in fresh if (item := _found(words, components[n], outlets)) is not None}
+    spans_of = _character_spans(ordered, list(found.values()))
+    made = {n: _passage(ordered, found[n], spans_of, settings) if n in found else None for n in fresh}
+    if kept is not None:
+        kept.entries = {key: made[n] if n in made else earlier[key] for n, key in enumerate(keys)}
+        kept.made = len(fresh)
     passages: dict[str, Passage] = {}
-    for item in found:
-        passage = _passage(ordered, item, spans_of, settings)
-        if passage.id not in passages:
+    for n in range(len(components)):  # the first component giving a passage's text keeps its id
+        passage = made[n] if n in made else earlier[keys[n]]
+        if passage is not None and passage.id not in passages:
             passages[passage.id] = passage
     return [passages[key] for key in sorted(passages)]

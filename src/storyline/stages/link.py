@@ -27,6 +27,8 @@ from storyline.link import (
 )
 from storyline.link.dates import date_confidence
 from storyline.link.dedup import NearDuplicateFinder
+from storyline.link.kept_passages import KeptPassages
+from storyline.link.records import Passage
 from storyline.link.report_terms import ReportTerms
 from storyline.link.stories import report_text
 from storyline.stages import StageInfo
@@ -50,6 +52,10 @@ INDEXED_STATE = "link.indexed_hashes"
 TERMS_BLOB = "link.report_terms"
 #: How many reports the last run counted words of afresh (the others' counts were kept).
 COUNTED_STATE = "link.reports_counted"
+#: Each passage under a digest of its component's inputs: a top-up makes only changed components again.
+PASSAGES_BLOB = "link.kept_passages"
+#: How many components of run ends the last run made passages of afresh (the others' were kept).
+PASSAGES_MADE_STATE = "link.passages_made"
 
 Progress = Callable[[str, int, int | None], None]
 #: The document fields the stage reads (the removed lines only of documents without a body): not every
@@ -190,6 +196,16 @@ def report_terms(store: Store, reports: list[LinkDoc]) -> ReportTerms:
     return terms
 
 
+def shared_passages(store: Store, docs: list[LinkDoc], settings: LinkSettings) -> list[Passage]:
+    """The corpus's shared passages, those of components no new document changed taken from the store."""
+    stored = store.get_blob(PASSAGES_BLOB)
+    kept = (KeptPassages.from_bytes(stored) if stored else None) or KeptPassages.empty(settings)
+    passages = find_shared_passages(docs, settings, kept)
+    store.set_blob(PASSAGES_BLOB, kept.to_bytes())
+    store.set_state(PASSAGES_MADE_STATE, kept.made)
+    return passages
+
+
 def passage_row(passage: Any) -> dict[str, Any]:
     """A ``passages.jsonl`` row; spans as a list of ``{document, start, end}``.
 
@@ -224,7 +240,7 @@ def run(
     progress("link", 0, 4)
     duplicate_of = duplicates(store, docs, hashes, settings, near_duplicates or find_near_duplicates)
     progress("link", 1, 4)
-    passages = find_shared_passages(docs, settings)
+    passages = shared_passages(store, docs, settings)
     progress("link", 2, 4)
     previous = {row["id"]: row["story_id"] for row in rows if row.get("story_id")}
     reports = docs + bodiless_reports(store.documents(bodiless, columns=(*LINK_COLUMNS, "removed")))

@@ -1,0 +1,120 @@
+"""Passages kept between runs, each under a digest of everything it was made from.
+
+A passage is made from one *component* of aligned run ends (:func:`storyline.link.passages._components`):
+the shortest run in it is located in every document of the component, its character spans are read from
+those documents' texts, and its kind from their quotation marks. Nothing outside the component is read.
+So the passage a component gives (or that it gives none) is a function of the component's run ends, and
+of the ids, texts and outlets of the documents they lie in, in ingest order; a top-up looks each
+component up under a digest of exactly those, and only components the new documents changed (new runs,
+runs that moved because a document's seeds moved) are made again. This is memoisation, so the result is
+the one made from scratch by construction: an unchanged key means unchanged inputs.
+
+What it saves: locating each passage in its documents, tokenising them for character offsets and
+reading quotation marks, about half the passages step on a top-up. The seeds and runs are still found
+over the whole corpus each run (their count-min sketch of shingle frequencies moves with every document:
+docs/incremental.md).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import zlib
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from storyline.link import tokens
+from storyline.link.records import LinkDoc, Passage
+from storyline.link.settings import LinkSettings
+
+#: Bump when what a component gives changes without the passage code changing (it is digested too).
+KEPT_VERSION = 1
+_KEY_BYTES = 16
+
+
+@functools.cache
+def _code_digest() -> str:
+    """The passage and tokeniser code, digested: kept passages are stale when that code changed."""
+    here = Path(__file__)
+    sources = sorted({here.with_name("passages.py"), Path(tokens.__file__), here})
+    return hashlib.sha256(b"".join(path.read_bytes() for path in sources)).hexdigest()[:32]
+
+
+def _settings_digest(settings: LinkSettings) -> str:
+    return hashlib.sha256(json.dumps(asdict(settings), sort_keys=True).encode()).hexdigest()[:32]
+
+
+def component_key(sides: np.ndarray, docs: Sequence[LinkDoc], outlets: Sequence[str]) -> bytes:
+    """The digest of a component's run ends (rows document, start, end, in order) with the id, text and
+    outlet key of each document they lie in, in the order they come (ingest order)."""
+    digest = hashlib.blake2b(digest_size=_KEY_BYTES)
+    digest.update(np.ascontiguousarray(sides[:, 1:], dtype=np.int64).tobytes())
+    seen: set[int] = set()
+    for doc in sides[:, 0].tolist():
+        if doc in seen:
+            digest.update(b"\x01")  # the same document again: its facts are already in the digest
+            continue
+        seen.add(doc)
+        for part in (docs[doc].id, outlets[doc], docs[doc].text):
+            data = part.encode("utf-8", "surrogatepass")
+            digest.update(len(data).to_bytes(8, "little"))
+            digest.update(data)
+    return digest.digest()
+
+
+@dataclass
+class KeptPassages:
+    """Component digest -> the passage it gave (None: it gave none), for one settings and code."""
+
+    settings: str
+    entries: dict[bytes, Passage | None] = field(default_factory=dict)
+    #: How many components the last run made passages of afresh (the rest were looked up).
+    made: int = 0
+
+    @classmethod
+    def empty(cls, settings: LinkSettings) -> KeptPassages:
+        return cls(_settings_digest(settings))
+
+    def restart(self, settings: LinkSettings) -> dict[bytes, Passage | None]:
+        """The entries made under ``settings`` (none when made under others); this object is emptied, for
+        the run to refill with its own components."""
+        digest = _settings_digest(settings)
+        earlier = self.entries if self.settings == digest else {}
+        self.settings, self.entries, self.made = digest, {}, 0
+        return earlier
+
+    def to_bytes(self) -> bytes:
+        rows = [
+            [key.hex(), None if p is None else [p.id, p.text, p.kind, p.documents, p.spans]]
+            for key, p in self.entries.items()
+        ]
+        header = {"version": KEPT_VERSION, "code": _code_digest(), "settings": self.settings}
+        return zlib.compress(json.dumps([header, rows], separators=(",", ":")).encode("utf-8"))
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> KeptPassages | None:
+        """Passages kept by :meth:`to_bytes`, or None when made by other code or a damaged blob."""
+        try:
+            header, rows = json.loads(zlib.decompress(data))
+            if header.get("version") != KEPT_VERSION or header.get("code") != _code_digest():
+                return None
+            entries: dict[bytes, Passage | None] = {}
+            for key, item in rows:
+                entries[bytes.fromhex(key)] = (
+                    None
+                    if item is None
+                    else Passage(
+                        id=item[0],
+                        text=item[1],
+                        kind=item[2],
+                        documents=list(item[3]),
+                        spans={doc: [(int(s), int(e)) for s, e in spans] for doc, spans in item[4].items()},
+                    )
+                )
+            return cls(str(header["settings"]), entries)
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError, zlib.error):
+            return None  # only a cache: every component is made afresh
