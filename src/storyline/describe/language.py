@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from functools import cache
-
-from py3langid.langid import MODEL_FILE, LanguageIdentifier
+from storyline.language_model import normalised_identifier
 
 #: Fewer letters than this is too little text to name a language reliably.
 MIN_LETTERS = 20
@@ -12,12 +10,6 @@ MIN_LETTERS = 20
 SAMPLE_CHARS = 3000
 #: Below this normalised probability the answer is a guess; report None instead.
 MIN_CONFIDENCE = 0.5
-
-
-@cache
-def _identifier() -> LanguageIdentifier:
-    """The py3langid model, loaded once, with probabilities normalised to 0..1."""
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
 def _has_letters(text: str, needed: int) -> bool:
@@ -35,5 +27,5 @@ def detect_language(text: str) -> str | None:
     sample = (text or "")[:SAMPLE_CHARS]
     if not _has_letters(sample, MIN_LETTERS):
         return None
-    code, confidence = _identifier().classify(sample)
+    code, confidence = normalised_identifier().classify(sample)
     return str(code) if confidence >= MIN_CONFIDENCE else None

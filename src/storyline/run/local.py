@@ -196,9 +196,12 @@ def run_document_stage(store: Store, progress: ProgressFn = _no_progress, worker
     stale = [doc_id for doc_id, key in have.items() if key != keys[doc_id]]
     workers = workers if workers is not None else default_workers()
     budget = PAGE_TIME_BUDGET_S
+    use_pool = workers > 1 and len(stale) >= MIN_PAGES_FOR_POOL
+    if use_pool:
+        document.load_shared_tables()  # read once here; forked workers inherit them
     pool = (
         ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(templates_json, os.getpid(), budget))
-        if workers > 1 and len(stale) >= MIN_PAGES_FOR_POOL
+        if use_pool
         else None
     )
     done = 0
