@@ -10,6 +10,7 @@ from storyline.link import (
     Passage,
     assign_stories,
     assign_threads,
+    find_shared_passages,
     story_of,
     with_threads,
 )
@@ -132,3 +133,32 @@ def test_an_entity_the_earliest_reports_name_keeps_its_weight_as_reports_arrive(
     assert after["Q1"] == before["Q1"] == math.log(91 / 10)  # counted in the first 90 reports only
     assert after["Q2"] == before["Q2"]
     assert after["Q3"] == math.log(91 / 10)  # named by none of them: counted where it is named
+
+
+def test_word_counts_named_by_report_stand_in_for_the_texts() -> None:
+    """The link stage keeps no body for stories and threads: counts named by report id make the same
+    stories and threads as the texts, and a report those counts do not name is counted from its text."""
+    from dataclasses import replace
+
+    from storyline.link.report_terms import ReportTerms
+    from storyline.link.stories import counted_rows, report_text
+
+    docs = [
+        _doc("f1", 1, FIRE_A),
+        _doc("w1", 2, FLOOD),
+        _doc("f2", 3, FIRE_B, outlet="y"),
+        _doc("w2", 4, FLOOD_B, "2020-03-02"),
+        _doc("f3", 5, FIRE_C, outlet="z"),
+    ]
+    terms = replace(ReportTerms.count(report_text(d) for d in docs), ids=tuple(d.id for d in docs))
+    textless = [replace(d, text="") for d in reversed(docs)]
+    from_text = assign_stories(docs)
+    found = {"duplicates": {}, "passages": find_shared_passages(docs)}  # both read the texts
+    from_counts = assign_stories(textless, terms=terms, **found)
+    assert from_counts == from_text
+    assert assign_threads(from_counts, textless, terms=terms) == assign_threads(from_text, docs)
+    counted, rows = counted_rows(docs[:2], terms)
+    assert counted is terms and rows == [0, 1]
+    extra = _doc("x1", 6, FLOOD)
+    counted, rows = counted_rows([docs[0], extra], terms)
+    assert counted is not terms and rows == [0, 1] and counted.fresh == 0  # both texts known by digest

@@ -12,7 +12,8 @@ class LinkDoc:
     id: str
     #: Ingest order: the earliest-ingested copy wins as the duplicate original.
     seq: int
-    #: Clean body, paragraphs separated by blank lines.
+    #: Clean body, paragraphs separated by blank lines. Empty where only the facts below are needed: the
+    #: link stage's stories and threads read word counts by report id (``ReportTerms.ids``) instead.
     text: str
     title: str | None = None
     #: ISO date at its precision: "2015-12-23", "2015-12", "2015" or None.

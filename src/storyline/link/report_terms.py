@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,36 +80,46 @@ class ReportTerms:
     names: np.ndarray
     #: How many rows :meth:`count` counted afresh (the rest came from kept counts).
     fresh: int = 0
+    #: The report each row counts, when the caller named them (the link stage does): stories and threads
+    #: then find a report's row by its id (:meth:`rows_of`) and need no text, so no body is held for them.
+    ids: tuple[str, ...] = ()
 
     def __len__(self) -> int:
         return len(self.keys)
 
     @classmethod
-    def count(cls, texts: Sequence[str], kept: ReportTerms | None = None) -> ReportTerms:
-        """The counts of ``texts`` (one row each, in order), taken from ``kept`` where it holds a text."""
-        keys = [text_key(text) for text in texts]
+    def count(cls, texts: Iterable[str], kept: ReportTerms | None = None) -> ReportTerms:
+        """The counts of ``texts`` (one row each, in order), taken from ``kept`` where it holds a text.
+
+        ``texts`` is read once, one at a time (a generator keeps one text alive, not the corpus).
+        """
         kept_row = {key: n for n, key in enumerate(kept.keys)} if kept else {}
         vocabulary = list(kept.vocabulary) if kept else []
         column: dict[str, int] | None = None  # built only when some text must be counted
+        keys: list[bytes] = []
+        fresh = 0
         parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-        for key, text in zip(keys, texts, strict=True):
+        for text in texts:
+            key = text_key(text)
+            keys.append(key)
             row = kept_row.get(key)
             if kept is not None and row is not None:
                 start, end = kept.indptr[row], kept.indptr[row + 1]
                 parts.append((kept.terms[start:end], kept.counts[start:end], kept.names[start:end]))
                 continue
+            fresh += 1
             if column is None:
                 column = {term: n for n, term in enumerate(vocabulary)}
             counts, names = raw_term_counts(text)
-            ids = []
+            ids_of_terms = []
             for term in counts:
                 if term not in column:
                     column[term] = len(vocabulary)
                     vocabulary.append(term)
-                ids.append(column[term])
+                ids_of_terms.append(column[term])
             parts.append(
                 (
-                    np.asarray(ids, dtype=np.int64),
+                    np.asarray(ids_of_terms, dtype=np.int64),
                     np.fromiter(counts.values(), dtype=np.int32, count=len(counts)),
                     np.fromiter((names[t] for t in counts), dtype=np.int32, count=len(counts)),
                 )
@@ -121,7 +131,6 @@ class ReportTerms:
             return np.concatenate([p[field] for p in parts]).astype(dtype) if parts else np.zeros(0, dtype)
 
         used, terms = _first_use_order(joined(0, np.int64), len(vocabulary))
-        fresh = sum(1 for key in keys if key not in kept_row)
         return cls(
             keys,
             [vocabulary[t] for t in used.tolist()],
@@ -131,6 +140,15 @@ class ReportTerms:
             joined(2, np.int32),
             fresh,
         )
+
+    @functools.cached_property
+    def _row_of_id(self) -> dict[str, int]:
+        return {doc_id: n for n, doc_id in enumerate(self.ids)}
+
+    def rows_of(self, doc_ids: Iterable[str]) -> list[int] | None:
+        """The rows counting the reports ``doc_ids`` (as named by ``ids``), or None when one has none."""
+        rows = [self._row_of_id.get(doc_id) for doc_id in doc_ids]
+        return None if any(row is None for row in rows) else [row for row in rows if row is not None]
 
     def tf_matrix(
         self, groups: Sequence[Sequence[int]], name_weight: float

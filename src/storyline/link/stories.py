@@ -86,13 +86,23 @@ def _passage_bonus(
     return bonus
 
 
+def counted_rows(docs: list[LinkDoc], terms: ReportTerms | None) -> tuple[ReportTerms, list[int]]:
+    """Word counts holding ``docs`` and each one's row in them: ``terms`` itself when it names every
+    report by id (then no text is read: the link stage keeps no body for stories and threads), else
+    counts of the reports' texts (taken from ``terms`` where it holds a text)."""
+    rows = terms.rows_of(d.id for d in docs) if terms is not None else None
+    if terms is not None and rows is not None:
+        return terms, rows
+    return ReportTerms.count((report_text(d) for d in docs), terms), list(range(len(docs)))
+
+
 def report_vectors(
     docs: list[LinkDoc], name_weight: float, terms: ReportTerms | None = None
 ) -> tuple[sparse.csr_matrix, np.ndarray]:
     """tf-idf rows of ``docs`` (in ingest order; idf frozen as :mod:`storyline.link.idf` says) and each
     column's document frequency; words counted afresh only for reports ``terms`` does not hold."""
-    counted = ReportTerms.count([report_text(d) for d in docs], terms)
-    tf, _ = counted.tf_matrix([[n] for n in range(len(docs))], name_weight)
+    counted, rows = counted_rows(docs, terms)
+    tf, _ = counted.tf_matrix([[row] for row in rows], name_weight)
     return tfidf(tf, frozen_rows(len(docs)))
 
 
@@ -183,7 +193,8 @@ def assign_stories(
     Deterministic and independent of input order. A new report joins an existing story or starts one;
     a new story's id derives from its earliest-ingested report, so adding reports keeps ids.
     ``duplicates`` (copy -> original) and ``passages`` are computed when not given; ``terms`` holds
-    reports' word counts made earlier (the link stage keeps them between runs).
+    reports' word counts made earlier (the link stage keeps them between runs). Reports may come without
+    their text when ``terms`` names each by id (:meth:`ReportTerms.rows_of`) and both of those are given.
     """
     settings = settings or LinkSettings()
     previous = previous or {}

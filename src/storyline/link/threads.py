@@ -36,7 +36,7 @@ from storyline.link.idf import tfidf
 from storyline.link.records import LinkDoc, Story, Thread
 from storyline.link.report_terms import ReportTerms
 from storyline.link.settings import LinkSettings
-from storyline.link.stories import report_text
+from storyline.link.stories import counted_rows
 from storyline.link.vectors import candidate_pairs, key_term_matrix, l2_normalise, pair_cosines
 
 
@@ -48,8 +48,8 @@ def story_vectors(
     ``terms`` does not hold: a story's counts are its reports' counts summed."""
     members = [[d for d in story.documents if d in docs] for story in stories]
     ids = list(dict.fromkeys(d for story in members for d in story))
-    row = {doc: n for n, doc in enumerate(ids)}
-    counted = ReportTerms.count([report_text(docs[d]) for d in ids], terms)
+    counted, rows = counted_rows([docs[d] for d in ids], terms)
+    row = dict(zip(ids, rows, strict=True))
     tf, vocabulary = counted.tf_matrix([[row[d] for d in story] for story in members], name_weight)
     matrix, story_freq = tfidf(tf, len(stories))
     return matrix, story_freq, vocabulary

@@ -7,11 +7,12 @@ near-duplicate index between runs (only new documents are signed) and writes the
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import sys
 import zipfile
-from collections.abc import Callable, Iterable
-from dataclasses import asdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from storyline.link import (
@@ -85,22 +86,75 @@ def _entities(row: dict[str, Any]) -> frozenset[str]:
     return frozenset(sys.intern(entity) for entity in row.get("entity_ids") or ())
 
 
-def link_docs(rows: list[dict[str, Any]]) -> list[LinkDoc]:
+def _link_doc(row: dict[str, Any], text: str) -> LinkDoc:
+    return LinkDoc(
+        id=row["id"],
+        seq=row["seq"],
+        text=text,
+        title=row.get("title"),
+        published=row.get("published"),
+        published_confidence=date_confidence(row.get("published_evidence")),
+        outlet=row.get("outlet"),
+        entities=_entities(row),
+    )
+
+
+def link_docs(rows: Iterable[dict[str, Any]]) -> list[LinkDoc]:
     """The link stage's view of stored documents: those with a clean body."""
-    return [
-        LinkDoc(
-            id=row["id"],
-            seq=row["seq"],
-            text=row["text"],
-            title=row.get("title"),
-            published=row.get("published"),
-            published_confidence=date_confidence(row.get("published_evidence")),
-            outlet=row.get("outlet"),
-            entities=_entities(row),
-        )
-        for row in rows
-        if (row.get("text") or "").strip()
-    ]
+    return [_link_doc(row, row["text"]) for row in rows if _has_body(row)]
+
+
+def _has_body(row: dict[str, Any]) -> bool:
+    return bool((row.get("text") or "").strip())
+
+
+@dataclass(frozen=True)
+class _Corpus:
+    """What the stage keeps of the stored documents for the whole stage: no body (about 9 kB a report,
+    930 MB at 100k). Steps that need bodies read them again, a chunk at a time (:func:`with_bodies`)."""
+
+    #: Documents with a body as reports without their text (``LinkDoc.text`` empty), in ingest order.
+    reports: list[LinkDoc]
+    #: Every document id, in ingest order.
+    ids: list[str]
+    #: Documents without a body.
+    bodiless: list[str]
+    #: Doc id -> content hash of its body.
+    hashes: dict[str, str]
+    #: Whether some document already belongs to a story (an earlier run).
+    clustered_before: bool
+
+
+def _read_corpus(store: Store) -> _Corpus:
+    """The corpus without bodies; bodies stream past once (to tell which documents have one)."""
+    reports: list[LinkDoc] = []
+    ids: list[str] = []
+    bodiless: list[str] = []
+    hashes: dict[str, str] = {}
+    clustered_before = False
+    for row in store.documents(columns=LINK_COLUMNS):
+        ids.append(row["id"])
+        if _has_body(row):
+            reports.append(_link_doc(row, ""))
+        else:
+            bodiless.append(row["id"])
+        if row.get("content_hash"):
+            hashes[row["id"]] = row["content_hash"]
+        clustered_before = clustered_before or bool(row.get("story_id"))
+    return _Corpus(reports, ids, bodiless, hashes, clustered_before)
+
+
+#: Bodies read per query while a step streams them.
+BODY_CHUNK = 1000
+
+
+def with_bodies(store: Store, reports: list[LinkDoc]) -> Iterator[LinkDoc]:
+    """``reports`` (text-less) with their stored bodies, in the order given, read a chunk at a time."""
+    for first in range(0, len(reports), BODY_CHUNK):
+        chunk = reports[first : first + BODY_CHUNK]
+        bodies = {row["id"]: row["text"] for row in store.documents([r.id for r in chunk], columns=("text",))}
+        for report in chunk:
+            yield replace(report, text=bodies[report.id])
 
 
 #: Lines the cleaner removed as recurring across a site's pages: furniture by evidence, never report text.
@@ -129,18 +183,7 @@ def bodiless_reports(rows: Iterable[dict[str, Any]]) -> list[LinkDoc]:
         text = "\n\n".join(line for line in lines if line.strip() and line != row.get("title"))
         if not text and not row.get("title"):
             continue
-        reports.append(
-            LinkDoc(
-                id=row["id"],
-                seq=row["seq"],
-                text=text,
-                title=row.get("title"),
-                published=row.get("published"),
-                published_confidence=date_confidence(row.get("published_evidence")),
-                outlet=row.get("outlet"),
-                entities=_entities(row),
-            )
-        )
+        reports.append(_link_doc(row, text))
     return reports
 
 
@@ -182,15 +225,24 @@ def duplicates(
     return {**near, **find_exact_duplicates(docs)}
 
 
-def report_terms(store: Store, reports: list[LinkDoc]) -> ReportTerms:
-    """The reports' word counts: kept ones reused, the rest counted; what is kept is replaced by these
-    (so reports no longer stored, or whose text changed, are dropped)."""
+def report_terms(store: Store, reports: Iterable[LinkDoc]) -> ReportTerms:
+    """The reports' word counts, each row named by its report's id (``reports`` are read once, one at a
+    time, so a generator holds one body at a time): kept ones reused, the rest counted; what is kept is
+    replaced by these (so reports no longer stored, or whose text changed, are dropped)."""
     stored = store.get_blob(TERMS_BLOB)
     try:
         kept = ReportTerms.from_bytes(stored) if stored else None
     except (ValueError, KeyError, IndexError, OSError, zipfile.BadZipFile):
         kept = None  # a damaged blob is only a cache: every report's words are counted afresh
-    terms = ReportTerms.count([report_text(r) for r in reports], kept)
+    ids: list[str] = []
+
+    def texts() -> Iterator[str]:
+        for report in reports:
+            ids.append(report.id)
+            yield report_text(report)
+
+    terms = ReportTerms.count(texts(), kept)
+    terms = replace(terms, ids=tuple(ids))
     store.set_blob(TERMS_BLOB, terms.to_bytes())
     store.set_state(COUNTED_STATE, terms.fresh)
     return terms
@@ -233,23 +285,30 @@ def run(
     :func:`storyline.link.find_near_duplicates` here.
     """
     settings = settings or LinkSettings()
-    rows = list(store.documents(columns=LINK_COLUMNS))
-    docs = link_docs(rows)
-    hashes = {row["id"]: row["content_hash"] for row in rows if row.get("content_hash")}
-    bodiless = [row["id"] for row in rows if not (row.get("text") or "").strip()]
+    corpus = _read_corpus(store)
     progress("link", 0, 4)
-    duplicate_of = duplicates(store, docs, hashes, settings, near_duplicates or find_near_duplicates)
+    # Duplicates and passages each read the bodies once more, held only while that step runs.
+    duplicate_of = duplicates(
+        store,
+        list(with_bodies(store, corpus.reports)),
+        corpus.hashes,
+        settings,
+        near_duplicates or find_near_duplicates,
+    )
     progress("link", 1, 4)
-    passages = shared_passages(store, docs, settings)
+    passages = shared_passages(store, list(with_bodies(store, corpus.reports)), settings)
     progress("link", 2, 4)
-    previous = {row["id"]: row["story_id"] for row in rows if row.get("story_id")}
-    reports = docs + bodiless_reports(store.documents(bodiless, columns=(*LINK_COLUMNS, "removed")))
+    bodiless = bodiless_reports(store.documents(corpus.bodiless, columns=(*LINK_COLUMNS, "removed")))
+    # Stories and threads read word counts by report id: no body is held for them (a bodiless report's
+    # text, made from its removed lines, is counted with the rest and dropped too).
+    terms = report_terms(store, itertools.chain(with_bodies(store, corpus.reports), bodiless))
+    reports = corpus.reports + [replace(report, text="") for report in bodiless]
+    del bodiless
     # Stories are a function of the corpus, never of the order it arrived in: every report is clustered
     # afresh, so a top-up stores what one run over all pages stores (two stories that existed before a
     # top-up merge when a new report ties them; a story keeps its id while its earliest report stays its
     # earliest). The summary still says when changed settings re-made stories already stored.
-    recluster = bool(previous) and store.get_state(STORY_SETTINGS_STATE) != _settings_key(settings)
-    terms = report_terms(store, reports)
+    recluster = corpus.clustered_before and store.get_state(STORY_SETTINGS_STATE) != _settings_key(settings)
     stories = assign_stories(reports, {}, settings, duplicates=duplicate_of, passages=passages, terms=terms)
     store.set_state(STORY_SETTINGS_STATE, _settings_key(settings))
     store.set_state(RUN_NOTES_STATE, {RECLUSTERED_NOTE: len(reports)} if recluster else {})
@@ -259,15 +318,15 @@ def run(
     story_of = {doc: s for s in stories for doc in s.documents}
     store.update_documents(
         {
-            "id": row["id"],
-            "duplicate_of": duplicate_of.get(row["id"]),
-            "story_id": story_of[row["id"]].id if row["id"] in story_of else None,
-            "thread_id": story_of[row["id"]].thread_id if row["id"] in story_of else None,
+            "id": doc_id,
+            "duplicate_of": duplicate_of.get(doc_id),
+            "story_id": story_of[doc_id].id if doc_id in story_of else None,
+            "thread_id": story_of[doc_id].thread_id if doc_id in story_of else None,
         }
-        for row in rows
+        for doc_id in corpus.ids
     )
     store.replace_records("passages", (passage_row(p) for p in passages))
     store.replace_records("stories", (asdict(s) for s in stories))
     store.replace_records("threads", (asdict(t) for t in threads))
     progress("link", 4, 4)
-    return len(docs)
+    return len(corpus.reports)
