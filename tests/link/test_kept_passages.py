@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import random
 
-from storyline.link import LinkDoc, LinkSettings, find_shared_passages
+import numpy as np
+
+from storyline.link import LinkDoc, LinkSettings, find_shared_passages, passages
 from storyline.link.kept_passages import KeptPassages
+from storyline.link.kept_words import KeptWords
 
 # Invented wire paragraphs and quotes that outlets of a made-up region carry.
 PARAGRAPHS = [
@@ -53,6 +56,8 @@ def _grown(docs: list[LinkDoc], sizes: list[int], settings: LinkSettings) -> tup
         if n:
             restored = KeptPassages.from_bytes(kept.to_bytes())
             assert restored is not None and restored.entries == kept.entries
+            assert kept.words is not None
+            restored.words = KeptWords.from_bytes(kept.words.to_bytes())
             kept = restored
         found = find_shared_passages(docs[:size], settings, kept)
     return found, kept
@@ -67,8 +72,10 @@ def test_a_corpus_grown_in_batches_finds_the_passages_found_from_scratch() -> No
         found, kept = _grown(docs, cuts, settings)
         assert found == find_shared_passages(docs, settings)
         assert found  # the corpus shares paragraphs
-        # The last batch made again only the components its documents changed, not every one.
+        # The last batch made again only the components its documents changed, not every one, and split
+        # only its own documents into words.
         assert 0 < kept.made < len(kept.entries)
+        assert kept.words is not None and kept.words.fresh == 40 - cuts[-2]
 
 
 def test_changed_settings_or_a_changed_document_make_passages_afresh() -> None:
@@ -94,3 +101,37 @@ def test_a_damaged_or_foreign_blob_is_not_used() -> None:
     data = bytearray(kept.to_bytes())
     assert KeptPassages.from_bytes(bytes(data)) is not None
     assert KeptPassages.from_bytes(bytes(data[:-3])) is None
+
+
+def _same_words(a: KeptWords, b: KeptWords) -> bool:
+    return (
+        a.keys == b.keys
+        and a.vocabulary == b.vocabulary
+        and np.array_equal(a.indptr, b.indptr)
+        and np.array_equal(a.ids, b.ids)
+        and a.ids.dtype == b.ids.dtype
+    )
+
+
+def test_kept_words_are_numbered_as_an_encoding_from_scratch_numbers_them() -> None:
+    docs = _corpus(30, 5)
+    texts = [doc.text for doc in docs]
+    flat, starts = passages._encode(docs)  # what the passages step makes of them from scratch
+    scratch = KeptWords.encode(texts)
+    assert np.array_equal(scratch.ids, flat) and np.array_equal(scratch.indptr, starts)
+    kept = KeptWords.encode(texts[:20])
+    # Documents added after the kept ones, dropped, reordered, changed, repeated: the same ids as from
+    # scratch every time.
+    for later in (
+        texts,
+        texts[5:],
+        texts[10:20] + texts[:10],
+        [texts[0] + " Corrected later.", *texts[1:25]],
+        [texts[3], texts[3], *texts[20:]],
+        [],
+    ):
+        encoded = KeptWords.encode(later, kept)
+        assert _same_words(encoded, KeptWords.encode(later))
+        restored = KeptWords.from_bytes(encoded.to_bytes())
+        assert restored is not None and _same_words(restored, encoded)
+    assert KeptWords.encode(texts, kept).fresh == 10

@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from storyline.link import tokens
+from storyline.link.kept_words import KeptWords
 from storyline.link.records import LinkDoc, Passage
 from storyline.link.settings import LinkSettings
 
@@ -48,21 +49,14 @@ def _settings_digest(settings: LinkSettings) -> str:
     return hashlib.sha256(json.dumps(asdict(settings), sort_keys=True).encode()).hexdigest()[:32]
 
 
-def component_key(sides: np.ndarray, docs: Sequence[LinkDoc], outlets: Sequence[str]) -> bytes:
-    """The digest of a component's run ends (rows document, start, end, in order) with the id, text and
-    outlet key of each document they lie in, in the order they come (ingest order)."""
-    digest = hashlib.blake2b(digest_size=_KEY_BYTES)
-    digest.update(np.ascontiguousarray(sides[:, 1:], dtype=np.int64).tobytes())
-    seen: set[int] = set()
-    for doc in sides[:, 0].tolist():
-        if doc in seen:
-            digest.update(b"\x01")  # the same document again: its facts are already in the digest
-            continue
-        seen.add(doc)
-        for part in (docs[doc].id, outlets[doc], docs[doc].text):
-            data = part.encode("utf-8", "surrogatepass")
-            digest.update(len(data).to_bytes(8, "little"))
-            digest.update(data)
+def component_key(sides: np.ndarray, facts: Sequence[bytes]) -> bytes:
+    """The digest of a component's run ends (rows document, start, end, in order) with the facts
+    (:meth:`KeptPassages.facts`) of the document each lies in, in the order they come (ingest order)."""
+    # Positions of documents are left out (they shift when an earlier document leaves the corpus): the
+    # facts name each document, in the component's order.
+    starts_ends = np.ascontiguousarray(sides[:, 1:], dtype=np.int64).tobytes()
+    digest = hashlib.blake2b(starts_ends, digest_size=_KEY_BYTES)
+    digest.update(b"".join(facts[doc] for doc in sides[:, 0].tolist()))
     return digest.digest()
 
 
@@ -74,6 +68,8 @@ class KeptPassages:
     entries: dict[bytes, Passage | None] = field(default_factory=dict)
     #: How many components the last run made passages of afresh (the rest were looked up).
     made: int = 0
+    #: Every document's words as vocabulary ids (kept in a blob of their own: :mod:`kept_words`).
+    words: KeptWords | None = None
 
     @classmethod
     def empty(cls, settings: LinkSettings) -> KeptPassages:
@@ -86,6 +82,25 @@ class KeptPassages:
         earlier = self.entries if self.settings == digest else {}
         self.settings, self.entries, self.made = digest, {}, 0
         return earlier
+
+    def encode(self, docs: Sequence[LinkDoc]) -> tuple[np.ndarray, np.ndarray]:
+        """Every document's word ids in one flat array and where each starts (plus the end), as
+        :func:`storyline.link.passages._encode` makes them; only documents not kept are split."""
+        self.words = KeptWords.encode([doc.text for doc in docs], self.words)
+        return self.words.ids, self.words.indptr
+
+    def facts(self, docs: Sequence[LinkDoc], outlets: Sequence[str]) -> list[bytes]:
+        """Per document (after :meth:`encode`), a digest of what a passage reads of it: its id, outlet key
+        and text (by the digest its words are kept under)."""
+        assert self.words is not None, "encode the documents first"
+        facts = []
+        for doc, outlet, text in zip(docs, outlets, self.words.keys, strict=True):
+            digest = hashlib.blake2b(text, digest_size=_KEY_BYTES)
+            for part in (doc.id, outlet):
+                data = part.encode("utf-8", "surrogatepass")
+                digest.update(len(data).to_bytes(8, "little") + data)
+            facts.append(digest.digest())
+        return facts
 
     def to_bytes(self) -> bytes:
         rows = [

@@ -351,7 +351,7 @@ def find_shared_passages(
     settings = settings or LinkSettings()
     earlier = kept.restart(settings) if kept is not None else {}
     ordered = sorted(docs, key=lambda d: (d.seq, d.id))
-    flat, starts = _encode(ordered)
+    flat, starts = _encode(ordered) if kept is None else kept.encode(ordered)
     words = [flat[starts[n] : starts[n + 1]] for n in range(len(ordered))]
     outlets = _outlet_keys(ordered)
     if not outlets:
@@ -368,7 +368,8 @@ def find_shared_passages(
     del seeds
     components = _components(runs, SAME_TEXT_OVERLAP)
     del runs
-    keys = [component_key(c, ordered, outlets) for c in components] if kept is not None else []
+    facts = kept.facts(ordered, outlets) if kept is not None else []
+    keys = [component_key(c, facts) for c in components] if kept is not None else []
     fresh = [n for n in range(len(components)) if not keys or keys[n] not in earlier]
     found = {n: item for n in fresh if (item := _found(words, components[n], outlets)) is not None}
     spans_of = _character_spans(ordered, list(found.values()))

@@ -181,36 +181,67 @@ class ReportTerms:
         return matrix, [self.vocabulary[t] for t in used.tolist()]
 
     def to_bytes(self) -> bytes:
-        buffer = io.BytesIO()
-        np.savez(
-            buffer,
-            version=np.asarray([COUNTS_VERSION]),
-            code=np.frombuffer(counting_code_digest(), dtype=np.uint8),
-            keys=np.frombuffer(b"".join(self.keys), dtype=np.uint8),
-            vocabulary=np.frombuffer(
-                _SEPARATOR.join(self.vocabulary).encode("utf-8", "surrogatepass"), np.uint8
-            ),
+        return pack_rows(
+            COUNTS_VERSION,
+            counting_code_digest(),
+            self.keys,
+            self.vocabulary,
             indptr=self.indptr,
             terms=self.terms,
             counts=self.counts,
             names=self.names,
         )
-        return buffer.getvalue()
 
     @classmethod
     def from_bytes(cls, data: bytes) -> ReportTerms | None:
         """Counts kept by :meth:`to_bytes`, or None when they were counted another way (another version)."""
-        with np.load(io.BytesIO(data), allow_pickle=False) as saved:
-            code = saved["code"].tobytes() if "code" in saved.files else b""
-            if int(saved["version"][0]) != COUNTS_VERSION or code != counting_code_digest():
-                return None
-            keys = saved["keys"].tobytes()
-            text = saved["vocabulary"].tobytes().decode("utf-8", "surrogatepass")
-            return cls(
-                [keys[n : n + _KEY_BYTES] for n in range(0, len(keys), _KEY_BYTES)],
-                text.split(_SEPARATOR) if text else [],
-                saved["indptr"].astype(np.int64),
-                saved["terms"].astype(np.int32),
-                saved["counts"].astype(np.int32),
-                saved["names"].astype(np.int32),
-            )
+        unpacked = unpack_rows(data, COUNTS_VERSION, counting_code_digest())
+        if unpacked is None:
+            return None
+        keys, vocabulary, saved = unpacked
+        return cls(
+            keys,
+            vocabulary,
+            saved["indptr"].astype(np.int64),
+            saved["terms"].astype(np.int32),
+            saved["counts"].astype(np.int32),
+            saved["names"].astype(np.int32),
+        )
+
+
+def pack_rows(
+    version: int, code: bytes, keys: Sequence[bytes], vocabulary: Sequence[str], **arrays: np.ndarray
+) -> bytes:
+    """Rows kept under text digests (``keys``, each ``_KEY_BYTES`` long) with their vocabulary and
+    ``arrays``, as one npz blob stamped with the ``version`` and ``code`` digest that made them."""
+    buffer = io.BytesIO()
+    np.savez(
+        buffer,
+        version=np.asarray([version]),
+        code=np.frombuffer(code, dtype=np.uint8),
+        keys=np.frombuffer(b"".join(keys), dtype=np.uint8),
+        vocabulary=np.frombuffer(_SEPARATOR.join(vocabulary).encode("utf-8", "surrogatepass"), np.uint8),
+        **arrays,
+    )
+    return buffer.getvalue()
+
+
+def unpack_rows(
+    data: bytes, version: int, code: bytes
+) -> tuple[list[bytes], list[str], dict[str, np.ndarray]] | None:
+    """The keys, vocabulary and arrays :func:`pack_rows` kept, or None when another version or code made
+    them (raises as ``np.load`` does on a damaged blob)."""
+    with np.load(io.BytesIO(data), allow_pickle=False) as saved:
+        kept_code = saved["code"].tobytes() if "code" in saved.files else b""
+        if int(saved["version"][0]) != version or kept_code != code:
+            return None
+        keys = saved["keys"].tobytes()
+        text = saved["vocabulary"].tobytes().decode("utf-8", "surrogatepass")
+        arrays = {
+            name: saved[name] for name in saved.files if name not in {"version", "code", "keys", "vocabulary"}
+        }
+    return (
+        [keys[n : n + _KEY_BYTES] for n in range(0, len(keys), _KEY_BYTES)],
+        text.split(_SEPARATOR) if text else [],
+        arrays,
+    )

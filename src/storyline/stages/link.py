@@ -29,6 +29,7 @@ from storyline.link import (
 from storyline.link.dates import date_confidence
 from storyline.link.dedup import NearDuplicateFinder
 from storyline.link.kept_passages import KeptPassages
+from storyline.link.kept_words import KeptWords
 from storyline.link.records import Passage
 from storyline.link.report_terms import ReportTerms
 from storyline.link.stories import report_text
@@ -55,8 +56,11 @@ TERMS_BLOB = "link.report_terms"
 COUNTED_STATE = "link.reports_counted"
 #: Each passage under a digest of its component's inputs: a top-up makes only changed components again.
 PASSAGES_BLOB = "link.kept_passages"
-#: How many components of run ends the last run made passages of afresh (the others' were kept).
+#: How many components of run ends the last run made passages of afresh, and how many documents it split
+#: into words for them (the others' were kept).
 PASSAGES_MADE_STATE = "link.passages_made"
+#: Each document's words as vocabulary ids under a digest of its text, for passages.
+WORDS_BLOB = "link.kept_words"
 
 Progress = Callable[[str, int, int | None], None]
 #: The document fields the stage reads (the removed lines only of documents without a body): not every
@@ -252,9 +256,17 @@ def shared_passages(store: Store, docs: list[LinkDoc], settings: LinkSettings) -
     """The corpus's shared passages, those of components no new document changed taken from the store."""
     stored = store.get_blob(PASSAGES_BLOB)
     kept = (KeptPassages.from_bytes(stored) if stored else None) or KeptPassages.empty(settings)
+    stored_words = store.get_blob(WORDS_BLOB)
+    try:
+        kept.words = KeptWords.from_bytes(stored_words) if stored_words else None
+    except (ValueError, KeyError, IndexError, OSError, zipfile.BadZipFile):
+        kept.words = None  # a damaged blob is only a cache: every document's words are split afresh
     passages = find_shared_passages(docs, settings, kept)
     store.set_blob(PASSAGES_BLOB, kept.to_bytes())
-    store.set_state(PASSAGES_MADE_STATE, kept.made)
+    if kept.words is not None:
+        store.set_blob(WORDS_BLOB, kept.words.to_bytes())
+    split = kept.words.fresh if kept.words is not None else 0
+    store.set_state(PASSAGES_MADE_STATE, {"components": kept.made, "documents": split})
     return passages
 
 
