@@ -7,8 +7,10 @@ import math
 import random
 from datetime import date
 
+import numpy as np
+
 from storyline.link import LinkSettings, settings_help
-from storyline.link.clustering import Constraints, average_linkage, neighbourhood_scaled
+from storyline.link.clustering import Constraints, Edges, average_linkage, neighbourhood_scaled
 from storyline.link.dates import day_interval
 
 
@@ -28,7 +30,7 @@ def test_partial_dates_become_day_intervals() -> None:
 
 
 def test_average_linkage_respects_dates_and_anchors() -> None:
-    edges = {(0, 1): 0.9, (1, 2): 0.9, (0, 2): 0.9}
+    edges = Edges.of({(0, 1): 0.9, (1, 2): 0.9, (0, 2): 0.9})
     free = Constraints(7, [None, None, None], [None, None, None])
     assert average_linkage(edges, 0.5, [[0], [1], [2]], free) == [[0, 1, 2]]
     day = date(2020, 1, 1).toordinal()
@@ -48,9 +50,13 @@ def _crowd_and_sparse() -> dict[tuple[int, int], float]:
     return edges
 
 
+def _scaled(edges: dict[tuple[int, int], float], size: int, neighbours: int) -> dict[tuple[int, int], float]:
+    return neighbourhood_scaled(Edges.of(edges), size, neighbours, (0.5, 1.5)).as_dict()
+
+
 def test_similarities_are_measured_against_each_items_neighbourhood() -> None:
     edges = _crowd_and_sparse()
-    scaled = neighbourhood_scaled(edges, 12, 5, (0.5, 1.5))
+    scaled = _scaled(edges, 12, 5)
     # Levels: crowd 0.6, item 6 and 7 (0.3 + 4 x 0.1) / 5 = 0.14, the rest 0.1; typical (median) 0.37.
     assert math.isclose(scaled[(0, 1)], 0.37)  # a pair in a crowd of look-alikes must stand out from it
     assert math.isclose(scaled[(6, 7)], 0.3 * 1.5)  # a pair in a sparse neighbourhood: up, at most 1.5x
@@ -58,13 +64,38 @@ def test_similarities_are_measured_against_each_items_neighbourhood() -> None:
     # Order of the edges changes nothing; no neighbours asked, or all alike: unchanged.
     pairs = list(edges.items())
     random.Random(3).shuffle(pairs)
-    assert neighbourhood_scaled(dict(pairs), 12, 5, (0.5, 1.5)) == scaled
-    assert neighbourhood_scaled(edges, 12, 0, (0.5, 1.5)) == edges
+    assert _scaled(dict(pairs), 12, 5) == scaled
+    assert _scaled(edges, 12, 0) == edges
     alike = {pair: 0.4 for pair in itertools.combinations(range(8), 2)}
-    assert neighbourhood_scaled(alike, 8, 5, (0.5, 1.5)) == alike
+    assert _scaled(alike, 8, 5) == alike
 
 
 def test_a_corpus_of_a_few_reports_keeps_its_similarities() -> None:
     # Four items have three neighbours each: fewer than asked, so no level is measured.
     edges = {(0, 1): 0.5, (0, 2): 0.1, (0, 3): 0.1, (1, 2): 0.2, (1, 3): 0.1, (2, 3): 0.3}
-    assert neighbourhood_scaled(edges, 4, 5, (0.5, 1.5)) == edges
+    assert _scaled(edges, 4, 5) == edges
+
+
+def test_edges_keep_their_order_and_numbers_across_slices() -> None:
+    count = 70_000  # more than one slice of pairs handed to Python
+    first = np.arange(count, dtype=np.int64)
+    edges = Edges(first, first + 1, first / 7.0)
+    items = list(edges.items())
+    assert (
+        len(items) == count and items[0] == (0, 1, 0.0) and items[-1] == (count - 1, count, (count - 1) / 7.0)
+    )
+    small = {(2, 5): 0.25, (0, 1): 0.5}
+    assert list(Edges.of(small).as_dict().items()) == list(small.items())
+
+
+def test_a_passage_bonus_adds_to_a_candidate_and_brings_in_a_pair_that_was_none() -> None:
+    from scipy import sparse
+
+    from storyline.link.stories import _with_passage_bonus
+
+    rows = sparse.csr_matrix(np.asarray([[0.6, 0.8, 0.0], [1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]))
+    candidates = Edges(np.asarray([0]), np.asarray([1]), np.asarray([0.6]))
+    edges = _with_passage_bonus(rows, candidates, {(0, 2): 0.1, (0, 1): 0.2}).as_dict()
+    assert list(edges) == [(0, 1), (0, 2)]  # candidates first, then the others in the bonus's order
+    assert math.isclose(edges[(0, 1)], 0.8) and math.isclose(edges[(0, 2)], 0.8 + 0.1)
+    assert _with_passage_bonus(rows, candidates, {}) is candidates

@@ -115,14 +115,14 @@ def test_shared_entities_and_passages_raise_similarity() -> None:
         LinkDoc("f1", 1, FIRE_A, entities=frozenset({"Q1", "Q2"})),
         LinkDoc("f3", 2, FIRE_C, entities=frozenset({"Q1", "Q3"})),
     ]
-    base = story_edges(plain, [], LinkSettings())[(0, 1)]
-    with_entities = story_edges(tagged, [], LinkSettings())[(0, 1)]
+    base = story_edges(plain, [], LinkSettings()).as_dict()[(0, 1)]
+    with_entities = story_edges(tagged, [], LinkSettings()).as_dict()[(0, 1)]
     # Q1 is named by both reports (specificity log 3/2), Q2 and Q3 by one each (log 3/1): weighted Jaccard.
     shared, own = math.log(3 / 2), math.log(3)
     expected = LinkSettings().story_entity_weight * shared / (shared + 2 * own)
     assert abs(with_entities - base - expected) < 1e-9
     shared = Passage("p", " ".join(["word"] * 50), "passage", ["f1", "f3"], {})
-    with_passage = story_edges(plain, [shared], LinkSettings())[(0, 1)]
+    with_passage = story_edges(plain, [shared], LinkSettings()).as_dict()[(0, 1)]
     assert abs(with_passage - base - LinkSettings().story_passage_weight) < 1e-9
 
 

@@ -53,7 +53,7 @@ def test_sure_dates_years_apart_keep_reports_apart_but_an_unsure_date_does_not()
 def test_similarity_decays_smoothly_with_the_distance_between_dates() -> None:
     def edge(later: str) -> float:
         docs = [_doc("a", 1, FERRY_A, "2021-06-04"), _doc("b", 2, FERRY_B, later)]
-        return story_edges(docs, [], LinkSettings())[(0, 1)]
+        return story_edges(docs, [], LinkSettings()).as_dict()[(0, 1)]
 
     same_day, week, quarter, years = (
         edge("2021-06-04"),

@@ -120,7 +120,7 @@ def test_shared_actors_join_stories_and_shared_countries_do_not() -> None:
 def test_without_a_shared_main_actor_there_is_no_thread_edge() -> None:
     stories, docs = _corpus()
     by_id = {d.id: d for d in docs}
-    edges, _ = thread_edges(stories, by_id, LinkSettings(), TYPES)
+    edges = thread_edges(stories, by_id, LinkSettings(), TYPES)[0].as_dict()
     assert (0, 1) in edges  # arms and clash share Kessel and the Red Heron Front
     assert (0, 2) not in edges and (1, 2) not in edges  # relief shares only the two countries
 
@@ -128,7 +128,7 @@ def test_without_a_shared_main_actor_there_is_no_thread_edge() -> None:
 def test_untyped_entities_all_count_as_actors() -> None:
     stories, docs = _corpus()
     by_id = {d.id: d for d in docs}
-    edges, _ = thread_edges(stories, by_id, LinkSettings(), None)
+    edges = thread_edges(stories, by_id, LinkSettings(), None)[0].as_dict()
     assert (0, 2) in edges  # the countries now count as shared actors
 
 

@@ -9,6 +9,7 @@ divided by the product of their sizes.
 from __future__ import annotations
 
 import heapq
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -20,6 +21,46 @@ NO_DATE_LIMIT_DAYS = 10**9
 
 #: An item's date as an interval of day numbers (a year or month is a span), or None when undated.
 DayInterval = tuple[int, int] | None
+#: Pairs handed to Python a slice at a time: a list of every pair's numbers took more than the arrays.
+_PAIR_SLICE = 1 << 16
+
+
+@dataclass(frozen=True)
+class Edges:
+    """Weighted pairs of items (``first[k]``, ``second[k]``) with similarity ``sims[k]``, in one order.
+
+    Three arrays, 24 bytes a pair, from candidate generation through to the clustering: a dictionary of
+    tuple keys held about 200 bytes a pair (up to 30 candidate pairs per report, 3M at 100k reports), and
+    the similarity, its neighbourhood-scaled copy and the clustering's input were three such dictionaries.
+    """
+
+    first: np.ndarray  # int64
+    second: np.ndarray  # int64
+    sims: np.ndarray  # float64
+
+    @classmethod
+    def of(cls, pairs: Mapping[tuple[int, int], float]) -> Edges:
+        """Edges from a mapping (i, j) -> similarity, in its order."""
+        ends = np.fromiter((n for pair in pairs for n in pair), dtype=np.int64, count=2 * len(pairs))
+        return cls(ends[0::2], ends[1::2], np.fromiter(pairs.values(), dtype=np.float64, count=len(pairs)))
+
+    def __len__(self) -> int:
+        return len(self.sims)
+
+    def items(self) -> Iterator[tuple[int, int, float]]:
+        """(i, j, similarity) as Python numbers, in order, converted a slice at a time."""
+        for start in range(0, len(self), _PAIR_SLICE):
+            end = start + _PAIR_SLICE
+            yield from zip(
+                self.first[start:end].tolist(),
+                self.second[start:end].tolist(),
+                self.sims[start:end].tolist(),
+                strict=True,
+            )
+
+    def as_dict(self) -> dict[tuple[int, int], float]:
+        """(i, j) -> similarity (for small graphs: tests, inspection)."""
+        return {(i, j): sim for i, j, sim in self.items()}
 
 
 @dataclass
@@ -75,9 +116,7 @@ def _initial_clusters(
     return clusters, owner
 
 
-def neighbourhood_scaled(
-    edges: dict[tuple[int, int], float], size: int, neighbours: int, bounds: tuple[float, float]
-) -> dict[tuple[int, int], float]:
+def neighbourhood_scaled(edges: Edges, size: int, neighbours: int, bounds: tuple[float, float]) -> Edges:
     """Each similarity measured against the two items' own neighbourhoods ("local scaling").
 
     An item's *level* is the mean similarity of its ``neighbours`` nearest items. A pair's similarity is
@@ -93,11 +132,9 @@ def neighbourhood_scaled(
     keeps its similarities as they are. Deterministic: a level sums values, whatever order the edges come
     in. ``neighbours`` 0: unchanged.
     """
-    if neighbours <= 0 or not edges:
+    if neighbours <= 0 or not len(edges):
         return edges
-    pairs = np.fromiter((n for pair in edges for n in pair), dtype=np.int64, count=2 * len(edges))
-    first, second = pairs[0::2], pairs[1::2]
-    sims = np.fromiter(edges.values(), dtype=np.float64, count=len(edges))
+    first, second, sims = edges.first, edges.second, edges.sims
     nodes = np.concatenate([first, second])
     values = np.maximum(np.concatenate([sims, sims]), 0.0)
     order = np.lexsort((-values, nodes))
@@ -111,12 +148,11 @@ def neighbourhood_scaled(
     typical = float(np.median(level[measured]))
     level[~measured] = typical
     factor = typical / np.sqrt(level[first] * level[second])
-    scaled = sims * np.clip(factor, bounds[0], bounds[1])
-    return {(int(i), int(j)): float(s) for i, j, s in zip(first, second, scaled, strict=True)}
+    return Edges(first, second, sims * np.clip(factor, bounds[0], bounds[1]))
 
 
 def average_linkage(
-    edges: dict[tuple[int, int], float], threshold: float, groups: list[list[int]], constraints: Constraints
+    edges: Edges, threshold: float, groups: list[list[int]], constraints: Constraints
 ) -> list[list[int]]:
     """Merge ``groups`` (a partition of the items) while the best average similarity reaches ``threshold``.
 
@@ -124,7 +160,7 @@ def average_linkage(
     through the indices the caller assigns (callers sort items first).
     """
     clusters, owner = _initial_clusters(groups, constraints)
-    for (i, j), sim in edges.items():
+    for i, j, sim in edges.items():
         a, b = owner[i], owner[j]
         if a != b:
             clusters[a].links[b] = clusters[a].links.get(b, 0.0) + sim

@@ -21,7 +21,13 @@ import numpy as np
 from scipy import sparse
 
 from storyline.ids import stable_id
-from storyline.link.clustering import NO_DATE_LIMIT_DAYS, Constraints, average_linkage, neighbourhood_scaled
+from storyline.link.clustering import (
+    NO_DATE_LIMIT_DAYS,
+    Constraints,
+    Edges,
+    average_linkage,
+    neighbourhood_scaled,
+)
 from storyline.link.dates import date_agreement, day_interval
 from storyline.link.dedup import find_exact_duplicates, find_near_duplicates
 from storyline.link.idf import frozen_rows, tfidf
@@ -31,7 +37,7 @@ from storyline.link.report_terms import ReportTerms
 from storyline.link.settings import LinkSettings
 from storyline.link.tokens import words_of
 from storyline.link.unionfind import UnionFind
-from storyline.link.vectors import candidate_pairs, key_term_matrix
+from storyline.link.vectors import candidate_pair_arrays, key_term_matrix, pair_cosine_array
 
 PASSAGE_UNIT_WORDS = 50  # a shared passage this long earns the full passage bonus
 #: How far a pair's similarity may be scaled against its reports' neighbourhoods (``story_neighbourhood``):
@@ -106,24 +112,57 @@ def report_vectors(
     return tfidf(tf, frozen_rows(len(docs)))
 
 
+def _with_passage_bonus(
+    matrix: sparse.csr_matrix, edges: Edges, bonus: dict[tuple[int, int], float]
+) -> Edges:
+    """``edges`` with each pair's passage bonus added; a pair that shares a passage but is no candidate
+    joins after the candidates (in the bonus's order), with its cosine."""
+    if not bonus:
+        return edges
+    size = matrix.shape[0]
+    extra = Edges.of(bonus)
+    keys = edges.first * size + edges.second
+    order = np.argsort(keys, kind="stable")
+    wanted = extra.first * size + extra.second
+    at = np.minimum(np.searchsorted(keys, wanted, sorter=order), max(len(keys) - 1, 0))
+    known = (keys[order[at]] == wanted) if len(keys) else np.zeros(len(wanted), dtype=bool)
+    sims = edges.sims.copy()
+    sims[order[at[known]]] += extra.sims[known]  # each pair once in ``bonus``: no index repeats
+    new = np.flatnonzero(~known)
+    # One at a time, as a candidate's cosine would not be: these pairs are few (reports sharing a
+    # passage are mostly candidates already).
+    cosines = [
+        float(matrix[i].multiply(matrix[j]).sum())
+        for i, j in zip(extra.first[new].tolist(), extra.second[new].tolist(), strict=True)
+    ]
+    return Edges(
+        np.concatenate((edges.first, extra.first[new])),
+        np.concatenate((edges.second, extra.second[new])),
+        np.concatenate((sims, np.asarray(cosines, dtype=np.float64) + extra.sims[new])),
+    )
+
+
 def story_edges(
     docs: list[LinkDoc], passages: list[Passage], settings: LinkSettings, terms: ReportTerms | None = None
-) -> dict[tuple[int, int], float]:
-    """(i, j) -> similarity of reports i < j (positions in ``docs``, in ingest order) for candidate pairs
-    only; ``terms`` holds word counts already made (any report it lacks is counted here)."""
+) -> Edges:
+    """Similarities of reports i < j (positions in ``docs``, in ingest order) for candidate pairs only;
+    ``terms`` holds word counts already made (any report it lacks is counted here)."""
     matrix, doc_freq = report_vectors(docs, settings.name_weight, terms)
     keys = key_term_matrix(matrix, doc_freq, settings.story_key_terms, settings.story_max_doc_freq)
-    edges = candidate_pairs(matrix, keys, settings.story_candidates)
+    left, right = candidate_pair_arrays(keys, settings.story_candidates)
+    del keys
     position = {doc.id: n for n, doc in enumerate(docs)}
-    for pair, bonus in _passage_bonus(passages, position, settings.story_passage_weight).items():
-        if pair not in edges:
-            edges[pair] = float(matrix[pair[0]].multiply(matrix[pair[1]]).sum())
-        edges[pair] += bonus
+    edges = _with_passage_bonus(
+        matrix,
+        Edges(left, right, pair_cosine_array(matrix, left, right)),
+        _passage_bonus(passages, position, settings.story_passage_weight),
+    )
+    del matrix, left, right
     titles = [set(words_of(d.title)) if d.title else set() for d in docs]
     dates = [day_interval(d.published) for d in docs]
     specificity = _specificity([d.entities for d in docs])
-    result: dict[tuple[int, int], float] = {}
-    for (i, j), sim in edges.items():
+
+    def weighed(i: int, j: int, sim: float) -> float:
         sim += settings.story_entity_weight * _weighted_jaccard(
             docs[i].entities, docs[j].entities, specificity
         )
@@ -132,8 +171,10 @@ def story_edges(
         sim *= date_agreement(dates[i], dates[j], certainty, settings.story_date_scale_days)
         if (dates[i] is None) != (dates[j] is None):
             sim -= settings.story_one_dated_penalty
-        result[(i, j)] = sim
-    return result
+        return sim
+
+    sims = np.fromiter((weighed(*edge) for edge in edges.items()), dtype=np.float64, count=len(edges))
+    return Edges(edges.first, edges.second, sims)
 
 
 def _initial_groups(

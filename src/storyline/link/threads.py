@@ -31,13 +31,13 @@ from storyline.link.actors import (
     term_profiles,
     weight_matrix,
 )
-from storyline.link.clustering import NO_DATE_LIMIT_DAYS, Constraints, average_linkage
+from storyline.link.clustering import NO_DATE_LIMIT_DAYS, Constraints, Edges, average_linkage
 from storyline.link.idf import tfidf
 from storyline.link.records import LinkDoc, Story, Thread
 from storyline.link.report_terms import ReportTerms
 from storyline.link.settings import LinkSettings
 from storyline.link.stories import counted_rows
-from storyline.link.vectors import candidate_pairs, key_term_matrix, l2_normalise, pair_cosines
+from storyline.link.vectors import candidate_pair_arrays, key_term_matrix, l2_normalise, pair_cosine_array
 
 
 def story_vectors(
@@ -65,34 +65,47 @@ def _profiles(
     return term_profiles(text, terms, count)
 
 
+def _union(
+    first: tuple[np.ndarray, np.ndarray], second: tuple[np.ndarray, np.ndarray], size: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs of ``first``, then those of ``second`` not among them, each in its order."""
+    seen = first[0] * size + first[1]
+    new = ~np.isin(second[0] * size + second[1], seen)
+    return np.concatenate((first[0], second[0][new])), np.concatenate((first[1], second[1][new]))
+
+
 def thread_edges(
     stories: list[Story],
     docs: Mapping[str, LinkDoc],
     settings: LinkSettings,
     entity_types: Mapping[str, str] | None = None,
     terms: ReportTerms | None = None,
-) -> tuple[dict[tuple[int, int], float], list[dict[str, float]]]:
-    """(i, j) -> similarity of stories i < j that share a main actor; and each story's entity weights."""
+) -> tuple[Edges, list[dict[str, float]]]:
+    """Similarities of stories i < j that share a main actor; and each story's entity weights."""
     text, story_freq, vocabulary = story_vectors(stories, docs, settings.name_weight, terms)
     profiles = _profiles(stories, docs, text, vocabulary, settings.thread_main_entities)
     weights = entity_weights(profiles, entity_types, settings.thread_context_weight)
     entities, entity_freq, _ = weight_matrix(weights)
     entities = l2_normalise(entities)
     actors = main_actors(profiles, entity_types, settings.thread_actor_min_share)
-    pairs = candidate_pairs(
-        text,
-        key_term_matrix(text, story_freq, settings.story_key_terms, settings.story_max_doc_freq),
-        settings.story_candidates,
+    left, right = _union(
+        candidate_pair_arrays(
+            key_term_matrix(text, story_freq, settings.story_key_terms, settings.story_max_doc_freq),
+            settings.story_candidates,
+        ),
+        candidate_pair_arrays(
+            key_term_matrix(entities, entity_freq, settings.story_key_terms, settings.story_max_doc_freq),
+            settings.story_candidates,
+        ),
+        len(stories),
     )
-    pairs |= candidate_pairs(
-        entities,
-        key_term_matrix(entities, entity_freq, settings.story_key_terms, settings.story_max_doc_freq),
-        settings.story_candidates,
+    pairs = zip(left.tolist(), right.tolist(), strict=True)
+    shared = np.fromiter((bool(actors[i] & actors[j]) for i, j in pairs), dtype=bool, count=len(left))
+    left, right = left[shared], right[shared]
+    sims = pair_cosine_array(text, left, right) + settings.thread_entity_weight * pair_cosine_array(
+        entities, left, right
     )
-    shared = {pair: 0.0 for pair in pairs if actors[pair[0]] & actors[pair[1]]}
-    text_sims = pair_cosines(text, shared)
-    entity_sims = pair_cosines(entities, shared)
-    edges = {pair: text_sims[pair] + settings.thread_entity_weight * entity_sims[pair] for pair in shared}
+    edges = Edges(left, right, sims)
     return edges, weights
 
 
