@@ -95,20 +95,41 @@ ABBREVIATIONS: frozenset[str] = frozenset(
 NUMBER_SIGNS: frozenset[str] = frozenset({"no", "nos", "nr"})
 
 _END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s+[\"“‘«(\[]?[\w])")
-_WORD_BEFORE = re.compile(r"([\w.]+)$")
 _LINE = re.compile(r"[^\n]+")
 #: Fewer letters and digits than this and a piece is no sentence (a stray bullet, a page number).
 MIN_SENTENCE_CHARS = 3
+
+
+def _word_before(line: str, end: int) -> str:
+    """The run of word characters and periods ending at ``end`` (what ``[\\w.]+$`` matches up to there).
+
+    Scanned back from ``end``: searching for the pattern from the line's start tried every position of a
+    long paragraph once per sentence end in it (quadratic; most of narration's regex time, measured).
+    ``\\w`` is exactly ``str.isalnum()`` or ``_`` (checked over every code point).
+    """
+    start = end
+    while start > 0 and (line[start - 1].isalnum() or line[start - 1] in "._"):
+        start -= 1
+    return line[start:end]
+
+
+def _has_chars(text: str, needed: int) -> bool:
+    """Whether ``text`` holds at least ``needed`` letters or digits (stops counting once it does)."""
+    for ch in text:
+        if ch.isalnum():
+            needed -= 1
+            if needed <= 0:
+                return True
+    return needed <= 0
 
 
 def _closes_abbreviation(line: str, end: int) -> bool:
     """Whether the period before ``end`` ends an abbreviation or an initial rather than a sentence."""
     if line[end - 1] != ".":
         return False
-    match = _WORD_BEFORE.search(line, 0, end - 1)
-    if match is None:
+    word = _word_before(line, end - 1)
+    if not word:
         return False
-    word = match.group(1)
     if "." in word:  # "U.S." "p.m." "e.g." — dotted abbreviations
         return True
     if len(word) == 1 and word.isupper():  # an initial: "John F. Kennedy"
@@ -136,7 +157,7 @@ def split_sentences(doc_id: str, text: str) -> list[Sentence]:
         for start, end in _line_sentences(line.group()):
             piece = line.group()[start:end]
             stripped = piece.strip()
-            if sum(c.isalnum() for c in stripped) < MIN_SENTENCE_CHARS:
+            if not _has_chars(stripped, MIN_SENTENCE_CHARS):
                 continue
             lead = len(piece) - len(piece.lstrip())
             begin = line.start() + start + lead
