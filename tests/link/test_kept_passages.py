@@ -135,3 +135,16 @@ def test_kept_words_are_numbered_as_an_encoding_from_scratch_numbers_them() -> N
         restored = KeptWords.from_bytes(encoded.to_bytes())
         assert restored is not None and _same_words(restored, encoded)
     assert KeptWords.encode(texts, kept).fresh == 10
+
+
+def test_seeds_counted_a_chunk_of_documents_at_a_time_are_those_counted_one_by_one(monkeypatch) -> None:
+    docs = _corpus(40, 3)
+    flat, starts = passages._encode(docs)
+    words = [flat[starts[n] : starts[n + 1]] for n in range(len(docs))]
+    chunked = passages._seeds(words, 5, 8)
+    monkeypatch.setattr(passages, "_SEED_CHUNK", 1)
+    one_by_one = passages._seeds(words, 5, 8)
+    monkeypatch.setattr(passages, "_SEED_CHUNK", 7)  # chunks that end mid-corpus
+    assert len(chunked[0]) > 0
+    for ours, theirs, sevens in zip(chunked, one_by_one, passages._seeds(words, 5, 8), strict=True):
+        assert np.array_equal(ours, theirs) and np.array_equal(ours, sevens)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from array import array
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -47,6 +47,7 @@ def _outlet_keys(docs: list[LinkDoc]) -> list[str]:
 _SKETCH_ROWS = 2
 _SKETCH_MAX_BITS = 26
 _COUNT_CAP = np.iinfo(np.uint16).max
+_SEED_CHUNK = 256  # documents whose shingles are counted, or looked up, in one numpy call
 
 
 def _encode(docs: list[LinkDoc]) -> tuple[np.ndarray, np.ndarray]:
@@ -118,20 +119,31 @@ def _anchors(hashes: np.ndarray, frequency: np.ndarray, window: int) -> np.ndarr
     return np.unique(np.argmin(windows, axis=1) + np.arange(len(windows)))
 
 
+def _chunks(words: list[np.ndarray], size: int) -> Iterator[tuple[int, list[np.ndarray], np.ndarray]]:
+    """The documents ``_SEED_CHUNK`` at a time: the first one's number, each one's shingle hashes, and
+    all of them in one array."""
+    for first in range(0, len(words), _SEED_CHUNK):
+        hashes = [_shingle_hashes(ids, size) for ids in words[first : first + _SEED_CHUNK]]
+        yield first, hashes, np.concatenate(hashes)
+
+
 def _seeds(words: list[np.ndarray], size: int, window: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(hash, doc, first word) of each document's anchor shingles that some other shingle may share."""
     sketch = _FrequencySketch(sum(max(0, len(ids) - size + 1) for ids in words))
-    for ids in words:
-        sketch.add(_shingle_hashes(ids, size))
+    # Counted and looked up a chunk of documents at a time, not one by one (numpy's per-call cost was
+    # most of it); counts only grow and are capped, so a chunk's sum counts as its documents one by one.
+    for _, _, joined in _chunks(words, size):
+        sketch.add(joined)
     hashes, owners, positions = [], [], []
-    for doc, ids in enumerate(words):
-        doc_hashes = _shingle_hashes(ids, size)
-        frequency = sketch.estimate(doc_hashes)
-        chosen = _anchors(doc_hashes, frequency, window)
-        chosen = chosen[frequency[chosen] >= 2]  # an estimate of 1 is exact: nobody else has it
-        hashes.append(doc_hashes[chosen])
-        owners.append(np.full(len(chosen), doc, dtype=np.int32))
-        positions.append(chosen.astype(np.int32))
+    for first, chunk, joined in _chunks(words, size):
+        bounds = np.cumsum([len(h) for h in chunk])[:-1]
+        estimates = np.split(sketch.estimate(joined), bounds)
+        for doc, (doc_hashes, frequency) in enumerate(zip(chunk, estimates, strict=True), start=first):
+            chosen = _anchors(doc_hashes, frequency, window)
+            chosen = chosen[frequency[chosen] >= 2]  # an estimate of 1 is exact: nobody else has it
+            hashes.append(doc_hashes[chosen])
+            owners.append(np.full(len(chosen), doc, dtype=np.int32))
+            positions.append(chosen.astype(np.int32))
     if not hashes:
         empty = np.zeros(0, dtype=np.int32)
         return np.zeros(0, dtype=np.uint64), empty, empty
