@@ -144,6 +144,11 @@ def test_two_batches_store_what_one_run_stores(tmp_path: Path) -> None:
         assert sl.store.get_state(extract.RESOLVED_STATE) < len(BATCH_1) + len(BATCH_2)
         # Only the new pages' words were counted again (the exact copy's not even once more).
         assert 0 < sl.store.get_state(link.COUNTED_STATE) < len(BATCH_2)
+        # Passages: only the new pages were split into words (the exact copy's body was kept already),
+        # and only components they changed were made again.
+        made = sl.store.get_state(link.PASSAGES_MADE_STATE)
+        assert 0 < made["documents"] < len(BATCH_2)
+        assert made["components"] > 0
     with storyline.open(tmp_path / "full.db") as sl:
         sl.run([first, second], workers=1)
     batches, full = _tables(tmp_path / "batches.db"), _tables(tmp_path / "full.db")
