@@ -169,7 +169,7 @@ def average_linkage(
     for a, cluster in clusters.items():
         for b in cluster.links:
             if a < b:
-                _push(heap, clusters, a, b)
+                _push(heap, clusters, a, b, threshold)
     while heap:
         neg_avg, a, b, version_a, version_b = heapq.heappop(heap)
         if -neg_avg < threshold:
@@ -180,17 +180,20 @@ def average_linkage(
             continue
         if not _may_merge(clusters[a], clusters[b], constraints.max_span_days):
             continue
-        _merge(clusters, heap, a, b)
+        _merge(clusters, heap, a, b, threshold)
     return [c.members for _, c in sorted(clusters.items())]
 
 
-def _push(heap: _Heap, clusters: dict[int, _Cluster], a: int, b: int) -> None:
+def _push(heap: _Heap, clusters: dict[int, _Cluster], a: int, b: int, threshold: float) -> None:
     first, second = clusters[a], clusters[b]
     average = first.links[b] / (len(first.members) * len(second.members))
-    heapq.heappush(heap, (-average, a, b, first.version, second.version))
+    # A pair below the threshold would only ever be popped to end the merging: left out, the heap holds
+    # the few pairs that may merge instead of one entry per candidate pair (3M at 100k reports).
+    if not average < threshold:
+        heapq.heappush(heap, (-average, a, b, first.version, second.version))
 
 
-def _merge(clusters: dict[int, _Cluster], heap: _Heap, a: int, b: int) -> None:
+def _merge(clusters: dict[int, _Cluster], heap: _Heap, a: int, b: int, threshold: float) -> None:
     keep, gone = min(a, b), max(a, b)
     target, source = clusters[keep], clusters.pop(gone)
     target.members = sorted(target.members + source.members)
@@ -206,4 +209,4 @@ def _merge(clusters: dict[int, _Cluster], heap: _Heap, a: int, b: int) -> None:
         target.links[other] = target.links.get(other, 0.0) + sim
         neighbour.links[keep] = target.links[other]
     for other in target.links:
-        _push(heap, clusters, min(keep, other), max(keep, other))
+        _push(heap, clusters, min(keep, other), max(keep, other), threshold)
