@@ -14,8 +14,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import sparse
 
-from storyline.link.vectors import HAPAX_WEIGHT
-from storyline.link.vectors import _weighed_and_normalised as weighed_and_normalised
+from storyline.link.vectors import HAPAX_WEIGHT, weighed_and_normalised
 
 #: Quarter doublings per doubling of the corpus: how often the frozen rows move as the corpus grows.
 STEPS_PER_DOUBLING = 4

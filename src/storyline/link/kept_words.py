@@ -21,8 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from storyline.link import tokens
-from storyline.link.report_terms import _first_use_order as first_use_order
-from storyline.link.report_terms import pack_rows, text_key, unpack_rows
+from storyline.link.report_terms import first_use_order, pack_rows, text_key, unpack_rows
 from storyline.link.tokens import words_of
 
 #: Bump when the words kept for a text would differ (``words_of`` is digested as well).

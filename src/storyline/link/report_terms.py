@@ -61,7 +61,7 @@ def _int32(values: array) -> np.ndarray:
     return np.frombuffer(values, dtype=np.int32) if len(values) else np.zeros(0, dtype=np.int32)
 
 
-def _first_use_order(columns: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+def first_use_order(columns: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
     """The distinct values of ``columns`` (all below ``size``) in order of first occurrence, and each
     entry renumbered so (without sorting the entries: arrays of the size of the vocabulary only)."""
     first = np.full(size, len(columns), dtype=np.int64)
@@ -131,7 +131,7 @@ class ReportTerms:
             uses.extend(counts.values())
             name_uses.extend(names[t] for t in counts)
             indptr.append(len(term_ids))
-        used, terms = _first_use_order(_int32(term_ids), len(vocabulary))
+        used, terms = first_use_order(_int32(term_ids), len(vocabulary))
         del term_ids
         return cls(
             keys,
@@ -166,7 +166,7 @@ class ReportTerms:
         group_of_row = np.repeat(np.arange(len(groups), dtype=np.int64), [len(g) for g in groups])
         lengths = self.indptr[rows + 1] - self.indptr[rows]
         entries = _ranges(self.indptr[rows], lengths)
-        used, columns = _first_use_order(self.terms[entries], len(self.vocabulary))
+        used, columns = first_use_order(self.terms[entries], len(self.vocabulary))
         # Uses and name-like uses packed in one integer, so that summing a story's reports' entries of one
         # term (scipy sums duplicates when it builds the rows, and sorts each row's columns) sums both.
         packed = (self.counts[entries].astype(np.int64) << _NAME_BITS) | self.names[entries]

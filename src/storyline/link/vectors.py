@@ -87,13 +87,13 @@ def tfidf_matrix(texts: Iterable[str], name_weight: float, with_terms: bool = Fa
     doc_freq = np.bincount(matrix.indices, minlength=shape[1])
     idf = np.log((shape[0] + 1.0) / np.maximum(doc_freq, 1))
     idf[doc_freq < 2] *= HAPAX_WEIGHT
-    matrix = _weighed_and_normalised(matrix, sparse.diags(idf))
+    matrix = weighed_and_normalised(matrix, sparse.diags(idf))
     if with_terms:
         return matrix, doc_freq, list(vocabulary)
     return matrix, doc_freq
 
 
-def _weighed_and_normalised(matrix: sparse.csr_matrix, idf: sparse.dia_matrix) -> sparse.csr_matrix:
+def weighed_and_normalised(matrix: sparse.csr_matrix, idf: sparse.dia_matrix) -> sparse.csr_matrix:
     """``l2_normalise(matrix @ idf)``, written back into ``matrix``'s own arrays a slice of rows at a time.
 
     Every step is row by row, so a slice gives each row exactly the numbers (and column order) the whole
