@@ -12,9 +12,8 @@ from storyline.link import vectors
 from storyline.link.vectors import (
     HAPAX_WEIGHT,
     candidate_pair_arrays,
-    candidate_pairs,
     key_term_matrix,
-    pair_cosines,
+    pair_cosine_array,
     term_counts,
     tfidf_matrix,
 )
@@ -80,13 +79,17 @@ def test_weighing_in_slices_gives_every_row_the_same_numbers(monkeypatch: pytest
 def test_candidate_pairs_do_not_depend_on_the_block_size(monkeypatch: pytest.MonkeyPatch) -> None:
     matrix, doc_freq = tfidf_matrix(_texts(80, seed=3), NAME_WEIGHT)
     keys = key_term_matrix(matrix, doc_freq, per_row=8, max_doc_freq=20)
-    in_one_block = candidate_pairs(matrix, keys, per_row=5)
+    def pairs_with_cosines() -> list[tuple[int, int, float]]:
+        left, right = candidate_pair_arrays(keys, per_row=5)
+        sims = pair_cosine_array(matrix, left, right)
+        return list(zip(left.tolist(), right.tolist(), sims.tolist(), strict=True))
+
+    in_one_block = pairs_with_cosines()
     monkeypatch.setattr(vectors, "_PRODUCT_BUDGET", 1)  # one row (and one pair) at a time
-    in_small_blocks = candidate_pairs(matrix, keys, per_row=5)
-    assert list(in_small_blocks.items()) == list(in_one_block.items())
-    assert in_one_block and all(i < j for i, j in in_one_block)
-    left, right = candidate_pair_arrays(keys, per_row=5)
-    assert len(set(zip(left.tolist(), right.tolist(), strict=True))) == len(left)  # each pair once
+    in_small_blocks = pairs_with_cosines()
+    assert in_small_blocks == in_one_block
+    assert in_one_block and all(i < j for i, j, _ in in_one_block)
+    assert len({(i, j) for i, j, _ in in_one_block}) == len(in_one_block)  # each pair once
     dense = (matrix @ matrix.T).toarray()
-    for (i, j), cosine in pair_cosines(matrix, dict.fromkeys(in_one_block, 0.0)).items():
+    for i, j, cosine in in_one_block:
         assert cosine == pytest.approx(dense[i, j])

@@ -144,20 +144,6 @@ def key_term_matrix(
     )
 
 
-def candidate_pairs(
-    matrix: sparse.csr_matrix, keys: sparse.csr_matrix, per_row: int
-) -> dict[tuple[int, int], float]:
-    """(i, j) with i < j -> cosine, for each row's ``per_row`` best neighbours by shared key terms.
-
-    Rows only meet rows they share a key term with, so the cost follows the key terms' document
-    frequencies instead of the square of the corpus size. Pairs are listed in the order they are first
-    found (row by row), as :func:`candidate_pair_arrays` returns them.
-    """
-    left, right = candidate_pair_arrays(keys, per_row)
-    sims = pair_cosine_array(matrix, left, right)
-    return {(i, j): s for i, j, s in zip(left.tolist(), right.tolist(), sims.tolist(), strict=True)}
-
-
 def candidate_pair_arrays(keys: sparse.csr_matrix, per_row: int) -> tuple[np.ndarray, np.ndarray]:
     """(i, j) with i < j as two int64 arrays, for each row's ``per_row`` best neighbours by shared key
     terms, each pair once, in the order first found walking the rows.
@@ -200,18 +186,6 @@ def candidate_pair_arrays(keys: sparse.csr_matrix, per_row: int) -> tuple[np.nda
     _, first_seen = np.unique(left * rows + right, return_index=True)
     first_seen.sort()
     return left[first_seen], right[first_seen]
-
-
-def pair_cosines(
-    matrix: sparse.csr_matrix, pairs: dict[tuple[int, int], float]
-) -> dict[tuple[int, int], float]:
-    """(i, j) -> dot product of rows i and j (their cosine when rows are L2-normalised), for ``pairs``."""
-    if not pairs:
-        return pairs
-    left = np.fromiter((i for i, _ in pairs), dtype=np.int64, count=len(pairs))
-    right = np.fromiter((j for _, j in pairs), dtype=np.int64, count=len(pairs))
-    sims = pair_cosine_array(matrix, left, right)
-    return {(i, j): s for i, j, s in zip(left.tolist(), right.tolist(), sims.tolist(), strict=True)}
 
 
 def pair_cosine_array(matrix: sparse.csr_matrix, left: np.ndarray, right: np.ndarray) -> np.ndarray:
