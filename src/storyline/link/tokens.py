@@ -22,6 +22,10 @@ class Tokens:
 
 def normalise_word(word: str) -> str:
     """The comparable form of one word: NFKC, casefolded."""
+    # ASCII is already NFKC and casefolds as it lowercases; most words of English news take this path,
+    # which skips the Unicode tables (this runs for every word the link and narrate stages read).
+    if word.isascii():
+        return word.lower()
     return unicodedata.normalize("NFKC", word).casefold()
 
 
