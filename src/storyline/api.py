@@ -141,6 +141,7 @@ class Storyline:
         options: dict[str, dict[str, Any]] = {
             "link": {"settings": link_settings(self.settings)},
             "extract": {"workers": workers},
+            "narrate": {"workers": workers},
         }
         if engine not in ENGINES:
             raise ValueError(f"unknown engine {engine!r}; one of: {', '.join(ENGINES)}")

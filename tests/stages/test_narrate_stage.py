@@ -3,8 +3,12 @@ entries with their ids; stories and threads keep their fields and gain summary, 
 
 from __future__ import annotations
 
+import pytest
+
 from storyline.ids import page_id
 from storyline.model import RawPage
+from storyline.narrate import NarrateDoc
+from storyline.narrate.story import story_inputs
 from storyline.stages import narrate
 from storyline.store.sqlite import SQLiteStore
 
@@ -129,3 +133,19 @@ def test_a_second_run_gives_the_same_rows(store: SQLiteStore) -> None:
     first = list(store.records("stories")) + list(store.records("threads"))
     narrate.run(store, lambda *args: None)
     assert list(store.records("stories")) + list(store.records("threads")) == first
+
+
+def test_stories_narrated_on_two_processes_equal_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    # three stories told from the same invented reports with their outlets swapped about, so each differs
+    outlets = list(REPORTS)
+    docs = [
+        NarrateDoc(f"d{story}{n}", REPORTS[outlet][1], REPORTS[outlet][0], outlets[(n + story) % 2], None, None)
+        for story in range(3)
+        for n, outlet in enumerate(outlets)
+    ]
+    inputs = story_inputs(docs, {d.id: f"st_{d.id[1]}" for d in docs})
+    monkeypatch.setattr(narrate, "MIN_STORIES_FOR_POOL", 2)
+    alone = narrate.narrate_stale(inputs, workers=1)
+    pooled = narrate.narrate_stale(inputs, workers=2)
+    assert list(pooled) == sorted(inputs) and pooled == alone
+    assert all(entry["fields"]["summary"] for entry in pooled.values())

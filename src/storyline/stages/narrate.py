@@ -10,8 +10,10 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import os
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -28,6 +30,8 @@ from storyline.narrate import (
 )
 from storyline.narrate.records import CitedSentence, Dated, TimelineEntry
 from storyline.narrate.story import StoryInputs, story_inputs
+from storyline.run.budget import die_with_parent, ignore_interrupts
+from storyline.run.local import default_workers
 from storyline.stages import StageInfo
 from storyline.store.base import Store
 
@@ -53,6 +57,11 @@ Progress = Callable[[str, int, int | None], None]
 NARRATIVES_BLOB = "narrate.narratives"
 #: How many stories the last run narrated (the others' narratives were kept).
 NARRATED_STATE = "narrate.narrated"
+
+#: Below this many stories to narrate, starting worker processes costs more than the second core gains.
+MIN_STORIES_FOR_POOL = 48
+#: Stories sent to a worker at a time: enough to amortise pickling, few enough to keep both cores busy.
+POOL_CHUNK = 8
 
 #: The document fields narration reads (not the stored analyses, which it never uses).
 NARRATE_COLUMNS = ("seq", "text", "published", "outlet", "url", "title", "duplicate_of", "story_id")
@@ -152,6 +161,44 @@ def _kept_form(narrative: StoryNarrative) -> dict[str, Any]:
     }
 
 
+def _init_worker(parent_pid: int) -> None:
+    die_with_parent(parent_pid)
+    ignore_interrupts()
+
+
+def _narrate_kept(item: tuple[str, StoryInputs]) -> dict[str, Any]:
+    """One story narrated, in its kept form (module level, so a worker process can run it)."""
+    story_id, inputs = item
+    return _kept_form(narrate_story(story_id, *inputs))
+
+
+def narrate_stale(
+    stale: Mapping[str, StoryInputs], workers: int, progress: Progress | None = None
+) -> dict[str, dict[str, Any]]:
+    """Each stale story's kept narrative, by story id: on ``workers`` processes when there are enough.
+
+    Stories are narrated independently (a narrative reads only its own inputs), so the pool changes
+    nothing but the wall clock: the corpus stages otherwise leave the second core idle.
+    """
+    items = sorted(stale.items())
+    done: dict[str, dict[str, Any]] = {}
+    if workers > 1 and len(items) >= MIN_STORIES_FOR_POOL:
+        pool = ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(os.getpid(),))
+        try:
+            told = pool.map(_narrate_kept, items, chunksize=POOL_CHUNK)
+            for (story_id, _), entry in zip(items, told, strict=True):
+                done[story_id] = entry
+                if progress is not None and len(done) % POOL_CHUNK == 0:
+                    progress("narrate", len(done), len(items))
+        finally:
+            # On Ctrl-C, stories not yet started are dropped and nothing is written: the stage reruns whole.
+            pool.shutdown(cancel_futures=True)
+        return done
+    for item in items:
+        done[item[0]] = _narrate_kept(item)
+    return done
+
+
 def _outline(story_id: str, entry: dict[str, Any]) -> StoryNarrative:
     """What a thread's narration reads of a story (its date, headline and timeline), from the kept form: a
     thread a new story joined is told again without narrating its other stories again."""
@@ -182,12 +229,13 @@ def _cached(store: Store) -> dict[str, dict[str, Any]]:
     return {part: cache.get(part, {}) for part in ("stories", "threads")}
 
 
-def run(store: Store, progress: Progress) -> int:
+def run(store: Store, progress: Progress, workers: int | None = None) -> int:
     """Narrate every story and thread; returns how many documents were read.
 
     A story's narrative is a function of its own reports, passages and events only, so each is kept in the
     store under the hash of those inputs (a thread's under its stories' hashes) and only stories whose
-    inputs changed are narrated again: a top-up narrates the stories its new reports joined.
+    inputs changed are narrated again: a top-up narrates the stories its new reports joined. Stories to
+    narrate run on ``workers`` processes (default: one per core, at most two) when there are enough.
     """
     rows = list(store.documents(columns=NARRATE_COLUMNS))
     docs = narrate_docs(rows)
@@ -203,13 +251,19 @@ def run(store: Store, progress: Progress) -> int:
     cached = _cached(store)
     kept: dict[str, dict[str, Any]] = {"stories": {}, "threads": {}}
     entries: dict[str, dict[str, Any]] = {}
+    stale = {
+        story["id"]: inputs[story["id"]]
+        for story in stories
+        if (key := keys.get(story["id"])) is not None and key not in cached["stories"]
+    }
+    fresh = narrate_stale(stale, workers if workers is not None else default_workers(), progress)
     updated = []
     for story in stories:
         key = keys.get(story["id"])
         if key is None:
             updated.append(story)
             continue
-        entry = cached["stories"].get(key) or _kept_form(narrate_story(story["id"], *inputs[story["id"]]))
+        entry = cached["stories"].get(key) or fresh[story["id"]]
         kept["stories"][key] = entries[story["id"]] = entry
         updated.append({**story, **entry["fields"]})
     threads = []
