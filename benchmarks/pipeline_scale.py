@@ -20,6 +20,12 @@ With ``--topup P`` each local run is followed by a top-up: P% new pages (the rep
 corpus in the generator's order) added to a copy of its store and run, the real parse included; its CPU
 seconds are printed per stage beside the full run's.
 
+With ``--topup-onto DB CORPUS --topup P [--full-json ROWS]`` no corpus is made: a copy of an existing
+store (a finished run over the generated ``CORPUS`` folder, left untouched) is first run once over its own
+corpus by the current code (caches kept by older code are refreshed; that run's CPU is printed apart), then
+P% new pages are added and the top-up is timed per stage (CPU s, wall s, load average), beside the full
+run's row in ``ROWS`` (the ``--json`` output of the run that made the store) when given.
+
 The last column divides the pipeline's pages/s by the spaCy reference's: the issue's goal is >= 0.83.
 Every figure is wall-clock time on the machine the script runs on; on a machine shared with other work the
 references suffer the same load as the pipeline, which is why they are measured in the same run.
@@ -32,6 +38,7 @@ import json
 import os
 import random
 import resource
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -563,6 +570,17 @@ def main() -> None:
     )
     parser.add_argument("--json", type=Path, default=None, help="also write the rows as JSON lines here")
     parser.add_argument(
+        "--topup-onto",
+        nargs=2,
+        type=Path,
+        default=None,
+        metavar=("DB", "CORPUS"),
+        help="time a --topup onto a copy of an existing store made from the generated CORPUS folder",
+    )
+    parser.add_argument(
+        "--full-json", type=Path, default=None, help="with --topup-onto: the full run's --json rows"
+    )
+    parser.add_argument(
         "--link-only",
         default="",
         help="comma-separated sizes: the link stage alone on stores of generated pre-extracted documents"
@@ -581,6 +599,9 @@ def main() -> None:
         return
     work = args.work or Path(tempfile.mkdtemp(prefix="pipeline-scale-"))
     work.mkdir(parents=True, exist_ok=True)
+    if args.topup_onto:
+        _topup_onto(args, work)
+        return
     print(
         f"{'size':>7} {'format':6} {'engine':6} {'stage':18} {'seconds':>8} {'pages/s':>8}"
         f" {'CPU-s':>8} {'pages/CPU-s':>11} {'peak MB':>8}"
@@ -619,34 +640,54 @@ def _link_only(size: int, seed: int, work: Path) -> dict[str, Any]:
     return {"size": size, "format": "pre-extracted", "engine": "local", **result}
 
 
+def _topup_pages(size: int, fmt: str, args: argparse.Namespace, work: Path) -> tuple[Path, int]:
+    """The folder of ``args.topup`` percent new pages after a corpus of ``size`` (written once), and how
+    many: the reports that follow the corpus in the generator's order (its first ``size`` reports are the
+    corpus itself), so they continue its stories as a day's intake would."""
+    added = max(1, round(size * args.topup / 100))
+    folder = work / f"corpus-{size}-{fmt}-topup-{added}"
+    if not folder.exists():
+        reports = iter_corpus(size + added, args.seed)
+        write_corpus((doc for number, doc in enumerate(reports) if number >= size), fmt, folder, first=size)
+    return folder, added
+
+
+def _copy_store(db: Path, copy: Path) -> None:
+    """Copy a store without writing to it (opened read-only, if at all)."""
+    for stale in (copy, Path(f"{copy}-wal"), Path(f"{copy}-shm")):
+        stale.unlink(missing_ok=True)  # a stale WAL beside the copy would be replayed into it
+    if not Path(f"{db}-wal").exists():
+        shutil.copyfile(db, copy)  # no pending WAL: the file is the whole store
+        return
+    source_uri = f"file:{db}?mode=ro"
+    with closing(sqlite3.connect(source_uri, uri=True)) as source, closing(sqlite3.connect(copy)) as target:
+        source.backup(target)  # the WAL's pages too, which copying the file alone would miss
+
+
+def _print_topup(size: int, fmt: str, label: str, result: dict[str, Any], full: dict[str, Any]) -> None:
+    for stage, cpu in result["cpu_seconds"].items():
+        full_cpu = full["cpu_seconds"].get(stage, 0.0)
+        share = f"{cpu / full_cpu:7.1%}" if full_cpu else "       "
+        print(
+            f"{size:>7} {fmt:6} {label} {stage:18} {cpu:8.1f} CPU s {share}"
+            f" of the full run's {full_cpu:.1f} ({result['seconds'][stage]:.1f} s wall)"
+        )
+
+
 def _topup(
     size: int, fmt: str, args: argparse.Namespace, work: Path, db: Path, full: dict[str, Any]
 ) -> dict[str, Any]:
     """Add ``args.topup`` percent new pages to a copy of the full run's store, run again, and print what
     that run cost beside the full run.
 
-    The new pages are the reports that follow the corpus in the generator's order (its first ``size``
-    reports are the corpus itself), so they continue its stories as a day's intake would. The full run
-    stands for "a run from scratch over the same pages": it lacks the new pages, which makes the share
-    printed slightly higher than against a run over all of them.
+    The full run stands for "a run from scratch over the same pages": it lacks the new pages, which makes
+    the share printed slightly higher than against a run over all of them.
     """
-    added = max(1, round(size * args.topup / 100))
-    folder = work / f"corpus-{size}-{fmt}-topup-{added}"
-    if not folder.exists():
-        reports = iter_corpus(size + added, args.seed)
-        write_corpus((doc for number, doc in enumerate(reports) if number >= size), fmt, folder, first=size)
+    folder, added = _topup_pages(size, fmt, args, work)
     topped = work / f"local-{size}-{fmt}-topup.db"
-    topped.unlink(missing_ok=True)
-    with closing(sqlite3.connect(db)) as source, closing(sqlite3.connect(topped)) as copy:
-        source.backup(copy)  # the WAL's pages too, which copying the file alone would miss
+    _copy_store(db, topped)
     result = _in_subprocess(folder, topped, "local")
-    for stage, cpu in result["cpu_seconds"].items():
-        full_cpu = full["cpu_seconds"].get(stage, 0.0)
-        share = f"{cpu / full_cpu:7.1%}" if full_cpu else "       "
-        print(
-            f"{size:>7} {fmt:6} top-up {stage:18} {cpu:8.1f} CPU s {share}"
-            f" of the full run's {full_cpu:.1f}"
-        )
+    _print_topup(size, fmt, "top-up", result, full)
     print(
         f"    top-up of {added} pages onto {size}: {result['total']:.1f} s wall,"
         f" {result['total_cpu']:.1f} CPU s"
@@ -655,6 +696,51 @@ def _topup(
         flush=True,
     )
     return {"pages": added, **result}
+
+
+def _load() -> str:
+    return "/".join(f"{load:.1f}" for load in os.getloadavg())
+
+
+def _topup_onto(args: argparse.Namespace, work: Path) -> None:
+    """``--topup-onto DB CORPUS``: refresh a copy of a finished store with the current code, then time a
+    top-up of ``args.topup`` percent new pages onto it (the store and corpus given are only read)."""
+    db, corpus = args.topup_onto
+    files = sorted(corpus.glob("*.txt")) or sorted(corpus.glob("*.html"))
+    if not db.is_file() or not files:
+        raise SystemExit(f"--topup-onto: {db} must be a store and {corpus} its generated corpus folder")
+    size, fmt = len(files), "text" if files[0].suffix == ".txt" else "html"
+    last = next(doc for number, doc in enumerate(iter_corpus(size, args.seed)) if number == size - 1)
+    expected = _text(last) if fmt == "text" else _html(last, size - 1)
+    if files[-1].read_text(encoding="utf-8") != expected:
+        raise SystemExit(f"--topup-onto: {corpus} is not the generator's corpus of {size} (seed {args.seed})")
+    full: dict[str, Any] = {"cpu_seconds": {}, "total_cpu": 0.0}
+    if args.full_json:
+        rows = [json.loads(line) for line in args.full_json.read_text(encoding="utf-8").splitlines()]
+        full = next(r for r in rows if r["size"] == size and r["format"] == fmt and r["engine"] == "local")
+    folder, added = _topup_pages(size, fmt, args, work)
+    copy = work / f"onto-{size}-{fmt}.db"
+    _copy_store(db, copy)
+    print(f"    store copied to {copy}; load average {_load()}", flush=True)
+    refresh = _in_subprocess(corpus, copy, "local")
+    _print_topup(size, fmt, "refresh", refresh, full)
+    print(
+        f"    refresh (the current code over the unchanged {size} pages): {refresh['total']:.1f} s wall,"
+        f" {refresh['total_cpu']:.1f} CPU s; load average {_load()}",
+        flush=True,
+    )
+    result = _in_subprocess(folder, copy, "local")
+    _print_topup(size, fmt, "top-up", result, full)
+    share = f" = {result['total_cpu'] / full['total_cpu']:.1%} of the full run's" if full["total_cpu"] else ""
+    print(
+        f"    top-up of {added} pages onto {size}: {result['total']:.1f} s wall,"
+        f" {result['total_cpu']:.1f} CPU s{share}; peak RSS {result['rss_mb']:.0f} MB;"
+        f" load average {_load()}",
+        flush=True,
+    )
+    if args.json:
+        with args.json.open("a", encoding="utf-8") as out:
+            out.write(json.dumps({"size": size, "format": fmt, "refresh": refresh, "topup": result}) + "\n")
 
 
 def _pipelines(args: argparse.Namespace, work: Path) -> list[dict[str, Any]]:

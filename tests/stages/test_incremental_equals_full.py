@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import storyline
-from storyline.stages import extract, link, narrate
+from storyline.stages import events, extract, link, narrate
 from storyline.store.base import RECORD_TABLES
 
 STRIKE_1 = (
@@ -149,6 +149,8 @@ def test_two_batches_store_what_one_run_stores(tmp_path: Path) -> None:
         made = sl.store.get_state(link.PASSAGES_MADE_STATE)
         assert 0 < made["documents"] < len(BATCH_2)
         assert made["components"] > 0
+        # Events: only documents whose coding inputs changed were coded again (not the museum page).
+        assert 0 < sl.store.get_state(events.CODED_STATE) < len(BATCH_1) + len(BATCH_2)
     with storyline.open(tmp_path / "full.db") as sl:
         sl.run([first, second], workers=1)
     batches, full = _tables(tmp_path / "batches.db"), _tables(tmp_path / "full.db")
@@ -157,6 +159,7 @@ def test_two_batches_store_what_one_run_stores(tmp_path: Path) -> None:
     assert sum(1 for d in docs if d["duplicate_of"]) == 2
     assert any(len(story["documents"]) >= 3 for story in full["stories"])
     assert any(len(entity["aliases"]) >= 2 for entity in full["entities"])
+    assert full["events"]
     story_of = {Path(d["source"]).name: d["story_id"] for d in docs}
     assert story_of["mine1.txt"] == story_of["mine2.txt"] == story_of["mine3.txt"]
     for table in [*RECORD_TABLES, "documents"]:

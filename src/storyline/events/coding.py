@@ -82,36 +82,57 @@ class CodedEvent:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+def document_votes(doc: DocumentFacts) -> list[tuple[str, str]]:
+    """The (person entity, country) pairs one document's titles give ("Brenvian Defence Minister Ilya
+    Vostrov"), in reading order: its contribution to :class:`EntityCountries`, which the events stage keeps
+    per document so that a top-up sums them without reading every analysis again."""
+    votes: list[tuple[str, str]] = []
+    ordered = sorted(doc.mentions, key=lambda m: m.start)
+    for index, mention in enumerate(ordered):
+        if mention.label != "PERSON":
+            continue
+        entity_id = doc.mention_entities.get((mention.start, mention.end))
+        if entity_id is None:
+            continue
+        for previous in reversed(ordered[max(0, index - 3) : index]):
+            if previous.label not in {"NORP", "GPE"} or previous.sentence_start != mention.sentence_start:
+                continue
+            gap = doc.text[previous.end : mention.start]
+            if len(gap) > _ROLE_GAP or any(ch in gap for ch in '.;:"“”'):
+                continue
+            if any(w[:1].islower() and w not in {"of", "'s", "s", "the"} for w in gap.split()):
+                continue  # "Russia said Vostrov": a sentence, not a title
+            place = resolve_place(previous.text, previous.label)
+            if place is not None:
+                votes.append((entity_id, place.iso3))
+                break
+    return votes
+
+
+def _most_voted(votes: Iterable[Iterable[tuple[str, str]]]) -> dict[str, str]:
+    """Each entity's most voted country; a tie goes to the country voted first (documents in ingest order)."""
+    tally: dict[str, Counter[str]] = defaultdict(Counter)
+    for doc_votes in votes:
+        for entity_id, iso3 in doc_votes:
+            tally[entity_id][iso3] += 1
+    return {k: v.most_common(1)[0][0] for k, v in tally.items()}
+
+
 class EntityCountries:
     """Countries of persons from the words next to their names anywhere in the corpus."""
 
     def __init__(self, documents: Iterable[DocumentFacts], entities: dict[str, EntityInfo]) -> None:
-        votes: dict[str, Counter[str]] = defaultdict(Counter)
-        for doc in documents:
-            ordered = sorted(doc.mentions, key=lambda m: m.start)
-            for index, mention in enumerate(ordered):
-                if mention.label != "PERSON":
-                    continue
-                entity_id = doc.mention_entities.get((mention.start, mention.end))
-                if entity_id is None:
-                    continue
-                for previous in reversed(ordered[max(0, index - 3) : index]):
-                    if (
-                        previous.label not in {"NORP", "GPE"}
-                        or previous.sentence_start != mention.sentence_start
-                    ):
-                        continue
-                    gap = doc.text[previous.end : mention.start]
-                    if len(gap) > _ROLE_GAP or any(ch in gap for ch in '.;:"“”'):
-                        continue
-                    if any(w[:1].islower() and w not in {"of", "'s", "s", "the"} for w in gap.split()):
-                        continue  # "Russia said Vostrov": a sentence, not a title
-                    place = resolve_place(previous.text, previous.label)
-                    if place is not None:
-                        votes[entity_id][place.iso3] += 1
-                        break
-        self.by_entity = {k: v.most_common(1)[0][0] for k, v in votes.items()}
+        self.by_entity = _most_voted(map(document_votes, documents))
         self.entities = entities
+
+    @classmethod
+    def from_votes(
+        cls, votes: Iterable[Iterable[tuple[str, str]]], entities: dict[str, EntityInfo]
+    ) -> EntityCountries:
+        """The countries of every document's :func:`document_votes`, summed in ingest order."""
+        countries = cls((), entities)
+        countries.by_entity = _most_voted(votes)
+        return countries
 
     def country(self, entity_id: str | None) -> str | None:
         """The entity's own country, else the one its titles name."""
@@ -393,5 +414,6 @@ __all__ = [
     "code_candidate",
     "country_location",
     "document_countries",
+    "document_votes",
     "location_row",
 ]

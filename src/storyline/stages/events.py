@@ -1,9 +1,15 @@
 """The events stage: each document's event candidates (found by the extract stage's parse) resolved to
-entities, places and dates, then merged across reports into one record per real event."""
+entities, places and dates, then merged across reports into one record per real event.
+
+Each document's coded events are kept (blob ``events.coded``) under a key of everything coding read
+(:mod:`storyline.events.kept`), so a run codes again, and decodes the analysis of, only documents whose
+key changed; merging reruns over every coded event (it is cheap beside decoding and coding).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from storyline.events.candidates import EventCandidate
@@ -14,11 +20,14 @@ from storyline.events.coding import (
     EntityInfo,
     code_candidate,
     document_countries,
+    document_votes,
 )
+from storyline.events.kept import KeptCoding, KeptDocument, coded_event, coded_row, coding_key, facts_key
 from storyline.events.merge import event_record, merge_events, unique_ids
 from storyline.extract.records import analysis_from_dict
 from storyline.stages import StageInfo
 from storyline.stages.extract import MENTION_ENTITIES_STATE, analysed_text
+from storyline.stages.extract import STAGE as EXTRACT_STAGE
 from storyline.store.base import Store
 
 STAGE = StageInfo(
@@ -31,6 +40,12 @@ STAGE = StageInfo(
 Progress = Callable[[str, int, int | None], None]
 #: The document fields the coder reads (not the cleaner's removed lines, comments and evidence).
 READ_COLUMNS = ("title", "text", "analysis", "published", "published_precision", "story_id")
+#: The fields read of every document: what its kept events' key is made of (not its analysis).
+META_COLUMNS = ("title", "text", "published", "published_precision", "story_id", "stage_keys")
+#: Blob key of every document's kept votes and coded events.
+CODED_BLOB = "events.coded"
+#: State key: how many documents the last run coded again (their analyses decoded).
+CODED_STATE = "events.coded"
 
 
 Found = tuple[DocumentFacts, tuple[EventCandidate, ...]]
@@ -57,34 +72,97 @@ def document_facts(doc: dict[str, Any], spans: list[list[Any]]) -> Found | None:
     return facts, analysis.events
 
 
-def code_documents(facts: list[Found], entities: dict[str, EntityInfo]) -> list[CodedEvent]:
-    """Every candidate of every document, coded (pure: no store)."""
-    countries = EntityCountries((f for f, _ in facts), entities)
-    coded: list[CodedEvent] = []
-    for doc, candidates in facts:
-        if not candidates:
+def code_document(
+    found: Found, entities: dict[str, EntityInfo], countries: EntityCountries
+) -> list[CodedEvent]:
+    """Every candidate of one document, coded (pure: no store)."""
+    doc, candidates = found
+    if not candidates:
+        return []
+    doc_countries = document_countries(doc)
+    return [code_candidate(c, doc, entities, countries, doc_countries) for c in candidates]
+
+
+@dataclass(slots=True)
+class _Doc:
+    """What is read of every document with a body: enough to key its kept events."""
+
+    id: str
+    story_id: str | None
+    published: str | None
+    precision: str | None
+    spans: list[list[Any]]
+    facts: bytes
+
+
+def _documents(store: Store, spans_by_doc: dict[str, list[list[Any]]]) -> Iterator[_Doc]:
+    """Every document with a body, in ingest order, keyed (its text is digested, not kept)."""
+    for row in store.documents(columns=META_COLUMNS):
+        text = row.get("text") or ""
+        if not text.strip():
             continue
-        doc_countries = document_countries(doc)
-        coded.extend(code_candidate(c, doc, entities, countries, doc_countries) for c in candidates)
-    return coded
+        spans = spans_by_doc.get(row["id"], [])
+        extract_key = (row.get("stage_keys") or {}).get(EXTRACT_STAGE.name)
+        yield _Doc(
+            row["id"],
+            row.get("story_id"),
+            row.get("published"),
+            row.get("published_precision"),
+            spans,
+            facts_key(extract_key, row.get("title"), text, spans),
+        )
+
+
+def _read_facts(
+    store: Store, docs: list[_Doc], spans_by_doc: dict[str, list[list[Any]]]
+) -> dict[str, Found | None]:
+    """The coder's view of ``docs``, their analyses read and decoded (None: never analysed)."""
+    if not docs:
+        return {}
+    rows = store.documents([d.id for d in docs], columns=READ_COLUMNS)
+    return {row["id"]: document_facts(row, spans_by_doc.get(row["id"], [])) for row in rows}
 
 
 def run(store: Store, progress: Progress) -> int:
-    """Code and merge the events of the whole corpus; returns how many documents carried candidates."""
+    """Code and merge the events of the whole corpus; returns how many documents carried candidates.
+
+    Only documents whose kept key changed are decoded and coded again (equal to coding them all: the
+    key covers every input, see :mod:`storyline.events.kept`).
+    """
     spans_by_doc = store.get_state(MENTION_ENTITIES_STATE) or {}
     entities = {
         row["id"]: EntityInfo(row["id"], row["name"], row["type"], row.get("country"))
         for row in store.records("entities")
     }
-    facts = []
-    for doc in store.documents(columns=READ_COLUMNS):
-        if not (doc.get("text") or "").strip():
-            continue
-        found = document_facts(doc, spans_by_doc.get(doc["id"], []))
-        if found is not None:
-            facts.append(found)
-    coded = code_documents(facts, entities)
-    progress("events", len(facts), len(facts))
+    kept = KeptCoding.from_bytes(store.get_blob(CODED_BLOB)).documents
+    docs = list(_documents(store, spans_by_doc))
+    # Votes first: the countries titles give persons are a sum over every document's votes.
+    stale_facts = [d for d in docs if (k := kept.get(d.id)) is None or k.facts != d.facts]
+    found = _read_facts(store, stale_facts, spans_by_doc)
+    votes = {
+        d.id: ((document_votes(f[0]) if (f := found[d.id]) else []) if d.id in found else kept[d.id].votes)
+        for d in docs
+    }
+    countries = EntityCountries.from_votes((votes[d.id] for d in docs), entities)
+    keys = {d.id: coding_key(d.facts, d.published, d.precision, d.spans, entities, countries) for d in docs}
+    stale_coding = [d for d in docs if d.id not in found and kept[d.id].key != keys[d.id]]
+    found.update(_read_facts(store, stale_coding, spans_by_doc))
+    store.set_state(CODED_STATE, len(found))
+    coded: list[CodedEvent] = []
+    now: dict[str, KeptDocument] = {}
+    carrying = 0
+    for doc in docs:
+        if doc.id in found:
+            events = code_document(f, entities, countries) if (f := found.pop(doc.id)) else []
+            rows = [coded_row(event) for event in events]
+        else:
+            rows = kept[doc.id].rows
+            events = [coded_event(row, doc.id, doc.story_id) for row in rows]
+        now[doc.id] = KeptDocument(doc.facts, keys[doc.id], votes[doc.id], rows)
+        coded.extend(events)
+        carrying += bool(rows)
+    progress("events", len(docs), len(docs))
     records = unique_ids([event_record(group) for group in merge_events(coded)])
     store.replace_records("events", records)
-    return sum(1 for _, candidates in facts if candidates)
+    store.set_blob(CODED_BLOB, KeptCoding(now).to_bytes())
+    return carrying

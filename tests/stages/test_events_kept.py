@@ -1,0 +1,123 @@
+"""The events stage keeps each document's coded events: a run codes again only documents whose inputs
+changed (their text, analysis, date, the entities they name, or the countries titles elsewhere give those
+entities), and stores what coding every document from scratch stores.
+
+The reports are invented: a minister of an unnamed country orders troops to a border, a later report
+calls him Chilean (so the first report's actor gains a country from a page it shares no sentence with),
+and a museum reopens (touched by nothing later).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import storyline
+from storyline.events.coding import EntityCountries
+from storyline.stages import events
+from storyline.store.sqlite import SQLiteStore
+
+ORDER = (
+    "Velt orders battalions to the border\n\n"
+    "Defence Minister Arko Velt ordered two armoured battalions to the border with Peru on Monday. "
+    "Velt said the troops would stay there until the talks resume."
+)
+CHILEAN = (
+    "Velt meets Peru's minister\n\n"
+    "The Chilean Defence Minister Arko Velt met Peru's foreign minister in Lima on Wednesday. "
+    "The two ministers agreed to resume the border talks next month."
+)
+MUSEUM = (
+    "Lindholm museum reopens\n\n"
+    "The Lindholm maritime museum reopened on Saturday after a two-year restoration of its timber hall, "
+    "director Sofia Berglund said. Police arrested two men who tried to steal a ship model on Sunday."
+)
+
+
+def _write(folder: Path, pages: dict[str, str]) -> Path:
+    folder.mkdir(parents=True)
+    for name, text in pages.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def _events(store: SQLiteStore) -> list[dict[str, Any]]:
+    return list(store.records("events"))
+
+
+def _recode_from_scratch(store: SQLiteStore) -> list[dict[str, Any]]:
+    """The events table coded with nothing kept."""
+    store.set_blob(events.CODED_BLOB, b"")
+    events.run(store, lambda *_: None)
+    assert store.get_state(events.CODED_STATE) == _with_body(store)
+    return _events(store)
+
+
+def _with_body(store: SQLiteStore) -> int:
+    return sum(1 for d in store.documents(columns=("text",)) if (d.get("text") or "").strip())
+
+
+def _actor_country(rows: list[dict[str, Any]], name: str) -> str | None:
+    return next(row["actor"]["country"] for row in rows if name in (row["actor"]["name"] or ""))
+
+
+@pytest.fixture(scope="module")
+def work(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("events-kept")
+    first = _write(root / "one", {"order.txt": ORDER, "museum.txt": MUSEUM})
+    second = _write(root / "two", {"chilean.txt": CHILEAN})
+    with storyline.open(root / "batches.db") as sl:
+        sl.run([first], workers=1)
+        assert sl.store.get_state(events.CODED_STATE) == 2
+        assert _actor_country(_events(sl.store), "Velt") is None
+        sl.run([second], workers=1)
+    with storyline.open(root / "full.db") as sl:
+        sl.run([first, second], workers=1)
+    return root
+
+
+def test_a_top_up_codes_the_new_page_and_the_page_whose_minister_gained_a_country(work: Path) -> None:
+    with storyline.open(work / "batches.db") as sl:
+        # the new report and the order (its actor's country moved), not the museum
+        assert sl.store.get_state(events.CODED_STATE) == 2
+        topped = _events(sl.store)
+    with storyline.open(work / "full.db") as sl:
+        full = _events(sl.store)
+    assert _actor_country(full, "Velt") == "CHL"
+    assert topped == full
+
+
+def test_a_changed_date_codes_one_document_again_and_a_lost_blob_codes_all(work: Path) -> None:
+    store = SQLiteStore(work / "batches.db")
+    try:
+        events.run(store, lambda *_: None)
+        assert store.get_state(events.CODED_STATE) == 0  # nothing changed
+        order = next(
+            d["id"]
+            for d in store.documents(columns=("title",))
+            if (d["title"] or "").startswith("Velt orders")
+        )
+        store.update_documents([{"id": order, "published": "2024-03-18", "published_precision": "day"}])
+        events.run(store, lambda *_: None)
+        assert store.get_state(events.CODED_STATE) == 1
+        kept = _events(store)
+        assert any(row["date"] == "2024-03-18" for row in kept)
+        assert kept == _recode_from_scratch(store)
+        store.set_blob(events.CODED_BLOB, b"not a kept coding")
+        events.run(store, lambda *_: None)
+        assert store.get_state(events.CODED_STATE) == _with_body(store)
+        assert _events(store) == kept
+    finally:
+        store.close()
+
+
+def test_countries_summed_from_kept_votes_break_ties_by_first_vote() -> None:
+    # Two documents vote one each for a person: the earlier document's country wins, as in one pass.
+    countries = EntityCountries.from_votes([[("en_velt", "CHL")], [("en_velt", "PER")]], {})
+    assert countries.country("en_velt") == "CHL"
+    countries = EntityCountries.from_votes(
+        [[("en_velt", "PER")], [("en_velt", "CHL"), ("en_velt", "CHL")]], {}
+    )
+    assert countries.country("en_velt") == "CHL"
