@@ -164,6 +164,10 @@ def main() -> None:
     narrated = top_store.get_state("narrate.narrated")
     stories = sum(1 for _ in top_store.records("stories"))
     print(f"stories narrated again on the top-up: {narrated} of {stories}")
+    coded = top_store.get_state("events.coded")
+    print(
+        f"events coded again on the top-up: {coded} (documents of {args.base + args.new}; components merged)"
+    )
     equal = stored_tables(full_store) == stored_tables(top_store)
     print(f"top-up stored exactly what the full run stored: {'yes' if equal else 'NO'}")
     full_store.close()

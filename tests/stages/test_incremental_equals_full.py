@@ -150,7 +150,7 @@ def test_two_batches_store_what_one_run_stores(tmp_path: Path) -> None:
         assert 0 < made["documents"] < len(BATCH_2)
         assert made["components"] > 0
         # Events: only documents whose coding inputs changed were coded again (not the museum page).
-        assert 0 < sl.store.get_state(events.CODED_STATE) < len(BATCH_1) + len(BATCH_2)
+        assert 0 < sl.store.get_state(events.CODED_STATE)["documents"] < len(BATCH_1) + len(BATCH_2)
     with storyline.open(tmp_path / "full.db") as sl:
         sl.run([first, second], workers=1)
     batches, full = _tables(tmp_path / "batches.db"), _tables(tmp_path / "full.db")

@@ -24,6 +24,7 @@ import functools
 import hashlib
 import json
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import metadata, resources
 from pathlib import Path
@@ -63,23 +64,17 @@ def coding_code_digest() -> bytes:
     return digest.digest()
 
 
-def _update(digest: Any, *parts: str | None) -> None:
-    """Add ``parts`` to ``digest`` unambiguously (each with its length; None apart from "")."""
-    for part in parts:
-        if part is None:
-            digest.update(b"\xff" * 8)
-            continue
-        data = part.encode("utf-8", "surrogatepass")
-        digest.update(len(data).to_bytes(8, "little") + data)
+def _digest(start: bytes, *parts: Any) -> bytes:
+    """``start`` and ``parts`` (as JSON: unambiguous) digested."""
+    payload = json.dumps(parts, separators=(",", ":")).encode("utf-8", "surrogatepass")
+    return hashlib.blake2b(start + payload, digest_size=_KEY_BYTES).digest()
 
 
 def facts_key(extract_key: str | None, title: str | None, text: str, spans: list[list[Any]]) -> bytes:
     """The digest of what a document's votes are made of: its analysis (by the extract stage key it was
     stored under), its title and body (exactly: the content hash is of a normalised body) and its mention
     spans' entities."""
-    digest = hashlib.blake2b(coding_code_digest(), digest_size=_KEY_BYTES)
-    _update(digest, extract_key, title, text, json.dumps(spans, separators=(",", ":")))
-    return digest.digest()
+    return _digest(coding_code_digest(), extract_key, title, text, spans)
 
 
 def coding_key(
@@ -92,12 +87,11 @@ def coding_key(
 ) -> bytes:
     """The digest of everything coding a document reads: its :func:`facts_key`, its date, and the name and
     country of each entity its spans name."""
-    digest = hashlib.blake2b(facts, digest_size=_KEY_BYTES)
-    _update(digest, published, precision)
+    named = []
     for entity_id in sorted({span[2] for span in spans}):
         entity = entities.get(entity_id)
-        _update(digest, entity_id, entity.name if entity else None, countries.country(entity_id))
-    return digest.digest()
+        named.append((entity_id, entity.name if entity else None, countries.country(entity_id)))
+    return _digest(facts, published, precision, named)
 
 
 def coded_row(event: CodedEvent) -> list[Any]:
@@ -146,14 +140,59 @@ def coded_event(row: list[Any], doc_id: str, story_id: str | None) -> CodedEvent
     )
 
 
+def reach_facts(event: CodedEvent) -> list[Any]:
+    """What of a coded event decides which others it can be merged with (:func:`merge._lookup_keys`), beside
+    its document and story: kept apart from its row, so events are grouped without decoding every row."""
+    return [event.type, event.date_source, event.date_precision, event.date]
+
+
 @dataclass(slots=True)
 class KeptDocument:
-    """One document's votes and coded events, with the keys they were made under."""
+    """One document's votes and coded events, with the keys they were made under. The events stay the JSON
+    text they were kept as until a merge needs them (most are merged in groups that did not change)."""
 
     facts: bytes
     key: bytes
     votes: list[tuple[str, str]]
-    rows: list[list[Any]]
+    reach: list[list[Any]]
+    rows_json: str
+
+    @classmethod
+    def made(
+        cls, facts: bytes, key: bytes, votes: list[tuple[str, str]], events: list[CodedEvent]
+    ) -> KeptDocument:
+        rows = [coded_row(event) for event in events]
+        return cls(
+            facts, key, votes, [reach_facts(e) for e in events], json.dumps(rows, separators=(",", ":"))
+        )
+
+    def events(self, doc_id: str, story_id: str | None) -> list[CodedEvent]:
+        return [coded_event(row, doc_id, story_id) for row in json.loads(self.rows_json)]
+
+
+def _header(version: int, code: bytes) -> str:
+    return json.dumps({"version": version, "code": code.hex()})
+
+
+def lines_blob(header: str, lines: Iterable[str]) -> bytes:
+    """One header line and one line per entry (tab-separated fields, JSON text has no raw tab or newline),
+    compressed: a top-up rewrites kept JSON text as it is, without decoding it."""
+    return zlib.compress("\n".join([header, *lines]).encode("utf-8"), 1)
+
+
+def blob_lines(data: bytes | None, header: str, fields: int) -> list[list[str]] | None:
+    """The entries of a :func:`lines_blob`, each split into ``fields``; None when there is none, it was made
+    by other code or another version, or it is damaged."""
+    if not data:
+        return None
+    try:
+        first, *lines = zlib.decompress(data).decode("utf-8").split("\n")
+    except (zlib.error, UnicodeDecodeError):
+        return None
+    if first != header:
+        return None
+    entries = [line.split("\t") for line in lines]
+    return entries if all(len(entry) == fields for entry in entries) else None
 
 
 @dataclass
@@ -163,30 +202,34 @@ class KeptCoding:
     documents: dict[str, KeptDocument] = field(default_factory=dict)
 
     def to_bytes(self) -> bytes:
-        rows = [
-            [doc_id, kept.facts.hex(), kept.key.hex(), kept.votes, kept.rows]
-            for doc_id, kept in self.documents.items()
-        ]
-        header = {"version": KEPT_VERSION, "code": coding_code_digest().hex()}
-        return zlib.compress(json.dumps([header, rows], separators=(",", ":")).encode("utf-8"), 1)
+        dumps = functools.partial(json.dumps, separators=(",", ":"))
+        return lines_blob(
+            _header(KEPT_VERSION, coding_code_digest()),
+            (
+                "\t".join((doc_id, d.facts.hex(), d.key.hex(), dumps(d.votes), dumps(d.reach), d.rows_json))
+                for doc_id, d in self.documents.items()
+            ),
+        )
 
     @classmethod
     def from_bytes(cls, data: bytes | None) -> KeptCoding:
         """The coding kept by :meth:`to_bytes`; empty (everything coded afresh) when there is none, it was
         made by other code, or the blob is damaged."""
-        if not data:
+        entries = blob_lines(data, _header(KEPT_VERSION, coding_code_digest()), 6)
+        if entries is None:
             return cls()
         try:
-            header, rows = json.loads(zlib.decompress(data))
-            if header.get("version") != KEPT_VERSION or header.get("code") != coding_code_digest().hex():
-                return cls()
             return cls(
                 {
                     doc_id: KeptDocument(
-                        bytes.fromhex(facts), bytes.fromhex(key), [(e, c) for e, c in votes], events
+                        bytes.fromhex(facts),
+                        bytes.fromhex(key),
+                        [(e, c) for e, c in json.loads(votes)],
+                        json.loads(reach),
+                        rows,
                     )
-                    for doc_id, facts, key, votes, events in rows
+                    for doc_id, facts, key, votes, reach, rows in entries
                 }
             )
-        except (ValueError, TypeError, KeyError, AttributeError, zlib.error):
+        except (ValueError, TypeError):
             return cls()  # only a cache

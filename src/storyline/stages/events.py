@@ -8,6 +8,7 @@ key changed; merging reruns over every coded event (it is cheap beside decoding 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -22,7 +23,8 @@ from storyline.events.coding import (
     document_countries,
     document_votes,
 )
-from storyline.events.kept import KeptCoding, KeptDocument, coded_event, coded_row, coding_key, facts_key
+from storyline.events.kept import KeptCoding, KeptDocument, coding_key, facts_key
+from storyline.events.kept_merges import KeptMerges, Member, component_key, components
 from storyline.events.merge import event_record, merge_events, unique_ids
 from storyline.extract.records import analysis_from_dict
 from storyline.stages import StageInfo
@@ -44,7 +46,10 @@ READ_COLUMNS = ("title", "text", "analysis", "published", "published_precision",
 META_COLUMNS = ("title", "text", "published", "published_precision", "story_id", "stage_keys")
 #: Blob key of every document's kept votes and coded events.
 CODED_BLOB = "events.coded"
-#: State key: how many documents the last run coded again (their analyses decoded).
+#: Blob key of the merged records kept per component of coded events.
+MERGED_BLOB = "events.merged"
+#: State key: how many documents the last run coded again (their analyses decoded), and how many
+#: components of events it merged again.
 CODED_STATE = "events.coded"
 
 
@@ -123,11 +128,54 @@ def _read_facts(
     return {row["id"]: document_facts(row, spans_by_doc.get(row["id"], [])) for row in rows}
 
 
+def _merged(
+    docs: list[_Doc], now: dict[str, KeptDocument], fresh: dict[str, list[CodedEvent]], kept: KeptMerges
+) -> tuple[list[dict[str, Any]], KeptMerges, int]:
+    """Every event record, merged per component of coded events that can reach each other
+    (:mod:`storyline.events.kept_merges`); a component kept under the same key is not merged again.
+    Returns the records, the merges to keep, and how many components were merged."""
+    members: list[Member] = []
+    places: list[tuple[_Doc, int]] = []
+    for doc in docs:
+        for index, reach in enumerate(now[doc.id].reach):
+            members.append((doc.id, doc.story_id, reach))
+            places.append((doc, index))
+    decoded: dict[str, list[CodedEvent]] = dict(fresh)
+
+    def event(doc: _Doc, index: int) -> CodedEvent:
+        if doc.id not in decoded:
+            decoded[doc.id] = now[doc.id].events(doc.id, doc.story_id)
+        return decoded[doc.id][index]
+
+    records: list[dict[str, Any]] = []
+    keep = KeptMerges()
+    merged = 0
+    grouped = components(members)
+    for component in grouped:
+        at = [places[position] for position in component]
+        key = component_key((doc.id, doc.story_id, now[doc.id].key, index) for doc, index in at)
+        text = kept.entries.get(key)
+        if text is None:
+            made = unique_ids([event_record(group) for group in merge_events([event(*p) for p in at])])
+            text = json.dumps(made)
+            records.extend(made)
+            merged += 1
+        else:
+            records.extend(json.loads(text))
+        keep.entries[key] = text
+    if len({record["id"] for record in records}) < len(records):
+        # A re-hashed id that another component's record holds (never seen; 64-bit ids): merge as one.
+        records = unique_ids([event_record(g) for g in merge_events([event(*p) for p in places])])
+        keep, merged = KeptMerges(), len(grouped)
+    return records, keep, merged
+
+
 def run(store: Store, progress: Progress) -> int:
     """Code and merge the events of the whole corpus; returns how many documents carried candidates.
 
-    Only documents whose kept key changed are decoded and coded again (equal to coding them all: the
-    key covers every input, see :mod:`storyline.events.kept`).
+    Only documents whose kept key changed are decoded and coded again, and only components of events
+    they changed are merged again (equal to coding and merging them all: the keys cover every input, see
+    :mod:`storyline.events.kept` and :mod:`storyline.events.kept_merges`).
     """
     spans_by_doc = store.get_state(MENTION_ENTITIES_STATE) or {}
     entities = {
@@ -147,22 +195,19 @@ def run(store: Store, progress: Progress) -> int:
     keys = {d.id: coding_key(d.facts, d.published, d.precision, d.spans, entities, countries) for d in docs}
     stale_coding = [d for d in docs if d.id not in found and kept[d.id].key != keys[d.id]]
     found.update(_read_facts(store, stale_coding, spans_by_doc))
-    store.set_state(CODED_STATE, len(found))
-    coded: list[CodedEvent] = []
     now: dict[str, KeptDocument] = {}
-    carrying = 0
+    fresh: dict[str, list[CodedEvent]] = {}
     for doc in docs:
         if doc.id in found:
             events = code_document(f, entities, countries) if (f := found.pop(doc.id)) else []
-            rows = [coded_row(event) for event in events]
+            now[doc.id] = KeptDocument.made(doc.facts, keys[doc.id], votes[doc.id], events)
+            fresh[doc.id] = events
         else:
-            rows = kept[doc.id].rows
-            events = [coded_event(row, doc.id, doc.story_id) for row in rows]
-        now[doc.id] = KeptDocument(doc.facts, keys[doc.id], votes[doc.id], rows)
-        coded.extend(events)
-        carrying += bool(rows)
+            now[doc.id] = kept[doc.id]
     progress("events", len(docs), len(docs))
-    records = unique_ids([event_record(group) for group in merge_events(coded)])
+    records, merges, merged = _merged(docs, now, fresh, KeptMerges.from_bytes(store.get_blob(MERGED_BLOB)))
     store.replace_records("events", records)
     store.set_blob(CODED_BLOB, KeptCoding(now).to_bytes())
-    return carrying
+    store.set_blob(MERGED_BLOB, merges.to_bytes())
+    store.set_state(CODED_STATE, {"documents": len(fresh), "components": merged})
+    return sum(1 for doc in docs if now[doc.id].reach)
