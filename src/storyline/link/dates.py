@@ -15,6 +15,8 @@ import math
 import re
 from datetime import date
 
+import numpy as np
+
 DAY_PRECISION_PARTS = 3
 #: describe's score at which a date counts as certain: two agreeing cues (a byline near the headline
 #: scores 5, a declared date agreeing with the markup 4). A date accepted at describe's lowest score
@@ -92,3 +94,22 @@ def date_agreement(
         return 1.0
     closeness = math.exp(-days_apart(a, b) / scale_days)
     return 1.0 - certainty * (1.0 - closeness)
+
+
+def date_agreements(
+    first: np.ndarray, second: np.ndarray, certainty: np.ndarray, scale_days: float
+) -> np.ndarray:
+    """:func:`date_agreement` of many pairs at once: ``first[k]`` and ``second[k]`` are day intervals as
+    rows (first day, last day), -1 for an undated report's; ``certainty[k]`` how sure both dates are.
+
+    Arrays instead of a call per pair: a corpus's candidate pairs number up to 30 per report.
+    """
+    factor = np.ones(len(certainty))
+    dated = (first[:, 0] >= 0) & (second[:, 0] >= 0)
+    if scale_days <= 0 or not dated.any():
+        return factor
+    gap = np.maximum(
+        0, np.maximum(first[dated, 0], second[dated, 0]) - np.minimum(first[dated, 1], second[dated, 1])
+    )
+    factor[dated] = 1.0 - certainty[dated] * (1.0 - np.exp(-gap / scale_days))
+    return factor

@@ -188,24 +188,27 @@ def candidate_pair_arrays(keys: sparse.csr_matrix, per_row: int) -> tuple[np.nda
     return left[first_seen], right[first_seen]
 
 
-def pair_cosine_array(matrix: sparse.csr_matrix, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    """Dot products of rows ``left[k]`` and ``right[k]`` of ``matrix``, for every k.
+def pair_cosine_array(
+    matrix: sparse.csr_matrix, left: np.ndarray, right: np.ndarray, other: sparse.csr_matrix | None = None
+) -> np.ndarray:
+    """Dot products of row ``left[k]`` of ``matrix`` and row ``right[k]`` of ``other`` (by default
+    ``matrix`` itself: the cosine of unit rows), for every k.
 
     Computed a slice of pairs at a time, each slice's rows holding at most ``_PRODUCT_BUDGET`` terms: the
     rows of a fixed number of pairs (long stories' rows hold thousands of terms) made a slice of hundreds
     of megabytes.
     """
+    other = matrix if other is None else other
     sims = np.zeros(len(left))
     if not len(left):
         return sims
-    lengths = np.diff(matrix.indptr)
-    terms = np.cumsum(lengths[left] + lengths[right])
+    terms = np.cumsum(np.diff(matrix.indptr)[left] + np.diff(other.indptr)[right])
     start = 0
     while start < len(left):
         spent = terms[start - 1] if start else 0
         stop = int(np.searchsorted(terms, spent + _PRODUCT_BUDGET, side="right"))
         stop = min(len(left), start + _CHUNK_ROWS * 16, max(stop, start + 1))
-        products = matrix[left[start:stop]].multiply(matrix[right[start:stop]])
+        products = matrix[left[start:stop]].multiply(other[right[start:stop]])
         sims[start:stop] = np.asarray(products.sum(axis=1)).ravel()
         start = stop
     return sims
