@@ -10,7 +10,13 @@ from datetime import date
 import numpy as np
 
 from storyline.link import LinkSettings, settings_help
-from storyline.link.clustering import Constraints, Edges, average_linkage, neighbourhood_scaled
+from storyline.link.clustering import (
+    Constraints,
+    Edges,
+    average_linkage,
+    neighbourhood_scaled,
+    typical_level,
+)
 from storyline.link.dates import day_interval
 
 
@@ -57,8 +63,9 @@ def _scaled(edges: dict[tuple[int, int], float], size: int, neighbours: int) -> 
 def test_similarities_are_measured_against_each_items_neighbourhood() -> None:
     edges = _crowd_and_sparse()
     scaled = _scaled(edges, 12, 5)
-    # Levels: crowd 0.6, item 6 and 7 (0.3 + 4 x 0.1) / 5 = 0.14, the rest 0.1; typical (median) 0.37.
-    assert math.isclose(scaled[(0, 1)], 0.37)  # a pair in a crowd of look-alikes must stand out from it
+    # Levels: crowd 0.6, item 6 and 7 (0.3 + 4 x 0.1) / 5 = 0.14, the rest 0.1; typical (median) 0.37,
+    # rounded to a 32nd in log scale: exp(-32 / 32).
+    assert math.isclose(scaled[(0, 1)], math.exp(-1))  # a pair in a crowd of look-alikes must stand out
     assert math.isclose(scaled[(6, 7)], 0.3 * 1.5)  # a pair in a sparse neighbourhood: up, at most 1.5x
     assert math.isclose(scaled[(8, 9)], 0.1 * 1.5)
     # Order of the edges changes nothing; no neighbours asked, or all alike: unchanged.
@@ -66,8 +73,20 @@ def test_similarities_are_measured_against_each_items_neighbourhood() -> None:
     random.Random(3).shuffle(pairs)
     assert _scaled(dict(pairs), 12, 5) == scaled
     assert _scaled(edges, 12, 0) == edges
+    # All alike: each similarity scaled alike, by the rounded typical level over the exact one only.
     alike = {pair: 0.4 for pair in itertools.combinations(range(8), 2)}
-    assert _scaled(alike, 8, 5) == alike
+    factor = typical_level(np.array([0.4])) / 0.4
+    assert set(_scaled(alike, 8, 5).values()) == {0.4 * factor} and abs(factor - 1) < 1 / 64
+
+
+def test_the_typical_level_holds_still_while_the_median_moves_a_little() -> None:
+    levels = math.exp(-0.98) + np.linspace(-0.1, 0.1, 101)
+    typical = typical_level(levels)
+    assert abs(math.log(typical / float(np.median(levels)))) <= 1 / 64  # within half a step
+    grown = np.append(levels, [0.45])  # a report more: the median moved, not the typical level
+    assert float(np.median(grown)) > float(np.median(levels))
+    assert typical_level(grown) == typical
+    assert typical_level(levels * 1.1) > typical  # a tenth more: the next steps
 
 
 def test_a_corpus_of_a_few_reports_keeps_its_similarities() -> None:

@@ -111,6 +111,16 @@ BATCH_2 = {
     "mine3.txt": MINE_3,
 }
 
+# A third run adds a page of an unrelated event: stories it does not touch keep their clusters.
+BATCH_3 = {
+    "bridge.txt": (
+        "Glass footbridge opens over the Tarnow gorge\n\n"
+        "A glass footbridge across the Tarnow gorge opened to walkers on Saturday, engineer Lena Voss said. "
+        "The span of ninety metres took two years to build and can carry four hundred people at once.\n\n"
+        "Voss said the bridge would close in high winds."
+    )
+}
+
 
 def _write(folder: Path, pages: dict[str, str]) -> Path:
     folder.mkdir(parents=True)
@@ -133,6 +143,7 @@ def _tables(db: Path) -> dict[str, Any]:
 def test_two_batches_store_what_one_run_stores(tmp_path: Path) -> None:
     first = _write(tmp_path / "one", BATCH_1)
     second = _write(tmp_path / "two", BATCH_2)
+    third = _write(tmp_path / "three", BATCH_3)
     with storyline.open(tmp_path / "batches.db") as sl:
         sl.run([first], workers=1)
         sl.run([second], workers=1)
@@ -151,8 +162,12 @@ def test_two_batches_store_what_one_run_stores(tmp_path: Path) -> None:
         assert made["components"] > 0
         # Events: only documents whose coding inputs changed were coded again (not the museum page).
         assert 0 < sl.store.get_state(events.CODED_STATE)["documents"] < len(BATCH_1) + len(BATCH_2)
+        sl.run([third], workers=1)
+        # Stories: no component of the story graph the new page did not change was clustered again.
+        clustered = sl.store.get_state(link.CLUSTERS_MADE_STATE)
+        assert clustered["of"] > 0 and clustered["components"] < clustered["of"]
     with storyline.open(tmp_path / "full.db") as sl:
-        sl.run([first, second], workers=1)
+        sl.run([first, second, third], workers=1)
     batches, full = _tables(tmp_path / "batches.db"), _tables(tmp_path / "full.db")
     # The corpus holds what the test is about: stories of several reports, both kinds of duplicate, aliases.
     docs = full["documents"]

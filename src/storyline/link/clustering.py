@@ -9,6 +9,7 @@ divided by the product of their sizes.
 from __future__ import annotations
 
 import heapq
+import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
@@ -23,6 +24,8 @@ NO_DATE_LIMIT_DAYS = 10**9
 DayInterval = tuple[int, int] | None
 #: Pairs handed to Python a slice at a time: a list of every pair's numbers took more than the arrays.
 _PAIR_SLICE = 1 << 16
+#: Steps per unit of log scale the typical neighbourhood level is rounded to (:func:`typical_level`).
+TYPICAL_LEVEL_STEPS = 32
 
 
 @dataclass(frozen=True)
@@ -116,12 +119,25 @@ def _initial_clusters(
     return clusters, owner
 
 
+def typical_level(levels: np.ndarray) -> float:
+    """The median of positive ``levels``, rounded to a step of 1/``TYPICAL_LEVEL_STEPS`` in log scale.
+
+    Every scaled similarity is multiplied by it, and the exact median moves a little with every report a
+    top-up adds: no edge, and so no component's clusters, could be kept between runs. Rounded, it moves
+    only when the median crosses a step (about 3%). On ECB+ (``benchmarks/story_quality.py``) both halves
+    and the cross-validated figures score as with the exact median (docs/incremental.md).
+    """
+    median = float(np.median(levels))
+    return math.exp(round(math.log(median) * TYPICAL_LEVEL_STEPS) / TYPICAL_LEVEL_STEPS)
+
+
 def neighbourhood_scaled(edges: Edges, size: int, neighbours: int, bounds: tuple[float, float]) -> Edges:
     """Each similarity measured against the two items' own neighbourhoods ("local scaling").
 
     An item's *level* is the mean similarity of its ``neighbours`` nearest items. A pair's similarity is
     multiplied by the corpus's typical level (the median over items) over the geometric mean of the two
-    items' levels, bounded to ``bounds``. Where many similar reports crowd together (two events of one
+    items' levels, bounded to ``bounds``; the typical level is rounded so that it holds still while a
+    corpus grows (:func:`typical_level`). Where many similar reports crowd together (two events of one
     kind, told in the same words) every similarity is high, and a pair must stand out from its crowd to
     join; a report in a sparse neighbourhood needs less. So one global threshold means "as alike as
     neighbours usually are" everywhere, not one absolute cosine. The bounds keep a report with no real
@@ -145,7 +161,7 @@ def neighbourhood_scaled(edges: Edges, size: int, neighbours: int, bounds: tuple
     measured = (np.bincount(nodes, minlength=size) >= neighbours) & (level > 0)
     if not measured.any():
         return edges
-    typical = float(np.median(level[measured]))
+    typical = typical_level(level[measured])
     level[~measured] = typical
     factor = typical / np.sqrt(level[first] * level[second])
     return Edges(first, second, sims * np.clip(factor, bounds[0], bounds[1]))

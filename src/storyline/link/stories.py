@@ -31,6 +31,7 @@ from storyline.link.clustering import (
 from storyline.link.dates import date_agreements, day_interval
 from storyline.link.dedup import find_exact_duplicates, find_near_duplicates
 from storyline.link.idf import frozen_rows, tfidf
+from storyline.link.kept_clusters import KeptClusters, clustered_by_component
 from storyline.link.passages import find_shared_passages
 from storyline.link.records import LinkDoc, Passage, Story
 from storyline.link.report_terms import ReportTerms
@@ -252,6 +253,7 @@ def assign_stories(
     duplicates: dict[str, str] | None = None,
     passages: list[Passage] | None = None,
     terms: ReportTerms | None = None,
+    kept: KeptClusters | None = None,
 ) -> list[Story]:
     """Group reports into stories, keeping the ids of ``previous`` (doc id -> story id) assignments.
 
@@ -260,6 +262,8 @@ def assign_stories(
     ``duplicates`` (copy -> original) and ``passages`` are computed when not given; ``terms`` holds
     reports' word counts made earlier (the link stage keeps them between runs). Reports may come without
     their text when ``terms`` names each by id (:meth:`ReportTerms.rows_of`) and both of those are given.
+    ``kept`` holds clusters of components of the similarity graph from an earlier run: only components
+    whose inputs changed are clustered again (:mod:`storyline.link.kept_clusters`), and it is updated.
     """
     settings = settings or LinkSettings()
     previous = previous or {}
@@ -279,7 +283,10 @@ def assign_stories(
         settings.story_neighbourhood,
         NEIGHBOURHOOD_SCALE_BOUNDS,
     )
-    clusters = average_linkage(edges, settings.story_threshold, groups, constraints)
+    if kept is None:
+        clusters = average_linkage(edges, settings.story_threshold, groups, constraints)
+    else:
+        clusters = clustered_by_component(edges, settings.story_threshold, groups, constraints, kept)
     stories = [_story(ordered, members, previous) for members in clusters]
     return sorted(stories, key=lambda s: s.id)
 

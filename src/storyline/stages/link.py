@@ -28,6 +28,7 @@ from storyline.link import (
 )
 from storyline.link.dates import date_confidence
 from storyline.link.dedup import NearDuplicateFinder
+from storyline.link.kept_clusters import KeptClusters
 from storyline.link.kept_passages import KeptPassages
 from storyline.link.kept_words import KeptWords
 from storyline.link.records import Passage
@@ -61,6 +62,10 @@ PASSAGES_BLOB = "link.kept_passages"
 PASSAGES_MADE_STATE = "link.passages_made"
 #: Each document's words as vocabulary ids under a digest of its text, for passages.
 WORDS_BLOB = "link.kept_words"
+#: Each story component's clusters under a digest of its edges: a top-up clusters only changed ones.
+CLUSTERS_BLOB = "link.kept_clusters"
+#: How many story components (of more than one report) the last run clustered afresh, and in all.
+CLUSTERS_MADE_STATE = "link.clusters_made"
 
 Progress = Callable[[str, int, int | None], None]
 #: The document fields the stage reads (the removed lines only of documents without a body): not every
@@ -321,7 +326,13 @@ def run(
     # top-up merge when a new report ties them; a story keeps its id while its earliest report stays its
     # earliest). The summary still says when changed settings re-made stories already stored.
     recluster = corpus.clustered_before and store.get_state(STORY_SETTINGS_STATE) != _settings_key(settings)
-    stories = assign_stories(reports, {}, settings, duplicates=duplicate_of, passages=passages, terms=terms)
+    stored_clusters = store.get_blob(CLUSTERS_BLOB)
+    kept = KeptClusters.from_bytes(stored_clusters) if stored_clusters else KeptClusters()
+    stories = assign_stories(
+        reports, {}, settings, duplicates=duplicate_of, passages=passages, terms=terms, kept=kept
+    )
+    store.set_blob(CLUSTERS_BLOB, kept.to_bytes())
+    store.set_state(CLUSTERS_MADE_STATE, {"components": kept.made, "of": kept.components})
     store.set_state(STORY_SETTINGS_STATE, _settings_key(settings))
     store.set_state(RUN_NOTES_STATE, {RECLUSTERED_NOTE: len(reports)} if recluster else {})
     progress("link", 3, 4)
