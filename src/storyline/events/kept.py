@@ -77,21 +77,28 @@ def facts_key(extract_key: str | None, title: str | None, text: str, spans: list
     return _digest(coding_code_digest(), extract_key, title, text, spans)
 
 
+class NamedEntities(dict[str, tuple[str, str | None, str | None]]):
+    """Entity id -> what coding reads of it (its id, name and :meth:`EntityCountries.country`), worked out
+    once per entity however many documents name it."""
+
+    def __init__(self, entities: dict[str, EntityInfo], countries: EntityCountries) -> None:
+        super().__init__()
+        self.entities = entities
+        self.countries = countries
+
+    def __missing__(self, entity_id: str) -> tuple[str, str | None, str | None]:
+        entity = self.entities.get(entity_id)
+        found = (entity_id, entity.name if entity else None, self.countries.country(entity_id))
+        self[entity_id] = found
+        return found
+
+
 def coding_key(
-    facts: bytes,
-    published: str | None,
-    precision: str | None,
-    spans: list[list[Any]],
-    entities: dict[str, EntityInfo],
-    countries: EntityCountries,
+    facts: bytes, published: str | None, precision: str | None, spans: list[list[Any]], named: NamedEntities
 ) -> bytes:
     """The digest of everything coding a document reads: its :func:`facts_key`, its date, and the name and
     country of each entity its spans name."""
-    named = []
-    for entity_id in sorted({span[2] for span in spans}):
-        entity = entities.get(entity_id)
-        named.append((entity_id, entity.name if entity else None, countries.country(entity_id)))
-    return _digest(facts, published, precision, named)
+    return _digest(facts, published, precision, [named[i] for i in sorted({span[2] for span in spans})])
 
 
 def coded_row(event: CodedEvent) -> list[Any]:

@@ -94,20 +94,26 @@ def _header() -> str:
 
 @dataclass
 class KeptMerges:
-    """Component digest -> its records as the JSON text they were kept as."""
+    """Component digest -> its records' ids and the records as the JSON text they were kept as."""
 
-    entries: dict[bytes, str] = field(default_factory=dict)
+    entries: dict[bytes, tuple[list[str], str]] = field(default_factory=dict)
+
+    def ids(self) -> list[str]:
+        return [record_id for ids, _ in self.entries.values() for record_id in ids]
 
     def to_bytes(self) -> bytes:
-        return lines_blob(_header(), (f"{key.hex()}\t{records}" for key, records in self.entries.items()))
+        return lines_blob(
+            _header(),
+            (f"{key.hex()}\t{json.dumps(ids)}\t{text}" for key, (ids, text) in self.entries.items()),
+        )
 
     @classmethod
     def from_bytes(cls, data: bytes | None) -> KeptMerges:
         """The records kept by :meth:`to_bytes`; none when absent, made by other code, or damaged."""
-        entries = blob_lines(data, _header(), 2)
+        entries = blob_lines(data, _header(), 3)
         if entries is None:
             return cls()
         try:
-            return cls({bytes.fromhex(key): records for key, records in entries})
+            return cls({bytes.fromhex(key): (json.loads(ids), text) for key, ids, text in entries})
         except ValueError:
             return cls()

@@ -23,7 +23,7 @@ from storyline.events.coding import (
     document_countries,
     document_votes,
 )
-from storyline.events.kept import KeptCoding, KeptDocument, coding_key, facts_key
+from storyline.events.kept import KeptCoding, KeptDocument, NamedEntities, coding_key, facts_key
 from storyline.events.kept_merges import KeptMerges, Member, component_key, components
 from storyline.events.merge import event_record, merge_events, unique_ids
 from storyline.extract.records import analysis_from_dict
@@ -48,6 +48,10 @@ META_COLUMNS = ("title", "text", "published", "published_precision", "story_id",
 CODED_BLOB = "events.coded"
 #: Blob key of the merged records kept per component of coded events.
 MERGED_BLOB = "events.merged"
+#: State key: whether the events table holds what the kept merges say (``TABLE_KEPT``), so that only
+#: changed components need writing; anything else (a write cut short) makes the next run write it all.
+TABLE_STATE = "events.table"
+TABLE_KEPT = "kept"
 #: State key: how many documents the last run coded again (their analyses decoded), and how many
 #: components of events it merged again.
 CODED_STATE = "events.coded"
@@ -130,10 +134,10 @@ def _read_facts(
 
 def _merged(
     docs: list[_Doc], now: dict[str, KeptDocument], fresh: dict[str, list[CodedEvent]], kept: KeptMerges
-) -> tuple[list[dict[str, Any]], KeptMerges, int]:
-    """Every event record, merged per component of coded events that can reach each other
-    (:mod:`storyline.events.kept_merges`); a component kept under the same key is not merged again.
-    Returns the records, the merges to keep, and how many components were merged."""
+) -> tuple[KeptMerges, list[dict[str, Any]], int]:
+    """Every component of coded events that can reach each other (:mod:`storyline.events.kept_merges`)
+    with its records; a component kept under the same key is not merged again. Returns the merges to keep
+    (every component's), the records of the components merged now, and how many those were."""
     members: list[Member] = []
     places: list[tuple[_Doc, int]] = []
     for doc in docs:
@@ -147,27 +151,47 @@ def _merged(
             decoded[doc.id] = now[doc.id].events(doc.id, doc.story_id)
         return decoded[doc.id][index]
 
-    records: list[dict[str, Any]] = []
     keep = KeptMerges()
+    made: list[dict[str, Any]] = []
     merged = 0
     grouped = components(members)
     for component in grouped:
         at = [places[position] for position in component]
         key = component_key((doc.id, doc.story_id, now[doc.id].key, index) for doc, index in at)
-        text = kept.entries.get(key)
-        if text is None:
-            made = unique_ids([event_record(group) for group in merge_events([event(*p) for p in at])])
-            text = json.dumps(made)
-            records.extend(made)
+        entry = kept.entries.get(key)
+        if entry is None:
+            records = unique_ids([event_record(group) for group in merge_events([event(*p) for p in at])])
+            entry = ([record["id"] for record in records], json.dumps(records))
+            made.extend(records)
             merged += 1
-        else:
-            records.extend(json.loads(text))
-        keep.entries[key] = text
-    if len({record["id"] for record in records}) < len(records):
+        keep.entries[key] = entry
+    ids = keep.ids()
+    if len(set(ids)) < len(ids):
         # A re-hashed id that another component's record holds (never seen; 64-bit ids): merge as one.
         records = unique_ids([event_record(g) for g in merge_events([event(*p) for p in places])])
-        keep, merged = KeptMerges(), len(grouped)
-    return records, keep, merged
+        return KeptMerges(), records, len(grouped)
+    return keep, made, merged
+
+
+def _write_records(store: Store, kept: KeptMerges, keep: KeptMerges, made: list[dict[str, Any]]) -> None:
+    """Store the events table: when it holds what ``kept`` says (the last run's write finished), only the
+    records of components merged now are written and those of components gone deleted; else all of it."""
+    if kept.entries and keep.entries and store.get_state(TABLE_STATE) == TABLE_KEPT:
+        gone = [
+            record_id
+            for key, (ids, _) in kept.entries.items()
+            if key not in keep.entries
+            for record_id in ids
+        ]
+        store.set_state(TABLE_STATE, "writing")  # a crash from here on makes the next run write it all
+        store.update_records("events", made, gone)
+    else:
+        store.set_state(TABLE_STATE, "writing")
+        every = (record for _, text in keep.entries.values() for record in json.loads(text))
+        store.replace_records("events", every if keep.entries else made)
+    store.set_blob(MERGED_BLOB, keep.to_bytes())
+    if keep.entries:
+        store.set_state(TABLE_STATE, TABLE_KEPT)
 
 
 def run(store: Store, progress: Progress) -> int:
@@ -192,7 +216,8 @@ def run(store: Store, progress: Progress) -> int:
         for d in docs
     }
     countries = EntityCountries.from_votes((votes[d.id] for d in docs), entities)
-    keys = {d.id: coding_key(d.facts, d.published, d.precision, d.spans, entities, countries) for d in docs}
+    named = NamedEntities(entities, countries)
+    keys = {d.id: coding_key(d.facts, d.published, d.precision, d.spans, named) for d in docs}
     stale_coding = [d for d in docs if d.id not in found and kept[d.id].key != keys[d.id]]
     found.update(_read_facts(store, stale_coding, spans_by_doc))
     now: dict[str, KeptDocument] = {}
@@ -205,9 +230,9 @@ def run(store: Store, progress: Progress) -> int:
         else:
             now[doc.id] = kept[doc.id]
     progress("events", len(docs), len(docs))
-    records, merges, merged = _merged(docs, now, fresh, KeptMerges.from_bytes(store.get_blob(MERGED_BLOB)))
-    store.replace_records("events", records)
+    kept_merges = KeptMerges.from_bytes(store.get_blob(MERGED_BLOB))
+    merges, made, merged = _merged(docs, now, fresh, kept_merges)
+    _write_records(store, kept_merges, merges, made)
     store.set_blob(CODED_BLOB, KeptCoding(now).to_bytes())
-    store.set_blob(MERGED_BLOB, merges.to_bytes())
     store.set_state(CODED_STATE, {"documents": len(fresh), "components": merged})
     return sum(1 for doc in docs if now[doc.id].reach)
