@@ -166,6 +166,9 @@ def test_two_batches_store_what_one_run_stores(tmp_path: Path) -> None:
         # Stories: no component of the story graph the new page did not change was clustered again.
         clustered = sl.store.get_state(link.CLUSTERS_MADE_STATE)
         assert clustered["of"] > 0 and clustered["components"] < clustered["of"]
+        # and only candidate pairs with the new page or a changed vector had their cosines computed.
+        computed = sl.store.get_state(link.COSINES_COMPUTED_STATE)
+        assert 0 < computed["pairs"] < computed["of"]
     with storyline.open(tmp_path / "full.db") as sl:
         sl.run([first, second, third], workers=1)
     batches, full = _tables(tmp_path / "batches.db"), _tables(tmp_path / "full.db")

@@ -32,6 +32,7 @@ from storyline.link.dates import date_agreements, day_interval
 from storyline.link.dedup import find_exact_duplicates, find_near_duplicates
 from storyline.link.idf import frozen_rows, tfidf
 from storyline.link.kept_clusters import KeptClusters, clustered_by_component
+from storyline.link.kept_cosines import KeptCosines
 from storyline.link.passages import find_shared_passages
 from storyline.link.records import LinkDoc, Passage, Story
 from storyline.link.report_terms import ReportTerms
@@ -130,10 +131,15 @@ def _with_passage_bonus(
 
 
 def story_edges(
-    docs: list[LinkDoc], passages: list[Passage], settings: LinkSettings, terms: ReportTerms | None = None
+    docs: list[LinkDoc],
+    passages: list[Passage],
+    settings: LinkSettings,
+    terms: ReportTerms | None = None,
+    cosines: KeptCosines | None = None,
 ) -> Edges:
     """Similarities of reports i < j (positions in ``docs``, in ingest order) for candidate pairs only;
-    ``terms`` holds word counts already made (any report it lacks is counted here)."""
+    ``terms`` holds word counts already made (any report it lacks is counted here), ``cosines`` the
+    candidates' cosines of an earlier run (reused where both vectors are as they were; updated)."""
     matrix, doc_freq = report_vectors(docs, settings.name_weight, terms)
     keys = key_term_matrix(matrix, doc_freq, settings.story_key_terms, settings.story_max_doc_freq)
     left, right = candidate_pair_arrays(keys, settings.story_candidates)
@@ -141,7 +147,13 @@ def story_edges(
     position = {doc.id: n for n, doc in enumerate(docs)}
     edges = _with_passage_bonus(
         matrix,
-        Edges(left, right, pair_cosine_array(matrix, left, right)),
+        Edges(
+            left,
+            right,
+            pair_cosine_array(matrix, left, right)
+            if cosines is None
+            else cosines.pair_cosines([d.id for d in docs], matrix, left, right),
+        ),
         _passage_bonus(passages, position, settings.story_passage_weight),
     )
     del matrix, left, right
@@ -254,6 +266,7 @@ def assign_stories(
     passages: list[Passage] | None = None,
     terms: ReportTerms | None = None,
     kept: KeptClusters | None = None,
+    kept_cosines: KeptCosines | None = None,
 ) -> list[Story]:
     """Group reports into stories, keeping the ids of ``previous`` (doc id -> story id) assignments.
 
@@ -263,7 +276,8 @@ def assign_stories(
     reports' word counts made earlier (the link stage keeps them between runs). Reports may come without
     their text when ``terms`` names each by id (:meth:`ReportTerms.rows_of`) and both of those are given.
     ``kept`` holds clusters of components of the similarity graph from an earlier run: only components
-    whose inputs changed are clustered again (:mod:`storyline.link.kept_clusters`), and it is updated.
+    whose inputs changed are clustered again (:mod:`storyline.link.kept_clusters`), and it is updated;
+    ``kept_cosines`` likewise the candidates' cosines (:mod:`storyline.link.kept_cosines`).
     """
     settings = settings or LinkSettings()
     previous = previous or {}
@@ -278,7 +292,7 @@ def assign_stories(
     # No date limit on merges: dates already weigh every edge (story_edges).
     constraints = Constraints(NO_DATE_LIMIT_DAYS, [None] * len(ordered), anchors)
     edges = neighbourhood_scaled(
-        story_edges(ordered, passages, settings, terms),
+        story_edges(ordered, passages, settings, terms, kept_cosines),
         len(ordered),
         settings.story_neighbourhood,
         NEIGHBOURHOOD_SCALE_BOUNDS,

@@ -29,6 +29,7 @@ from storyline.link import (
 from storyline.link.dates import date_confidence
 from storyline.link.dedup import NearDuplicateFinder
 from storyline.link.kept_clusters import KeptClusters
+from storyline.link.kept_cosines import KeptCosines
 from storyline.link.kept_passages import KeptPassages
 from storyline.link.kept_words import KeptWords
 from storyline.link.records import Passage
@@ -66,6 +67,10 @@ WORDS_BLOB = "link.kept_words"
 CLUSTERS_BLOB = "link.kept_clusters"
 #: How many story components (of more than one report) the last run clustered afresh, and in all.
 CLUSTERS_MADE_STATE = "link.clusters_made"
+#: Each report's vector digest and each story candidate pair's cosine: a top-up computes changed ones.
+COSINES_BLOB = "link.kept_cosines"
+#: How many candidate pairs' cosines the last run computed afresh, and in all.
+COSINES_COMPUTED_STATE = "link.cosines_computed"
 
 Progress = Callable[[str, int, int | None], None]
 #: The document fields the stage reads (the removed lines only of documents without a body): not every
@@ -328,10 +333,22 @@ def run(
     recluster = corpus.clustered_before and store.get_state(STORY_SETTINGS_STATE) != _settings_key(settings)
     stored_clusters = store.get_blob(CLUSTERS_BLOB)
     kept = KeptClusters.from_bytes(stored_clusters) if stored_clusters else KeptClusters()
+    stored_cosines = store.get_blob(COSINES_BLOB)
+    cosines = KeptCosines.from_bytes(stored_cosines) if stored_cosines else KeptCosines()
     stories = assign_stories(
-        reports, {}, settings, duplicates=duplicate_of, passages=passages, terms=terms, kept=kept
+        reports,
+        {},
+        settings,
+        duplicates=duplicate_of,
+        passages=passages,
+        terms=terms,
+        kept=kept,
+        kept_cosines=cosines,
     )
     store.set_blob(CLUSTERS_BLOB, kept.to_bytes())
+    store.set_blob(COSINES_BLOB, cosines.to_bytes())
+    store.set_state(COSINES_COMPUTED_STATE, {"pairs": cosines.fresh, "of": len(cosines.cosines)})
+    del cosines
     store.set_state(CLUSTERS_MADE_STATE, {"components": kept.made, "of": kept.components})
     store.set_state(STORY_SETTINGS_STATE, _settings_key(settings))
     store.set_state(RUN_NOTES_STATE, {RECLUSTERED_NOTE: len(reports)} if recluster else {})
