@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -18,6 +19,11 @@ from storyline.store.sqlite import SQLiteStore
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 SAMPLES = REPO / "samples"
+
+# No property test may fail for being slow: timing is a benchmark's business, and a loaded machine (or CI)
+# would turn hypothesis's default 200 ms deadline into flaky failures.
+settings.register_profile("storyline", deadline=None)
+settings.load_profile("storyline")
 
 
 @pytest.fixture
