@@ -83,3 +83,39 @@ def test_band_candidates_are_what_each_document_would_query_when_reached() -> No
     later, earlier = index.earlier_in_a_band(1)
     assert sorted(zip(later.tolist(), earlier.tolist(), strict=True)) == sorted(one_by_one)
     assert len(one_by_one) >= 4  # the copies of BODY meet each other and the old document
+
+
+def test_texts_read_through_bodies_give_the_same_decisions_and_index(monkeypatch) -> None:
+    from dataclasses import replace
+
+    from storyline.link import dedup
+
+    docs = [
+        LinkDoc("o", 2, BODY),
+        LinkDoc("c1", 4, BODY + "\n\nA spokesman declined to comment further."),
+        LinkDoc("x", 5, OTHER),
+        LinkDoc("c2", 9, "Updated: " + BODY),
+        LinkDoc("x2", 11, "Concert season: " + OTHER),
+        LinkDoc("same", 12, BODY),
+    ]
+    by_id = {doc.id: doc for doc in docs}
+    read: list[str] = []
+
+    def bodies(wanted: object) -> list[LinkDoc]:
+        chunk = list(wanted)  # type: ignore[call-overload]
+        read.extend(doc.id for doc in chunk)
+        return [by_id[doc.id] for doc in chunk]
+
+    carried = NearDuplicateIndex()
+    expected = find_near_duplicates(docs[:2], carried)
+    expected |= find_near_duplicates(docs, carried)
+    monkeypatch.setattr(dedup, "VERIFY_CHUNK", 2)  # chunks of new documents that end mid-corpus
+    bare = [replace(doc, text="") for doc in docs]
+    streamed = NearDuplicateIndex()
+    found = find_near_duplicates(bare[:2], streamed, bodies=bodies)
+    read.clear()
+    found |= find_near_duplicates(bare, streamed, bodies=bodies)
+    assert found == expected == {"c1": "o", "c2": "o", "x2": "x", "same": "o"}
+    assert streamed.to_bytes() == carried.to_bytes()
+    assert "o" in read  # indexed before, so not signed again: its text was read to verify copies with
+    assert find_exact_duplicates(bare, bodies) == find_exact_duplicates(docs) == {"same": "o"}

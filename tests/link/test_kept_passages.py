@@ -4,6 +4,7 @@ making again only the components its new documents changed."""
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 import numpy as np
 
@@ -148,3 +149,29 @@ def test_seeds_counted_a_chunk_of_documents_at_a_time_are_those_counted_one_by_o
     assert len(chunked[0]) > 0
     for ours, theirs, sevens in zip(chunked, one_by_one, passages._seeds(words, 5, 8), strict=True):
         assert np.array_equal(ours, theirs) and np.array_equal(ours, sevens)
+
+
+def test_texts_read_through_bodies_give_the_passages_carried_texts_give() -> None:
+    docs = _corpus(40, 11)
+    by_id = {doc.id: doc for doc in docs}
+    asked: list[list[str]] = []
+
+    def bodies(wanted: object) -> list[LinkDoc]:
+        chunk = list(wanted)  # type: ignore[call-overload]
+        assert all(doc.text == "" for doc in chunk)  # the step was given no text to hold
+        asked.append([doc.id for doc in chunk])
+        return [by_id[doc.id] for doc in chunk]
+
+    bare = [replace(doc, text="") for doc in docs]
+    expected = find_shared_passages(docs, LinkSettings())
+    assert expected  # the corpus shares paragraphs
+    assert find_shared_passages(bare, LinkSettings(), bodies=bodies) == expected
+    # Read twice: every document to split its words, then only those a passage lies in.
+    carrying = sorted({d for p in expected for d in p.documents})
+    assert asked[0] == [doc.id for doc in docs] and sorted(asked[1]) == carrying
+    asked.clear()
+    kept = KeptPassages.empty(LinkSettings())
+    assert find_shared_passages(bare, LinkSettings(), kept, bodies) == expected
+    assert find_shared_passages(bare, LinkSettings(), kept, bodies) == expected  # all looked up
+    assert kept.made == 0 and kept.words is not None and kept.words.fresh == 0
+    assert len(asked) == 3  # the second run read the texts only to digest them, and located nothing

@@ -102,3 +102,57 @@ def test_a_damaged_kept_counts_blob_is_counted_afresh(tmp_path: Path) -> None:
     assert store.get_state(link.COUNTED_STATE) == len(reports)
     assert ReportTerms.from_bytes(store.get_blob(link.TERMS_BLOB) or b"") is not None
     assert terms.fresh == len(reports)
+
+
+def _whole_corpus_tf(counted: ReportTerms, groups: list[list[int]], name_weight: float) -> object:
+    """The rows as they were made before blocks (every entry of every group in one numpy step)."""
+    from scipy import sparse
+
+    rows = np.asarray([r for group in groups for r in group], dtype=np.int64)
+    group_of_row = np.repeat(np.arange(len(groups), dtype=np.int64), [len(g) for g in groups])
+    lengths = counted.indptr[rows + 1] - counted.indptr[rows]
+    entries = report_terms._ranges(counted.indptr[rows], lengths)
+    used, columns = report_terms.first_use_order(counted.terms[entries], len(counted.vocabulary))
+    packed = (counted.counts[entries].astype(np.int64) << 32) | counted.names[entries]
+    summed = sparse.csr_matrix(
+        (packed, (np.repeat(group_of_row, lengths), columns)), shape=(len(groups), len(used)), dtype=np.int64
+    )
+    uses = (summed.data >> 32).astype(np.float64)
+    names = (summed.data & ((1 << 32) - 1)).astype(np.float64)
+    weights = (1.0 + np.log(uses)) * np.where(2 * names >= uses, name_weight, 1.0)
+    matrix = sparse.csr_matrix((weights, summed.indices, summed.indptr), shape=summed.shape)
+    return matrix, [counted.vocabulary[t] for t in used.tolist()]
+
+
+def test_rows_made_a_block_at_a_time_are_the_rows_made_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    import random
+
+    rng = random.Random(5)
+    words = ["Ostrava", "dairy", "milk", "Vrba", "snow", "pass", "41", "farms", "valley", "Krenn", "the"]
+    texts = [" ".join(rng.choice(words) for _ in range(rng.randint(0, 30))) for _ in range(40)]
+    counted = ReportTerms.count(texts)
+    reports = [[n] for n in range(len(texts))]
+    stories = [[3, 1], [], [7], list(range(8, 30)), [39, 0, 2], [31, 32]]
+    for groups in (reports, stories):
+        expected_matrix, expected_vocabulary = _whole_corpus_tf(counted, groups, 3.0)
+        for block in (1, 5, 64, 1 << 21):  # one group per block (a group larger than a block), mid-corpus
+            monkeypatch.setattr(report_terms, "BLOCK_ENTRIES", block)
+            matrix, vocabulary = counted.tf_matrix(groups, 3.0)
+            assert vocabulary == expected_vocabulary
+            assert matrix.shape == expected_matrix.shape  # type: ignore[attr-defined]
+            for mine, theirs in (
+                (matrix.indptr, expected_matrix.indptr),  # type: ignore[attr-defined]
+                (matrix.indices, expected_matrix.indices),  # type: ignore[attr-defined]
+                (matrix.data, expected_matrix.data),  # type: ignore[attr-defined]
+            ):
+                assert np.array_equal(mine, theirs)
+            assert matrix.data.tobytes() == expected_matrix.data.tobytes()  # type: ignore[attr-defined]
+
+
+def test_first_use_order_read_a_block_at_a_time_is_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    columns = np.asarray([4, 4, 9, 0, 4, 2, 9, 7, 0], dtype=np.int32)
+    expected_used, expected_rank = np.asarray([4, 9, 0, 2, 7]), np.asarray([0, 0, 1, 2, 0, 3, 1, 4, 2])
+    for block in (1, 2, 4, 1 << 21):
+        monkeypatch.setattr(report_terms, "BLOCK_ENTRIES", block)
+        used, rank = report_terms.first_use_order(columns, 10)
+        assert np.array_equal(used, expected_used) and np.array_equal(rank, expected_rank)

@@ -21,7 +21,7 @@ import numpy as np
 from datasketch import MinHash, MinHashLSH
 
 from storyline.ids import content_hash
-from storyline.link.records import LinkDoc
+from storyline.link.records import Bodies, LinkDoc, as_given
 from storyline.link.settings import LinkSettings
 from storyline.link.tokens import shingles, words_of
 
@@ -36,11 +36,13 @@ def _ordered(docs: Iterable[LinkDoc]) -> list[LinkDoc]:
     return sorted(docs, key=lambda d: (d.seq, d.id))
 
 
-def find_exact_duplicates(docs: Iterable[LinkDoc]) -> dict[str, str]:
-    """Doc id -> id of the earliest-ingested document with the same normalised body (originals omitted)."""
+def find_exact_duplicates(docs: Iterable[LinkDoc], bodies: Bodies = as_given) -> dict[str, str]:
+    """Doc id -> id of the earliest-ingested document with the same normalised body (originals omitted).
+
+    ``docs`` may come without their texts when ``bodies`` gives them (read once, one at a time)."""
     first_of_hash: dict[str, str] = {}
     duplicate_of: dict[str, str] = {}
-    for doc in _ordered(docs):
+    for doc in bodies(_ordered(docs)):
         key = content_hash(doc.text)
         if key in first_of_hash:
             duplicate_of[doc.id] = first_of_hash[key]
@@ -276,60 +278,89 @@ def _is_near_duplicate(containment: float, ratio: float, settings: LinkSettings)
     return containment >= settings.near_dup_threshold and ratio >= settings.near_dup_min_length_ratio
 
 
+#: New documents whose candidates are verified together: their texts and their candidates' are read for
+#: them alone (through ``bodies``), not every text of the corpus for the whole search.
+VERIFY_CHUNK = 1000
+
+
 def find_near_duplicates(
     docs: Iterable[LinkDoc],
     index: NearDuplicateIndex | None = None,
     settings: LinkSettings | None = None,
     signed: Mapping[str, Signature] | None = None,
     candidates: Mapping[str, Iterable[str]] | None = None,
+    bodies: Bodies = as_given,
 ) -> dict[str, str]:
     """Doc id -> id of the earliest-ingested document it nearly (or exactly) duplicates.
 
     Incremental: ``docs`` are the new documents; ``index`` holds the signatures of those stored before and
     is updated in place, so nothing already indexed is signed again (documents already in the index are
     skipped; their earlier answers stay in ``index.originals``). Candidates from LSH are verified by
-    exact shingle containment when both texts are at hand, else by containment estimated from signatures.
+    exact shingle containment when both texts are at hand (both among ``docs``), else by containment
+    estimated from signatures.
 
     Another engine may sign and band elsewhere (the Ray engine: :mod:`storyline.run.ray_dedup`): ``signed``
     holds each new document's signature and ``candidates`` the ids sharing a band with it among the
     documents indexed before it (those in ``index``, then the new ones earlier in ingest order). The
     verification and the choice of original below are the same either way, so are the decisions.
+
+    ``docs`` may come without their texts when ``bodies`` gives them: they are read once to sign the new
+    documents, then a chunk of new documents at a time with their candidates to verify them.
     """
     settings = settings or (index.settings if index is not None else LinkSettings())
     index = index if index is not None else NearDuplicateIndex(settings)
     ordered = _ordered(docs)
-    texts = {doc.id: doc.text for doc in ordered}
+    at_hand = {doc.id: doc for doc in ordered}
     first_new = len(index)
+    at_hand_new: set[str] = set()  # each new id once, as it first comes
     new: list[LinkDoc] = []
-    for doc in ordered:  # every new document is indexed first, in ingest order, then its candidates
-        if doc.id not in index:  # are those before it: the index as it stood when it was reached
-            index.add(doc.id, index.signature(doc.text) if signed is None else signed[doc.id], doc.seq)
+    for doc in ordered:
+        if doc.id not in index and doc.id not in at_hand_new:
             new.append(doc)
+            at_hand_new.add(doc.id)
+    # Every new document is indexed first, in ingest order, then its candidates are those before it:
+    # the index as it stood when it was reached.
+    if signed is None:
+        for doc in bodies(new):
+            index.add(doc.id, index.signature(doc.text), doc.seq)
+    else:
+        for doc in new:
+            index.add(doc.id, signed[doc.id], doc.seq)
     if candidates is None:
         later, earlier = index.earlier_in_a_band(first_new)
         bounds = np.searchsorted(later, np.arange(first_new, len(index) + 1))
     duplicate_of: dict[str, str] = {}
-    for n, doc in enumerate(new):
-        if candidates is None:
-            found = sorted(index.ids[row] for row in earlier[bounds[n] : bounds[n + 1]].tolist())
-        else:
-            found = sorted(candidates.get(doc.id, ()))
-        sig = index.signatures[doc.id]
-        shingle_set: set[str] | None = None
-        originals = []
-        for candidate in found:
-            if candidate in texts:
-                shingle_set = shingle_set if shingle_set is not None else index.shingle_set(doc.text)
-                containment, ratio = exact_containment(shingle_set, index.shingle_set(texts[candidate]))
+    for chunk_start in range(0, len(new), VERIFY_CHUNK):
+        chunk = range(chunk_start, min(len(new), chunk_start + VERIFY_CHUNK))
+        found_of: dict[int, list[str]] = {}
+        for n in chunk:
+            if candidates is None:
+                found_of[n] = sorted(index.ids[row] for row in earlier[bounds[n] : bounds[n + 1]].tolist())
             else:
-                containment, ratio = estimated_containment(sig, index.signatures[candidate])
-            if _is_near_duplicate(containment, ratio, settings):
-                root = index.original_of(candidate)
-                originals.append((index.seq_of(root), root))
-        if originals:
-            root = min(originals)[1]
-            duplicate_of[doc.id] = root
-            index.originals[doc.id] = root
+                found_of[n] = sorted(candidates.get(new[n].id, ()))
+        # The texts verification compares: the chunk's documents with candidates and those candidates
+        # that are at hand (the rest are compared by their signatures).
+        wanted = {new[n].id: None for n in chunk if found_of[n]}
+        wanted.update((c, None) for n in chunk for c in found_of[n] if c in at_hand)
+        texts = {doc.id: doc.text for doc in bodies([at_hand[doc_id] for doc_id in wanted])}
+        for n in chunk:
+            doc = new[n]
+            sig = index.signatures[doc.id]
+            shingle_set: set[str] | None = None
+            originals = []
+            for candidate in found_of[n]:
+                if candidate in at_hand:
+                    shingle_set = shingle_set if shingle_set is not None else index.shingle_set(texts[doc.id])
+                    containment, ratio = exact_containment(shingle_set, index.shingle_set(texts[candidate]))
+                else:
+                    containment, ratio = estimated_containment(sig, index.signatures[candidate])
+                if _is_near_duplicate(containment, ratio, settings):
+                    root = index.original_of(candidate)
+                    originals.append((index.seq_of(root), root))
+            if originals:
+                root = min(originals)[1]
+                duplicate_of[doc.id] = root
+                index.originals[doc.id] = root
     return duplicate_of
 
 

@@ -21,7 +21,7 @@ import functools
 import hashlib
 import json
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -83,10 +83,11 @@ class KeptPassages:
         self.settings, self.entries, self.made = digest, {}, 0
         return earlier
 
-    def encode(self, docs: Sequence[LinkDoc]) -> tuple[np.ndarray, np.ndarray]:
+    def encode(self, docs: Iterable[LinkDoc]) -> tuple[np.ndarray, np.ndarray]:
         """Every document's word ids in one flat array and where each starts (plus the end), as
-        :func:`storyline.link.passages._encode` makes them; only documents not kept are split."""
-        self.words = KeptWords.encode([doc.text for doc in docs], self.words)
+        :func:`storyline.link.passages._encode` makes them; only documents not kept are split. ``docs``
+        is read once, one at a time."""
+        self.words = KeptWords.encode((doc.text for doc in docs), self.words)
         return self.words.ids, self.words.indptr
 
     def facts(self, docs: Sequence[LinkDoc], outlets: Sequence[str]) -> list[bytes]:

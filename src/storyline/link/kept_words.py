@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import hashlib
 from array import array
-from collections.abc import Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,40 +48,46 @@ class KeptWords:
     fresh: int = 0
 
     @classmethod
-    def encode(cls, texts: Sequence[str], kept: KeptWords | None = None) -> KeptWords:
-        """The words of ``texts`` (one row each, in order), taken from ``kept`` where it holds a text."""
-        keys = [text_key(text) for text in texts]
+    def encode(cls, texts: Iterable[str], kept: KeptWords | None = None) -> KeptWords:
+        """The words of ``texts`` (one row each, in order), taken from ``kept`` where it holds a text.
+
+        ``texts`` is read once, one at a time (a generator keeps one text alive, not the corpus), and
+        the ids go straight into one typed array: a list of per-text arrays joined at the end took the
+        corpus's words twice over, and a uint32 copy of the join a third time.
+        """
         kept_row = {key: n for n, key in enumerate(kept.keys)} if kept else {}
         vocabulary = list(kept.vocabulary) if kept else []
         number: dict[str, int] | None = None  # built only when some text must be split
-        parts: list[np.ndarray] = []
+        keys: list[bytes] = []
+        flat = array("I")
+        indptr = array("q", [0])
         fresh = 0
-        for key, text in zip(keys, texts, strict=True):
+        for text in texts:
+            key = text_key(text)
+            keys.append(key)
             row = kept_row.get(key)
             if kept is not None and row is not None:
-                parts.append(kept.ids[kept.indptr[row] : kept.indptr[row + 1]])
+                flat.frombytes(kept.ids[kept.indptr[row] : kept.indptr[row + 1]].astype(np.uint32).tobytes())
+                indptr.append(len(flat))
                 continue
             fresh += 1
             if number is None:
                 number = {word: n for n, word in enumerate(vocabulary, start=1)}
-            ids = array("I")
             for word in words_of(text):
                 found = number.get(word)
                 if found is None:
                     vocabulary.append(word)
                     found = number[word] = len(vocabulary)
-                ids.append(found)
-            parts.append(np.frombuffer(ids, dtype=np.uint32) if ids else np.zeros(0, dtype=np.uint32))
-        indptr = np.zeros(len(parts) + 1, dtype=np.int64)
-        np.cumsum([len(part) for part in parts], out=indptr[1:])
-        flat = np.concatenate(parts).astype(np.uint32) if parts else np.zeros(0, dtype=np.uint32)
+                flat.append(found)
+            indptr.append(len(flat))
+        ids = np.frombuffer(flat, dtype=np.uint32) if flat else np.zeros(0, dtype=np.uint32)
         if kept is not None and keys[: len(kept.keys)] != kept.keys:
             # Renumbered by first use over these rows (ids from 1), as one encoding from scratch numbers
             # them; rows kept in their kept order, then new ones, are numbered so already.
-            used, rank = first_use_order(flat.astype(np.int64), len(vocabulary) + 1)
-            flat = (rank + 1).astype(np.uint32)
+            used, rank = first_use_order(ids, len(vocabulary) + 1)
+            ids = (rank + 1).astype(np.uint32)
             vocabulary = [vocabulary[n - 1] for n in used.tolist()]
-        return cls(keys, vocabulary, indptr, flat, fresh)
+        return cls(keys, vocabulary, np.frombuffer(indptr, dtype=np.int64), ids, fresh)
 
     def to_bytes(self) -> bytes:
         return pack_rows(

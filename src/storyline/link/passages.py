@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,7 +25,7 @@ from scipy.sparse.csgraph import connected_components
 
 from storyline.ids import stable_id
 from storyline.link.kept_passages import KeptPassages, component_key
-from storyline.link.records import LinkDoc, Passage
+from storyline.link.records import Bodies, LinkDoc, Passage, as_given
 from storyline.link.settings import LinkSettings
 from storyline.link.tokens import tokenise, words_of
 
@@ -50,17 +50,21 @@ _COUNT_CAP = np.iinfo(np.uint16).max
 _SEED_CHUNK = 256  # documents whose shingles are counted, or looked up, in one numpy call
 
 
-def _encode(docs: list[LinkDoc]) -> tuple[np.ndarray, np.ndarray]:
+def _encode(docs: Iterable[LinkDoc], count: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Every document's words as ids into one vocabulary, one after the other in one flat array, and
-    where each document starts in it (plus the end).
+    where each document starts in it (plus the end). ``docs`` is read once, one at a time (``count`` of
+    them: a generator of bodies keeps one alive).
 
     uint32 ids in one typed array, appended to as documents are read (no list of per-document arrays
     copied into it at the end, which took twice the memory): a 670-word report is 2.7 kB, so 100k reports
     fit; character offsets are found again only for the documents a passage is found in.
     """
+    if count is None:
+        docs = list(docs)
+        count = len(docs)
     vocabulary: dict[str, int] = {}
     flat = array("I")
-    starts = np.zeros(len(docs) + 1, dtype=np.int64)
+    starts = np.zeros(count + 1, dtype=np.int64)
     for n, doc in enumerate(docs):
         flat.extend(vocabulary.setdefault(w, len(vocabulary) + 1) for w in words_of(doc.text))
         starts[n + 1] = len(flat)
@@ -310,36 +314,62 @@ def _found(words: list[np.ndarray], sides: np.ndarray, outlets: list[str]) -> _F
     return _Found(core_doc, len(needle), list(places))
 
 
-def _character_spans(docs: list[LinkDoc], found: list[_Found]) -> dict[tuple[int, int, int], tuple[int, int]]:
-    """(document, first word, words) -> character span, tokenising each document once and only while
-    its own spans are read (a list of every word's offsets for every document held 480 MB at 10k)."""
+@dataclass(frozen=True, slots=True)
+class _Span:
+    """Where a run of words lies in a document's text, and what a passage reads of that text there."""
+
+    start: int
+    end: int
+    quoted: float  # share of its non-space characters inside quotation marks
+    text: str | None  # the text, for the runs a passage's text is read from (its core's first place)
+
+
+def _character_spans(
+    docs: Sequence[LinkDoc], found: list[_Found], bodies: Bodies
+) -> dict[tuple[int, int, int], _Span]:
+    """(document, first word, words) -> character span and what passages read there, tokenising each
+    document once and reading its text (through ``bodies``) only while its own spans are read: a list of
+    every word's offsets for every document held 480 MB at 10k, and every body 930 MB at 100k."""
     wanted: dict[int, set[tuple[int, int]]] = {}
+    read_text: set[tuple[int, int, int]] = set()
     for passage in found:
         for doc, first in passage.places:
             wanted.setdefault(doc, set()).add((first, passage.length))
-    spans: dict[tuple[int, int, int], tuple[int, int]] = {}
-    for doc in sorted(wanted):
-        tokens = tokenise(docs[doc].text)
+        first_in_core = next(first for doc, first in passage.places if doc == passage.core)
+        read_text.add((passage.core, first_in_core, passage.length))
+    spans: dict[tuple[int, int, int], _Span] = {}
+    order = sorted(wanted)
+    if not order:
+        return spans
+    for doc, with_text in zip(order, bodies([docs[n] for n in order]), strict=True):
+        tokens = tokenise(with_text.text)
         for first, length in wanted[doc]:
-            spans[(doc, first, length)] = (tokens.starts[first], tokens.ends[first + length - 1])
+            start, end = tokens.starts[first], tokens.ends[first + length - 1]
+            text = with_text.text[start:end] if (doc, first, length) in read_text else None
+            spans[(doc, first, length)] = _Span(start, end, _quoted_share(with_text.text, start, end), text)
     return spans
 
 
 def _passage(
-    docs: list[LinkDoc],
+    docs: Sequence[LinkDoc],
     found: _Found,
-    spans_of: dict[tuple[int, int, int], tuple[int, int]],
+    spans_of: dict[tuple[int, int, int], _Span],
     settings: LinkSettings,
 ) -> Passage:
     spans: dict[int, list[tuple[int, int]]] = {}
+    quoted_of: dict[int, float] = {}  # each document's first span's
+    core_text = ""
     for doc, first in found.places:
         span = spans_of[(doc, first, found.length)]
-        if span not in spans.setdefault(doc, []):
-            spans[doc].append(span)
-    start, end = spans[found.core][0]
-    text = _SPACES.sub(" ", docs[found.core].text[start:end]).strip()
+        if doc not in spans:
+            quoted_of[doc] = span.quoted
+            if doc == found.core:
+                core_text = span.text or ""
+        if (span.start, span.end) not in spans.setdefault(doc, []):
+            spans[doc].append((span.start, span.end))
+    text = _SPACES.sub(" ", core_text).strip()
     key = " ".join(words_of(text))
-    quoted = [_quoted_share(docs[d].text, *spans[d][0]) >= settings.quote_coverage for d in spans]
+    quoted = [quoted_of[d] >= settings.quote_coverage for d in spans]
     return Passage(
         id=stable_id(key, prefix="ps_"),
         text=text,
@@ -350,7 +380,10 @@ def _passage(
 
 
 def find_shared_passages(
-    docs: Iterable[LinkDoc], settings: LinkSettings | None = None, kept: KeptPassages | None = None
+    docs: Iterable[LinkDoc],
+    settings: LinkSettings | None = None,
+    kept: KeptPassages | None = None,
+    bodies: Bodies = as_given,
 ) -> list[Passage]:
     """Passages of at least ``min_passage_words`` words shared by documents of different outlets.
 
@@ -358,12 +391,14 @@ def find_shared_passages(
     a passage mostly inside quotation marks is of kind "quote". Sorted by id; ids derive from the text.
     ``kept`` (for these settings) holds passages made earlier, each under a digest of its component's
     inputs: those are looked up instead of made, and ``kept`` is updated in place to this run's
-    components (:mod:`storyline.link.kept_passages`).
+    components (:mod:`storyline.link.kept_passages`). ``docs`` may come without their texts when
+    ``bodies`` gives them (in ingest order, read twice: once to split words, once for the documents a
+    passage is found in), so no body need be held for the whole step.
     """
     settings = settings or LinkSettings()
     earlier = kept.restart(settings) if kept is not None else {}
     ordered = sorted(docs, key=lambda d: (d.seq, d.id))
-    flat, starts = _encode(ordered) if kept is None else kept.encode(ordered)
+    flat, starts = _encode(bodies(ordered), len(ordered)) if kept is None else kept.encode(bodies(ordered))
     words = [flat[starts[n] : starts[n + 1]] for n in range(len(ordered))]
     outlets = _outlet_keys(ordered)
     if not outlets:
@@ -384,7 +419,7 @@ def find_shared_passages(
     keys = [component_key(c, facts) for c in components] if kept is not None else []
     fresh = [n for n in range(len(components)) if not keys or keys[n] not in earlier]
     found = {n: item for n in fresh if (item := _found(words, components[n], outlets)) is not None}
-    spans_of = _character_spans(ordered, list(found.values()))
+    spans_of = _character_spans(ordered, list(found.values()), bodies)
     made = {n: _passage(ordered, found[n], spans_of, settings) if n in found else None for n in fresh}
     if kept is not None:
         kept.entries = {key: made[n] if n in made else earlier[key] for n, key in enumerate(keys)}

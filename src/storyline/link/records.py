@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 
@@ -23,6 +24,17 @@ class LinkDoc:
     outlet: str | None = None
     #: Entity ids or keys mentioned (may be empty: the entity stage is optional).
     entities: frozenset[str] = frozenset()
+
+
+#: Yields the documents given with their texts, in the order given: how a step reads the bodies of
+#: documents it was given without them (the link stage reads them from the store a chunk at a time, so no
+#: step holds every body for its length).
+Bodies = Callable[[Sequence[LinkDoc]], Iterable[LinkDoc]]
+
+
+def as_given(docs: Sequence[LinkDoc]) -> Iterable[LinkDoc]:
+    """The documents as they are: their texts are carried already."""
+    return docs
 
 
 @dataclass(frozen=True)

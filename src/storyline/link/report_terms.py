@@ -61,16 +61,27 @@ def _int32(values: array) -> np.ndarray:
     return np.frombuffer(values, dtype=np.int32) if len(values) else np.zeros(0, dtype=np.int32)
 
 
+#: Entries handled per numpy call where a step would otherwise take temporaries of 8-60 bytes for every
+#: entry of the corpus at once (35M entries at 100k reports): 2M entries bound them to tens of megabytes.
+BLOCK_ENTRIES = 1 << 21
+
+
 def first_use_order(columns: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
     """The distinct values of ``columns`` (all below ``size``) in order of first occurrence, and each
-    entry renumbered so (without sorting the entries: arrays of the size of the vocabulary only)."""
+    entry renumbered so, as int32 (without sorting the entries: arrays of the size of the vocabulary only,
+    and the entries read a block at a time rather than with an int64 copy of them all)."""
     first = np.full(size, len(columns), dtype=np.int64)
-    np.minimum.at(first, columns, np.arange(len(columns), dtype=np.int64))
+    for start in range(0, len(columns), BLOCK_ENTRIES):
+        block = columns[start : start + BLOCK_ENTRIES]
+        np.minimum.at(first, block, np.arange(start, start + len(block), dtype=np.int64))
     used = np.flatnonzero(first < len(columns))
     used = used[np.argsort(first[used], kind="stable")]
-    rank = np.zeros(size, dtype=np.int64)
-    rank[used] = np.arange(len(used), dtype=np.int64)
-    return used, rank[columns]
+    rank = np.zeros(size, dtype=np.int32)
+    rank[used] = np.arange(len(used), dtype=np.int32)
+    renumbered = np.empty(len(columns), dtype=np.int32)
+    for start in range(0, len(columns), BLOCK_ENTRIES):
+        renumbered[start : start + BLOCK_ENTRIES] = rank[columns[start : start + BLOCK_ENTRIES]]
+    return used, renumbered
 
 
 @dataclass(frozen=True)
@@ -137,7 +148,7 @@ class ReportTerms:
             keys,
             [vocabulary[t] for t in used.tolist()],
             np.frombuffer(indptr, dtype=np.int64),
-            terms.astype(np.int32),
+            terms,
             _int32(uses),
             _int32(name_uses),
             fresh,
@@ -163,24 +174,64 @@ class ReportTerms:
         by first use over the groups, so the same groups give the same matrix whatever was kept.
         """
         rows = np.asarray([r for group in groups for r in group], dtype=np.int64)
-        group_of_row = np.repeat(np.arange(len(groups), dtype=np.int64), [len(g) for g in groups])
+        sizes = np.asarray([len(group) for group in groups], dtype=np.int64)
         lengths = self.indptr[rows + 1] - self.indptr[rows]
-        entries = _ranges(self.indptr[rows], lengths)
-        used, columns = first_use_order(self.terms[entries], len(self.vocabulary))
-        # Uses and name-like uses packed in one integer, so that summing a story's reports' entries of one
-        # term (scipy sums duplicates when it builds the rows, and sorts each row's columns) sums both.
-        packed = (self.counts[entries].astype(np.int64) << _NAME_BITS) | self.names[entries]
-        summed = sparse.csr_matrix(
-            (packed, (np.repeat(group_of_row, lengths), columns)),
-            shape=(len(groups), len(used)),
-            dtype=np.int64,
+        # A block of whole groups at a time (each row depends on its own group's entries alone): the
+        # entries, their columns, packed counts and scipy's sparse temporaries for the whole corpus took
+        # about 60 bytes an entry at once, gigabytes at 100k reports; only the result's arrays grow.
+        group_end = np.cumsum(sizes)
+        entries_through = np.concatenate(([0], np.cumsum(lengths)))[group_end]
+        rank = np.full(len(self.vocabulary), -1, dtype=np.int64)
+        used: list[np.ndarray] = []
+        next_column = 0
+        data, indices = array("d"), array("i")
+        indptr = array("q", [0])
+        first = 0
+        while first < len(groups):
+            spent = entries_through[first - 1] if first else 0
+            last = int(np.searchsorted(entries_through, spent + BLOCK_ENTRIES, side="right"))
+            last = min(len(groups), max(last, first + 1))
+            row_start = group_end[first - 1] if first else 0
+            block_rows = rows[row_start : group_end[last - 1]]
+            block_lengths = lengths[row_start : group_end[last - 1]]
+            entries = _ranges(self.indptr[block_rows], block_lengths)
+            terms = self.terms[entries]
+            # Columns numbered by first use over the groups: terms new in this block follow those of the
+            # blocks before, in the order this block first uses them.
+            unseen = terms[rank[terms] < 0]
+            new_terms, first_at = np.unique(unseen, return_index=True)
+            new_terms = new_terms[np.argsort(first_at, kind="stable")]
+            rank[new_terms] = np.arange(next_column, next_column + len(new_terms))
+            next_column += len(new_terms)
+            used.append(new_terms)
+            # Uses and name-like uses packed in one integer, so that summing a story's reports' entries of
+            # one term (scipy sums duplicates when it builds the rows, and sorts each row's columns) sums
+            # both.
+            packed = (self.counts[entries].astype(np.int64) << _NAME_BITS) | self.names[entries]
+            group_of_entry = np.repeat(np.repeat(np.arange(last - first), sizes[first:last]), block_lengths)
+            summed = sparse.csr_matrix(
+                (packed, (group_of_entry, rank[terms])),
+                shape=(last - first, len(self.vocabulary)),
+                dtype=np.int64,
+            )
+            del packed, entries, terms, group_of_entry
+            uses = (summed.data >> _NAME_BITS).astype(np.float64)
+            names = (summed.data & ((1 << _NAME_BITS) - 1)).astype(np.float64)
+            weights = (1.0 + np.log(uses)) * np.where(2 * names >= uses, name_weight, 1.0)
+            data.frombytes(weights.tobytes())
+            indices.frombytes(summed.indices.astype(np.int32).tobytes())
+            indptr.extend((summed.indptr[1:].astype(np.int64) + indptr[-1]).tolist())
+            first = last
+        order = np.concatenate(used) if used else np.zeros(0, dtype=np.int64)
+        matrix = sparse.csr_matrix(
+            (
+                np.frombuffer(data, dtype=np.float64) if data else np.zeros(0),
+                np.frombuffer(indices, dtype=np.int32) if indices else np.zeros(0, dtype=np.int32),
+                np.frombuffer(indptr, dtype=np.int64),
+            ),
+            shape=(len(groups), next_column),
         )
-        del packed, columns
-        uses = (summed.data >> _NAME_BITS).astype(np.float64)
-        names = (summed.data & ((1 << _NAME_BITS) - 1)).astype(np.float64)
-        weights = (1.0 + np.log(uses)) * np.where(2 * names >= uses, name_weight, 1.0)
-        matrix = sparse.csr_matrix((weights, summed.indices, summed.indptr), shape=summed.shape)
-        return matrix, [self.vocabulary[t] for t in used.tolist()]
+        return matrix, [self.vocabulary[t] for t in order.tolist()]
 
     def to_bytes(self) -> bytes:
         return pack_rows(

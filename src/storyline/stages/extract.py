@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from typing import Any
 
 from storyline.extract import (
@@ -31,8 +32,8 @@ STAGE = StageInfo(
 )
 #: State key: per document, the entity id of each mention span (what the events stage resolves parties with).
 MENTION_ENTITIES_STATE = "extract.mention_entities"
-#: The document fields this stage reads (the analysis and what its key and the parsed text are made of).
-READ_COLUMNS = ("title", "text", "content_hash", "language", "outlet", "stage_keys", "analysis", "entity_ids")
+#: The fields read of a document to parse: its analysed text and what its analysis key is made of.
+PARSE_COLUMNS = ("title", "text", "content_hash")
 #: The fields read of every document: enough to tell what is stale or changed since the last run.
 META_COLUMNS = ("seq", "title", "content_hash", "language", "outlet", "stage_keys")
 #: State key: how many documents the last run resolved again (new ones and those whose knowledge moved).
@@ -79,56 +80,72 @@ def _analysis_key(doc: dict[str, Any]) -> str:
 
 def _analyse_stale(
     store: Store,
-    docs: list[dict[str, Any]],
+    stale: list[dict[str, Any]],
     progress: Progress,
     workers: int | None = None,
     analyse: Analyser = analyse_batches,
 ) -> tuple[dict[str, DocAnalysis], int]:
-    """Every document's analysis (cached loaded, stale parsed and stored), and how many were parsed.
+    """The analyses of the ``stale`` documents (rows of ``META_COLUMNS``), parsed and stored, and how many
+    were parsed; what resolution reads of them only (no event candidates: the events stage reads those
+    from the store).
 
     Stale documents are parsed on ``workers`` processes (default: one per core, at most two); a document
-    in a language the model does not read gets an empty analysis that records why.
+    in a language the model does not read gets an empty analysis that records why. Bodies are read from
+    the store a batch at a time as the parse takes them (at most the batches in flight are held, not every
+    stale body of the run), and each analysis is written as it comes back.
     """
     analyses: dict[str, DocAnalysis] = {}
-    stale = []
+    to_parse = []
     not_parsed = []
-    for doc in docs:
-        if doc["stage_keys"].get(STAGE.name) == _analysis_key(doc) and doc.get("analysis"):
-            analyses[doc["id"]] = analysis_from_dict(doc["analysis"])
-        elif reason := not_parsed_reason(doc):
+    for doc in stale:
+        if reason := not_parsed_reason(doc):
             analyses[doc["id"]] = DocAnalysis(doc["id"], (), (), ())
             row = {**analysis_to_dict(analyses[doc["id"]]), "not_parsed": reason}
             not_parsed.append(
                 {"id": doc["id"], "analysis": row, "stage_keys": {STAGE.name: _analysis_key(doc)}}
             )
         else:
-            stale.append(doc)
+            to_parse.append(doc["id"])
     store.update_documents(not_parsed)
-    if not stale:
+    if not to_parse:
         return analyses, 0
-    by_id = {doc["id"]: doc for doc in stale}
-    # Bounded before parsing (length cap, long symbol runs blanked): a page past a limit is cut, with a note.
-    bounded = {doc["id"]: bound_for_parsing(analysed_text(doc)[0]) for doc in stale}
-    batches = (
-        [(d["id"], bounded[d["id"]].text) for d in stale[i : i + ANALYSIS_BATCH]]
-        for i in range(0, len(stale), ANALYSIS_BATCH)
-    )
+    # Per document in flight: its analysis key, and what bounding its text cut (for its limit note).
+    in_flight: dict[str, tuple[str, str | None]] = {}
+
+    def batches() -> Iterator[list[tuple[str, str]]]:
+        batch: list[tuple[str, str]] = []
+        for doc in store.documents(to_parse, columns=PARSE_COLUMNS):
+            # Bounded before parsing (length cap, long symbol runs blanked): a page past a limit is cut,
+            # with a note.
+            bounded = bound_for_parsing(analysed_text(doc)[0])
+            in_flight[doc["id"]] = (_analysis_key(doc), bounded.note)
+            batch.append((doc["id"], bounded.text))
+            if len(batch) == ANALYSIS_BATCH:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
     workers = workers if workers is not None else default_workers()
     done = 0
-    for parsed in analyse(batches, workers if len(stale) >= MIN_DOCUMENTS_FOR_POOL else 1):
+    for parsed in analyse(batches(), workers if len(to_parse) >= MIN_DOCUMENTS_FOR_POOL else 1):
         store.update_documents(
             {
                 "id": a.doc_id,
                 "analysis": analysis_to_dict(a),
-                "stage_keys": {STAGE.name: _analysis_key(by_id[a.doc_id])},
-                "limits": {STAGE.name: _limit_note(a, bounded[a.doc_id].note)},
+                "stage_keys": {STAGE.name: in_flight[a.doc_id][0]},
+                "limits": {STAGE.name: _limit_note(a, in_flight[a.doc_id][1])},
             }
             for a in parsed
         )
-        analyses.update((a.doc_id, a) for a in parsed)
+        for a in parsed:
+            del in_flight[a.doc_id]
+            # Resolution reads mentions, acronyms and quotes: the event candidates (one per sentence,
+            # most of an analysis) are stored above and not held for the rest of the run.
+            analyses[a.doc_id] = replace(a, events=())
         done += len(parsed)
-        progress("entities + quotes", done, len(stale))
-    return analyses, len(stale)
+        progress("entities + quotes", done, len(to_parse))
+    return analyses, len(to_parse)
 
 
 def _body_offsets(row: dict[str, Any], body_start: dict[str, int]) -> dict[str, Any]:
@@ -171,8 +188,7 @@ def run(store: Store, progress: Progress, workers: int | None = None, analyse: A
         d["id"] for d in store.documents(unhashed, columns=("text",)) if (d.get("text") or "").strip()
     }
     docs = [d for d in meta if d.get("content_hash") or d["id"] in with_text]
-    stale_ids = [d["id"] for d in docs if d["stage_keys"].get(STAGE.name) != _analysis_key(d)]
-    stale = list(store.documents(stale_ids, columns=READ_COLUMNS)) if stale_ids else []
+    stale = [d for d in docs if d["stage_keys"].get(STAGE.name) != _analysis_key(d)]
     analyses, parsed = _analyse_stale(store, stale, progress, workers, analyse or analyse_batches)
     kept, body_start = load_kept_resolution(store)
     inputs, starts = _resolution_inputs(store, docs, analyses, kept)

@@ -11,7 +11,7 @@ import itertools
 import json
 import sys
 import zipfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
@@ -162,7 +162,7 @@ def _read_corpus(store: Store) -> _Corpus:
 BODY_CHUNK = 1000
 
 
-def with_bodies(store: Store, reports: list[LinkDoc]) -> Iterator[LinkDoc]:
+def with_bodies(store: Store, reports: Sequence[LinkDoc]) -> Iterator[LinkDoc]:
     """``reports`` (text-less) with their stored bodies, in the order given, read a chunk at a time."""
     for first in range(0, len(reports), BODY_CHUNK):
         chunk = reports[first : first + BODY_CHUNK]
@@ -227,16 +227,28 @@ def duplicates(
     docs: list[LinkDoc],
     hashes: dict[str, str],
     settings: LinkSettings,
-    find_near: NearDuplicateFinder = find_near_duplicates,
+    find_near: NearDuplicateFinder | None = None,
 ) -> dict[str, str]:
     """Copy id -> original id: exact duplicates over the corpus, near duplicates via the stored index
-    (found by ``find_near``: here, or on another engine such as Ray)."""
+    (found by ``find_near``: here, or on another engine such as Ray).
+
+    ``docs`` come without bodies. Here bodies are read from the store a chunk at a time (to sign new
+    documents, to verify candidates, to hash); another engine's finder is given them all, as it ships
+    them elsewhere.
+    """
     index = _load_index(store, hashes, settings)
-    find_near(docs, index, settings)  # signs only documents the index does not hold yet
+
+    def bodies(chunk: Sequence[LinkDoc]) -> Iterator[LinkDoc]:
+        return with_bodies(store, chunk)
+
+    if find_near is None:  # signs only documents the index does not hold yet
+        find_near_duplicates(docs, index, settings, bodies=bodies)
+    else:
+        find_near(list(bodies(docs)), index, settings)
     store.set_blob(INDEX_BLOB, index.to_bytes())
     store.set_state(INDEXED_STATE, {"settings": _settings_key(settings), "hashes": hashes})
     near = {doc.id: index.original_of(doc.id) for doc in docs if index.original_of(doc.id) != doc.id}
-    return {**near, **find_exact_duplicates(docs)}
+    return {**near, **find_exact_duplicates(docs, bodies)}
 
 
 def report_terms(store: Store, reports: Iterable[LinkDoc]) -> ReportTerms:
@@ -263,7 +275,11 @@ def report_terms(store: Store, reports: Iterable[LinkDoc]) -> ReportTerms:
 
 
 def shared_passages(store: Store, docs: list[LinkDoc], settings: LinkSettings) -> list[Passage]:
-    """The corpus's shared passages, those of components no new document changed taken from the store."""
+    """The corpus's shared passages, those of components no new document changed taken from the store.
+
+    ``docs`` come without bodies: passages read them from the store a chunk at a time, twice (to split
+    words, then for the documents a passage lies in), so the step holds no body for its length.
+    """
     stored = store.get_blob(PASSAGES_BLOB)
     kept = (KeptPassages.from_bytes(stored) if stored else None) or KeptPassages.empty(settings)
     stored_words = store.get_blob(WORDS_BLOB)
@@ -271,7 +287,7 @@ def shared_passages(store: Store, docs: list[LinkDoc], settings: LinkSettings) -
         kept.words = KeptWords.from_bytes(stored_words) if stored_words else None
     except (ValueError, KeyError, IndexError, OSError, zipfile.BadZipFile):
         kept.words = None  # a damaged blob is only a cache: every document's words are split afresh
-    passages = find_shared_passages(docs, settings, kept)
+    passages = find_shared_passages(docs, settings, kept, lambda chunk: with_bodies(store, chunk))
     store.set_blob(PASSAGES_BLOB, kept.to_bytes())
     if kept.words is not None:
         store.set_blob(WORDS_BLOB, kept.words.to_bytes())
@@ -309,16 +325,10 @@ def run(
     settings = settings or LinkSettings()
     corpus = _read_corpus(store)
     progress("link", 0, 4)
-    # Duplicates and passages each read the bodies once more, held only while that step runs.
-    duplicate_of = duplicates(
-        store,
-        list(with_bodies(store, corpus.reports)),
-        corpus.hashes,
-        settings,
-        near_duplicates or find_near_duplicates,
-    )
+    # Duplicates and passages read the bodies again a chunk at a time: no step holds every body.
+    duplicate_of = duplicates(store, corpus.reports, corpus.hashes, settings, near_duplicates)
     progress("link", 1, 4)
-    passages = shared_passages(store, list(with_bodies(store, corpus.reports)), settings)
+    passages = shared_passages(store, corpus.reports, settings)
     progress("link", 2, 4)
     bodiless = bodiless_reports(store.documents(corpus.bodiless, columns=(*LINK_COLUMNS, "removed")))
     # Stories and threads read word counts by report id: no body is held for them (a bodiless report's

@@ -1,0 +1,65 @@
+"""The extract stage reads bodies as the parse takes them and holds no event candidates for resolution."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from storyline.events.candidates import EventCandidate
+from storyline.extract import DocAnalysis, analysis_to_dict
+from storyline.run import local
+from storyline.stages import extract
+from storyline.store.sqlite import SQLiteStore
+
+# Invented one-paragraph reports from a made-up valley.
+TOWNS = ["Brenfield", "Oskarvik", "Lunmoor", "Tesselby", "Corran Hythe"]
+
+
+def _event(doc_id: str) -> EventCandidate:
+    return EventCandidate(doc_id, 0, 40, "approved", 10, 18, "AGREE", None, (), (), (), ())
+
+
+def test_bodies_are_read_a_batch_at_a_time_and_events_stay_stored(
+    tmp_path: Path, store: SQLiteStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for n in range(30):
+        town = TOWNS[n % len(TOWNS)]
+        (tmp_path / f"r{n}.txt").write_text(
+            f"{town} council meets\n\nThe {town} council approved plan number {n} for the harbour on Monday, "
+            f"the mayor of {town} said after a long meeting with fishermen and traders.",
+            encoding="utf-8",
+        )
+    local.ingest(store, sorted(tmp_path.glob("r*.txt")))
+    local.run_document_stage(store, workers=1)
+    bodies_read: list[str] = []
+    documents = store.documents
+
+    def counting(ids: Iterable[str] | None = None, columns: Iterable[str] | None = None) -> Iterator[Any]:
+        for row in documents(ids, columns):
+            if columns == extract.PARSE_COLUMNS:
+                bodies_read.append(row["id"])
+            yield row
+
+    monkeypatch.setattr(store, "documents", counting)
+    monkeypatch.setattr(extract, "ANALYSIS_BATCH", 4)
+    read_when_parsed: list[int] = []
+    made: dict[str, DocAnalysis] = {}
+
+    def analyser(batches: Iterable[list[tuple[str, str]]], workers: int) -> Iterator[list[DocAnalysis]]:
+        for batch in batches:
+            read_when_parsed.append(len(bodies_read))
+            analyses = [DocAnalysis(doc_id, (), (), (), (_event(doc_id),)) for doc_id, _ in batch]
+            made.update((a.doc_id, a) for a in analyses)
+            yield analyses
+
+    assert extract.run(store, lambda *_: None, workers=1, analyse=analyser) == 30
+    # Each batch was read from the store when the parse took it, not every body before the first.
+    assert read_when_parsed == [4, 8, 12, 16, 20, 24, 28, 30]
+    # The analyses stored are the parse's, event candidates included (the events stage reads them).
+    stored = {row["id"]: row["analysis"] for row in documents(columns=("analysis",))}
+    assert stored == {doc_id: json.loads(json.dumps(analysis_to_dict(a))) for doc_id, a in made.items()}
+    assert all(row["events"] for row in stored.values())
