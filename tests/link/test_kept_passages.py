@@ -175,3 +175,16 @@ def test_texts_read_through_bodies_give_the_passages_carried_texts_give() -> Non
     assert find_shared_passages(bare, LinkSettings(), kept, bodies) == expected  # all looked up
     assert kept.made == 0 and kept.words is not None and kept.words.fresh == 0
     assert len(asked) == 3  # the second run read the texts only to digest them, and located nothing
+
+
+def test_runs_extended_a_chunk_of_seeds_at_a_time_are_those_extended_at_once(monkeypatch) -> None:
+    docs = _corpus(40, 3)
+    settings = LinkSettings()
+    flat, starts = passages._encode(docs)
+    words = [flat[starts[n] : starts[n + 1]] for n in range(len(docs))]
+    outlets = np.unique(np.asarray(passages._outlet_keys(docs), dtype=object), return_inverse=True)[1]
+    seeds = passages._seed_pairs(*passages._seeds(words, 5, 8), outlets, settings.passage_max_doc_freq)
+    whole = passages._runs(seeds, flat, starts, settings.min_passage_words)
+    monkeypatch.setattr(passages, "_RUN_CHUNK", 7)  # chunks that end mid-way through the seeds
+    assert len(seeds) > 7 and len(whole) > 0
+    assert np.array_equal(passages._runs(seeds, flat, starts, settings.min_passage_words), whole)

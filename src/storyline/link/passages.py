@@ -198,18 +198,32 @@ def _extend(flat: np.ndarray, ends: np.ndarray, a: np.ndarray, b: np.ndarray, st
     return length
 
 
+#: Seed pairs extended together: each takes about a hundred bytes of temporaries while it is, and a
+#: corpus of 100k reports has tens of millions of them.
+_RUN_CHUNK = 1 << 20
+
+
 def _runs(seeds: np.ndarray, flat: np.ndarray, starts: np.ndarray, min_words: int) -> np.ndarray:
     """The maximal run of equal words through each seed (as found: hash collisions give no run), when at
-    least ``min_words`` long; each run once, as rows (doc a, doc b, first word in a, in b, length)."""
+    least ``min_words`` long; each run once, as rows (doc a, doc b, first word in a, in b, length).
+
+    Seeds are extended ``_RUN_CHUNK`` at a time and only the runs long enough are kept from each chunk;
+    the rows are then made unique (and sorted) together, as they would be all at once.
+    """
     if len(seeds) == 0:
         return np.zeros((0, 5), dtype=np.int64)
-    doc_a, doc_b, pos_a, pos_b = (column.astype(np.int64) for column in seeds.T)
-    at_a, at_b = starts[doc_a] + pos_a, starts[doc_b] + pos_b
-    ahead = _extend(flat, (starts[doc_a + 1], starts[doc_b + 1]), at_a, at_b, 1)
-    back = _extend(flat, (starts[doc_a] - 1, starts[doc_b] - 1), at_a - 1, at_b - 1, -1)
-    length = ahead + back
-    keep = length >= min_words
-    return np.unique(np.stack((doc_a, doc_b, pos_a - back, pos_b - back, length), 1)[keep], axis=0)
+    found = []
+    for first in range(0, len(seeds), _RUN_CHUNK):
+        doc_a, doc_b, pos_a, pos_b = (
+            column.astype(np.int64) for column in seeds[first : first + _RUN_CHUNK].T
+        )
+        at_a, at_b = starts[doc_a] + pos_a, starts[doc_b] + pos_b
+        ahead = _extend(flat, (starts[doc_a + 1], starts[doc_b + 1]), at_a, at_b, 1)
+        back = _extend(flat, (starts[doc_a] - 1, starts[doc_b] - 1), at_a - 1, at_b - 1, -1)
+        length = ahead + back
+        keep = length >= min_words
+        found.append(np.stack((doc_a, doc_b, pos_a - back, pos_b - back, length), 1)[keep])
+    return np.unique(np.concatenate(found), axis=0)
 
 
 def _components(runs: np.ndarray, min_overlap: float) -> list[np.ndarray]:

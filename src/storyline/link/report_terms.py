@@ -62,8 +62,8 @@ def _int32(values: array) -> np.ndarray:
 
 
 #: Entries handled per numpy call where a step would otherwise take temporaries of 8-60 bytes for every
-#: entry of the corpus at once (35M entries at 100k reports): 2M entries bound them to tens of megabytes.
-BLOCK_ENTRIES = 1 << 21
+#: entry of the corpus at once (35M entries at 100k reports): 1M entries bound them to tens of megabytes.
+BLOCK_ENTRIES = 1 << 20
 
 
 def first_use_order(columns: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
