@@ -183,8 +183,13 @@ def test_runs_extended_a_chunk_of_seeds_at_a_time_are_those_extended_at_once(mon
     flat, starts = passages._encode(docs)
     words = [flat[starts[n] : starts[n + 1]] for n in range(len(docs))]
     outlets = np.unique(np.asarray(passages._outlet_keys(docs), dtype=object), return_inverse=True)[1]
-    seeds = passages._seed_pairs(*passages._seeds(words, 5, 8), outlets, settings.passage_max_doc_freq)
-    whole = passages._runs(seeds, flat, starts, settings.min_passage_words)
+    anchors = passages._seeds(words, 5, 8)
+    seeds = passages._seed_pairs(*anchors, outlets, settings.passage_max_doc_freq)
+    whole = passages._runs([seeds], flat, starts, settings.min_passage_words)
+    assert whole.dtype == np.int64
     monkeypatch.setattr(passages, "_RUN_CHUNK", 7)  # chunks that end mid-way through the seeds
-    assert len(seeds) > 7 and len(whole) > 0
-    assert np.array_equal(passages._runs(seeds, flat, starts, settings.min_passage_words), whole)
+    chunks = list(passages._seed_pair_chunks(*anchors, outlets, settings.passage_max_doc_freq))
+    assert len(chunks) > 2 and len(whole) > 0
+    assert np.array_equal(np.concatenate(chunks), seeds)  # the same pairs in the same order
+    assert np.array_equal(passages._runs(chunks, flat, starts, settings.min_passage_words), whole)
+    assert np.array_equal(passages._runs(iter(chunks), flat, starts, settings.min_passage_words), whole)

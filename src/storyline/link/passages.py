@@ -154,20 +154,31 @@ def _seeds(words: list[np.ndarray], size: int, window: int) -> tuple[np.ndarray,
     return np.concatenate(hashes), np.concatenate(owners), np.concatenate(positions)
 
 
-def _seed_pairs(
+def _seed_pair_chunks(
     hashes: np.ndarray, owners: np.ndarray, positions: np.ndarray, outlets: np.ndarray, max_doc_freq: int
-) -> np.ndarray:
-    """Rows (doc a, doc b, pos a, pos b), a < b of different outlets, for every shared seed shingle."""
+) -> Iterator[np.ndarray]:
+    """Rows (doc a, doc b, pos a, pos b), a < b of different outlets, for every shared seed shingle, in
+    chunks of about ``_RUN_CHUNK`` rows: a corpus of 100k reports has tens of millions of seed pairs, and
+    each chunk is extended to its runs (:func:`_runs`) before the next one is made."""
     order = np.argsort(hashes, kind="stable")  # seeds come in (doc, position) order: kept within a hash
     hashes, owners, positions = hashes[order], owners[order], positions[order]
+    del order
     bounds = np.flatnonzero(np.diff(hashes)) + 1
     starts = np.concatenate(([0], bounds))
     ends = np.concatenate((bounds, [len(hashes)]))
     sizes = ends - starts
+
+    def different(found: np.ndarray) -> np.ndarray:
+        return found[(found[:, 0] != found[:, 1]) & (outlets[found[:, 0]] != outlets[found[:, 1]])]
+
     # Groups of two (most shared seeds) are paired in one vectorised step; larger groups one by one.
-    two = starts[sizes == 2]
-    pairs = [np.stack((owners[two], owners[two + 1], positions[two], positions[two + 1]), 1)]
+    twos = starts[sizes == 2]
+    for first in range(0, len(twos), _RUN_CHUNK):
+        two = twos[first : first + _RUN_CHUNK]
+        yield different(np.stack((owners[two], owners[two + 1], positions[two], positions[two + 1]), 1))
     larger = (sizes > 2) & (sizes <= max_doc_freq)
+    pairs: list[np.ndarray] = []
+    held = 0
     for start, end in zip(starts[larger], ends[larger], strict=True):
         docs, pos = owners[start:end], positions[start:end]
         left, right = np.triu_indices(len(docs), k=1)
@@ -175,8 +186,20 @@ def _seed_pairs(
         if keep.any():
             left, right = left[keep], right[keep]
             pairs.append(np.stack((docs[left], docs[right], pos[left], pos[right]), 1))
-    found = np.concatenate(pairs)
-    return found[(found[:, 0] != found[:, 1]) & (outlets[found[:, 0]] != outlets[found[:, 1]])]
+            held += len(left)
+            if held >= _RUN_CHUNK:
+                yield different(np.concatenate(pairs))
+                pairs, held = [], 0
+    if pairs:
+        yield different(np.concatenate(pairs))
+
+
+def _seed_pairs(
+    hashes: np.ndarray, owners: np.ndarray, positions: np.ndarray, outlets: np.ndarray, max_doc_freq: int
+) -> np.ndarray:
+    """Every row :func:`_seed_pair_chunks` gives, in one array."""
+    chunks = list(_seed_pair_chunks(hashes, owners, positions, outlets, max_doc_freq))
+    return np.concatenate(chunks) if chunks else np.zeros((0, 4), dtype=np.int32)
 
 
 def _extend(flat: np.ndarray, ends: np.ndarray, a: np.ndarray, b: np.ndarray, step: int) -> np.ndarray:
@@ -198,32 +221,32 @@ def _extend(flat: np.ndarray, ends: np.ndarray, a: np.ndarray, b: np.ndarray, st
     return length
 
 
-#: Seed pairs extended together: each takes about a hundred bytes of temporaries while it is, and a
-#: corpus of 100k reports has tens of millions of them.
+#: Seed pairs made and extended together: each takes about a hundred bytes of temporaries while it is,
+#: and a corpus of 100k reports has tens of millions of them.
 _RUN_CHUNK = 1 << 20
 
 
-def _runs(seeds: np.ndarray, flat: np.ndarray, starts: np.ndarray, min_words: int) -> np.ndarray:
+def _runs(seeds: Iterable[np.ndarray], flat: np.ndarray, starts: np.ndarray, min_words: int) -> np.ndarray:
     """The maximal run of equal words through each seed (as found: hash collisions give no run), when at
     least ``min_words`` long; each run once, as rows (doc a, doc b, first word in a, in b, length).
 
-    Seeds are extended ``_RUN_CHUNK`` at a time and only the runs long enough are kept from each chunk;
-    the rows are then made unique (and sorted) together, as they would be all at once.
+    Seeds come a chunk at a time (rows doc a, doc b, pos a, pos b) and only the runs long enough are kept
+    from each chunk, as int32 (every value is a document number or a word position); the rows are then
+    made unique (and sorted) together, as they would be all at once.
     """
-    if len(seeds) == 0:
-        return np.zeros((0, 5), dtype=np.int64)
     found = []
-    for first in range(0, len(seeds), _RUN_CHUNK):
-        doc_a, doc_b, pos_a, pos_b = (
-            column.astype(np.int64) for column in seeds[first : first + _RUN_CHUNK].T
-        )
+    for chunk in seeds:
+        doc_a, doc_b, pos_a, pos_b = (column.astype(np.int64) for column in chunk.T)
         at_a, at_b = starts[doc_a] + pos_a, starts[doc_b] + pos_b
         ahead = _extend(flat, (starts[doc_a + 1], starts[doc_b + 1]), at_a, at_b, 1)
         back = _extend(flat, (starts[doc_a] - 1, starts[doc_b] - 1), at_a - 1, at_b - 1, -1)
         length = ahead + back
         keep = length >= min_words
-        found.append(np.stack((doc_a, doc_b, pos_a - back, pos_b - back, length), 1)[keep])
-    return np.unique(np.concatenate(found), axis=0)
+        rows = np.stack((doc_a, doc_b, pos_a - back, pos_b - back, length), 1)[keep]
+        found.append(rows.astype(np.int32))
+    if not found:
+        return np.zeros((0, 5), dtype=np.int64)
+    return np.unique(np.concatenate(found), axis=0).astype(np.int64)
 
 
 def _components(runs: np.ndarray, min_overlap: float) -> list[np.ndarray]:
@@ -238,7 +261,9 @@ def _components(runs: np.ndarray, min_overlap: float) -> list[np.ndarray]:
     count = 2 * len(runs)
     if count == 0:
         return []
-    sides = np.empty((count, 3), dtype=np.int64)
+    # int32: every value is a document number or a word position (half the memory of int64 rows; each
+    # component is a slice of these rows).
+    sides = np.empty((count, 3), dtype=np.int32)
     sides[0::2] = runs[:, [0, 2, 4]]
     sides[1::2] = runs[:, [1, 3, 4]]
     sides[:, 2] += sides[:, 1]  # (doc, start, end)
@@ -269,14 +294,18 @@ def _components(runs: np.ndarray, min_overlap: float) -> list[np.ndarray]:
         first.append(order[active[same_text]])
         second.append(order[other[same_text]])
         distance += 1
+    del doc, begin, finish, order, active
     left, right = np.concatenate(first), np.concatenate(second)
+    del first, second
     graph = sparse.csr_matrix((np.ones(len(left), dtype=np.int8), (left, right)), shape=(count, count))
+    del left, right
     _, labels = connected_components(graph, directed=False)
+    del graph
     # Components in the order of their first run end, each its ends in (doc, start) order.
     by_label = np.lexsort((sides[:, 1], sides[:, 0], labels))
     bounds = np.flatnonzero(np.diff(labels[by_label])) + 1
     groups = np.split(sides[by_label], bounds)
-    first_end = [int(part.min()) for part in np.split(by_label, bounds)]
+    first_end = np.minimum.reduceat(by_label, np.concatenate(([0], bounds)))
     return [groups[n] for n in np.argsort(first_end, kind="stable")]
 
 
@@ -420,11 +449,13 @@ def find_shared_passages(
     outlet_codes = np.unique(np.asarray(outlets, dtype=object), return_inverse=True)[1]
     seed_size = min(settings.shingle_words, settings.min_passage_words)
     window = settings.min_passage_words - seed_size + 1  # shingles in the shortest passage
-    hashes, owners, positions = _seeds(words, seed_size, window)
-    if len(hashes) == 0:
+    anchors = _seeds(words, seed_size, window)
+    if len(anchors[0]) == 0:
         return []
-    seeds = _seed_pairs(hashes, owners, positions, outlet_codes, settings.passage_max_doc_freq)
-    del hashes, owners, positions
+    # Seed pairs are made a chunk at a time and extended to runs at once; the anchors are held by the
+    # chunks' generator alone (its sorted copy replaces them).
+    seeds = _seed_pair_chunks(*anchors, outlet_codes, settings.passage_max_doc_freq)
+    del anchors
     runs = _runs(seeds, flat, starts, settings.min_passage_words)
     del seeds
     components = _components(runs, SAME_TEXT_OVERLAP)
