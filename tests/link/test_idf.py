@@ -33,3 +33,17 @@ def test_an_old_report_keeps_its_vector_when_reports_using_other_words_arrive() 
     columns = [grown.index(word) for word in vocabulary]
     assert np.array_equal(before[:10], after[:10, columns])
     # With idf over the whole corpus the "mill" and "quay" columns would have moved.
+
+
+def test_document_frequencies_counted_a_block_at_a_time_are_those_counted_at_once(monkeypatch) -> None:
+    from storyline.link import idf
+
+    texts = [f"harbour crane number{n % 13} unloaded grain at quay{n % 7} for mill{n % 3}" for n in range(60)]
+    tf, _ = ReportTerms.count(texts).tf_matrix([[n] for n in range(len(texts))], 1.0)
+    frozen = frozen_rows(len(texts))
+    whole = np.bincount(tf.indices, minlength=tf.shape[1])
+    earliest = np.bincount(tf.indices[: tf.indptr[frozen]], minlength=tf.shape[1])
+    expected = np.where(earliest > 0, earliest, whole)
+    monkeypatch.setattr(idf, "_COUNT_BLOCK", 5)  # blocks that end mid-row, and mid-way to the frozen rows
+    _, doc_freq = tfidf(tf.copy(), frozen)
+    assert np.array_equal(doc_freq, expected) and doc_freq.dtype == expected.dtype

@@ -28,6 +28,19 @@ def frozen_rows(size: int) -> int:
     return int(2 ** (step / STEPS_PER_DOUBLING)) if size > 0 else 0
 
 
+#: Entries counted per ``np.bincount`` call: it copies the int32 column indices it is given to int64,
+#: 8 bytes an entry of the whole matrix at once (280 MB at 100k reports) when given them all.
+_COUNT_BLOCK = 1 << 20
+
+
+def _column_counts(indices: np.ndarray, columns: int) -> np.ndarray:
+    """How many entries each column has among ``indices``, counted a block at a time."""
+    counts = np.zeros(columns, dtype=np.int64)
+    for start in range(0, len(indices), _COUNT_BLOCK):
+        counts += np.bincount(indices[start : start + _COUNT_BLOCK], minlength=columns)
+    return counts
+
+
 def tfidf(tf: sparse.csr_matrix, frozen: int) -> tuple[sparse.csr_matrix, np.ndarray]:
     """L2-normalised tf-idf rows of the term-frequency rows ``tf`` (overwritten), and each column's
     document frequency: read from the first ``frozen`` rows, or from all rows for a term those never use.
@@ -37,8 +50,8 @@ def tfidf(tf: sparse.csr_matrix, frozen: int) -> tuple[sparse.csr_matrix, np.nda
     be shared, and at full weight it shrinks every cosine of a long report.
     """
     columns = tf.shape[1]
-    every = np.bincount(tf.indices, minlength=columns)
-    earliest = np.bincount(tf.indices[: tf.indptr[frozen]], minlength=columns)
+    earliest = _column_counts(tf.indices[: tf.indptr[frozen]], columns)
+    every = earliest + _column_counts(tf.indices[tf.indptr[frozen] :], columns)
     doc_freq = np.where(earliest > 0, earliest, every)
     idf = np.log((frozen + 1.0) / np.maximum(doc_freq, 1))
     idf[doc_freq < 2] *= HAPAX_WEIGHT
