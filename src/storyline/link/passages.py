@@ -65,9 +65,13 @@ def _encode(docs: Iterable[LinkDoc], count: int | None = None) -> tuple[np.ndarr
     vocabulary: dict[str, int] = {}
     flat = array("I")
     starts = np.zeros(count + 1, dtype=np.int64)
+    read = 0
     for n, doc in enumerate(docs):
         flat.extend(vocabulary.setdefault(w, len(vocabulary) + 1) for w in words_of(doc.text))
         starts[n + 1] = len(flat)
+        read = n + 1
+    if read != count:  # a short stream would leave the last documents empty without a word of warning
+        raise ValueError(f"expected {count} documents' bodies, read {read}")
     return np.frombuffer(flat, dtype=np.uint32) if flat else np.zeros(0, dtype=np.uint32), starts
 
 
@@ -197,7 +201,8 @@ def _seed_pair_chunks(
 def _seed_pairs(
     hashes: np.ndarray, owners: np.ndarray, positions: np.ndarray, outlets: np.ndarray, max_doc_freq: int
 ) -> np.ndarray:
-    """Every row :func:`_seed_pair_chunks` gives, in one array."""
+    """Every row :func:`_seed_pair_chunks` gives, in one array (what the tests compare chunked runs with;
+    the stage itself never holds them all at once)."""
     chunks = list(_seed_pair_chunks(hashes, owners, positions, outlets, max_doc_freq))
     return np.concatenate(chunks) if chunks else np.zeros((0, 4), dtype=np.int32)
 

@@ -3,7 +3,8 @@ entities, places and dates, then merged across reports into one record per real 
 
 Each document's coded events are kept (blob ``events.coded``) under a key of everything coding read
 (:mod:`storyline.events.kept`), so a run codes again, and decodes the analysis of, only documents whose
-key changed; merging reruns over every coded event (it is cheap beside decoding and coding).
+key changed; merged records are kept per component of events that can merge with each other
+(:mod:`storyline.events.kept_merges`), so only components holding a changed coded event are merged again.
 """
 
 from __future__ import annotations

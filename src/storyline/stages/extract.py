@@ -91,8 +91,8 @@ def _analyse_stale(
 
     Stale documents are parsed on ``workers`` processes (default: one per core, at most two); a document
     in a language the model does not read gets an empty analysis that records why. Bodies are read from
-    the store a batch at a time as the parse takes them (at most the batches in flight are held, not every
-    stale body of the run), and each analysis is written as it comes back.
+    the store as the parse takes them (held: one store read, ``store.sqlite.ID_CHUNK`` rows, and the
+    batches in flight; not every stale body of the run), and each analysis is written as it comes back.
     """
     analyses: dict[str, DocAnalysis] = {}
     to_parse = []

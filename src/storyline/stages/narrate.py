@@ -173,29 +173,35 @@ def _narrate_kept(item: tuple[str, StoryInputs]) -> dict[str, Any]:
 
 
 def narrate_stale(
-    stale: Mapping[str, StoryInputs], workers: int, progress: Progress | None = None
+    stale: Mapping[str, StoryInputs], workers: int, told: Callable[[int], None] | None = None
 ) -> dict[str, dict[str, Any]]:
     """Each stale story's kept narrative, by story id: on ``workers`` processes when there are enough.
+    ``told(n)`` is called as the count of stories narrated grows.
 
     Stories are narrated independently (a narrative reads only its own inputs), so the pool changes
     nothing but the wall clock: the corpus stages otherwise leave the second core idle.
     """
     items = sorted(stale.items())
     done: dict[str, dict[str, Any]] = {}
+
+    def record(story_id: str, entry: dict[str, Any]) -> None:
+        done[story_id] = entry
+        if told is not None and len(done) % POOL_CHUNK == 0:
+            told(len(done))
+
     if workers > 1 and len(items) >= MIN_STORIES_FOR_POOL:
         pool = ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(os.getpid(),))
         try:
-            told = pool.map(_narrate_kept, items, chunksize=POOL_CHUNK)
-            for (story_id, _), entry in zip(items, told, strict=True):
-                done[story_id] = entry
-                if progress is not None and len(done) % POOL_CHUNK == 0:
-                    progress("narrate", len(done), len(items))
+            for (story_id, _), entry in zip(
+                items, pool.map(_narrate_kept, items, chunksize=POOL_CHUNK), strict=True
+            ):
+                record(story_id, entry)
         finally:
             # On Ctrl-C, stories not yet started are dropped and nothing is written: the stage reruns whole.
             pool.shutdown(cancel_futures=True)
         return done
     for item in items:
-        done[item[0]] = _narrate_kept(item)
+        record(item[0], _narrate_kept(item))
     return done
 
 
@@ -256,7 +262,12 @@ def run(store: Store, progress: Progress, workers: int | None = None) -> int:
         for story in stories
         if (key := keys.get(story["id"])) is not None and key not in cached["stories"]
     }
-    fresh = narrate_stale(stale, workers if workers is not None else default_workers(), progress)
+    already = len(stories) - len(stale)  # kept, or not narrated (no reports)
+    fresh = narrate_stale(
+        stale,
+        workers if workers is not None else default_workers(),
+        lambda told: progress("narrate", already + told, len(stories)),
+    )
     updated = []
     for story in stories:
         key = keys.get(story["id"])
