@@ -158,6 +158,9 @@ class Storyline:
                 counts = {"clean + describe": ray_engine.document_stage(self.store, progress)}
                 options["extract"]["analyse"] = ray_engine.analyse_batches
                 options["link"]["near_duplicates"] = ray_engine.find_near_duplicates
+                # The driver holds Ray's client threads: no forked narrate pool beside them (a fork copies
+                # locks those threads may hold); narration stays in this process.
+                options["narrate"]["workers"] = 1
             else:
                 counts = {"clean + describe": local.run_document_stage(self.store, progress, workers)}
             for stage in CORPUS_STAGES:
