@@ -76,3 +76,10 @@ def die_with_parent(parent_pid: int) -> None:
 def ignore_interrupts() -> None:
     """Leave Ctrl-C to the parent: it stops handing out work and shuts the pool down in order."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def start_pool_worker(parent_pid: int) -> None:
+    """What every pool worker does first: end with its parent (:func:`die_with_parent`) and leave Ctrl-C
+    to it (:func:`ignore_interrupts`)."""
+    die_with_parent(parent_pid)
+    ignore_interrupts()

@@ -14,7 +14,7 @@ from storyline.clean import TemplateIndex, site_key
 from storyline.clean.templates import TemplateCounts
 from storyline.ingest import read_paths
 from storyline.model import IngestReport, RawPage, ReadError
-from storyline.run.budget import BudgetExceeded, die_with_parent, ignore_interrupts, time_budget
+from storyline.run.budget import BudgetExceeded, start_pool_worker, time_budget
 from storyline.stages import document
 from storyline.store.base import Store
 
@@ -95,8 +95,7 @@ _worker_templates: TemplateIndex | None = None
 
 def _init_worker(templates_json: dict[str, Any], parent_pid: int, budget: float) -> None:
     global _worker_templates, _worker_budget
-    die_with_parent(parent_pid)
-    ignore_interrupts()
+    start_pool_worker(parent_pid)
     _worker_templates = TemplateIndex.from_json(templates_json)
     _worker_budget = budget
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 
 from storyline.extract import DocAnalysis, load_nlp
-from storyline.run.budget import die_with_parent, ignore_interrupts
+from storyline.run.budget import start_pool_worker
 from storyline.stages.extract_guard import analyse_guarded
 
 #: Batches queued per worker beyond the one it is parsing: keeps workers busy while the parent writes,
@@ -25,8 +25,7 @@ Batch = list[tuple[str, str]]
 
 
 def _load_model_once(parent_pid: int) -> None:
-    die_with_parent(parent_pid)  # a killed run leaves no parse worker behind (run/budget.py)
-    ignore_interrupts()
+    start_pool_worker(parent_pid)  # a killed run leaves no parse worker behind (run/budget.py)
     load_nlp()
 
 

@@ -30,7 +30,7 @@ from storyline.narrate import (
 )
 from storyline.narrate.records import CitedSentence, Dated, TimelineEntry
 from storyline.narrate.story import StoryInputs, story_inputs
-from storyline.run.budget import die_with_parent, ignore_interrupts
+from storyline.run.budget import start_pool_worker
 from storyline.run.local import default_workers
 from storyline.stages import StageInfo
 from storyline.store.base import Store
@@ -161,11 +161,6 @@ def _kept_form(narrative: StoryNarrative) -> dict[str, Any]:
     }
 
 
-def _init_worker(parent_pid: int) -> None:
-    die_with_parent(parent_pid)
-    ignore_interrupts()
-
-
 def _narrate_kept(item: tuple[str, StoryInputs]) -> dict[str, Any]:
     """One story narrated, in its kept form (module level, so a worker process can run it)."""
     story_id, inputs = item
@@ -190,7 +185,7 @@ def narrate_stale(
             told(len(done))
 
     if workers > 1 and len(items) >= MIN_STORIES_FOR_POOL:
-        pool = ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(os.getpid(),))
+        pool = ProcessPoolExecutor(workers, initializer=start_pool_worker, initargs=(os.getpid(),))
         try:
             for (story_id, _), entry in zip(
                 items, pool.map(_narrate_kept, items, chunksize=POOL_CHUNK), strict=True
