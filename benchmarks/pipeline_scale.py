@@ -587,7 +587,14 @@ def main() -> None:
         " (what the document and extract stages would leave), instead of the pipeline",
     )
     parser.add_argument("--run-one", type=Path, default=None, help=argparse.SUPPRESS)
-    parser.add_argument("--link-one", type=Path, default=None, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--link-one",
+        type=Path,
+        default=None,
+        metavar="DB",
+        help="the link stage alone on this store (e.g. a copy of the pre-extracted-N.db that --link-only"
+        " leaves in --work), printed as one JSON row",
+    )
     parser.add_argument("--db", type=Path, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--engine", default="local", help=argparse.SUPPRESS)
     args = parser.parse_args()
