@@ -32,9 +32,12 @@ from __future__ import annotations
 import argparse
 import contextlib
 import cProfile
+import ctypes
+import gc
 import json
 import pstats
 import re
+import shutil
 import resource
 import sys
 import tempfile
@@ -128,12 +131,20 @@ def run_corpus_stages(store: SQLiteStore) -> tuple[dict[str, float], dict[str, t
     peaks: dict[str, tuple[int, int]] = {}
     for stage in CORPUS_STAGES:
         options: dict[str, Any] = {"analyse": regex_analyser, "workers": 1} if stage.name == "extract" else {}
+        _release_freed_memory()
         _reset_peak_memory()
         started = _cpu_seconds()
         stage.run(store, lambda *_: None, **options)
         seconds[stage.name] = _cpu_seconds() - started
         peaks[stage.name] = _peak_memory_mib()
     return seconds, peaks
+
+
+def _release_freed_memory() -> None:
+    """Collect garbage and ask glibc to return free heap pages (where there is a glibc)."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def _reset_peak_memory() -> None:
@@ -184,10 +195,14 @@ def main() -> None:
         action="store_true",
         help="let the base's run from nothing stand in for the full run (no equality check)",
     )
+    parser.add_argument("--work", type=Path, default=None, help="keep the stores here (default: a temporary folder)")
     args = parser.parse_args()
     reports = GEN.make_corpus(args.base + args.new, args.seed)
     base, new = reports[: args.base], reports[args.base :]
-    work = Path(tempfile.mkdtemp(prefix="storyline-incremental-"))
+    work = args.work or Path(tempfile.mkdtemp(prefix="storyline-incremental-"))
+    work.mkdir(parents=True, exist_ok=True)
+    for stale in [*work.glob("full.db*"), *work.glob("topup.db*")]:
+        stale.unlink()
 
     full_store = None
     if not args.base_as_full:
@@ -195,8 +210,11 @@ def main() -> None:
         store_reports(full_store, reports, 0)
     top_store = SQLiteStore(work / "topup.db")
     store_reports(top_store, base, 0)
-    # The generated reports are not the stages' to hold: drop them so the peaks below are the stages' own.
+    # The generated reports are not the stages' to hold: drop them (and hand the freed heap back to the
+    # system) so the peaks below are the stages' own.
     del reports, base
+    _release_freed_memory()
+    print(f"resident before the stages: {_peak_memory_mib()[0]:,} MiB (peak so far)", flush=True)
     if full_store is not None:
         full, full_peaks = run_corpus_stages(full_store)
     base_run, base_peaks = run_corpus_stages(top_store)
@@ -236,6 +254,8 @@ def main() -> None:
         print(f"top-up stored exactly what the full run stored: {'yes' if equal else 'NO'}")
         full_store.close()
     top_store.close()
+    if args.work is None:
+        shutil.rmtree(work)
     if profiler:
         pstats.Stats(profiler, stream=sys.stdout).sort_stats("cumulative").print_stats(35)
 
