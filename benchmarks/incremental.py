@@ -37,8 +37,8 @@ import gc
 import json
 import pstats
 import re
-import shutil
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -195,7 +195,9 @@ def main() -> None:
         action="store_true",
         help="let the base's run from nothing stand in for the full run (no equality check)",
     )
-    parser.add_argument("--work", type=Path, default=None, help="keep the stores here (default: a temporary folder)")
+    parser.add_argument(
+        "--work", type=Path, default=None, help="keep the stores here (default: a temporary folder)"
+    )
     args = parser.parse_args()
     reports = GEN.make_corpus(args.base + args.new, args.seed)
     base, new = reports[: args.base], reports[args.base :]
