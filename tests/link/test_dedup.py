@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from storyline.ids import content_hash
 from storyline.link import LinkDoc, NearDuplicateIndex, find_exact_duplicates, find_near_duplicates
 
 BODY = (
@@ -119,3 +120,8 @@ def test_texts_read_through_bodies_give_the_same_decisions_and_index(monkeypatch
     assert streamed.to_bytes() == carried.to_bytes()
     assert "o" in read  # indexed before, so not signed again: its text was read to verify copies with
     assert find_exact_duplicates(bare, bodies) == find_exact_duplicates(docs) == {"same": "o"}
+    # With the stored content hashes of some documents, only the others' texts are read.
+    read.clear()
+    known = {doc.id: content_hash(doc.text) for doc in docs[:3]}
+    assert find_exact_duplicates(bare, bodies, known) == {"same": "o"}
+    assert sorted(read) == sorted(doc.id for doc in docs[3:])

@@ -138,19 +138,6 @@ def test_kept_words_are_numbered_as_an_encoding_from_scratch_numbers_them() -> N
     assert KeptWords.encode(texts, kept).fresh == 10
 
 
-def test_seeds_counted_a_chunk_of_documents_at_a_time_are_those_counted_one_by_one(monkeypatch) -> None:
-    docs = _corpus(40, 3)
-    flat, starts = passages._encode(docs)
-    words = [flat[starts[n] : starts[n + 1]] for n in range(len(docs))]
-    chunked = passages._seeds(words, 5, 8)
-    monkeypatch.setattr(passages, "_SEED_CHUNK", 1)
-    one_by_one = passages._seeds(words, 5, 8)
-    monkeypatch.setattr(passages, "_SEED_CHUNK", 7)  # chunks that end mid-corpus
-    assert len(chunked[0]) > 0
-    for ours, theirs, sevens in zip(chunked, one_by_one, passages._seeds(words, 5, 8), strict=True):
-        assert np.array_equal(ours, theirs) and np.array_equal(ours, sevens)
-
-
 def test_texts_read_through_bodies_give_the_passages_carried_texts_give() -> None:
     docs = _corpus(40, 11)
     by_id = {doc.id: doc for doc in docs}
@@ -175,21 +162,3 @@ def test_texts_read_through_bodies_give_the_passages_carried_texts_give() -> Non
     assert find_shared_passages(bare, LinkSettings(), kept, bodies) == expected  # all looked up
     assert kept.made == 0 and kept.words is not None and kept.words.fresh == 0
     assert len(asked) == 3  # the second run read the texts only to digest them, and located nothing
-
-
-def test_runs_extended_a_chunk_of_seeds_at_a_time_are_those_extended_at_once(monkeypatch) -> None:
-    docs = _corpus(40, 3)
-    settings = LinkSettings()
-    flat, starts = passages._encode(docs)
-    words = [flat[starts[n] : starts[n + 1]] for n in range(len(docs))]
-    outlets = np.unique(np.asarray(passages._outlet_keys(docs), dtype=object), return_inverse=True)[1]
-    anchors = passages._seeds(words, 5, 8)
-    seeds = passages._seed_pairs(*anchors, outlets, settings.passage_max_doc_freq)
-    whole = passages._runs([seeds], flat, starts, settings.min_passage_words)
-    assert whole.dtype == np.int64
-    monkeypatch.setattr(passages, "_RUN_CHUNK", 7)  # chunks that end mid-way through the seeds
-    chunks = list(passages._seed_pair_chunks(*anchors, outlets, settings.passage_max_doc_freq))
-    assert len(chunks) > 2 and len(whole) > 0
-    assert np.array_equal(np.concatenate(chunks), seeds)  # the same pairs in the same order
-    assert np.array_equal(passages._runs(chunks, flat, starts, settings.min_passage_words), whole)
-    assert np.array_equal(passages._runs(iter(chunks), flat, starts, settings.min_passage_words), whole)

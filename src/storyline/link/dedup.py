@@ -36,14 +36,24 @@ def _ordered(docs: Iterable[LinkDoc]) -> list[LinkDoc]:
     return sorted(docs, key=lambda d: (d.seq, d.id))
 
 
-def find_exact_duplicates(docs: Iterable[LinkDoc], bodies: Bodies = as_given) -> dict[str, str]:
+def find_exact_duplicates(
+    docs: Iterable[LinkDoc], bodies: Bodies = as_given, hashes: Mapping[str, str] | None = None
+) -> dict[str, str]:
     """Doc id -> id of the earliest-ingested document with the same normalised body (originals omitted).
 
-    ``docs`` may come without their texts when ``bodies`` gives them (read once, one at a time)."""
+    ``docs`` may come without their texts when ``bodies`` gives them (read once, one at a time).
+    ``hashes`` holds documents' :func:`content_hash` already known (the store keeps each body's): only
+    the other documents' texts are read and hashed, so a top-up need not read every body for this."""
+    ordered = _ordered(docs)
+    known = hashes or {}
+    key_of = {doc.id: known[doc.id] for doc in ordered if doc.id in known}
+    key_of.update(
+        (doc.id, content_hash(doc.text)) for doc in bodies([doc for doc in ordered if doc.id not in key_of])
+    )
     first_of_hash: dict[str, str] = {}
     duplicate_of: dict[str, str] = {}
-    for doc in bodies(_ordered(docs)):
-        key = content_hash(doc.text)
+    for doc in ordered:
+        key = key_of[doc.id]
         if key in first_of_hash:
             duplicate_of[doc.id] = first_of_hash[key]
         else:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from array import array
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,12 +26,12 @@ from scipy.sparse.csgraph import connected_components
 from storyline.ids import stable_id
 from storyline.link.kept_passages import KeptPassages, component_key
 from storyline.link.records import Bodies, LinkDoc, Passage, as_given
+from storyline.link.seeds import find_seeds, seed_pair_chunks
 from storyline.link.settings import LinkSettings
 from storyline.link.tokens import tokenise, words_of
 
 # Quotation pairs of the common styles: “…”, "…", «…», „…“ / „…”, ‘…’ is left out (it is also the apostrophe).
 _QUOTED = re.compile(r"“[^”\n]*”|\"[^\"\n]*\"|«[^»\n]*»|„[^“”\n]*[“”]|``[^\n]*?''")
-_HASH_BASE = np.uint64(1_000_003)  # odd multiplier of the rolling shingle hash
 _SPACES = re.compile(r"\s+")
 #: Two run ends in one document are one passage's when they overlap by this share of the longer one.
 SAME_TEXT_OVERLAP = 0.5
@@ -40,14 +40,6 @@ SAME_TEXT_OVERLAP = 0.5
 def _outlet_keys(docs: list[LinkDoc]) -> list[str]:
     """One key per document's outlet; a document without an outlet counts as its own outlet."""
     return [doc.outlet.casefold() if doc.outlet else "\x00" + doc.id for doc in docs]
-
-
-#: Count-min sketch of shingle frequencies: rows x buckets of uint16 counts (2 x 2^26 x 2 bytes = 256 MiB at
-#: most, sized down for small corpora). A shingle's estimate is never below its true count.
-_SKETCH_ROWS = 2
-_SKETCH_MAX_BITS = 26
-_COUNT_CAP = np.iinfo(np.uint16).max
-_SEED_CHUNK = 256  # documents whose shingles are counted, or looked up, in one numpy call
 
 
 def _encode(docs: Iterable[LinkDoc], count: int | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -75,138 +67,6 @@ def _encode(docs: Iterable[LinkDoc], count: int | None = None) -> tuple[np.ndarr
     return np.frombuffer(flat, dtype=np.uint32) if flat else np.zeros(0, dtype=np.uint32), starts
 
 
-def _shingle_hashes(ids: np.ndarray, size: int) -> np.ndarray:
-    """The rolling hash of every ``size``-word shingle of one document (empty when it is shorter)."""
-    count = len(ids) - size + 1
-    if count <= 0:
-        return np.zeros(0, dtype=np.uint64)
-    wide = ids.astype(np.uint64)
-    rolling = np.zeros(count, dtype=np.uint64)
-    for offset in range(size):
-        rolling = rolling * _HASH_BASE + wide[offset : offset + count]
-    return rolling
-
-
-class _FrequencySketch:
-    """How many shingles of the corpus have a given hash, estimated from above in bounded memory."""
-
-    def __init__(self, shingles: int) -> None:
-        bits = min(_SKETCH_MAX_BITS, max(10, int(shingles).bit_length() + 1))
-        self.mask = np.uint64((1 << bits) - 1)
-        self.counts = np.zeros((_SKETCH_ROWS, 1 << bits), dtype=np.uint16)
-
-    def _buckets(self, hashes: np.ndarray, row: int) -> np.ndarray:
-        mixed = hashes * np.uint64(0x9E3779B97F4A7C15 + 2 * row) >> np.uint64(17 * row + 7)
-        return (mixed & self.mask).astype(np.int64)
-
-    def add(self, hashes: np.ndarray) -> None:
-        for row in range(_SKETCH_ROWS):
-            buckets, counts = np.unique(self._buckets(hashes, row), return_counts=True)
-            total = self.counts[row, buckets].astype(np.int64) + counts
-            self.counts[row, buckets] = np.minimum(total, _COUNT_CAP)
-
-    def estimate(self, hashes: np.ndarray) -> np.ndarray:
-        return np.min([self.counts[row, self._buckets(hashes, row)] for row in range(_SKETCH_ROWS)], axis=0)
-
-
-def _anchors(hashes: np.ndarray, frequency: np.ndarray, window: int) -> np.ndarray:
-    """Positions of the shingle with the lowest (estimated frequency, hash) in each ``window`` consecutive
-    shingles (all of them when fewer).
-
-    The key is a function of the shingle alone, so two documents sharing a run of ``window`` shingles pick
-    the same shingle in it: every shared run long enough to be a passage yields a seed, while a window of
-    text shared with nobody picks a shingle seen once and yields none (winnowing, Schleimer et al. 2003,
-    with rarity first: stock phrases are picked only where everything around them is stock too).
-    """
-    if len(hashes) == 0:
-        return np.zeros(0, dtype=np.int64)
-    keys = (frequency.astype(np.uint64) << np.uint64(32)) | (hashes & np.uint64(0xFFFFFFFF))
-    if len(keys) <= window:
-        return np.asarray([int(np.argmin(keys))])
-    windows = np.lib.stride_tricks.sliding_window_view(keys, window)
-    return np.unique(np.argmin(windows, axis=1) + np.arange(len(windows)))
-
-
-def _chunks(words: list[np.ndarray], size: int) -> Iterator[tuple[int, list[np.ndarray], np.ndarray]]:
-    """The documents ``_SEED_CHUNK`` at a time: the first one's number, each one's shingle hashes, and
-    all of them in one array."""
-    for first in range(0, len(words), _SEED_CHUNK):
-        hashes = [_shingle_hashes(ids, size) for ids in words[first : first + _SEED_CHUNK]]
-        yield first, hashes, np.concatenate(hashes)
-
-
-def _seeds(words: list[np.ndarray], size: int, window: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(hash, doc, first word) of each document's anchor shingles that some other shingle may share."""
-    sketch = _FrequencySketch(sum(max(0, len(ids) - size + 1) for ids in words))
-    # Counted and looked up a chunk of documents at a time, not one by one (numpy's per-call cost was
-    # most of it); counts only grow and are capped, so a chunk's sum counts as its documents one by one.
-    for _, _, joined in _chunks(words, size):
-        sketch.add(joined)
-    hashes, owners, positions = [], [], []
-    for first, chunk, joined in _chunks(words, size):
-        bounds = np.cumsum([len(h) for h in chunk])[:-1]
-        estimates = np.split(sketch.estimate(joined), bounds)
-        for doc, (doc_hashes, frequency) in enumerate(zip(chunk, estimates, strict=True), start=first):
-            chosen = _anchors(doc_hashes, frequency, window)
-            chosen = chosen[frequency[chosen] >= 2]  # an estimate of 1 is exact: nobody else has it
-            hashes.append(doc_hashes[chosen])
-            owners.append(np.full(len(chosen), doc, dtype=np.int32))
-            positions.append(chosen.astype(np.int32))
-    if not hashes:
-        empty = np.zeros(0, dtype=np.int32)
-        return np.zeros(0, dtype=np.uint64), empty, empty
-    return np.concatenate(hashes), np.concatenate(owners), np.concatenate(positions)
-
-
-def _seed_pair_chunks(
-    hashes: np.ndarray, owners: np.ndarray, positions: np.ndarray, outlets: np.ndarray, max_doc_freq: int
-) -> Iterator[np.ndarray]:
-    """Rows (doc a, doc b, pos a, pos b), a < b of different outlets, for every shared seed shingle, in
-    chunks of about ``_RUN_CHUNK`` rows: a corpus of 100k reports has tens of millions of seed pairs, and
-    each chunk is extended to its runs (:func:`_runs`) before the next one is made."""
-    order = np.argsort(hashes, kind="stable")  # seeds come in (doc, position) order: kept within a hash
-    hashes, owners, positions = hashes[order], owners[order], positions[order]
-    del order
-    bounds = np.flatnonzero(np.diff(hashes)) + 1
-    starts = np.concatenate(([0], bounds))
-    ends = np.concatenate((bounds, [len(hashes)]))
-    sizes = ends - starts
-
-    def different(found: np.ndarray) -> np.ndarray:
-        return found[(found[:, 0] != found[:, 1]) & (outlets[found[:, 0]] != outlets[found[:, 1]])]
-
-    # Groups of two (most shared seeds) are paired in one vectorised step; larger groups one by one.
-    twos = starts[sizes == 2]
-    for first in range(0, len(twos), _RUN_CHUNK):
-        two = twos[first : first + _RUN_CHUNK]
-        yield different(np.stack((owners[two], owners[two + 1], positions[two], positions[two + 1]), 1))
-    larger = (sizes > 2) & (sizes <= max_doc_freq)
-    pairs: list[np.ndarray] = []
-    held = 0
-    for start, end in zip(starts[larger], ends[larger], strict=True):
-        docs, pos = owners[start:end], positions[start:end]
-        left, right = np.triu_indices(len(docs), k=1)
-        keep = (docs[left] != docs[right]) & (outlets[docs[left]] != outlets[docs[right]])
-        if keep.any():
-            left, right = left[keep], right[keep]
-            pairs.append(np.stack((docs[left], docs[right], pos[left], pos[right]), 1))
-            held += len(left)
-            if held >= _RUN_CHUNK:
-                yield different(np.concatenate(pairs))
-                pairs, held = [], 0
-    if pairs:
-        yield different(np.concatenate(pairs))
-
-
-def _seed_pairs(
-    hashes: np.ndarray, owners: np.ndarray, positions: np.ndarray, outlets: np.ndarray, max_doc_freq: int
-) -> np.ndarray:
-    """Every row :func:`_seed_pair_chunks` gives, in one array (what the tests compare chunked runs with;
-    the stage itself never holds them all at once)."""
-    chunks = list(_seed_pair_chunks(hashes, owners, positions, outlets, max_doc_freq))
-    return np.concatenate(chunks) if chunks else np.zeros((0, 4), dtype=np.int32)
-
-
 def _extend(flat: np.ndarray, ends: np.ndarray, a: np.ndarray, b: np.ndarray, step: int) -> np.ndarray:
     """For word positions ``a`` and ``b`` of the flat word array (``ends``: one past the last position each
     may reach in that direction), how many words match walking by ``step`` (1 ahead, -1 back) from them.
@@ -226,11 +86,6 @@ def _extend(flat: np.ndarray, ends: np.ndarray, a: np.ndarray, b: np.ndarray, st
     return length
 
 
-#: Seed pairs made and extended together: each takes about a hundred bytes of temporaries while it is,
-#: and a corpus of 100k reports has tens of millions of them.
-_RUN_CHUNK = 1 << 20
-
-
 def _runs(seeds: Iterable[np.ndarray], flat: np.ndarray, starts: np.ndarray, min_words: int) -> np.ndarray:
     """The maximal run of equal words through each seed (as found: hash collisions give no run), when at
     least ``min_words`` long; each run once, as rows (doc a, doc b, first word in a, in b, length).
@@ -238,17 +93,40 @@ def _runs(seeds: Iterable[np.ndarray], flat: np.ndarray, starts: np.ndarray, min
     Seeds come a chunk at a time (rows doc a, doc b, pos a, pos b) and only the runs long enough are kept
     from each chunk, as int32 (every value is a document number or a word position); the rows are then
     made unique (and sorted) together, as they would be all at once.
+
+    A passage shared by two documents holds an anchor every few words, so most seeds of a pair lie on one
+    diagonal (pos a - pos b) inside a run another seed already gives: the run through a seed is the
+    maximal stretch of matching words holding it, the same for every seed inside it. So the seeds of each
+    diagonal are taken in order, the first extended, those inside its run dropped, and so on: each run is
+    walked about once instead of once per anchor in it (the same rows as extending every seed).
     """
     found = []
     for chunk in seeds:
         doc_a, doc_b, pos_a, pos_b = (column.astype(np.int64) for column in chunk.T)
-        at_a, at_b = starts[doc_a] + pos_a, starts[doc_b] + pos_b
-        ahead = _extend(flat, (starts[doc_a + 1], starts[doc_b + 1]), at_a, at_b, 1)
-        back = _extend(flat, (starts[doc_a] - 1, starts[doc_b] - 1), at_a - 1, at_b - 1, -1)
-        length = ahead + back
-        keep = length >= min_words
-        rows = np.stack((doc_a, doc_b, pos_a - back, pos_b - back, length), 1)[keep]
-        found.append(rows.astype(np.int32))
+        order = np.lexsort((pos_a, pos_a - pos_b, doc_b, doc_a))
+        doc_a, doc_b, pos_a, pos_b = doc_a[order], doc_b[order], pos_a[order], pos_b[order]
+        del order
+        diagonal = pos_a - pos_b
+        pending = np.arange(len(doc_a))
+        while len(pending):
+            leads = np.ones(len(pending), dtype=bool)  # the first pending seed of each diagonal
+            here, before = pending[1:], pending[:-1]
+            leads[1:] = doc_a[here] != doc_a[before]
+            leads[1:] |= (doc_b[here] != doc_b[before]) | (diagonal[here] != diagonal[before])
+            heads = pending[leads]
+            a, b = doc_a[heads], doc_b[heads]
+            at_a, at_b = starts[a] + pos_a[heads], starts[b] + pos_b[heads]
+            ahead = _extend(flat, (starts[a + 1], starts[b + 1]), at_a, at_b, 1)
+            back = _extend(flat, (starts[a] - 1, starts[b] - 1), at_a - 1, at_b - 1, -1)
+            length = ahead + back
+            keep = length >= min_words
+            rows = np.stack((a, b, pos_a[heads] - back, pos_b[heads] - back, length), 1)[keep]
+            found.append(rows.astype(np.int32))
+            head_of = np.cumsum(leads) - 1
+            inside = (pos_a[pending] < (pos_a[heads] + ahead)[head_of]) & (
+                pos_a[pending] >= (pos_a[heads] - back)[head_of]
+            )
+            pending = pending[~(inside | leads)]
     if not found:
         return np.zeros((0, 5), dtype=np.int64)
     return np.unique(np.concatenate(found), axis=0).astype(np.int64)
@@ -454,12 +332,12 @@ def find_shared_passages(
     outlet_codes = np.unique(np.asarray(outlets, dtype=object), return_inverse=True)[1]
     seed_size = min(settings.shingle_words, settings.min_passage_words)
     window = settings.min_passage_words - seed_size + 1  # shingles in the shortest passage
-    anchors = _seeds(words, seed_size, window)
+    anchors = find_seeds(flat, starts, seed_size, window)
     if len(anchors[0]) == 0:
         return []
     # Seed pairs are made a chunk at a time and extended to runs at once; the anchors are held by the
     # chunks' generator alone (its sorted copy replaces them).
-    seeds = _seed_pair_chunks(*anchors, outlet_codes, settings.passage_max_doc_freq)
+    seeds = seed_pair_chunks(*anchors, outlet_codes, settings.passage_max_doc_freq)
     del anchors
     runs = _runs(seeds, flat, starts, settings.min_passage_words)
     del seeds

@@ -248,7 +248,7 @@ def duplicates(
     store.set_blob(INDEX_BLOB, index.to_bytes())
     store.set_state(INDEXED_STATE, {"settings": _settings_key(settings), "hashes": hashes})
     near = {doc.id: index.original_of(doc.id) for doc in docs if index.original_of(doc.id) != doc.id}
-    return {**near, **find_exact_duplicates(docs, bodies)}
+    return {**near, **find_exact_duplicates(docs, bodies, hashes)}
 
 
 def report_terms(store: Store, reports: Iterable[LinkDoc]) -> ReportTerms:
@@ -302,7 +302,9 @@ def passage_row(passage: Any) -> dict[str, Any]:
     A list of records rather than a mapping keyed by document id keeps one schema for every row, which
     Parquet and CSV readers need.
     """
-    row = asdict(passage)
+    # Field by field, not ``asdict``: its deep copy of every span list was most of the stage's writes
+    # (most of what writing the tables cost); the row is only serialised.
+    row = {"id": passage.id, "text": passage.text, "kind": passage.kind, "documents": passage.documents}
     row["spans"] = [
         {"document": doc, "start": start, "end": end}
         for doc, spans in sorted(passage.spans.items())

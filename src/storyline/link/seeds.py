@@ -1,0 +1,217 @@
+"""Passage seeds: each document's anchor shingles, and the pairs of documents' anchors that share a hash.
+
+What the seeds are (winnowing with rarity first) is told in :mod:`storyline.link.passages`. Here they are
+found a block of documents at a time over the flat array of every document's word ids: one rolling hash
+over the block, one sliding-window minimum over the block's keys, windows that cross a document boundary
+dropped. The seeds are those one document at a time gives (``tests/link/test_seeds.py`` compares them with
+a per-document reference), at a fraction of the cost: numpy's per-call overhead, paid a dozen times per
+document, was most of a top-up's seeding (0.8 CPU s for 3,000 reports; every run seeds the whole corpus,
+as a count-min sketch of shingle frequencies moves with every document: docs/incremental.md).
+
+Seed pairs are every two anchors of one hash from documents of different outlets (hashes carried by more
+than ``passage_max_doc_freq`` anchors left out as stock phrases), made with ``np.repeat`` over the sorted
+hashes in chunks of bounded size, not one hash group at a time in Python.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+
+_HASH_BASE = np.uint64(1_000_003)  # odd multiplier of the rolling shingle hash
+#: Count-min sketch of shingle frequencies: rows x buckets of uint16 counts (2 x 2^26 x 2 bytes = 256 MiB at
+#: most, sized down for small corpora). A shingle's estimate is never below its true count.
+_SKETCH_ROWS = 2
+_SKETCH_MAX_BITS = 26
+_COUNT_CAP = np.iinfo(np.uint16).max
+#: Shingles hashed, counted or looked up in one block: bounds the block's temporaries (about 60 bytes a
+#: shingle) whatever the corpus size.
+BLOCK_SHINGLES = 1 << 20
+#: Seed pairs made at once: each takes about a hundred bytes of temporaries while it is extended to its
+#: run, and a corpus of 100k reports has tens of millions of them.
+PAIR_CHUNK = 1 << 20
+
+
+def shingle_counts(starts: np.ndarray, size: int) -> np.ndarray:
+    """How many ``size``-word shingles each document has (documents ``starts[n]:starts[n + 1]``)."""
+    return np.maximum(np.diff(starts) - size + 1, 0)
+
+
+def shingle_hashes(words: np.ndarray, size: int) -> np.ndarray:
+    """The rolling hash of every ``size``-word shingle of ``words`` (empty when it is shorter)."""
+    count = len(words) - size + 1
+    if count <= 0:
+        return np.zeros(0, dtype=np.uint64)
+    wide = words.astype(np.uint64)
+    rolling = np.zeros(count, dtype=np.uint64)
+    for offset in range(size):
+        rolling = rolling * _HASH_BASE + wide[offset : offset + count]
+    return rolling
+
+
+class FrequencySketch:
+    """How many shingles of the corpus have a given hash, estimated from above in bounded memory."""
+
+    def __init__(self, shingles: int) -> None:
+        bits = min(_SKETCH_MAX_BITS, max(10, int(shingles).bit_length() + 1))
+        self.mask = np.uint64((1 << bits) - 1)
+        self.counts = np.zeros((_SKETCH_ROWS, 1 << bits), dtype=np.uint16)
+
+    def _buckets(self, hashes: np.ndarray, row: int) -> np.ndarray:
+        mixed = hashes * np.uint64(0x9E3779B97F4A7C15 + 2 * row) >> np.uint64(17 * row + 7)
+        return (mixed & self.mask).astype(np.uint32)  # at most 2^26 buckets
+
+    def add(self, hashes: np.ndarray) -> None:
+        """Count ``hashes``; counts only grow and are capped, so adding in any blocks counts the same."""
+        for row in range(_SKETCH_ROWS):
+            # Sorted as uint32 and counted by run lengths: several times faster than ``np.unique``.
+            ordered = np.sort(self._buckets(hashes, row))
+            if not len(ordered):
+                continue
+            opens = np.flatnonzero(np.diff(ordered)) + 1
+            buckets = ordered[np.concatenate(([0], opens))]
+            counts = np.diff(np.concatenate(([0], opens, [len(ordered)])))
+            row_counts = self.counts[row]  # a view: one-dimensional indexing is the faster path
+            total = row_counts[buckets].astype(np.int64) + counts
+            row_counts[buckets] = np.minimum(total, _COUNT_CAP)
+
+    def estimate(self, hashes: np.ndarray) -> np.ndarray:
+        lowest = self.counts[0][self._buckets(hashes, 0)]
+        for row in range(1, _SKETCH_ROWS):
+            np.minimum(lowest, self.counts[row][self._buckets(hashes, row)], out=lowest)
+        return lowest
+
+
+def _blocks(counts: np.ndarray, budget: int) -> Iterator[tuple[int, int]]:
+    """Consecutive ranges of items whose ``counts`` sum to about ``budget`` each (one item at least)."""
+    through = np.cumsum(counts)
+    first = 0
+    while first < len(counts):
+        spent = through[first - 1] if first else 0
+        last = int(np.searchsorted(through, spent + budget, side="right"))
+        last = min(len(counts), max(last, first + 1))
+        yield first, last
+        first = last
+
+
+def _block_shingles(
+    flat: np.ndarray, starts: np.ndarray, counts: np.ndarray, first: int, last: int, size: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The hash of every shingle of documents ``first..last``, in order, and where each document's
+    shingles start among them (plus the end): one rolling hash over their words, the shingles that cross
+    a document boundary (each document's last ``size - 1`` starts) left out."""
+    rolling = shingle_hashes(flat[starts[first] : starts[last]], size)
+    through = np.concatenate(([0], np.cumsum(counts[first:last])))
+    if len(rolling) == through[-1]:  # one document, or none crossing
+        return rolling, through
+    ends = starts[first + 1 : last + 1] - starts[first]  # each document's end among the block's words
+    crossing = np.repeat(ends, size - 1) - np.tile(np.arange(size - 1, 0, -1), len(ends))
+    crossing = crossing[(crossing >= 0) & (crossing < len(rolling))]
+    keep = np.ones(len(rolling), dtype=bool)
+    keep[crossing] = False
+    return rolling[keep], through
+
+
+def _window_minima(keys: np.ndarray, window: int) -> np.ndarray:
+    """The index of the first lowest key of each ``window`` consecutive keys (``len(keys) >= window``).
+
+    Minima of spans doubling in length (a sparse table), then the first index holding the minimum: a
+    handful of whole-array numpy passes, where ``argmin`` over a sliding window view walked every window
+    on its own (5x slower).
+    """
+    count = len(keys) - window + 1
+    lowest = keys
+    span = 1
+    while 2 * span <= window:
+        lowest = np.minimum(lowest[:-span], lowest[span:])
+        span *= 2
+    minima = np.minimum(lowest[:count], lowest[window - span : window - span + count])
+    first = np.full(count, -1, dtype=np.int64)
+    for offset in range(window - 1, -1, -1):  # the last match written is the first in the window
+        here = np.flatnonzero(keys[offset : offset + count] == minima)
+        first[here] = here + offset
+    return first
+
+
+def _anchor_indices(keys: np.ndarray, through: np.ndarray, window: int) -> np.ndarray:
+    """Indices into ``keys`` (one block's shingles; document ``n``'s are ``through[n]:through[n + 1]``)
+    of each document's anchors: the first lowest key of each ``window`` consecutive shingles of a
+    document, or of all of them when fewer; sorted, each once."""
+    found: list[np.ndarray] = []
+    if len(keys) >= window:
+        lowest = _window_minima(keys, window)
+        # Windows starting in a document's last ``window - 1`` shingles run into the next one.
+        inside = np.ones(len(lowest), dtype=bool)
+        crossing = np.repeat(through[1:], window - 1) - np.tile(
+            np.arange(window - 1, 0, -1), len(through) - 1
+        )
+        inside[crossing[(crossing >= 0) & (crossing < len(lowest))]] = False
+        # A window's first lowest key never lies before the previous window's, so these come sorted.
+        found.append(lowest[inside])
+    counts = np.diff(through)
+    for doc in np.flatnonzero((counts > 0) & (counts < window)).tolist():
+        # A document with fewer shingles than a window anchors on its lowest key (the first of equals).
+        found.append(np.asarray([through[doc] + int(np.argmin(keys[through[doc] : through[doc + 1]]))]))
+    if not found:
+        return np.zeros(0, dtype=np.int64)
+    chosen = np.sort(np.concatenate(found)) if len(found) > 1 else found[0]
+    once = np.ones(len(chosen), dtype=bool)
+    once[1:] = chosen[1:] != chosen[:-1]
+    return chosen[once]
+
+
+def find_seeds(
+    flat: np.ndarray, starts: np.ndarray, size: int, window: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(hash, doc, first word) of each document's anchor shingles that some other shingle may share, in
+    document then word order. Documents are ``flat[starts[n]:starts[n + 1]]`` (word ids)."""
+    counts = shingle_counts(starts, size)
+    sketch = FrequencySketch(int(counts.sum()))
+    for first, last in _blocks(counts, BLOCK_SHINGLES):
+        sketch.add(_block_shingles(flat, starts, counts, first, last, size)[0])
+    hashes, owners, positions = [], [], []
+    for first, last in _blocks(counts, BLOCK_SHINGLES):
+        block_hashes, through = _block_shingles(flat, starts, counts, first, last, size)
+        frequency = sketch.estimate(block_hashes)
+        keys = (frequency.astype(np.uint64) << np.uint64(32)) | (block_hashes & np.uint64(0xFFFFFFFF))
+        chosen = _anchor_indices(keys, through, window)
+        chosen = chosen[frequency[chosen] >= 2]  # an estimate of 1 is exact: nobody else has it
+        docs = np.searchsorted(through, chosen, side="right") - 1
+        hashes.append(block_hashes[chosen])
+        owners.append((docs + first).astype(np.int32))
+        positions.append((chosen - through[docs]).astype(np.int32))
+    if not hashes:
+        empty = np.zeros(0, dtype=np.int32)
+        return np.zeros(0, dtype=np.uint64), empty, empty
+    return np.concatenate(hashes), np.concatenate(owners), np.concatenate(positions)
+
+
+def seed_pair_chunks(
+    hashes: np.ndarray, owners: np.ndarray, positions: np.ndarray, outlets: np.ndarray, max_doc_freq: int
+) -> Iterator[np.ndarray]:
+    """Rows (doc a, doc b, pos a, pos b), a < b of different outlets, for every two anchors of one hash
+    (hashes of more than two anchors only when at most ``max_doc_freq``), in chunks of about
+    ``PAIR_CHUNK`` rows: each chunk is extended to its runs before the next one is made. Within a hash,
+    anchors come in (doc, position) order, each paired with every later one."""
+    order = np.argsort(hashes, kind="stable")  # seeds come in (doc, position) order: kept within a hash
+    owners, positions = owners[order], positions[order]
+    sorted_hashes = hashes[order]
+    del order
+    bounds = np.flatnonzero(np.diff(sorted_hashes)) + 1
+    del sorted_hashes
+    starts = np.concatenate(([0], bounds)).astype(np.int64)
+    ends = np.concatenate((bounds, [len(owners)])).astype(np.int64)
+    sizes = ends - starts
+    usable = (sizes == 2) | ((sizes > 2) & (sizes <= max_doc_freq))
+    # Each anchor is paired with the anchors after it in its hash's group.
+    group_end = np.repeat(np.where(usable, ends, starts + 1), sizes)
+    later = np.maximum(group_end - np.arange(len(owners)) - 1, 0)
+    for first, last in _blocks(later, PAIR_CHUNK):
+        counts = later[first:last]
+        left = np.repeat(np.arange(first, last, dtype=np.int64), counts)
+        right = left + 1 + np.arange(len(left)) - np.repeat(np.cumsum(counts) - counts, counts)
+        keep = (owners[left] != owners[right]) & (outlets[owners[left]] != outlets[owners[right]])
+        left, right = left[keep], right[keep]
+        if len(left):
+            yield np.stack((owners[left], owners[right], positions[left], positions[right]), 1)
