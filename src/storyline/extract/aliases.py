@@ -197,6 +197,12 @@ def _skeleton(value: str) -> str:
     return _DOUBLES.sub(r"\1", _VOWELS.sub("", value))
 
 
+def part_skeleton(part: str) -> str:
+    """The romanised consonant skeleton of a name part: two parts :func:`name_parts_match` have equal
+    skeletons (equal romanisations have), so names need comparing only within one skeleton."""
+    return _skeleton(romanised(part))
+
+
 def name_parts_match(first: str, second: str) -> bool:
     """Whether two name parts are romanisations of one name.
 

@@ -6,7 +6,14 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from storyline.extract.aliases import full_names_match, name_parts_match, name_tokens, romanised, surname_key
+from storyline.extract.aliases import (
+    full_names_match,
+    name_parts_match,
+    name_tokens,
+    part_skeleton,
+    romanised,
+    surname_key,
+)
 from storyline.extract.mentions import Mention
 from storyline.extract.text import fold
 
@@ -66,9 +73,19 @@ def cluster_full_names(names: Iterable[str]) -> tuple[dict[str, str], dict[str, 
     forest = _UnionFind()
     why: dict[str, tuple[str, str]] = {}
     for block in blocks.values():
-        for i, key in enumerate(block):
+        # A match needs the given names to match, which needs their romanised consonant skeletons equal
+        # (name_parts_match): each name is compared only with the earlier names of the block that share
+        # its given name's skeleton, in block order, so unions and reasons come in the order comparing
+        # every pair gives. Blocks of a common surname hold hundreds of names; comparing every pair of
+        # them was most of a top-up's resolution (measured: docs/performance.md, Top-ups).
+        earlier: dict[str, list[str]] = defaultdict(list)
+        for key in block:
             forest.find(key)
-            for other in block[:i]:
+            tokens = name_tokens(surface_of[key])
+            if len(tokens) < 2:
+                continue  # never a full-name match
+            same_given = earlier[part_skeleton(tokens[0])]
+            for other in same_given:
                 if full_names_match(surface_of[key], surface_of[other]):
                     forest.union(key, other)
                     rule = _variant_rule(surface_of[key], surface_of[other])
@@ -78,6 +95,7 @@ def cluster_full_names(names: Iterable[str]) -> tuple[dict[str, str], dict[str, 
                     )
                     why.setdefault(key, (rule, detail))
                     why.setdefault(other, (rule, detail))
+            same_given.append(key)
     return {key: forest.find(key) for key in surface_of}, why
 
 
