@@ -98,7 +98,7 @@ def test_a_damaged_kept_counts_blob_is_counted_afresh(tmp_path: Path) -> None:
         LinkDoc(id="b", seq=1, text="The Velmora port strike entered its second day, the union said."),
     ]
     store.set_blob(link.TERMS_BLOB, b"PK\x03\x04 not a kept count archive")
-    terms = link.report_terms(store, reports)
+    terms = link.report_terms(store, [], reports, {})  # texts at hand, none in the store
     assert store.get_state(link.COUNTED_STATE) == len(reports)
     assert ReportTerms.from_bytes(store.get_blob(link.TERMS_BLOB) or b"") is not None
     assert terms.fresh == len(reports)
@@ -156,3 +156,33 @@ def test_first_use_order_read_a_block_at_a_time_is_the_same(monkeypatch: pytest.
         monkeypatch.setattr(report_terms, "BLOCK_ENTRIES", block)
         used, rank = report_terms.first_use_order(columns, 10)
         assert np.array_equal(used, expected_used) and np.array_equal(rank, expected_rank)
+
+
+def test_texts_with_known_keys_are_read_only_where_nothing_is_kept() -> None:
+    from storyline.link.kept_words import KeptWords
+    from storyline.link.report_terms import KeyedTexts, text_key
+
+    later = [TEXTS[1], "Flooding on the Krenn road cut off two villages.", TEXTS[2], TEXTS[1]]
+    asked: list[list[int]] = []
+
+    def keyed() -> KeyedTexts:
+        def read(rows: list[int]) -> list[str]:
+            asked.append(rows)
+            return [later[n] for n in rows]
+
+        return KeyedTexts([text_key(text) for text in later], read)
+
+    kept_counts = ReportTerms.count(TEXTS[:2])
+    counted = ReportTerms.count(keyed(), kept_counts)
+    expected = ReportTerms.count(later, kept_counts)
+    assert asked == [[1, 2]] and counted.fresh == expected.fresh == 2
+    assert counted.keys == expected.keys and counted.vocabulary == expected.vocabulary
+    for name in ("indptr", "terms", "counts", "names"):
+        assert np.array_equal(getattr(counted, name), getattr(expected, name))
+    asked.clear()
+    kept_words = KeptWords.encode(TEXTS[:2])
+    words = KeptWords.encode(keyed(), kept_words)
+    from_texts = KeptWords.encode(later)
+    assert asked == [[1, 2]] and words.fresh == 2
+    assert words.keys == from_texts.keys and words.vocabulary == from_texts.vocabulary
+    assert np.array_equal(words.ids, from_texts.ids) and np.array_equal(words.indptr, from_texts.indptr)

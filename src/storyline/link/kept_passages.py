@@ -21,7 +21,7 @@ import functools
 import hashlib
 import json
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -29,7 +29,8 @@ import numpy as np
 
 from storyline.link import tokens
 from storyline.link.kept_words import KeptWords
-from storyline.link.records import LinkDoc, Passage
+from storyline.link.records import Bodies, LinkDoc, Passage
+from storyline.link.report_terms import KeyedTexts
 from storyline.link.settings import LinkSettings
 
 #: Bump when what a component gives changes without the passage code changing (it is digested too).
@@ -49,14 +50,14 @@ def _settings_digest(settings: LinkSettings) -> str:
     return hashlib.sha256(json.dumps(asdict(settings), sort_keys=True).encode()).hexdigest()[:32]
 
 
-def component_key(sides: np.ndarray, facts: Sequence[bytes]) -> bytes:
+def component_key(sides: np.ndarray, facts: np.ndarray) -> bytes:
     """The digest of a component's run ends (rows document, start, end, in order) with the facts
     (:meth:`KeptPassages.facts`) of the document each lies in, in the order they come (ingest order)."""
     # Positions of documents are left out (they shift when an earlier document leaves the corpus): the
     # facts name each document, in the component's order.
     starts_ends = np.ascontiguousarray(sides[:, 1:], dtype=np.int64).tobytes()
     digest = hashlib.blake2b(starts_ends, digest_size=_KEY_BYTES)
-    digest.update(b"".join(facts[doc] for doc in sides[:, 0].tolist()))
+    digest.update(facts[sides[:, 0]].tobytes())  # each document's 16 bytes, one numpy gather
     return digest.digest()
 
 
@@ -70,6 +71,8 @@ class KeptPassages:
     made: int = 0
     #: Every document's words as vocabulary ids (kept in a blob of their own: :mod:`kept_words`).
     words: KeptWords | None = None
+    #: Doc id -> :func:`~storyline.link.report_terms.text_key` of its text, when the caller knows them.
+    text_keys: Mapping[str, bytes] | None = None
 
     @classmethod
     def empty(cls, settings: LinkSettings) -> KeptPassages:
@@ -83,16 +86,24 @@ class KeptPassages:
         self.settings, self.entries, self.made = digest, {}, 0
         return earlier
 
-    def encode(self, docs: Iterable[LinkDoc]) -> tuple[np.ndarray, np.ndarray]:
+    def encode(self, docs: Sequence[LinkDoc], bodies: Bodies) -> tuple[np.ndarray, np.ndarray]:
         """Every document's word ids in one flat array and where each starts (plus the end), as
-        :func:`storyline.link.passages._encode` makes them; only documents not kept are split. ``docs``
-        is read once, one at a time."""
-        self.words = KeptWords.encode((doc.text for doc in docs), self.words)
+        :func:`storyline.link.passages._encode` makes them; only documents not kept are split. Texts are
+        read through ``bodies`` once, one at a time; with every document's key in :attr:`text_keys`, only
+        those of documents not kept."""
+        keys = self.text_keys
+        if keys is not None and all(doc.id in keys for doc in docs):
+            texts: Iterable[str] | KeyedTexts = KeyedTexts(
+                [keys[doc.id] for doc in docs], lambda rows: (d.text for d in bodies([docs[n] for n in rows]))
+            )
+        else:
+            texts = (doc.text for doc in bodies(docs))
+        self.words = KeptWords.encode(texts, self.words)
         return self.words.ids, self.words.indptr
 
-    def facts(self, docs: Sequence[LinkDoc], outlets: Sequence[str]) -> list[bytes]:
+    def facts(self, docs: Sequence[LinkDoc], outlets: Sequence[str]) -> np.ndarray:
         """Per document (after :meth:`encode`), a digest of what a passage reads of it: its id, outlet key
-        and text (by the digest its words are kept under)."""
+        and text (by the digest its words are kept under); 16 bytes each, in one array."""
         assert self.words is not None, "encode the documents first"
         facts = []
         for doc, outlet, text in zip(docs, outlets, self.words.keys, strict=True):
@@ -101,7 +112,7 @@ class KeptPassages:
                 data = part.encode("utf-8", "surrogatepass")
                 digest.update(len(data).to_bytes(8, "little") + data)
             facts.append(digest.digest())
-        return facts
+        return np.asarray(facts, dtype=f"S{_KEY_BYTES}").reshape(len(facts))
 
     def to_bytes(self) -> bytes:
         rows = [

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from storyline.link import tokens
-from storyline.link.report_terms import first_use_order, pack_rows, text_key, unpack_rows
+from storyline.link.report_terms import KeyedTexts, first_use_order, keyed, pack_rows, unpack_rows
 from storyline.link.tokens import words_of
 
 #: Bump when the words kept for a text would differ (``words_of`` is digested as well).
@@ -48,8 +48,9 @@ class KeptWords:
     fresh: int = 0
 
     @classmethod
-    def encode(cls, texts: Iterable[str], kept: KeptWords | None = None) -> KeptWords:
-        """The words of ``texts`` (one row each, in order), taken from ``kept`` where it holds a text.
+    def encode(cls, texts: Iterable[str] | KeyedTexts, kept: KeptWords | None = None) -> KeptWords:
+        """The words of ``texts`` (one row each, in order), taken from ``kept`` where it holds a text
+        (with their keys known, only the texts ``kept`` lacks are read).
 
         ``texts`` is read once, one at a time (a generator keeps one text alive, not the corpus), and
         the ids go straight into one typed array: a list of per-text arrays joined at the end took the
@@ -62,8 +63,7 @@ class KeptWords:
         flat = array("I")
         indptr = array("q", [0])
         fresh = 0
-        for text in texts:
-            key = text_key(text)
+        for key, text in keyed(texts, kept_row):
             keys.append(key)
             row = kept_row.get(key)
             if kept is not None and row is not None:

@@ -324,7 +324,7 @@ def find_shared_passages(
     settings = settings or LinkSettings()
     earlier = kept.restart(settings) if kept is not None else {}
     ordered = sorted(docs, key=lambda d: (d.seq, d.id))
-    flat, starts = _encode(bodies(ordered), len(ordered)) if kept is None else kept.encode(bodies(ordered))
+    flat, starts = _encode(bodies(ordered), len(ordered)) if kept is None else kept.encode(ordered, bodies)
     words = [flat[starts[n] : starts[n + 1]] for n in range(len(ordered))]
     outlets = _outlet_keys(ordered)
     if not outlets:
@@ -343,7 +343,7 @@ def find_shared_passages(
     del seeds
     components = _components(runs, SAME_TEXT_OVERLAP)
     del runs
-    facts = kept.facts(ordered, outlets) if kept is not None else []
+    facts = kept.facts(ordered, outlets) if kept is not None else np.zeros(0, dtype="S16")
     keys = [component_key(c, facts) for c in components] if kept is not None else []
     fresh = [n for n in range(len(components)) if not keys or keys[n] not in earlier]
     found = {n: item for n in fresh if (item := _found(words, components[n], outlets)) is not None}

@@ -17,7 +17,7 @@ import functools
 import hashlib
 import io
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,6 +45,33 @@ def counting_code_digest() -> bytes:
 def text_key(text: str) -> bytes:
     """The digest a text's counts are kept under."""
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=_KEY_BYTES).digest()
+
+
+@dataclass(frozen=True)
+class KeyedTexts:
+    """Texts whose keys (:func:`text_key`) are known already (the link stage digests each body as it
+    reads the corpus): only the texts whose key is not kept are read, by ``read`` (given their rows in
+    order, it yields their texts one at a time), so a top-up reads its new reports' bodies alone."""
+
+    keys: Sequence[bytes]
+    read: Callable[[list[int]], Iterable[str]]
+
+
+def keyed(texts: Iterable[str] | KeyedTexts, kept: Container[bytes]) -> Iterator[tuple[bytes, str]]:
+    """Each row's key and text; with known keys, a row whose key is in ``kept`` comes with no text."""
+    if not isinstance(texts, KeyedTexts):
+        for text in texts:
+            yield text_key(text), text
+        return
+    missing = [n for n, key in enumerate(texts.keys) if key not in kept]
+    read = iter(texts.read(missing))
+    following = 0  # the next row of ``missing``
+    for n, key in enumerate(texts.keys):
+        if following < len(missing) and missing[following] == n:
+            following += 1
+            yield key, next(read)
+        else:
+            yield key, ""
 
 
 def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
@@ -105,10 +132,11 @@ class ReportTerms:
         return len(self.keys)
 
     @classmethod
-    def count(cls, texts: Iterable[str], kept: ReportTerms | None = None) -> ReportTerms:
+    def count(cls, texts: Iterable[str] | KeyedTexts, kept: ReportTerms | None = None) -> ReportTerms:
         """The counts of ``texts`` (one row each, in order), taken from ``kept`` where it holds a text.
 
-        ``texts`` is read once, one at a time (a generator keeps one text alive, not the corpus).
+        ``texts`` is read once, one at a time (a generator keeps one text alive, not the corpus); with
+        their keys known, only the texts ``kept`` lacks are read.
         """
         kept_row = {key: n for n, key in enumerate(kept.keys)} if kept else {}
         vocabulary = list(kept.vocabulary) if kept else []
@@ -119,8 +147,7 @@ class ReportTerms:
         # joined at the end: those and their join took about 1 GB at 100k reports.
         term_ids, uses, name_uses = array("i"), array("i"), array("i")
         indptr = array("q", [0])
-        for text in texts:
-            key = text_key(text)
+        for key, text in keyed(texts, kept_row):
             keys.append(key)
             row = kept_row.get(key)
             if kept is not None and row is not None:

@@ -7,7 +7,6 @@ near-duplicate index between runs (only new documents are signed) and writes the
 from __future__ import annotations
 
 import hashlib
-import itertools
 import json
 import sys
 import zipfile
@@ -33,7 +32,7 @@ from storyline.link.kept_cosines import KeptCosines
 from storyline.link.kept_passages import KeptPassages
 from storyline.link.kept_words import KeptWords
 from storyline.link.records import Passage
-from storyline.link.report_terms import ReportTerms
+from storyline.link.report_terms import KeyedTexts, ReportTerms, text_key
 from storyline.link.stories import report_text
 from storyline.stages import StageInfo
 from storyline.store.base import Store
@@ -137,25 +136,35 @@ class _Corpus:
     hashes: dict[str, str]
     #: Whether some document already belongs to a story (an earlier run).
     clustered_before: bool
+    #: Doc id -> digest of its body, and of its report text (title and body): what its kept words and
+    #: word counts are kept under, so that later steps read only the bodies of documents not kept.
+    body_keys: dict[str, bytes]
+    report_keys: dict[str, bytes]
 
 
 def _read_corpus(store: Store) -> _Corpus:
-    """The corpus without bodies; bodies stream past once (to tell which documents have one)."""
+    """The corpus without bodies; bodies stream past once (to tell which documents have one, and to
+    digest them)."""
     reports: list[LinkDoc] = []
     ids: list[str] = []
     bodiless: list[str] = []
     hashes: dict[str, str] = {}
+    body_keys: dict[str, bytes] = {}
+    report_keys: dict[str, bytes] = {}
     clustered_before = False
     for row in store.documents(columns=LINK_COLUMNS):
         ids.append(row["id"])
         if _has_body(row):
-            reports.append(_link_doc(row, ""))
+            report = _link_doc(row, row["text"])
+            body_keys[report.id] = text_key(report.text)
+            report_keys[report.id] = text_key(report_text(report))
+            reports.append(replace(report, text=""))
         else:
             bodiless.append(row["id"])
         if row.get("content_hash"):
             hashes[row["id"]] = row["content_hash"]
         clustered_before = clustered_before or bool(row.get("story_id"))
-    return _Corpus(reports, ids, bodiless, hashes, clustered_before)
+    return _Corpus(reports, ids, bodiless, hashes, clustered_before, body_keys, report_keys)
 
 
 #: Bodies read per query while a step streams them.
@@ -251,37 +260,50 @@ def duplicates(
     return {**near, **find_exact_duplicates(docs, bodies, hashes)}
 
 
-def report_terms(store: Store, reports: Iterable[LinkDoc]) -> ReportTerms:
-    """The reports' word counts, each row named by its report's id (``reports`` are read once, one at a
-    time, so a generator holds one body at a time): kept ones reused, the rest counted; what is kept is
-    replaced by these (so reports no longer stored, or whose text changed, are dropped)."""
+def report_terms(
+    store: Store, reports: Sequence[LinkDoc], at_hand: Sequence[LinkDoc], keys: dict[str, bytes]
+) -> ReportTerms:
+    """The word counts of ``reports`` (without their bodies; ``keys`` holds each one's :func:`text_key`
+    of its report text) and of those ``at_hand`` (with their text: bodiless reports' set-aside lines),
+    each row named by its report's id: kept ones reused, the rest counted, reading the bodies of those
+    alone, one at a time; what is kept is replaced by these (so reports no longer stored, or whose text
+    changed, are dropped)."""
     stored = store.get_blob(TERMS_BLOB)
     try:
         kept = ReportTerms.from_bytes(stored) if stored else None
     except (ValueError, KeyError, IndexError, OSError, zipfile.BadZipFile):
         kept = None  # a damaged blob is only a cache: every report's words are counted afresh
-    ids: list[str] = []
+    every = [*reports, *at_hand]
 
-    def texts() -> Iterator[str]:
-        for report in reports:
-            ids.append(report.id)
+    def read(rows: list[int]) -> Iterator[str]:
+        stored_rows = [n for n in rows if n < len(reports)]  # rows come in order: these first
+        for report in with_bodies(store, [reports[n] for n in stored_rows]):
             yield report_text(report)
+        for n in rows[len(stored_rows) :]:
+            yield report_text(every[n])
 
-    terms = ReportTerms.count(texts(), kept)
-    terms = replace(terms, ids=tuple(ids))
+    texts = KeyedTexts(
+        [keys[report.id] for report in reports] + [text_key(report_text(report)) for report in at_hand], read
+    )
+    terms = ReportTerms.count(texts, kept)
+    terms = replace(terms, ids=tuple(report.id for report in every))
     store.set_blob(TERMS_BLOB, terms.to_bytes())
     store.set_state(COUNTED_STATE, terms.fresh)
     return terms
 
 
-def shared_passages(store: Store, docs: list[LinkDoc], settings: LinkSettings) -> list[Passage]:
+def shared_passages(
+    store: Store, docs: list[LinkDoc], settings: LinkSettings, body_keys: dict[str, bytes] | None = None
+) -> list[Passage]:
     """The corpus's shared passages, those of components no new document changed taken from the store.
 
     ``docs`` come without bodies: passages read them from the store a chunk at a time, twice (to split
-    words, then for the documents a passage lies in), so the step holds no body for its length.
+    words, then for the documents a passage lies in), so the step holds no body for its length. With
+    each body's :func:`text_key` in ``body_keys``, only the bodies whose words are not kept are split.
     """
     stored = store.get_blob(PASSAGES_BLOB)
     kept = (KeptPassages.from_bytes(stored) if stored else None) or KeptPassages.empty(settings)
+    kept.text_keys = body_keys
     stored_words = store.get_blob(WORDS_BLOB)
     try:
         kept.words = KeptWords.from_bytes(stored_words) if stored_words else None
@@ -330,12 +352,12 @@ def run(
     # Duplicates and passages read the bodies again a chunk at a time: no step holds every body.
     duplicate_of = duplicates(store, corpus.reports, corpus.hashes, settings, near_duplicates)
     progress("link", 1, 4)
-    passages = shared_passages(store, corpus.reports, settings)
+    passages = shared_passages(store, corpus.reports, settings, corpus.body_keys)
     progress("link", 2, 4)
     bodiless = bodiless_reports(store.documents(corpus.bodiless, columns=(*LINK_COLUMNS, "removed")))
     # Stories and threads read word counts by report id: no body is held for them (a bodiless report's
     # text, made from its removed lines, is counted with the rest and dropped too).
-    terms = report_terms(store, itertools.chain(with_bodies(store, corpus.reports), bodiless))
+    terms = report_terms(store, corpus.reports, bodiless, corpus.report_keys)
     reports = corpus.reports + [replace(report, text="") for report in bodiless]
     del bodiless
     # Stories are a function of the corpus, never of the order it arrived in: every report is clustered
