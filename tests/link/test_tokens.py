@@ -5,7 +5,7 @@ from __future__ import annotations
 import string
 import unicodedata
 
-from storyline.link.tokens import normalise_word, tokenise, words_of
+from storyline.link.tokens import normalise_word, tokenise, word_spans, words_of
 
 
 def _unicode_route(word: str) -> str:
@@ -31,3 +31,10 @@ def test_tokenise_keeps_offsets_into_the_original_text() -> None:
     tokens = tokenise(text)
     assert tokens.words == ["mayor", "élodie", "varga", "met", "five", "ministers"]
     assert [text[s:e] for s, e in zip(tokens.starts, tokens.ends, strict=True)][1] == "Élodie"
+
+
+def test_word_spans_are_where_tokenise_finds_the_words() -> None:
+    text = "“Ferries to Ísafjörður resume,” said Þóra Ólafsdóttir — 12 boats, [all] ＡＢＣ-sized."
+    tokens = tokenise(text)
+    assert word_spans(text) == (tokens.starts, tokens.ends)
+    assert word_spans("") == ([], [])

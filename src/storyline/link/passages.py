@@ -28,7 +28,7 @@ from storyline.link.kept_passages import KeptPassages, component_key
 from storyline.link.records import Bodies, LinkDoc, Passage, as_given
 from storyline.link.seeds import find_seeds, seed_pair_chunks
 from storyline.link.settings import LinkSettings
-from storyline.link.tokens import tokenise, words_of
+from storyline.link.tokens import word_spans, words_of
 
 # Quotation pairs of the common styles: “…”, "…", «…», „…“ / „…”, ‘…’ is left out (it is also the apostrophe).
 _QUOTED = re.compile(r"“[^”\n]*”|\"[^\"\n]*\"|«[^»\n]*»|„[^“”\n]*[“”]|``[^\n]*?''")
@@ -268,9 +268,9 @@ def _character_spans(
     if not order:
         return spans
     for doc, with_text in zip(order, bodies([docs[n] for n in order]), strict=True):
-        tokens = tokenise(with_text.text)
+        starts, ends = word_spans(with_text.text)
         for first, length in wanted[doc]:
-            start, end = tokens.starts[first], tokens.ends[first + length - 1]
+            start, end = starts[first], ends[first + length - 1]
             text = with_text.text[start:end] if (doc, first, length) in read_text else None
             spans[(doc, first, length)] = _Span(start, end, _quoted_share(with_text.text, start, end), text)
     return spans

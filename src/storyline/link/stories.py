@@ -187,7 +187,10 @@ def _jaccards(
     """Each pair's Jaccard of its two sets, each member weighed by ``weight`` (1 when None): the weight
     of what both hold over the weight of what either holds (0 when neither holds anything)."""
     weighed = _member_matrix(sets, weight)
-    shared = pair_cosine_array(weighed, edges.first, edges.second, _member_matrix(sets))
+    # The same rows with ones: built from the weighed matrix's structure, not from the sets again.
+    plain = weighed.copy()
+    plain.data = np.ones(len(plain.data))
+    shared = pair_cosine_array(weighed, edges.first, edges.second, plain)
     totals = np.asarray(weighed.sum(axis=1)).ravel()
     union = totals[edges.first] + totals[edges.second] - shared
     return np.divide(shared, union, out=np.zeros(len(edges)), where=union > 0)

@@ -41,6 +41,17 @@ def tokenise(text: str) -> Tokens:
     return Tokens(words, starts, ends)
 
 
+def word_spans(text: str) -> tuple[list[int], list[int]]:
+    """Where each word of ``text`` (as :func:`tokenise` splits it) starts and ends, without normalising
+    the words: what a caller that only locates words needs (normalising was most of tokenising)."""
+    starts: list[int] = []
+    ends: list[int] = []
+    for match in _WORD.finditer(text):
+        starts.append(match.start())
+        ends.append(match.end())
+    return starts, ends
+
+
 def words_of(text: str) -> list[str]:
     """The normalised words of ``text`` without offsets (cheaper when offsets are not needed)."""
     return [normalise_word(w) for w in _WORD.findall(text)]
