@@ -31,7 +31,7 @@ from storyline.link.kept_clusters import KeptClusters
 from storyline.link.kept_cosines import KeptCosines
 from storyline.link.kept_passages import KeptPassages
 from storyline.link.kept_words import KeptWords
-from storyline.link.records import Passage
+from storyline.link.records import Bodies, Passage
 from storyline.link.report_terms import KeyedTexts, ReportTerms, text_key
 from storyline.link.stories import report_text
 from storyline.stages import StageInfo
@@ -68,6 +68,9 @@ CLUSTERS_BLOB = "link.kept_clusters"
 CLUSTERS_MADE_STATE = "link.clusters_made"
 #: Each report's vector digest and each story candidate pair's cosine: a top-up computes changed ones.
 COSINES_BLOB = "link.kept_cosines"
+#: How many bodies the last run read after its corpus read (one body may count once per step reading it):
+#: a top-up reads those of new documents and of what they change, not the corpus's.
+BODIES_READ_STATE = "link.bodies_read"
 #: How many candidate pairs' cosines the last run computed afresh, and in all.
 COSINES_COMPUTED_STATE = "link.cosines_computed"
 
@@ -180,6 +183,20 @@ def with_bodies(store: Store, reports: Sequence[LinkDoc]) -> Iterator[LinkDoc]:
             yield replace(report, text=bodies[report.id])
 
 
+class BodyReader:
+    """Reads reports' bodies from the store a chunk at a time (:func:`with_bodies`), counting them: after
+    the corpus read, a top-up should read the bodies of what it must make again, not of the corpus."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.read = 0
+
+    def __call__(self, reports: Sequence[LinkDoc]) -> Iterator[LinkDoc]:
+        for report in with_bodies(self.store, reports):
+            self.read += 1
+            yield report
+
+
 #: Lines the cleaner removed as recurring across a site's pages: furniture by evidence, never report text.
 _SITE_FURNITURE_LABELS = frozenset({"template"})
 
@@ -237,6 +254,7 @@ def duplicates(
     hashes: dict[str, str],
     settings: LinkSettings,
     find_near: NearDuplicateFinder | None = None,
+    bodies: Bodies | None = None,
 ) -> dict[str, str]:
     """Copy id -> original id: exact duplicates over the corpus, near duplicates via the stored index
     (found by ``find_near``: here, or on another engine such as Ray).
@@ -246,10 +264,7 @@ def duplicates(
     them elsewhere.
     """
     index = _load_index(store, hashes, settings)
-
-    def bodies(chunk: Sequence[LinkDoc]) -> Iterator[LinkDoc]:
-        return with_bodies(store, chunk)
-
+    bodies = bodies or BodyReader(store)
     if find_near is None:  # signs only documents the index does not hold yet
         find_near_duplicates(docs, index, settings, bodies=bodies)
     else:
@@ -261,7 +276,11 @@ def duplicates(
 
 
 def report_terms(
-    store: Store, reports: Sequence[LinkDoc], at_hand: Sequence[LinkDoc], keys: dict[str, bytes]
+    store: Store,
+    reports: Sequence[LinkDoc],
+    at_hand: Sequence[LinkDoc],
+    keys: dict[str, bytes],
+    bodies: Bodies | None = None,
 ) -> ReportTerms:
     """The word counts of ``reports`` (without their bodies; ``keys`` holds each one's :func:`text_key`
     of its report text) and of those ``at_hand`` (with their text: bodiless reports' set-aside lines),
@@ -277,7 +296,7 @@ def report_terms(
 
     def read(rows: list[int]) -> Iterator[str]:
         stored_rows = [n for n in rows if n < len(reports)]  # rows come in order: these first
-        for report in with_bodies(store, [reports[n] for n in stored_rows]):
+        for report in (bodies or BodyReader(store))([reports[n] for n in stored_rows]):
             yield report_text(report)
         for n in rows[len(stored_rows) :]:
             yield report_text(every[n])
@@ -293,7 +312,11 @@ def report_terms(
 
 
 def shared_passages(
-    store: Store, docs: list[LinkDoc], settings: LinkSettings, body_keys: dict[str, bytes] | None = None
+    store: Store,
+    docs: list[LinkDoc],
+    settings: LinkSettings,
+    body_keys: dict[str, bytes] | None = None,
+    bodies: Bodies | None = None,
 ) -> list[Passage]:
     """The corpus's shared passages, those of components no new document changed taken from the store.
 
@@ -309,7 +332,7 @@ def shared_passages(
         kept.words = KeptWords.from_bytes(stored_words) if stored_words else None
     except (ValueError, KeyError, IndexError, OSError, zipfile.BadZipFile):
         kept.words = None  # a damaged blob is only a cache: every document's words are split afresh
-    passages = find_shared_passages(docs, settings, kept, lambda chunk: with_bodies(store, chunk))
+    passages = find_shared_passages(docs, settings, kept, bodies or BodyReader(store))
     store.set_blob(PASSAGES_BLOB, kept.to_bytes())
     if kept.words is not None:
         store.set_blob(WORDS_BLOB, kept.words.to_bytes())
@@ -350,14 +373,16 @@ def run(
     corpus = _read_corpus(store)
     progress("link", 0, 4)
     # Duplicates and passages read the bodies again a chunk at a time: no step holds every body.
-    duplicate_of = duplicates(store, corpus.reports, corpus.hashes, settings, near_duplicates)
+    bodies = BodyReader(store)
+    duplicate_of = duplicates(store, corpus.reports, corpus.hashes, settings, near_duplicates, bodies)
     progress("link", 1, 4)
-    passages = shared_passages(store, corpus.reports, settings, corpus.body_keys)
+    passages = shared_passages(store, corpus.reports, settings, corpus.body_keys, bodies)
     progress("link", 2, 4)
     bodiless = bodiless_reports(store.documents(corpus.bodiless, columns=(*LINK_COLUMNS, "removed")))
     # Stories and threads read word counts by report id: no body is held for them (a bodiless report's
     # text, made from its removed lines, is counted with the rest and dropped too).
-    terms = report_terms(store, corpus.reports, bodiless, corpus.report_keys)
+    terms = report_terms(store, corpus.reports, bodiless, corpus.report_keys, bodies)
+    store.set_state(BODIES_READ_STATE, bodies.read)
     reports = corpus.reports + [replace(report, text="") for report in bodiless]
     del bodiless
     # Stories are a function of the corpus, never of the order it arrived in: every report is clustered
