@@ -120,7 +120,7 @@ class KeptPassages:
             for key, p in self.entries.items()
         ]
         header = {"version": KEPT_VERSION, "code": _code_digest(), "settings": self.settings}
-        # Level 1: a fifth of the default level's time for a blob about a sixth larger (it is rewritten
+        # Level 1: a quarter of the default level's time for a blob about a sixth larger (it is rewritten
         # every run).
         return zlib.compress(json.dumps([header, rows], separators=(",", ":")).encode("utf-8"), 1)
 

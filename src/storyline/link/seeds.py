@@ -65,7 +65,7 @@ class FrequencySketch:
     def add(self, hashes: np.ndarray) -> None:
         """Count ``hashes``; counts only grow and are capped, so adding in any blocks counts the same."""
         for row in range(_SKETCH_ROWS):
-            # Sorted as uint32 and counted by run lengths: several times faster than ``np.unique``.
+            # Sorted as uint32 and counted by run lengths: faster than ``np.unique``'s hashing.
             ordered = np.sort(self._buckets(hashes, row))
             if not len(ordered):
                 continue
