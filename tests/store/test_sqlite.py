@@ -160,3 +160,20 @@ def test_a_version_1_store_gets_its_search_rows_keyed_by_seq(tmp_path: Path) -> 
     assert [hit["id"] for hit in store.search("grain")] == [second.id]
     assert store.search("idle") == []
     store.close()
+
+
+def test_record_fields_reads_chosen_fields_of_every_row(store: SQLiteStore) -> None:
+    rows = [
+        {"id": "en_b", "name": "Brenvik Harbour “Board”", "type": "ORG", "aliases": ["BHB"]},
+        {"id": "en_a", "name": "Ilya Vostrov", "type": "PERSON", "country": "CHL", "mentions": 4},
+    ]
+    store.replace_records("entities", rows)
+    # the same values decoding each row gives, a missing field as None, in id order
+    assert list(store.record_fields("entities", ("name", "country", "mentions"))) == [
+        ("en_a", "Ilya Vostrov", "CHL", 4),
+        ("en_b", "Brenvik Harbour “Board”", None, None),
+    ]
+    with pytest.raises(ValueError, match="field names"):
+        list(store.record_fields("entities", ("name') FROM entities --",)))
+    with pytest.raises(ValueError, match="record table"):
+        list(store.record_fields("documents", ("name",)))

@@ -203,9 +203,10 @@ def run(store: Store, progress: Progress) -> int:
     :mod:`storyline.events.kept` and :mod:`storyline.events.kept_merges`).
     """
     spans_by_doc = store.get_state(MENTION_ENTITIES_STATE) or {}
+    # Four fields of each entity, read by SQLite: decoding every entity row was a third of a run's cost.
     entities = {
-        row["id"]: EntityInfo(row["id"], row["name"], row["type"], row.get("country"))
-        for row in store.records("entities")
+        entity_id: EntityInfo(entity_id, name, kind, country)
+        for entity_id, name, kind, country in store.record_fields("entities", ("name", "type", "country"))
     }
     kept = KeptCoding.from_bytes(store.get_blob(CODED_BLOB)).documents
     docs = list(_documents(store, spans_by_doc))

@@ -71,6 +71,9 @@ class Store(Protocol):
     def records(self, table: str) -> Iterator[dict[str, Any]]:
         """The rows of a corpus-wide record table, ordered by id."""
 
+    def record_fields(self, table: str, fields: tuple[str, ...]) -> Iterator[tuple[Any, ...]]:
+        """``(id, *fields)`` of every row of a record table, ordered by id (top-level scalar fields)."""
+
     def get_state(self, key: str) -> Any:
         """A JSON value a stage kept between runs (None when absent)."""
 

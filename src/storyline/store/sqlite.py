@@ -43,6 +43,8 @@ _WRITE_FAILURES = ("SQLITE_FULL", "SQLITE_IOERR", "SQLITE_READONLY")
 ID_CHUNK = 500
 #: Bytes of a blob written per call through SQLite's incremental blob I/O.
 BLOB_PIECE = 1 << 20
+#: What :meth:`SQLiteStore.record_fields` accepts as a field name (it is put into a JSON path).
+_FIELD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 _INSERT_PAGE = (
     "INSERT OR IGNORE INTO documents(id, seq, source, input_format, kind, url, content, declared)"
@@ -428,6 +430,18 @@ class SQLiteStore:
             raise ValueError(f"unknown record table {table!r}")
         for row in self._db.execute(f"SELECT data FROM {table} ORDER BY id"):
             yield json.loads(row[0])
+
+    def record_fields(self, table: str, fields: tuple[str, ...]) -> Iterator[tuple[Any, ...]]:
+        """``(id, *fields)`` of every row of a record table, ordered by id; each field a top-level string,
+        number or null of the row, read by SQLite's ``json_extract`` (no row is decoded in Python: the
+        events stage reads four fields of 100k entity rows)."""
+        if table not in RECORD_TABLES:
+            raise ValueError(f"unknown record table {table!r}")
+        if not all(_FIELD_NAME.fullmatch(name) for name in fields):
+            raise ValueError(f"not record field names: {fields!r}")
+        columns = "".join(f", json_extract(data, '$.{name}')" for name in fields)
+        for row in self._db.execute(f"SELECT id{columns} FROM {table} ORDER BY id"):
+            yield tuple(row)
 
     # -- state and statistics ---------------------------------------------------------------------
     def get_state(self, key: str) -> Any:
