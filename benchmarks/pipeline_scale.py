@@ -16,6 +16,12 @@ loaded their library before the clock started:
 * trafilatura.extract alone over the HTML pages (HTML corpora only);
 * spaCy ``en_core_web_sm`` with only ``tok2vec``, ``ner`` and ``parser`` over the articles' text.
 
+The spaCy reference times every document of the corpus (at most ``--reference-docs``; by default all, up to
+10,000), half of them (every other one) before the pipeline runs and the other half after it, and its rate
+is the documents of both halves over the seconds of both: a reference timed on 200 documents minutes before
+the run moved by a quarter between runs on an idle machine, so one run's ratio said little. Both halves'
+rates are printed, so drift over the run shows.
+
 With ``--topup P`` each local run is followed by a top-up: P% new pages (the reports that follow the
 corpus in the generator's order) added to a copy of its store and run, the real parse included; its CPU
 seconds are printed per stage beside the full run's.
@@ -49,12 +55,17 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import closing
+from dataclasses import dataclass
 from datetime import date, timedelta
 from html import escape
 from pathlib import Path
 from typing import Any
 
 WORKERS = 2
+#: Most documents the spaCy reference times by default (half before the pipeline, half after).
+REFERENCE_DOCS_CAP = 10_000
+#: Pages trafilatura's reference times by default.
+TRAFILATURA_DOCS = 400
 TARGET_WORDS = 670
 DUPLICATE_SHARE = 0.05
 GERMAN_SHARE = 0.02
@@ -357,19 +368,37 @@ def _noop(_: int) -> int:
     return 0
 
 
+@dataclass(frozen=True)
+class Timed:
+    """Items done by a reference, in wall seconds and in CPU seconds (its workers' own)."""
+
+    done: int
+    wall: float
+    cpu: float
+
+    @property
+    def rate(self) -> float:
+        return self.done / self.wall
+
+    @property
+    def cpu_rate(self) -> float:
+        return self.done / self.cpu
+
+    def __add__(self, other: Timed) -> Timed:
+        return Timed(self.done + other.done, self.wall + other.wall, self.cpu + other.cpu)
+
+
 def _two_workers(
     initializer: Callable[[], None] | None, work: Callable[[list[str]], tuple[int, float]], items: list[str]
-) -> tuple[float, float]:
-    """Items per wall second and per CPU second of ``work`` over ``items`` on two warmed-up worker processes
-    (their start-up not timed)."""
+) -> Timed:
+    """``work`` over ``items`` on two warmed-up worker processes (their start-up not timed)."""
     with ProcessPoolExecutor(WORKERS, initializer=initializer) as pool:
         list(pool.map(_noop, range(WORKERS * 4)))
         chunks = [items[i : i + 16] for i in range(0, len(items), 16)]
         started = time.perf_counter()
         results = list(pool.map(work, chunks))
         wall = time.perf_counter() - started
-    done = sum(count for count, _ in results)
-    return done / wall, done / sum(cpu for _, cpu in results)
+    return Timed(sum(count for count, _ in results), wall, sum(cpu for _, cpu in results))
 
 
 # -- one pipeline run, in its own process --------------------------------------------------------------------
@@ -557,7 +586,14 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000")
     parser.add_argument("--formats", default="html,text")
     parser.add_argument("--engines", default="local")
-    parser.add_argument("--reference-docs", type=int, default=400, help="documents the references time")
+    parser.add_argument(
+        "--reference-docs",
+        type=int,
+        default=0,
+        help="documents the spaCy reference times, half before and half after the pipeline (default: all"
+        f" the corpus's, at most {REFERENCE_DOCS_CAP:,}); trafilatura's: this many, default"
+        f" {TRAFILATURA_DOCS}",
+    )
     parser.add_argument(
         "--work", type=Path, default=None, help="folder for corpora and stores (default: temp)"
     )
@@ -753,17 +789,20 @@ def _topup_onto(args: argparse.Namespace, work: Path) -> None:
 def _pipelines(args: argparse.Namespace, work: Path) -> list[dict[str, Any]]:
     rows = []
     for size in (int(s) for s in args.sizes.split(",")):
-        sample = make_corpus(min(size, args.reference_docs), args.seed)
-        spacy_rate, spacy_cpu_rate = _two_workers(_load_spacy, _spacy_chunk, _texts(sample))
+        texts = _texts(make_corpus(min(size, args.reference_docs or REFERENCE_DOCS_CAP), args.seed))
+        # Half the reference before the pipeline and half after: its rate spans the run, not one moment.
+        spacy_before = _two_workers(_load_spacy, _spacy_chunk, texts[0::2])
+        print(f"    spaCy reference, first half: {_reference_line(spacy_before)}", flush=True)
+        size_rows = []
         for fmt in args.formats.split(","):
             corpus = work / f"corpus-{size}-{fmt}"
             if not corpus.exists():
                 write_corpus(iter_corpus(size, args.seed), fmt, corpus)
-            trafilatura_rate, trafilatura_cpu_rate = (
-                _two_workers(None, _trafilatura_chunk, [_html(d, n) for n, d in enumerate(sample)])
-                if fmt == "html"
-                else (None, None)
-            )
+            trafilatura = None
+            if fmt == "html":
+                sample = make_corpus(min(size, args.reference_docs or TRAFILATURA_DOCS), args.seed)
+                pages = [_html(doc, number) for number, doc in enumerate(sample)]
+                trafilatura = _two_workers(None, _trafilatura_chunk, pages)
             for engine in args.engines.split(","):
                 db = work / f"{engine}-{size}-{fmt}.db"
                 db.unlink(missing_ok=True)
@@ -777,31 +816,54 @@ def _pipelines(args: argparse.Namespace, work: Path) -> list[dict[str, Any]]:
                     **result,
                     "pages_per_s": rate,
                     "pages_per_cpu_s": cpu_rate,
-                    "spacy_2w_per_s": spacy_rate,
-                    "spacy_per_cpu_s": spacy_cpu_rate,
-                    "trafilatura_2w_per_s": trafilatura_rate,
-                    "trafilatura_per_cpu_s": trafilatura_cpu_rate,
+                    "trafilatura_2w_per_s": trafilatura.rate if trafilatura else None,
+                    "trafilatura_per_cpu_s": trafilatura.cpu_rate if trafilatura else None,
+                    "load": _load(),
                 }
                 rows.append(row)
+                size_rows.append(row)
                 print(
                     f"{size:>7} {fmt:6} {engine:6} {'TOTAL':18} {result['total']:8.1f} {rate:8.1f}"
                     f" {result['total_cpu']:8.1f} {cpu_rate:11.1f}\n"
                     f"    peak RSS {result['rss_mb']:.0f} MB"
-                    f" (largest worker {result['worker_rss_mb']:.0f} MB)\n"
-                    f"    spaCy ner+parser, 2 workers: {spacy_rate:.1f}/s, {spacy_cpu_rate:.1f}/CPU-s;"
-                    f" pipeline ratio {rate / spacy_rate:.2f} (wall), {cpu_rate / spacy_cpu_rate:.2f} (CPU)",
+                    f" (largest worker {result['worker_rss_mb']:.0f} MB); load average {_load()}",
                     flush=True,
                 )
                 if args.topup and engine == "local":
                     row["topup"] = _topup(size, fmt, args, work, db, result)
-                if trafilatura_rate and trafilatura_cpu_rate:
+                if trafilatura:
                     print(
-                        f"    trafilatura.extract, 2 workers: {trafilatura_rate:.1f}/s,"
-                        f" {trafilatura_cpu_rate:.1f}/CPU-s;"
-                        f" pipeline ratio {rate / trafilatura_rate:.3f} (wall)",
+                        f"    trafilatura.extract, 2 workers: {trafilatura.rate:.1f}/s,"
+                        f" {trafilatura.cpu_rate:.1f}/CPU-s;"
+                        f" pipeline ratio {rate / trafilatura.rate:.3f} (wall)",
                         flush=True,
                     )
+        spacy_after = _two_workers(_load_spacy, _spacy_chunk, texts[1::2])
+        spacy = spacy_before + spacy_after
+        print(
+            f"    spaCy reference, second half: {_reference_line(spacy_after)}\n"
+            f"    spaCy ner+parser, 2 workers, both halves ({spacy.done} documents):"
+            f" {_reference_line(spacy)}",
+            flush=True,
+        )
+        for row in size_rows:
+            row.update(
+                spacy_2w_per_s=spacy.rate,
+                spacy_per_cpu_s=spacy.cpu_rate,
+                spacy_halves_per_s=[spacy_before.rate, spacy_after.rate],
+                spacy_docs=spacy.done,
+            )
+            print(
+                f"{size:>7} {row['format']:6} {row['engine']:6} pipeline ratio"
+                f" {row['pages_per_s'] / spacy.rate:.2f} (wall),"
+                f" {row['pages_per_cpu_s'] / spacy.cpu_rate:.2f} (CPU)",
+                flush=True,
+            )
     return rows
+
+
+def _reference_line(timed: Timed) -> str:
+    return f"{timed.rate:.1f}/s, {timed.cpu_rate:.1f}/CPU-s; load average {_load()}"
 
 
 if __name__ == "__main__":
