@@ -69,6 +69,12 @@ def _gazetteer() -> tuple[dict[str, tuple[_City, ...]], dict[str, tuple[str, flo
     return ordered, states
 
 
+def load_gazetteer() -> None:
+    """Build the city and state tables now (about a CPU second, once per process) rather than on the first
+    place resolved."""
+    _gazetteer()
+
+
 def resolve_location(name: str, label: str, document_countries: Iterable[str] = ()) -> Location | None:
     """The place ``name`` (a GPE/LOC/FAC mention) resolved to a country and, for a city, coordinates."""
     text = name.strip()

@@ -77,6 +77,11 @@ def _gazetteer() -> dict[str, GazetteerPlace]:
     return places
 
 
+def load_gazetteer() -> None:
+    """Build the gazetteer now (about a CPU second, once per process), not on the first name checked."""
+    _gazetteer()
+
+
 def gazetteer_place(name: str) -> GazetteerPlace | None:
     """The city or region ``name`` names (whole name, case and accents ignored), or None."""
     return _gazetteer().get(place_key(name))

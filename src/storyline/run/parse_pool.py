@@ -22,6 +22,21 @@ QUEUED_PER_WORKER = 2
 
 #: ``(doc_id, text)`` pairs parsed together.
 Batch = list[tuple[str, str]]
+#: Fewest documents in a batch near the end of a pooled parse (a batch still amortises a call to a worker).
+MIN_TAIL_BATCH = 8
+
+
+def batch_size(remaining: int, workers: int, largest: int) -> int:
+    """How many of the ``remaining`` documents to parse the next batch takes: ``largest``, except near the
+    end of a parse on ``workers`` processes, where batches shrink so that the workers finish together.
+
+    The last batch handed out is parsed while every other worker has nothing left: a full batch of 64
+    there kept a core idle for several seconds (a 64-document batch is ~9 s of one core). Once fewer than
+    ``2 * workers`` full batches remain, each takes a ``2 * workers``-th of what remains.
+    """
+    if workers <= 1:
+        return largest
+    return max(MIN_TAIL_BATCH, min(largest, remaining // (2 * workers)))
 
 
 def _load_model_once(parent_pid: int) -> None:

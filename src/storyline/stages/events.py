@@ -27,6 +27,7 @@ from storyline.events.coding import (
 from storyline.events.kept import KeptCoding, KeptDocument, NamedEntities, coding_key, facts_key
 from storyline.events.kept_merges import KeptMerges, Member, component_key, components
 from storyline.events.merge import event_record, merge_events, unique_ids
+from storyline.events.places import load_gazetteer
 from storyline.extract.records import analysis_from_dict
 from storyline.stages import StageInfo
 from storyline.stages.extract import MENTION_ENTITIES_STATE, analysed_text
@@ -193,6 +194,11 @@ def _write_records(store: Store, kept: KeptMerges, keep: KeptMerges, made: list[
     store.set_blob(MERGED_BLOB, keep.to_bytes())
     if keep.entries:
         store.set_state(TABLE_STATE, TABLE_KEPT)
+
+
+def warm_up() -> None:
+    """Build the place tables coding reads (see :meth:`storyline.run.corpus.CorpusStage.warm_up`)."""
+    load_gazetteer()
 
 
 def run(store: Store, progress: Progress) -> int:

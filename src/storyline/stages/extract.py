@@ -14,10 +14,12 @@ from storyline.extract import (
     quote_row,
     resolve_quotes,
 )
+from storyline.extract.gazetteer import load_gazetteer
 from storyline.extract.incremental import DocInput, KeptResolution
 from storyline.extract.scope import not_parsed_reason
+from storyline.run.corpus import warm_up_corpus_stages
 from storyline.run.local import default_workers
-from storyline.run.parse_pool import analyse_batches
+from storyline.run.parse_pool import analyse_batches, batch_size
 from storyline.stages import StageInfo
 from storyline.stages.extract_guard import bound_for_parsing
 from storyline.stages.kept_resolution import load_kept_resolution, save_kept_resolution
@@ -114,21 +116,26 @@ def _analyse_stale(
 
     def batches() -> Iterator[list[tuple[str, str]]]:
         batch: list[tuple[str, str]] = []
+        remaining = len(to_parse)
+        size = batch_size(remaining, pool_workers, ANALYSIS_BATCH)
         for doc in store.documents(to_parse, columns=PARSE_COLUMNS):
             # Bounded before parsing (length cap, long symbol runs blanked): a page past a limit is cut,
             # with a note.
             bounded = bound_for_parsing(analysed_text(doc)[0])
             in_flight[doc["id"]] = (_analysis_key(doc), bounded.note)
             batch.append((doc["id"], bounded.text))
-            if len(batch) == ANALYSIS_BATCH:
+            if len(batch) == size:
                 yield batch
+                remaining -= size
+                size = batch_size(remaining, pool_workers, ANALYSIS_BATCH)
                 batch = []
         if batch:
             yield batch
 
     workers = workers if workers is not None else default_workers()
+    pool_workers = workers if len(to_parse) >= MIN_DOCUMENTS_FOR_POOL else 1
     done = 0
-    for parsed in analyse(batches(), workers if len(to_parse) >= MIN_DOCUMENTS_FOR_POOL else 1):
+    for parsed in analyse(batches(), pool_workers):
         store.update_documents(
             {
                 "id": a.doc_id,
@@ -143,6 +150,11 @@ def _analyse_stale(
             # Resolution reads mentions, acronyms and quotes: the event candidates (one per sentence,
             # most of an analysis) are stored above and not held for the rest of the run.
             analyses[a.doc_id] = replace(a, events=())
+        if done == 0 and pool_workers > 1:
+            # The workers hold queued batches now, and this process would only wait for them: what the
+            # corpus stages load once (gazetteers, imports) costs half the wall time here that it would
+            # cost on one core after the parse.
+            warm_up_corpus_stages()
         done += len(parsed)
         progress("entities + quotes", done, len(to_parse))
     return analyses, len(to_parse)
@@ -173,6 +185,11 @@ def _resolution_inputs(
             analyses[row["id"]] = analysis_from_dict(stored) if stored else DocAnalysis(row["id"], (), (), ())
     inputs = [DocInput(d["id"], d["seq"], keys[d["id"]], d.get("outlet"), analyses[d["id"]]) for d in changed]
     return inputs, body_start
+
+
+def warm_up() -> None:
+    """Build the gazetteer resolution reads (see :meth:`storyline.run.corpus.CorpusStage.warm_up`)."""
+    load_gazetteer()
 
 
 def run(store: Store, progress: Progress, workers: int | None = None, analyse: Analyser | None = None) -> int:

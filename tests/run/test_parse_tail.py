@@ -1,0 +1,92 @@
+"""A pooled parse ends in small batches, and the corpus stages' fixed tables are built while it runs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import pytest
+
+from storyline.events import places
+from storyline.extract import DocAnalysis, gazetteer
+from storyline.run import corpus, local
+from storyline.run.parse_pool import MIN_TAIL_BATCH, batch_size
+from storyline.stages import extract
+from storyline.store.sqlite import SQLiteStore
+
+
+def _sizes(total: int, workers: int, largest: int) -> list[int]:
+    sizes, remaining = [], total
+    while remaining:
+        size = min(remaining, batch_size(remaining, workers, largest))
+        sizes.append(size)
+        remaining -= size
+    return sizes
+
+
+@pytest.mark.parametrize("total", [1, 7, 64, 65, 300, 1000, 4321])
+def test_pooled_batches_shrink_towards_the_end(total: int) -> None:
+    sizes = _sizes(total, 2, 64)
+    assert sum(sizes) == total
+    assert max(sizes) <= 64
+    assert sizes == sorted(sizes, reverse=True)  # never a larger batch after a smaller one
+    assert sizes[-1] <= MIN_TAIL_BATCH  # the batch parsed while the other worker may idle is small
+    if total >= 1000:
+        assert sizes[: total // 64 - 4] == [64] * (total // 64 - 4)  # full batches until near the end
+
+
+def test_one_process_keeps_full_batches() -> None:
+    assert _sizes(300, 1, 64) == [64, 64, 64, 64, 44]
+
+
+def _reports(folder: Path, count: int) -> list[Path]:
+    # Invented reports from a made-up harbour town.
+    paths = []
+    for n in range(count):
+        path = folder / f"r{n:03d}.txt"
+        path.write_text(
+            f"Tesselby harbour report {n}\n\nThe Tesselby harbour board approved berth number {n} on Monday, "
+            f"its chair Mira Dorow said after meeting the ferry company and {n + 3} local traders.",
+            encoding="utf-8",
+        )
+        paths.append(path)
+    return paths
+
+
+def _fake_analyser(sizes: list[int], events: list[str]):  # type: ignore[no-untyped-def]
+    def analyser(batches: Iterable[list[tuple[str, str]]], workers: int) -> Iterator[list[DocAnalysis]]:
+        for batch in batches:
+            sizes.append(len(batch))
+            events.append("parsed")
+            yield [DocAnalysis(doc_id, (), (), ()) for doc_id, _ in batch]
+
+    return analyser
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_extract_stage_batches_and_warms_up_while_pooled(
+    tmp_path: Path, store: SQLiteStore, monkeypatch: pytest.MonkeyPatch, workers: int
+) -> None:
+    count = extract.MIN_DOCUMENTS_FOR_POOL + 16
+    local.ingest(store, _reports(tmp_path, count))
+    local.run_document_stage(store, workers=1)
+    sizes: list[int] = []
+    events: list[str] = []
+    monkeypatch.setattr(extract, "warm_up_corpus_stages", lambda: events.append("warmed"))
+    parsed = extract.run(store, lambda *_: None, workers=workers, analyse=_fake_analyser(sizes, events))
+    assert parsed == count == sum(sizes)
+    if workers == 1:
+        assert sizes == [64, 16]
+        assert "warmed" not in events  # nothing to overlap: the work would only move
+    else:
+        assert sizes == _sizes(count, 2, extract.ANALYSIS_BATCH)
+        assert sizes[-1] <= MIN_TAIL_BATCH
+        assert events.count("warmed") == 1 and events.index("warmed") == 1  # once, after the first batch
+
+
+def test_warm_up_builds_the_gazetteers() -> None:
+    gazetteer._gazetteer.cache_clear()
+    places._gazetteer.cache_clear()
+    corpus.warm_up_corpus_stages()
+    assert gazetteer._gazetteer.cache_info().currsize == 1
+    assert places._gazetteer.cache_info().currsize == 1
