@@ -29,6 +29,17 @@ def normalise_word(word: str) -> str:
     return unicodedata.normalize("NFKC", word).casefold()
 
 
+def normalise_words(words: list[str]) -> list[str]:
+    """:func:`normalise_word` of each of ``words`` (runs of word characters, as ``_WORD`` finds them)."""
+    # When every word is ASCII (curly quotes and dashes are not word characters, so most English bodies
+    # qualify), the words joined by spaces are lowered and split in C: a word holds no space, so the split
+    # gives back each word, lowered, which is its normal form. A Python call per word cost more than that.
+    joined = " ".join(words)
+    if joined.isascii():
+        return joined.lower().split(" ") if words else []
+    return [normalise_word(w) for w in words]
+
+
 def tokenise(text: str) -> Tokens:
     """Split ``text`` into normalised words with offsets, so that ``text[starts[i]:ends[i]]`` is word i."""
     words: list[str] = []
@@ -54,7 +65,7 @@ def word_spans(text: str) -> tuple[list[int], list[int]]:
 
 def words_of(text: str) -> list[str]:
     """The normalised words of ``text`` without offsets (cheaper when offsets are not needed)."""
-    return [normalise_word(w) for w in _WORD.findall(text)]
+    return normalise_words(_WORD.findall(text))
 
 
 def shingles(words: list[str], size: int) -> list[str]:

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 from scipy import sparse
 
-from storyline.link.tokens import normalise_word
+from storyline.link.tokens import normalise_words
 
 _WORD = re.compile(r"\w+")
 _MIN_WORD_CHARS = 2  # single letters and digits carry no topic
@@ -30,15 +30,13 @@ HAPAX_WEIGHT = 0.5  # share of its idf a word found in one document only keeps (
 def raw_term_counts(text: str) -> tuple[Counter[str], Counter[str]]:
     """Each word's uses in ``text`` (in order of first use) and how many of them look like a name
     (capitalised, or a number); single letters and digits are left out."""
-    counts: Counter[str] = Counter()
-    names: Counter[str] = Counter()
-    for raw in _WORD.findall(text):
-        if len(raw) < _MIN_WORD_CHARS:
-            continue
-        word = normalise_word(raw)
-        counts[word] += 1
-        if raw[0].isupper() or raw[0].isdigit():
-            names[word] += 1
+    raws = [raw for raw in _WORD.findall(text) if len(raw) >= _MIN_WORD_CHARS]
+    words = normalise_words(raws)
+    # Counted in C; a Counter keeps the order of first use, as counting word by word did.
+    counts = Counter(words)
+    names = Counter(
+        word for raw, word in zip(raws, words, strict=True) if raw[0].isupper() or raw[0].isdigit()
+    )
     return counts, names
 
 
