@@ -90,3 +90,16 @@ def test_warm_up_builds_the_gazetteers() -> None:
     corpus.warm_up_corpus_stages()
     assert gazetteer._gazetteer.cache_info().currsize == 1
     assert places._gazetteer.cache_info().currsize == 1
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_document_stage_preloads_the_model_while_its_pool_cleans(
+    tmp_path: Path, store: SQLiteStore, monkeypatch: pytest.MonkeyPatch, workers: int
+) -> None:
+    local.ingest(store, _reports(tmp_path, local.MIN_PAGES_FOR_POOL))
+    calls: list[int] = []
+    monkeypatch.setattr(local, "_preload_parse_model", lambda: calls.append(1))
+    assert local.run_document_stage(store, workers=workers) == local.MIN_PAGES_FOR_POOL
+    # Only beside a pool of cleaning workers (then the parse is pooled too); in one process it would only
+    # add the model's load to a small run.
+    assert calls == ([1] if workers > 1 else [])
