@@ -132,3 +132,21 @@ def test_seeds_pairs_and_runs_are_those_found_one_by_one(seed: int, monkeypatch)
     assert np.array_equal(runs, _reference_runs(pairs, flat, starts, min_words))
     if max_doc_freq == 200:
         assert len(runs) > 0
+
+
+def test_runs_on_a_diagonal_of_many_separate_runs_are_those_of_every_seed() -> None:
+    """Two long texts with a word changed every dozen words: one diagonal holds hundreds of runs, more
+    than the rounds of one-seed-per-diagonal extension, so the rest are extended at once."""
+    rng = random.Random(5)
+    first = [rng.randint(1, 5000) for _ in range(6000)]
+    second = list(first)
+    for at in range(0, len(second), 13):
+        second[at] = 5001 + at  # a word found nowhere else
+    flat = np.asarray(first + second, dtype=np.uint32)
+    starts = np.asarray([0, len(first), len(first) + len(second)], dtype=np.int64)
+    found = seeds.find_seeds(flat, starts, 3, 4)
+    chunks = list(seeds.seed_pair_chunks(*found, np.asarray([0, 1]), 200))
+    pairs = np.concatenate(chunks)
+    runs = passages._runs(chunks, flat, starts, 6)
+    assert len(runs) > 10 * passages._LEAD_ROUNDS
+    assert np.array_equal(runs, _reference_runs(pairs, flat, starts, 6))

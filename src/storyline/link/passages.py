@@ -86,6 +86,10 @@ def _extend(flat: np.ndarray, ends: np.ndarray, a: np.ndarray, b: np.ndarray, st
     return length
 
 
+# Rounds of one-seed-per-diagonal extension before the rest are extended at once (see _runs).
+_LEAD_ROUNDS = 4
+
+
 def _runs(seeds: Iterable[np.ndarray], flat: np.ndarray, starts: np.ndarray, min_words: int) -> np.ndarray:
     """The maximal run of equal words through each seed (as found: hash collisions give no run), when at
     least ``min_words`` long; each run once, as rows (doc a, doc b, first word in a, in b, length).
@@ -98,7 +102,10 @@ def _runs(seeds: Iterable[np.ndarray], flat: np.ndarray, starts: np.ndarray, min
     diagonal (pos a - pos b) inside a run another seed already gives: the run through a seed is the
     maximal stretch of matching words holding it, the same for every seed inside it. So the seeds of each
     diagonal are taken in order, the first extended, those inside its run dropped, and so on: each run is
-    walked about once instead of once per anchor in it (the same rows as extending every seed).
+    walked about once instead of once per anchor in it (the same rows as extending every seed). A
+    diagonal holding many separate runs (two long texts with a word changed every dozen words) would take
+    one round per run and rescan what is pending each time, so after ``_LEAD_ROUNDS`` rounds every seed
+    still pending is extended at once: the rows are the same, as they are made unique below.
     """
     found = []
     for chunk in seeds:
@@ -108,11 +115,14 @@ def _runs(seeds: Iterable[np.ndarray], flat: np.ndarray, starts: np.ndarray, min
         del order
         diagonal = pos_a - pos_b
         pending = np.arange(len(doc_a))
+        rounds = 0
         while len(pending):
+            rounds += 1
             leads = np.ones(len(pending), dtype=bool)  # the first pending seed of each diagonal
-            here, before = pending[1:], pending[:-1]
-            leads[1:] = doc_a[here] != doc_a[before]
-            leads[1:] |= (doc_b[here] != doc_b[before]) | (diagonal[here] != diagonal[before])
+            if rounds <= _LEAD_ROUNDS:
+                here, before = pending[1:], pending[:-1]
+                leads[1:] = doc_a[here] != doc_a[before]
+                leads[1:] |= (doc_b[here] != doc_b[before]) | (diagonal[here] != diagonal[before])
             heads = pending[leads]
             a, b = doc_a[heads], doc_b[heads]
             at_a, at_b = starts[a] + pos_a[heads], starts[b] + pos_b[heads]

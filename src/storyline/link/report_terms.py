@@ -69,7 +69,10 @@ def keyed(texts: Iterable[str] | KeyedTexts, kept: Container[bytes]) -> Iterator
     for n, key in enumerate(texts.keys):
         if following < len(missing) and missing[following] == n:
             following += 1
-            yield key, next(read)
+            text = next(read)
+            # The key is the text's own: a body rewritten between the corpus read and this one (an ingest
+            # beside the run) must not be kept under its old body's key.
+            yield text_key(text), text
         else:
             yield key, ""
 
