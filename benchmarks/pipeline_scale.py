@@ -378,11 +378,11 @@ class Timed:
 
     @property
     def rate(self) -> float:
-        return self.done / self.wall
+        return self.done / self.wall if self.wall else 0.0
 
     @property
     def cpu_rate(self) -> float:
-        return self.done / self.cpu
+        return self.done / self.cpu if self.cpu else 0.0
 
     def __add__(self, other: Timed) -> Timed:
         return Timed(self.done + other.done, self.wall + other.wall, self.cpu + other.cpu)

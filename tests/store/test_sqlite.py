@@ -173,6 +173,9 @@ def test_record_fields_reads_chosen_fields_of_every_row(store: SQLiteStore) -> N
         ("en_a", "Ilya Vostrov", "CHL", 4),
         ("en_b", "Brenvik Harbour “Board”", None, None),
     ]
+    # a NUL in a value: SQLite would cut the text there, so that row is decoded whole
+    store.replace_records("entities", [*rows, {"id": "en_c", "name": "Nul\x00Tail", "type": "ORG"}])
+    assert list(store.record_fields("entities", ("name", "type")))[-1] == ("en_c", "Nul\x00Tail", "ORG")
     with pytest.raises(ValueError, match="field names"):
         list(store.record_fields("entities", ("name') FROM entities --",)))
     with pytest.raises(ValueError, match="record table"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -192,8 +193,11 @@ def _preload_parse_model() -> None:
 
     The extract stage then forks its parse workers from a process that holds the model, so they inherit
     it instead of each loading their own (about a CPU second each), and this process's import (about 1.5
-    s) no longer runs on one core before them. The model costs this process ~55 MB.
+    s) no longer runs on one core before them. The model costs this process ~55 MB. Only where pools fork:
+    started any other way, workers inherit nothing and this would be a load for nothing.
     """
+    if multiprocessing.get_start_method() != "fork":
+        return
     from storyline.errors import ModelNotInstalledError
     from storyline.extract import load_nlp  # deferred: the CLI must not import spaCy to start
 

@@ -433,15 +433,27 @@ class SQLiteStore:
 
     def record_fields(self, table: str, fields: tuple[str, ...]) -> Iterator[tuple[Any, ...]]:
         """``(id, *fields)`` of every row of a record table, ordered by id; each field a top-level string,
-        number or null of the row, read by SQLite's ``json_extract`` (no row is decoded in Python: the
-        events stage reads four fields of 100k entity rows)."""
+        integer or null of the row (record rows hold no NaN, which SQLite's JSON rejects), read by SQLite's
+        ``json_extract`` (no row is decoded in Python: the events stage reads four fields of 100k entity
+        rows).
+
+        SQLite hands back a text only up to its first NUL character, so a row whose JSON escapes one (page
+        text may carry NULs into a name) is decoded in Python instead: the values are those of
+        :meth:`records` either way.
+        """
         if table not in RECORD_TABLES:
             raise ValueError(f"unknown record table {table!r}")
         if not all(_FIELD_NAME.fullmatch(name) for name in fields):
             raise ValueError(f"not record field names: {fields!r}")
         columns = "".join(f", json_extract(data, '$.{name}')" for name in fields)
-        for row in self._db.execute(f"SELECT id{columns} FROM {table} ORDER BY id"):
-            yield tuple(row)
+        query = f"SELECT id, instr(data, ?) > 0{columns} FROM {table} ORDER BY id"
+        for row in self._db.execute(query, ("\\u0000",)):
+            if not row[1]:
+                yield (row[0], *row[2:])
+                continue
+            (data,) = self._db.execute(f"SELECT data FROM {table} WHERE id = ?", (row[0],)).fetchone()
+            decoded = json.loads(data)
+            yield (row[0], *(decoded.get(name) for name in fields))
 
     # -- state and statistics ---------------------------------------------------------------------
     def get_state(self, key: str) -> Any:
