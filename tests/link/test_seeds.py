@@ -150,3 +150,20 @@ def test_runs_on_a_diagonal_of_many_separate_runs_are_those_of_every_seed() -> N
     runs = passages._runs(chunks, flat, starts, 6)
     assert len(runs) > 10 * passages._LEAD_ROUNDS
     assert np.array_equal(runs, _reference_runs(pairs, flat, starts, 6))
+
+
+def test_the_frequency_sketch_never_counts_a_hash_below_its_count_and_adds_the_same_in_any_blocks() -> None:
+    """Checked against counts made without the sketch (the references above share its code)."""
+    rng = np.random.default_rng(11)
+    hashes = rng.integers(0, 1 << 63, size=3000, dtype=np.uint64)
+    hashes = np.concatenate((hashes, rng.choice(hashes, size=4000)))  # some hashes many times over
+    distinct, counts = np.unique(hashes, return_counts=True)
+    whole = seeds.FrequencySketch(len(hashes))
+    whole.add(hashes)
+    estimates = whole.estimate(distinct)
+    assert np.all(estimates >= counts)
+    assert np.mean(estimates == counts) > 0.95  # two rows of 2^14 buckets for 3,000 hashes: few collide
+    pieces = seeds.FrequencySketch(len(hashes))
+    for block in np.array_split(rng.permutation(hashes), 7):
+        pieces.add(block)
+    assert np.array_equal(pieces.counts, whole.counts)
