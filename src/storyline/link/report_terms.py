@@ -25,6 +25,7 @@ import numpy as np
 from scipy import sparse
 
 from storyline.link import tokens, vectors
+from storyline.link.blocks import blocks
 from storyline.link.vectors import raw_term_counts
 
 #: Bump when ``raw_term_counts`` splits or normalises words differently: kept counts are then dropped.
@@ -210,17 +211,13 @@ class ReportTerms:
         # entries, their columns, packed counts and scipy's sparse temporaries for the whole corpus took
         # about 60 bytes an entry at once, gigabytes at 100k reports; only the result's arrays grow.
         group_end = np.cumsum(sizes)
-        entries_through = np.concatenate(([0], np.cumsum(lengths)))[group_end]
+        group_entries = np.diff(np.concatenate(([0], np.cumsum(lengths)))[np.concatenate(([0], group_end))])
         rank = np.full(len(self.vocabulary), -1, dtype=np.int64)
         used: list[np.ndarray] = []
         next_column = 0
         data, indices = array("d"), array("i")
         indptr = array("q", [0])
-        first = 0
-        while first < len(groups):
-            spent = entries_through[first - 1] if first else 0
-            last = int(np.searchsorted(entries_through, spent + BLOCK_ENTRIES, side="right"))
-            last = min(len(groups), max(last, first + 1))
+        for first, last in blocks(group_entries, BLOCK_ENTRIES):
             row_start = group_end[first - 1] if first else 0
             block_rows = rows[row_start : group_end[last - 1]]
             block_lengths = lengths[row_start : group_end[last - 1]]
@@ -251,7 +248,6 @@ class ReportTerms:
             data.frombytes(weights.tobytes())
             indices.frombytes(summed.indices.astype(np.int32).tobytes())
             indptr.extend((summed.indptr[1:].astype(np.int64) + indptr[-1]).tolist())
-            first = last
         order = np.concatenate(used) if used else np.zeros(0, dtype=np.int64)
         matrix = sparse.csr_matrix(
             (

@@ -19,6 +19,8 @@ from collections.abc import Iterator
 
 import numpy as np
 
+from storyline.link.blocks import blocks
+
 _HASH_BASE = np.uint64(1_000_003)  # odd multiplier of the rolling shingle hash
 #: Count-min sketch of shingle frequencies: rows x buckets of uint16 counts (2 x 2^26 x 2 bytes = 256 MiB at
 #: most, sized down for small corpora). A shingle's estimate is never below its true count.
@@ -81,18 +83,6 @@ class FrequencySketch:
         for row in range(1, _SKETCH_ROWS):
             np.minimum(lowest, self.counts[row][self._buckets(hashes, row)], out=lowest)
         return lowest
-
-
-def _blocks(counts: np.ndarray, budget: int) -> Iterator[tuple[int, int]]:
-    """Consecutive ranges of items whose ``counts`` sum to about ``budget`` each (one item at least)."""
-    through = np.cumsum(counts)
-    first = 0
-    while first < len(counts):
-        spent = through[first - 1] if first else 0
-        last = int(np.searchsorted(through, spent + budget, side="right"))
-        last = min(len(counts), max(last, first + 1))
-        yield first, last
-        first = last
 
 
 def _block_shingles(
@@ -168,10 +158,10 @@ def find_seeds(
     document then word order. Documents are ``flat[starts[n]:starts[n + 1]]`` (word ids)."""
     counts = shingle_counts(starts, size)
     sketch = FrequencySketch(int(counts.sum()))
-    for first, last in _blocks(counts, BLOCK_SHINGLES):
+    for first, last in blocks(counts, BLOCK_SHINGLES):
         sketch.add(_block_shingles(flat, starts, counts, first, last, size)[0])
     hashes, owners, positions = [], [], []
-    for first, last in _blocks(counts, BLOCK_SHINGLES):
+    for first, last in blocks(counts, BLOCK_SHINGLES):
         block_hashes, through = _block_shingles(flat, starts, counts, first, last, size)
         frequency = sketch.estimate(block_hashes)
         keys = (frequency.astype(np.uint64) << np.uint64(32)) | (block_hashes & np.uint64(0xFFFFFFFF))
@@ -207,7 +197,7 @@ def seed_pair_chunks(
     # Each anchor is paired with the anchors after it in its hash's group.
     group_end = np.repeat(np.where(usable, ends, starts + 1), sizes)
     later = np.maximum(group_end - np.arange(len(owners)) - 1, 0)
-    for first, last in _blocks(later, PAIR_CHUNK):
+    for first, last in blocks(later, PAIR_CHUNK):
         counts = later[first:last]
         left = np.repeat(np.arange(first, last, dtype=np.int64), counts)
         right = left + 1 + np.arange(len(left)) - np.repeat(np.cumsum(counts) - counts, counts)

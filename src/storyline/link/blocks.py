@@ -1,0 +1,25 @@
+"""Consecutive ranges of items cut to a budget: how the link stage bounds its numpy temporaries.
+
+Steps over the whole corpus (seeding passages, pairing seeds, summing story rows) take temporaries of
+tens of bytes per entry; handled a range of items at a time, whose entries add up to a fixed budget, they
+hold tens of megabytes whatever the corpus size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+
+
+def blocks(counts: np.ndarray, budget: int) -> Iterator[tuple[int, int]]:
+    """Consecutive ranges ``first..last`` of items whose ``counts`` sum to about ``budget`` each (one item
+    at least), covering every item in order."""
+    through = np.cumsum(counts)
+    first = 0
+    while first < len(counts):
+        spent = through[first - 1] if first else 0
+        last = int(np.searchsorted(through, spent + budget, side="right"))
+        last = min(len(counts), max(last, first + 1))
+        yield first, last
+        first = last
