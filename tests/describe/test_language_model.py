@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-from storyline.language_model import normalised_identifier, raw_identifier
+from storyline.language_model import AUTOMATON_DEPTH, normalised_identifier, raw_identifier
 
 # Sentences written for this test (invented places and people), in a few languages and mixtures.
 SAMPLES = [
@@ -31,3 +36,57 @@ def test_answers_equal_those_of_separately_loaded_identifiers() -> None:
     for text in SAMPLES:
         assert raw_identifier().classify(text) == own_raw.classify(text)
         assert normalised_identifier().classify(text) == own_normalised.classify(text)
+
+
+@functools.cache
+def _stock(norm_probs: bool) -> LanguageIdentifier:
+    """py3langid's own identifier, loaded apart (once per test session)."""
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=norm_probs)
+
+
+# Longer texts written for this test: a report's opening, a menu, a mixture of scripts, digits and symbols.
+LONG_SAMPLES = [
+    "Brenfield, 4 March — The harbour council voted 7-2 on Tuesday to delay the ferry terminal by a year.\n\n"
+    "“We cannot build on a budget nobody has seen,” said councillor Mira Dorow, who chairs its finance "
+    "committee. The Varnhold Shipping Agency, which runs the crossing, said it would wait.",
+    "Home | News | Sport | Weather | Contact us | © 2025 Kaldera Gazette | Cookies | Sign in",
+    "Der Stadtrat von Kaldera hat am Dienstag beschlossen, den neuen Fährhafen um ein Jahr zu verschieben. "
+    "Городской совет отложил строительство. 市议会推迟了新码头的建设。 ¿Qué pasará ahora?",
+    "$$$ !!! 12345 ... ---- ===== #### @@@ 2025-03-04T10:00:00Z",
+]
+
+
+def test_scores_are_those_of_py3langid_to_the_bit() -> None:
+    """The array walk gives py3langid's own scores (raw and normalised), for texts of every length: each
+    prefix of the samples, so the first bytes (walked one by one) and the windows after them both count."""
+    for text in [*SAMPLES, *LONG_SAMPLES]:
+        for end in sorted({*range(0, 12), len(text) // 2, len(text)}):
+            prefix = text[:end]
+            for ours in (raw_identifier(), normalised_identifier()):
+                theirs = _stock(ours._norm_probs)
+                assert np.array_equal(ours._decide(prefix), theirs._decide(prefix))
+                assert ours.classify(prefix) == theirs.classify(prefix)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=400))
+def test_scores_equal_py3langid_on_any_text(text: str) -> None:
+    assert np.array_equal(raw_identifier()._decide(text), _stock(False)._decide(text))
+
+
+def test_the_automaton_is_no_deeper_than_the_window() -> None:
+    """Every state of py3langid's automaton is at most ``AUTOMATON_DEPTH`` bytes from the start (breadth
+    first over its transitions): the window the array walk reads is long enough to reach any state."""
+    model = raw_identifier()
+    moves = np.frombuffer(model.tk_nextmove, dtype=np.uint32)
+    rows = np.asarray(model._rowbase, dtype=np.int64)
+    depth = np.full(len(rows), -1)
+    depth[0] = 0
+    frontier, level = np.array([0]), 0
+    while len(frontier):
+        level += 1
+        reached = np.unique(moves[rows[frontier][:, None] + np.arange(256)[None, :]])
+        frontier = reached[depth[reached] < 0]
+        depth[frontier] = level
+    assert depth.min() >= 0
+    assert depth.max() <= AUTOMATON_DEPTH
