@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import random
 
+import pytest
+
+from storyline.narrate import citations
 from storyline.narrate.citations import FOUND_SHARE, CitationIndex, found_share
 from storyline.narrate.records import Sentence
 
@@ -32,7 +35,10 @@ def _sentence(rng: random.Random) -> str:
     return " ".join(rng.choice(WORDS) for _ in range(rng.randint(3, 9))) + "."
 
 
-def test_citing_equals_comparing_every_sentence() -> None:
+@pytest.mark.parametrize("batch_bins", [citations._BATCH_BINS, 1, 500])
+def test_citing_equals_comparing_every_sentence(batch_bins: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Also when the texts are counted in batches of one, or of a few (``_BATCH_BINS`` made small)."""
+    monkeypatch.setattr(citations, "_BATCH_BINS", batch_bins)
     rng = random.Random(11)
     sentences = [Sentence(f"doc{rng.randint(0, 9)}", 0, 0, _sentence(rng), 0) for _ in range(120)]
     index = CitationIndex(sentences)
@@ -44,3 +50,8 @@ def test_citing_equals_comparing_every_sentence() -> None:
     ]
     assert index.citing(queries) == expected
     assert any(expected) and not all(expected)
+
+
+def test_an_index_of_no_sentences_cites_nothing() -> None:
+    assert CitationIndex([]).citing(["The council of Brenfield said so.", ""]) == [[], []]
+    assert CitationIndex([Sentence("doc1", 0, 0, "The ferry left.", 0)]).citing([]) == []
