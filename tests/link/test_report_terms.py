@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from storyline.link import report_terms
+from storyline.link.blocks import concatenated_ranges
 from storyline.link.report_terms import ReportTerms
 from storyline.link.vectors import term_counts
 
@@ -111,7 +112,7 @@ def _whole_corpus_tf(counted: ReportTerms, groups: list[list[int]], name_weight:
     rows = np.asarray([r for group in groups for r in group], dtype=np.int64)
     group_of_row = np.repeat(np.arange(len(groups), dtype=np.int64), [len(g) for g in groups])
     lengths = counted.indptr[rows + 1] - counted.indptr[rows]
-    entries = report_terms._ranges(counted.indptr[rows], lengths)
+    entries = concatenated_ranges(counted.indptr[rows], lengths)
     used, columns = report_terms.first_use_order(counted.terms[entries], len(counted.vocabulary))
     packed = (counted.counts[entries].astype(np.int64) << 32) | counted.names[entries]
     summed = sparse.csr_matrix(

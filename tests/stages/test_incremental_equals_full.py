@@ -172,6 +172,9 @@ def test_two_batches_store_what_one_run_stores(tmp_path: Path) -> None:
         # and only candidate pairs with the new page or a changed vector had their cosines computed.
         computed = sl.store.get_state(link.COSINES_COMPUTED_STATE)
         assert 0 < computed["pairs"] < computed["of"]
+        # and only the candidate lists the new page could change were searched again.
+        searched = sl.store.get_state(link.CANDIDATES_SEARCHED_STATE)
+        assert 0 < searched["reports"] < searched["of"]
     with storyline.open(tmp_path / "full.db") as sl:
         sl.run([first, second, third], workers=1)
     batches, full = _tables(tmp_path / "batches.db"), _tables(tmp_path / "full.db")

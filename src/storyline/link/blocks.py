@@ -23,3 +23,12 @@ def blocks(counts: np.ndarray, budget: int) -> Iterator[tuple[int, int]]:
         last = min(len(counts), max(last, first + 1))
         yield first, last
         first = last
+
+
+def concatenated_ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """The concatenation of ``arange(start, start + length)`` for each pair, without a Python loop."""
+    total = int(lengths.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64)
+    offsets = np.repeat(starts - np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths)
+    return offsets + np.arange(total, dtype=np.int64)

@@ -25,7 +25,7 @@ import numpy as np
 from scipy import sparse
 
 from storyline.link import tokens, vectors
-from storyline.link.blocks import blocks
+from storyline.link.blocks import blocks, concatenated_ranges
 from storyline.link.vectors import raw_term_counts
 
 #: Bump when ``raw_term_counts`` splits or normalises words differently: kept counts are then dropped.
@@ -76,15 +76,6 @@ def keyed(texts: Iterable[str] | KeyedTexts, kept: Container[bytes]) -> Iterator
             yield text_key(text), text
         else:
             yield key, ""
-
-
-def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """The concatenation of ``arange(start, start + length)`` for each pair, without a Python loop."""
-    total = int(lengths.sum())
-    if total == 0:
-        return np.zeros(0, dtype=np.int64)
-    offsets = np.repeat(starts - np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths)
-    return offsets + np.arange(total, dtype=np.int64)
 
 
 def _int32(values: array) -> np.ndarray:
@@ -221,7 +212,7 @@ class ReportTerms:
             row_start = group_end[first - 1] if first else 0
             block_rows = rows[row_start : group_end[last - 1]]
             block_lengths = lengths[row_start : group_end[last - 1]]
-            entries = _ranges(self.indptr[block_rows], block_lengths)
+            entries = concatenated_ranges(self.indptr[block_rows], block_lengths)
             terms = self.terms[entries]
             # Columns numbered by first use over the groups: terms new in this block follow those of the
             # blocks before, in the order this block first uses them.

@@ -31,6 +31,7 @@ from storyline.link.clustering import (
 from storyline.link.dates import date_agreements, day_interval
 from storyline.link.dedup import find_exact_duplicates, find_near_duplicates
 from storyline.link.idf import frozen_rows, tfidf
+from storyline.link.kept_candidates import KeptCandidates
 from storyline.link.kept_clusters import KeptClusters, clustered_by_component
 from storyline.link.kept_cosines import KeptCosines
 from storyline.link.passages import find_shared_passages
@@ -136,13 +137,19 @@ def story_edges(
     settings: LinkSettings,
     terms: ReportTerms | None = None,
     cosines: KeptCosines | None = None,
+    candidates: KeptCandidates | None = None,
 ) -> Edges:
     """Similarities of reports i < j (positions in ``docs``, in ingest order) for candidate pairs only;
     ``terms`` holds word counts already made (any report it lacks is counted here), ``cosines`` the
-    candidates' cosines of an earlier run (reused where both vectors are as they were; updated)."""
+    candidates' cosines of an earlier run (reused where both vectors are as they were; updated), and
+    ``candidates`` its candidate lists (searched again only where a changed report can reach; updated)."""
     matrix, doc_freq = report_vectors(docs, settings.name_weight, terms)
     keys = key_term_matrix(matrix, doc_freq, settings.story_key_terms, settings.story_max_doc_freq)
-    left, right = candidate_pair_arrays(keys, settings.story_candidates)
+    left, right = (
+        candidate_pair_arrays(keys, settings.story_candidates)
+        if candidates is None
+        else candidates.pairs([d.id for d in docs], keys, settings.story_candidates)
+    )
     del keys
     position = {doc.id: n for n, doc in enumerate(docs)}
     edges = _with_passage_bonus(
@@ -270,6 +277,7 @@ def assign_stories(
     terms: ReportTerms | None = None,
     kept: KeptClusters | None = None,
     kept_cosines: KeptCosines | None = None,
+    kept_candidates: KeptCandidates | None = None,
 ) -> list[Story]:
     """Group reports into stories, keeping the ids of ``previous`` (doc id -> story id) assignments.
 
@@ -280,7 +288,8 @@ def assign_stories(
     their text when ``terms`` names each by id (:meth:`ReportTerms.rows_of`) and both of those are given.
     ``kept`` holds clusters of components of the similarity graph from an earlier run: only components
     whose inputs changed are clustered again (:mod:`storyline.link.kept_clusters`), and it is updated;
-    ``kept_cosines`` likewise the candidates' cosines (:mod:`storyline.link.kept_cosines`).
+    ``kept_cosines`` likewise the candidates' cosines (:mod:`storyline.link.kept_cosines`), and
+    ``kept_candidates`` their lists (:mod:`storyline.link.kept_candidates`).
     """
     settings = settings or LinkSettings()
     previous = previous or {}
@@ -295,7 +304,7 @@ def assign_stories(
     # No date limit on merges: dates already weigh every edge (story_edges).
     constraints = Constraints(NO_DATE_LIMIT_DAYS, [None] * len(ordered), anchors)
     edges = neighbourhood_scaled(
-        story_edges(ordered, passages, settings, terms, kept_cosines),
+        story_edges(ordered, passages, settings, terms, kept_cosines, kept_candidates),
         len(ordered),
         settings.story_neighbourhood,
         NEIGHBOURHOOD_SCALE_BOUNDS,

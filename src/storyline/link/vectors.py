@@ -11,7 +11,7 @@ import math
 import re
 from array import array
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import numpy as np
@@ -142,48 +142,92 @@ def key_term_matrix(
     )
 
 
-def candidate_pair_arrays(keys: sparse.csr_matrix, per_row: int) -> tuple[np.ndarray, np.ndarray]:
-    """(i, j) with i < j as two int64 arrays, for each row's ``per_row`` best neighbours by shared key
-    terms, each pair once, in the order first found walking the rows.
+def best_neighbours(others: np.ndarray, values: np.ndarray, per_row: int) -> tuple[np.ndarray, np.ndarray]:
+    """The ``per_row`` best of one row's neighbours, by shared key weight then the lower index, in that
+    order: a function of the values alone. (``argpartition`` picked among equal weights by the order of
+    the product's entries, so a list kept from an earlier run could differ from one made afresh.)"""
+    if len(values) > per_row:
+        cut = -np.partition(-values, per_row - 1)[per_row - 1]  # the per_row-th best weight
+        better = np.flatnonzero(values > cut)
+        tied = np.flatnonzero(values == cut)
+        tied = tied[np.argsort(others[tied], kind="stable")][: per_row - len(better)]
+        chosen = np.concatenate((better, tied))
+        others, values = others[chosen], values[chosen]
+    order = np.lexsort((others, -values))
+    return others[order], values[order]
 
-    The key-term product is computed a block of rows at a time, each block as large as ``_PRODUCT_BUDGET``
-    products allow (a row's count is bounded by the document frequencies of its key terms, which grow with
-    the corpus up to ``story_max_doc_freq``): a fixed number of rows made the block grow with the corpus.
+
+def key_products(
+    keys: sparse.csr_matrix, rows: np.ndarray, keys_t: sparse.csr_matrix | None = None
+) -> Iterator[tuple[np.ndarray, sparse.csr_matrix]]:
+    """For ``rows`` (positions, in the order given) their key-term products with every row, a block of
+    rows at a time: (the block's rows, their products as rows of a CSR matrix).
+
+    Each block is as large as ``_PRODUCT_BUDGET`` products allow (a row's count is bounded by the document
+    frequencies of its key terms, which grow with the corpus up to ``story_max_doc_freq``): a fixed number
+    of rows made the block grow with the corpus. A product row is a function of the two rows' keys alone
+    (scipy sums a row's shared columns in its column order), whatever rows share its block.
     """
-    rows = keys.shape[0]
-    if rows == 0:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    keys_t = sparse.csr_matrix(keys.T)
+    keys_t = sparse.csr_matrix(keys.T) if keys_t is None else keys_t
     column_counts = np.diff(keys_t.indptr)
-    row_of_entry = np.repeat(np.arange(rows), np.diff(keys.indptr))
-    cost = np.cumsum(np.bincount(row_of_entry, weights=column_counts[keys.indices], minlength=rows))
+    row_of_entry = np.repeat(np.arange(keys.shape[0]), np.diff(keys.indptr))
+    cost = np.bincount(row_of_entry, weights=column_counts[keys.indices], minlength=keys.shape[0])
     del row_of_entry
-    found_rows: list[np.ndarray] = []
-    found_others: list[np.ndarray] = []
+    spent = np.cumsum(cost[rows])
     first = 0
-    while first < rows:
-        spent = cost[first - 1] if first else 0.0
-        last = int(np.searchsorted(cost, spent + _PRODUCT_BUDGET, side="right"))
-        last = min(rows, first + _CHUNK_ROWS, max(last, first + 1))
-        block = sparse.csr_matrix(keys[first:last] @ keys_t)
-        for offset in range(block.shape[0]):
-            row = first + offset
-            start, end = block.indptr[offset], block.indptr[offset + 1]
-            idx, data = block.indices[start:end], block.data[start:end]
-            keep = idx != row
-            idx, data = idx[keep], data[keep]
-            if len(idx) > per_row:
-                idx = idx[np.argpartition(-data, per_row)[:per_row]]
-            found_rows.append(np.full(len(idx), row, dtype=np.int64))
-            found_others.append(idx.astype(np.int64))
+    while first < len(rows):
+        before = spent[first - 1] if first else 0.0
+        last = int(np.searchsorted(spent, before + _PRODUCT_BUDGET, side="right"))
+        last = min(len(rows), first + _CHUNK_ROWS, max(last, first + 1))
+        chosen = rows[first:last]
+        yield chosen, sparse.csr_matrix(keys[chosen] @ keys_t)
         first = last
-    found = np.concatenate(found_rows)
-    others = np.concatenate(found_others)
-    del found_rows, found_others
+
+
+def neighbour_lists(
+    keys: sparse.csr_matrix, rows: np.ndarray, per_row: int, keys_t: sparse.csr_matrix | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each of ``rows``' ``per_row`` best neighbours by shared key terms (:func:`best_neighbours`): how
+    many each has, and their positions and weights, row after row in the order given."""
+    sizes = np.zeros(len(rows), dtype=np.int64)
+    found_others: list[np.ndarray] = []
+    found_values: list[np.ndarray] = []
+    done = 0
+    for chosen, block in key_products(keys, rows, keys_t):
+        for offset, row in enumerate(chosen.tolist()):
+            start, end = block.indptr[offset], block.indptr[offset + 1]
+            idx, data = block.indices[start:end].astype(np.int64), block.data[start:end]
+            keep = idx != row
+            idx, data = best_neighbours(idx[keep], data[keep], per_row)
+            sizes[done + offset] = len(idx)
+            found_others.append(idx)
+            found_values.append(data)
+        done += len(chosen)
+    if not found_others:
+        return sizes, np.zeros(0, dtype=np.int64), np.zeros(0)
+    return sizes, np.concatenate(found_others), np.concatenate(found_values)
+
+
+def list_pairs(sizes: np.ndarray, others: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(i, j) with i < j as two int64 arrays from every row's neighbour list (row ``n`` holds ``sizes[n]``
+    entries of ``others``), each pair once, in the order first found walking the rows and their lists."""
+    rows = len(sizes)
+    found = np.repeat(np.arange(rows, dtype=np.int64), sizes)
     left, right = np.minimum(found, others), np.maximum(found, others)
+    del found
     _, first_seen = np.unique(left * rows + right, return_index=True)
     first_seen.sort()
     return left[first_seen], right[first_seen]
+
+
+def candidate_pair_arrays(keys: sparse.csr_matrix, per_row: int) -> tuple[np.ndarray, np.ndarray]:
+    """(i, j) with i < j as two int64 arrays, for each row's ``per_row`` best neighbours by shared key
+    terms (ties to the lower index), each pair once, in the order first found walking the rows and each
+    row's list from its best neighbour (:func:`list_pairs`)."""
+    if keys.shape[0] == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    sizes, others, _ = neighbour_lists(keys, np.arange(keys.shape[0]), per_row)
+    return list_pairs(sizes, others)
 
 
 def pair_cosine_array(

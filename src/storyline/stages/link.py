@@ -27,6 +27,7 @@ from storyline.link import (
 )
 from storyline.link.dates import date_confidence
 from storyline.link.dedup import NearDuplicateFinder
+from storyline.link.kept_candidates import KeptCandidates
 from storyline.link.kept_clusters import KeptClusters
 from storyline.link.kept_cosines import KeptCosines
 from storyline.link.kept_passages import KeptPassages
@@ -73,6 +74,10 @@ COSINES_BLOB = "link.kept_cosines"
 BODIES_READ_STATE = "link.bodies_read"
 #: How many candidate pairs' cosines the last run computed afresh, and in all.
 COSINES_COMPUTED_STATE = "link.cosines_computed"
+#: Each report's story candidate list and key-row digest: a top-up searches only lists it can change.
+CANDIDATES_BLOB = "link.kept_candidates"
+#: How many reports' candidate lists the last run searched afresh, and in all.
+CANDIDATES_SEARCHED_STATE = "link.candidates_searched"
 
 Progress = Callable[[str, int, int | None], None]
 #: The document fields the stage reads (the removed lines only of documents without a body): not every
@@ -394,6 +399,8 @@ def run(
     kept = KeptClusters.from_bytes(stored_clusters) if stored_clusters else KeptClusters()
     stored_cosines = store.get_blob(COSINES_BLOB)
     cosines = KeptCosines.from_bytes(stored_cosines) if stored_cosines else KeptCosines()
+    stored_candidates = store.get_blob(CANDIDATES_BLOB)
+    candidates = KeptCandidates.from_bytes(stored_candidates) if stored_candidates else KeptCandidates()
     stories = assign_stories(
         reports,
         {},
@@ -403,7 +410,11 @@ def run(
         terms=terms,
         kept=kept,
         kept_cosines=cosines,
+        kept_candidates=candidates,
     )
+    store.set_blob(CANDIDATES_BLOB, candidates.to_bytes())
+    store.set_state(CANDIDATES_SEARCHED_STATE, {"reports": candidates.searched, "of": len(candidates.ids)})
+    del candidates
     store.set_blob(CLUSTERS_BLOB, kept.to_bytes())
     store.set_blob(COSINES_BLOB, cosines.to_bytes())
     store.set_state(COSINES_COMPUTED_STATE, {"pairs": cosines.fresh, "of": len(cosines.cosines)})

@@ -1,0 +1,160 @@
+"""Story candidate lists kept between runs: a top-up searches again only the lists its new reports can change.
+
+A report's candidates are its ``per_row`` best neighbours by shared key-term weight, ties to the lower
+position (:func:`storyline.link.vectors.best_neighbours`): a function of the key rows alone. Its weight
+with another report is a function of their two key rows (the product sums their shared columns in column
+order). So when a run's key rows are compared with the last run's (a 16-byte digest of each row's columns
+and weights), a kept list still holds unless
+
+- the report's own key row changed, or it is new;
+- its list holds a report whose key row changed, or that left the corpus;
+- a report whose key row changed (or a new one) now shares keys with it at a weight that could enter
+  its list: at or above its worst entry's weight (less a rounding margin), or the list is not full.
+
+Only those lists are searched again (the changed rows' products give every weight the third rule needs);
+the others are reused with positions renumbered. Kept positions must keep their order (reports are in
+ingest order and a top-up appends), or nothing is reused. Equal to searching every list afresh by the
+argument above; ``tests/link/test_kept_candidates.py`` checks it on random corpora grown and changed in
+batches.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import sparse
+
+from storyline.link.blocks import concatenated_ranges
+from storyline.link.kept_cosines import row_digests
+from storyline.link.vectors import key_products, list_pairs, neighbour_lists
+
+_DIGEST = "S16"
+_SEPARATOR = "\x00"  # between report ids in the blob: never part of an id
+#: Bump when what a list is a function of changes: kept lists are then dropped.
+KEPT_CANDIDATES_VERSION = 1
+#: A weight this close to a list's worst (relative) counts as entering it: the list is searched again,
+#: which is always exact, so no float rounding of a weight computed from the other side can be missed.
+_MARGIN = 1e-9
+
+
+def _monotone(positions: np.ndarray) -> bool:
+    return bool(np.all(np.diff(positions) > 0)) if len(positions) > 1 else True
+
+
+@dataclass
+class KeptCandidates:
+    """Report ids in row order, each key row's digest, and each row's neighbour list (``sizes[n]``
+    entries of ``others``, positions in ``ids``, with their ``weights``), best first."""
+
+    ids: list[str] = field(default_factory=list)
+    per_row: int = 0
+    digests: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=_DIGEST))
+    sizes: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    others: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    weights: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    #: How many lists the last :meth:`pairs` searched afresh (the others were kept).
+    searched: int = 0
+
+    def pairs(self, ids: list[str], keys: sparse.csr_matrix, per_row: int) -> tuple[np.ndarray, np.ndarray]:
+        """:func:`storyline.link.vectors.candidate_pair_arrays` of ``keys`` (rows named by ``ids``), with
+        the lists no changed row can reach taken from the last run; what is kept is then these lists."""
+        rows = len(ids)
+        keys = sparse.csr_matrix(keys)
+        keys.sort_indices()
+        digests = row_digests(keys)
+        kept_at = {doc: n for n, doc in enumerate(self.ids)}
+        old = np.fromiter((kept_at.get(doc, -1) for doc in ids), dtype=np.int64, count=rows)
+        same = old >= 0
+        if per_row != self.per_row or not _monotone(old[same]):
+            same[:] = False
+        same[same] = self.digests[old[same]] == digests[same]
+        # Where each kept row is now (-1: gone), and whether it is unchanged.
+        now = np.full(len(self.ids), -1, dtype=np.int64)
+        now[old[old >= 0]] = np.flatnonzero(old >= 0)
+        unchanged_now = np.zeros(len(self.ids), dtype=bool)
+        unchanged_now[old[same]] = True
+        changed = np.flatnonzero(~same)
+        search = np.zeros(rows, dtype=bool)
+        search[changed] = True
+        kept_starts = np.concatenate(([0], np.cumsum(self.sizes)))
+        if len(changed) < rows and len(self.ids):
+            # Rule 2: a kept list holding a changed or departed row.
+            holder = np.repeat(np.arange(len(self.ids)), self.sizes)
+            stale = holder[~unchanged_now[self.others]]
+            hit = now[stale]
+            search[hit[hit >= 0]] = True
+            # Rule 3: a changed row's weight that could enter an unchanged row's list.
+            full = self.sizes == per_row
+            worst_at = np.maximum(kept_starts[1:] - 1, 0)
+            worst = np.where(full, self.weights[worst_at] if len(self.weights) else 0.0, 0.0)
+            for _, block in key_products(keys, changed):
+                target = block.indices.astype(np.int64)
+                weight = block.data[same[target]]
+                target = target[same[target]]
+                before = old[target]
+                # At or near the worst weight counts as entering (a tie may go to the lower position):
+                # searching a list again is always exact.
+                enters = ~full[before] | (weight >= worst[before] * (1 - _MARGIN))
+                search[target[enters]] = True
+        searched = np.flatnonzero(search)
+        fresh_sizes, fresh_others, fresh_weights = neighbour_lists(keys, searched, per_row)
+        # Reused lists, renumbered, then the searched ones; one stable sort by row puts each list in place
+        # (a row's entries come from one of the two, in their order).
+        reused = np.flatnonzero(~search)
+        reused_old = old[reused]
+        lengths = self.sizes[reused_old] if len(reused) else np.zeros(0, dtype=np.int64)
+        entries = concatenated_ranges(kept_starts[reused_old], lengths)
+        owner = np.concatenate((np.repeat(reused, lengths), np.repeat(searched, fresh_sizes)))
+        others = np.concatenate((now[self.others[entries]], fresh_others))
+        weights = np.concatenate((self.weights[entries], fresh_weights))
+        order = np.argsort(owner, kind="stable")
+        sizes = np.zeros(rows, dtype=np.int64)
+        sizes[reused] = lengths
+        sizes[searched] = fresh_sizes
+        self.ids, self.per_row, self.digests, self.sizes = list(ids), per_row, digests, sizes
+        self.others, self.weights, self.searched = others[order], weights[order], len(searched)
+        return list_pairs(self.sizes, self.others)
+
+    def to_bytes(self) -> bytes:
+        buffer = io.BytesIO()
+        np.savez(
+            buffer,
+            version=np.array([KEPT_CANDIDATES_VERSION, self.per_row]),
+            ids=np.frombuffer(_SEPARATOR.join(self.ids).encode("utf-8"), dtype=np.uint8),
+            digests=self.digests,
+            sizes=self.sizes,
+            others=self.others,
+            weights=self.weights,
+        )
+        return buffer.getvalue()
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> KeptCandidates:
+        """Kept lists from :meth:`to_bytes`; empty when of another version or damaged (only a cache)."""
+        try:
+            with np.load(io.BytesIO(data), allow_pickle=False) as arrays:
+                version, per_row = (int(v) for v in arrays["version"][:2])
+                if version != KEPT_CANDIDATES_VERSION:
+                    return cls()
+                text = arrays["ids"].tobytes().decode("utf-8")
+                ids = text.split(_SEPARATOR) if text else []
+                kept = cls(
+                    ids,
+                    per_row,
+                    arrays["digests"],
+                    arrays["sizes"].astype(np.int64),
+                    arrays["others"].astype(np.int64),
+                    arrays["weights"],
+                )
+        except (ValueError, KeyError, OSError, UnicodeDecodeError):
+            return cls()
+        lengths = (len(kept.digests), len(kept.sizes))
+        consistent = lengths == (len(ids), len(ids)) and len(kept.others) == len(kept.weights)
+        if not consistent or int(kept.sizes.sum()) != len(kept.others):
+            return cls()
+        if len(kept.others) and (kept.others.min() < 0 or kept.others.max() >= len(ids)):
+            return cls()
+        return kept
+

@@ -1,0 +1,102 @@
+"""Candidate lists kept between runs equal lists searched afresh, as corpora grow and change in batches."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+from scipy import sparse
+
+from storyline.link import vectors
+from storyline.link.kept_candidates import KeptCandidates
+from storyline.link.vectors import best_neighbours, candidate_pair_arrays, neighbour_lists
+
+PER_ROW = 4
+
+
+def _row(rng: random.Random, columns: int) -> list[float]:
+    # Weights from a few values and few columns: many exact ties, and lists both full and not.
+    return [rng.choice((0.25, 0.5, 1.0)) if rng.random() < 0.12 else 0.0 for _ in range(columns)]
+
+
+def _keys(rows: list[list[float]]) -> sparse.csr_matrix:
+    keys = sparse.csr_matrix(np.array(rows).reshape(len(rows), -1))
+    keys.sort_indices()
+    return keys
+
+
+def _fresh_lists(keys: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    return neighbour_lists(keys, np.arange(keys.shape[0]), PER_ROW)
+
+
+def test_best_neighbours_breaks_ties_by_the_lower_index_whatever_the_order() -> None:
+    others = np.array([9, 3, 7, 1, 5])
+    values = np.array([0.5, 0.5, 0.9, 0.5, 0.1])
+    for order in ([0, 1, 2, 3, 4], [4, 3, 2, 1, 0], [2, 0, 4, 1, 3]):
+        got = best_neighbours(others[order], values[order], 3)
+        assert got[0].tolist() == [7, 1, 3] and got[1].tolist() == [0.9, 0.5, 0.5]
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_kept_lists_equal_fresh_ones_through_batches(seed: int) -> None:
+    rng = random.Random(seed)
+    columns = rng.choice((12, 30))
+    rows = [_row(rng, columns) for _ in range(25)]
+    ids = [f"r{n}" for n in range(25)]
+    kept = KeptCandidates()
+    reused_some = False
+    for batch in range(6):
+        keys = _keys(rows)
+        stored = KeptCandidates.from_bytes(kept.to_bytes())
+        left, right = stored.pairs(ids, keys, PER_ROW)
+        expected = candidate_pair_arrays(keys, PER_ROW)
+        assert np.array_equal(left, expected[0]) and np.array_equal(right, expected[1])
+        sizes, others, weights = _fresh_lists(keys)
+        assert np.array_equal(stored.sizes, sizes) and np.array_equal(stored.others, others)
+        assert stored.weights.tobytes() == weights.tobytes()
+        reused_some = reused_some or stored.searched < len(ids)
+        assert batch or stored.searched == len(ids)
+        kept = stored
+        # Grow: a few new rows (some sharing an old row's keys exactly), one old row changed, one dropped.
+        for _ in range(rng.randint(1, 4)):
+            rows.append(list(rng.choice(rows)) if rng.random() < 0.3 else _row(rng, columns))
+            ids.append(f"n{batch}-{len(ids)}")
+        if rng.random() < 0.6:
+            rows[rng.randrange(len(rows))] = _row(rng, columns)
+        if rng.random() < 0.4:
+            gone = rng.randrange(len(rows))
+            del rows[gone], ids[gone]
+    assert reused_some
+
+
+def test_lists_do_not_depend_on_the_block_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = random.Random(3)
+    keys = _keys([_row(rng, 20) for _ in range(40)])
+    whole = _fresh_lists(keys)
+    monkeypatch.setattr(vectors, "_PRODUCT_BUDGET", 1)
+    kept = KeptCandidates()
+    kept.pairs([str(n) for n in range(40)], keys, PER_ROW)
+    for one, other in zip(whole, (*_fresh_lists(keys)[:2], kept.weights), strict=True):
+        assert one.tobytes() == other.tobytes()
+
+
+def test_reordered_rows_or_other_settings_search_every_list() -> None:
+    rng = random.Random(5)
+    rows = [_row(rng, 15) for _ in range(20)]
+    ids = [str(n) for n in range(20)]
+    kept = KeptCandidates()
+    kept.pairs(ids, _keys(rows), PER_ROW)
+    kept.pairs(ids, _keys(rows), PER_ROW)
+    assert kept.searched == 0  # nothing changed: every list kept
+    swapped = [ids[1], ids[0], *ids[2:]]
+    left, right = kept.pairs(swapped, _keys([rows[1], rows[0], *rows[2:]]), PER_ROW)
+    assert kept.searched == 20
+    expected = candidate_pair_arrays(_keys([rows[1], rows[0], *rows[2:]]), PER_ROW)
+    assert np.array_equal(left, expected[0]) and np.array_equal(right, expected[1])
+    kept.pairs(swapped, _keys([rows[1], rows[0], *rows[2:]]), PER_ROW + 1)
+    assert kept.searched == 20
+
+
+def test_a_damaged_or_foreign_blob_keeps_nothing() -> None:
+    assert KeptCandidates.from_bytes(b"not a blob").ids == []
