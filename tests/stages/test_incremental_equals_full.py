@@ -175,6 +175,8 @@ def test_two_batches_store_what_one_run_stores(tmp_path: Path) -> None:
         # and only the candidate lists the new page could change were searched again.
         searched = sl.store.get_state(link.CANDIDATES_SEARCHED_STATE)
         assert 0 < searched["reports"] < searched["of"]
+        # Only documents whose duplicate, story or thread changed were written (the new page's at least).
+        assert 0 < sl.store.get_state(link.DOCUMENTS_WRITTEN_STATE) < len(BATCH_1) + len(BATCH_2)
     with storyline.open(tmp_path / "full.db") as sl:
         sl.run([first, second, third], workers=1)
     batches, full = _tables(tmp_path / "batches.db"), _tables(tmp_path / "full.db")

@@ -74,6 +74,8 @@ COSINES_BLOB = "link.kept_cosines"
 BODIES_READ_STATE = "link.bodies_read"
 #: How many candidate pairs' cosines the last run computed afresh, and in all.
 COSINES_COMPUTED_STATE = "link.cosines_computed"
+#: How many documents' linked fields the last run wrote (those whose duplicate, story or thread changed).
+DOCUMENTS_WRITTEN_STATE = "link.documents_written"
 #: Each report's story candidate list and key-row digest: a top-up searches only lists it can change.
 CANDIDATES_BLOB = "link.kept_candidates"
 #: How many reports' candidate lists the last run searched afresh, and in all.
@@ -92,7 +94,11 @@ LINK_COLUMNS = (
     "content_hash",
     "entity_ids",
     "story_id",
+    "duplicate_of",
+    "thread_id",
 )
+#: The fields the stage writes to each document.
+LINKED_FIELDS = ("duplicate_of", "story_id", "thread_id")
 
 
 def run_notes(store: Store) -> dict[str, int]:
@@ -148,6 +154,9 @@ class _Corpus:
     #: word counts are kept under, so that later steps read only the bodies of documents not kept.
     body_keys: dict[str, bytes]
     report_keys: dict[str, bytes]
+    #: Each document's :data:`LINKED_FIELDS` as stored (in the order of ``ids``): only documents whose
+    #: fields change are written.
+    linked: list[tuple[str | None, ...]]
 
 
 def _read_corpus(store: Store) -> _Corpus:
@@ -160,8 +169,10 @@ def _read_corpus(store: Store) -> _Corpus:
     body_keys: dict[str, bytes] = {}
     report_keys: dict[str, bytes] = {}
     clustered_before = False
+    linked: list[tuple[str | None, ...]] = []
     for row in store.documents(columns=LINK_COLUMNS):
         ids.append(row["id"])
+        linked.append(tuple(row.get(name) for name in LINKED_FIELDS))
         if _has_body(row):
             report = _link_doc(row, row["text"])
             body_keys[report.id] = text_key(report.text)
@@ -172,7 +183,7 @@ def _read_corpus(store: Store) -> _Corpus:
         if row.get("content_hash"):
             hashes[row["id"]] = row["content_hash"]
         clustered_before = clustered_before or bool(row.get("story_id"))
-    return _Corpus(reports, ids, bodiless, hashes, clustered_before, body_keys, report_keys)
+    return _Corpus(reports, ids, bodiless, hashes, clustered_before, body_keys, report_keys, linked)
 
 
 #: Bodies read per query while a step streams them.
@@ -426,7 +437,7 @@ def run(
     threads = assign_threads(stories, reports, settings, entity_types(store.records("entities")), terms)
     stories = with_threads(stories, threads)
     story_of = {doc: s for s in stories for doc in s.documents}
-    store.update_documents(
+    rows = (
         {
             "id": doc_id,
             "duplicate_of": duplicate_of.get(doc_id),
@@ -435,6 +446,15 @@ def run(
         }
         for doc_id in corpus.ids
     )
+    # Only documents whose fields change are written: an UPDATE per document of the corpus was most of a
+    # top-up's writes.
+    changed = [
+        row
+        for row, stored in zip(rows, corpus.linked, strict=True)
+        if tuple(row[name] for name in LINKED_FIELDS) != stored
+    ]
+    store.update_documents(changed)
+    store.set_state(DOCUMENTS_WRITTEN_STATE, len(changed))
     store.replace_records("passages", (passage_row(p) for p in passages))
     store.replace_records("stories", (asdict(s) for s in stories))
     store.replace_records("threads", (asdict(t) for t in threads))
