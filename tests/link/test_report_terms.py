@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import numpy as np
@@ -187,3 +188,26 @@ def test_texts_with_known_keys_are_read_only_where_nothing_is_kept() -> None:
     assert asked == [[1, 2]] and words.fresh == 2
     assert words.keys == from_texts.keys and words.vocabulary == from_texts.vocabulary
     assert np.array_equal(words.ids, from_texts.ids) and np.array_equal(words.indptr, from_texts.indptr)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_kept_rows_copied_in_runs_are_the_rows_counted_afresh(seed: int) -> None:
+    # Kept rows come in runs (a top-up's old reports in their kept order), broken by new texts, repeats,
+    # reversals and dropped texts: each run is copied at once, and every array equals fresh counting.
+    rng = random.Random(seed)
+    words = ["Velmora", "dock", "strike", "Harlow", "mine", "flood", "Osk", "fair", "Kestrel", "42", "union"]
+    texts = [" ".join(rng.choices(words, k=rng.randint(0, 12))) for _ in range(30)]
+    kept = ReportTerms.from_bytes(ReportTerms.count(texts[:20]).to_bytes())
+    assert kept is not None
+    order = list(range(20))
+    del order[rng.randrange(20)]
+    order[3:7] = order[3:7][::-1]
+    order.insert(rng.randrange(len(order)), rng.randrange(20))  # a text twice
+    for new in range(20, 30):
+        order.insert(rng.randrange(len(order) + 1), new)
+    asked = [texts[n] for n in order]
+    grown, fresh = ReportTerms.count(asked, kept), ReportTerms.count(asked)
+    assert grown.keys == fresh.keys and grown.vocabulary == fresh.vocabulary
+    for name in ("indptr", "terms", "counts", "names"):
+        assert np.array_equal(getattr(grown, name), getattr(fresh, name)), name
+    assert grown.fresh == sum(1 for n in order if texts[n] not in texts[:20])

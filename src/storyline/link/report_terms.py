@@ -106,6 +106,22 @@ def first_use_order(columns: np.ndarray, size: int) -> tuple[np.ndarray, np.ndar
     return used, renumbered
 
 
+def _append_run(
+    kept: ReportTerms | None, run: list[int], entries: tuple[array, array, array], indptr: array
+) -> None:
+    """Kept rows ``run[0]..run[1]`` (none when ``run`` is empty) appended to typed arrays of term ids,
+    uses and name-like uses, and their ends to ``indptr``, in one slice copy; ``run`` is emptied."""
+    if kept is None or not run:
+        return
+    first, last = run[0], run[1] + 1
+    run.clear()
+    start, end = int(kept.indptr[first]), int(kept.indptr[last])
+    base = len(entries[0]) - start
+    for target, source in zip(entries, (kept.terms, kept.counts, kept.names), strict=True):
+        target.frombytes(source[start:end].astype(np.int32).tobytes())
+    indptr.extend((kept.indptr[first + 1 : last + 1] + base).tolist())
+
+
 @dataclass(frozen=True)
 class ReportTerms:
     """Word counts of a list of texts: row ``n``'s entries are ``indptr[n]:indptr[n + 1]`` of the flat
@@ -142,16 +158,20 @@ class ReportTerms:
         # joined at the end: those and their join took about 1 GB at 100k reports.
         term_ids, uses, name_uses = array("i"), array("i"), array("i")
         indptr = array("q", [0])
+        # Kept rows that follow one another in the kept arrays (a top-up's old reports, in their order)
+        # are copied as one slice when the run of them ends: a copy per row was most of this step.
+        run: list[int] = []  # the first and last kept row of the run so far
         for key, text in keyed(texts, kept_row):
             keys.append(key)
             row = kept_row.get(key)
             if kept is not None and row is not None:
-                start, end = kept.indptr[row], kept.indptr[row + 1]
-                term_ids.frombytes(kept.terms[start:end].astype(np.int32).tobytes())
-                uses.frombytes(kept.counts[start:end].astype(np.int32).tobytes())
-                name_uses.frombytes(kept.names[start:end].astype(np.int32).tobytes())
-                indptr.append(len(term_ids))
+                if run and row == run[1] + 1:
+                    run[1] = row
+                else:
+                    _append_run(kept, run, (term_ids, uses, name_uses), indptr)
+                    run.extend((row, row))
                 continue
+            _append_run(kept, run, (term_ids, uses, name_uses), indptr)
             fresh += 1
             if column is None:
                 column = {term: n for n, term in enumerate(vocabulary)}
@@ -164,6 +184,7 @@ class ReportTerms:
             uses.extend(counts.values())
             name_uses.extend(names[t] for t in counts)
             indptr.append(len(term_ids))
+        _append_run(kept, run, (term_ids, uses, name_uses), indptr)
         used, terms = first_use_order(_int32(term_ids), len(vocabulary))
         del term_ids
         return cls(
