@@ -16,11 +16,12 @@ from storyline.extract.entities import AliasMerge, Entity
 from storyline.extract.mentions import Mention
 from storyline.extract.quote_records import Quote
 from storyline.extract.quotes import QuoteCandidate
+from storyline.plain import plain
 
 
 def entity_row(entity: Entity) -> dict[str, Any]:
     """An ``entities.jsonl`` row, with each merge's rule and evidence under ``merges``."""
-    return asdict(entity)
+    return plain(entity)
 
 
 def entity_from_row(row: dict[str, Any]) -> Entity:
@@ -42,8 +43,8 @@ def quote_row(quote: Quote) -> dict[str, Any]:
 
 
 def analysis_to_dict(analysis: DocAnalysis) -> dict[str, Any]:
-    """A JSON-ready form of one document's analysis."""
-    return asdict(analysis)
+    """A JSON-ready form of one document's analysis (``asdict``'s, made faster: see storyline.plain)."""
+    return plain(analysis)
 
 
 def _mention(row: dict[str, Any] | None) -> Mention | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Any
 
 from storyline.clean import TemplateIndex, clean_page
@@ -11,6 +10,7 @@ from storyline.describe import describe_page
 from storyline.ids import content_hash
 from storyline.language_model import normalised_identifier
 from storyline.model import RawPage
+from storyline.plain import plain
 from storyline.stages import StageInfo
 
 STAGE = StageInfo(
@@ -53,10 +53,10 @@ def process_page(page: RawPage, templates: TemplateIndex | None) -> dict[str, An
         "limits": {STAGE.name: None},  # clears a note left by an earlier, skipped attempt
         "text": article.text,
         "comments": list(article.comments),
-        "removed": [asdict(block) for block in article.removed],
+        "removed": [plain(block) for block in article.removed],
         "clean_method": article.method,
         "content_hash": content_hash(article.text) if article.text.strip() else None,
-        **asdict(description),
+        **plain(description),
     }
 
 
