@@ -192,11 +192,14 @@ def _sentence_bounds(doc: Doc, start: int, end: int) -> tuple[int, int]:
     return span[0].sent.start_char, span[-1].sent.end_char
 
 
-def direct_quotes(doc: Doc, doc_id: str, mentions: Sequence[Mention]) -> list[QuoteCandidate]:
-    """Direct quotations with their speakers (``None`` when no attribution is found)."""
+def direct_quotes(
+    doc: Doc, doc_id: str, mentions: Sequence[Mention], speakers: _Speakers | None = None
+) -> list[QuoteCandidate]:
+    """Direct quotations with their speakers (``None`` when no attribution is found); ``speakers``: the
+    document's :class:`_Speakers` when the caller has them already."""
     text = doc_text(doc)
     marked = _quote_marks(text)
-    speakers = _Speakers(doc, mentions)
+    speakers = _Speakers(doc, mentions) if speakers is None else speakers
     found = []
     for group in _join_split_quotes(text, marked):
         body = " ".join(text[q.body_start : q.body_end].strip(_EDGE) for q in group)
@@ -264,10 +267,14 @@ def _reported(sent: Span, content: Span, speaker: Mention, rule: str) -> QuoteCa
 
 
 def reported_speech(
-    doc: Doc, doc_id: str, mentions: Sequence[Mention], skip: Sequence[tuple[int, int]]
+    doc: Doc,
+    doc_id: str,
+    mentions: Sequence[Mention],
+    skip: Sequence[tuple[int, int]],
+    speakers: _Speakers | None = None,
 ) -> list[QuoteCandidate]:
     """Indirect speech: "X said (that) ...", "... , X said." and "according to X, ..."."""
-    speakers = _Speakers(doc, mentions)
+    speakers = _Speakers(doc, mentions) if speakers is None else speakers
     found = []
     according = positions(doc, _ACCORDING)
     speech = positions(doc, SPEECH_VERBS)
@@ -290,6 +297,8 @@ def reported_speech(
 
 def find_quotes(doc: Doc, doc_id: str, mentions: Sequence[Mention]) -> list[QuoteCandidate]:
     """Direct quotes, then reported speech in the sentences that hold no direct quote."""
-    direct = direct_quotes(doc, doc_id, mentions)
-    reported = reported_speech(doc, doc_id, mentions, [(q.sentence_start, q.sentence_end) for q in direct])
+    speakers = _Speakers(doc, mentions)  # read-only once built: both kinds share it (it parses subjects)
+    direct = direct_quotes(doc, doc_id, mentions, speakers)
+    skip = [(q.sentence_start, q.sentence_end) for q in direct]
+    reported = reported_speech(doc, doc_id, mentions, skip, speakers)
     return sorted(direct + reported, key=lambda q: q.start)
