@@ -125,7 +125,7 @@ class KeptCandidates:
             ids=np.frombuffer(_SEPARATOR.join(self.ids).encode("utf-8"), dtype=np.uint8),
             digests=self.digests,
             sizes=self.sizes,
-            others=self.others,
+            others=self.others.astype(np.int32),  # positions: half the bytes of int64
             weights=self.weights,
         )
         return buffer.getvalue()

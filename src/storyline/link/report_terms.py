@@ -225,6 +225,9 @@ class ReportTerms:
         group_end = np.cumsum(sizes)
         group_entries = np.diff(np.concatenate(([0], np.cumsum(lengths)))[np.concatenate(([0], group_end))])
         rank = np.full(len(self.vocabulary), -1, dtype=np.int64)
+        # Each unseen term's first place in the block (reset after each block): where ``np.unique``
+        # sorted every entry of the block, most of the matrix's cost.
+        first_seen = np.full(len(self.vocabulary), np.iinfo(np.int64).max, dtype=np.int64)
         used: list[np.ndarray] = []
         next_column = 0
         data, indices = array("d"), array("i")
@@ -236,24 +239,29 @@ class ReportTerms:
             entries = concatenated_ranges(self.indptr[block_rows], block_lengths)
             terms = self.terms[entries]
             # Columns numbered by first use over the groups: terms new in this block follow those of the
-            # blocks before, in the order this block first uses them.
+            # blocks before, in the order this block first uses them (an entry that is its term's first
+            # place is a first use; they come in order).
             unseen = terms[rank[terms] < 0]
-            new_terms, first_at = np.unique(unseen, return_index=True)
-            new_terms = new_terms[np.argsort(first_at, kind="stable")]
+            places = np.arange(len(unseen), dtype=np.int64)
+            np.minimum.at(first_seen, unseen, places)
+            new_terms = unseen[first_seen[unseen] == places]
+            first_seen[new_terms] = np.iinfo(np.int64).max
+            del unseen, places
             rank[new_terms] = np.arange(next_column, next_column + len(new_terms))
             next_column += len(new_terms)
             used.append(new_terms)
             # Uses and name-like uses packed in one integer, so that summing a story's reports' entries of
-            # one term (scipy sums duplicates when it builds the rows, and sorts each row's columns) sums
-            # both.
+            # one term (scipy sums duplicates, after sorting each row's columns) sums both. A group's
+            # entries are consecutive, so the rows are built from their bounds directly: the same rows as
+            # from (row, column) pairs, without scipy's conversion.
             packed = (self.counts[entries].astype(np.int64) << _NAME_BITS) | self.names[entries]
-            group_of_entry = np.repeat(np.repeat(np.arange(last - first), sizes[first:last]), block_lengths)
+            bounds = np.concatenate(([0], np.cumsum(group_entries[first:last])))
             summed = sparse.csr_matrix(
-                (packed, (group_of_entry, rank[terms])),
-                shape=(last - first, len(self.vocabulary)),
-                dtype=np.int64,
+                (packed, rank[terms], bounds), shape=(last - first, len(self.vocabulary)), dtype=np.int64
             )
-            del packed, entries, terms, group_of_entry
+            summed.has_canonical_format = False
+            summed.sum_duplicates()
+            del packed, entries, terms
             uses = (summed.data >> _NAME_BITS).astype(np.float64)
             names = (summed.data & ((1 << _NAME_BITS) - 1)).astype(np.float64)
             weights = (1.0 + np.log(uses)) * np.where(2 * names >= uses, name_weight, 1.0)
