@@ -11,6 +11,7 @@ import pytest
 
 from storyline.events.candidates import EventCandidate
 from storyline.extract import DocAnalysis, analysis_to_dict
+from storyline.extract.incremental import KeptResolution
 from storyline.run import local
 from storyline.stages import extract
 from storyline.store.sqlite import SQLiteStore
@@ -63,3 +64,43 @@ def test_bodies_are_read_a_batch_at_a_time_and_events_stay_stored(
     stored = {row["id"]: row["analysis"] for row in documents(columns=("analysis",))}
     assert stored == {doc_id: json.loads(json.dumps(analysis_to_dict(a))) for doc_id, a in made.items()}
     assert all(row["events"] for row in stored.values())
+
+
+def test_resolution_takes_each_batch_as_the_parse_hands_it_back(
+    tmp_path: Path, store: SQLiteStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for n in range(10):
+        town = TOWNS[n % len(TOWNS)]
+        (tmp_path / f"r{n}.txt").write_text(
+            f"{town} ferry delayed\n\nThe ferry from {town} left {n} hours late on Tuesday, its owner said.",
+            encoding="utf-8",
+        )
+    local.ingest(store, sorted(tmp_path.glob("r*.txt")))
+    local.run_document_stage(store, workers=1)
+    monkeypatch.setattr(extract, "ANALYSIS_BATCH", 4)
+    steps: list[tuple[str, int]] = []
+    absorb = KeptResolution.absorb
+
+    def recording(self: KeptResolution, added: Any, removed: Any = ()) -> None:
+        if added:
+            steps.append(("absorbed", len(added)))
+        absorb(self, added, removed)
+
+    monkeypatch.setattr(KeptResolution, "absorb", recording)
+
+    def analyser(batches: Iterable[list[tuple[str, str]]], workers: int) -> Iterator[list[DocAnalysis]]:
+        for batch in batches:
+            steps.append(("parsed", len(batch)))
+            yield [DocAnalysis(doc_id, (), (), ()) for doc_id, _ in batch]
+
+    assert extract.run(store, lambda *_: None, workers=1, analyse=analyser) == 10
+    # Each batch is resolved before the next is parsed: no step holds every document's analysis.
+    assert steps == [
+        ("parsed", 4),
+        ("absorbed", 4),
+        ("parsed", 4),
+        ("absorbed", 4),
+        ("parsed", 2),
+        ("absorbed", 2),
+    ]
+    assert store.get_state(extract.RESOLVED_STATE) == 10

@@ -125,6 +125,43 @@ class ResolutionUpdate:
     dropped_entity_ids: list[str]  # ids no entity has any more
 
 
+@dataclass
+class _Pending:
+    """What :meth:`KeptResolution.absorb` started and :meth:`KeptResolution.settle` finishes."""
+
+    l1: set[str] = field(default_factory=set)  # documents resolved again (L1) since, their L3 to come
+    entity_keys: set[str] = field(default_factory=set)  # keys whose mentions moved
+    l2_touched: set[str] = field(default_factory=set)  # full-name keys whose documents moved
+    surnames: set[str] = field(default_factory=set)  # surnames whose full names moved
+    surnames_before: dict[str, str | None] = field(default_factory=dict)  # their outcome before
+
+
+def _new_doc(item: DocInput) -> _Doc:
+    """A document as resolution keeps it, with its L0 contributions counted."""
+    analysis = item.analysis
+    rows = tuple(_mention_row(mention) for mention in dict.fromkeys(analysis.mentions))
+    doc = _Doc(
+        item.seq,
+        item.key,
+        fold(item.outlet or ""),
+        rows,
+        analysis.acronyms,
+        analysis.quotes,
+        Counter(),
+        {},
+        Counter(),
+        Counter(),
+    )
+    _l0_contributions(doc)
+    # Plain dicts once counted: ten thousand Counters pickle several times slower than dicts.
+    doc.names, doc.static_places, doc.person_places = (
+        dict(doc.names),
+        dict(doc.static_places),
+        dict(doc.person_places),  # type: ignore[assignment]
+    )
+    return doc
+
+
 class _Membership:
     """``key in x`` answered by a function: how :func:`assign` reads a kept table."""
 
@@ -184,6 +221,9 @@ def _l1_consults(mention: Mention) -> list[str]:
 
 class KeptResolution:
     """Resolution kept between runs (pickled into the store); :meth:`update` adds and drops documents."""
+
+    #: Chunks absorbed and not yet settled; None when settled (as every saved state is).
+    _pending: _Pending | None = None
 
     def __init__(self, merge_capitals: bool = True) -> None:
         self.version = STATE_VERSION
@@ -318,6 +358,11 @@ class KeptResolution:
                 key = full_name_key(mention.text)
                 doc.full_surfaces.setdefault(key, mention.text)
                 doc.surname_pairs.add((fold(words[-1]), key))
+        # Registered now, not only at L3: a later chunk that moves one of these values (absorb()) must find
+        # the document, though its L3 waits for settle().
+        doc.consults = {key for mention in mentions for key in _l1_consults(mention)}
+        for key in doc.consults:
+            self.consulted_by[key].add(doc_id)
 
     def _apply_l2(self, doc_id: str, doc: _Doc, sign: int) -> set[str]:
         """Add (sign 1) or remove the document's full names and surnames; the full-name keys touched."""
@@ -529,40 +574,31 @@ class KeptResolution:
     # -- the update -----------------------------------------------------------------------------
     def update(self, added: Sequence[DocInput], removed: Iterable[str] = ()) -> ResolutionUpdate:
         """Add (or replace) ``added`` documents and drop ``removed`` ones; re-resolve what they touch."""
-        new_docs: dict[str, _Doc] = {}
-        for item in added:
-            analysis = item.analysis
-            rows = tuple(_mention_row(mention) for mention in dict.fromkeys(analysis.mentions))
-            doc = _Doc(
-                item.seq,
-                item.key,
-                fold(item.outlet or ""),
-                rows,
-                analysis.acronyms,
-                analysis.quotes,
-                Counter(),
-                {},
-                Counter(),
-                Counter(),
-            )
-            _l0_contributions(doc)
-            # Plain dicts once counted: ten thousand Counters pickle several times slower than dicts.
-            doc.names, doc.static_places, doc.person_places = (
-                dict(doc.names),
-                dict(doc.static_places),
-                dict(doc.person_places),  # type: ignore[assignment]
-            )
-            new_docs[item.doc_id] = doc
+        self.absorb(added, removed)
+        return self.settle()
+
+    def absorb(self, added: Sequence[DocInput], removed: Iterable[str] = ()) -> None:
+        """The first half of :meth:`update`, for one chunk of the changed documents: their L0 contributions
+        and their L1 (with that of every document whose consulted L0 value moved), their L2 contributions
+        counted. :meth:`settle` finishes what every chunk since the last one started.
+
+        A chunk's documents are dropped by the caller once absorbed, so a run holds one chunk's analyses
+        at a time, not every changed document's. Chunks may come in any order and any size: L0 values
+        are compared before and after each chunk, and a document whose value moved is resolved (L1)
+        again in the chunk that moved it; L2 clustering, L3 and entities wait for :meth:`settle`, which
+        reads only the kept tables (tests compare chunked with one pass on random corpora).
+        """
+        pending = self._pending if self._pending is not None else _Pending()
+        self._pending = pending
+        new_docs = {item.doc_id: _new_doc(item) for item in added}
         gone = {doc_id for doc_id in [*removed, *new_docs] if doc_id in self.docs}
         old_docs = {doc_id: self.docs[doc_id] for doc_id in gone}
         # L0: values before and after, for every key the changed documents contribute to.
         touched = self._l0_touched([*old_docs.values(), *new_docs.values()])
         before = {key: self._l0_value(key) for key in touched}
-        entity_keys: set[str] = set()
-        output: set[str] = set()
         for doc_id, doc in old_docs.items():
             self._apply_l0(doc_id, doc, -1)
-            entity_keys |= self._apply_out(doc_id, doc, -1)
+            pending.entity_keys |= self._apply_out(doc_id, doc, -1)
         for doc_id, doc in new_docs.items():
             self.docs[doc_id] = doc
             self._apply_l0(doc_id, doc, 1)
@@ -570,7 +606,7 @@ class KeptResolution:
         l1 = set(new_docs)
         for key in changed:
             l1 |= self.consulted_by.get(key, set())
-        # L1 for those documents; then their L2 contributions swapped, values compared before and after.
+        # L1 for those documents; their L2 contributions swapped (clustered again in settle()).
         context = _KeptContext(self)
         memo: dict[tuple[str, str, str], _Assignment | None] = {}
         old_l2: list[tuple[str, _Doc]] = list(old_docs.items())
@@ -578,38 +614,55 @@ class KeptResolution:
             doc = self.docs[doc_id]
             if doc_id not in new_docs:
                 old_l2.append((doc_id, replace(doc)))
-                entity_keys |= self._apply_out(doc_id, doc, -1)
+                pending.entity_keys |= self._apply_out(doc_id, doc, -1)
+                # Its output is out of the tables until settle() resolves its L3: a later chunk that
+                # resolves it again must not take it out twice.
+                doc.assigned = []
                 doc.consults = set()
             self._resolve_l1(doc_id, doc, context, memo)
         new_l2 = [(doc_id, self.docs[doc_id]) for doc_id in l1]
         surnames = {s for _, doc in [*old_l2, *new_l2] for s, _ in doc.surname_pairs}
-        full_before = dict(self.full)
-        surnames_before = {s: self._surname_outcome(s, self.full) for s in surnames}
-        l2_touched: set[str] = set()
+        # What a bare surname read before this update began (full names are clustered only in settle()).
+        for surname in surnames - pending.surnames_before.keys():
+            pending.surnames_before[surname] = self._surname_outcome(surname, self.full)
+        pending.surnames |= surnames
         for doc_id, doc in old_l2:
-            l2_touched |= self._apply_l2(doc_id, doc, -1)
+            pending.l2_touched |= self._apply_l2(doc_id, doc, -1)
         for doc_id in gone - set(new_docs):
             del self.docs[doc_id]
+            pending.l1.discard(doc_id)
         for doc_id, doc in new_l2:
-            l2_touched |= self._apply_l2(doc_id, doc, 1)
-        in_blocks = self._recluster(l2_touched) | l2_touched
+            pending.l2_touched |= self._apply_l2(doc_id, doc, 1)
+        pending.l1 |= l1
+
+    def settle(self) -> ResolutionUpdate:
+        """The second half of :meth:`update`, once after the chunks :meth:`absorb` took: full names
+        clustered again in the blocks they touched, L3 for the documents resolved again and those whose
+        person keys moved, place spellings, then the entities whose mentions changed."""
+        pending = self._pending if self._pending is not None else _Pending()
+        self._pending = None
+        full_before = dict(self.full)
+        in_blocks = self._recluster(pending.l2_touched) | pending.l2_touched
         full_changed = {key for key in in_blocks if self.full.get(key) != full_before.get(key)}
+        surnames = set(pending.surnames)
         for key in full_changed:
             surnames |= set(self.surnames_of.get(key, ()))
-        l3 = set(l1)
+        l3 = set(pending.l1)
         for key in full_changed:
             l3 |= self.consulted_by.get("f:" + key, set())
         for surname in surnames:
-            if surname in surnames_before:
-                old = surnames_before[surname]
+            if surname in pending.surnames_before:
+                old = pending.surnames_before[surname]
             else:  # its names are as they were; only their clusters may have moved
                 old = self._surname_outcome(surname, full_before)
             if old != self._surname_outcome(surname, self.full):
                 l3 |= self.consulted_by.get("s:" + surname, set())
         # L3 for those documents; their keys and place counts swapped.
+        entity_keys = pending.entity_keys
+        output: set[str] = set()
         for doc_id in sorted(l3, key=lambda d: self.docs[d].seq):
             doc = self.docs[doc_id]
-            if doc_id not in l1:
+            if doc_id not in pending.l1:
                 entity_keys |= self._apply_out(doc_id, doc, -1)
                 doc.consults = set()
             self._resolve_l3(doc_id, doc)

@@ -44,12 +44,16 @@ RESOLVED_STATE = "extract.resolved"
 ANALYSIS_BATCH = 64
 #: Below this many documents to parse, starting workers that each load the model costs more than it saves.
 MIN_DOCUMENTS_FOR_POOL = 64
+#: Changed documents not parsed by the run whose stored analyses are read back and absorbed at a time.
+RESOLUTION_CHUNK = 512
 #: Between title and body in the analysed text: a paragraph break keeps them separate sentences.
 TITLE_SEPARATOR = "\n\n"
 
 Progress = Callable[[str, int, int | None], None]
 #: Parses batches of ``(doc_id, text)`` on ``workers`` and yields their analyses: the local process pool
 #: (:func:`storyline.run.parse_pool.analyse_batches`) or another engine's.
+#: Takes a batch of analyses and where each one's body starts in its parsed text.
+Absorb = Callable[[list[DocAnalysis], dict[str, int]], None]
 Analyser = Callable[[Iterable[list[tuple[str, str]]], int], Iterator[list[DocAnalysis]]]
 
 
@@ -84,35 +88,40 @@ def _analyse_stale(
     store: Store,
     stale: list[dict[str, Any]],
     progress: Progress,
+    absorb: Absorb,
     workers: int | None = None,
     analyse: Analyser = analyse_batches,
-) -> tuple[dict[str, DocAnalysis], int]:
-    """The analyses of the ``stale`` documents (rows of ``META_COLUMNS``), parsed and stored, and how many
-    were parsed; what resolution reads of them only (no event candidates: the events stage reads those
-    from the store).
+) -> int:
+    """Parse and store the analyses of the ``stale`` documents (rows of ``META_COLUMNS``), handing each
+    batch to ``absorb`` as it comes back (what resolution reads of it only: no event candidates, which the
+    events stage reads from the store); how many were parsed.
 
     Stale documents are parsed on ``workers`` processes (default: one per core, at most two); a document
     in a language the model does not read gets an empty analysis that records why. Bodies are read from
     the store as the parse takes them (held: one store read, ``store.sqlite.ID_CHUNK`` rows, and the
     batches in flight; not every stale body of the run), and each analysis is written as it comes back.
+    Resolution absorbs a batch while the workers parse the next ones, and nothing holds every stale
+    document's analysis.
     """
-    analyses: dict[str, DocAnalysis] = {}
     to_parse = []
     not_parsed = []
+    empty: list[DocAnalysis] = []
     for doc in stale:
         if reason := not_parsed_reason(doc):
-            analyses[doc["id"]] = DocAnalysis(doc["id"], (), (), ())
-            row = {**analysis_to_dict(analyses[doc["id"]]), "not_parsed": reason}
+            empty.append(DocAnalysis(doc["id"], (), (), ()))
+            row = {**analysis_to_dict(empty[-1]), "not_parsed": reason}
             not_parsed.append(
                 {"id": doc["id"], "analysis": row, "stage_keys": {STAGE.name: _analysis_key(doc)}}
             )
         else:
             to_parse.append(doc["id"])
     store.update_documents(not_parsed)
+    absorb(empty, {})  # their body starts are read with the analyses of the unparsed (0 is the default)
     if not to_parse:
-        return analyses, 0
-    # Per document in flight: its analysis key, and what bounding its text cut (for its limit note).
-    in_flight: dict[str, tuple[str, str | None]] = {}
+        return 0
+    # Per document in flight: its analysis key, what bounding its text cut (for its limit note), and where
+    # its body starts in the parsed text.
+    in_flight: dict[str, tuple[str, str | None, int]] = {}
 
     def batches() -> Iterator[list[tuple[str, str]]]:
         batch: list[tuple[str, str]] = []
@@ -121,8 +130,9 @@ def _analyse_stale(
         for doc in store.documents(to_parse, columns=PARSE_COLUMNS):
             # Bounded before parsing (length cap, long symbol runs blanked): a page past a limit is cut,
             # with a note.
-            bounded = bound_for_parsing(analysed_text(doc)[0])
-            in_flight[doc["id"]] = (_analysis_key(doc), bounded.note)
+            text, body_start = analysed_text(doc)
+            bounded = bound_for_parsing(text)
+            in_flight[doc["id"]] = (_analysis_key(doc), bounded.note, body_start)
             batch.append((doc["id"], bounded.text))
             if len(batch) == size:
                 yield batch
@@ -145,19 +155,18 @@ def _analyse_stale(
             }
             for a in parsed
         )
-        for a in parsed:
-            del in_flight[a.doc_id]
-            # Resolution reads mentions, acronyms and quotes: the event candidates (one per sentence,
-            # most of an analysis) are stored above and not held for the rest of the run.
-            analyses[a.doc_id] = replace(a, events=())
+        starts = {a.doc_id: in_flight.pop(a.doc_id)[2] for a in parsed}
         if done == 0 and pool_workers > 1:
             # The workers hold queued batches now, and this process would only wait for them: what the
             # corpus stages load once (gazetteers, imports) costs half the wall time here that it would
             # cost on one core after the parse.
             warm_up_corpus_stages()
+        # Resolution reads mentions, acronyms and quotes: the event candidates (one per sentence, most of
+        # an analysis) are stored above and not held.
+        absorb([replace(a, events=()) for a in parsed], starts)
         done += len(parsed)
         progress("entities + quotes", done, len(to_parse))
-    return analyses, len(to_parse)
+    return len(to_parse)
 
 
 def _body_offsets(row: dict[str, Any], body_start: dict[str, int]) -> dict[str, Any]:
@@ -170,21 +179,55 @@ def _body_offsets(row: dict[str, Any], body_start: dict[str, int]) -> dict[str, 
     return row
 
 
-def _resolution_inputs(
-    store: Store, docs: list[dict[str, Any]], analyses: dict[str, DocAnalysis], kept: KeptResolution
-) -> tuple[list[DocInput], dict[str, int]]:
-    """The documents whose analysis or outlet changed since resolution last saw them (analyses read only for
-    those), and where each one's body starts in its parsed text."""
-    keys = {d["id"]: f"{_analysis_key(d)}|{d.get('outlet') or ''}" for d in docs}
-    changed = [d for d in docs if (seen := kept.docs.get(d["id"])) is None or seen.key != keys[d["id"]]]
-    body_start: dict[str, int] = {}
-    for row in store.documents([d["id"] for d in changed], columns=("analysis", "title", "text")):
-        body_start[row["id"]] = analysed_text(row)[1]
-        if row["id"] not in analyses:
+class _ResolutionFeed:
+    """Hands resolution the documents whose analysis or outlet changed since it last saw them, a chunk at a
+    time (:meth:`KeptResolution.absorb`), and keeps where each one's body starts in its parsed text."""
+
+    def __init__(self, kept: KeptResolution, body_start: dict[str, int], docs: list[dict[str, Any]]) -> None:
+        self.kept = kept
+        self.body_start = body_start
+        self.docs = {d["id"]: d for d in docs}
+        self.keys = {d["id"]: f"{_analysis_key(d)}|{d.get('outlet') or ''}" for d in docs}
+        self.absorbed = 0
+
+    def changed(self, doc_id: str) -> bool:
+        """Whether resolution holds the document under another key, or not at all."""
+        seen = self.kept.docs.get(doc_id)
+        return seen is None or seen.key != self.keys[doc_id]
+
+    def absorb(self, analyses: list[DocAnalysis], body_start: dict[str, int]) -> None:
+        """Absorb the analyses of documents that changed (one parse batch, or one chunk read back)."""
+        inputs = [
+            DocInput(
+                a.doc_id,
+                self.docs[a.doc_id]["seq"],
+                self.keys[a.doc_id],
+                self.docs[a.doc_id].get("outlet"),
+                a,
+            )
+            for a in analyses
+            if self.changed(a.doc_id)
+        ]
+        for item in inputs:
+            self.body_start[item.doc_id] = body_start.get(item.doc_id, 0)
+        if inputs:
+            self.kept.absorb(inputs)
+            self.absorbed += len(inputs)
+
+    def absorb_unparsed(self, store: Store) -> None:
+        """Absorb the changed documents this run did not parse (their outlet moved, or resolution is
+        rebuilt), their stored analyses read ``RESOLUTION_CHUNK`` at a time."""
+        ids = [doc_id for doc_id in self.docs if self.changed(doc_id)]
+        chunk: list[DocAnalysis] = []
+        starts: dict[str, int] = {}
+        for row in store.documents(ids, columns=("analysis", "title", "text")):
+            starts[row["id"]] = analysed_text(row)[1]
             stored = row.get("analysis")
-            analyses[row["id"]] = analysis_from_dict(stored) if stored else DocAnalysis(row["id"], (), (), ())
-    inputs = [DocInput(d["id"], d["seq"], keys[d["id"]], d.get("outlet"), analyses[d["id"]]) for d in changed]
-    return inputs, body_start
+            chunk.append(analysis_from_dict(stored) if stored else DocAnalysis(row["id"], (), (), ()))
+            if len(chunk) == RESOLUTION_CHUNK:
+                self.absorb(chunk, starts)
+                chunk, starts = [], {}
+        self.absorb(chunk, starts)
 
 
 def warm_up() -> None:
@@ -206,16 +249,17 @@ def run(store: Store, progress: Progress, workers: int | None = None, analyse: A
     }
     docs = [d for d in meta if d.get("content_hash") or d["id"] in with_text]
     stale = [d for d in docs if d["stage_keys"].get(STAGE.name) != _analysis_key(d)]
-    analyses, parsed = _analyse_stale(store, stale, progress, workers, analyse or analyse_batches)
     kept, body_start = load_kept_resolution(store)
-    inputs, starts = _resolution_inputs(store, docs, analyses, kept)
+    rebuilt = not kept.docs
+    feed = _ResolutionFeed(kept, body_start, docs)
+    parsed = _analyse_stale(store, stale, progress, feed.absorb, workers, analyse or analyse_batches)
+    feed.absorb_unparsed(store)
     present = {d["id"] for d in docs}
     removed = [doc_id for doc_id in kept.docs if doc_id not in present]
-    if not inputs and not removed:
+    if not feed.absorbed and not removed:
         return parsed
-    rebuilt = not kept.docs
-    update = kept.update(inputs, removed)
-    body_start.update(starts)
+    kept.absorb([], removed)
+    update = kept.settle()
     for doc_id in removed:
         body_start.pop(doc_id, None)
     # Only rows whose entities changed are written: on a top-up most documents keep theirs.
