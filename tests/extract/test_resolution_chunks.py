@@ -10,10 +10,16 @@ spellings of places, an outlet a page names as a person.
 from __future__ import annotations
 
 import random
+from pathlib import Path
+
+import pytest
 
 from storyline.extract import DocAnalysis, Mention, resolve
 from storyline.extract.aliases import AcronymDefinition
 from storyline.extract.incremental import DocInput, KeptResolution
+from storyline.stages import kept_resolution
+from storyline.stages.kept_resolution import load_kept_resolution, save_kept_resolution
+from storyline.store.sqlite import SQLiteStore
 
 GIVEN = ["Marta", "Piotr", "Dmitry", "Dmitri", "Orla", "Tobin"]
 FAMILY = ["Kowalczyk", "Volkov", "Quade", "Lindqvist"]
@@ -161,3 +167,25 @@ def test_a_value_flipped_by_one_chunk_and_back_by_the_next_leaves_what_one_pass_
     update = state.settle()
     assert _kept(state) == expected
     assert update.resolved >= 1  # the first page was resolved again
+
+
+def test_the_kept_state_streams_through_compression_in_pieces_and_a_cut_blob_is_rebuilt(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rng = random.Random(5)
+    corpus = _corpus(rng, 40)
+    seq = {d: n for n, d in enumerate(corpus)}
+    state = KeptResolution()
+    state.update(_inputs(corpus, list(corpus), seq))
+    # Pieces far smaller than the pickle, so that reads cross piece boundaries everywhere.
+    monkeypatch.setattr(kept_resolution, "_PIECE", 7)
+    store = SQLiteStore(tmp_path / "s.db")
+    save_kept_resolution(store, state, {"d000": 3})
+    loaded, body_start = load_kept_resolution(store)
+    assert _kept(loaded) == _kept(state) and body_start == {"d000": 3}
+    blob = store.get_blob(kept_resolution.RESOLUTION_BLOB)
+    assert blob is not None
+    store.set_blob(kept_resolution.RESOLUTION_BLOB, blob[: len(blob) // 2])
+    loaded, body_start = load_kept_resolution(store)
+    assert not loaded.docs and body_start == {}
+    store.close()

@@ -29,6 +29,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields, replace
+from sys import intern
 from typing import Any
 
 from rapidfuzz.distance import OSA
@@ -80,12 +81,19 @@ AssignmentRow = tuple[str, str, str, str, str | None, str | None]
 _MENTION_FIELDS = tuple(f.name for f in fields(Mention))
 
 
+def _shared(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The row with its strings interned: labels, rules, keys and names repeat across thousands of
+    documents, and one object each is held once in memory and pickled once (the pickler's memo goes by
+    object), not once per mention."""
+    return tuple(intern(value) if type(value) is str else value for value in row)
+
+
 def _mention_row(mention: Mention) -> MentionRow:
-    return tuple(getattr(mention, name) for name in _MENTION_FIELDS)
+    return _shared(tuple(getattr(mention, name) for name in _MENTION_FIELDS))
 
 
 def _assignment_row(found: _Assignment) -> AssignmentRow:
-    return (found.key, found.rule, found.detail, found.type, found.name, found.country)
+    return _shared((found.key, found.rule, found.detail, found.type, found.name, found.country))  # type: ignore[return-value]
 
 
 @dataclass
@@ -444,14 +452,16 @@ class KeptResolution:
                 consults.add("s:" + surname)
                 corpus = {surname: set(self._surname_value(surname, self.full))}
                 link = _link_single(mention, in_document, corpus)
-            assigned[i] = (
-                "person:" + link.cluster,
-                link.rule or "same_name",
-                link.detail,
-                "PERSON",
-                None,
-                None,
-            )
+            assigned[i] = _shared(
+                (
+                    "person:" + link.cluster,
+                    link.rule or "same_name",
+                    link.detail,
+                    "PERSON",
+                    None,
+                    None,
+                )
+            )  # type: ignore[assignment]
         doc.assigned = [found for found in assigned if found is not None]
         assert len(doc.assigned) == len(mentions), "every mention is assigned"
         doc.consults = consults

@@ -36,6 +36,58 @@ _ALLOWED = {
 }
 
 
+#: Compressed bytes fed to the decompressor at a time, and most bytes it hands back at a time, when loading.
+_PIECE = 1 << 20
+
+
+class _Deflating:
+    """A file the pickler writes to, compressing as it goes: the state's pickle (hundreds of megabytes at
+    100k documents) is never held whole, only its compressed pieces."""
+
+    def __init__(self) -> None:
+        self._deflate = zlib.compressobj(1)
+        self.pieces: list[bytes] = []
+
+    def write(self, data: bytes) -> int:
+        self.pieces.append(self._deflate.compress(data))
+        return len(data)
+
+    def blob(self) -> bytes:
+        return b"".join([*self.pieces, self._deflate.flush()])
+
+
+class _Inflating(io.RawIOBase):
+    """A file over a compressed blob that decompresses as the unpickler reads (the pickle is never held
+    whole)."""
+
+    def __init__(self, blob: bytes) -> None:
+        self._source = memoryview(blob)
+        self._taken = 0
+        self._inflate = zlib.decompressobj()
+        self._ready = memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while not self._ready:
+            if self._inflate.unconsumed_tail:
+                piece = self._inflate.decompress(self._inflate.unconsumed_tail, _PIECE)
+            elif self._taken < len(self._source):
+                chunk = self._source[self._taken : self._taken + _PIECE]
+                self._taken += len(chunk)
+                piece = self._inflate.decompress(chunk, _PIECE)
+            elif not self._inflate.eof:
+                raise zlib.error("the kept resolution's blob is cut short")
+            else:
+                return 0
+            self._ready = memoryview(piece)
+        size = min(len(buffer), len(self._ready))
+        buffer[:size] = self._ready[:size]
+        self._ready = self._ready[size:]
+        return size
+
+
 class _RestrictedUnpickler(pickle.Unpickler):
     def find_class(self, module: str, name: str) -> Any:
         if (module, name) not in _ALLOWED:
@@ -48,7 +100,7 @@ def load_kept_resolution(store: Store) -> tuple[KeptResolution, dict[str, int]]:
     blob = store.get_blob(RESOLUTION_BLOB)
     if blob:
         try:
-            kept, body_start = _RestrictedUnpickler(io.BytesIO(zlib.decompress(blob))).load()
+            kept, body_start = _RestrictedUnpickler(io.BufferedReader(_Inflating(blob), _PIECE)).load()
             if isinstance(kept, KeptResolution) and kept.version == STATE_VERSION:
                 return kept, body_start
         except (pickle.UnpicklingError, zlib.error, ValueError, TypeError, AttributeError, EOFError):
@@ -58,4 +110,6 @@ def load_kept_resolution(store: Store) -> tuple[KeptResolution, dict[str, int]]:
 
 def save_kept_resolution(store: Store, kept: KeptResolution, body_start: dict[str, int]) -> None:
     """Keep the resolution for the next run."""
-    store.set_blob(RESOLUTION_BLOB, zlib.compress(pickle.dumps((kept, body_start), protocol=5), 1))
+    out = _Deflating()
+    pickle.Pickler(out, protocol=5).dump((kept, body_start))
+    store.set_blob(RESOLUTION_BLOB, out.blob())
