@@ -224,7 +224,8 @@ def _l1_consults(mention: Mention) -> list[str]:
         found += ["o:" + key, "n:" + key]
     elif mention.label == "ORG":
         found += ["n:" + key, "p:" + key]
-    return found
+    # Interned: each document's consulted keys are kept, and most are shared with thousands of others.
+    return [intern(key) for key in found]
 
 
 class KeptResolution:
@@ -445,11 +446,11 @@ class KeptResolution:
             words = name_tokens(mention.text)
             if len(words) >= 2:
                 key = full_name_key(mention.text)
-                consults.add("f:" + key)
+                consults.add(intern("f:" + key))
                 link = PersonLink(*self.full[key])
             else:
                 surname = fold(words[-1])
-                consults.add("s:" + surname)
+                consults.add(intern("s:" + surname))
                 corpus = {surname: set(self._surname_value(surname, self.full))}
                 link = _link_single(mention, in_document, corpus)
             assigned[i] = _shared(
