@@ -87,6 +87,13 @@ def test_resolution_takes_each_batch_as_the_parse_hands_it_back(
         absorb(self, added, removed)
 
     monkeypatch.setattr(KeptResolution, "absorb", recording)
+    load = extract.load_kept_resolution
+
+    def loading(store: Any) -> Any:
+        steps.append(("loaded", 0))
+        return load(store)
+
+    monkeypatch.setattr(extract, "load_kept_resolution", loading)
 
     def analyser(batches: Iterable[list[tuple[str, str]]], workers: int) -> Iterator[list[DocAnalysis]]:
         for batch in batches:
@@ -94,9 +101,11 @@ def test_resolution_takes_each_batch_as_the_parse_hands_it_back(
             yield [DocAnalysis(doc_id, (), (), ()) for doc_id, _ in batch]
 
     assert extract.run(store, lambda *_: None, workers=1, analyse=analyser) == 10
-    # Each batch is resolved before the next is parsed: no step holds every document's analysis.
+    # Each batch is resolved before the next is parsed: no step holds every document's analysis. The kept
+    # resolution is loaded once the first batch is back (a pool's workers, forked by then, do not hold it).
     assert steps == [
         ("parsed", 4),
+        ("loaded", 0),
         ("absorbed", 4),
         ("parsed", 4),
         ("absorbed", 4),

@@ -116,8 +116,8 @@ def _analyse_stale(
         else:
             to_parse.append(doc["id"])
     store.update_documents(not_parsed)
-    absorb(empty, {})  # their body starts are read with the analyses of the unparsed (0 is the default)
     if not to_parse:
+        absorb(empty, {})  # nothing of theirs is quoted: where their body starts does not matter
         return 0
     # Per document in flight: its analysis key, what bounding its text cut (for its limit note), and where
     # its body starts in the parsed text.
@@ -166,6 +166,7 @@ def _analyse_stale(
         absorb([replace(a, events=()) for a in parsed], starts)
         done += len(parsed)
         progress("entities + quotes", done, len(to_parse))
+    absorb(empty, {})  # nothing of theirs is quoted: where their body starts does not matter
     return len(to_parse)
 
 
@@ -183,12 +184,32 @@ class _ResolutionFeed:
     """Hands resolution the documents whose analysis or outlet changed since it last saw them, a chunk at a
     time (:meth:`KeptResolution.absorb`), and keeps where each one's body starts in its parsed text."""
 
-    def __init__(self, kept: KeptResolution, body_start: dict[str, int], docs: list[dict[str, Any]]) -> None:
-        self.kept = kept
-        self.body_start = body_start
+    def __init__(self, store: Store, docs: list[dict[str, Any]]) -> None:
+        self.store = store
         self.docs = {d["id"]: d for d in docs}
         self.keys = {d["id"]: f"{_analysis_key(d)}|{d.get('outlet') or ''}" for d in docs}
         self.absorbed = 0
+        self._kept: tuple[KeptResolution, dict[str, int]] | None = None
+        self.rebuilt = False  # nothing was kept (or it did not load): resolution starts from nothing
+
+    def _loaded(self) -> tuple[KeptResolution, dict[str, int]]:
+        """The kept resolution and body starts, loaded on first use: when the parse runs on a pool, after
+        its workers were forked, so that they do not inherit it (a worker's garbage collector would touch,
+        and so copy, every page of it)."""
+        if self._kept is None:
+            self._kept = load_kept_resolution(self.store)
+            self.rebuilt = not self._kept[0].docs
+        return self._kept
+
+    @property
+    def kept(self) -> KeptResolution:
+        """The kept resolution (loaded on first use)."""
+        return self._loaded()[0]
+
+    @property
+    def body_start(self) -> dict[str, int]:
+        """Where each resolved document's body starts in its parsed text (kept beside the resolution)."""
+        return self._loaded()[1]
 
     def changed(self, doc_id: str) -> bool:
         """Whether resolution holds the document under another key, or not at all."""
@@ -197,6 +218,8 @@ class _ResolutionFeed:
 
     def absorb(self, analyses: list[DocAnalysis], body_start: dict[str, int]) -> None:
         """Absorb the analyses of documents that changed (one parse batch, or one chunk read back)."""
+        if not analyses:
+            return
         inputs = [
             DocInput(
                 a.doc_id,
@@ -249,11 +272,10 @@ def run(store: Store, progress: Progress, workers: int | None = None, analyse: A
     }
     docs = [d for d in meta if d.get("content_hash") or d["id"] in with_text]
     stale = [d for d in docs if d["stage_keys"].get(STAGE.name) != _analysis_key(d)]
-    kept, body_start = load_kept_resolution(store)
-    rebuilt = not kept.docs
-    feed = _ResolutionFeed(kept, body_start, docs)
+    feed = _ResolutionFeed(store, docs)
     parsed = _analyse_stale(store, stale, progress, feed.absorb, workers, analyse or analyse_batches)
     feed.absorb_unparsed(store)
+    kept, body_start, rebuilt = feed.kept, feed.body_start, feed.rebuilt
     present = {d["id"] for d in docs}
     removed = [doc_id for doc_id in kept.docs if doc_id not in present]
     if not feed.absorbed and not removed:
