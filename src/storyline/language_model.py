@@ -22,6 +22,9 @@ from py3langid.langid import MODEL_FILE, RAW_FLOOR, LanguageIdentifier
 #: recomputes it). The automaton is Aho-Corasick's: its state after any input is the longest suffix of the
 #: input that is a node of its trie, so it depends only on the input's last ``AUTOMATON_DEPTH`` bytes.
 AUTOMATON_DEPTH = 6
+#: States of the model that depth was verified on (py3langid 0.4's bundled model). Another model (a
+#: different release, ``from_modelpath``) is scored by py3langid's own loop: the window could be too short.
+VERIFIED_STATES = 104_583
 
 
 class ArrayIdentifier(LanguageIdentifier):
@@ -36,24 +39,28 @@ class ArrayIdentifier(LanguageIdentifier):
     py3langid's ``Counter``), so the product sums in the same order and the scores are the same bits.
     """
 
-    __slots__ = ("_arrays",)
+    __slots__ = ("_float16_values", "_moves", "_output", "_rows", "_start_moves", "_verified")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        moves = np.frombuffer(self.tk_nextmove, dtype=np.uint32)  # a view: the model is not copied
-        rows = np.asarray(self._rowbase, dtype=np.int64)
-        self._arrays = (
-            moves,
-            rows,
-            np.asarray(self.tk_output, dtype=np.int64),
-            moves[rows[0] : rows[0] + 256].astype(np.int64),  # the start state's moves
-            np.arange(1 << 16, dtype=np.uint16).view(np.float16).astype(np.float32),
+        # any other model is scored by py3langid's own loop (``_raw_score``): these arrays stay unmade
+        self._verified = len(self.tk_output) == VERIFIED_STATES
+        if not self._verified:
+            return
+        # a view of py3langid's array (its item size, 'H' or 'I', follows the model's size): nothing copied
+        self._moves: np.ndarray = np.asarray(self.tk_nextmove)
+        self._rows: np.ndarray = np.asarray(self._rowbase, dtype=np.int64)
+        self._output: np.ndarray = np.asarray(self.tk_output, dtype=np.int64)  # one feature per state
+        first = int(self._rows[0])
+        self._start_moves: np.ndarray = self._moves[first : first + 256].astype(np.int64)
+        self._float16_values: np.ndarray = (
+            np.arange(1 << 16, dtype=np.uint16).view(np.float16).astype(np.float32)
         )
 
     def features(self, text: bytes) -> tuple[np.ndarray, np.ndarray]:
         """The automaton's output features over ``text`` and how often each occurs, in order of first
         occurrence (py3langid's ``visit_counts``, as arrays)."""
-        moves, rows, output, start, _ = self._arrays
+        moves, rows, output, start = self._moves, self._rows, self._output, self._start_moves
         codes = np.frombuffer(text, dtype=np.uint8).astype(np.int64)
         head = min(len(codes), AUTOMATON_DEPTH - 1)
         state, first = 0, []
@@ -71,24 +78,26 @@ class ArrayIdentifier(LanguageIdentifier):
         return features[order], counts[order]
 
     def _raw_score(self, text: bytes) -> np.ndarray:
+        if not self._verified:
+            return super()._raw_score(text)
         features, counts = self.features(text)
         if len(features):
             table = self.nb_ptc
             half = table.dtype == np.float16
-            widened = self._arrays[4][table.view(np.uint16)[features]] if half else table[features]
+            widened = self._float16_values[table.view(np.uint16)[features]] if half else table[features]
             return np.log1p(counts.astype(np.float32)) @ widened + self.nb_pc
         fill = 0.0 if self._norm_probs else RAW_FLOOR  # as py3langid: no features, no preference
         return np.full(len(self.nb_classes), fill, dtype=np.float32)
 
 
 @cache
-def raw_identifier() -> LanguageIdentifier:
+def raw_identifier() -> ArrayIdentifier:
     """The identifier with raw naive-Bayes scores (what ``py3langid.classify`` uses)."""
     return ArrayIdentifier.from_model_file(MODEL_FILE)
 
 
 @cache
-def normalised_identifier() -> LanguageIdentifier:
+def normalised_identifier() -> ArrayIdentifier:
     """The identifier with probabilities normalised to 0..1, on the raw one's arrays (not read again)."""
     raw = raw_identifier()
     return ArrayIdentifier(

@@ -5,11 +5,19 @@ from __future__ import annotations
 import functools
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-from storyline.language_model import AUTOMATON_DEPTH, normalised_identifier, raw_identifier
+from storyline import language_model
+from storyline.language_model import (
+    AUTOMATON_DEPTH,
+    VERIFIED_STATES,
+    ArrayIdentifier,
+    normalised_identifier,
+    raw_identifier,
+)
 
 # Sentences written for this test (invented places and people), in a few languages and mixtures.
 SAMPLES = [
@@ -40,8 +48,19 @@ def test_answers_equal_those_of_separately_loaded_identifiers() -> None:
 
 @functools.cache
 def _stock(norm_probs: bool) -> LanguageIdentifier:
-    """py3langid's own identifier, loaded apart (once per test session)."""
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=norm_probs)
+    """py3langid's own identifier, loaded apart once per test session (the normalised one on its arrays)."""
+    if not norm_probs:
+        return LanguageIdentifier.from_model_file(MODEL_FILE)
+    raw = _stock(False)
+    return LanguageIdentifier(
+        raw.nb_ptc,
+        raw.nb_pc,
+        raw.nb_classes,
+        raw.tk_nextmove,
+        raw.tk_output,
+        norm_probs=True,
+        tk_row=raw.tk_row,
+    )
 
 
 # Longer texts written for this test: a report's opening, a menu, a mixture of scripts, digits and symbols.
@@ -69,16 +88,39 @@ def test_scores_are_those_of_py3langid_to_the_bit() -> None:
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.text(max_size=400))
-def test_scores_equal_py3langid_on_any_text(text: str) -> None:
-    assert np.array_equal(raw_identifier()._decide(text), _stock(False)._decide(text))
+@given(
+    st.one_of(
+        st.text(max_size=400),
+        st.text(st.characters(codec=None, categories=None), min_size=700, max_size=3_000),  # pages' size
+        st.text(st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF), max_size=20),  # lone surrogates
+        st.binary(max_size=400),  # bytes are scored as they are
+    ),
+    st.booleans(),
+)
+def test_scores_equal_py3langid_on_any_text(text: str | bytes, normalised: bool) -> None:
+    ours = normalised_identifier() if normalised else raw_identifier()
+    assert np.array_equal(ours._decide(text), _stock(normalised)._decide(text))
+
+
+def test_another_model_is_scored_by_py3langid_itself(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A model of another size than the verified one gets py3langid's own loop (the window might be too
+    short for it): the same scores, no arrays made."""
+    monkeypatch.setattr(language_model, "VERIFIED_STATES", VERIFIED_STATES + 1)
+    stock = _stock(False)
+    other = ArrayIdentifier(
+        stock.nb_ptc, stock.nb_pc, stock.nb_classes, stock.tk_nextmove, stock.tk_output, tk_row=stock.tk_row
+    )
+    assert not other._verified and not hasattr(other, "_moves")
+    for text in [*SAMPLES, *LONG_SAMPLES]:
+        assert np.array_equal(other._decide(text), stock._decide(text))
 
 
 def test_the_automaton_is_no_deeper_than_the_window() -> None:
     """Every state of py3langid's automaton is at most ``AUTOMATON_DEPTH`` bytes from the start (breadth
     first over its transitions): the window the array walk reads is long enough to reach any state."""
     model = raw_identifier()
-    moves = np.frombuffer(model.tk_nextmove, dtype=np.uint32)
+    assert model._verified and len(model.tk_output) == VERIFIED_STATES  # the fast path is what is tested
+    moves = np.asarray(model.tk_nextmove)
     rows = np.asarray(model._rowbase, dtype=np.int64)
     depth = np.full(len(rows), -1)
     depth[0] = 0

@@ -35,11 +35,18 @@ def _sentence(rng: random.Random) -> str:
     return " ".join(rng.choice(WORDS) for _ in range(rng.randint(3, 9))) + "."
 
 
-@pytest.mark.parametrize("batch_bins", [citations._BATCH_BINS, 1, 500])
-def test_citing_equals_comparing_every_sentence(batch_bins: int, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Also when the texts are counted in batches of one, or of a few (``_BATCH_BINS`` made small)."""
+@pytest.mark.parametrize(
+    ("batch_bins", "batch_entries", "seed"),
+    [(citations._BATCH_BINS, citations._BATCH_ENTRIES, 11), (1, citations._BATCH_ENTRIES, 12), (500, 40, 13)],
+)
+def test_citing_equals_comparing_every_sentence(
+    batch_bins: int, batch_entries: int, seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Also when the texts are counted in batches of one, or of a few (``_BATCH_BINS`` and
+    ``_BATCH_ENTRIES`` made small)."""
     monkeypatch.setattr(citations, "_BATCH_BINS", batch_bins)
-    rng = random.Random(11)
+    monkeypatch.setattr(citations, "_BATCH_ENTRIES", batch_entries)
+    rng = random.Random(seed)
     sentences = [Sentence(f"doc{rng.randint(0, 9)}", 0, 0, _sentence(rng), 0) for _ in range(120)]
     index = CitationIndex(sentences)
     # queries: some sentences of the reports themselves, some new ones, one with no known word
@@ -55,3 +62,16 @@ def test_citing_equals_comparing_every_sentence(batch_bins: int, monkeypatch: py
 def test_an_index_of_no_sentences_cites_nothing() -> None:
     assert CitationIndex([]).citing(["The council of Brenfield said so.", ""]) == [[], []]
     assert CitationIndex([Sentence("doc1", 0, 0, "The ferry left.", 0)]).citing([]) == []
+
+
+def test_a_text_repeating_a_word_is_found_where_its_repeats_make_the_share() -> None:
+    """Four of the text's five words are "ferry": a sentence holding it four times holds 80% of the text,
+    though only one of its two distinct words. The prefilter weighs words by their repeats, so it keeps
+    the sentence (counting distinct words alone, it had dropped it)."""
+    sentences = [
+        Sentence("doc1", 0, 0, "Ferry ferry ferry ferry Kaldera.", 0),
+        Sentence("doc2", 0, 0, "Ferry vote in Brenfield.", 0),
+    ]
+    text = "ferry ferry ferry ferry vote."
+    assert found_share(text, sentences[0].text) >= FOUND_SHARE > found_share(text, sentences[1].text)
+    assert CitationIndex(sentences).citing([text]) == [["doc1"]]

@@ -23,10 +23,13 @@ from storyline.narrate.records import Sentence
 
 #: Share of a sentence's words another sentence must contain for its report to cite it.
 FOUND_SHARE = 0.8
-#: Looser share of distinct words used to pick candidate pairs before the exact count.
-_PREFILTER_SHARE = 0.6
-#: Counts made by one ``bincount`` at most (texts x sentences): bounds a batch's memory (8 MB).
+#: Counts made by one ``bincount`` at most (texts x sentences): bounds its output (8 MB).
 _BATCH_BINS = 1 << 20
+#: Sentence rows gathered for one batch at most (each text's known words' rows): bounds the arrays made
+#: from them (a few times 8 bytes an entry), whatever the number of texts or how common their words are.
+_BATCH_ENTRIES = 1 << 20
+#: Slack below ``FOUND_SHARE x words`` for the prefilter: its sum is a float, the exact share a division.
+_ROUNDING = 1e-9
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,40 +88,62 @@ class CitationIndex:
             lengths.append(len(found))
         word_ids = np.array(words, dtype=np.intp)
         rows = np.repeat(np.arange(len(self.sentences), dtype=np.intp), lengths)
-        self._rows = rows[np.argsort(word_ids, kind="stable")]
+        #: every sentence's row once per distinct word it holds, grouped by word id
+        self._rows: np.ndarray = rows[np.argsort(word_ids, kind="stable")]
         #: where each word's rows start in ``_rows`` (and the last one ends)
-        self._starts = np.concatenate([[0], np.cumsum(np.bincount(word_ids, minlength=len(vocabulary)))])
+        self._starts: np.ndarray = np.concatenate(
+            [[0], np.cumsum(np.bincount(word_ids, minlength=len(vocabulary)))]
+        )
 
     def _close(self, wanted: Sequence[Words]) -> list[list[int]]:
-        """For each text's words, the rows of the sentences holding at least ``_PREFILTER_SHARE`` of its
-        distinct words, in a few batches of at most ``_BATCH_BINS`` texts x sentences."""
-        step = max(1, _BATCH_BINS // max(len(self.sentences), 1))
+        """For each text's words, the rows of the sentences that may contain it: those holding words of the
+        text that make up at least ``FOUND_SHARE`` of its words counted with repeats. A sentence that
+        contains the text holds at least that much of it (its share counts each word at most as often as
+        the text has it), so no citing sentence is left out. Texts are counted in batches bounded by
+        ``_BATCH_BINS`` counts and ``_BATCH_ENTRIES`` gathered rows."""
+        vocabulary = self._vocabulary
+        width = max(len(self.sentences), 1)
         close: list[list[int]] = []
-        for first in range(0, len(wanted), step):
-            close += self._close_batch(wanted[first : first + step])
+        batch: list[tuple[np.ndarray, np.ndarray, float]] = []
+        entries = 0
+        for words in wanted:
+            known = [(i, n) for word, n in words.counts.items() if (i := vocabulary.get(word)) is not None]
+            ids = np.array([i for i, _ in known], dtype=np.intp)
+            counts = np.array([count for _, count in known], dtype=np.float64)
+            needed = FOUND_SHARE * words.total - _ROUNDING if words.total else np.inf
+            size = int((self._starts[ids + 1] - self._starts[ids]).sum())
+            if batch and ((len(batch) + 1) * width > _BATCH_BINS or entries + size > _BATCH_ENTRIES):
+                close += self._close_batch(batch)
+                batch, entries = [], 0
+            batch.append((ids, counts, needed))
+            entries += size
+        if batch:
+            close += self._close_batch(batch)
         return close
 
-    def _close_batch(self, wanted: Sequence[Words]) -> list[list[int]]:
-        vocabulary = self._vocabulary
-        known: list[int] = []
-        per_text: list[int] = []
-        for words in wanted:
-            found = [i for i in map(vocabulary.get, words.distinct) if i is not None]
-            known.extend(found)
-            per_text.append(len(found))
-        word_ids = np.array(known, dtype=np.intp)
+    def _close_batch(self, batch: Sequence[tuple[np.ndarray, np.ndarray, float]]) -> list[list[int]]:
+        """One ``bincount`` over the batch: for each text (its known word ids, their counts in the text,
+        the weight a sentence must reach) and each sentence, the text's words the sentence holds, weighted by
+        how often the text has them; the rows reaching the text's weight."""
+        word_ids = np.concatenate([ids for ids, _, _ in batch])
+        weights_of_words = np.concatenate([counts for _, counts, _ in batch])
+        per_text = [len(ids) for ids, _, _ in batch]
         begins = self._starts[word_ids]
         lengths = self._starts[word_ids + 1] - begins
         # every known word's rows, gathered one after another (begin .. end of each word, without a loop)
         gathered = np.repeat(begins - (np.cumsum(lengths) - lengths), lengths) + np.arange(lengths.sum())
-        text_of = np.repeat(np.repeat(np.arange(len(wanted)), per_text), lengths)
+        text_of = np.repeat(np.repeat(np.arange(len(batch)), per_text), lengths)
         width = len(self.sentences)
-        shared = np.bincount(text_of * width + self._rows[gathered], minlength=len(wanted) * width)
-        needed = np.array([_PREFILTER_SHARE * max(len(words.distinct), 1) for words in wanted])
-        texts, rows = np.nonzero(shared.reshape(len(wanted), width) >= needed[:, None])
-        bounds = np.searchsorted(texts, np.arange(len(wanted) + 1)).tolist()
+        held = np.bincount(
+            text_of * width + self._rows[gathered],
+            weights=np.repeat(weights_of_words, lengths),
+            minlength=len(batch) * width,
+        )
+        needed = np.array([weight for _, _, weight in batch])
+        texts, rows = np.nonzero(held.reshape(len(batch), width) >= needed[:, None])
+        bounds = np.searchsorted(texts, np.arange(len(batch) + 1)).tolist()
         found_rows = rows.tolist()
-        return [found_rows[bounds[k] : bounds[k + 1]] for k in range(len(wanted))]
+        return [found_rows[bounds[k] : bounds[k + 1]] for k in range(len(batch))]
 
     def citing(self, texts: Sequence[str]) -> list[list[str]]:
         """For each text, the sorted ids of every report with a sentence containing it (``FOUND_SHARE``)."""
