@@ -13,7 +13,7 @@ time per page are done on whole arrays, with the same numbers out, bit for bit.
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from py3langid.langid import MODEL_FILE, RAW_FLOOR, LanguageIdentifier
@@ -25,6 +25,8 @@ AUTOMATON_DEPTH = 6
 #: States of the model that depth was verified on (py3langid 0.4's bundled model). Another model (a
 #: different release, ``from_modelpath``) is scored by py3langid's own loop: the window could be too short.
 VERIFIED_STATES = 104_583
+
+Identifier = TypeVar("Identifier", bound=LanguageIdentifier)
 
 
 class ArrayIdentifier(LanguageIdentifier):
@@ -96,16 +98,20 @@ def raw_identifier() -> ArrayIdentifier:
     return ArrayIdentifier.from_model_file(MODEL_FILE)
 
 
+def on_arrays_of(model: LanguageIdentifier, kind: type[Identifier], *, norm_probs: bool) -> Identifier:
+    """An identifier of class ``kind`` on ``model``'s arrays (nothing read or copied again)."""
+    return kind(
+        model.nb_ptc,
+        model.nb_pc,
+        model.nb_classes,
+        model.tk_nextmove,
+        model.tk_output,
+        norm_probs=norm_probs,
+        tk_row=model.tk_row,
+    )
+
+
 @cache
 def normalised_identifier() -> ArrayIdentifier:
     """The identifier with probabilities normalised to 0..1, on the raw one's arrays (not read again)."""
-    raw = raw_identifier()
-    return ArrayIdentifier(
-        raw.nb_ptc,
-        raw.nb_pc,
-        raw.nb_classes,
-        raw.tk_nextmove,
-        raw.tk_output,
-        norm_probs=True,
-        tk_row=raw.tk_row,
-    )
+    return on_arrays_of(raw_identifier(), ArrayIdentifier, norm_probs=True)

@@ -16,6 +16,7 @@ from storyline.language_model import (
     VERIFIED_STATES,
     ArrayIdentifier,
     normalised_identifier,
+    on_arrays_of,
     raw_identifier,
 )
 
@@ -51,16 +52,7 @@ def _stock(norm_probs: bool) -> LanguageIdentifier:
     """py3langid's own identifier, loaded apart once per test session (the normalised one on its arrays)."""
     if not norm_probs:
         return LanguageIdentifier.from_model_file(MODEL_FILE)
-    raw = _stock(False)
-    return LanguageIdentifier(
-        raw.nb_ptc,
-        raw.nb_pc,
-        raw.nb_classes,
-        raw.tk_nextmove,
-        raw.tk_output,
-        norm_probs=True,
-        tk_row=raw.tk_row,
-    )
+    return on_arrays_of(_stock(False), LanguageIdentifier, norm_probs=True)
 
 
 # Longer texts written for this test: a report's opening, a menu, a mixture of scripts, digits and symbols.
@@ -107,9 +99,7 @@ def test_another_model_is_scored_by_py3langid_itself(monkeypatch: pytest.MonkeyP
     short for it): the same scores, no arrays made."""
     monkeypatch.setattr(language_model, "VERIFIED_STATES", VERIFIED_STATES + 1)
     stock = _stock(False)
-    other = ArrayIdentifier(
-        stock.nb_ptc, stock.nb_pc, stock.nb_classes, stock.tk_nextmove, stock.tk_output, tk_row=stock.tk_row
-    )
+    other = on_arrays_of(stock, ArrayIdentifier, norm_probs=False)
     assert not other._verified and not hasattr(other, "_moves")
     for text in [*SAMPLES, *LONG_SAMPLES]:
         assert np.array_equal(other._decide(text), stock._decide(text))
