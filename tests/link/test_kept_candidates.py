@@ -30,6 +30,12 @@ def _fresh_lists(keys: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray, np.nd
     return neighbour_lists(keys, np.arange(keys.shape[0]), PER_ROW)
 
 
+def test_no_neighbours_asked_for_gives_none() -> None:
+    others, values = np.array([1, 2, 3]), np.array([0.5, 0.2, 0.2])
+    assert [len(part) for part in best_neighbours(others, values, 0)] == [0, 0]
+    assert best_neighbours(others, values, 1)[0].tolist() == [1]
+
+
 def test_best_neighbours_breaks_ties_by_the_lower_index_whatever_the_order() -> None:
     others = np.array([9, 3, 7, 1, 5])
     values = np.array([0.5, 0.5, 0.9, 0.5, 0.1])
@@ -100,3 +106,9 @@ def test_reordered_rows_or_other_settings_search_every_list() -> None:
 
 def test_a_damaged_or_foreign_blob_keeps_nothing() -> None:
     assert KeptCandidates.from_bytes(b"not a blob").ids == []
+    kept = KeptCandidates()
+    kept.pairs([str(n) for n in range(12)], _keys([_row(random.Random(3), 12) for _ in range(12)]), PER_ROW)
+    blob = kept.to_bytes()
+    assert KeptCandidates.from_bytes(blob).ids == kept.ids
+    for cut in (len(blob) // 2, len(blob) - 1, 40):  # a write cut short: dropped, never an error
+        assert KeptCandidates.from_bytes(blob[:cut]).ids == []

@@ -57,3 +57,6 @@ def test_a_damaged_or_foreign_blob_keeps_nothing() -> None:
     kept.pair_cosines(["a", "b", "c"], matrix, np.array([0, 1]), np.array([1, 2]))
     again = KeptCosines.from_bytes(kept.to_bytes())
     assert again.ids == ["a", "b", "c"] and np.array_equal(again.cosines, kept.cosines)
+    blob = kept.to_bytes()
+    for cut in (len(blob) // 2, len(blob) - 1, 40):  # a write cut short: dropped, never an error
+        assert KeptCosines.from_bytes(blob[:cut]).ids == []

@@ -21,6 +21,7 @@ batches.
 from __future__ import annotations
 
 import io
+import zipfile
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -125,7 +126,8 @@ class KeptCandidates:
             ids=np.frombuffer(_SEPARATOR.join(self.ids).encode("utf-8"), dtype=np.uint8),
             digests=self.digests,
             sizes=self.sizes,
-            others=self.others.astype(np.int32),  # positions: half the bytes of int64
+            # positions: half the bytes of int64 while they fit (read back as int64 either way)
+            others=self.others.astype(np.int32 if len(self.ids) < 2**31 else np.int64),
             weights=self.weights,
         )
         return buffer.getvalue()
@@ -148,8 +150,8 @@ class KeptCandidates:
                     arrays["others"].astype(np.int64),
                     arrays["weights"],
                 )
-        except (ValueError, KeyError, OSError, UnicodeDecodeError):
-            return cls()
+        except (ValueError, KeyError, OSError, UnicodeDecodeError, EOFError, zipfile.BadZipFile):
+            return cls()  # a blob cut short or not ours: only a cache, made again
         lengths = (len(kept.digests), len(kept.sizes))
         consistent = lengths == (len(ids), len(ids)) and len(kept.others) == len(kept.weights)
         if not consistent or int(kept.sizes.sum()) != len(kept.others):
@@ -157,4 +159,3 @@ class KeptCandidates:
         if len(kept.others) and (kept.others.min() < 0 or kept.others.max() >= len(ids)):
             return cls()
         return kept
-

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import zipfile
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -107,8 +108,8 @@ class KeptCosines:
                 text = arrays["ids"].tobytes().decode("utf-8")
                 ids = text.split(_SEPARATOR) if text else []
                 kept = cls(ids, arrays["digests"], arrays["first"], arrays["second"], arrays["cosines"])
-        except (ValueError, KeyError, OSError, UnicodeDecodeError):
-            return cls()
+        except (ValueError, KeyError, OSError, UnicodeDecodeError, EOFError, zipfile.BadZipFile):
+            return cls()  # a blob cut short or not ours: only a cache, made again
         if len(kept.digests) != len(ids) or not len(kept.first) == len(kept.second) == len(kept.cosines):
             return cls()
         return kept

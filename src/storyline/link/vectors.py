@@ -146,6 +146,8 @@ def best_neighbours(others: np.ndarray, values: np.ndarray, per_row: int) -> tup
     """The ``per_row`` best of one row's neighbours, by shared key weight then the lower index, in that
     order: a function of the values alone. (``argpartition`` picked among equal weights by the order of
     the product's entries, so a list kept from an earlier run could differ from one made afresh.)"""
+    if per_row <= 0:  # no neighbours asked for (the partition below needs a first place to cut at)
+        return others[:0], values[:0]
     if len(values) > per_row:
         cut = -np.partition(-values, per_row - 1)[per_row - 1]  # the per_row-th best weight
         better = np.flatnonzero(values > cut)
