@@ -17,7 +17,8 @@ import pytest
 
 import storyline
 from storyline.events.coding import EntityCountries
-from storyline.stages import events
+from storyline.stages import events, extract
+from storyline.stages.extract_changes import read_changes
 from storyline.store.sqlite import SQLiteStore
 
 ORDER = (
@@ -61,6 +62,13 @@ def _with_body(store: SQLiteStore) -> int:
     return sum(1 for d in store.documents(columns=("text",)) if (d.get("text") or "").strip())
 
 
+def _extract_then_events(store: SQLiteStore) -> dict[str, int]:
+    """One extract run (nothing to parse: it records what it changed) and one events run; what events did."""
+    extract.run(store, lambda *_: None, workers=1)
+    events.run(store, lambda *_: None)
+    return store.get_state(events.CODED_STATE)
+
+
 def _actor_country(rows: list[dict[str, Any]], name: str) -> str | None:
     return next(row["actor"]["country"] for row in rows if name in (row["actor"]["name"] or ""))
 
@@ -82,8 +90,15 @@ def work(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_a_top_up_codes_the_new_page_and_the_page_whose_minister_gained_a_country(work: Path) -> None:
     with storyline.open(work / "batches.db") as sl:
-        # the new report and the order (its actor's country moved), not the museum
+        # the new report and the order (its actor's country moved), not the museum: only those two were
+        # read, as the extract stage's record of what it changed said (the new page), and as asking which
+        # pages name a person whose country moved said (the order)
         assert sl.store.get_state(events.CODED_STATE)["documents"] == 2
+        assert sl.store.get_state(events.CODED_STATE)["read"] == 2
+        changes = read_changes(sl.store)
+        assert changes is not None and changes.finished
+        assert sl.store.get_state(events.GENERATION_STATE) == changes.generation
+        assert len(changes.documents or {}) == 1  # the new page (the others' spans did not move)
         topped = _events(sl.store)
     with storyline.open(work / "full.db") as sl:
         full = _events(sl.store)
@@ -94,17 +109,16 @@ def test_a_top_up_codes_the_new_page_and_the_page_whose_minister_gained_a_countr
 def test_a_changed_date_codes_one_document_again_and_a_lost_blob_codes_all(work: Path) -> None:
     store = SQLiteStore(work / "batches.db")
     try:
-        events.run(store, lambda *_: None)
-        assert store.get_state(events.CODED_STATE) == {"documents": 0, "components": 0}  # nothing changed
+        # nothing changed: no body read, nothing coded or merged
+        assert _extract_then_events(store) == {"documents": 0, "components": 0, "read": 0}
         order = next(
             d["id"]
             for d in store.documents(columns=("title",))
             if (d["title"] or "").startswith("Velt orders")
         )
         store.update_documents([{"id": order, "published": "2024-03-18", "published_precision": "day"}])
-        events.run(store, lambda *_: None)
-        coded = store.get_state(events.CODED_STATE)
-        assert coded["documents"] == 1
+        coded = _extract_then_events(store)
+        assert coded["documents"] == coded["read"] == 1
         assert 0 < coded["components"] < len(_events(store))  # the museum's events were not merged again
         kept = _events(store)
         assert any(row["date"] == "2024-03-18" for row in kept)
@@ -120,6 +134,38 @@ def test_a_changed_date_codes_one_document_again_and_a_lost_blob_codes_all(work:
         events.run(store, lambda *_: None)
         assert store.get_state(events.CODED_STATE)["documents"] == _with_body(store)
         assert _events(store) == kept
+    finally:
+        store.close()
+
+
+def test_a_missed_or_unfinished_extract_record_reads_everything_and_stores_the_same(work: Path) -> None:
+    store = SQLiteStore(work / "batches.db")
+    try:
+        _extract_then_events(store)
+        kept = _events(store)
+        everything = _with_body(store)
+        # a generation the events stage did not see (a run it missed): everything is read, nothing changes
+        extract.run(store, lambda *_: None, workers=1)
+        assert _extract_then_events(store) == {"documents": 0, "components": 0, "read": everything}
+        assert _events(store) == kept
+        assert _extract_then_events(store)["read"] == 0  # back in step
+        # an extract run cut short (its record unfinished), then a story moved: everything read again
+        extract_changes = store.get_state("extract.changes")
+        store.set_state("extract.changes", {**extract_changes, "finished": False})
+        museum = next(d["id"] for d in store.documents(columns=("text",)) if "museum" in (d["text"] or ""))
+        store.update_documents([{"id": museum, "story_id": "st_invented_elsewhere"}])
+        events.run(store, lambda *_: None)
+        assert store.get_state(events.CODED_STATE)["read"] == everything
+        assert store.get_state(events.GENERATION_STATE) is None
+        moved = _events(store)
+        assert {row["story_id"] for row in moved if museum in row["documents"]} == {"st_invented_elsewhere"}
+        # and a story moved in step: only the merge sees it (no body read), the same table as from scratch
+        store.update_documents([{"id": museum, "story_id": None}])
+        assert _extract_then_events(store)["read"] == everything  # the unfinished record is not trusted
+        store.update_documents([{"id": museum, "story_id": "st_invented_elsewhere"}])
+        coded = _extract_then_events(store)
+        assert coded["read"] == 0 and coded["components"] > 0
+        assert _events(store) == moved == _recode_from_scratch(store)
     finally:
         store.close()
 

@@ -180,3 +180,28 @@ def test_record_fields_reads_chosen_fields_of_every_row(store: SQLiteStore) -> N
         list(store.record_fields("entities", ("name') FROM entities --",)))
     with pytest.raises(ValueError, match="record table"):
         list(store.record_fields("documents", ("name",)))
+
+
+def test_record_fields_of_chosen_rows_and_documents_naming_entities(store: SQLiteStore) -> None:
+    rows = [
+        {"id": "en_a", "name": "Ilya Vostrov", "type": "PERSON", "country": "CHL"},
+        {"id": "en_b", "name": "Brenvik Harbour Board", "type": "ORG"},
+        {"id": "en_c", "name": "Nul\x00Tail", "type": "ORG"},
+    ]
+    store.replace_records("entities", rows)
+    # only the rows asked for (an id no row has is left out), in id order, NUL rows decoded as before
+    assert list(store.record_fields("entities", ("name",), ["en_c", "en_a", "en_zz"])) == [
+        ("en_a", "Ilya Vostrov"),
+        ("en_c", "Nul\x00Tail"),
+    ]
+    assert list(store.record_fields("entities", ("name",), [])) == []
+    store.add_pages([page("first"), page("second"), page("third")])
+    first, second, third = (d["id"] for d in store.documents())
+    store.update_documents(
+        [{"id": first, "entity_ids": ["en_a", "en_b"]}, {"id": third, "entity_ids": ["en_b"]}]
+    )
+    # in ingest order; a document without entities (never resolved) names none
+    assert store.documents_naming(["en_b"]) == [first, third]
+    assert store.documents_naming({"en_a", "en_zz"}) == [first]
+    assert store.documents_naming([]) == []
+    assert second not in store.documents_naming(["en_a", "en_b", "en_c"])

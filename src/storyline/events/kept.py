@@ -25,7 +25,7 @@ import hashlib
 import json
 import zlib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import metadata, resources
 from pathlib import Path
 from typing import Any
@@ -33,7 +33,7 @@ from typing import Any
 from storyline.events.coding import CodedEvent, EntityCountries, EntityInfo
 
 #: Bump when what coding gives changes without any digested file changing.
-KEPT_VERSION = 1
+KEPT_VERSION = 2
 _KEY_BYTES = 16
 #: The modules whose code decides what a document's candidates are coded to (besides this package's).
 _EXTRACT_MODULES = ("geo.py", "gazetteer.py", "country_table.py", "text.py", "records.py", "mentions.py")
@@ -161,28 +161,95 @@ def reach_facts(event: CodedEvent) -> list[Any]:
     return [event.type, event.date_source, event.date_precision, event.date]
 
 
+class KeptDamaged(ValueError):
+    """A kept entry that cannot be read back (the run that finds one codes everything afresh)."""
+
+
+#: The fields of a kept document's line, after its id.
+_LINE_FIELDS = 8
+
+
 @dataclass(slots=True)
 class KeptDocument:
-    """One document's votes and coded events, with the keys they were made under. The events stay the JSON
-    text they were kept as until a merge needs them (most are merged in groups that did not change)."""
+    """One document's votes and coded events, with the keys they were made under, what the run that coded
+    them saw of the document without reading its body (``story``, and ``seen``: see :func:`seen_text`) and its
+    mention spans' entities (so that a later run can key it again without reading every document's spans).
+    The events stay the JSON text they were kept as until a merge needs them (most are merged in groups that
+    did not change)."""
 
+    story: str | None
+    seen: str
     facts: bytes
     key: bytes
     votes: list[tuple[str, str]]
     reach: list[list[Any]]
+    spans: list[list[Any]]
     rows_json: str
 
     @classmethod
     def made(
-        cls, facts: bytes, key: bytes, votes: list[tuple[str, str]], events: list[CodedEvent]
+        cls,
+        story: str | None,
+        seen: str,
+        facts: bytes,
+        key: bytes,
+        votes: list[tuple[str, str]],
+        spans: list[list[Any]],
+        events: list[CodedEvent],
     ) -> KeptDocument:
         rows = [coded_row(event) for event in events]
-        return cls(
-            facts, key, votes, [reach_facts(e) for e in events], json.dumps(rows, separators=(",", ":"))
-        )
+        reach = [reach_facts(e) for e in events]
+        return cls(story, seen, facts, key, votes, reach, spans, _dumps(rows))
 
     def events(self, doc_id: str, story_id: str | None) -> list[CodedEvent]:
         return [coded_event(row, doc_id, story_id) for row in json.loads(self.rows_json)]
+
+    def line(self, doc_id: str) -> str:
+        """The entry as one line of tab-separated fields (JSON text has no raw tab or newline)."""
+        return "\t".join(
+            (
+                doc_id,
+                _dumps(self.story),
+                self.seen,
+                self.facts.hex(),
+                self.key.hex(),
+                _dumps(self.votes),
+                _dumps(self.reach),
+                _dumps(self.spans),
+                self.rows_json,
+            )
+        )
+
+    @classmethod
+    def from_line(cls, line: str) -> KeptDocument:
+        fields = line.split("\t")
+        if len(fields) != _LINE_FIELDS + 1:
+            raise KeptDamaged(f"a kept entry of {len(fields)} fields")
+        _, story, seen, facts, key, votes, reach, spans, rows = fields
+        try:
+            return cls(
+                json.loads(story),
+                seen,
+                bytes.fromhex(facts),
+                bytes.fromhex(key),
+                [(e, c) for e, c in json.loads(votes)],
+                json.loads(reach),
+                json.loads(spans),
+                rows,
+            )
+        except (ValueError, TypeError) as error:
+            raise KeptDamaged(str(error)) from error
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"))
+
+
+def seen_text(published: str | None, precision: str | None, stage_keys: tuple[str | None, ...]) -> str:
+    """What a run sees of a document without reading its body, its analysis or its spans: its date, and the
+    stage keys of the stages that made its title, body and analysis (a body or title the document stage
+    made again, or an analysis made again, changes one of them)."""
+    return _dumps([published, precision, *stage_keys])
 
 
 def _header(version: int, code: bytes) -> str:
@@ -195,56 +262,90 @@ def lines_blob(header: str, lines: Iterable[str]) -> bytes:
     return zlib.compress("\n".join([header, *lines]).encode("utf-8"), 1)
 
 
-def blob_lines(data: bytes | None, header: str, fields: int) -> list[list[str]] | None:
-    """The entries of a :func:`lines_blob`, each split into ``fields``; None when there is none, it was made
-    by other code or another version, or it is damaged."""
+def blob_text_lines(data: bytes | None, header: str) -> list[str] | None:
+    """The entry lines of a :func:`lines_blob` as they are; None when there is none, it was made by other
+    code or another version, or it cannot be decompressed."""
     if not data:
         return None
     try:
         first, *lines = zlib.decompress(data).decode("utf-8").split("\n")
     except (zlib.error, UnicodeDecodeError):
         return None
-    if first != header:
+    return lines if first == header else None
+
+
+def blob_lines(data: bytes | None, header: str, fields: int) -> list[list[str]] | None:
+    """The entries of a :func:`lines_blob`, each split into ``fields``; None when there is none, it was made
+    by other code or another version, or it is damaged."""
+    lines = blob_text_lines(data, header)
+    if lines is None:
         return None
     entries = [line.split("\t") for line in lines]
     return entries if all(len(entry) == fields for entry in entries) else None
 
 
-@dataclass
 class KeptCoding:
-    """Document id -> its kept votes and coded events, in ingest order."""
+    """Document id -> its kept votes and coded events, in ingest order. Each entry stays the line it was
+    kept as until it is asked for (a top-up reads a few of 100k), and is written back as it was unless it
+    was replaced."""
 
-    documents: dict[str, KeptDocument] = field(default_factory=dict)
+    def __init__(self, lines: dict[str, str] | None = None) -> None:
+        self._lines = lines if lines is not None else {}
+        self._documents: dict[str, KeptDocument] = {}
 
-    def to_bytes(self) -> bytes:
-        dumps = functools.partial(json.dumps, separators=(",", ":"))
+    def __contains__(self, doc_id: object) -> bool:
+        return doc_id in self._documents or doc_id in self._lines
+
+    def __len__(self) -> int:
+        return len(self._lines.keys() | self._documents.keys())
+
+    def ids(self) -> list[str]:
+        """The kept documents' ids, kept ones first in the order they were kept."""
+        return list(dict.fromkeys([*self._lines, *self._documents]))
+
+    def get(self, doc_id: str) -> KeptDocument | None:
+        """The entry of ``doc_id`` (read from its line the first time); raises :class:`KeptDamaged`."""
+        found = self._documents.get(doc_id)
+        if found is None and (line := self._lines.get(doc_id)) is not None:
+            found = self._documents[doc_id] = KeptDocument.from_line(line)
+        return found
+
+    def story_and_seen(self, doc_id: str) -> tuple[str | None, str] | None:
+        """An entry's story and what its run saw (:func:`seen_text`), without reading the rest of it."""
+        if doc_id in self._documents:
+            found = self._documents[doc_id]
+            return found.story, found.seen
+        line = self._lines.get(doc_id)
+        if line is None:
+            return None
+        fields = line.split("\t", 3)
+        if len(fields) < 4:
+            raise KeptDamaged("a kept entry without its story and date")
+        try:
+            return json.loads(fields[1]), fields[2]
+        except ValueError as error:
+            raise KeptDamaged(str(error)) from error
+
+    def put(self, doc_id: str, entry: KeptDocument) -> None:
+        self._documents[doc_id] = entry
+        self._lines.pop(doc_id, None)  # written from the entry now
+
+    def _line(self, doc_id: str) -> str:
+        line = self._lines.get(doc_id)
+        return line if line is not None else self._documents[doc_id].line(doc_id)
+
+    def to_bytes(self, order: Iterable[str]) -> bytes:
+        """The entries of the documents in ``order`` (any other is dropped)."""
         return lines_blob(
             _header(KEPT_VERSION, coding_code_digest()),
-            (
-                "\t".join((doc_id, d.facts.hex(), d.key.hex(), dumps(d.votes), dumps(d.reach), d.rows_json))
-                for doc_id, d in self.documents.items()
-            ),
+            (self._line(doc_id) for doc_id in order),
         )
 
     @classmethod
     def from_bytes(cls, data: bytes | None) -> KeptCoding:
-        """The coding kept by :meth:`to_bytes`; empty (everything coded afresh) when there is none, it was
-        made by other code, or the blob is damaged."""
-        entries = blob_lines(data, _header(KEPT_VERSION, coding_code_digest()), 6)
-        if entries is None:
+        """The coding kept by :meth:`to_bytes`; empty (everything coded afresh) when there is none, or it was
+        made by other code or another version. Each entry is checked when it is read (:meth:`get`)."""
+        lines = blob_text_lines(data, _header(KEPT_VERSION, coding_code_digest()))
+        if lines is None:
             return cls()
-        try:
-            return cls(
-                {
-                    doc_id: KeptDocument(
-                        bytes.fromhex(facts),
-                        bytes.fromhex(key),
-                        [(e, c) for e, c in json.loads(votes)],
-                        json.loads(reach),
-                        rows,
-                    )
-                    for doc_id, facts, key, votes, reach, rows in entries
-                }
-            )
-        except (ValueError, TypeError):
-            return cls()  # only a cache
+        return cls({line[: line.find("\t")]: line for line in lines})

@@ -10,28 +10,17 @@ key changed; merged records are kept per component of events that can merge with
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
 
-from storyline.events.candidates import EventCandidate
-from storyline.events.coding import (
-    CodedEvent,
-    DocumentFacts,
-    EntityCountries,
-    EntityInfo,
-    code_candidate,
-    document_countries,
-    document_votes,
-)
-from storyline.events.kept import KeptCoding, KeptDocument, NamedEntities, coding_key, facts_key
+from storyline.events.coding import CodedEvent
+from storyline.events.kept import KeptCoding, KeptDamaged
 from storyline.events.kept_merges import KeptMerges, Member, component_key, components
 from storyline.events.merge import event_record, merge_events, unique_ids
 from storyline.events.places import load_gazetteer
-from storyline.extract.records import analysis_from_dict
 from storyline.stages import StageInfo
-from storyline.stages.extract import MENTION_ENTITIES_STATE, analysed_text
-from storyline.stages.extract import STAGE as EXTRACT_STAGE
+from storyline.stages.events_coding import Coding, Doc, Votes, code_all, code_changed, scan
+from storyline.stages.extract_changes import ExtractChanges, read_changes
 from storyline.store.base import Store
 
 STAGE = StageInfo(
@@ -42,115 +31,42 @@ STAGE = StageInfo(
 )
 
 Progress = Callable[[str, int, int | None], None]
-#: The document fields the coder reads (not the cleaner's removed lines, comments and evidence).
-READ_COLUMNS = ("title", "text", "analysis", "published", "published_precision", "story_id")
-#: The fields read of every document: what its kept events' key is made of (not its analysis).
-META_COLUMNS = ("title", "text", "published", "published_precision", "story_id", "stage_keys")
 #: Blob key of every document's kept votes and coded events.
 CODED_BLOB = "events.coded"
+#: Blob key of the votes of the documents that have some, in ingest order (what a top-up sums).
+VOTES_BLOB = "events.votes"
 #: Blob key of the merged records kept per component of coded events.
 MERGED_BLOB = "events.merged"
 #: State key: whether the events table holds what the kept merges say (``TABLE_KEPT``), so that only
 #: changed components need writing; anything else (a write cut short) makes the next run write it all.
 TABLE_STATE = "events.table"
 TABLE_KEPT = "kept"
-#: State key: how many documents the last run coded again (their analyses decoded), and how many
-#: components of events it merged again.
+#: State key: how many documents the last run coded again (their analyses decoded), how many components
+#: of events it merged again, and how many documents' bodies it read.
 CODED_STATE = "events.coded"
-
-
-Found = tuple[DocumentFacts, tuple[EventCandidate, ...]]
-
-
-def document_facts(doc: dict[str, Any], spans: list[list[Any]]) -> Found | None:
-    """What the coder needs of one stored document (None when it was never analysed)."""
-    stored = doc.get("analysis")
-    if not stored:
-        return None
-    text, body_start = analysed_text(doc)
-    analysis = analysis_from_dict(stored)
-    facts = DocumentFacts(
-        doc_id=doc["id"],
-        text=text,
-        body_start=body_start,
-        title_length=len((doc.get("title") or "").strip()),
-        published=doc.get("published"),
-        published_precision=doc.get("published_precision"),
-        story_id=doc.get("story_id"),
-        mentions=analysis.mentions,
-        mention_entities={(start, end): entity_id for start, end, entity_id in spans},
-    )
-    return facts, analysis.events
-
-
-def code_document(
-    found: Found, entities: dict[str, EntityInfo], countries: EntityCountries
-) -> list[CodedEvent]:
-    """Every candidate of one document, coded (pure: no store)."""
-    doc, candidates = found
-    if not candidates:
-        return []
-    doc_countries = document_countries(doc)
-    return [code_candidate(c, doc, entities, countries, doc_countries) for c in candidates]
-
-
-@dataclass(slots=True)
-class _Doc:
-    """What is read of every document with a body: enough to key its kept events."""
-
-    id: str
-    story_id: str | None
-    published: str | None
-    precision: str | None
-    spans: list[list[Any]]
-    facts: bytes
-
-
-def _documents(store: Store, spans_by_doc: dict[str, list[list[Any]]]) -> Iterator[_Doc]:
-    """Every document with a body, in ingest order, keyed (its text is digested, not kept)."""
-    for row in store.documents(columns=META_COLUMNS):
-        text = row.get("text") or ""
-        if not text.strip():
-            continue
-        spans = spans_by_doc.get(row["id"], [])
-        extract_key = (row.get("stage_keys") or {}).get(EXTRACT_STAGE.name)
-        yield _Doc(
-            row["id"],
-            row.get("story_id"),
-            row.get("published"),
-            row.get("published_precision"),
-            spans,
-            facts_key(extract_key, row.get("title"), text, spans),
-        )
-
-
-def _read_facts(
-    store: Store, docs: list[_Doc], spans_by_doc: dict[str, list[list[Any]]]
-) -> dict[str, Found | None]:
-    """The coder's view of ``docs``, their analyses read and decoded (None: never analysed)."""
-    if not docs:
-        return {}
-    rows = store.documents([d.id for d in docs], columns=READ_COLUMNS)
-    return {row["id"]: document_facts(row, spans_by_doc.get(row["id"], [])) for row in rows}
+#: State key: the generation of the extract stage's record of changes the last finished run consumed (None
+#: while a run is under way, or when the record it found was not finished).
+GENERATION_STATE = "events.generation"
 
 
 def _merged(
-    docs: list[_Doc], now: dict[str, KeptDocument], fresh: dict[str, list[CodedEvent]], kept: KeptMerges
+    docs: list[Doc], now: KeptCoding, fresh: dict[str, list[CodedEvent]], kept: KeptMerges
 ) -> tuple[KeptMerges, list[dict[str, Any]], int]:
     """Every component of coded events that can reach each other (:mod:`storyline.events.kept_merges`)
     with its records; a component kept under the same key is not merged again. Returns the merges to keep
     (every component's), the records of the components merged now, and how many those were."""
     members: list[Member] = []
-    places: list[tuple[_Doc, int]] = []
+    places: list[tuple[Doc, int]] = []
+    entries = {doc.id: now.get(doc.id) for doc in docs}
     for doc in docs:
-        for index, reach in enumerate(now[doc.id].reach):
+        for index, reach in enumerate(entries[doc.id].reach):  # type: ignore[union-attr]
             members.append((doc.id, doc.story_id, reach))
             places.append((doc, index))
     decoded: dict[str, list[CodedEvent]] = dict(fresh)
 
-    def event(doc: _Doc, index: int) -> CodedEvent:
+    def event(doc: Doc, index: int) -> CodedEvent:
         if doc.id not in decoded:
-            decoded[doc.id] = now[doc.id].events(doc.id, doc.story_id)
+            decoded[doc.id] = entries[doc.id].events(doc.id, doc.story_id)  # type: ignore[union-attr]
         return decoded[doc.id][index]
 
     keep = KeptMerges()
@@ -159,7 +75,7 @@ def _merged(
     grouped = components(members)
     for component in grouped:
         at = [places[position] for position in component]
-        key = component_key((doc.id, doc.story_id, now[doc.id].key, index) for doc, index in at)
+        key = component_key((doc.id, doc.story_id, entries[doc.id].key, index) for doc, index in at)  # type: ignore[union-attr]
         entry = kept.entries.get(key)
         if entry is None:
             records = unique_ids([event_record(group) for group in merge_events([event(*p) for p in at])])
@@ -201,46 +117,72 @@ def warm_up() -> None:
     load_gazetteer()
 
 
+def _follows(changes: ExtractChanges | None, consumed: Any) -> bool:
+    """Whether the extract stage's record says all that changed since the last run: it is finished, lists
+    what changed, and its generation is the one after the generation the last finished run consumed."""
+    return (
+        changes is not None
+        and changes.finished
+        and changes.documents is not None
+        and changes.entities is not None
+        and isinstance(consumed, int)
+        and changes.generation == consumed + 1
+    )
+
+
+def _kept_votes(data: bytes | None) -> Votes | None:
+    try:
+        return {doc_id: (seq, [(e, c) for e, c in votes]) for doc_id, seq, votes in json.loads(data or b"")}
+    except (ValueError, TypeError):
+        return None
+
+
+def _coding(store: Store, docs: list[Doc], changes: ExtractChanges | None, consumed: Any) -> Coding:
+    """Every document's coded events: from what changed when the extract stage's record says what that is,
+    else from everything (also when a kept entry cannot be read)."""
+    kept = KeptCoding.from_bytes(store.get_blob(CODED_BLOB))
+    if (
+        _follows(changes, consumed)
+        and len(kept)
+        and (votes := _kept_votes(store.get_blob(VOTES_BLOB))) is not None
+    ):
+        try:
+            coding = code_changed(store, docs, kept, votes, changes)  # type: ignore[arg-type]
+            if coding is not None:
+                return coding
+        except KeptDamaged:
+            pass
+    try:
+        return code_all(store, docs, kept)
+    except KeptDamaged:
+        return code_all(store, docs, KeptCoding())
+
+
 def run(store: Store, progress: Progress) -> int:
     """Code and merge the events of the whole corpus; returns how many documents carried candidates.
 
     Only documents whose kept key changed are decoded and coded again, and only components of events
     they changed are merged again (equal to coding and merging them all: the keys cover every input, see
-    :mod:`storyline.events.kept` and :mod:`storyline.events.kept_merges`).
+    :mod:`storyline.events.kept` and :mod:`storyline.events.kept_merges`). What changed is read from the
+    extract stage's record when it follows the one the last run consumed, else found by reading everything
+    (:mod:`storyline.stages.events_coding`).
     """
-    spans_by_doc = store.get_state(MENTION_ENTITIES_STATE) or {}
-    # Four fields of each entity, read by SQLite: decoding every entity row was a third of a run's cost.
-    entities = {
-        entity_id: EntityInfo(entity_id, name, kind, country)
-        for entity_id, name, kind, country in store.record_fields("entities", ("name", "type", "country"))
-    }
-    kept = KeptCoding.from_bytes(store.get_blob(CODED_BLOB)).documents
-    docs = list(_documents(store, spans_by_doc))
-    # Votes first: the countries titles give persons are a sum over every document's votes.
-    stale_facts = [d for d in docs if (k := kept.get(d.id)) is None or k.facts != d.facts]
-    found = _read_facts(store, stale_facts, spans_by_doc)
-    votes = {
-        d.id: ((document_votes(f[0]) if (f := found[d.id]) else []) if d.id in found else kept[d.id].votes)
-        for d in docs
-    }
-    countries = EntityCountries.from_votes((votes[d.id] for d in docs), entities)
-    named = NamedEntities(entities, countries)
-    keys = {d.id: coding_key(d.facts, d.published, d.precision, d.spans, named) for d in docs}
-    stale_coding = [d for d in docs if d.id not in found and kept[d.id].key != keys[d.id]]
-    found.update(_read_facts(store, stale_coding, spans_by_doc))
-    now: dict[str, KeptDocument] = {}
-    fresh: dict[str, list[CodedEvent]] = {}
-    for doc in docs:
-        if doc.id in found:
-            events = code_document(f, entities, countries) if (f := found.pop(doc.id)) else []
-            now[doc.id] = KeptDocument.made(doc.facts, keys[doc.id], votes[doc.id], events)
-            fresh[doc.id] = events
-        else:
-            now[doc.id] = kept[doc.id]
+    changes = read_changes(store)
+    consumed = store.get_state(GENERATION_STATE)
+    store.set_state(GENERATION_STATE, None)  # until this run finishes: a run cut short reads everything next
+    docs = scan(store)
+    coding = _coding(store, docs, changes, consumed)
     progress("events", len(docs), len(docs))
     kept_merges = KeptMerges.from_bytes(store.get_blob(MERGED_BLOB))
-    merges, made, merged = _merged(docs, now, fresh, kept_merges)
+    merges, made, merged = _merged(docs, coding.now, coding.fresh, kept_merges)
     _write_records(store, kept_merges, merges, made)
-    store.set_blob(CODED_BLOB, KeptCoding(now).to_bytes())
-    store.set_state(CODED_STATE, {"documents": len(fresh), "components": merged})
-    return sum(1 for doc in docs if now[doc.id].reach)
+    store.set_blob(CODED_BLOB, coding.now.to_bytes(doc.id for doc in docs))
+    votes = [
+        [doc_id, seq, votes] for doc_id, (seq, votes) in sorted(coding.votes.items(), key=lambda i: i[1][0])
+    ]
+    store.set_blob(VOTES_BLOB, json.dumps(votes, separators=(",", ":")).encode("utf-8"))
+    store.set_state(CODED_STATE, {"documents": len(coding.fresh), "components": merged, "read": coding.read})
+    store.set_state(
+        GENERATION_STATE, changes.generation if changes is not None and changes.finished else None
+    )
+    return sum(1 for doc in docs if coding.now.get(doc.id).reach)  # type: ignore[union-attr]

@@ -15,12 +15,13 @@ from storyline.extract import (
     resolve_quotes,
 )
 from storyline.extract.gazetteer import load_gazetteer
-from storyline.extract.incremental import DocInput, KeptResolution
+from storyline.extract.incremental import DocInput, KeptResolution, ResolutionUpdate
 from storyline.extract.scope import not_parsed_reason
 from storyline.run.corpus import warm_up_corpus_stages
 from storyline.run.local import default_workers
 from storyline.run.parse_pool import analyse_batches, batch_size
 from storyline.stages import StageInfo
+from storyline.stages.extract_changes import changed_entities, record_changes, start_generation
 from storyline.stages.extract_guard import bound_for_parsing
 from storyline.stages.kept_resolution import load_kept_resolution, save_kept_resolution
 from storyline.store.base import Store
@@ -188,7 +189,8 @@ class _ResolutionFeed:
         self.store = store
         self.docs = {d["id"]: d for d in docs}
         self.keys = {d["id"]: f"{_analysis_key(d)}|{d.get('outlet') or ''}" for d in docs}
-        self.absorbed = 0
+        #: the documents absorbed so far (resolved from a new analysis or outlet), in the order they came
+        self.absorbed_ids: list[str] = []
         self._kept: tuple[KeptResolution, dict[str, int]] | None = None
         self.rebuilt = False  # nothing was kept (or it did not load): resolution starts from nothing
 
@@ -235,7 +237,7 @@ class _ResolutionFeed:
             self.body_start[item.doc_id] = body_start.get(item.doc_id, 0)
         if inputs:
             self.kept.absorb(inputs)
-            self.absorbed += len(inputs)
+            self.absorbed_ids += [item.doc_id for item in inputs]
 
     def absorb_unparsed(self, store: Store) -> None:
         """Absorb the changed documents this run did not parse (their outlet moved, or resolution is
@@ -253,6 +255,20 @@ class _ResolutionFeed:
         self.absorb(chunk, starts)
 
 
+def _changes(
+    store: Store, kept: KeptResolution, update: ResolutionUpdate, absorbed: list[str], removed: list[str]
+) -> tuple[dict[str, list[list[Any]]], list[str]]:
+    """What this run changed for the stages after it (:mod:`storyline.stages.extract_changes`): the
+    documents resolved from a new analysis or outlet, those whose spans moved and those removed, with their
+    spans; the entities new, gone, renamed, retyped or placed in another country (read before they are
+    written)."""
+    changed = absorbed + list(update.changed_documents)
+    documents: dict[str, list[list[Any]]] = {doc_id: kept.docs[doc_id].spans for doc_id in changed}
+    documents.update((doc_id, []) for doc_id in removed)
+    now = ((e.id, e.name, e.type, e.country) for e in update.changed_entities)
+    return documents, changed_entities(store, now, update.dropped_entity_ids)
+
+
 def warm_up() -> None:
     """Build the gazetteer resolution reads (see :meth:`storyline.run.corpus.CorpusStage.warm_up`)."""
     load_gazetteer()
@@ -264,6 +280,7 @@ def run(store: Store, progress: Progress, workers: int | None = None, analyse: A
 
     Returns how many documents were parsed.
     """
+    generation = start_generation(store)  # what the run changes is recorded last (stages/extract_changes.py)
     meta = list(store.documents(columns=META_COLUMNS))
     # A body is empty exactly when the document stage left no content hash; older rows are checked by text.
     unhashed = [d["id"] for d in meta if not d.get("content_hash")]
@@ -278,10 +295,12 @@ def run(store: Store, progress: Progress, workers: int | None = None, analyse: A
     kept, body_start, rebuilt = feed.kept, feed.body_start, feed.rebuilt
     present = {d["id"] for d in docs}
     removed = [doc_id for doc_id in kept.docs if doc_id not in present]
-    if not feed.absorbed and not removed:
+    if not feed.absorbed_ids and not removed:
+        record_changes(store, generation, {}, [], len(docs))
         return parsed
     kept.absorb([], removed)
     update = kept.settle()
+    changes = _changes(store, kept, update, feed.absorbed_ids, removed) if not rebuilt else (None, None)
     for doc_id in removed:
         body_start.pop(doc_id, None)
     # Only rows whose entities changed are written: on a top-up most documents keep theirs.
@@ -295,6 +314,7 @@ def run(store: Store, progress: Progress, workers: int | None = None, analyse: A
     else:  # only entities that changed are written
         store.update_records("entities", map(entity_row, update.changed_entities), update.dropped_entity_ids)
     store.replace_records("quotes", (_body_offsets(quote_row(q), body_start) for q in quotes))
+    record_changes(store, generation, *changes, len(docs))
     save_kept_resolution(store, kept, body_start)
     store.set_state(RESOLVED_STATE, update.resolved)
     return parsed

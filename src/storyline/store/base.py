@@ -71,8 +71,14 @@ class Store(Protocol):
     def records(self, table: str) -> Iterator[dict[str, Any]]:
         """The rows of a corpus-wide record table, ordered by id."""
 
-    def record_fields(self, table: str, fields: tuple[str, ...]) -> Iterator[tuple[Any, ...]]:
-        """``(id, *fields)`` of every row of a record table, ordered by id (top-level scalar fields)."""
+    def record_fields(
+        self, table: str, fields: tuple[str, ...], ids: Iterable[str] | None = None
+    ) -> Iterator[tuple[Any, ...]]:
+        """``(id, *fields)`` of every row of a record table (or of those with ``ids``), ordered by id
+        (top-level scalar fields)."""
+
+    def documents_naming(self, entity_ids: Iterable[str]) -> list[str]:
+        """The ids of the documents whose ``entity_ids`` hold any of ``entity_ids``, in ingest order."""
 
     def get_state(self, key: str) -> Any:
         """A JSON value a stage kept between runs (None when absent)."""

@@ -431,11 +431,13 @@ class SQLiteStore:
         for row in self._db.execute(f"SELECT data FROM {table} ORDER BY id"):
             yield json.loads(row[0])
 
-    def record_fields(self, table: str, fields: tuple[str, ...]) -> Iterator[tuple[Any, ...]]:
-        """``(id, *fields)`` of every row of a record table, ordered by id; each field a top-level string,
-        integer or null of the row (record rows hold no NaN, which SQLite's JSON rejects), read by SQLite's
-        ``json_extract`` (no row is decoded in Python: the events stage reads four fields of 100k entity
-        rows).
+    def record_fields(
+        self, table: str, fields: tuple[str, ...], ids: Iterable[str] | None = None
+    ) -> Iterator[tuple[Any, ...]]:
+        """``(id, *fields)`` of every row of a record table (or of the rows with ``ids``), ordered by id;
+        each field a top-level string, integer or null of the row (record rows hold no NaN, which SQLite's
+        JSON rejects), read by SQLite's ``json_extract`` (no row is decoded in Python: the events stage
+        reads four fields of 100k entity rows).
 
         SQLite hands back a text only up to its first NUL character, so a row whose JSON escapes one (page
         text may carry NULs into a name) is decoded in Python instead: the values are those of
@@ -446,14 +448,35 @@ class SQLiteStore:
         if not all(_FIELD_NAME.fullmatch(name) for name in fields):
             raise ValueError(f"not record field names: {fields!r}")
         columns = "".join(f", json_extract(data, '$.{name}')" for name in fields)
-        query = f"SELECT id, instr(data, ?) > 0{columns} FROM {table} ORDER BY id"
-        for row in self._db.execute(query, ("\\u0000",)):
+        query = f"SELECT id, instr(data, ?) > 0{columns} FROM {table}"
+        if ids is None:
+            rows: Iterable[sqlite3.Row] = self._db.execute(f"{query} ORDER BY id", ("\\u0000",))
+        else:  # one query, the ids as one JSON parameter (no chunks, no limit on host parameters)
+            wanted = json.dumps(sorted(set(ids)))
+            rows = self._db.execute(
+                f"{query} WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id", ("\\u0000", wanted)
+            )
+        for row in rows:
             if not row[1]:
                 yield (row[0], *row[2:])
                 continue
             (data,) = self._db.execute(f"SELECT data FROM {table} WHERE id = ?", (row[0],)).fetchone()
             decoded = json.loads(data)
             yield (row[0], *(decoded.get(name) for name in fields))
+
+    def documents_naming(self, entity_ids: Iterable[str]) -> list[str]:
+        """The ids of the documents whose ``entity_ids`` hold any of ``entity_ids``, in ingest order: read by
+        SQLite from each row's JSON list (the events stage asks which reports name an entity that changed,
+        without reading every report's entities in Python)."""
+        wanted = json.dumps(sorted(set(entity_ids)))
+        if wanted == "[]":
+            return []
+        query = (
+            "SELECT id FROM documents WHERE entity_ids IS NOT NULL AND EXISTS (SELECT 1 FROM"
+            " json_each(documents.entity_ids) AS named WHERE named.value IN (SELECT value FROM json_each(?)))"
+            " ORDER BY seq"
+        )
+        return [row[0] for row in self._db.execute(query, (wanted,))]
 
     # -- state and statistics ---------------------------------------------------------------------
     def get_state(self, key: str) -> Any:
