@@ -205,3 +205,17 @@ def test_record_fields_of_chosen_rows_and_documents_naming_entities(store: SQLit
     assert store.documents_naming({"en_a", "en_zz"}) == [first]
     assert store.documents_naming([]) == []
     assert second not in store.documents_naming(["en_a", "en_b", "en_c"])
+
+
+def test_entries_under_a_prefix_are_read_and_written_apart(store: SQLiteStore) -> None:
+    store.set_blob("events", b"a blob beside the entries")
+    store.set_entries("events.doc", [("b", b"\x00two"), ("a", b"one"), ("c", b"three")])
+    store.set_entries("events.docs", [("a", b"another prefix")])
+    assert list(store.get_entries("events.doc")) == [("a", b"one"), ("b", b"\x00two"), ("c", b"three")]
+    assert list(store.get_entries("events.doc", ["c", "zz", "a"])) == [("a", b"one"), ("c", b"three")]
+    store.set_entries("events.doc", [("a", None), ("d", b"four")])
+    assert [name for name, _ in store.get_entries("events.doc")] == ["b", "c", "d"]
+    store.set_entries("events.doc", [("e", b"five")], clear=True)
+    assert list(store.get_entries("events.doc")) == [("e", b"five")]
+    assert list(store.get_entries("events.docs")) == [("a", b"another prefix")]
+    assert store.get_blob("events") == b"a blob beside the entries"

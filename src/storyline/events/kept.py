@@ -24,7 +24,7 @@ import functools
 import hashlib
 import json
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from importlib import metadata, resources
 from pathlib import Path
@@ -33,7 +33,7 @@ from typing import Any
 from storyline.events.coding import CodedEvent, EntityCountries, EntityInfo
 
 #: Bump when what coding gives changes without any digested file changing.
-KEPT_VERSION = 2
+KEPT_VERSION = 3
 _KEY_BYTES = 16
 #: The modules whose code decides what a document's candidates are coded to (besides this package's).
 _EXTRACT_MODULES = ("geo.py", "gazetteer.py", "country_table.py", "text.py", "records.py", "mentions.py")
@@ -220,6 +220,19 @@ class KeptDocument:
             )
         )
 
+    def value(self, doc_id: str) -> bytes:
+        """The entry as it is stored: its :meth:`line`, compressed."""
+        return zlib.compress(self.line(doc_id).encode("utf-8"), 1)
+
+    @classmethod
+    def from_value(cls, value: bytes) -> KeptDocument:
+        """The entry :meth:`value` stored; raises :class:`KeptDamaged` when it cannot be read."""
+        try:
+            line = zlib.decompress(value).decode("utf-8")
+        except (zlib.error, UnicodeDecodeError) as error:
+            raise KeptDamaged(str(error)) from error
+        return cls.from_line(line)
+
     @classmethod
     def from_line(cls, line: str) -> KeptDocument:
         fields = line.split("\t")
@@ -284,68 +297,120 @@ def blob_lines(data: bytes | None, header: str, fields: int) -> list[list[str]] 
     return entries if all(len(entry) == fields for entry in entries) else None
 
 
-class KeptCoding:
-    """Document id -> its kept votes and coded events, in ingest order. Each entry stays the line it was
-    kept as until it is asked for (a top-up reads a few of 100k), and is written back as it was unless it
-    was replaced."""
+#: Reads kept entries by name (all when None): ``(name, value)`` pairs (``Store.get_entries`` under a prefix).
+Fetch = Callable[[Iterable[str] | None], Iterable[tuple[str, bytes]]]
 
-    def __init__(self, lines: dict[str, str] | None = None) -> None:
-        self._lines = lines if lines is not None else {}
+
+def _no_entries(names: Iterable[str] | None) -> Iterable[tuple[str, bytes]]:
+    return ()
+
+
+class KeptCoding:
+    """Document id -> its kept votes and coded events, in ingest order.
+
+    Kept as one compressed entry per document, read only when asked for (a top-up reads a few of 100k), and
+    an index of what each entry saw of its document (its story and :func:`seen_text`), rewritten whole on
+    every run: the index is all a run reads of every kept entry. An index made by other code or another
+    version (or none) means nothing is kept; the entries under it are then all written again.
+    """
+
+    def __init__(self, index: dict[str, str] | None = None, fetch: Fetch = _no_entries) -> None:
+        self._index = index if index is not None else {}  # doc id -> story JSON, seen, events (tabbed)
+        self._fetch = fetch
         self._documents: dict[str, KeptDocument] = {}
+        self._written: set[str] = set()
+        self.replaced: dict[str, KeptDocument | None] = {}
+        self.cleared = index is None  # the entries in the store are not this index's: write them all
 
     def __contains__(self, doc_id: object) -> bool:
-        return doc_id in self._documents or doc_id in self._lines
+        return doc_id in self._documents or doc_id in self._index
 
     def __len__(self) -> int:
-        return len(self._lines.keys() | self._documents.keys())
+        return len(self._index.keys() | self._documents.keys())
 
     def ids(self) -> list[str]:
-        """The kept documents' ids, kept ones first in the order they were kept."""
-        return list(dict.fromkeys([*self._lines, *self._documents]))
+        """The kept documents' ids, those kept before first in the order they were kept."""
+        return list(dict.fromkeys([*self._index, *self._documents]))
+
+    def prefetch(self, doc_ids: Iterable[str] | None) -> None:
+        """Read the entries of ``doc_ids`` (None: all) in one go; raises :class:`KeptDamaged` for one that
+        cannot be read."""
+        if not self._index:
+            return
+        wanted = None
+        if doc_ids is not None:
+            wanted = [i for i in doc_ids if i not in self._documents and i in self._index]
+            if not wanted:
+                return
+        for doc_id, value in self._fetch(wanted):
+            if doc_id in self._index and doc_id not in self._documents:
+                self._documents[doc_id] = KeptDocument.from_value(value)
 
     def get(self, doc_id: str) -> KeptDocument | None:
-        """The entry of ``doc_id`` (read from its line the first time); raises :class:`KeptDamaged`."""
-        found = self._documents.get(doc_id)
-        if found is None and (line := self._lines.get(doc_id)) is not None:
-            found = self._documents[doc_id] = KeptDocument.from_line(line)
-        return found
+        """The entry of ``doc_id`` (None when none is kept); raises :class:`KeptDamaged` when the index has
+        one the store lost or that cannot be read."""
+        if doc_id not in self._documents and doc_id in self._index:
+            self.prefetch([doc_id])
+            if doc_id not in self._documents:
+                raise KeptDamaged(f"the kept entry of {doc_id} is missing")
+        return self._documents.get(doc_id)
 
     def story_and_seen(self, doc_id: str) -> tuple[str | None, str] | None:
-        """An entry's story and what its run saw (:func:`seen_text`), without reading the rest of it."""
+        """What an entry saw of its document (its story, and :func:`seen_text`), from the index alone."""
         if doc_id in self._documents:
             found = self._documents[doc_id]
             return found.story, found.seen
-        line = self._lines.get(doc_id)
-        if line is None:
+        row = self._index.get(doc_id)
+        if row is None:
             return None
-        fields = line.split("\t", 3)
-        if len(fields) < 4:
-            raise KeptDamaged("a kept entry without its story and date")
+        story, seen, _ = row.split("\t")
         try:
-            return json.loads(fields[1]), fields[2]
+            return json.loads(story), seen
+        except ValueError as error:
+            raise KeptDamaged(str(error)) from error
+
+    def events_count(self, doc_id: str) -> int:
+        """How many coded events the entry holds, from the index alone (0 for a document not kept)."""
+        if doc_id in self._documents:
+            return len(self._documents[doc_id].reach)
+        row = self._index.get(doc_id)
+        try:
+            return int(row.rsplit("\t", 1)[1]) if row is not None else 0
         except ValueError as error:
             raise KeptDamaged(str(error)) from error
 
     def put(self, doc_id: str, entry: KeptDocument) -> None:
+        """Replace a document's entry (the one it replaces, None for a new document, is kept in
+        :attr:`replaced`: its events are what a merge must take out)."""
+        if doc_id not in self.replaced:
+            self.replaced[doc_id] = self.get(doc_id)
         self._documents[doc_id] = entry
-        self._lines.pop(doc_id, None)  # written from the entry now
+        self._written.add(doc_id)
 
-    def _line(self, doc_id: str) -> str:
-        line = self._lines.get(doc_id)
-        return line if line is not None else self._documents[doc_id].line(doc_id)
+    def _row(self, doc_id: str) -> str:
+        if doc_id in self._documents:
+            entry = self._documents[doc_id]
+            return f"{_dumps(entry.story)}\t{entry.seen}\t{len(entry.reach)}"
+        return self._index[doc_id]
 
-    def to_bytes(self, order: Iterable[str]) -> bytes:
-        """The entries of the documents in ``order`` (any other is dropped)."""
-        return lines_blob(
-            _header(KEPT_VERSION, coding_code_digest()),
-            (self._line(doc_id) for doc_id in order),
-        )
+    def index_bytes(self, order: Iterable[str]) -> bytes:
+        """The index of the documents in ``order`` (any other is dropped)."""
+        rows = (f"{doc_id}\t{self._row(doc_id)}" for doc_id in order)
+        return lines_blob(_header(KEPT_VERSION, coding_code_digest()), rows)
+
+    def entries(self, order: Iterable[str]) -> list[tuple[str, bytes | None]]:
+        """The entries to write for the documents in ``order``: those put since the index was read (all of
+        them when it was :attr:`cleared`), and None (deleted) for each kept document not in ``order``."""
+        present = set(order)
+        gone: list[tuple[str, bytes | None]] = [(i, None) for i in self._index if i not in present]
+        written = sorted(i for i in self._written if i in present)
+        return gone + [(i, self._documents[i].value(i)) for i in written]
 
     @classmethod
-    def from_bytes(cls, data: bytes | None) -> KeptCoding:
-        """The coding kept by :meth:`to_bytes`; empty (everything coded afresh) when there is none, or it was
-        made by other code or another version. Each entry is checked when it is read (:meth:`get`)."""
-        lines = blob_text_lines(data, _header(KEPT_VERSION, coding_code_digest()))
-        if lines is None:
+    def load(cls, index: bytes | None, fetch: Fetch) -> KeptCoding:
+        """The coding kept by :meth:`index_bytes` and :meth:`entries`; empty (everything coded afresh, and
+        written again) when there is no index, or it was made by other code or another version."""
+        lines = blob_text_lines(index, _header(KEPT_VERSION, coding_code_digest()))
+        if lines is None or not all(line.count("\t") == 3 for line in lines):
             return cls()
-        return cls({line[: line.find("\t")]: line for line in lines})
+        return cls(dict(line.split("\t", 1) for line in lines), fetch)  # type: ignore[misc]

@@ -9,17 +9,17 @@ key changed; merged records are kept per component of events that can merge with
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
 from typing import Any
 
-from storyline.events.coding import CodedEvent
 from storyline.events.kept import KeptCoding, KeptDamaged
-from storyline.events.kept_merges import KeptMerges, Member, component_key, components
-from storyline.events.merge import event_record, merge_events, unique_ids
+from storyline.events.kept_merges import KeptMerges
 from storyline.events.places import load_gazetteer
 from storyline.stages import StageInfo
 from storyline.stages.events_coding import Coding, Doc, Votes, code_all, code_changed, scan
+from storyline.stages.events_merging import Merged, merge, merge_everything
 from storyline.stages.extract_changes import ExtractChanges, read_changes
 from storyline.store.base import Store
 
@@ -31,12 +31,15 @@ STAGE = StageInfo(
 )
 
 Progress = Callable[[str, int, int | None], None]
-#: Blob key of every document's kept votes and coded events.
+#: Blob key of the index of every document's kept votes and coded events, and the prefix of the entries.
 CODED_BLOB = "events.coded"
+CODED_ENTRIES = "events.document"
 #: Blob key of the votes of the documents that have some, in ingest order (what a top-up sums).
 VOTES_BLOB = "events.votes"
-#: Blob key of the merged records kept per component of coded events.
+#: Blob key of the index of the merged records kept per component of coded events, and the prefix of the
+#: components' entries.
 MERGED_BLOB = "events.merged"
+MERGED_ENTRIES = "events.component"
 #: State key: whether the events table holds what the kept merges say (``TABLE_KEPT``), so that only
 #: changed components need writing; anything else (a write cut short) makes the next run write it all.
 TABLE_STATE = "events.table"
@@ -49,67 +52,39 @@ CODED_STATE = "events.coded"
 GENERATION_STATE = "events.generation"
 
 
-def _merged(
-    docs: list[Doc], now: KeptCoding, fresh: dict[str, list[CodedEvent]], kept: KeptMerges
-) -> tuple[KeptMerges, list[dict[str, Any]], int]:
-    """Every component of coded events that can reach each other (:mod:`storyline.events.kept_merges`)
-    with its records; a component kept under the same key is not merged again. Returns the merges to keep
-    (every component's), the records of the components merged now, and how many those were."""
-    members: list[Member] = []
-    places: list[tuple[Doc, int]] = []
-    entries = {doc.id: now.get(doc.id) for doc in docs}
-    for doc in docs:
-        for index, reach in enumerate(entries[doc.id].reach):  # type: ignore[union-attr]
-            members.append((doc.id, doc.story_id, reach))
-            places.append((doc, index))
-    decoded: dict[str, list[CodedEvent]] = dict(fresh)
-
-    def event(doc: Doc, index: int) -> CodedEvent:
-        if doc.id not in decoded:
-            decoded[doc.id] = entries[doc.id].events(doc.id, doc.story_id)  # type: ignore[union-attr]
-        return decoded[doc.id][index]
-
-    keep = KeptMerges()
-    made: list[dict[str, Any]] = []
-    merged = 0
-    grouped = components(members)
-    for component in grouped:
-        at = [places[position] for position in component]
-        key = component_key((doc.id, doc.story_id, entries[doc.id].key, index) for doc, index in at)  # type: ignore[union-attr]
-        entry = kept.entries.get(key)
-        if entry is None:
-            records = unique_ids([event_record(group) for group in merge_events([event(*p) for p in at])])
-            entry = ([record["id"] for record in records], json.dumps(records))
-            made.extend(records)
-            merged += 1
-        keep.entries[key] = entry
-    ids = keep.ids()
-    if len(set(ids)) < len(ids):
-        # A re-hashed id that another component's record holds (never seen; 64-bit ids): merge as one.
-        records = unique_ids([event_record(g) for g in merge_events([event(*p) for p in places])])
-        return KeptMerges(), records, len(grouped)
-    return keep, made, merged
+def _all_records(kept: KeptMerges) -> list[dict[str, Any]]:
+    names = kept.names()
+    kept.prefetch(names)
+    return [record for name in sorted(names) for record in json.loads(kept.get(name).records_json)]
 
 
-def _write_records(store: Store, kept: KeptMerges, keep: KeptMerges, made: list[dict[str, Any]]) -> None:
-    """Store the events table: when it holds what ``kept`` says (the last run's write finished), only the
-    records of components merged now are written and those of components gone deleted; else all of it."""
-    if kept.entries and keep.entries and store.get_state(TABLE_STATE) == TABLE_KEPT:
-        gone = [
-            record_id
-            for key, (ids, _) in kept.entries.items()
-            if key not in keep.entries
-            for record_id in ids
-        ]
-        store.set_state(TABLE_STATE, "writing")  # a crash from here on makes the next run write it all
-        store.update_records("events", made, gone)
+def _write_records(store: Store, docs: list[Doc], now: KeptCoding, kept: KeptMerges, merged: Merged) -> None:
+    """Store the events table: when it holds what the kept merges held (the last run's write finished),
+    only the records of components merged now are written and those of components gone deleted; else all
+    of it. Record ids are checked to be unique over the table (each component makes its own unique; two
+    components' records sharing one was never seen, 64-bit ids): if not, everything is merged at once and
+    nothing kept."""
+    in_step = not kept.cleared and store.get_state(TABLE_STATE) == TABLE_KEPT
+    made = [record["id"] for record in merged.made]
+    if in_step:
+        stored = {row[0] for row in store.record_fields("events", (), made)} - set(merged.gone)
+        unique = not stored and len(set(made)) == len(made)
+        records = merged.made
     else:
-        store.set_state(TABLE_STATE, "writing")
-        every = (record for _, text in keep.entries.values() for record in json.loads(text))
-        store.replace_records("events", every if keep.entries else made)
-    store.set_blob(MERGED_BLOB, keep.to_bytes())
-    if keep.entries:
-        store.set_state(TABLE_STATE, TABLE_KEPT)
+        records = _all_records(kept)
+        unique = len({record["id"] for record in records}) == len(records)
+    store.set_state(TABLE_STATE, "writing")  # a crash from here on makes the next run write it all
+    if not unique:
+        store.replace_records("events", merge_everything(docs, now))
+        store.set_blob(MERGED_BLOB, b"")  # nothing kept: the next run merges everything again
+        return
+    if in_step:
+        store.update_records("events", records, merged.gone)
+    else:
+        store.replace_records("events", records)
+    store.set_entries(MERGED_ENTRIES, kept.entries(), clear=kept.cleared)
+    store.set_blob(MERGED_BLOB, kept.index_bytes())
+    store.set_state(TABLE_STATE, TABLE_KEPT)
 
 
 def warm_up() -> None:
@@ -140,12 +115,9 @@ def _kept_votes(data: bytes | None) -> Votes | None:
 def _coding(store: Store, docs: list[Doc], changes: ExtractChanges | None, consumed: Any) -> Coding:
     """Every document's coded events: from what changed when the extract stage's record says what that is,
     else from everything (also when a kept entry cannot be read)."""
-    kept = KeptCoding.from_bytes(store.get_blob(CODED_BLOB))
-    if (
-        _follows(changes, consumed)
-        and len(kept)
-        and (votes := _kept_votes(store.get_blob(VOTES_BLOB))) is not None
-    ):
+    kept = KeptCoding.load(store.get_blob(CODED_BLOB), functools.partial(store.get_entries, CODED_ENTRIES))
+    votes = _kept_votes(store.get_blob(VOTES_BLOB)) if _follows(changes, consumed) and len(kept) else None
+    if votes is not None:
         try:
             coding = code_changed(store, docs, kept, votes, changes)  # type: ignore[arg-type]
             if coding is not None:
@@ -156,6 +128,18 @@ def _coding(store: Store, docs: list[Doc], changes: ExtractChanges | None, consu
         return code_all(store, docs, kept)
     except KeptDamaged:
         return code_all(store, docs, KeptCoding())
+
+
+def _merged(store: Store, docs: list[Doc], coding: Coding) -> tuple[KeptMerges, Merged]:
+    """The components of events merged again (only those changed documents reach, when the coding step
+    says which those are), with the kept merges updated."""
+    fetch = functools.partial(store.get_entries, MERGED_ENTRIES)
+    kept = KeptMerges.load(store.get_blob(MERGED_BLOB), fetch)
+    try:
+        return kept, merge(docs, coding.now, coding.fresh, kept, coding.changed)
+    except KeptDamaged:
+        kept = KeptMerges()
+        return kept, merge(docs, coding.now, coding.fresh, kept, None)
 
 
 def run(store: Store, progress: Progress) -> int:
@@ -173,16 +157,16 @@ def run(store: Store, progress: Progress) -> int:
     docs = scan(store)
     coding = _coding(store, docs, changes, consumed)
     progress("events", len(docs), len(docs))
-    kept_merges = KeptMerges.from_bytes(store.get_blob(MERGED_BLOB))
-    merges, made, merged = _merged(docs, coding.now, coding.fresh, kept_merges)
-    _write_records(store, kept_merges, merges, made)
-    store.set_blob(CODED_BLOB, coding.now.to_bytes(doc.id for doc in docs))
-    votes = [
-        [doc_id, seq, votes] for doc_id, (seq, votes) in sorted(coding.votes.items(), key=lambda i: i[1][0])
-    ]
-    store.set_blob(VOTES_BLOB, json.dumps(votes, separators=(",", ":")).encode("utf-8"))
-    store.set_state(CODED_STATE, {"documents": len(coding.fresh), "components": merged, "read": coding.read})
+    kept_merges, merged = _merged(store, docs, coding)
+    _write_records(store, docs, coding.now, kept_merges, merged)
+    order = [doc.id for doc in docs]
+    store.set_entries(CODED_ENTRIES, coding.now.entries(order), clear=coding.now.cleared)
+    store.set_blob(CODED_BLOB, coding.now.index_bytes(order))
+    votes = sorted([seq, doc_id, votes] for doc_id, (seq, votes) in coding.votes.items())
+    store.set_blob(VOTES_BLOB, json.dumps([[i, s, v] for s, i, v in votes], separators=(",", ":")).encode())
     store.set_state(
-        GENERATION_STATE, changes.generation if changes is not None and changes.finished else None
+        CODED_STATE, {"documents": len(coding.fresh), "components": merged.merged, "read": coding.read}
     )
-    return sum(1 for doc in docs if coding.now.get(doc.id).reach)  # type: ignore[union-attr]
+    finished = changes is not None and changes.finished
+    store.set_state(GENERATION_STATE, changes.generation if finished else None)  # type: ignore[union-attr]
+    return sum(1 for doc in docs if coding.now.events_count(doc.id))

@@ -130,13 +130,15 @@ def scan(store: Store) -> list[Doc]:
 
 @dataclass
 class Coding:
-    """What the coding step hands on: every document's entry, the events coded now, the votes, and how many
-    documents had their body read."""
+    """What the coding step hands on: every document's entry, the events coded now, the votes, how many
+    documents had their body read, and the documents whose entry changed or went, with the entry they had
+    (None: everything may have changed)."""
 
     now: KeptCoding
     fresh: dict[str, list[CodedEvent]] = field(default_factory=dict)
     votes: Votes = field(default_factory=dict)
     read: int = 0
+    changed: dict[str, KeptDocument | None] | None = None
 
 
 @dataclass(slots=True)
@@ -198,6 +200,7 @@ def code_all(store: Store, docs: list[Doc], kept: KeptCoding) -> Coding:
     :class:`storyline.events.kept.KeptDamaged` when a kept entry cannot be read."""
     spans_of: dict[str, list[list[Any]]] = store.get_state(MENTION_ENTITIES_STATE) or {}
     entities = _entities(store)
+    kept.prefetch(None)
     by_id = {d.id: d for d in docs}
     facts: dict[str, bytes] = {}
     for row in store.documents(columns=("title", "text")):  # every body, digested as it is read
@@ -207,7 +210,7 @@ def code_all(store: Store, docs: list[Doc], kept: KeptCoding) -> Coding:
     # Votes first: the countries titles give persons are a sum over every document's votes.
     stale_facts = [d for d in docs if (k := kept.get(d.id)) is None or k.facts != facts[d.id]]
     read = _read(store, stale_facts, spans_of)
-    coding = Coding(KeptCoding(), read=len(docs))
+    coding = Coding(kept, read=len(docs))
     for doc in docs:
         if doc.id in read:
             votes = document_votes(found[0]) if (found := read[doc.id].found) else []
@@ -226,8 +229,8 @@ def code_all(store: Store, docs: list[Doc], kept: KeptCoding) -> Coding:
         if doc.id in read:
             votes = coding.votes.get(doc.id, (0, []))[1]
             _code(doc, read[doc.id], keys[doc.id], votes, coding, entities=entities, countries=countries)
-        else:
-            coding.now.put(doc.id, _carried(kept.get(doc.id), doc))  # type: ignore[arg-type]
+        elif (entry := _carried(kept.get(doc.id), doc)) is not kept.get(doc.id):  # type: ignore[arg-type]
+            coding.now.put(doc.id, entry)
     return coding
 
 
@@ -249,6 +252,7 @@ def code_changed(
             reread.append(doc)
         elif seen[0] != doc.story_id:
             moved_story.append(doc)
+    kept.prefetch([d.id for d in reread] + [d.id for d in moved_story])
     spans_of = {d.id: listed[d.id] if d.id in listed else kept.get(d.id).spans for d in reread}  # type: ignore[union-attr]
     read = _read(store, reread, spans_of)
     # The votes of the documents read again (and none of those gone); which persons' countries moved.
@@ -262,10 +266,13 @@ def code_changed(
     # Documents that name an entity whose name, type or country changed: keyed again (those without
     # events aside: coding gives them none whatever their entities are called).
     by_id = {d.id: d for d in docs}
-    rekey: list[tuple[Doc, KeptDocument]] = []
-    for doc_id in store.documents_naming({*(changes.entities or ()), *moved}):
-        if doc_id in by_id and doc_id not in read and (entry := kept.get(doc_id)) is not None and entry.reach:
-            rekey.append((by_id[doc_id], entry))
+    naming = [
+        doc_id
+        for doc_id in store.documents_naming({*(changes.entities or ()), *moved})
+        if doc_id in by_id and doc_id not in read and kept.events_count(doc_id)
+    ]
+    kept.prefetch(naming)
+    rekey = [(by_id[doc_id], entry) for doc_id in naming if (entry := kept.get(doc_id)) is not None]
     needed = {span[2] for r in read.values() for span in r.spans}
     needed.update(span[2] for _, entry in rekey for span in entry.spans)
     entities = _entities(store, needed)
@@ -277,7 +284,8 @@ def code_changed(
         key = coding_key(read[doc.id].facts, doc.published, doc.precision, read[doc.id].spans, named)
         entry = kept.get(doc.id)
         if entry is not None and entry.key == key:
-            coding.now.put(doc.id, _carried(entry, doc))
+            if (carried := _carried(entry, doc)) is not entry:
+                coding.now.put(doc.id, carried)
         else:
             _code(doc, read[doc.id], key, now_votes.get(doc.id, (0, []))[1], coding, **context)
     recode = {}
@@ -294,4 +302,8 @@ def code_changed(
     for doc in moved_story:
         if doc.id not in coding.fresh:
             coding.now.put(doc.id, _carried(kept.get(doc.id), doc))  # type: ignore[arg-type]
+    coding.changed = dict(kept.replaced)
+    removed = [doc_id for doc_id in kept.ids() if doc_id not in present]
+    kept.prefetch(removed)
+    coding.changed.update((doc_id, kept.get(doc_id)) for doc_id in removed)
     return coding

@@ -92,5 +92,13 @@ class Store(Protocol):
     def set_blob(self, key: str, value: bytes) -> None:
         """Keep binary state between runs."""
 
+    def get_entries(self, prefix: str, names: Iterable[str] | None = None) -> Iterator[tuple[str, bytes]]:
+        """``(name, value)`` of the binary entries kept under ``prefix`` (all, or those ``names``)."""
+
+    def set_entries(
+        self, prefix: str, entries: Iterable[tuple[str, bytes | None]], clear: bool = False
+    ) -> None:
+        """Write entries under ``prefix`` (None deletes one) in one transaction; ``clear`` drops all first."""
+
     def close(self) -> None:
         """Flush and release the store."""

@@ -512,6 +512,40 @@ class SQLiteStore:
                 for start in range(0, len(value), BLOB_PIECE):
                     blob.write(view[start : start + BLOB_PIECE])
 
+    def get_entries(self, prefix: str, names: Iterable[str] | None = None) -> Iterator[tuple[str, bytes]]:
+        """``(name, value)`` of the binary entries kept under ``prefix`` (all, or those ``names``; a name with
+        no entry is left out), in name order: state kept per document or per group, so that a run reads
+        and writes the entries it changed rather than one blob of all of them."""
+        start = prefix + "/"
+        if names is None:
+            rows = self._db.execute(
+                "SELECT key, value FROM blobs WHERE key >= ? AND key < ? ORDER BY key", (start, prefix + "0")
+            )
+        else:
+            wanted = json.dumps(sorted({start + name for name in names}))
+            rows = self._db.execute(
+                "SELECT key, value FROM blobs WHERE key IN (SELECT value FROM json_each(?)) ORDER BY key",
+                (wanted,),
+            )
+        for key, value in rows:
+            yield key[len(start) :], bytes(value)
+
+    def set_entries(
+        self, prefix: str, entries: Iterable[tuple[str, bytes | None]], clear: bool = False
+    ) -> None:
+        """Write entries under ``prefix`` (a value of None deletes its entry), in one transaction; ``clear``
+        deletes every entry under ``prefix`` first."""
+        start = prefix + "/"
+        with self._transaction() as db:
+            if clear:
+                db.execute("DELETE FROM blobs WHERE key >= ? AND key < ?", (start, prefix + "0"))
+            for name, value in entries:
+                if value is None:
+                    db.execute("DELETE FROM blobs WHERE key = ?", (start + name,))
+                else:
+                    row = (start + name, value)
+                    db.execute("INSERT OR REPLACE INTO blobs(key, value) VALUES (?, ?)", row)
+
     def stats(self) -> dict[str, Any]:
         """Counts per table, per input format and per outlet."""
         db = self._db
