@@ -143,6 +143,10 @@ class KeptMerges:
         """Every kept component's digest."""
         return set(self._index.values())
 
+    def added(self) -> set[str]:
+        """The components added since the index was read."""
+        return set(self._added)
+
     def at(self, keys: Iterable[str]) -> set[str]:
         """The components holding any of these reach keys."""
         return {self._index[key] for key in keys if key in self._index}

@@ -52,10 +52,13 @@ CODED_STATE = "events.coded"
 GENERATION_STATE = "events.generation"
 
 
-def _all_records(kept: KeptMerges) -> list[dict[str, Any]]:
-    names = kept.names()
-    kept.prefetch(names)
-    return [record for name in sorted(names) for record in json.loads(kept.get(name).records_json)]
+def _all_records(kept: KeptMerges, merged: Merged) -> list[dict[str, Any]]:
+    """The records of every kept component: those merged now as they are, the others decoded."""
+    reused = kept.names() - kept.added()
+    kept.prefetch(reused)
+    return merged.made + [
+        record for name in sorted(reused) for record in json.loads(kept.get(name).records_json)
+    ]
 
 
 def _write_records(store: Store, docs: list[Doc], now: KeptCoding, kept: KeptMerges, merged: Merged) -> None:
@@ -71,7 +74,7 @@ def _write_records(store: Store, docs: list[Doc], now: KeptCoding, kept: KeptMer
         unique = not stored and len(set(made)) == len(made)
         records = merged.made
     else:
-        records = _all_records(kept)
+        records = _all_records(kept, merged)
         unique = len({record["id"] for record in records}) == len(records)
     store.set_state(TABLE_STATE, "writing")  # a crash from here on makes the next run write it all
     if not unique:

@@ -250,7 +250,7 @@ def code_changed(
             return None
         if seen is None or doc.id in listed or seen[1] != doc.seen:
             reread.append(doc)
-        elif seen[0] != doc.story_id:
+        elif seen[0] != repr(doc.story_id):
             moved_story.append(doc)
     kept.prefetch([d.id for d in reread] + [d.id for d in moved_story])
     spans_of = {d.id: listed[d.id] if d.id in listed else kept.get(d.id).spans for d in reread}  # type: ignore[union-attr]
