@@ -314,7 +314,7 @@ def run(store: Store, progress: Progress, workers: int | None = None, analyse: A
     else:  # only entities that changed are written
         store.update_records("entities", map(entity_row, update.changed_entities), update.dropped_entity_ids)
     store.replace_records("quotes", (_body_offsets(quote_row(q), body_start) for q in quotes))
-    record_changes(store, generation, *changes, len(docs))
     save_kept_resolution(store, kept, body_start)
     store.set_state(RESOLVED_STATE, update.resolved)
+    record_changes(store, generation, *changes, len(docs))  # last: a run cut short leaves it unfinished
     return parsed
