@@ -18,6 +18,7 @@ from itertools import repeat
 
 import numpy as np
 
+from storyline.link.blocks import concatenated_ranges
 from storyline.link.tokens import words_of
 from storyline.narrate.records import Sentence
 
@@ -130,8 +131,7 @@ class CitationIndex:
         per_text = [len(ids) for ids, _, _ in batch]
         begins = self._starts[word_ids]
         lengths = self._starts[word_ids + 1] - begins
-        # every known word's rows, gathered one after another (begin .. end of each word, without a loop)
-        gathered = np.repeat(begins - (np.cumsum(lengths) - lengths), lengths) + np.arange(lengths.sum())
+        gathered = concatenated_ranges(begins, lengths)  # every known word's rows, one word after another
         text_of = np.repeat(np.repeat(np.arange(len(batch)), per_text), lengths)
         width = len(self.sentences)
         held = np.bincount(
