@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,14 @@ from storyline.store.sqlite import SQLiteStore
 TOWNS = ["Brenfield", "Oskarvik", "Lunmoor", "Tesselby", "Corran Hythe"]
 
 
+def _store_reports(tmp_path: Path, store: SQLiteStore, count: int, text: Callable[[int, str], str]) -> None:
+    """``count`` reports (``text(n, town)``), ingested and cleaned: what the extract stage then reads."""
+    for n in range(count):
+        (tmp_path / f"r{n}.txt").write_text(text(n, TOWNS[n % len(TOWNS)]), encoding="utf-8")
+    local.ingest(store, sorted(tmp_path.glob("r*.txt")))
+    local.run_document_stage(store, workers=1)
+
+
 def _event(doc_id: str) -> EventCandidate:
     return EventCandidate(doc_id, 0, 40, "approved", 10, 18, "AGREE", None, (), (), (), ())
 
@@ -27,15 +35,15 @@ def _event(doc_id: str) -> EventCandidate:
 def test_bodies_are_read_a_batch_at_a_time_and_events_stay_stored(
     tmp_path: Path, store: SQLiteStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    for n in range(30):
-        town = TOWNS[n % len(TOWNS)]
-        (tmp_path / f"r{n}.txt").write_text(
-            f"{town} council meets\n\nThe {town} council approved plan number {n} for the harbour on Monday, "
-            f"the mayor of {town} said after a long meeting with fishermen and traders.",
-            encoding="utf-8",
-        )
-    local.ingest(store, sorted(tmp_path.glob("r*.txt")))
-    local.run_document_stage(store, workers=1)
+    _store_reports(
+        tmp_path,
+        store,
+        30,
+        lambda n, town: (
+            f"{town} council meets\n\nThe {town} council approved plan number {n} for the harbour"
+            f" on Monday, the mayor of {town} said after a long meeting with fishermen and traders."
+        ),
+    )
     bodies_read: list[str] = []
     documents = store.documents
 
@@ -69,14 +77,14 @@ def test_bodies_are_read_a_batch_at_a_time_and_events_stay_stored(
 def test_resolution_takes_each_batch_as_the_parse_hands_it_back(
     tmp_path: Path, store: SQLiteStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    for n in range(10):
-        town = TOWNS[n % len(TOWNS)]
-        (tmp_path / f"r{n}.txt").write_text(
-            f"{town} ferry delayed\n\nThe ferry from {town} left {n} hours late on Tuesday, its owner said.",
-            encoding="utf-8",
-        )
-    local.ingest(store, sorted(tmp_path.glob("r*.txt")))
-    local.run_document_stage(store, workers=1)
+    _store_reports(
+        tmp_path,
+        store,
+        10,
+        lambda n, town: (
+            f"{town} ferry delayed\n\nThe ferry from {town} left {n} hours late on Tuesday, its owner said."
+        ),
+    )
     monkeypatch.setattr(extract, "ANALYSIS_BATCH", 4)
     steps: list[tuple[str, int]] = []
     absorb = KeptResolution.absorb
