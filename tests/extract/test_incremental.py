@@ -68,7 +68,7 @@ def _one_pass(docs: list[DocAnalysis]) -> tuple[list[object], dict[tuple[str, in
 
 def _kept(state: KeptResolution) -> tuple[list[object], dict[tuple[str, int, int], str]]:
     entities = sorted(state.entities.values(), key=lambda e: (-e.mentions, e.name))
-    ids = {(d, s, e): i for d, doc in state.docs.items() for s, e, i in doc.spans}  # type: ignore[misc]
+    ids = {(d, s, e): i for d, doc in state.documents() for s, e, i in doc.spans}  # type: ignore[misc]
     return list(entities), ids
 
 
@@ -130,13 +130,13 @@ def test_a_kept_resolution_holding_anything_else_is_refused_and_rebuilt(tmp_path
     store = SQLiteStore(tmp_path / "s.db")
     kept = KeptResolution()
     kept.update(_inputs(DOCS[:2], {"d0": 0, "d1": 1}))
-    save_kept_resolution(store, kept, {"d0": 0})
-    loaded, body_start = load_kept_resolution(store)
-    assert set(loaded.docs) == {"d0", "d1"} and body_start == {"d0": 0}
+    save_kept_resolution(store, kept)
+    loaded = load_kept_resolution(store)
+    assert set(loaded.seq) == {"d0", "d1"} and _kept(loaded) == _kept(kept)
     # A blob naming a class outside the kept resolution's own (here os.system) is never called.
     store.set_blob(RESOLUTION_BLOB, zlib.compress(pickle.dumps((os.system, ("true",)))))
-    loaded, body_start = load_kept_resolution(store)
-    assert not loaded.docs and body_start == {}
+    loaded = load_kept_resolution(store)
+    assert not loaded.seq
     store.close()
 
 

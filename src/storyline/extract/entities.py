@@ -285,43 +285,84 @@ def slip_assignment(mention: Mention, found: _Assignment, key: str) -> _Assignme
     return _Assignment(key, "place_near_spelling", detail, found.type)
 
 
-def _canonical_name(group: list[tuple[Mention, _Assignment]]) -> str:
-    fixed = [found.name for _, found in group if found.name]
-    if fixed:
-        return Counter(fixed).most_common(1)[0][0]
-    surfaces = Counter(mention.text for mention, _ in group)
-    full = {text: count for text, count in surfaces.items() if len(text.split()) >= 2}
-    pool = full if group[0][1].type == "PERSON" and full else surfaces
-    # Most frequent, then longest, then alphabetical: deterministic whatever the input order.
-    return min(pool, key=lambda text: (-pool[text], -len(text), text))
+class EntityBuilder:
+    """One key's entity, made from its mentions fed one at a time in document and offset order.
 
+    It keeps counts and first sightings rather than the mentions, so that a kept resolution can build
+    many entities in one pass over the documents that name them (``extract/incremental.py``) holding no
+    group of mentions; :func:`group_entity` builds through it too, so both give the same entity.
+    """
 
-def _entity_type(group: list[tuple[Mention, _Assignment]]) -> str:
-    types = Counter(found.type for _, found in group)
-    return min(types, key=lambda label: (-types[label], label))
+    def __init__(self) -> None:
+        self.fixed: Counter[str] = Counter()  # names rules fixed, in the order first seen (ties: first)
+        self.surfaces: Counter[str] = Counter()
+        self.types: Counter[str] = Counter()
+        self.first_type: str | None = None
+        self.country: str | None = None
+        self.documents: set[str] = set()
+        self.mentions = 0
+        self.first_rule: dict[str, tuple[str, str]] = {}  # surface -> its first mention's rule and detail
+        self.first_retype: dict[str, tuple[str, str]] = {}  # the same among mentions a label was corrected
 
+    def add(self, mention: Mention, found: _Assignment) -> None:
+        """Count the next mention (in document and offset order)."""
+        if found.name:
+            self.fixed[found.name] += 1
+        text = mention.text
+        self.surfaces[text] += 1
+        self.types[found.type] += 1
+        if self.first_type is None:
+            self.first_type = found.type
+        if self.country is None and found.country:
+            self.country = found.country
+        self.documents.add(mention.doc_id)
+        self.mentions += 1
+        if text not in self.first_rule:
+            self.first_rule[text] = (found.rule, found.detail)
+        if found.rule in RETYPE_RULES and text not in self.first_retype:
+            self.first_retype[text] = (found.rule, found.detail)
 
-def _merges(group: list[tuple[Mention, _Assignment]], name: str) -> list[AliasMerge]:
-    """Each alias with the rule that merged it; the name itself too where its label was corrected."""
-    seen: dict[str, AliasMerge] = {}
-    for mention, found in group:
-        if (mention.text != name or found.rule in RETYPE_RULES) and mention.text not in seen:
-            seen[mention.text] = AliasMerge(mention.text, found.rule, found.detail)
-    return [seen[alias] for alias in sorted(seen)]
+    def name(self) -> str:
+        """The most often fixed name, else the most frequent surface (a person's: of its full names)."""
+        if self.fixed:
+            return self.fixed.most_common(1)[0][0]
+        surfaces = self.surfaces
+        full = {text: count for text, count in surfaces.items() if len(text.split()) >= 2}
+        pool = full if self.first_type == "PERSON" and full else surfaces
+        # Most frequent, then longest, then alphabetical: deterministic whatever the input order.
+        return min(pool, key=lambda text: (-pool[text], -len(text), text))
+
+    def merges(self, name: str) -> list[AliasMerge]:
+        """Each alias with the rule that merged it; the name itself too where its label was corrected."""
+        found = []
+        for alias in sorted(self.surfaces):
+            why = self.first_rule[alias] if alias != name else self.first_retype.get(alias)
+            if why is not None:
+                found.append(AliasMerge(alias, *why))
+        return found
+
+    def entity(self) -> Entity:
+        """The entity the mentions counted so far make, with the id its name gives it; :func:`entity_id`
+        settles the id when two entities share a type and name."""
+        name = self.name()
+        entity_type = min(self.types, key=lambda label: (-self.types[label], label))
+        country = self.country
+        if country is None and entity_type in {"ORG", "FAC"}:
+            country = country_of_name(name)
+        aliases = sorted(set(self.surfaces) | {name})
+        base_id = stable_id(entity_type, name, prefix="en_")
+        return Entity(
+            base_id, name, entity_type, aliases, country, sorted(self.documents), self.mentions,
+            self.merges(name),
+        )  # fmt: skip
 
 
 def group_entity(group: list[tuple[Mention, _Assignment]]) -> Entity:
-    """The entity one key's mentions (in document and offset order) make, with the id its name gives it;
-    :func:`entity_id` settles the id when two entities share a type and name."""
-    name = _canonical_name(group)
-    entity_type = _entity_type(group)
-    country = next((found.country for _, found in group if found.country), None)
-    if country is None and entity_type in {"ORG", "FAC"}:
-        country = country_of_name(name)
-    aliases = sorted({mention.text for mention, _ in group} | {name})
-    documents = sorted({mention.doc_id for mention, _ in group})
-    base_id = stable_id(entity_type, name, prefix="en_")
-    return Entity(base_id, name, entity_type, aliases, country, documents, len(group), _merges(group, name))
+    """The entity one key's mentions (in document and offset order) make (see :class:`EntityBuilder`)."""
+    builder = EntityBuilder()
+    for mention, found in group:
+        builder.add(mention, found)
+    return builder.entity()
 
 
 def entity_id(base_id: str, entity_type: str, name: str, key: str, used_ids: set[str]) -> str:

@@ -27,10 +27,10 @@ an outlet that was a person's name, a spelling that becomes the commoner one).
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields, replace
 from sys import intern
-from typing import Any
+from typing import Any, Protocol
 
 from rapidfuzz.distance import OSA
 
@@ -39,12 +39,12 @@ from storyline.extract.analysis import DocAnalysis
 from storyline.extract.entities import (
     PLACE_TYPES,
     Entity,
+    EntityBuilder,
     _Assignment,
     _Context,
     _surname_lookalikes,
     assign_once,
     entity_id,
-    group_entity,
     slip_assignment,
 )
 from storyline.extract.gazetteer import MIN_NEAR_SPELLING_CHARS, gazetteer_place, nearest_spelling, place_key
@@ -53,11 +53,10 @@ from storyline.extract.mentions import Mention
 from storyline.extract.outlet_names import outlet_reason
 from storyline.extract.persons import PersonLink, _link_single, cluster_full_names, full_name_key
 from storyline.extract.place_types import PLACE_LABELS, _gazetteer_place, place_label
-from storyline.extract.quotes import QuoteCandidate
 from storyline.extract.text import fold
 
 #: Changes when what is kept changes shape or meaning: a state of another version is rebuilt from scratch.
-STATE_VERSION = "1"
+STATE_VERSION = "2"  # 2: each document's record kept apart from the tables (DocRecords)
 #: Most edits between two spellings :func:`nearest_spelling` ever accepts (kept as neighbours).
 MAX_SLIP_EDITS = 2
 _THING = len("thing:")
@@ -103,7 +102,6 @@ class _Doc:
     outlet: str
     rows: tuple[MentionRow, ...]
     acronyms: tuple[AcronymDefinition, ...]
-    quotes: tuple[QuoteCandidate, ...]
     names: Counter[str]  # L0: folded full person names that vouch for their words (outlets aside)
     name_words: dict[str, tuple[str, ...]]
     static_places: Counter[str]
@@ -154,7 +152,6 @@ def _new_doc(item: DocInput) -> _Doc:
         fold(item.outlet or ""),
         rows,
         analysis.acronyms,
-        analysis.quotes,
         Counter(),
         {},
         Counter(),
@@ -228,16 +225,73 @@ def _l1_consults(mention: Mention) -> list[str]:
     return [intern(key) for key in found]
 
 
+class ResolutionDamaged(Exception):
+    """A document's kept record is missing or cannot be read: the kept resolution must be rebuilt."""
+
+
+class DocRecords(Protocol):
+    """Where each document's record (:class:`_Doc`) is kept apart from the tables: a top-up reads only the
+    records it needs and writes only those it changed (the store's entries, or a dict in memory)."""
+
+    def read(self, ids: Sequence[str]) -> Iterator[tuple[str, _Doc]]:
+        """The records of ``ids`` (each present); raises :class:`ResolutionDamaged` for one missing."""
+        ...
+
+    def write(self, records: Iterable[tuple[str, _Doc | None]]) -> None:
+        """Keep records (None drops one)."""
+        ...
+
+
+class MemoryRecords(dict[str, _Doc]):
+    """Records held in memory (tests, and a resolution not yet kept in a store)."""
+
+    def read(self, ids: Sequence[str]) -> Iterator[tuple[str, _Doc]]:
+        for doc_id in ids:
+            if doc_id not in self:
+                raise ResolutionDamaged(f"no kept record of document {doc_id}")
+            yield doc_id, self[doc_id]
+
+    def write(self, records: Iterable[tuple[str, _Doc | None]]) -> None:
+        for doc_id, doc in records:
+            if doc is None:
+                self.pop(doc_id, None)
+            else:
+                self[doc_id] = doc
+
+
+#: Records read (and written) per store round trip.
+RECORD_CHUNK = 512
+#: Records held in memory past which the changed ones are written out and all dropped: a run from nothing
+#: streams them, while a top-up's few stay in memory from their first read to the end of the run.
+HELD_RECORDS = 4096
+
+
+def _chunks(ids: Sequence[str], size: int = RECORD_CHUNK) -> Iterator[Sequence[str]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
 class KeptResolution:
-    """Resolution kept between runs (pickled into the store); :meth:`update` adds and drops documents."""
+    """Resolution kept between runs; :meth:`update` adds and drops documents.
+
+    The tables (per key: counts, surname and acronym tables, the documents consulting each key, the
+    entities) are pickled whole into the store; each document's record (its mentions, assignments, spans)
+    is kept apart in ``records`` and read only when a run needs it: the document is re-resolved or
+    dropped, or names an entity rebuilt. ``seq`` and ``keys`` (each document's place in ingest order and
+    the key of its inputs) are the index of what is kept.
+    """
 
     #: Chunks absorbed and not yet settled; None when settled (as every saved state is).
     _pending: _Pending | None = None
 
-    def __init__(self, merge_capitals: bool = True) -> None:
+    def __init__(self, merge_capitals: bool = True, records: DocRecords | None = None) -> None:
         self.version = STATE_VERSION
         self.merge_capitals = merge_capitals
-        self.docs: dict[str, _Doc] = {}
+        self.seq: dict[str, int] = {}
+        self.keys: dict[str, str] = {}
+        self.records: DocRecords = records if records is not None else MemoryRecords()
+        self._held: dict[str, _Doc] = {}  # records read or made this run (written back when changed)
+        self._changed: set[str] = set()
         # L0
         self.outlets: Counter[str] = Counter()
         self.names: Counter[str] = Counter()
@@ -267,6 +321,53 @@ class KeptResolution:
         self.entities: dict[str, Entity] = {}
         self.base_ids: dict[str, str] = {}  # key -> the id its entity's name gives it before collisions
 
+    # -- the records ----------------------------------------------------------------------------
+    def __getstate__(self) -> dict[str, Any]:
+        """The tables and the index, without the records (kept apart) or what a run holds of them."""
+        if self._pending is not None or self._changed:
+            raise ValueError("a kept resolution is saved settled and flushed")
+        return {k: v for k, v in self.__dict__.items() if k not in {"records", "_held", "_changed"}}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self.records, self._held, self._changed = MemoryRecords(), {}, set()
+
+    def _hold(self, ids: Iterable[str]) -> None:
+        """Read the records of ``ids`` not held yet, and hold them."""
+        missing = [doc_id for doc_id in ids if doc_id not in self._held]
+        for chunk in _chunks(missing):
+            self._held.update(self.records.read(chunk))
+
+    def _doc(self, doc_id: str, changing: bool = True) -> _Doc:
+        """The document's record, held (and written back at the next flush when ``changing``)."""
+        if doc_id not in self._held:
+            self._hold([doc_id])
+        if changing:
+            self._changed.add(doc_id)
+        return self._held[doc_id]
+
+    def _peek(self, ids: Sequence[str]) -> Iterator[tuple[str, _Doc]]:
+        """The records of ``ids`` in order, read a chunk at a time and not held (those held as held)."""
+        for chunk in _chunks(ids):
+            read = dict(self.records.read([d for d in chunk if d not in self._held]))
+            for doc_id in chunk:
+                yield doc_id, self._held.get(doc_id) or read[doc_id]
+
+    def flush(self, limit: int = 0) -> None:
+        """When more than ``limit`` records are held: write the changed ones and hold none."""
+        if len(self._held) <= limit:
+            return
+        self.records.write((doc_id, self._held[doc_id]) for doc_id in sorted(self._changed))
+        self._held, self._changed = {}, set()
+
+    def document(self, doc_id: str) -> _Doc:
+        """One document's record (read, not held)."""
+        return next(self._peek([doc_id]))[1]
+
+    def documents(self) -> Iterator[tuple[str, _Doc]]:
+        """Every document's record, in ingest order, a chunk at a time (tests, and moving the records)."""
+        return self._peek(sorted(self.seq, key=self.seq.__getitem__))
+
     # -- L0 values ------------------------------------------------------------------------------
     def is_outlet(self, key: str) -> bool:
         return self.outlets.get(key, 0) > 0
@@ -285,7 +386,7 @@ class KeptResolution:
             return None
         by_doc = next(iter(expansions.values()))
         # The last definition in ingest order gives the text, as the one-pass resolver's does.
-        return by_doc[max(by_doc, key=lambda doc_id: self.docs[doc_id].seq)]
+        return by_doc[max(by_doc, key=self.seq.__getitem__)]
 
     def _l0_value(self, key: str) -> object:
         kind, name = key[:2], key[2:]
@@ -402,7 +503,7 @@ class KeptResolution:
     def _representative(self, key: str) -> str:
         """The surface of a full name's first mention in ingest order (it stands for the name in one pass)."""
         by_doc = self.full_docs[key]
-        return by_doc[min(by_doc, key=lambda doc_id: self.docs[doc_id].seq)]
+        return by_doc[min(by_doc, key=self.seq.__getitem__)]
 
     def _recluster(self, keys: set[str]) -> set[str]:
         """Cluster again the surname blocks that held or hold ``keys``; every full-name key in them."""
@@ -558,19 +659,28 @@ class KeptResolution:
         return changed
 
     # -- entities -------------------------------------------------------------------------------
-    def _group(self, final_key: str, members: dict[str, set[str]]) -> list[tuple[Mention, _Assignment]]:
-        group = []
-        for key in members.get(final_key, {final_key}):
-            for doc_id in self.key_docs.get(key, ()):
-                doc = self.docs[doc_id]
-                for row, found in zip(doc.rows, doc.assigned, strict=True):
-                    if found[0] == key:
-                        mention, assignment = Mention(*row), _Assignment(*found)
-                        if key != final_key:
-                            assignment = slip_assignment(mention, assignment, final_key)
-                        group.append((mention, assignment))
-        group.sort(key=lambda item: (item[0].doc_id, item[0].start))
-        return group
+    def _build(self, keys: Iterable[str], members: dict[str, set[str]]) -> dict[str, EntityBuilder]:
+        """The entities of ``keys`` (final keys), built in one pass over the records of the documents that
+        name them, in document and offset order (as one pass groups them), holding no group of mentions."""
+        member_of: dict[str, tuple[str, int]] = {}  # member key -> (its final key, its place among them)
+        for key in keys:
+            for rank, member in enumerate(members.get(key, {key})):
+                member_of[member] = (key, rank)
+        builders = {key: EntityBuilder() for key in keys}
+        naming = sorted({doc_id for member in member_of for doc_id in self.key_docs.get(member, ())})
+        for _, doc in self._peek(naming):
+            found_here = []
+            for index, (row, found) in enumerate(zip(doc.rows, doc.assigned, strict=True)):
+                if (hit := member_of.get(found[0])) is not None:
+                    # Offset, then the member keys' order, then the document's: one pass's order.
+                    found_here.append((row[3], hit[1], index, hit[0], row, found))
+            found_here.sort(key=lambda item: item[:3])
+            for *_, final_key, row, found in found_here:
+                mention, assignment = Mention(*row), _Assignment(*found)
+                if found[0] != final_key:
+                    assignment = slip_assignment(mention, assignment, final_key)
+                builders[final_key].add(mention, assignment)
+        return builders
 
     def _doc_spans(self, doc: _Doc) -> tuple[list[str], list[list[object]]]:
         keyed = sorted(
@@ -602,8 +712,9 @@ class KeptResolution:
         pending = self._pending if self._pending is not None else _Pending()
         self._pending = pending
         new_docs = {item.doc_id: _new_doc(item) for item in added}
-        gone = {doc_id for doc_id in [*removed, *new_docs] if doc_id in self.docs}
-        old_docs = {doc_id: self.docs[doc_id] for doc_id in gone}
+        gone = {doc_id for doc_id in [*removed, *new_docs] if doc_id in self.seq}
+        self._hold(sorted(gone))
+        old_docs = {doc_id: self._held[doc_id] for doc_id in gone}
         # L0: values before and after, for every key the changed documents contribute to.
         touched = self._l0_touched([*old_docs.values(), *new_docs.values()])
         before = {key: self._l0_value(key) for key in touched}
@@ -611,7 +722,9 @@ class KeptResolution:
             self._apply_l0(doc_id, doc, -1)
             pending.entity_keys |= self._apply_out(doc_id, doc, -1)
         for doc_id, doc in new_docs.items():
-            self.docs[doc_id] = doc
+            self.seq[doc_id], self.keys[doc_id] = doc.seq, doc.key
+            self._held[doc_id] = doc
+            self._changed.add(doc_id)
             self._apply_l0(doc_id, doc, 1)
         changed = {key for key in touched if self._l0_value(key) != before[key]}
         l1 = set(new_docs)
@@ -621,8 +734,10 @@ class KeptResolution:
         context = _KeptContext(self)
         memo: dict[tuple[str, str, str], _Assignment | None] = {}
         old_l2: list[tuple[str, _Doc]] = list(old_docs.items())
-        for doc_id in sorted(l1, key=lambda d: self.docs[d].seq):
-            doc = self.docs[doc_id]
+        ordered = sorted(l1, key=self.seq.__getitem__)
+        self._hold(ordered)
+        for doc_id in ordered:
+            doc = self._doc(doc_id)
             if doc_id not in new_docs:
                 old_l2.append((doc_id, replace(doc)))
                 pending.entity_keys |= self._apply_out(doc_id, doc, -1)
@@ -631,7 +746,7 @@ class KeptResolution:
                 doc.assigned = []
                 doc.consults = set()
             self._resolve_l1(doc_id, doc, context, memo)
-        new_l2 = [(doc_id, self.docs[doc_id]) for doc_id in l1]
+        new_l2 = [(doc_id, self._held[doc_id]) for doc_id in l1]
         surnames = {s for _, doc in [*old_l2, *new_l2] for s, _ in doc.surname_pairs}
         # What a bare surname read before this update began (full names are clustered only in settle()).
         for surname in surnames - pending.surnames_before.keys():
@@ -639,12 +754,16 @@ class KeptResolution:
         pending.surnames |= surnames
         for doc_id, doc in old_l2:
             pending.l2_touched |= self._apply_l2(doc_id, doc, -1)
-        for doc_id in gone - set(new_docs):
-            del self.docs[doc_id]
+        dropped = sorted(gone - set(new_docs))
+        for doc_id in dropped:
+            del self.seq[doc_id], self.keys[doc_id], self._held[doc_id]
+            self._changed.discard(doc_id)
             pending.l1.discard(doc_id)
+        self.records.write((doc_id, None) for doc_id in dropped)
         for doc_id, doc in new_l2:
             pending.l2_touched |= self._apply_l2(doc_id, doc, 1)
         pending.l1 |= l1
+        self.flush(HELD_RECORDS)
 
     def settle(self) -> ResolutionUpdate:
         """The second half of :meth:`update`, once after the chunks :meth:`absorb` took: full names
@@ -671,14 +790,17 @@ class KeptResolution:
         # L3 for those documents; their keys and place counts swapped.
         entity_keys = pending.entity_keys
         output: set[str] = set()
-        for doc_id in sorted(l3, key=lambda d: self.docs[d].seq):
-            doc = self.docs[doc_id]
-            if doc_id not in pending.l1:
-                entity_keys |= self._apply_out(doc_id, doc, -1)
-                doc.consults = set()
-            self._resolve_l3(doc_id, doc)
-            entity_keys |= self._apply_out(doc_id, doc, 1)
-            output.add(doc_id)
+        for chunk in _chunks(sorted(l3, key=self.seq.__getitem__)):
+            self._hold(chunk)
+            for doc_id in chunk:
+                doc = self._doc(doc_id)
+                if doc_id not in pending.l1:
+                    entity_keys |= self._apply_out(doc_id, doc, -1)
+                    doc.consults = set()
+                self._resolve_l3(doc_id, doc)
+                entity_keys |= self._apply_out(doc_id, doc, 1)
+                output.add(doc_id)
+            self.flush(HELD_RECORDS)
         final_before = dict(self.final)
         for key in self._update_places({k for k in entity_keys if k.startswith("thing:")}):
             entity_keys.update({key, final_before.get(key, key), self.final.get(key, key)})
@@ -694,10 +816,11 @@ class KeptResolution:
             if key in self.key_docs:
                 members[key].add(key)
         before = dict(self.entities)
-        for key in entity_keys | {self.final.get(key, key) for key in entity_keys}:
-            group = self._group(key, members) if key not in self.final else []
-            if group:
-                self.entities[key] = group_entity(group)
+        again = entity_keys | {self.final.get(key, key) for key in entity_keys}
+        builders = self._build(sorted(key for key in again if key not in self.final), members)
+        for key in again:
+            if key in builders and builders[key].mentions:
+                self.entities[key] = builders[key].entity()
                 self.base_ids[key] = self.entities[key].id
             else:
                 self.entities.pop(key, None)
@@ -713,12 +836,17 @@ class KeptResolution:
                 for member in members.get(key, {key}):
                     output.update(self.key_docs.get(member, ()))
         changed_docs = {}
-        for doc_id in output:
-            doc = self.docs[doc_id]
-            ids, spans = self._doc_spans(doc)
-            if (ids, spans) != (doc.entity_ids, doc.spans):
-                doc.entity_ids, doc.spans = ids, spans
-                changed_docs[doc_id] = (ids, spans)
+        for chunk in _chunks(sorted(output)):
+            self._hold(chunk)
+            for doc_id in chunk:
+                doc = self._doc(doc_id, changing=False)
+                ids, spans = self._doc_spans(doc)
+                if (ids, spans) != (doc.entity_ids, doc.spans):
+                    doc.entity_ids, doc.spans = ids, spans
+                    self._changed.add(doc_id)
+                    changed_docs[doc_id] = (ids, spans)
+            self.flush(HELD_RECORDS)
+        self.flush()  # settled: every changed record written, none held
         changed = [e for key, e in self.entities.items() if before.get(key) != e]
         current = {e.id for e in self.entities.values()}
         dropped = sorted({e.id for e in before.values()} - current)

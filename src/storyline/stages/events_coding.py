@@ -37,8 +37,8 @@ from storyline.events.kept import (
     seen_text,
 )
 from storyline.extract.records import analysis_from_dict
-from storyline.stages.extract import MENTION_ENTITIES_STATE, analysed_text
 from storyline.stages.extract import STAGE as EXTRACT_STAGE
+from storyline.stages.extract import analysed_text, mention_spans
 from storyline.stages.extract_changes import ExtractChanges
 from storyline.store.base import Store
 
@@ -198,7 +198,7 @@ def _carried(kept: KeptDocument, doc: Doc) -> KeptDocument:
 def code_all(store: Store, docs: list[Doc], kept: KeptCoding) -> Coding:
     """Every document keyed from what it is now; those whose key changed coded again. Raises
     :class:`storyline.events.kept.KeptDamaged` when a kept entry cannot be read."""
-    spans_of: dict[str, list[list[Any]]] = store.get_state(MENTION_ENTITIES_STATE) or {}
+    spans_of = mention_spans(store)
     entities = _entities(store)
     kept.prefetch(None)
     by_id = {d.id: d for d in docs}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from typing import Any
@@ -15,7 +16,7 @@ from storyline.extract import (
     resolve_quotes,
 )
 from storyline.extract.gazetteer import load_gazetteer
-from storyline.extract.incremental import DocInput, KeptResolution, ResolutionUpdate
+from storyline.extract.incremental import DocInput, KeptResolution, ResolutionDamaged, ResolutionUpdate
 from storyline.extract.scope import not_parsed_reason
 from storyline.run.corpus import warm_up_corpus_stages
 from storyline.run.local import default_workers
@@ -23,7 +24,12 @@ from storyline.run.parse_pool import analyse_batches, batch_size
 from storyline.stages import StageInfo
 from storyline.stages.extract_changes import changed_entities, record_changes, start_generation
 from storyline.stages.extract_guard import bound_for_parsing
-from storyline.stages.kept_resolution import load_kept_resolution, save_kept_resolution
+from storyline.stages.kept_resolution import (
+    KeptEntries,
+    load_kept_resolution,
+    mention_spans,
+    save_kept_resolution,
+)
 from storyline.store.base import Store
 
 STAGE = StageInfo(
@@ -33,7 +39,8 @@ STAGE = StageInfo(
     requires=("text", "title", "content_hash"),
     produces=("analysis", "entity_ids", "entities", "quotes", "mention_entities"),
 )
-#: State key: per document, the entity id of each mention span (what the events stage resolves parties with).
+#: State key where each document's mention spans were kept before they were kept per document (read by
+#: nothing now; emptied when resolution is rebuilt). The spans: :func:`mention_spans`.
 MENTION_ENTITIES_STATE = "extract.mention_entities"
 #: The fields read of a document to parse: its analysed text and what its analysis key is made of.
 PARSE_COLUMNS = ("title", "text", "content_hash")
@@ -181,46 +188,61 @@ def _body_offsets(row: dict[str, Any], body_start: dict[str, int]) -> dict[str, 
     return row
 
 
+def _input_key(doc: dict[str, Any]) -> str:
+    """A digest of what a document is resolved from (its analysis key and outlet): the kept index holds
+    one per document, so it is kept short."""
+    key = f"{_analysis_key(doc)}|{doc.get('outlet') or ''}"
+    return hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
+
+
 class _ResolutionFeed:
     """Hands resolution the documents whose analysis or outlet changed since it last saw them, a chunk at a
-    time (:meth:`KeptResolution.absorb`), and keeps where each one's body starts in its parsed text."""
+    time (:meth:`KeptResolution.absorb`), and keeps each one's quote candidates with where its body starts
+    in its parsed text."""
 
     def __init__(self, store: Store, docs: list[dict[str, Any]]) -> None:
         self.store = store
         self.docs = {d["id"]: d for d in docs}
-        self.keys = {d["id"]: f"{_analysis_key(d)}|{d.get('outlet') or ''}" for d in docs}
+        self.keys = {d["id"]: _input_key(d) for d in docs}
         #: the documents absorbed so far (resolved from a new analysis or outlet), in the order they came
         self.absorbed_ids: list[str] = []
-        self._kept: tuple[KeptResolution, dict[str, int]] | None = None
-        self.rebuilt = False  # nothing was kept (or it did not load): resolution starts from nothing
-
-    def _loaded(self) -> tuple[KeptResolution, dict[str, int]]:
-        """The kept resolution and body starts, loaded on first use: when the parse runs on a pool, after
-        its workers were forked, so that they do not inherit it (a worker's garbage collector would touch,
-        and so copy, every page of it)."""
-        if self._kept is None:
-            self._kept = load_kept_resolution(self.store)
-            self.rebuilt = not self._kept[0].docs
-        return self._kept
+        self._kept: KeptResolution | None = None
+        self.damaged = False  # a kept record could not be read: resolution is rebuilt after the parse
 
     @property
     def kept(self) -> KeptResolution:
-        """The kept resolution (loaded on first use)."""
-        return self._loaded()[0]
+        """The kept resolution, loaded on first use: when the parse runs on a pool, after its workers were
+        forked, so that they do not inherit it (a worker's garbage collector would touch, and so copy,
+        every page of it)."""
+        if self._kept is None:
+            self._kept = load_kept_resolution(self.store)
+        return self._kept
 
     @property
-    def body_start(self) -> dict[str, int]:
-        """Where each resolved document's body starts in its parsed text (kept beside the resolution)."""
-        return self._loaded()[1]
+    def entries(self) -> KeptEntries:
+        """Where the kept resolution keeps its records, quote candidates and spans."""
+        assert isinstance(self.kept.records, KeptEntries)
+        return self.kept.records
+
+    @property
+    def rebuilt(self) -> bool:
+        """Whether nothing was kept (or it did not load): resolution starts from nothing."""
+        return self.entries.rebuilt
+
+    def restart(self) -> None:
+        """Start resolution from nothing (a kept record was missing or damaged)."""
+        self._kept = KeptResolution(records=KeptEntries(self.store, rebuilt=True))
+        self.absorbed_ids = []
+        self.damaged = False
 
     def changed(self, doc_id: str) -> bool:
         """Whether resolution holds the document under another key, or not at all."""
-        seen = self.kept.docs.get(doc_id)
-        return seen is None or seen.key != self.keys[doc_id]
+        return self.kept.keys.get(doc_id) != self.keys[doc_id]
 
     def absorb(self, analyses: list[DocAnalysis], body_start: dict[str, int]) -> None:
-        """Absorb the analyses of documents that changed (one parse batch, or one chunk read back)."""
-        if not analyses:
+        """Absorb the analyses of documents that changed (one parse batch, or one chunk read back); after a
+        damaged record, nothing (resolution is rebuilt once the parse is done)."""
+        if not analyses or self.damaged:
             return
         inputs = [
             DocInput(
@@ -233,11 +255,21 @@ class _ResolutionFeed:
             for a in analyses
             if self.changed(a.doc_id)
         ]
-        for item in inputs:
-            self.body_start[item.doc_id] = body_start.get(item.doc_id, 0)
-        if inputs:
-            self.kept.absorb(inputs)
-            self.absorbed_ids += [item.doc_id for item in inputs]
+        if not inputs:
+            return
+        kept = self.kept
+        # A new document with no quotes has no entry to drop.
+        self.entries.write_quotes(
+            (i.doc_id, body_start.get(i.doc_id, 0), i.analysis.quotes)
+            for i in inputs
+            if i.analysis.quotes or i.doc_id in kept.keys
+        )
+        try:
+            kept.absorb(inputs)
+        except ResolutionDamaged:
+            self.damaged = True
+            return
+        self.absorbed_ids += [item.doc_id for item in inputs]
 
     def absorb_unparsed(self, store: Store) -> None:
         """Absorb the changed documents this run did not parse (their outlet moved, or resolution is
@@ -254,6 +286,21 @@ class _ResolutionFeed:
                 chunk, starts = [], {}
         self.absorb(chunk, starts)
 
+    def resolve(self) -> tuple[ResolutionUpdate, list[str]] | None:
+        """Absorb what the parse did not hand over, drop the documents gone, and settle; None when nothing
+        changed. Raises :class:`ResolutionDamaged` when a kept record cannot be read."""
+        if self.damaged:
+            raise ResolutionDamaged("a kept record could not be read while the parse was absorbed")
+        self.absorb_unparsed(self.store)
+        if self.damaged:
+            raise ResolutionDamaged("a kept record could not be read")
+        kept = self.kept
+        removed = [doc_id for doc_id in kept.seq if doc_id not in self.docs]
+        if not self.absorbed_ids and not removed:
+            return None
+        kept.absorb([], removed)
+        return kept.settle(), removed
+
 
 def _changes(
     store: Store, kept: KeptResolution, update: ResolutionUpdate, absorbed: list[str], removed: list[str]
@@ -262,11 +309,24 @@ def _changes(
     documents resolved from a new analysis or outlet, those whose spans moved and those removed, with their
     spans; the entities new, gone, renamed, retyped or placed in another country (read before they are
     written)."""
-    changed = absorbed + list(update.changed_documents)
-    documents: dict[str, list[list[Any]]] = {doc_id: kept.docs[doc_id].spans for doc_id in changed}
+    documents = {doc_id: spans for doc_id, (_, spans) in update.changed_documents.items()}
+    documents.update((doc_id, kept.document(doc_id).spans) for doc_id in absorbed if doc_id not in documents)
     documents.update((doc_id, []) for doc_id in removed)
     now = ((e.id, e.name, e.type, e.country) for e in update.changed_entities)
     return documents, changed_entities(store, now, update.dropped_entity_ids)
+
+
+def _quotes(feed: _ResolutionFeed, update: ResolutionUpdate) -> Iterator[dict[str, Any]]:
+    """Every quote record, from the kept quote candidates and the speakers' mention spans."""
+    quoting: list[DocAnalysis] = []
+    body_start: dict[str, int] = {}
+    for doc_id, start, found in feed.entries.quotes():
+        quoting.append(DocAnalysis(doc_id, (), (), tuple(found)))
+        body_start[doc_id] = start
+    spans = mention_spans(feed.store, body_start)
+    speakers = {(doc_id, s, e): eid for doc_id, found in spans.items() for s, e, eid in found}
+    for quote in resolve_quotes(quoting, update.entities, speakers):  # type: ignore[arg-type]
+        yield _body_offsets(quote_row(quote), body_start)
 
 
 def warm_up() -> None:
@@ -291,30 +351,31 @@ def run(store: Store, progress: Progress, workers: int | None = None, analyse: A
     stale = [d for d in docs if d["stage_keys"].get(STAGE.name) != _analysis_key(d)]
     feed = _ResolutionFeed(store, docs)
     parsed = _analyse_stale(store, stale, progress, feed.absorb, workers, analyse or analyse_batches)
-    feed.absorb_unparsed(store)
-    kept, body_start, rebuilt = feed.kept, feed.body_start, feed.rebuilt
-    present = {d["id"] for d in docs}
-    removed = [doc_id for doc_id in kept.docs if doc_id not in present]
-    if not feed.absorbed_ids and not removed:
+    try:
+        outcome = feed.resolve()
+    except ResolutionDamaged:  # rebuilt from every stored analysis: slower, never wrong
+        feed.restart()
+        outcome = feed.resolve()
+    if outcome is None:
         record_changes(store, generation, {}, [], len(docs))
         return parsed
-    kept.absorb([], removed)
-    update = kept.settle()
+    update, removed = outcome
+    kept, rebuilt = feed.kept, feed.rebuilt
     changes = _changes(store, kept, update, feed.absorbed_ids, removed) if not rebuilt else (None, None)
-    for doc_id in removed:
-        body_start.pop(doc_id, None)
     # Only rows whose entities changed are written: on a top-up most documents keep theirs.
     store.update_documents({"id": i, "entity_ids": ids} for i, (ids, _) in update.changed_documents.items())
-    store.set_state(MENTION_ENTITIES_STATE, {i: doc.spans for i, doc in kept.docs.items() if doc.spans})
-    quoting = [DocAnalysis(i, (), (), doc.quotes) for i, doc in kept.docs.items() if doc.quotes]
-    speakers = {(a.doc_id, s, e): eid for a in quoting for s, e, eid in kept.docs[a.doc_id].spans or ()}
-    quotes = resolve_quotes(quoting, update.entities, speakers)  # type: ignore[arg-type]
+    feed.entries.write_spans(
+        [*((i, spans) for i, (_, spans) in update.changed_documents.items()), *((i, None) for i in removed)]
+    )
+    feed.entries.write_quotes((doc_id, 0, None) for doc_id in removed)
     if rebuilt:  # nothing was kept: whatever the table holds is another run's
         store.replace_records("entities", (entity_row(e) for e in update.entities))
+        if store.get_state(MENTION_ENTITIES_STATE) is not None:
+            store.set_state(MENTION_ENTITIES_STATE, None)
     else:  # only entities that changed are written
         store.update_records("entities", map(entity_row, update.changed_entities), update.dropped_entity_ids)
-    store.replace_records("quotes", (_body_offsets(quote_row(q), body_start) for q in quotes))
-    save_kept_resolution(store, kept, body_start)
+    store.replace_records("quotes", _quotes(feed, update))
+    save_kept_resolution(store, kept)
     store.set_state(RESOLVED_STATE, update.resolved)
     record_changes(store, generation, *changes, len(docs))  # last: a run cut short leaves it unfinished
     return parsed

@@ -1,23 +1,42 @@
-"""The extract stage's kept resolution in the store: one compressed blob, read back by a restricted unpickler.
+"""The extract stage's kept resolution in the store: the tables as one compressed blob, read back by a
+restricted unpickler, and each document's record, quote candidates and mention spans as entries of their own.
 
 Pickle keeps the resolution's tables as they are (Counters, sets, the extract dataclasses) at a fraction
 of a JSON form's cost; since a database file may come from elsewhere, loading admits only the classes the
 state is made of (the standard library's "restricting globals" recipe), so a crafted blob cannot run code.
-A blob that fails to load, or of another version, is ignored: resolution is then rebuilt from scratch.
+A document's record is a pickle of plain values (tuples, dicts, sets, strings, numbers) admitting no class
+at all. A blob that fails to load, or of another version, or one whose entries a run was writing when it
+stopped, is ignored: resolution is then rebuilt from scratch, as it is when a record it needs is missing
+or damaged (:class:`~storyline.extract.incremental.ResolutionDamaged`).
 """
 
 from __future__ import annotations
 
 import io
+import json
 import pickle
 import zlib
-from typing import Any
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import astuple
+from typing import Any, ClassVar
 
-from storyline.extract.incremental import STATE_VERSION, KeptResolution
+from storyline.extract.aliases import AcronymDefinition
+from storyline.extract.incremental import STATE_VERSION, KeptResolution, ResolutionDamaged, _Doc
+from storyline.extract.mentions import Mention
+from storyline.extract.quotes import QuoteCandidate
 from storyline.store.base import Store
 
-#: Blob key of the kept resolution.
+#: Blob key of the kept resolution's tables and index.
 RESOLUTION_BLOB = "extract.resolution"
+#: Entry prefixes: each document's record, its quote candidates (with where its body starts in the parsed
+#: text), and the entity id of each of its mention spans (what the events stage reads).
+RECORD_ENTRIES = "extract.record"
+QUOTE_ENTRIES = "extract.quotes"
+SPAN_ENTRIES = "extract.spans"
+_PREFIXES = (RECORD_ENTRIES, QUOTE_ENTRIES, SPAN_ENTRIES)
+#: State key: "kept" when the blob and the entries were saved together; "writing" from a run's first
+#: entry written to its blob saved (a run stopped in between leaves them apart: rebuilt from scratch).
+KEPT_STATE = "extract.resolution_kept"
 #: Classes a kept resolution is made of: nothing else is loaded.
 _ALLOWED = {
     ("builtins", "dict"),
@@ -26,13 +45,8 @@ _ALLOWED = {
     ("collections", "Counter"),
     ("collections", "defaultdict"),
     ("storyline.extract.incremental", "KeptResolution"),
-    ("storyline.extract.incremental", "_Doc"),
-    ("storyline.extract.entities", "_Assignment"),
     ("storyline.extract.entities", "Entity"),
     ("storyline.extract.entities", "AliasMerge"),
-    ("storyline.extract.mentions", "Mention"),
-    ("storyline.extract.aliases", "AcronymDefinition"),
-    ("storyline.extract.quotes", "QuoteCandidate"),
 }
 
 
@@ -89,27 +103,146 @@ class _Inflating(io.RawIOBase):
 
 
 class _RestrictedUnpickler(pickle.Unpickler):
+    allowed: ClassVar[set[tuple[str, str]]] = _ALLOWED
+
     def find_class(self, module: str, name: str) -> Any:
-        if (module, name) not in _ALLOWED:
+        if (module, name) not in self.allowed:
             raise pickle.UnpicklingError(f"{module}.{name} is not part of a kept resolution")
         return super().find_class(module, name)
 
 
-def load_kept_resolution(store: Store) -> tuple[KeptResolution, dict[str, int]]:
-    """The kept resolution and each document's body start, or empty ones (rebuilt from scratch)."""
+class _PlainUnpickler(_RestrictedUnpickler):
+    """Plain values only (a record, quote candidates): no class at all."""
+
+    allowed: ClassVar[set[tuple[str, str]]] = set()
+
+
+_DAMAGE = (pickle.UnpicklingError, zlib.error, ValueError, TypeError, AttributeError, EOFError, IndexError)
+
+
+def _plain(data: bytes) -> Any:
+    return _PlainUnpickler(io.BytesIO(zlib.decompress(data))).load()
+
+
+def _packed(value: Any) -> bytes:
+    return zlib.compress(pickle.dumps(value, protocol=5), 1)
+
+
+def _record_bytes(doc: _Doc) -> bytes:
+    fields = list(doc.__dict__.values())
+    fields[4] = tuple(astuple(definition) for definition in doc.acronyms)
+    return _packed(tuple(fields))
+
+
+def _record(data: bytes) -> _Doc:
+    fields = list(_plain(data))
+    fields[4] = tuple(AcronymDefinition(*definition) for definition in fields[4])
+    return _Doc(*fields)
+
+
+def _quote_fields(quote: QuoteCandidate) -> tuple[Any, ...]:
+    speaker = None if quote.speaker is None else astuple(quote.speaker)
+    return (*astuple(quote)[:8], speaker, quote.speaker_rule)
+
+
+def _quote(fields: Sequence[Any]) -> QuoteCandidate:
+    speaker = None if fields[8] is None else Mention(*fields[8])
+    return QuoteCandidate(*fields[:8], speaker, fields[9])  # type: ignore[arg-type]
+
+
+class KeptEntries:
+    """The kept resolution's per-document entries in the store (its :class:`DocRecords`, and the quote
+    candidates and mention spans the stage keeps beside them).
+
+    The first write of a run marks the kept state unsaved (and, when resolution is rebuilt, drops every
+    entry first); :func:`save_kept_resolution` marks it saved with the blob.
+    """
+
+    def __init__(self, store: Store, rebuilt: bool = False) -> None:
+        self.store = store
+        self.rebuilt = rebuilt
+        self._begun = False
+
+    def _begin(self) -> None:
+        if self._begun:
+            return
+        self._begun = True
+        self.store.set_state(KEPT_STATE, "writing")
+        if self.rebuilt:
+            for prefix in _PREFIXES:
+                self.store.set_entries(prefix, (), clear=True)
+
+    def read(self, ids: Sequence[str]) -> Iterator[tuple[str, _Doc]]:
+        found = dict(self.store.get_entries(RECORD_ENTRIES, ids))
+        for doc_id in ids:
+            if doc_id not in found:
+                raise ResolutionDamaged(f"the kept resolution has no record of document {doc_id}")
+            try:
+                yield doc_id, _record(found[doc_id])
+            except _DAMAGE as error:
+                message = f"the kept record of document {doc_id} is damaged: {error}"
+                raise ResolutionDamaged(message) from error
+
+    def write(self, records: Iterable[tuple[str, _Doc | None]]) -> None:
+        self.write_entries(RECORD_ENTRIES, ((i, None if d is None else _record_bytes(d)) for i, d in records))
+
+    def write_entries(self, prefix: str, entries: Iterable[tuple[str, bytes | None]]) -> None:
+        rows = list(entries)
+        if rows:
+            self._begin()
+            self.store.set_entries(prefix, rows)
+
+    def write_quotes(self, quotes: Iterable[tuple[str, int, Sequence[QuoteCandidate] | None]]) -> None:
+        """Keep each document's quote candidates and where its body starts (None drops them)."""
+        self.write_entries(
+            QUOTE_ENTRIES,
+            ((i, _packed((start, [_quote_fields(q) for q in found])) if found else None)
+             for i, start, found in quotes),
+        )  # fmt: skip
+
+    def quotes(self) -> Iterator[tuple[str, int, list[QuoteCandidate]]]:
+        """Every document's kept quote candidates, and where its body starts in its parsed text."""
+        for doc_id, data in self.store.get_entries(QUOTE_ENTRIES):
+            try:
+                start, found = _plain(data)
+                yield doc_id, start, [_quote(fields) for fields in found]
+            except _DAMAGE as error:
+                message = f"the kept quotes of document {doc_id} are damaged: {error}"
+                raise ResolutionDamaged(message) from error
+
+    def write_spans(self, spans: Iterable[tuple[str, list[list[Any]] | None]]) -> None:
+        """Keep each document's mention spans (none: dropped)."""
+        self.write_entries(SPAN_ENTRIES, ((i, json.dumps(s).encode() if s else None) for i, s in spans))
+
+
+def mention_spans(store: Store, ids: Iterable[str] | None = None) -> dict[str, list[list[Any]]]:
+    """Per document (all, or those ``ids``) that has some, the entity id of each mention span:
+    ``[start, end, entity id]`` in its parsed text."""
+    return {doc_id: json.loads(data) for doc_id, data in store.get_entries(SPAN_ENTRIES, ids)}
+
+
+def load_kept_resolution(store: Store) -> KeptResolution:
+    """The kept resolution, its records in the store; or an empty one (rebuilt from scratch, its first
+    write dropping every entry)."""
     blob = store.get_blob(RESOLUTION_BLOB)
-    if blob:
+    if blob and store.get_state(KEPT_STATE) == "kept":
         try:
-            kept, body_start = _RestrictedUnpickler(io.BufferedReader(_Inflating(blob), _PIECE)).load()
+            kept = _RestrictedUnpickler(io.BufferedReader(_Inflating(blob), _PIECE)).load()
             if isinstance(kept, KeptResolution) and kept.version == STATE_VERSION:
-                return kept, body_start
+                kept.records = KeptEntries(store)
+                return kept
         except (pickle.UnpicklingError, zlib.error, ValueError, TypeError, AttributeError, EOFError):
             pass
-    return KeptResolution(), {}
+    return KeptResolution(records=KeptEntries(store, rebuilt=True))
 
 
-def save_kept_resolution(store: Store, kept: KeptResolution, body_start: dict[str, int]) -> None:
-    """Keep the resolution for the next run."""
+def save_kept_resolution(store: Store, kept: KeptResolution) -> None:
+    """Keep the resolution for the next run: its held records written, then its tables (a resolution
+    whose records are in memory has them all written first)."""
+    kept.flush()
+    if not isinstance(kept.records, KeptEntries) or kept.records.store is not store:
+        KeptEntries(store, rebuilt=True).write(kept.documents())
     out = _Deflating()
-    pickle.Pickler(out, protocol=5).dump((kept, body_start))
+    pickle.Pickler(out, protocol=5).dump(kept)
     store.set_blob(RESOLUTION_BLOB, out.blob())
+    store.set_state(KEPT_STATE, "kept")

@@ -1,0 +1,227 @@
+"""Each document's kept record is its own store entry, read only when a run needs it.
+
+A top-up reads the records of the documents it re-resolves, drops, or whose entities it rebuilds, and
+resolves as one pass over the whole corpus does; a record that is missing or damaged, a run stopped
+between writing records and saving the tables, and a store kept in the old one-blob layout are all
+rebuilt from the stored analyses, never a crash or a wrong answer. The corpora are random invented ones
+(``test_resolution_chunks.py``), beside documents that name only things no other document names.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tests.extract.test_resolution_chunks import _corpus, _inputs, _kept, _one_pass, _random_doc
+
+from storyline.extract import DocAnalysis, Mention
+from storyline.extract import incremental as incremental_module
+from storyline.extract.incremental import KeptResolution, _Doc
+from storyline.extract.quotes import QuoteCandidate
+from storyline.run import local
+from storyline.stages import extract
+from storyline.stages.kept_resolution import (
+    KEPT_STATE,
+    RECORD_ENTRIES,
+    RESOLUTION_BLOB,
+    KeptEntries,
+    load_kept_resolution,
+    mention_spans,
+    save_kept_resolution,
+)
+from storyline.store.sqlite import SQLiteStore
+
+
+class _Counting(KeptEntries):
+    """Kept entries that count the records read."""
+
+    def __init__(self, store: SQLiteStore) -> None:
+        super().__init__(store)
+        self.read_ids: list[str] = []
+
+    def read(self, ids: Sequence[str]) -> Iterator[tuple[str, _Doc]]:
+        self.read_ids += ids
+        return super().read(ids)
+
+
+def _loner(doc_id: str, n: int) -> tuple[DocAnalysis, None]:
+    """A document naming a person and a place no other document names."""
+    mentions = (
+        Mention(doc_id, f"Ysolde Farrowmere{n}", "PERSON", 0, 18, 0, 90, "ner", ""),
+        Mention(doc_id, f"Quillan Reach{n}", "LOC", 100, 114, 100, 190, "ner", ""),
+    )
+    return DocAnalysis(doc_id, mentions, (), ()), None
+
+
+def test_a_top_up_reads_only_the_records_it_needs_and_resolves_as_one_pass(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Few records held and small read chunks: every run writes records out and reads them back mid-way.
+    monkeypatch.setattr(incremental_module, "HELD_RECORDS", 5)
+    monkeypatch.setattr(incremental_module, "RECORD_CHUNK", 3)
+    read = corpus_size = 0
+    for seed in range(10):
+        rng = random.Random(300 + seed)
+        corpus = _corpus(rng, rng.randint(8, 25))
+        corpus.update({f"z{n:03}": _loner(f"z{n:03}", n) for n in range(20)})
+        seq = {d: n for n, d in enumerate(corpus)}
+        store = SQLiteStore(tmp_path / f"s{seed}.db")
+        first = KeptResolution(records=KeptEntries(store, rebuilt=True))
+        first.update(_inputs(corpus, list(corpus), seq))
+        save_kept_resolution(store, first)
+        assert _kept(load_kept_resolution(store)) == _one_pass(corpus, seq), seed
+        # A top-up: new documents, one replaced, one dropped, in two chunks.
+        state = load_kept_resolution(store)
+        state.records = counting = _Counting(store)
+        added = _corpus(rng, rng.randint(2, 6), prefix="n")
+        seq.update({d: len(seq) + n for n, d in enumerate(added)})
+        replaced, dropped = rng.sample(sorted(d for d in corpus if d.startswith("d")), 2)
+        corpus[replaced] = _random_doc(rng, replaced)
+        del corpus[dropped]
+        corpus.update(added)
+        changed = _inputs(corpus, [*added, replaced], seq, key="k2")
+        state.absorb(changed[:2])
+        state.absorb(changed[2:], [dropped])
+        state.settle()
+        save_kept_resolution(store, state)
+        assert _kept(load_kept_resolution(store)) == _one_pass(corpus, seq), seed
+        # The documents naming only their own things were never read.
+        assert not any(doc_id.startswith("z") for doc_id in counting.read_ids), seed
+        read += len(set(counting.read_ids))
+        corpus_size += len(corpus)
+        store.close()
+    assert read < corpus_size / 2
+
+
+def test_a_kept_state_in_memory_streams_through_small_holds_as_one_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(incremental_module, "HELD_RECORDS", 2)
+    monkeypatch.setattr(incremental_module, "RECORD_CHUNK", 1)
+    for seed in range(8):
+        rng = random.Random(500 + seed)
+        corpus = _corpus(rng, rng.randint(10, 30))
+        seq = {d: n for n, d in enumerate(corpus)}
+        state = KeptResolution()
+        ids = list(corpus)
+        state.absorb(_inputs(corpus, ids[: len(ids) // 2], seq))
+        state.absorb(_inputs(corpus, ids[len(ids) // 2 :], seq))
+        state.settle()
+        assert _kept(state) == _one_pass(corpus, seq), seed
+
+
+# -- through the stage: invented reports, names found by a pattern standing in for the parse -----------
+_NAMES = re.compile(r"\b(?:Ilse|Bram|Oona|Tavi) (?:Quennell|Marrow|Esk)\b|\b(?:Quennell|Marrow|Esk)\b")
+_PLACES = re.compile(r"\b(?:Dunmarsh|Felloway|Corrick|Corick)\b")
+_QUOTE = re.compile(r"“([^”]+)”, said ((?:Ilse|Bram|Oona|Tavi) (?:Quennell|Marrow|Esk))")
+
+
+def _analysis(doc_id: str, text: str) -> DocAnalysis:
+    mentions = [
+        Mention(doc_id, m.group(), label, m.start(), m.end(), 0, len(text))
+        for pattern, label in ((_NAMES, "PERSON"), (_PLACES, "GPE"))
+        for m in pattern.finditer(text)
+    ]
+    mentions.sort(key=lambda m: m.start)
+    quotes = []
+    for match in _QUOTE.finditer(text):
+        speaker = next(m for m in mentions if m.start == match.start(2))
+        said, start, end = match.group(1), match.start(1), match.end(1)
+        quotes.append(QuoteCandidate(doc_id, said, "direct", start, end, text, 0, len(text), speaker, "subject"))
+    return DocAnalysis(doc_id, tuple(mentions), (), tuple(quotes))
+
+
+def _analyser(batches: Iterable[list[tuple[str, str]]], workers: int) -> Iterator[list[DocAnalysis]]:
+    del workers
+    for batch in batches:
+        yield [_analysis(doc_id, text) for doc_id, text in batch]
+
+
+def _report(n: int) -> str:
+    rng = random.Random(n)
+    person = f"{rng.choice(['Ilse', 'Bram', 'Oona', 'Tavi'])} {rng.choice(['Quennell', 'Marrow', 'Esk'])}"
+    place = rng.choice(["Dunmarsh", "Felloway", "Corrick", "Corrick", "Corick"])
+    surname = person.split()[1]
+    return (
+        f"Ferry report {n} from {place}\n\n"
+        f"The ferry to {place} ran late on day {n}. “The tide was against us on day {n}”, said {person}."
+        f" {surname} added that {place} needs a new pier."
+    )
+
+
+def _ingest(tmp_path: Path, store: SQLiteStore, numbers: Iterable[int]) -> None:
+    folder = tmp_path / "pages"
+    folder.mkdir(exist_ok=True)
+    paths = []
+    for n in numbers:
+        path = folder / f"r{n:03}.txt"
+        path.write_text(_report(n), encoding="utf-8")
+        paths.append(path)
+    local.ingest(store, paths)
+    local.run_document_stage(store, workers=1)
+
+
+def _resolved(store: SQLiteStore) -> Any:
+    """What resolution stored: entities, quotes, each document's entity ids, and the mention spans."""
+    return (
+        sorted(store.records("entities"), key=lambda e: e["id"]),
+        sorted(store.records("quotes"), key=lambda q: q["id"]),
+        sorted((d["id"], d.get("entity_ids")) for d in store.documents(columns=("entity_ids",))),
+        mention_spans(store),
+    )
+
+
+def _full(tmp_path: Path, numbers: Iterable[int]) -> Any:
+    store = SQLiteStore(tmp_path / "full.db")
+    (tmp_path / "full").mkdir()
+    _ingest(tmp_path / "full", store, numbers)
+    extract.run(store, lambda *_: None, workers=1, analyse=_analyser)
+    resolved = _resolved(store)
+    store.close()
+    return resolved
+
+
+def test_a_missing_or_damaged_record_is_rebuilt_and_resolves_as_a_full_run(tmp_path: Path) -> None:
+    expected = _full(tmp_path, range(24))
+    assert expected[0] and expected[1] and expected[3]  # entities, quotes and spans were made
+    store = SQLiteStore(tmp_path / "top.db")
+    _ingest(tmp_path, store, range(20))
+    extract.run(store, lambda *_: None, workers=1, analyse=_analyser)
+    names = [name for name, _ in store.get_entries(RECORD_ENTRIES)]
+    store.set_entries(RECORD_ENTRIES, [(names[0], None), (names[1], zlib.compress(b"not a record"))])
+    _ingest(tmp_path, store, range(20, 24))
+    extract.run(store, lambda *_: None, workers=1, analyse=_analyser)
+    assert _resolved(store) == expected
+    assert store.get_state(extract.RESOLVED_STATE) == 24  # rebuilt: every document resolved again
+    # The next top-up is kept again.
+    _ingest(tmp_path, store, [24])
+    extract.run(store, lambda *_: None, workers=1, analyse=_analyser)
+    assert store.get_state(extract.RESOLVED_STATE) < 25
+    store.close()
+
+
+def test_a_run_stopped_after_writing_records_and_an_old_one_blob_store_are_rebuilt(tmp_path: Path) -> None:
+    expected = _full(tmp_path, range(16))
+    store = SQLiteStore(tmp_path / "top.db")
+    _ingest(tmp_path, store, range(12))
+    extract.run(store, lambda *_: None, workers=1, analyse=_analyser)
+    # A run stopped between its first record written and its tables saved.
+    store.set_state(KEPT_STATE, "writing")
+    _ingest(tmp_path, store, range(12, 14))
+    extract.run(store, lambda *_: None, workers=1, analyse=_analyser)
+    assert store.get_state(extract.RESOLVED_STATE) == 14
+    assert store.get_state(KEPT_STATE) == "kept"
+    # A store of the old layout: one blob of another version, the spans in one state value, no entries.
+    for prefix in ("extract.record", "extract.quotes", "extract.spans"):
+        store.set_entries(prefix, (), clear=True)
+    store.set_blob(RESOLUTION_BLOB, zlib.compress(b"an older kept resolution"))
+    store.set_state(KEPT_STATE, None)
+    store.set_state(extract.MENTION_ENTITIES_STATE, {"old": [[0, 4, "en_old"]]})
+    _ingest(tmp_path, store, range(14, 16))
+    extract.run(store, lambda *_: None, workers=1, analyse=_analyser)
+    assert _resolved(store) == expected
+    assert store.get_state(extract.MENTION_ENTITIES_STATE) is None
+    store.close()
