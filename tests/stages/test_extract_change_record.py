@@ -15,6 +15,7 @@ import pytest
 import storyline
 from storyline.stages import extract
 from storyline.stages.extract_changes import ExtractChanges, read_changes
+from storyline.stages.kept_resolution import mention_spans
 from storyline.store.sqlite import SQLiteStore
 
 STRIKE = (
@@ -77,7 +78,7 @@ def test_nothing_changed_records_no_document_and_no_entity(store: SQLiteStore) -
 
 def test_an_outlet_change_alone_lists_that_document_with_its_spans(store: SQLiteStore) -> None:
     strike = _doc_naming(store, "Harbour Workers Union")
-    spans = store.get_state(extract.MENTION_ENTITIES_STATE)[strike]
+    spans = mention_spans(store, [strike])[strike]
     store.update_documents([{"id": strike, "outlet": "Varnholm Evening Post"}])
     changes = _extract(store)
     assert changes.documents is not None and set(changes.documents) == {strike}
