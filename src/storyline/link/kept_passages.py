@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from storyline.link import tokens
+from storyline.link.kept_seeds import KeptSeeds
 from storyline.link.kept_words import KeptWords
 from storyline.link.records import Bodies, LinkDoc, Passage
 from storyline.link.report_terms import KeyedTexts
@@ -71,6 +72,9 @@ class KeptPassages:
     made: int = 0
     #: Every document's words as vocabulary ids (kept in a blob of their own: :mod:`kept_words`).
     words: KeptWords | None = None
+    #: The sketch, anchors and runs of the last run (a blob of their own: :mod:`kept_seeds`); None: found
+    #: from scratch and not kept.
+    seeds: KeptSeeds | None = None
     #: Doc id -> :func:`~storyline.link.report_terms.text_key` of its text, when the caller knows them.
     text_keys: Mapping[str, bytes] | None = None
 

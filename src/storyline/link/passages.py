@@ -340,20 +340,31 @@ def find_shared_passages(
     if not outlets:
         return []
     outlet_codes = np.unique(np.asarray(outlets, dtype=object), return_inverse=True)[1]
-    seed_size = min(settings.shingle_words, settings.min_passage_words)
-    window = settings.min_passage_words - seed_size + 1  # shingles in the shortest passage
-    anchors = find_seeds(flat, starts, seed_size, window)
-    if len(anchors[0]) == 0:
-        return []
-    # Seed pairs are made a chunk at a time and extended to runs at once; the anchors are held by the
-    # chunks' generator alone (its sorted copy replaces them).
-    seeds = seed_pair_chunks(*anchors, outlet_codes, settings.passage_max_doc_freq)
-    del anchors
-    runs = _runs(seeds, flat, starts, settings.min_passage_words)
-    del seeds
+    facts = kept.facts(ordered, outlets) if kept is not None else np.zeros(0, dtype="S16")
+    if kept is not None and kept.seeds is not None:
+        # Seeds and runs kept from the last run: a top-up finds only what its new documents change.
+        runs = kept.seeds.runs_of(
+            flat,
+            starts,
+            facts,
+            outlet_codes,
+            settings,
+            lambda chunks: _runs(chunks, flat, starts, settings.min_passage_words),
+        )
+    else:
+        seed_size = min(settings.shingle_words, settings.min_passage_words)
+        window = settings.min_passage_words - seed_size + 1  # shingles in the shortest passage
+        anchors = find_seeds(flat, starts, seed_size, window)
+        if len(anchors[0]) == 0:
+            return []
+        # Seed pairs are made a chunk at a time and extended to runs at once; the anchors are held by the
+        # chunks' generator alone (its sorted copy replaces them).
+        seeds = seed_pair_chunks(*anchors, outlet_codes, settings.passage_max_doc_freq)
+        del anchors
+        runs = _runs(seeds, flat, starts, settings.min_passage_words)
+        del seeds
     components = _components(runs, SAME_TEXT_OVERLAP)
     del runs
-    facts = kept.facts(ordered, outlets) if kept is not None else np.zeros(0, dtype="S16")
     keys = [component_key(c, facts) for c in components] if kept is not None else []
     fresh = [n for n in range(len(components)) if not keys or keys[n] not in earlier]
     found = {n: item for n in fresh if (item := _found(words, components[n], outlets)) is not None}

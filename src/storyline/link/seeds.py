@@ -15,11 +15,11 @@ hashes in chunks of bounded size, not one hash group at a time in Python.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 import numpy as np
 
-from storyline.link.blocks import blocks
+from storyline.link.blocks import blocks, concatenated_ranges
 
 _HASH_BASE = np.uint64(1_000_003)  # odd multiplier of the rolling shingle hash
 #: Count-min sketch of shingle frequencies: rows x buckets of uint16 counts (2 x 2^26 x 2 bytes = 256 MiB at
@@ -52,13 +52,26 @@ def shingle_hashes(words: np.ndarray, size: int) -> np.ndarray:
     return rolling
 
 
+def sketch_bits(shingles: int) -> int:
+    """How many bits of a hash pick its bucket in a sketch of a corpus of ``shingles`` shingles."""
+    return min(_SKETCH_MAX_BITS, max(10, int(shingles).bit_length() + 1))
+
+
+def sketch_shape(shingles: int) -> tuple[int, int]:
+    """The shape of the counts of a sketch of a corpus of ``shingles`` shingles."""
+    return _SKETCH_ROWS, 1 << sketch_bits(shingles)
+
+
 class FrequencySketch:
     """How many shingles of the corpus have a given hash, estimated from above in bounded memory."""
 
-    def __init__(self, shingles: int) -> None:
-        bits = min(_SKETCH_MAX_BITS, max(10, int(shingles).bit_length() + 1))
+    def __init__(self, shingles: int, counts: np.ndarray | None = None) -> None:
+        bits = sketch_bits(shingles)
         self.mask = np.uint64((1 << bits) - 1)
-        self.counts = np.zeros((_SKETCH_ROWS, 1 << bits), dtype=np.uint16)
+        if counts is not None and counts.shape != sketch_shape(shingles):
+            raise ValueError(f"a sketch of {counts.shape} counts is not one of {bits} bits")
+        # Counts kept from an earlier run (:mod:`storyline.link.kept_seeds`) are counted on from.
+        self.counts = np.zeros((_SKETCH_ROWS, 1 << bits), dtype=np.uint16) if counts is None else counts
 
     def _buckets(self, hashes: np.ndarray, row: int) -> np.ndarray:
         mixed = hashes * np.uint64(0x9E3779B97F4A7C15 + 2 * row) >> np.uint64(17 * row + 7)
@@ -77,6 +90,20 @@ class FrequencySketch:
             row_counts = self.counts[row]  # a view: one-dimensional indexing is the faster path
             total = row_counts[buckets].astype(np.int64) + counts
             row_counts[buckets] = np.minimum(total, _COUNT_CAP)
+
+    def touched_by(self, hashes: np.ndarray, added: Iterable[np.ndarray]) -> np.ndarray:
+        """Whether each of ``hashes`` lies, in some row, in a bucket a hash of ``added`` lies in: the only
+        hashes whose estimate adding ``added`` can change. One bit a bucket marks the buckets added to."""
+        touched = np.zeros(len(hashes), dtype=bool)
+        added = list(added)
+        for row in range(_SKETCH_ROWS):
+            marks = np.zeros((self.counts.shape[1] + 7) // 8, dtype=np.uint8)
+            for block in added:
+                buckets = self._buckets(block, row)
+                np.bitwise_or.at(marks, buckets >> 3, np.left_shift(1, buckets & 7).astype(np.uint8))
+            buckets = self._buckets(hashes, row)
+            touched |= (marks[buckets >> 3] >> (buckets & 7).astype(np.uint8)) & 1 == 1
+        return touched
 
     def estimate(self, hashes: np.ndarray) -> np.ndarray:
         lowest = self.counts[0][self._buckets(hashes, 0)]
@@ -151,39 +178,121 @@ def _anchor_indices(keys: np.ndarray, through: np.ndarray, window: int) -> np.nd
     return chosen[once]
 
 
+def find_anchors(
+    flat: np.ndarray, starts: np.ndarray, size: int, window: int, sketch: FrequencySketch, first_doc: int = 0
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(hash, doc, first word, estimate) of every anchor shingle of documents ``first_doc`` on, seen once
+    or not, in document then word order, by the frequencies in ``sketch``."""
+    counts = shingle_counts(starts, size)
+    hashes, owners, positions, estimates = [], [], [], []
+    for first, last in blocks(counts[first_doc:], BLOCK_SHINGLES):
+        first, last = first + first_doc, last + first_doc
+        block_hashes, through = _block_shingles(flat, starts, counts, first, last, size)
+        frequency = sketch.estimate(block_hashes)
+        keys = (frequency.astype(np.uint64) << np.uint64(32)) | (block_hashes & np.uint64(0xFFFFFFFF))
+        chosen = _anchor_indices(keys, through, window)
+        docs = np.searchsorted(through, chosen, side="right") - 1
+        hashes.append(block_hashes[chosen])
+        owners.append((docs + first).astype(np.int32))
+        positions.append((chosen - through[docs]).astype(np.int32))
+        estimates.append(frequency[chosen])
+    if not hashes:
+        empty = np.zeros(0, dtype=np.int32)
+        return np.zeros(0, dtype=np.uint64), empty, empty, np.zeros(0, dtype=np.uint16)
+    joined = [np.concatenate(parts) for parts in (hashes, owners, positions, estimates)]
+    return joined[0], joined[1], joined[2], joined[3]
+
+
+def shingle_blocks(
+    flat: np.ndarray, starts: np.ndarray, size: int, first_doc: int = 0
+) -> Iterator[np.ndarray]:
+    """The hashes of the shingles of documents ``first_doc`` on, a block of documents at a time."""
+    counts = shingle_counts(starts, size)
+    for first, last in blocks(counts[first_doc:], BLOCK_SHINGLES):
+        yield _block_shingles(flat, starts, counts, first + first_doc, last + first_doc, size)[0]
+
+
+def count_shingles(
+    flat: np.ndarray, starts: np.ndarray, size: int, sketch: FrequencySketch, first_doc: int = 0
+) -> None:
+    """Add the shingles of documents ``first_doc`` on to ``sketch``, a block at a time."""
+    for block in shingle_blocks(flat, starts, size, first_doc):
+        sketch.add(block)
+
+
 def find_seeds(
     flat: np.ndarray, starts: np.ndarray, size: int, window: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(hash, doc, first word) of each document's anchor shingles that some other shingle may share, in
     document then word order. Documents are ``flat[starts[n]:starts[n + 1]]`` (word ids)."""
-    counts = shingle_counts(starts, size)
-    sketch = FrequencySketch(int(counts.sum()))
-    for first, last in blocks(counts, BLOCK_SHINGLES):
-        sketch.add(_block_shingles(flat, starts, counts, first, last, size)[0])
-    hashes, owners, positions = [], [], []
-    for first, last in blocks(counts, BLOCK_SHINGLES):
-        block_hashes, through = _block_shingles(flat, starts, counts, first, last, size)
-        frequency = sketch.estimate(block_hashes)
-        keys = (frequency.astype(np.uint64) << np.uint64(32)) | (block_hashes & np.uint64(0xFFFFFFFF))
-        chosen = _anchor_indices(keys, through, window)
-        chosen = chosen[frequency[chosen] >= 2]  # an estimate of 1 is exact: nobody else has it
-        docs = np.searchsorted(through, chosen, side="right") - 1
-        hashes.append(block_hashes[chosen])
-        owners.append((docs + first).astype(np.int32))
-        positions.append((chosen - through[docs]).astype(np.int32))
-    if not hashes:
-        empty = np.zeros(0, dtype=np.int32)
-        return np.zeros(0, dtype=np.uint64), empty, empty
-    return np.concatenate(hashes), np.concatenate(owners), np.concatenate(positions)
+    sketch = FrequencySketch(int(shingle_counts(starts, size).sum()))
+    count_shingles(flat, starts, size, sketch)
+    hashes, owners, positions, frequency = find_anchors(flat, starts, size, window, sketch)
+    shared = frequency >= 2  # an estimate of 1 is exact: nobody else has it
+    return hashes[shared], owners[shared], positions[shared]
+
+
+def hashes_at(
+    flat: np.ndarray, starts: np.ndarray, docs: np.ndarray, positions: np.ndarray, size: int
+) -> np.ndarray:
+    """The hash of the ``size``-word shingle at word ``positions[n]`` of document ``docs[n]`` (the rolling
+    hash :func:`shingle_hashes` gives it), each made from its own words."""
+    at = starts[docs] + positions
+    rolling = np.zeros(len(at), dtype=np.uint64)
+    for offset in range(size):
+        rolling = rolling * _HASH_BASE + flat[at + offset].astype(np.uint64)
+    return rolling
+
+
+def rechosen_anchors(
+    flat: np.ndarray,
+    starts: np.ndarray,
+    size: int,
+    window: int,
+    sketch: FrequencySketch,
+    docs: np.ndarray,
+    positions: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(doc, first word, hash) of the shingle each window holding one of the shingles ``docs``,
+    ``positions`` chooses now (its first lowest key by ``sketch``; a document with fewer shingles than a
+    window is one window): what :func:`find_anchors` chooses in those windows, without the others."""
+    counts = shingle_counts(starts, size)[docs]
+    short = counts < window
+    low = np.where(short, 0, np.maximum(positions.astype(np.int64) - window + 1, 0))
+    high = np.where(short, 0, np.minimum(positions.astype(np.int64), counts - window))
+    spans = high - low + 1
+    window_docs = np.repeat(docs.astype(np.int64), spans)
+    window_starts = concatenated_ranges(low, spans)
+    # Each window once (two moved shingles of a document share windows).
+    codes = np.unique((window_docs << 32) | window_starts)
+    window_docs, window_starts = codes >> 32, codes & 0xFFFFFFFF
+    widths = np.minimum(shingle_counts(starts, size)[window_docs], window)
+    offsets = np.arange(window, dtype=np.int64)
+    inside = offsets[None, :] < widths[:, None]
+    places = np.where(inside, window_starts[:, None] + offsets[None, :], window_starts[:, None])
+    owners = np.broadcast_to(window_docs[:, None], places.shape)
+    hashes = hashes_at(flat, starts, owners.ravel(), places.ravel(), size).reshape(places.shape)
+    keys = (sketch.estimate(hashes.ravel()).astype(np.uint64) << np.uint64(32)).reshape(places.shape)
+    keys |= hashes & np.uint64(0xFFFFFFFF)
+    keys[~inside] = np.iinfo(np.uint64).max
+    choice = np.argmin(keys, axis=1)  # the first lowest, as in every window of find_anchors
+    rows = np.arange(len(choice))
+    return window_docs, places[rows, choice], hashes[rows, choice]
 
 
 def seed_pair_chunks(
-    hashes: np.ndarray, owners: np.ndarray, positions: np.ndarray, outlets: np.ndarray, max_doc_freq: int
+    hashes: np.ndarray,
+    owners: np.ndarray,
+    positions: np.ndarray,
+    outlets: np.ndarray,
+    max_doc_freq: int,
+    among: np.ndarray | None = None,
 ) -> Iterator[np.ndarray]:
     """Rows (doc a, doc b, pos a, pos b), a < b of different outlets, for every two anchors of one hash
     (hashes of more than two anchors only when at most ``max_doc_freq``), in chunks of about
     ``PAIR_CHUNK`` rows: each chunk is extended to its runs before the next one is made. Within a hash,
-    anchors come in (doc, position) order, each paired with every later one."""
+    anchors come in (doc, position) order, each paired with every later one. With ``among`` (a flag per
+    document), only pairs of two flagged documents, from the groups all anchors make."""
     order = np.argsort(hashes, kind="stable")  # seeds come in (doc, position) order: kept within a hash
     owners, positions = owners[order], positions[order]
     sorted_hashes = hashes[order]
@@ -194,6 +303,16 @@ def seed_pair_chunks(
     ends = np.concatenate((bounds, [len(owners)])).astype(np.int64)
     sizes = ends - starts
     usable = (sizes == 2) | ((sizes > 2) & (sizes <= max_doc_freq))
+    if among is not None:  # the anchors of flagged documents in usable groups, grouped again
+        keep = np.repeat(usable, sizes) & among[owners]
+        owners, positions = owners[keep], positions[keep]
+        group = np.repeat(np.arange(len(sizes)), sizes)[keep]
+        del keep
+        bounds = np.flatnonzero(np.diff(group)) + 1
+        starts = np.concatenate(([0], bounds)).astype(np.int64)
+        ends = np.concatenate((bounds, [len(owners)])).astype(np.int64)
+        sizes = ends - starts
+        usable = sizes >= 2
     # Each anchor is paired with the anchors after it in its hash's group.
     group_end = np.repeat(np.where(usable, ends, starts + 1), sizes)
     later = np.maximum(group_end - np.arange(len(owners)) - 1, 0)

@@ -31,6 +31,7 @@ from storyline.link.kept_candidates import KeptCandidates
 from storyline.link.kept_clusters import KeptClusters
 from storyline.link.kept_cosines import KeptCosines
 from storyline.link.kept_passages import KeptPassages
+from storyline.link.kept_seeds import KeptSeeds
 from storyline.link.kept_words import KeptWords
 from storyline.link.records import Bodies, Passage
 from storyline.link.report_terms import KeyedTexts, ReportTerms, text_key
@@ -63,6 +64,9 @@ PASSAGES_BLOB = "link.kept_passages"
 PASSAGES_MADE_STATE = "link.passages_made"
 #: Each document's words as vocabulary ids under a digest of its text, for passages.
 WORDS_BLOB = "link.kept_words"
+#: The passage seeds' sketch, every document's anchors and the runs: a top-up that only adds documents
+#: chooses again only the anchors and extends only the runs its documents change.
+SEEDS_BLOB = "link.kept_seeds"
 #: Each story component's clusters under a digest of its edges: a top-up clusters only changed ones.
 CLUSTERS_BLOB = "link.kept_clusters"
 #: How many story components (of more than one report) the last run clustered afresh, and in all.
@@ -348,12 +352,18 @@ def shared_passages(
         kept.words = KeptWords.from_bytes(stored_words) if stored_words else None
     except (ValueError, KeyError, IndexError, OSError, zipfile.BadZipFile):
         kept.words = None  # a damaged blob is only a cache: every document's words are split afresh
+    stored_seeds = store.get_blob(SEEDS_BLOB)
+    kept.seeds = KeptSeeds.from_bytes(stored_seeds) if stored_seeds else KeptSeeds()
+    del stored_seeds
     passages = find_shared_passages(docs, settings, kept, bodies or BodyReader(store))
     store.set_blob(PASSAGES_BLOB, kept.to_bytes())
     if kept.words is not None:
         store.set_blob(WORDS_BLOB, kept.words.to_bytes())
+    store.set_blob(SEEDS_BLOB, kept.seeds.to_bytes())
     split = kept.words.fresh if kept.words is not None else 0
-    store.set_state(PASSAGES_MADE_STATE, {"components": kept.made, "documents": split})
+    store.set_state(
+        PASSAGES_MADE_STATE, {"components": kept.made, "documents": split, "seeds": kept.seeds.made}
+    )
     return passages
 
 

@@ -1,0 +1,345 @@
+"""Passage seeds and runs kept between runs: a top-up that only adds documents chooses again only the
+anchors its new shingles can move, and extends again only the runs of document pairs whose seeds changed.
+
+Seeds are each document's anchors (the first lowest key of every window of shingles, the key being the
+shingle's count-min estimate, then its hash: :mod:`storyline.link.seeds`) seen at least twice; seed pairs
+are two anchors of one hash in a group of usable size; runs are the maximal stretches of equal words
+through seed pairs. The sketch moves with every document, so seeds looked unkeepable (docs/incremental.md).
+They are kept exactly, because of three facts:
+
+- **The sketch only grows.** Counts are added and capped (``min(a + b, cap)`` whatever the blocks), so the
+  kept sketch with the new documents' shingles added is the sketch of every document, while its size
+  (set by the corpus's shingle count) stays the same; when it would not, everything is made afresh.
+- **A window keeps its choice while its chosen shingle keeps its estimate.** Keys only rise as counts
+  grow; a window's chosen shingle is its first lowest key, so with that key unchanged every key before it
+  is still higher and every other no lower. So an anchor whose estimate did not change stays an anchor,
+  and only the windows holding an anchor whose estimate rose can choose another shingle: those alone are
+  chosen again (:func:`storyline.link.seeds.rechosen_anchors`). A new document's anchors are found whole.
+- **Two documents' runs depend only on their seed pairs and words.** Seed pairs between two documents
+  come from the hash groups holding both, and a group whose members did not change gives the same pairs.
+  So the hashes whose groups gained or lost a seed are found, and only the document pairs a usable group
+  of those (before or after) pairs up have their runs extended again; every other pair's runs are kept.
+
+Only additions keep anything: the kept documents must come first, in their order, each with the same id,
+outlet and text (their 16-byte facts, :meth:`storyline.link.kept_passages.KeptPassages.facts`), else the
+seeds, pairs and runs are found from scratch (a document dropped, a body or outlet changed, other
+settings or code). ``tests/link/test_kept_seeds.py`` grows random corpora of word ids in batches and
+compares every batch's runs with those found from scratch.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import io
+import json
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from storyline.link import seeds, tokens
+from storyline.link.seeds import (
+    FrequencySketch,
+    count_shingles,
+    find_anchors,
+    hashes_at,
+    rechosen_anchors,
+    seed_pair_chunks,
+    shingle_blocks,
+    shingle_counts,
+    sketch_shape,
+)
+from storyline.link.settings import LinkSettings
+
+#: Bump when what is kept means something else without the code below changing (it is digested too).
+KEPT_SEEDS_VERSION = 1
+_FACT = "S16"
+#: Extends seed pairs (a chunk at a time) to the unique runs they give (``passages._runs``, bound to the
+#: corpus's words and the shortest passage).
+Extend = Callable[[Iterable[np.ndarray]], np.ndarray]
+
+
+@functools.cache
+def _code_digest() -> bytes:
+    """The seeding, run-finding and tokenising code, digested: kept seeds are stale when it changed."""
+    here = Path(__file__)
+    sources = sorted({here, Path(seeds.__file__), Path(tokens.__file__), here.with_name("passages.py")})
+    return hashlib.sha256(b"".join(path.read_bytes() for path in sources)).digest()[:16]
+
+
+def _settings_digest(settings: LinkSettings) -> bytes:
+    return hashlib.sha256(json.dumps(asdict(settings), sort_keys=True).encode()).digest()[:16]
+
+
+@dataclass
+class KeptSeeds:
+    """The last run's sketch, every anchor of its documents (seen once or not; in document then word
+    order) and its runs (rows doc a, doc b, first word in a, in b, length), with each document's facts."""
+
+    settings: bytes = b""
+    facts: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=_FACT))
+    sketch: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.uint16))
+    anchor_docs: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    anchor_positions: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    #: Whether each anchor is a seed (its estimate is 2 or more).
+    anchor_shared: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    runs: np.ndarray = field(default_factory=lambda: np.zeros((0, 5), dtype=np.int32))
+    #: What the last run made afresh: documents seeded whole, windows chosen again, document pairs whose
+    #: runs were extended again (from scratch: the pairs with a run), and whether it was from scratch.
+    made: dict[str, int] = field(default_factory=dict)
+
+    def runs_of(
+        self,
+        flat: np.ndarray,
+        starts: np.ndarray,
+        facts: np.ndarray,
+        outlets: np.ndarray,
+        settings: LinkSettings,
+        extend: Extend,
+    ) -> np.ndarray:
+        """The unique runs of the documents ``flat[starts[n]:starts[n + 1]]`` (word ids; ``facts`` and
+        ``outlets``' codes per document, in ingest order), as found from scratch; what is kept is
+        then this run's."""
+        size = min(settings.shingle_words, settings.min_passage_words)
+        window = settings.min_passage_words - size + 1  # shingles in the shortest passage
+        total = int(shingle_counts(starts, size).sum())
+        digest = _settings_digest(settings)
+        old = len(self.facts)
+        keeps = (
+            old > 0
+            and self.settings == digest
+            and old <= len(facts)
+            and self.sketch.shape == sketch_shape(total)
+            and bool(np.array_equal(self.facts, facts[:old]))
+        )
+        pairs = _Pairs(outlets, settings.passage_max_doc_freq, len(facts))
+        seeding = _Seeding(flat, starts, size, window, total, pairs, extend)
+        runs = self._grown(seeding) if keeps else self._afresh(seeding)
+        self.settings, self.facts = digest, np.asarray(facts, dtype=_FACT)
+        self.runs = runs.astype(np.int32)
+        return runs
+
+    def _afresh(self, run: _Seeding) -> np.ndarray:
+        flat, starts, size, window, pairs = run.flat, run.starts, run.size, run.window, run.pairs
+        sketch = FrequencySketch(run.total)
+        count_shingles(flat, starts, size, sketch)
+        hashes, docs, positions, estimates = find_anchors(flat, starts, size, window, sketch)
+        shared = estimates >= 2  # an estimate of 1 is exact: nobody else has it
+        self.sketch, self.anchor_docs, self.anchor_positions = sketch.counts, docs, positions
+        self.anchor_shared = shared
+        runs = run.extend(pairs.chunks(hashes[shared], docs[shared], positions[shared]))
+        self.made = {
+            "documents": len(starts) - 1,
+            "windows": 0,
+            "pairs": len(np.unique(pairs.codes(runs))),
+            "from_scratch": 1,
+        }
+        return runs
+
+    def _grown(self, run: _Seeding) -> np.ndarray:
+        flat, starts, size, window, pairs = run.flat, run.starts, run.size, run.window, run.pairs
+        old = len(self.facts)
+        sketch = FrequencySketch(run.total, self.sketch)
+        old_docs, old_positions, was_shared = self.anchor_docs, self.anchor_positions, self.anchor_shared
+        old_hashes = hashes_at(flat, starts, old_docs, old_positions, size)
+        added = list(shingle_blocks(flat, starts, size, old))
+        # Only anchors in a bucket the new shingles add to can see their estimate move: those are looked
+        # up before and after (not every anchor of the corpus).
+        touched = np.flatnonzero(sketch.touched_by(old_hashes, added))
+        before = sketch.estimate(old_hashes[touched])
+        for block in added:
+            sketch.add(block)
+        moved = np.zeros(len(old_hashes), dtype=bool)
+        moved[touched[sketch.estimate(old_hashes[touched]) != before]] = True
+        del added, touched, before
+        again_docs, again_positions, again_hashes = rechosen_anchors(
+            flat, starts, size, window, sketch, old_docs[moved], old_positions[moved]
+        )
+        new_hashes, new_docs, new_positions, new_estimates = find_anchors(
+            flat, starts, size, window, sketch, old
+        )
+        # The anchors now, in document then word order: those whose estimate stayed (an anchor still, seen
+        # as often as before), those the windows of the moved ones chose (each once), the new documents'.
+        stay = ~moved
+        stay_codes = _codes(old_docs[stay], old_positions[stay])
+        again_codes, first = np.unique(_codes(again_docs, again_positions), return_index=True)
+        again = ~_within(again_codes, stay_codes)
+        again_codes, again_hashes = again_codes[again], again_hashes[first][again]
+        order = np.argsort(np.concatenate((stay_codes, again_codes)), kind="stable")  # two sorted runs
+        codes = np.concatenate(
+            (np.concatenate((stay_codes, again_codes))[order], _codes(new_docs, new_positions))
+        )
+        hashes = np.concatenate((np.concatenate((old_hashes[stay], again_hashes))[order], new_hashes))
+        again_shared = sketch.estimate(again_hashes) >= 2
+        shared = np.concatenate((np.concatenate((was_shared[stay], again_shared))[order], new_estimates >= 2))
+        docs, positions = (codes >> 32).astype(np.int32), (codes & 0xFFFFFFFF).astype(np.int32)
+        del stay, stay_codes, again_codes, order, again_shared
+        # The hashes whose group gained or lost a seed, and the document pairs their usable groups pair up
+        # (before or after): only those pairs' runs can differ.
+        # Seeds gone and come: their hashes' groups changed. Two seeds in such a group both before and
+        # after make the same seed pair both times (while the group is usable both times), so the document
+        # pairs whose seed pairs changed are those pairing a gone seed in its old group or a come one in
+        # its new group, and every pair of a group whose size crossed a bound, where it was usable.
+        old_codes = _codes(old_docs, old_positions)
+        old_seeds, new_seeds = np.flatnonzero(was_shared), np.flatnonzero(shared)
+        gone = old_seeds[~_within(old_codes[old_seeds], codes[new_seeds])]
+        came = new_seeds[~_within(codes[new_seeds], old_codes[old_seeds])]
+        changed = np.unique(np.concatenate((old_hashes[gone], hashes[came])))
+        before = old_seeds[_within(old_hashes[old_seeds], changed)]  # every old seed of those groups
+        after = new_seeds[_within(hashes[new_seeds], changed)]
+        del old_codes, old_seeds, new_seeds
+        flipped = changed[
+            pairs.usable(_group_sizes(old_hashes[before], changed))
+            != pairs.usable(_group_sizes(hashes[after], changed))
+        ]
+        affected = np.unique(
+            np.concatenate(
+                (
+                    pairs.doc_pairs(
+                        old_hashes[before],
+                        old_docs[before],
+                        _within(before, gone) | _within(old_hashes[before], flipped),
+                    ),
+                    pairs.doc_pairs(
+                        hashes[after], docs[after], _within(after, came) | _within(hashes[after], flipped)
+                    ),
+                )
+            )
+        )
+        del before, after, gone, came
+        fresh = run.extend(pairs.chunks(hashes[shared], docs[shared], positions[shared], affected))
+        kept = self.runs[~_within(pairs.codes(self.runs), affected)].astype(np.int64)
+        # The two hold different document pairs, each sorted and unique: ordered by pair, they are the
+        # rows sorted and unique, as from scratch.
+        runs = np.concatenate((kept, fresh.astype(np.int64).reshape(-1, 5)))
+        runs = runs[np.argsort(pairs.codes(runs), kind="stable")]
+        self.sketch, self.anchor_docs, self.anchor_positions = sketch.counts, docs, positions
+        self.anchor_shared = shared
+        self.made = {
+            "documents": len(starts) - 1 - old,
+            "windows": len(again_docs),
+            "pairs": len(affected),
+            "from_scratch": 0,
+        }
+        return runs
+
+    def to_bytes(self) -> bytes:
+        buffer = io.BytesIO()
+        np.savez(
+            buffer,
+            version=np.asarray([KEPT_SEEDS_VERSION]),
+            code=np.frombuffer(_code_digest(), dtype=np.uint8),
+            settings=np.frombuffer(self.settings, dtype=np.uint8),
+            facts=self.facts,
+            sketch=self.sketch,
+            anchor_docs=self.anchor_docs,
+            anchor_positions=self.anchor_positions,
+            anchor_shared=self.anchor_shared,
+            runs=self.runs,
+        )
+        return buffer.getvalue()
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> KeptSeeds:
+        """Seeds kept by :meth:`to_bytes`; empty (everything found afresh) when made by other code or
+        another version, or damaged: it is only a cache."""
+        try:
+            with np.load(io.BytesIO(data), allow_pickle=False) as saved:
+                ours = saved["code"].tobytes() == _code_digest()
+                if int(saved["version"][0]) != KEPT_SEEDS_VERSION or not ours:
+                    return cls()
+                kept = cls(
+                    saved["settings"].tobytes(),
+                    saved["facts"].astype(_FACT),
+                    saved["sketch"].astype(np.uint16),
+                    saved["anchor_docs"].astype(np.int32),
+                    saved["anchor_positions"].astype(np.int32),
+                    saved["anchor_shared"].astype(bool),
+                    saved["runs"].astype(np.int32).reshape(-1, 5),
+                )
+        except (ValueError, KeyError, IndexError, OSError, EOFError, zipfile.BadZipFile):
+            return cls()
+        documents = len(kept.facts)
+        anchors = len(kept.anchor_docs)
+        anchors_fit = anchors == len(kept.anchor_positions) == len(kept.anchor_shared) and (
+            not len(kept.anchor_docs) or (kept.anchor_docs.min() >= 0 and kept.anchor_docs.max() < documents)
+        )
+        runs_fit = not len(kept.runs) or (kept.runs[:, :2].min() >= 0 and kept.runs[:, :2].max() < documents)
+        if kept.sketch.ndim != 2 or not anchors_fit or not runs_fit:
+            return cls()
+        return kept
+
+
+@dataclass(frozen=True)
+class _Seeding:
+    """One run's words (``flat[starts[n]:starts[n + 1]]``) and what seeding them takes."""
+
+    flat: np.ndarray
+    starts: np.ndarray
+    size: int  # words a shingle
+    window: int  # shingles a window
+    total: int  # shingles in all
+    pairs: _Pairs
+    extend: Extend
+
+
+def _codes(docs: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """One number per (document, word position), ordered as the pairs are."""
+    return (docs.astype(np.int64) << 32) | positions.astype(np.int64)
+
+
+def _group_sizes(hashes: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """How many of ``hashes`` each of ``groups`` (sorted, holding every one of them) has."""
+    return np.bincount(np.searchsorted(groups, hashes), minlength=len(groups))
+
+
+def _within(values: np.ndarray, members: np.ndarray) -> np.ndarray:
+    """Whether each of ``values`` is one of ``members`` (sorted)."""
+    if not len(members):
+        return np.zeros(len(values), dtype=bool)
+    at = np.minimum(np.searchsorted(members, values), len(members) - 1)
+    return members[at] == values
+
+
+@dataclass(frozen=True)
+class _Pairs:
+    """Seed pairs of anchors (documents' outlet codes, the stock-phrase limit) and document-pair codes."""
+
+    outlets: np.ndarray
+    max_doc_freq: int
+    documents: int
+
+    def codes(self, rows: np.ndarray) -> np.ndarray:
+        """One number per (doc a, doc b) of each row."""
+        return rows[:, 0].astype(np.int64) * self.documents + rows[:, 1]
+
+    def chunks(
+        self, hashes: np.ndarray, docs: np.ndarray, positions: np.ndarray, only: np.ndarray | None = None
+    ) -> Iterator[np.ndarray]:
+        """The seed pairs of these seeds, a chunk at a time; with ``only`` (sorted document-pair codes),
+        those of these document pairs alone."""
+        if only is None:
+            yield from seed_pair_chunks(hashes, docs, positions, self.outlets, self.max_doc_freq)
+            return
+        among = np.zeros(self.documents, dtype=bool)
+        among[only // self.documents] = True
+        among[only % self.documents] = True
+        for chunk in seed_pair_chunks(hashes, docs, positions, self.outlets, self.max_doc_freq, among):
+            yield chunk[_within(self.codes(chunk), only)]
+
+    def usable(self, sizes: np.ndarray) -> np.ndarray:
+        """Whether groups of these many anchors pair up (two always; more only up to the limit)."""
+        return (sizes == 2) | ((sizes > 2) & (sizes <= self.max_doc_freq))
+
+    def doc_pairs(self, hashes: np.ndarray, docs: np.ndarray, marks: np.ndarray) -> np.ndarray:
+        """The codes of the document pairs these seeds' groups (each whole in them) pair up where one of
+        the two seeds is marked."""
+        found = []
+        index = np.arange(len(hashes), dtype=np.int64)  # as positions: the pairs say which seeds they pair
+        for chunk in seed_pair_chunks(hashes, docs, index, self.outlets, self.max_doc_freq):
+            chunk = chunk[marks[chunk[:, 2]] | marks[chunk[:, 3]]]
+            found.append(np.unique(self.codes(chunk)))
+        return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)

@@ -1,0 +1,149 @@
+"""Seeds and runs kept between runs: a corpus grown in batches gives, after every batch, the runs found from
+scratch over all of it, while only the windows and document pairs the new documents reach are made again.
+
+Corpora are random word ids with shared stretches copied between documents (some with a word changed), a
+stock phrase carried by more documents than the stock-phrase limit as batches come, repeated phrases,
+documents shorter than a window and empty ones; the sketch is small, so new shingles collide with old
+ones and move anchors of documents they share nothing with.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from collections.abc import Callable, Iterable
+
+import numpy as np
+import pytest
+
+from storyline.link import passages, seeds
+from storyline.link.kept_seeds import KeptSeeds
+from storyline.link.settings import LinkSettings
+
+
+def _document(rng: random.Random, earlier: list[list[int]], stock: list[int]) -> list[int]:
+    words = [rng.randrange(1, 60) for _ in range(rng.choice((0, 3, 9, 25, 40, 70)))]
+    for _ in range(rng.randrange(0, 3)):  # text shared with an earlier document
+        source = rng.choice(earlier) if earlier else []
+        if len(source) > 8:
+            start = rng.randrange(0, len(source) - 8)
+            stretch = source[start : start + rng.randrange(6, 20)]
+            if rng.random() < 0.3:
+                stretch = list(stretch)
+                stretch[rng.randrange(len(stretch))] = rng.randrange(1, 60)
+            at = rng.randrange(0, len(words) + 1)
+            words[at:at] = stretch
+    if rng.random() < 0.35:
+        at = rng.randrange(0, len(words) + 1)
+        words[at:at] = stock
+    if words and rng.random() < 0.2:
+        words += words[: rng.randrange(1, len(words) + 1)]  # a phrase repeated in the document
+    return words
+
+
+def _arrays(documents: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
+    flat = np.asarray([w for d in documents for w in d], dtype=np.uint32)
+    starts = np.concatenate(([0], np.cumsum([len(d) for d in documents]))).astype(np.int64)
+    return flat, starts
+
+
+def _facts(documents: list[list[int]], outlets: list[int]) -> np.ndarray:
+    facts = [
+        hashlib.blake2b(repr((n, outlet, doc)).encode(), digest_size=16).digest()
+        for n, (doc, outlet) in enumerate(zip(documents, outlets, strict=True))
+    ]
+    return np.asarray(facts, dtype="S16").reshape(len(facts))
+
+
+def _from_scratch(
+    flat: np.ndarray, starts: np.ndarray, outlets: np.ndarray, settings: LinkSettings
+) -> np.ndarray:
+    size = min(settings.shingle_words, settings.min_passage_words)
+    anchors = seeds.find_seeds(flat, starts, size, settings.min_passage_words - size + 1)
+    if not len(anchors[0]):
+        return np.zeros((0, 5), dtype=np.int64)
+    pairs = seeds.seed_pair_chunks(*anchors, outlets, settings.passage_max_doc_freq)
+    return passages._runs(pairs, flat, starts, settings.min_passage_words)
+
+
+def _extender(
+    flat: np.ndarray, starts: np.ndarray, min_words: int
+) -> Callable[[Iterable[np.ndarray]], np.ndarray]:
+    return lambda chunks: passages._runs(chunks, flat, starts, min_words)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_runs_kept_through_batches_are_those_found_from_scratch(seed: int) -> None:
+    rng = random.Random(seed)
+    settings = LinkSettings(
+        shingle_words=3, min_passage_words=6, passage_max_doc_freq=rng.choice((2, 3, 5, 200))
+    )
+    stock = [rng.randrange(1, 60) for _ in range(8)]
+    documents: list[list[int]] = []
+    outlets: list[int] = []
+    kept = KeptSeeds()
+    grown = 0
+    for batch in range(7):
+        for _ in range(rng.choice((1, 2, 5, 12)) if batch else 25):
+            documents.append(_document(rng, documents, stock))
+            outlets.append(rng.randrange(6))
+        flat, starts = _arrays(documents)
+        codes = np.asarray(outlets)
+        runs = kept.runs_of(
+            flat, starts, _facts(documents, outlets), codes, settings, _extender(flat, starts, 6)
+        )
+        expected = _from_scratch(flat, starts, codes, settings)
+        assert np.array_equal(runs, expected), batch
+        if not kept.made["from_scratch"]:
+            grown += 1
+            # Only the new documents were seeded whole, and not every pair of documents was extended.
+            assert kept.made["documents"] < len(documents)
+        kept = KeptSeeds.from_bytes(kept.to_bytes())  # through the blob, as the stage keeps it
+    assert grown >= 3  # most batches grew the kept seeds (the sketch's size changes now and then)
+
+
+def test_a_changed_document_or_settings_find_everything_afresh() -> None:
+    rng = random.Random(11)
+    settings = LinkSettings(shingle_words=3, min_passage_words=6)
+    stock = [rng.randrange(1, 60) for _ in range(8)]
+    documents: list[list[int]] = []
+    for _ in range(30):
+        documents.append(_document(rng, documents, stock))
+    outlets = [n % 4 for n in range(len(documents))]
+    flat, starts = _arrays(documents)
+    codes = np.asarray(outlets)
+
+    extend = _extender(flat, starts, settings.min_passage_words)
+    kept = KeptSeeds()
+    kept.runs_of(flat, starts, _facts(documents, outlets), codes, settings, extend)
+    changed = list(outlets)
+    changed[3] = 5  # an outlet changed: that document's facts differ
+    runs = kept.runs_of(flat, starts, _facts(documents, changed), np.asarray(changed), settings, extend)
+    assert kept.made["from_scratch"] == 1
+    assert np.array_equal(runs, _from_scratch(flat, starts, np.asarray(changed), settings))
+    other = LinkSettings(shingle_words=3, min_passage_words=6, passage_max_doc_freq=2)
+    runs = kept.runs_of(flat, starts, _facts(documents, changed), np.asarray(changed), other, extend)
+    assert kept.made["from_scratch"] == 1
+    assert np.array_equal(runs, _from_scratch(flat, starts, np.asarray(changed), other))
+    assert KeptSeeds.from_bytes(b"not a blob").facts.size == 0
+    assert KeptSeeds.from_bytes(kept.to_bytes()[:-40]).facts.size == 0  # cut short: dropped
+
+
+def test_windows_holding_a_moved_anchor_choose_as_a_whole_run_does() -> None:
+    rng = np.random.default_rng(5)
+    words = rng.integers(1, 50, 400).astype(np.uint32)
+    starts = np.asarray([0, 7, 7, 150, 400], dtype=np.int64)  # a short, an empty and two long documents
+    size, window = 3, 4
+    sketch = seeds.FrequencySketch(100)
+    seeds.count_shingles(words, starts, size, sketch)
+    hashes, docs, positions, _ = seeds.find_anchors(words, starts, size, window, sketch)
+    again_docs, again_positions, again_hashes = seeds.rechosen_anchors(
+        words, starts, size, window, sketch, docs, positions
+    )
+    # Every anchor's windows chosen again give every anchor back (each window's choice is an anchor).
+    chosen = set(zip(again_docs.tolist(), again_positions.tolist(), strict=True))
+    assert chosen == set(zip(docs.tolist(), positions.tolist(), strict=True))
+    assert set(zip(again_positions.tolist(), again_hashes.tolist(), strict=True)) == set(
+        zip(positions.tolist(), hashes.tolist(), strict=True)
+    )
+    assert np.array_equal(seeds.hashes_at(words, starts, docs, positions, size), hashes)
