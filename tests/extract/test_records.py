@@ -44,6 +44,7 @@ def test_public_names_are_pinned() -> None:
     } - {
         "aliases",
         "analysis",
+        "copies",
         "country_table",
         "entities",
         "gazetteer",

@@ -15,6 +15,7 @@ from storyline.extract import (
     quote_row,
     resolve_quotes,
 )
+from storyline.extract.copies import ParseCopies, with_doc_id
 from storyline.extract.gazetteer import load_gazetteer
 from storyline.extract.incremental import DocInput, KeptResolution, ResolutionDamaged, ResolutionUpdate
 from storyline.extract.scope import not_parsed_reason
@@ -141,6 +142,9 @@ def _analyse_stale(
             text, body_start = analysed_text(doc)
             bounded = bound_for_parsing(text)
             in_flight[doc["id"]] = (_analysis_key(doc), bounded.note, body_start)
+            if copies.is_copy(doc["id"], bounded.text):  # takes the first one's analysis, unparsed
+                remaining -= 1
+                continue
             batch.append((doc["id"], bounded.text))
             if len(batch) == size:
                 yield batch
@@ -152,8 +156,11 @@ def _analyse_stale(
 
     workers = workers if workers is not None else default_workers()
     pool_workers = workers if len(to_parse) >= MIN_DOCUMENTS_FOR_POOL else 1
+    copies = ParseCopies()
     done = 0
-    for parsed in analyse(batches(), pool_workers):
+
+    def store_batch(parsed: list[DocAnalysis]) -> None:
+        nonlocal done
         store.update_documents(
             {
                 "id": a.doc_id,
@@ -174,6 +181,14 @@ def _analyse_stale(
         absorb([replace(a, events=()) for a in parsed], starts)
         done += len(parsed)
         progress("entities + quotes", done, len(to_parse))
+
+    for parsed in analyse(batches(), pool_workers):
+        store_batch(copies.with_copies(parsed))
+    late = copies.late()  # copies read after their first document's analysis was stored: read it back
+    firsts = list(late)
+    for at in range(0, len(firsts), ANALYSIS_BATCH):
+        rows = store.documents(firsts[at : at + ANALYSIS_BATCH], columns=("analysis",))
+        store_batch([with_doc_id(analysis_from_dict(r["analysis"]), c) for r in rows for c in late[r["id"]]])
     absorb(empty, {})  # nothing of theirs is quoted: where their body starts does not matter
     return len(to_parse)
 

@@ -1,0 +1,87 @@
+"""The extract stage parses each distinct text once: a word-for-word copy takes the first one's analysis."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import pytest
+
+from storyline.extract import DocAnalysis, Mention, analysis_to_dict
+from storyline.extract.copies import ParseCopies
+from storyline.ids import content_hash
+from storyline.run import local
+from storyline.stages import extract
+from storyline.store.sqlite import SQLiteStore
+
+# Invented one-paragraph reports.
+TOWNS = ["Brenfield", "Oskarvik", "Lunmoor", "Tesselby", "Corran Hythe", "Aldwick", "Moravale", "Pennock"]
+
+
+def _analysis(doc_id: str, text: str) -> DocAnalysis:
+    """A stand-in parse: one mention per capitalised word, so the analysis depends on the text."""
+    mentions = []
+    at = 0
+    for word in text.split():
+        at = text.index(word, at)
+        if word[:1].isupper():
+            mentions.append(Mention(doc_id, word, "GPE", at, at + len(word), 0, len(text)))
+        at += len(word)
+    return DocAnalysis(doc_id, tuple(mentions), (), ())
+
+
+def test_copies_are_not_parsed_and_store_the_first_analysis(
+    tmp_path: Path, store: SQLiteStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for n, town in enumerate(TOWNS):
+        (tmp_path / f"r{n}.txt").write_text(
+            f"{town} ferry delayed\n\nThe ferry from {town} left {n} hours late on Tuesday, its owner said.",
+            encoding="utf-8",
+        )
+    local.ingest(store, sorted(tmp_path.glob("r*.txt")))
+    local.run_document_stage(store, workers=1)
+    docs = list(store.documents(columns=("title", "text")))
+    first, second = docs[0], docs[2]
+
+    def copy_of(source: dict[str, str], text: str | None = None) -> dict[str, str]:
+        body = text or source["text"]
+        return {"title": source["title"], "text": body, "content_hash": content_hash(body)}
+
+    # r1: a copy in the first's batch; r5: a copy read after the first's analysis was stored (batches of
+    # 2, one process); r7: r2 in other letter case (the same content hash, another text: parsed).
+    store.update_documents(
+        [
+            {"id": docs[1]["id"], **copy_of(first)},
+            {"id": docs[5]["id"], **copy_of(first)},
+            {"id": docs[7]["id"], **copy_of(second, second["text"].upper())},
+        ]
+    )
+    monkeypatch.setattr(extract, "ANALYSIS_BATCH", 2)
+    parsed: list[str] = []
+    late: list[dict[str, list[str]]] = []
+    read_late = ParseCopies.late
+
+    def recording(self: ParseCopies) -> dict[str, list[str]]:
+        late.append(read_late(self))
+        return late[-1]
+
+    monkeypatch.setattr(ParseCopies, "late", recording)
+
+    def analyser(batches: Iterable[list[tuple[str, str]]], workers: int) -> Iterator[list[DocAnalysis]]:
+        for batch in batches:
+            parsed.extend(text for _, text in batch)
+            yield [_analysis(doc_id, text) for doc_id, text in batch]
+
+    assert extract.run(store, lambda *_: None, workers=1, analyse=analyser) == 8
+    assert len(parsed) == 6 == len(set(parsed))
+    stored = {row["id"]: row for row in store.documents(columns=("analysis", "stage_keys"))}
+    texts = {row["id"]: extract.analysed_text(row)[0] for row in store.documents(columns=("title", "text"))}
+    for doc_id, row in stored.items():
+        # Every document stores what parsing its own text gives, and is not stale for the next run.
+        assert row["analysis"] == json.loads(json.dumps(analysis_to_dict(_analysis(doc_id, texts[doc_id]))))
+        assert row["stage_keys"]["extract"]
+    # Both ways were taken: r1's analysis copied as its batch came back, r5's read back from the store.
+    assert late == [{docs[0]["id"]: [docs[5]["id"]]}]
+    assert extract.run(store, lambda *_: None, workers=1, analyse=analyser) == 0
+    assert len(parsed) == 6
