@@ -15,10 +15,12 @@ from collections.abc import Sequence
 
 from spacy.attrs import DEP, LOWER, TAG
 from spacy.strings import get_string_id
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 _TEXT_KEY = "storyline.text"
 _COLUMNS_KEY = "storyline.columns"
+_SENTENCES_KEY = "storyline.sentences"
+_ENTITIES_KEY = "storyline.entities"
 _ATTRS = (LOWER, TAG, DEP)
 
 
@@ -33,6 +35,22 @@ def doc_text(doc: Doc) -> str:
     if text is None:
         text = doc.user_data[_TEXT_KEY] = doc.text
     return str(text)
+
+
+def sentences(doc: Doc) -> list[Span]:
+    """``list(doc.sents)``, made once per document: spaCy scans every token's sentence flag on each pass."""
+    found = doc.user_data.get(_SENTENCES_KEY)
+    if found is None:
+        found = doc.user_data[_SENTENCES_KEY] = list(doc.sents)
+    return found  # type: ignore[no-any-return]
+
+
+def entities(doc: Doc) -> tuple[Span, ...]:
+    """``doc.ents``, made once per document: spaCy builds the spans from every token on each access."""
+    found = doc.user_data.get(_ENTITIES_KEY)
+    if found is None:
+        found = doc.user_data[_ENTITIES_KEY] = doc.ents
+    return found  # type: ignore[no-any-return]
 
 
 def _columns(doc: Doc) -> tuple[list[int], list[int], list[int]]:

@@ -21,6 +21,8 @@ from spacy.tokens import Doc, Span, Token
 
 from storyline.events.lexicon import Lexicon, TriggerRow, load_lexicon
 from storyline.token_index import doc_text, positions, within
+from storyline.token_index import entities as doc_entities
+from storyline.token_index import sentences as doc_sentences
 
 if TYPE_CHECKING:  # storyline.extract imports this module: a runtime import would be circular
     from storyline.extract.mentions import Mention
@@ -332,7 +334,11 @@ def _sector(text: str, lexicon: Lexicon, head: Token | None = None) -> str | Non
     no military actor) or titles before a proper name ("Defence Minister Ilya Vostrov")."""
     lowered = f" {text.lower()} "
     present = set(lowered.split())
-    for words, sector in lexicon.sectors:
+    # Only rows whose first word is present can match (a row's words are whole words of ``lowered``), tried
+    # in the table's order: the same first match as trying every row.
+    rows = lexicon.sector_rows
+    for index in sorted({i for word in present for i in rows.get(word, ())}):
+        words, sector = lexicon.sectors[index]
         if (" " in words and f" {words} " not in lowered) or (" " not in words and words not in present):
             continue
         if head is None or head.tag_ in {"NNP", "NNPS"} or words.split()[-1] == head.lower_:
@@ -348,7 +354,7 @@ class _DocContext:
         self.text = doc_text(doc)
         #: positions of the words that can start a trigger: only those tokens are looked at
         self.trigger_positions = positions(doc, trigger_words)
-        self.date_entities = [e for e in doc.ents if e.label_ in {"DATE", "TIME"}]
+        self.date_entities = [e for e in doc_entities(doc) if e.label_ in {"DATE", "TIME"}]
         self.mentions = sorted(mentions, key=lambda m: m.start)
         self.starts = [m.start for m in self.mentions]
         self.by_sentence: dict[int, list[Mention]] = {}
@@ -842,7 +848,7 @@ def find_event_candidates(
     lexicon = lexicon or load_lexicon()
     context = _DocContext(doc, mentions, lexicon.trigger_words)
     found = []
-    for sentence in doc.sents:
+    for sentence in doc_sentences(doc):
         candidate = _sentence_candidate(sentence, doc_id, context, lexicon)
         if candidate is not None:
             found.append(candidate)

@@ -10,7 +10,7 @@ import csv
 import functools
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
@@ -79,10 +79,16 @@ class Lexicon:
     actor_codes: tuple[tuple[str, str], ...] = ()  # (organisation name, IGO/NGO), longest first
     #: every lowercase word that can start a trigger: tokens not in it are skipped at once (speed)
     trigger_words: frozenset[str] = frozenset()
+    #: each sector row's first word -> the rows' indices in ``sectors`` (a row can match a phrase only if
+    #: its first word is one of the phrase's words: the coder tries those rows, not all of them)
+    sector_rows: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    #: the cue lists as sets, made once (``cue`` is asked ~80 times a document)
+    cue_sets: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def cue(self, name: str) -> frozenset[str]:
         """A cue list from ``event_cues.json`` as a set."""
-        return frozenset(self.cues.get(name, ()))
+        found = self.cue_sets.get(name)
+        return found if found is not None else frozenset(self.cues.get(name, ()))
 
 
 def _rows(name: str) -> Iterator[dict[str, str]]:
@@ -93,6 +99,14 @@ def _rows(name: str) -> Iterator[dict[str, str]]:
             if first.startswith("#"):
                 continue  # a comment row documenting the file
             yield {k: (v or "").strip() for k, v in row.items() if k}
+
+
+def _first_word_index(sectors: list[tuple[str, str]]) -> dict[str, tuple[int, ...]]:
+    rows: dict[str, list[int]] = {}
+    for index, (words, _) in enumerate(sectors):
+        if words.split():
+            rows.setdefault(words.split()[0], []).append(index)
+    return {word: tuple(indices) for word, indices in rows.items()}
 
 
 def _split(cell: str) -> frozenset[str]:
@@ -189,6 +203,8 @@ def load_lexicon() -> Lexicon:
         nouns=ordered["nouns"],
         cues=cues,
         sectors=tuple(sectors),
+        sector_rows=_first_word_index(sectors),
+        cue_sets={name: frozenset(words) for name, words in cues.items() if isinstance(words, list)},
         modes=modes,
         contexts=contexts,
         verb_forms=verb_forms,

@@ -20,6 +20,7 @@ from storyline.extract.mentions import (
 from storyline.extract.nlp import components_to_disable
 from storyline.extract.quotes import QuoteCandidate, find_quotes
 from storyline.token_index import doc_text, remember_text
+from storyline.token_index import sentences as doc_sentences
 
 #: Texts per spaCy batch: larger batches were not faster and cost memory (design/COMPONENT-RATES.md).
 DEFAULT_BATCH_SIZE = 32
@@ -41,7 +42,7 @@ class DocAnalysis:
 
 def analyse_doc(doc: Doc, doc_id: str) -> DocAnalysis:
     """Mentions, acronym definitions, quote and event candidates of one parsed document."""
-    sentences = [(sent.start_char, sent.end_char) for sent in doc.sents]
+    sentences = [(sent.start_char, sent.end_char) for sent in doc_sentences(doc)]
     text = doc_text(doc)
     ner = ner_mentions(doc, doc_id, sentences)
     table = alias_mentions(text, doc_id, sentences, {(m.start, m.end) for m in ner})

@@ -20,6 +20,7 @@ from storyline.extract.aliases import HONORIFICS, curated_aliases, lookup_curate
 from storyline.extract.geo import is_demonym_or_country
 from storyline.extract.text import clean_surface
 from storyline.token_index import doc_text, positions, tagged, within
+from storyline.token_index import entities as doc_entities
 
 MentionSource = Literal["ner", "alias_table", "role_title"]
 
@@ -186,7 +187,7 @@ def ner_mentions(doc: Doc, doc_id: str, sentences: Sequence[tuple[int, int]]) ->
     """spaCy's entities that name things (values such as dates and amounts left out), articles trimmed."""
     found = []
     text = doc_text(doc)
-    ents = doc.ents  # built from every token on each access: once per document
+    ents = doc_entities(doc)  # built from every token on each access: once per document
     for ent in ents:
         if ent.label_ in VALUE_LABELS or _common_word(ent):
             continue
@@ -218,7 +219,8 @@ def place_cue(ent: Span, ents: Sequence[Span] | None = None) -> str:
     if ent.end < len(doc) and doc[ent.end].lower_ in PLACE_KIND_AFTER:
         return doc[ent.end].lower_
     if ent.end + 1 < len(doc) and doc[ent.end].text == ",":
-        country = next((e for e in (doc.ents if ents is None else ents) if e.start == ent.end + 1), None)
+        ents = doc_entities(doc) if ents is None else ents
+        country = next((e for e in ents if e.start == ent.end + 1), None)
         name = country.text if country is not None else doc[ent.end + 1].text
         if is_demonym_or_country(name):
             return f", {name}"

@@ -17,6 +17,7 @@ from spacy.tokens import Doc, Span, Token
 from storyline.extract.mentions import Mention
 from storyline.extract.speech import PERSON_PRONOUNS, SPEECH_VERBS
 from storyline.token_index import doc_text, positions, within
+from storyline.token_index import sentences as doc_sentences
 
 QuoteKind = Literal["direct", "reported"]
 
@@ -278,7 +279,7 @@ def reported_speech(
     found = []
     according = positions(doc, _ACCORDING)
     speech = positions(doc, SPEECH_VERBS)
-    for sent in doc.sents:
+    for sent in doc_sentences(doc):
         if any(s < sent.end_char and sent.start_char < e for s, e in skip):
             continue
         candidate = _according_to(sent, speakers, according)
