@@ -53,6 +53,14 @@ def entities(doc: Doc) -> tuple[Span, ...]:
     return found  # type: ignore[no-any-return]
 
 
+def forget_spans(doc: Doc) -> None:
+    """Drop the sentences and entities kept for ``doc``. A ``Span`` holds its ``Doc``, so spans kept in the
+    Doc's own ``user_data`` make a reference cycle: without this the parsed Doc (its token arrays and
+    tensor) outlives its analysis until Python's cycle collector runs, dozens of Docs at a time."""
+    doc.user_data.pop(_SENTENCES_KEY, None)
+    doc.user_data.pop(_ENTITIES_KEY, None)
+
+
 def _columns(doc: Doc) -> tuple[list[int], list[int], list[int]]:
     columns = doc.user_data.get(_COLUMNS_KEY)
     if columns is None:

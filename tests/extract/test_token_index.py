@@ -3,7 +3,10 @@ over the tokens gives (invented text)."""
 
 from __future__ import annotations
 
+import gc
+
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from storyline.extract import analyse_doc, analyse_documents
 from storyline.extract.nlp import components_to_disable
@@ -65,3 +68,21 @@ def test_every_line_break_starts_a_sentence(nlp: Language) -> None:
     for token in doc[:-1]:
         if token.is_space and "\n" in token.text:
             assert doc[token.i + 1].is_sent_start
+
+
+def test_an_analysed_doc_is_freed_without_the_cycle_collector(nlp: Language) -> None:
+    # Spans kept in a Doc's own user_data hold the Doc: unless the analysis drops them, each parsed Doc (its
+    # arrays and tensor) stays alive until Python's cycle collector runs.
+    def live_docs() -> int:
+        return sum(1 for o in gc.get_objects() if type(o) is Doc)
+
+    gc.collect()
+    gc.disable()
+    try:
+        before = live_docs()
+        for number in range(5):
+            analysis = next(analyse_documents(nlp, [(f"doc-{number}", TEXT)]))
+            assert analysis.mentions  # the spans were made and read
+        assert live_docs() == before
+    finally:
+        gc.enable()

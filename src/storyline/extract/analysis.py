@@ -19,7 +19,7 @@ from storyline.extract.mentions import (
 )
 from storyline.extract.nlp import components_to_disable
 from storyline.extract.quotes import QuoteCandidate, find_quotes
-from storyline.token_index import doc_text, remember_text
+from storyline.token_index import doc_text, forget_spans, remember_text
 from storyline.token_index import sentences as doc_sentences
 
 #: Texts per spaCy batch: larger batches were not faster and cost memory (design/COMPONENT-RATES.md).
@@ -42,6 +42,13 @@ class DocAnalysis:
 
 def analyse_doc(doc: Doc, doc_id: str) -> DocAnalysis:
     """Mentions, acronym definitions, quote and event candidates of one parsed document."""
+    try:
+        return _analyse(doc, doc_id)
+    finally:
+        forget_spans(doc)  # the parsed Doc is freed as soon as its batch is done, not at the next GC
+
+
+def _analyse(doc: Doc, doc_id: str) -> DocAnalysis:
     sentences = [(sent.start_char, sent.end_char) for sent in doc_sentences(doc)]
     text = doc_text(doc)
     ner = ner_mentions(doc, doc_id, sentences)
