@@ -37,11 +37,12 @@ def doc_text(doc: Doc) -> str:
     return str(text)
 
 
-def sentences(doc: Doc) -> list[Span]:
-    """``list(doc.sents)``, made once per document: spaCy scans every token's sentence flag on each pass."""
+def sentences(doc: Doc) -> tuple[Span, ...]:
+    """``doc.sents``, made once per document: spaCy scans every token's sentence flag on each pass. (A tuple:
+    every reader shares it.)"""
     found = doc.user_data.get(_SENTENCES_KEY)
     if found is None:
-        found = doc.user_data[_SENTENCES_KEY] = list(doc.sents)
+        found = doc.user_data[_SENTENCES_KEY] = tuple(doc.sents)
     return found  # type: ignore[no-any-return]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 from storyline.events.candidates import _sector
 from storyline.events.lexicon import Lexicon, load_lexicon
@@ -33,3 +34,10 @@ def test_indexed_rows_give_the_sector_every_row_gives() -> None:
         assert _sector(phrase, lexicon) == expected, phrase
         found += expected is not None
     assert found > 1000  # most phrases name a sector: the comparison is not between two Nones
+
+
+def test_a_lexicon_made_with_other_rows_indexes_its_own_rows() -> None:
+    lexicon = replace(load_lexicon(), sectors=(("harbour pilots", "LABOR"),), cues={"speech": ["said"]})
+    assert _sector("the harbour pilots of Kaldera", lexicon) == "LABOR"
+    assert _sector("the army of Kaldera", lexicon) is None  # the loaded rows are gone with their index
+    assert lexicon.cue("speech") == frozenset({"said"})

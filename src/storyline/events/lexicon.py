@@ -81,9 +81,16 @@ class Lexicon:
     trigger_words: frozenset[str] = frozenset()
     #: each sector row's first word -> the rows' indices in ``sectors`` (a row can match a phrase only if
     #: its first word is one of the phrase's words: the coder tries those rows, not all of them)
-    sector_rows: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    sector_rows: dict[str, tuple[int, ...]] = field(init=False)
     #: the cue lists as sets, made once (``cue`` is asked ~80 times a document)
-    cue_sets: dict[str, frozenset[str]] = field(default_factory=dict)
+    cue_sets: dict[str, frozenset[str]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        # Derived from the fields above, never passed in: a lexicon made with ``dataclasses.replace`` (or
+        # by hand) cannot carry an index of other rows.
+        object.__setattr__(self, "sector_rows", _first_word_index(list(self.sectors)))
+        cue_sets = {name: frozenset(words) for name, words in self.cues.items() if isinstance(words, list)}
+        object.__setattr__(self, "cue_sets", cue_sets)
 
     def cue(self, name: str) -> frozenset[str]:
         """A cue list from ``event_cues.json`` as a set."""
@@ -203,8 +210,6 @@ def load_lexicon() -> Lexicon:
         nouns=ordered["nouns"],
         cues=cues,
         sectors=tuple(sectors),
-        sector_rows=_first_word_index(sectors),
-        cue_sets={name: frozenset(words) for name, words in cues.items() if isinstance(words, list)},
         modes=modes,
         contexts=contexts,
         verb_forms=verb_forms,

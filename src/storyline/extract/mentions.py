@@ -187,7 +187,7 @@ def ner_mentions(doc: Doc, doc_id: str, sentences: Sequence[tuple[int, int]]) ->
     """spaCy's entities that name things (values such as dates and amounts left out), articles trimmed."""
     found = []
     text = doc_text(doc)
-    ents = doc_entities(doc)  # built from every token on each access: once per document
+    ents = doc_entities(doc)  # spaCy builds doc.ents from every token on each access; this reads it once
     for ent in ents:
         if ent.label_ in VALUE_LABELS or _common_word(ent):
             continue

@@ -103,7 +103,8 @@ def _analyse_stale(
 ) -> int:
     """Parse and store the analyses of the ``stale`` documents (rows of ``META_COLUMNS``), handing each
     batch to ``absorb`` as it comes back (what resolution reads of it only: no event candidates, which the
-    events stage reads from the store); how many were parsed.
+    events stage reads from the store); how many were analysed (parsed, or, for a word-for-word copy of a text
+    earlier in the same parse, given that text's analysis unparsed).
 
     Stale documents are parsed on ``workers`` processes (default: one per core, at most two); a document
     in a language the model does not read gets an empty analysis that records why. Bodies are read from
@@ -353,7 +354,7 @@ def run(store: Store, progress: Progress, workers: int | None = None, analyse: A
     """Analyse what is stale, then update the kept entity resolution with the documents that changed and
     store entities and quotes (equal to one resolution over the whole corpus; see docs/incremental.md).
 
-    Returns how many documents were parsed.
+    Returns how many documents were analysed (a copy of a text earlier in the parse is not parsed again).
     """
     generation = start_generation(store)  # what the run changes is recorded last (stages/extract_changes.py)
     meta = list(store.documents(columns=META_COLUMNS))
