@@ -129,7 +129,6 @@ def test_the_model_on_outlets_in_our_own_sentences(analyse: Analyse) -> None:
     assert types["Paul Mertz"] == "PERSON"
 
 
-
 def _cued(doc_id: str, text: str, label: str, cue: str) -> DocAnalysis:
     return DocAnalysis(doc_id, (Mention(doc_id, text, label, 0, len(text), 0, 200, place_cue=cue),), (), ())
 
@@ -162,7 +161,9 @@ def test_an_outlet_tagged_person_is_an_organisation() -> None:
     assert {r.alias: r.rule for r in paper.merges}["Marvale Herald"] == "outlet_name"
     assert _entity(entities, "Odile Brandt").type == "PERSON"
     # A head that is also a surname needs a place or a periodical word before it.
-    names = resolve(_analyses([("Emily Post", "PERSON"), ("Sunday Post", "PERSON"), ("Eldoret Star", "PERSON")]))
+    names = resolve(
+        _analyses([("Emily Post", "PERSON"), ("Sunday Post", "PERSON"), ("Eldoret Star", "PERSON")])
+    )
     types = {e.name: e.type for e in names.entities}
     assert types == {"Emily Post": "PERSON", "Sunday Post": "ORG", "Eldoret Star": "ORG"}
     # The outlet of a document in the corpus, whatever its name looks like.
@@ -198,3 +199,54 @@ def test_place_cues_around_a_tagged_name() -> None:
     assert cue("Shares of Brentwell Dynamics rose.", "Brentwell Dynamics") == ""
     assert cue("She sold the plant to Brentwell.", "Brentwell") == ""
     assert cue("Brentwell Capital said so.", "Brentwell") == ""
+
+
+def _nearest_by_loop(name: str, candidates: dict[str, str]) -> tuple[str, str] | None:
+    """The rule of :func:`nearest_spelling` written as a plain loop over every candidate."""
+    from rapidfuzz.distance import OSA
+
+    from storyline.extract.gazetteer import MIN_NEAR_SPELLING_CHARS, TWO_EDIT_CHARS, place_key
+
+    key = place_key(name)
+    if len(key) < MIN_NEAR_SPELLING_CHARS or key in candidates:
+        return None
+    allowed = 2 if len(key) >= TWO_EDIT_CHARS else 1
+    best = sorted(
+        (OSA.distance(key, c), c) for c in candidates if c[:1] == key[:1] and OSA.distance(key, c) <= allowed
+    )
+    if not best or (len(best) > 1 and best[0][0] == best[1][0]):
+        return None
+    return best[0][1], candidates[best[0][1]]
+
+
+def test_nearest_spelling_finds_what_a_loop_over_every_candidate_finds() -> None:
+    import random
+
+    from storyline.extract.gazetteer import place_key
+
+    rng = random.Random(11)
+    stems = ["velmora", "drenmouth", "kaldera", "tessin", "lindholm", "marovia", "karavella", "osk", "harlow"]
+    candidates = {place_key(s): s.upper() for s in stems}
+    for stem in stems:  # near spellings among the candidates themselves, so ties and two-edit pairs occur
+        candidates[place_key(stem[:-1] + "a")] = stem
+    names = []
+    for _ in range(2000):
+        word = list(rng.choice(stems))
+        for _ in range(rng.randint(0, 3)):
+            at = rng.randrange(len(word))
+            edit = rng.choice(["swap", "drop", "add", "change"])
+            if edit == "swap" and at + 1 < len(word):
+                word[at], word[at + 1] = word[at + 1], word[at]
+            elif edit == "drop" and len(word) > 1:
+                del word[at]
+            elif edit == "add":
+                word.insert(at, rng.choice("aeiourstlnk"))
+            else:
+                word[at] = "e"
+        names.append("".join(word).capitalize())
+    found = 0
+    for name in names:
+        expected = _nearest_by_loop(name, candidates)
+        assert nearest_spelling(name, candidates) == expected, name
+        found += expected is not None
+    assert 200 < found < len(names)  # slips found and names left alone: the comparison is not vacuous
