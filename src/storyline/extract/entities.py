@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from storyline.extract.aliases import (
     AcronymDefinition,
@@ -279,56 +280,124 @@ def _merge_place_spellings(assigned: dict[Mention, _Assignment]) -> None:
             assigned[mention] = slip_assignment(mention, found, key)
 
 
+def slip_detail(text: str, key: str) -> str:
+    """Why a place spelled ``text`` is the commoner ``key``'s."""
+    return f"{text!r} is a typing slip of {key[len('thing:') :]!r}, named more often"
+
+
 def slip_assignment(mention: Mention, found: _Assignment, key: str) -> _Assignment:
     """The assignment of a mention whose place spelling folds into the commoner ``key``."""
-    detail = f"{mention.text!r} is a typing slip of {key[len('thing:') :]!r}, named more often"
-    return _Assignment(key, "place_near_spelling", detail, found.type)
+    return _Assignment(key, "place_near_spelling", slip_detail(mention.text, key), found.type)
+
+
+#: Where a mention comes in the order an entity's mentions are read (document, offset, ...): the first
+#: sighting of a name, type, country or alias is the one at the least position.
+Position = tuple[object, ...]
 
 
 class EntityBuilder:
-    """One key's entity, made from its mentions fed one at a time in document and offset order.
+    """One key's entity, made from its mentions' counts and first sightings rather than the mentions.
 
-    It keeps counts and first sightings rather than the mentions, so that a kept resolution can build
-    many entities in one pass over the documents that name them (``extract/incremental.py``) holding no
-    group of mentions; :func:`group_entity` builds through it too, so both give the same entity.
+    :func:`group_entity` feeds it a group in document and offset order; the kept resolution
+    (``extract/incremental.py``) keeps one per key, adds and takes away a document's mentions as they
+    move (a first sighting taken away leaves it to be built again from the documents), and merges the
+    keys one entity is made of, so that an entity is rebuilt without reading the documents naming it.
     """
 
-    def __init__(self) -> None:
-        self.fixed: Counter[str] = Counter()  # names rules fixed, in the order first seen (ties: first)
+    def __init__(self, documents: bool = True) -> None:
+        self.fixed: dict[str, list[object]] = {}  # a name rules fixed -> [count, first position]
         self.surfaces: Counter[str] = Counter()
         self.types: Counter[str] = Counter()
-        self.first_type: str | None = None
-        self.country: str | None = None
-        self.documents: set[str] = set()
+        self.first_type: tuple[Position, str] | None = None
+        self.country: tuple[Position, str] | None = None
+        self.documents: Counter[str] | None = Counter() if documents else None
         self.mentions = 0
-        self.first_rule: dict[str, tuple[str, str]] = {}  # surface -> its first mention's rule and detail
-        self.first_retype: dict[str, tuple[str, str]] = {}  # the same among mentions a label was corrected
+        self.first_rule: dict[str, tuple[Position, str, str]] = {}  # surface -> its first rule and detail
+        self.first_retype: dict[str, tuple[Position, str, str]] = {}  # the same where a label was corrected
 
-    def add(self, mention: Mention, found: _Assignment) -> None:
-        """Count the next mention (in document and offset order)."""
+    def add(self, text: str, doc_id: str, found: _Assignment, position: Position) -> None:
+        """Count a mention (its surface, document and assignment) seen at ``position``."""
         if found.name:
-            self.fixed[found.name] += 1
-        text = mention.text
+            self._first_name(found.name, 1, position)
         self.surfaces[text] += 1
         self.types[found.type] += 1
-        if self.first_type is None:
-            self.first_type = found.type
-        if self.country is None and found.country:
-            self.country = found.country
-        self.documents.add(mention.doc_id)
+        self.first_type = _earlier(self.first_type, (position, found.type))
+        if found.country:
+            self.country = _earlier(self.country, (position, found.country))
+        if self.documents is not None:
+            self.documents[doc_id] += 1
         self.mentions += 1
-        if text not in self.first_rule:
-            self.first_rule[text] = (found.rule, found.detail)
-        if found.rule in RETYPE_RULES and text not in self.first_retype:
-            self.first_retype[text] = (found.rule, found.detail)
+        self.first_rule[text] = _earlier(self.first_rule.get(text), (position, found.rule, found.detail))  # type: ignore[assignment]
+        if found.rule in RETYPE_RULES:
+            entry = (position, found.rule, found.detail)
+            self.first_retype[text] = _earlier(self.first_retype.get(text), entry)  # type: ignore[assignment]
+
+    def _first_name(self, name: str, count: object, position: Position) -> None:
+        entry = self.fixed.get(name)
+        if entry is None:
+            self.fixed[name] = [count, position]
+        else:
+            entry[0] += count  # type: ignore[operator]
+            entry[1] = min(entry[1], position)  # type: ignore[type-var]
+
+    def remove(self, text: str, doc_id: str, found: _Assignment) -> bool:
+        """Uncount a mention of ``doc_id`` (positions start with the document); False when a first
+        sighting may have been its: the counts are right, the first sightings must be built again."""
+        firsts = [self.first_type, self.country, self.first_rule.get(text), self.first_retype.get(text)]
+        if found.name:
+            entry = self.fixed[found.name]
+            entry[0] -= 1  # type: ignore[operator]
+            firsts.append((entry[1], found.name))  # type: ignore[arg-type]
+            if not entry[0]:
+                del self.fixed[found.name]
+        for table, key in ((self.surfaces, text), (self.types, found.type)):
+            table[key] -= 1
+            if not table[key]:
+                del table[key]
+        if text not in self.surfaces:
+            self.first_rule.pop(text, None)
+            self.first_retype.pop(text, None)
+        if self.documents is not None:
+            self.documents[doc_id] -= 1
+            if not self.documents[doc_id]:
+                del self.documents[doc_id]
+        self.mentions -= 1
+        return not any(first is not None and first[0][0] == doc_id for first in firsts)
+
+    def include(self, part: EntityBuilder, rank: int, slip_to: str | None = None) -> None:
+        """Add another key's counts, its positions ranked (``(document, offset, rank, ...)``) among the
+        keys one entity is made of; ``slip_to``: its places are typing slips of that key's spelling."""
+
+        def ranked(position: Position) -> Position:
+            return (*position[:2], rank, *position[2:])
+
+        if slip_to is None:
+            for name, (count, position) in part.fixed.items():
+                self._first_name(name, count, ranked(position))  # type: ignore[arg-type]
+            if part.country is not None:
+                self.country = _earlier(self.country, (ranked(part.country[0]), part.country[1]))
+            for text, (position, rule, detail) in part.first_retype.items():
+                entry = (ranked(position), rule, detail)
+                self.first_retype[text] = _earlier(self.first_retype.get(text), entry)  # type: ignore[assignment]
+        self.surfaces.update(part.surfaces)
+        self.types.update(part.types)
+        if part.first_type is not None:
+            self.first_type = _earlier(self.first_type, (ranked(part.first_type[0]), part.first_type[1]))
+        self.mentions += part.mentions
+        for text, (position, rule, detail) in part.first_rule.items():
+            if slip_to is not None:  # as :func:`slip_assignment` assigns it
+                rule, detail = "place_near_spelling", slip_detail(text, slip_to)
+            entry = (ranked(position), rule, detail)
+            self.first_rule[text] = _earlier(self.first_rule.get(text), entry)  # type: ignore[assignment]
 
     def name(self) -> str:
-        """The most often fixed name, else the most frequent surface (a person's: of its full names)."""
+        """The most often fixed name (first fixed among equals), else the most frequent surface (a
+        person's: of its full names)."""
         if self.fixed:
-            return self.fixed.most_common(1)[0][0]
+            return min(self.fixed, key=lambda name: (-self.fixed[name][0], self.fixed[name][1]))  # type: ignore[operator]
         surfaces = self.surfaces
         full = {text: count for text, count in surfaces.items() if len(text.split()) >= 2}
-        pool = full if self.first_type == "PERSON" and full else surfaces
+        pool = full if self.first_type is not None and self.first_type[1] == "PERSON" and full else surfaces
         # Most frequent, then longest, then alphabetical: deterministic whatever the input order.
         return min(pool, key=lambda text: (-pool[text], -len(text), text))
 
@@ -338,30 +407,37 @@ class EntityBuilder:
         for alias in sorted(self.surfaces):
             why = self.first_rule[alias] if alias != name else self.first_retype.get(alias)
             if why is not None:
-                found.append(AliasMerge(alias, *why))
+                found.append(AliasMerge(alias, why[1], why[2]))
         return found
 
-    def entity(self) -> Entity:
-        """The entity the mentions counted so far make, with the id its name gives it; :func:`entity_id`
-        settles the id when two entities share a type and name."""
+    def entity(self, documents: list[str] | None = None) -> Entity:
+        """The entity the mentions counted make (``documents``: its documents, when not counted here),
+        with the id its name gives it; :func:`entity_id` settles the id when two entities share a type
+        and name."""
         name = self.name()
         entity_type = min(self.types, key=lambda label: (-self.types[label], label))
-        country = self.country
+        country = self.country[1] if self.country is not None else None
         if country is None and entity_type in {"ORG", "FAC"}:
             country = country_of_name(name)
         aliases = sorted(set(self.surfaces) | {name})
         base_id = stable_id(entity_type, name, prefix="en_")
+        if documents is None:
+            documents = sorted(self.documents or ())
         return Entity(
-            base_id, name, entity_type, aliases, country, sorted(self.documents), self.mentions,
-            self.merges(name),
-        )  # fmt: skip
+            base_id, name, entity_type, aliases, country, documents, self.mentions, self.merges(name)
+        )
+
+
+def _earlier(first: tuple[Any, ...] | None, other: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Of two sightings ``(position, ...)``, the earlier (``first`` on a tie)."""
+    return other if first is None or other[0] < first[0] else first
 
 
 def group_entity(group: list[tuple[Mention, _Assignment]]) -> Entity:
     """The entity one key's mentions (in document and offset order) make (see :class:`EntityBuilder`)."""
     builder = EntityBuilder()
-    for mention, found in group:
-        builder.add(mention, found)
+    for position, (mention, found) in enumerate(group):
+        builder.add(mention.text, mention.doc_id, found, (position,))
     return builder.entity()
 
 

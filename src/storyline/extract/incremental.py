@@ -45,7 +45,6 @@ from storyline.extract.entities import (
     _surname_lookalikes,
     assign_once,
     entity_id,
-    slip_assignment,
 )
 from storyline.extract.gazetteer import MIN_NEAR_SPELLING_CHARS, gazetteer_place, nearest_spelling, place_key
 from storyline.extract.geo import is_demonym_or_country
@@ -56,7 +55,7 @@ from storyline.extract.place_types import PLACE_LABELS, _gazetteer_place, place_
 from storyline.extract.text import fold
 
 #: Changes when what is kept changes shape or meaning: a state of another version is rebuilt from scratch.
-STATE_VERSION = "2"  # 2: each document's record kept apart from the tables (DocRecords)
+STATE_VERSION = "3"  # 2: each document's record kept apart from the tables (DocRecords); 3: each key's counts
 #: Most edits between two spellings :func:`nearest_spelling` ever accepts (kept as neighbours).
 MAX_SLIP_EDITS = 2
 _THING = len("thing:")
@@ -318,6 +317,8 @@ class KeptResolution:
         self.final: dict[str, str] = {}
         # aggregation
         self.key_docs: dict[str, Counter[str]] = defaultdict(Counter)
+        self.key_counts: dict[str, EntityBuilder] = {}  # key -> its mentions counted (no documents)
+        self.recount: set[str] = set()  # keys whose first sightings are to be counted again
         self.entities: dict[str, Entity] = {}
         self.base_ids: dict[str, str] = {}  # key -> the id its entity's name gives it before collisions
 
@@ -587,7 +588,26 @@ class KeptResolution:
             found[0] for found in doc.assigned if found[0].startswith("thing:") and found[3] in PLACE_TYPES
         )
         self.place_counts.update({key: sign * count for key, count in places.items()})
+        self._count_mentions(doc_id, doc, sign)
         return set(keys)
+
+    def _count_mentions(self, doc_id: str, doc: _Doc, sign: int) -> None:
+        """Add or take away the document's mentions in each key's counts (:class:`EntityBuilder`); a key
+        that may have lost a first sighting is built again from its documents' records at the next
+        settle."""
+        if not doc.assigned:  # resolved again since (L1), its mentions not assigned yet (L3)
+            return
+        for index, (row, found) in enumerate(zip(doc.rows, doc.assigned, strict=True)):
+            key = found[0]
+            counts = self.key_counts.get(key)
+            if counts is None:
+                counts = self.key_counts[key] = EntityBuilder(documents=False)
+            if sign > 0:
+                counts.add(row[1], doc_id, _Assignment(*found), (doc_id, row[3], index))
+            elif not counts.remove(row[1], doc_id, _Assignment(*found)):
+                self.recount.add(key)
+            if not counts.mentions:
+                del self.key_counts[key]
 
     # -- place spellings ------------------------------------------------------------------------
     @staticmethod
@@ -659,28 +679,28 @@ class KeptResolution:
         return changed
 
     # -- entities -------------------------------------------------------------------------------
-    def _build(self, keys: Iterable[str], members: dict[str, set[str]]) -> dict[str, EntityBuilder]:
-        """The entities of ``keys`` (final keys), built in one pass over the records of the documents that
-        name them, in document and offset order (as one pass groups them), holding no group of mentions."""
-        member_of: dict[str, tuple[str, int]] = {}  # member key -> (its final key, its place among them)
-        for key in keys:
-            for rank, member in enumerate(members.get(key, {key})):
-                member_of[member] = (key, rank)
-        builders = {key: EntityBuilder() for key in keys}
-        naming = sorted({doc_id for member in member_of for doc_id in self.key_docs.get(member, ())})
-        for _, doc in self._peek(naming):
-            found_here = []
+    def _recount(self) -> None:
+        """Count again, from their documents' records, the keys that may have lost a first sighting."""
+        keys = {key for key in self.recount if key in self.key_docs}
+        self.recount = set()
+        counts = {key: EntityBuilder(documents=False) for key in keys}
+        naming = sorted({doc_id for key in keys for doc_id in self.key_docs[key]})
+        for doc_id, doc in self._peek(naming):
             for index, (row, found) in enumerate(zip(doc.rows, doc.assigned, strict=True)):
-                if (hit := member_of.get(found[0])) is not None:
-                    # Offset, then the member keys' order, then the document's: one pass's order.
-                    found_here.append((row[3], hit[1], index, hit[0], row, found))
-            found_here.sort(key=lambda item: item[:3])
-            for *_, final_key, row, found in found_here:
-                mention, assignment = Mention(*row), _Assignment(*found)
-                if found[0] != final_key:
-                    assignment = slip_assignment(mention, assignment, final_key)
-                builders[final_key].add(mention, assignment)
-        return builders
+                if found[0] in counts:
+                    counts[found[0]].add(row[1], doc_id, _Assignment(*found), (doc_id, row[3], index))
+        self.key_counts.update(counts)
+
+    def _entity(self, key: str, members: dict[str, set[str]]) -> Entity | None:
+        """The entity of a final key: its member keys' counts merged (positions ranked by the members'
+        order, as one pass reads them), or None when none of them is named any more."""
+        merged = EntityBuilder(documents=False)
+        documents: set[str] = set()
+        for rank, member in enumerate(members.get(key, {key})):
+            if (counts := self.key_counts.get(member)) is not None:
+                merged.include(counts, rank, None if member == key else key)
+                documents.update(self.key_docs.get(member, ()))
+        return merged.entity(sorted(documents)) if merged.mentions else None
 
     def _doc_spans(self, doc: _Doc) -> tuple[list[str], list[list[object]]]:
         keyed = sorted(
@@ -816,12 +836,12 @@ class KeptResolution:
             if key in self.key_docs:
                 members[key].add(key)
         before = dict(self.entities)
-        again = entity_keys | {self.final.get(key, key) for key in entity_keys}
-        builders = self._build(sorted(key for key in again if key not in self.final), members)
-        for key in again:
-            if key in builders and builders[key].mentions:
-                self.entities[key] = builders[key].entity()
-                self.base_ids[key] = self.entities[key].id
+        self._recount()
+        for key in entity_keys | {self.final.get(key, key) for key in entity_keys}:
+            entity = self._entity(key, members) if key not in self.final else None
+            if entity is not None:
+                self.entities[key] = entity
+                self.base_ids[key] = entity.id
             else:
                 self.entities.pop(key, None)
                 self.base_ids.pop(key, None)

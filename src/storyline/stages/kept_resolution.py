@@ -47,6 +47,7 @@ _ALLOWED = {
     ("storyline.extract.incremental", "KeptResolution"),
     ("storyline.extract.entities", "Entity"),
     ("storyline.extract.entities", "AliasMerge"),
+    ("storyline.extract.entities", "EntityBuilder"),
 }
 
 
