@@ -27,7 +27,7 @@ an outlet that was a person's name, a spelling that becomes the commoner one).
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields, replace
 from sys import intern
 from typing import Any, Protocol
@@ -128,6 +128,10 @@ class ResolutionUpdate:
     resolved: int  # documents re-resolved (L1 or L3)
     changed_entities: list[Entity]  # entities new or not as they were
     dropped_entity_ids: list[str]  # ids no entity has any more
+
+
+#: Takes the documents whose entities changed (id -> (entity ids, spans)), a chunk at a time.
+Changed = Callable[[dict[str, tuple[list[str], list[list[object]]]]], None]
 
 
 @dataclass
@@ -785,10 +789,13 @@ class KeptResolution:
         pending.l1 |= l1
         self.flush(HELD_RECORDS)
 
-    def settle(self) -> ResolutionUpdate:
+    def settle(self, changed: Changed | None = None) -> ResolutionUpdate:
         """The second half of :meth:`update`, once after the chunks :meth:`absorb` took: full names
         clustered again in the blocks they touched, L3 for the documents resolved again and those whose
-        person keys moved, place spellings, then the entities whose mentions changed."""
+        person keys moved, place spellings, then the entities whose mentions changed.
+
+        ``changed``: given, it is handed the documents whose entities changed a chunk at a time (and the
+        update lists none), so that a run from nothing does not hold every document's spans."""
         pending = self._pending if self._pending is not None else _Pending()
         self._pending = None
         full_before = dict(self.full)
@@ -825,9 +832,11 @@ class KeptResolution:
         for key in self._update_places({k for k in entity_keys if k.startswith("thing:")}):
             entity_keys.update({key, final_before.get(key, key), self.final.get(key, key)})
             output.update(self.key_docs.get(key, ()))
-        return self._aggregate(entity_keys, output, len(l3))
+        return self._aggregate(entity_keys, output, len(l3), changed)
 
-    def _aggregate(self, entity_keys: set[str], output: set[str], resolved: int) -> ResolutionUpdate:
+    def _aggregate(
+        self, entity_keys: set[str], output: set[str], resolved: int, changed: Changed | None
+    ) -> ResolutionUpdate:
         """Entities again for the keys whose mentions changed; ids settled over every key."""
         members: dict[str, set[str]] = defaultdict(set)
         for key, end in self.final.items():
@@ -855,7 +864,7 @@ class KeptResolution:
             if old is not None and old.id != entity.id:  # every document naming it holds the old id
                 for member in members.get(key, {key}):
                     output.update(self.key_docs.get(member, ()))
-        changed_docs = {}
+        changed_docs: dict[str, tuple[list[str], list[list[object]]]] = {}
         for chunk in _chunks(sorted(output)):
             self._hold(chunk)
             for doc_id in chunk:
@@ -865,10 +874,13 @@ class KeptResolution:
                     doc.entity_ids, doc.spans = ids, spans
                     self._changed.add(doc_id)
                     changed_docs[doc_id] = (ids, spans)
+            if changed is not None and changed_docs:
+                changed(changed_docs)
+                changed_docs = {}
             self.flush(HELD_RECORDS)
         self.flush()  # settled: every changed record written, none held
-        changed = [e for key, e in self.entities.items() if before.get(key) != e]
+        moved = [e for key, e in self.entities.items() if before.get(key) != e]
         current = {e.id for e in self.entities.values()}
         dropped = sorted({e.id for e in before.values()} - current)
         entities = sorted(self.entities.values(), key=lambda entity: (-entity.mentions, entity.name))
-        return ResolutionUpdate(entities, changed_docs, resolved, changed, dropped)
+        return ResolutionUpdate(entities, changed_docs, resolved, moved, dropped)

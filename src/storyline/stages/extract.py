@@ -17,13 +17,25 @@ from storyline.extract import (
 )
 from storyline.extract.copies import ParseCopies, with_doc_id
 from storyline.extract.gazetteer import load_gazetteer
-from storyline.extract.incremental import DocInput, KeptResolution, ResolutionDamaged, ResolutionUpdate
+from storyline.extract.incremental import (
+    Changed,
+    DocInput,
+    KeptResolution,
+    ResolutionDamaged,
+    ResolutionUpdate,
+)
 from storyline.extract.scope import not_parsed_reason
 from storyline.run.corpus import warm_up_corpus_stages
 from storyline.run.local import default_workers
 from storyline.run.parse_pool import analyse_batches, batch_size
 from storyline.stages import StageInfo
-from storyline.stages.extract_changes import changed_entities, record_changes, start_generation
+from storyline.stages.extract_changes import (
+    LISTED_ANYWAY,
+    MOST_OF_THE_CORPUS,
+    changed_entities,
+    record_changes,
+    start_generation,
+)
 from storyline.stages.extract_guard import bound_for_parsing
 from storyline.stages.kept_resolution import (
     KeptEntries,
@@ -302,7 +314,7 @@ class _ResolutionFeed:
                 chunk, starts = [], {}
         self.absorb(chunk, starts)
 
-    def resolve(self) -> tuple[ResolutionUpdate, list[str]] | None:
+    def resolve(self, changed: Changed) -> tuple[ResolutionUpdate, list[str]] | None:
         """Absorb what the parse did not hand over, drop the documents gone, and settle; None when nothing
         changed. Raises :class:`ResolutionDamaged` when a kept record cannot be read."""
         if self.damaged:
@@ -315,19 +327,41 @@ class _ResolutionFeed:
         if not self.absorbed_ids and not removed:
             return None
         kept.absorb([], removed)
-        return kept.settle(), removed
+        return kept.settle(changed), removed
+
+
+class _ChangedDocuments:
+    """Writes the entity ids and spans of the documents whose entities changed as resolution hands them
+    over (a chunk at a time: a run from nothing holds no list of every document's), and lists them with
+    their spans for the record of changes while they are not most of the corpus."""
+
+    def __init__(self, feed: _ResolutionFeed, corpus_size: int) -> None:
+        self.feed = feed
+        self.most = max(LISTED_ANYWAY, MOST_OF_THE_CORPUS * corpus_size)
+        self.listed: dict[str, list[list[Any]]] | None = {}
+
+    def __call__(self, chunk: dict[str, tuple[list[str], list[list[object]]]]) -> None:
+        self.feed.store.update_documents({"id": i, "entity_ids": ids} for i, (ids, _) in chunk.items())
+        self.feed.entries.write_spans((i, spans) for i, (_, spans) in chunk.items())
+        if self.listed is not None:
+            self.listed.update((i, spans) for i, (_, spans) in chunk.items())
+            if len(self.listed) > self.most:  # the record will say "everything" (extract_changes.py)
+                self.listed = None
 
 
 def _changes(
-    store: Store, kept: KeptResolution, update: ResolutionUpdate, absorbed: list[str], removed: list[str]
-) -> tuple[dict[str, list[list[Any]]], list[str]]:
+    store: Store, kept: KeptResolution, update: ResolutionUpdate, listed: dict[str, Any] | None,
+    absorbed: list[str], removed: list[str],
+) -> tuple[dict[str, list[list[Any]]] | None, list[str]]:  # fmt: skip
     """What this run changed for the stages after it (:mod:`storyline.stages.extract_changes`): the
-    documents resolved from a new analysis or outlet, those whose spans moved and those removed, with their
-    spans; the entities new, gone, renamed, retyped or placed in another country (read before they are
-    written)."""
-    documents = {doc_id: spans for doc_id, (_, spans) in update.changed_documents.items()}
-    documents.update((doc_id, kept.document(doc_id).spans) for doc_id in absorbed if doc_id not in documents)
-    documents.update((doc_id, []) for doc_id in removed)
+    documents resolved from a new analysis or outlet, those whose spans moved (``listed``: None when they
+    are most of the corpus) and those removed, with their spans; the entities new, gone, renamed, retyped
+    or placed in another country (read before they are written)."""
+    documents = None
+    if listed is not None:
+        documents = dict(listed)
+        documents.update((i, kept.document(i).spans) for i in absorbed if i not in documents)
+        documents.update((doc_id, []) for doc_id in removed)
     now = ((e.id, e.name, e.type, e.country) for e in update.changed_entities)
     return documents, changed_entities(store, now, update.dropped_entity_ids)
 
@@ -367,22 +401,25 @@ def run(store: Store, progress: Progress, workers: int | None = None, analyse: A
     stale = [d for d in docs if d["stage_keys"].get(STAGE.name) != _analysis_key(d)]
     feed = _ResolutionFeed(store, docs)
     parsed = _analyse_stale(store, stale, progress, feed.absorb, workers, analyse or analyse_batches)
+    changed = _ChangedDocuments(feed, len(docs))
     try:
-        outcome = feed.resolve()
+        outcome = feed.resolve(changed)
     except ResolutionDamaged:  # rebuilt from every stored analysis: slower, never wrong
         feed.restart()
-        outcome = feed.resolve()
+        outcome = feed.resolve(changed)
     if outcome is None:
         record_changes(store, generation, {}, [], len(docs))
         return parsed
     update, removed = outcome
     kept, rebuilt = feed.kept, feed.rebuilt
-    changes = _changes(store, kept, update, feed.absorbed_ids, removed) if not rebuilt else (None, None)
-    # Only rows whose entities changed are written: on a top-up most documents keep theirs.
-    store.update_documents({"id": i, "entity_ids": ids} for i, (ids, _) in update.changed_documents.items())
-    feed.entries.write_spans(
-        [*((i, spans) for i, (_, spans) in update.changed_documents.items()), *((i, None) for i in removed)]
+    changes = (
+        _changes(store, kept, update, changed.listed, feed.absorbed_ids, removed)
+        if not rebuilt
+        else (None, None)
     )
+    # Only rows whose entities changed were written (as resolution handed them over): on a top-up most
+    # documents keep theirs.
+    feed.entries.write_spans((doc_id, None) for doc_id in removed)
     feed.entries.write_quotes((doc_id, 0, None) for doc_id in removed)
     if rebuilt:  # nothing was kept: whatever the table holds is another run's
         store.replace_records("entities", (entity_row(e) for e in update.entities))
