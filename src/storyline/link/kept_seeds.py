@@ -57,6 +57,9 @@ from storyline.link.settings import LinkSettings
 #: Bump when what is kept means something else without the code below changing (it is digested too).
 KEPT_SEEDS_VERSION = 1
 _FACT = "S16"
+#: The stored sketch is written again when the documents it lacks come to more than 1 / this of those it
+#: counts: a top-up counts at most that share of the corpus's shingles again, and writes the sketch seldom.
+SKETCH_REWRITE_SHARE = 8
 #: Extends seed pairs (a chunk at a time) to the unique runs they give (``passages._runs``, bound to the
 #: corpus's words and the shortest passage).
 Extend = Callable[[Iterable[np.ndarray]], np.ndarray]
@@ -68,6 +71,10 @@ def _code_digest() -> bytes:
     here = Path(__file__)
     sources = sorted({here, Path(seeds.__file__), Path(tokens.__file__), here.with_name("passages.py")})
     return hashlib.sha256(b"".join(path.read_bytes() for path in sources)).digest()[:16]
+
+
+def _facts_digest(facts: np.ndarray) -> bytes:
+    return hashlib.blake2b(np.ascontiguousarray(facts).tobytes(), digest_size=16).digest()
 
 
 def _settings_digest(settings: LinkSettings) -> bytes:
@@ -87,6 +94,12 @@ class KeptSeeds:
     #: Whether each anchor is a seed (its estimate is 2 or more).
     anchor_shared: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     runs: np.ndarray = field(default_factory=lambda: np.zeros((0, 5), dtype=np.int32))
+    #: How many of the first documents ``sketch`` counts: after a run, all of them; the stored sketch (a
+    #: blob of its own, rewritten only now and then) may count fewer, and a top-up counts the others again
+    #: from their kept words.
+    sketch_documents: int = 0
+    #: Whether the last run changed what is kept of the sketch (its blob is then written again).
+    sketch_changed: bool = False
     #: What the last run made afresh: documents seeded whole, windows chosen again, document pairs whose
     #: runs were extended again (from scratch: the pairs with a run), and whether it was from scratch.
     made: dict[str, int] = field(default_factory=dict)
@@ -113,6 +126,7 @@ class KeptSeeds:
             and self.settings == digest
             and old <= len(facts)
             and self.sketch.shape == sketch_shape(total)
+            and self.sketch_documents <= old
             and bool(np.array_equal(self.facts, facts[:old]))
         )
         pairs = _Pairs(outlets, settings.passage_max_doc_freq, len(facts))
@@ -129,7 +143,7 @@ class KeptSeeds:
         hashes, docs, positions, estimates = find_anchors(flat, starts, size, window, sketch)
         shared = estimates >= 2  # an estimate of 1 is exact: nobody else has it
         self.sketch, self.anchor_docs, self.anchor_positions = sketch.counts, docs, positions
-        self.anchor_shared = shared
+        self.anchor_shared, self.sketch_documents, self.sketch_changed = shared, len(starts) - 1, True
         runs = run.extend(pairs.chunks(hashes[shared], docs[shared], positions[shared]))
         self.made = {
             "documents": len(starts) - 1,
@@ -143,6 +157,10 @@ class KeptSeeds:
         flat, starts, size, window, pairs = run.flat, run.starts, run.size, run.window, run.pairs
         old = len(self.facts)
         sketch = FrequencySketch(run.total, self.sketch)
+        # The documents the stored sketch lacks are counted again (its blob is 256 MiB at 100k reports:
+        # written only when they come to more than a share of those it counts).
+        count_shingles(flat, starts, size, sketch, self.sketch_documents, old)
+        lacking = len(starts) - 1 - self.sketch_documents
         old_docs, old_positions, was_shared = self.anchor_docs, self.anchor_positions, self.anchor_shared
         old_hashes = hashes_at(flat, starts, old_docs, old_positions, size)
         added = list(shingle_blocks(flat, starts, size, old))
@@ -217,7 +235,8 @@ class KeptSeeds:
         runs = np.concatenate((kept, fresh.astype(np.int64).reshape(-1, 5)))
         runs = runs[np.argsort(pairs.codes(runs), kind="stable")]
         self.sketch, self.anchor_docs, self.anchor_positions = sketch.counts, docs, positions
-        self.anchor_shared = shared
+        self.anchor_shared, self.sketch_documents = shared, len(starts) - 1
+        self.sketch_changed = lacking * SKETCH_REWRITE_SHARE > len(starts) - 1 - lacking
         self.made = {
             "documents": len(starts) - 1 - old,
             "windows": len(again_docs),
@@ -234,7 +253,6 @@ class KeptSeeds:
             code=np.frombuffer(_code_digest(), dtype=np.uint8),
             settings=np.frombuffer(self.settings, dtype=np.uint8),
             facts=self.facts,
-            sketch=self.sketch,
             anchor_docs=self.anchor_docs,
             anchor_positions=self.anchor_positions,
             anchor_shared=self.anchor_shared,
@@ -242,10 +260,24 @@ class KeptSeeds:
         )
         return buffer.getvalue()
 
+    def sketch_bytes(self) -> bytes:
+        """The sketch, with how many documents it counts and a digest of their facts (kept apart from
+        :meth:`to_bytes`: rewritten only when :attr:`sketch_changed`)."""
+        buffer = io.BytesIO()
+        np.savez(
+            buffer,
+            version=np.asarray([KEPT_SEEDS_VERSION, self.sketch_documents]),
+            code=np.frombuffer(_code_digest(), dtype=np.uint8),
+            counted=np.frombuffer(_facts_digest(self.facts[: self.sketch_documents]), dtype=np.uint8),
+            sketch=self.sketch,
+        )
+        return buffer.getvalue()
+
     @classmethod
-    def from_bytes(cls, data: bytes) -> KeptSeeds:
-        """Seeds kept by :meth:`to_bytes`; empty (everything found afresh) when made by other code or
-        another version, or damaged: it is only a cache."""
+    def from_bytes(cls, data: bytes, sketch: bytes) -> KeptSeeds:
+        """Seeds kept by :meth:`to_bytes` with the sketch kept by :meth:`sketch_bytes`; empty (everything
+        found afresh) when made by other code or another version, when the sketch counts documents these
+        seeds do not hold (a run cut short between the two writes), or damaged: it is only a cache."""
         try:
             with np.load(io.BytesIO(data), allow_pickle=False) as saved:
                 ours = saved["code"].tobytes() == _code_digest()
@@ -254,12 +286,19 @@ class KeptSeeds:
                 kept = cls(
                     saved["settings"].tobytes(),
                     saved["facts"].astype(_FACT),
-                    saved["sketch"].astype(np.uint16),
-                    saved["anchor_docs"].astype(np.int32),
-                    saved["anchor_positions"].astype(np.int32),
-                    saved["anchor_shared"].astype(bool),
-                    saved["runs"].astype(np.int32).reshape(-1, 5),
+                    anchor_docs=saved["anchor_docs"].astype(np.int32),
+                    anchor_positions=saved["anchor_positions"].astype(np.int32),
+                    anchor_shared=saved["anchor_shared"].astype(bool),
+                    runs=saved["runs"].astype(np.int32).reshape(-1, 5),
                 )
+            with np.load(io.BytesIO(sketch), allow_pickle=False) as saved:
+                version, counted = (int(v) for v in saved["version"][:2])
+                ours = saved["code"].tobytes() == _code_digest() and version == KEPT_SEEDS_VERSION
+                if not ours or counted > len(kept.facts):
+                    return cls()
+                if saved["counted"].tobytes() != _facts_digest(kept.facts[:counted]):
+                    return cls()
+                kept.sketch, kept.sketch_documents = saved["sketch"].astype(np.uint16), counted
         except (ValueError, KeyError, IndexError, OSError, EOFError, zipfile.BadZipFile):
             return cls()
         documents = len(kept.facts)

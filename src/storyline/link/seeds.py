@@ -204,19 +204,26 @@ def find_anchors(
 
 
 def shingle_blocks(
-    flat: np.ndarray, starts: np.ndarray, size: int, first_doc: int = 0
+    flat: np.ndarray, starts: np.ndarray, size: int, first_doc: int = 0, last_doc: int | None = None
 ) -> Iterator[np.ndarray]:
-    """The hashes of the shingles of documents ``first_doc`` on, a block of documents at a time."""
+    """The hashes of the shingles of documents ``first_doc`` up to ``last_doc`` (the last when None), a
+    block of documents at a time."""
     counts = shingle_counts(starts, size)
-    for first, last in blocks(counts[first_doc:], BLOCK_SHINGLES):
+    end = len(counts) if last_doc is None else last_doc
+    for first, last in blocks(counts[first_doc:end], BLOCK_SHINGLES):
         yield _block_shingles(flat, starts, counts, first + first_doc, last + first_doc, size)[0]
 
 
 def count_shingles(
-    flat: np.ndarray, starts: np.ndarray, size: int, sketch: FrequencySketch, first_doc: int = 0
+    flat: np.ndarray,
+    starts: np.ndarray,
+    size: int,
+    sketch: FrequencySketch,
+    first_doc: int = 0,
+    last_doc: int | None = None,
 ) -> None:
-    """Add the shingles of documents ``first_doc`` on to ``sketch``, a block at a time."""
-    for block in shingle_blocks(flat, starts, size, first_doc):
+    """Add the shingles of documents ``first_doc`` up to ``last_doc`` to ``sketch``, a block at a time."""
+    for block in shingle_blocks(flat, starts, size, first_doc, last_doc):
         sketch.add(block)
 
 

@@ -67,6 +67,8 @@ WORDS_BLOB = "link.kept_words"
 #: The passage seeds' sketch, every document's anchors and the runs: a top-up that only adds documents
 #: chooses again only the anchors and extends only the runs its documents change.
 SEEDS_BLOB = "link.kept_seeds"
+#: Their count-min sketch, rewritten only when the documents it lacks come to a share of the corpus.
+SKETCH_BLOB = "link.kept_sketch"
 #: Each story component's clusters under a digest of its edges: a top-up clusters only changed ones.
 CLUSTERS_BLOB = "link.kept_clusters"
 #: How many story components (of more than one report) the last run clustered afresh, and in all.
@@ -352,13 +354,17 @@ def shared_passages(
         kept.words = KeptWords.from_bytes(stored_words) if stored_words else None
     except (ValueError, KeyError, IndexError, OSError, zipfile.BadZipFile):
         kept.words = None  # a damaged blob is only a cache: every document's words are split afresh
-    stored_seeds = store.get_blob(SEEDS_BLOB)
-    kept.seeds = KeptSeeds.from_bytes(stored_seeds) if stored_seeds else KeptSeeds()
-    del stored_seeds
+    stored_seeds, stored_sketch = store.get_blob(SEEDS_BLOB), store.get_blob(SKETCH_BLOB)
+    kept.seeds = (
+        KeptSeeds.from_bytes(stored_seeds, stored_sketch) if stored_seeds and stored_sketch else KeptSeeds()
+    )
+    del stored_seeds, stored_sketch
     passages = find_shared_passages(docs, settings, kept, bodies or BodyReader(store))
     store.set_blob(PASSAGES_BLOB, kept.to_bytes())
     if kept.words is not None:
         store.set_blob(WORDS_BLOB, kept.words.to_bytes())
+    if kept.seeds.sketch_changed:  # first: seeds written after a sketch they do not match are not used
+        store.set_blob(SKETCH_BLOB, kept.seeds.sketch_bytes())
     store.set_blob(SEEDS_BLOB, kept.seeds.to_bytes())
     split = kept.words.fresh if kept.words is not None else 0
     store.set_state(
