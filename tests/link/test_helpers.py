@@ -114,7 +114,7 @@ def test_a_passage_bonus_adds_to_a_candidate_and_brings_in_a_pair_that_was_none(
 
     rows = sparse.csr_matrix(np.asarray([[0.6, 0.8, 0.0], [1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]))
     candidates = Edges(np.asarray([0]), np.asarray([1]), np.asarray([0.6]))
-    edges = _with_passage_bonus(rows, candidates, {(0, 2): 0.1, (0, 1): 0.2}).as_dict()
+    edges = _with_passage_bonus(rows, candidates, Edges.of({(0, 2): 0.1, (0, 1): 0.2})).as_dict()
     assert list(edges) == [(0, 1), (0, 2)]  # candidates first, then the others in the bonus's order
     assert math.isclose(edges[(0, 1)], 0.8) and math.isclose(edges[(0, 2)], 0.8 + 0.1)
-    assert _with_passage_bonus(rows, candidates, {}) is candidates
+    assert _with_passage_bonus(rows, candidates, Edges.of({})) is candidates

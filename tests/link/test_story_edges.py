@@ -10,7 +10,8 @@ import numpy as np
 from storyline.link import LinkDoc, LinkSettings
 from storyline.link.clustering import Edges
 from storyline.link.dates import date_agreement, day_interval
-from storyline.link.stories import _specificity, _weighed
+from storyline.link.records import Passage
+from storyline.link.stories import PASSAGE_UNIT_WORDS, _passage_bonus, _specificity, _weighed
 from storyline.link.tokens import words_of
 
 ENTITIES = ["Q1", "Q2", "Q3", "Q4", "Q5", "Q6"]
@@ -67,3 +68,34 @@ def test_no_pairs_and_reports_without_entities_or_titles() -> None:
     assert len(_weighed(docs, Edges.of({}), LinkSettings())) == 0
     (sim,) = _weighed(docs, Edges.of({(0, 1): 0.5}), LinkSettings())
     assert math.isclose(sim, 0.5)
+
+
+def _bonus_pair_by_pair(passages: list[Passage], position: dict[str, int], weight: float) -> dict:
+    """The passage bonus as it was written, a pair at a time."""
+    bonus: dict[tuple[int, int], float] = {}
+    for passage in passages:
+        members = sorted(position[d] for d in passage.documents if d in position)
+        share = weight * min(1.0, len(passage.text.split()) / PASSAGE_UNIT_WORDS)
+        for n, first in enumerate(members):
+            for second in members[n + 1 :]:
+                bonus[(first, second)] = max(bonus.get((first, second), 0.0), share)
+    return bonus
+
+
+def test_passage_bonus_as_arrays_equals_it_pair_by_pair() -> None:
+    rng = random.Random(3)
+    for _ in range(20):
+        reports = [f"r{n}" for n in range(rng.randint(1, 40))]
+        position = {doc: n for n, doc in enumerate(rng.sample(reports, len(reports)))}
+        passages = [
+            Passage(
+                f"ps{n}",
+                " ".join(["word"] * rng.randint(1, 80)),
+                "passage",
+                sorted(rng.sample([*reports, "gone1", "gone2"], rng.randint(0, min(12, len(reports))))),
+            )
+            for n in range(rng.randint(0, 30))
+        ]
+        for weight in (0.3, 0.0, -0.2):
+            expected = _bonus_pair_by_pair(passages, position, weight)
+            assert _passage_bonus(passages, position, weight).as_dict() == expected

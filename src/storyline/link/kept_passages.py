@@ -62,6 +62,16 @@ def component_key(sides: np.ndarray, facts: np.ndarray) -> bytes:
     return digest.digest()
 
 
+def chosen_components(entries: Mapping[bytes, Passage | None]) -> dict[str, bytes]:
+    """Passage id -> the first component (in the entries' order, the components' order) giving it: the one
+    whose passage a run stores under that id."""
+    chosen: dict[str, bytes] = {}
+    for key, passage in entries.items():
+        if passage is not None:
+            chosen.setdefault(passage.id, key)
+    return chosen
+
+
 @dataclass
 class KeptPassages:
     """Component digest -> the passage it gave (None: it gave none), for one settings and code."""
@@ -72,6 +82,12 @@ class KeptPassages:
     made: int = 0
     #: Every document's words as vocabulary ids (kept in a blob of their own: :mod:`kept_words`).
     words: KeptWords | None = None
+    #: Whether the entries were read from a blob (:meth:`from_bytes`): only then do they tell what the last
+    #: run stored.
+    loaded: bool = False
+    #: Passage id -> the component whose passage it stored (the first giving the id), of the entries this
+    #: run started from; None when none were kept under these settings (nothing is known of the last run).
+    previous: dict[str, bytes] | None = None
     #: The sketch, anchors and runs of the last run (a blob of their own: :mod:`kept_seeds`); None: found
     #: from scratch and not kept.
     seeds: KeptSeeds | None = None
@@ -87,6 +103,7 @@ class KeptPassages:
         the run to refill with its own components."""
         digest = _settings_digest(settings)
         earlier = self.entries if self.settings == digest else {}
+        self.previous = chosen_components(earlier) if self.loaded and self.settings == digest else None
         self.settings, self.entries, self.made = digest, {}, 0
         return earlier
 
@@ -148,6 +165,6 @@ class KeptPassages:
                         spans={doc: [(int(s), int(e)) for s, e in spans] for doc, spans in item[4].items()},
                     )
                 )
-            return cls(str(header["settings"]), entries)
+            return cls(str(header["settings"]), entries, loaded=True)
         except (ValueError, TypeError, KeyError, IndexError, AttributeError, zlib.error):
             return None  # only a cache: every component is made afresh

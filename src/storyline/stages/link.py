@@ -30,7 +30,7 @@ from storyline.link.dedup import NearDuplicateFinder
 from storyline.link.kept_candidates import KeptCandidates
 from storyline.link.kept_clusters import KeptClusters
 from storyline.link.kept_cosines import KeptCosines
-from storyline.link.kept_passages import KeptPassages
+from storyline.link.kept_passages import KeptPassages, chosen_components
 from storyline.link.kept_seeds import KeptSeeds
 from storyline.link.kept_words import KeptWords
 from storyline.link.records import Bodies, Passage
@@ -59,6 +59,9 @@ TERMS_BLOB = "link.report_terms"
 COUNTED_STATE = "link.reports_counted"
 #: Each passage under a digest of its component's inputs: a top-up makes only changed components again.
 PASSAGES_BLOB = "link.kept_passages"
+#: "written" once the passages table holds what the kept passages say (so a run may write only the rows
+#: that changed); anything else while a run is between the two writes.
+PASSAGES_TABLE_STATE = "link.passages_table"
 #: How many components of run ends the last run made passages of afresh, and how many documents it split
 #: into words for them (the others' were kept).
 PASSAGES_MADE_STATE = "link.passages_made"
@@ -345,6 +348,7 @@ def shared_passages(
     ``docs`` come without bodies: passages read them from the store a chunk at a time, twice (to split
     words, then for the documents a passage lies in), so the step holds no body for its length. With
     each body's :func:`text_key` in ``body_keys``, only the bodies whose words are not kept are split.
+    The passages table is written here: only its rows that changed, when the last run wrote it whole.
     """
     stored = store.get_blob(PASSAGES_BLOB)
     kept = (KeptPassages.from_bytes(stored) if stored else None) or KeptPassages.empty(settings)
@@ -360,16 +364,27 @@ def shared_passages(
     )
     del stored_seeds, stored_sketch
     passages = find_shared_passages(docs, settings, kept, bodies or BodyReader(store))
+    table_written = store.get_state(PASSAGES_TABLE_STATE) == "written"
+    store.set_state(PASSAGES_TABLE_STATE, "writing")
     store.set_blob(PASSAGES_BLOB, kept.to_bytes())
     if kept.words is not None:
         store.set_blob(WORDS_BLOB, kept.words.to_bytes())
     if kept.seeds.sketch_changed:  # first: seeds written after a sketch they do not match are not used
         store.set_blob(SKETCH_BLOB, kept.seeds.sketch_bytes())
     store.set_blob(SEEDS_BLOB, kept.seeds.to_bytes())
+    if kept.previous is not None and table_written:
+        # Only the rows whose passage comes from another component than the last run's (a new or changed
+        # one) are written, and those of passages gone deleted: the rest are what the table holds.
+        chosen = chosen_components(kept.entries)
+        rows = [passage_row(p) for p in passages if chosen.get(p.id) != kept.previous.get(p.id)]
+        store.update_records("passages", rows, [p for p in kept.previous if p not in chosen])
+    else:
+        rows = [passage_row(p) for p in passages]
+        store.replace_records("passages", rows)
+    store.set_state(PASSAGES_TABLE_STATE, "written")
     split = kept.words.fresh if kept.words is not None else 0
-    store.set_state(
-        PASSAGES_MADE_STATE, {"components": kept.made, "documents": split, "seeds": kept.seeds.made}
-    )
+    made = {"components": kept.made, "documents": split, "seeds": kept.seeds.made, "rows": len(rows)}
+    store.set_state(PASSAGES_MADE_STATE, made)
     return passages
 
 
@@ -471,7 +486,6 @@ def run(
     ]
     store.update_documents(changed)
     store.set_state(DOCUMENTS_WRITTEN_STATE, len(changed))
-    store.replace_records("passages", (passage_row(p) for p in passages))
     store.replace_records("stories", (asdict(s) for s in stories))
     store.replace_records("threads", (asdict(t) for t in threads))
     progress("link", 4, 4)

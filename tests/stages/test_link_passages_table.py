@@ -1,0 +1,29 @@
+"""The passages table is written row by row only when the last run wrote it whole: a run cut short between
+the kept passages and the table (state ``link.passages_table`` not "written") has the next run write the
+table whole, so a row the table should not hold does not survive."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.stages.test_incremental_equals_full import BATCH_1, BATCH_2, BATCH_3, _write
+
+import storyline
+from storyline.stages import link
+
+STALE = {"id": "ps_stale", "text": "a row no run made", "kind": "passage", "documents": [], "spans": []}
+
+
+def test_a_table_write_cut_short_is_written_whole_next_run(tmp_path: Path) -> None:
+    first = _write(tmp_path / "one", {**BATCH_1, **BATCH_2})
+    second = _write(tmp_path / "two", BATCH_3)
+    with storyline.open(tmp_path / "store.db") as sl:
+        sl.run([first], workers=1)
+        assert sl.store.get_state(link.PASSAGES_TABLE_STATE) == "written"
+        stored = list(sl.store.records("passages"))
+        assert stored  # the corpus shares passages
+        sl.store.update_records("passages", [STALE])
+        sl.store.set_state(link.PASSAGES_TABLE_STATE, "writing")  # as a run stopped between the writes
+        sl.run([second], workers=1)
+        assert [row["id"] for row in sl.store.records("passages")] == [row["id"] for row in stored]
+        assert sl.store.get_state(link.PASSAGES_MADE_STATE)["rows"] == len(stored)
