@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from storyline.link import LinkDoc, find_shared_passages
+from storyline.link.passages import _find_runs
 
 QUOTE = (
     "We will keep the port open through the winter and every ship that reaches it will be unloaded "
@@ -171,3 +173,32 @@ def test_a_stock_phrase_inside_a_shared_paragraph_does_not_swallow_it() -> None:
     assert _squash(PARAGRAPH) in _squash(paragraph[0].text)
     stock = [p for p in passages if STOCK in p.text.lower()]
     assert any(set(p.documents) >= {f"s{n}" for n in range(len(topics))} for p in stock)
+
+
+def _find_run_in_one(ids: np.ndarray, needle: np.ndarray, start: int, end: int) -> int:
+    """The search as it was written, one stretch at a time (-1: not there)."""
+    for position in range(start, end - len(needle) + 1):
+        if np.array_equal(ids[position : position + len(needle)], needle):
+            return position
+    return -1
+
+
+def test_runs_found_in_every_stretch_at_once_are_those_found_one_at_a_time() -> None:
+    rng = np.random.default_rng(8)
+    for _ in range(30):
+        lengths = rng.integers(0, 60, rng.integers(1, 8))
+        starts = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
+        flat = rng.integers(1, 4, int(starts[-1])).astype(np.uint32)  # three words: matches abound
+        needle = rng.integers(1, 4, rng.integers(1, 5)).astype(np.uint32)
+        rows = []
+        for doc in np.flatnonzero(lengths).tolist():
+            for _ in range(3):
+                start = int(rng.integers(0, lengths[doc]))
+                rows.append((doc, start, int(rng.integers(start, lengths[doc] + 1))))
+        if not rows:
+            continue
+        stretches = np.asarray(rows, dtype=np.int32)
+        expected = [
+            _find_run_in_one(flat[starts[d] : starts[d + 1]], needle, s, e) for d, s, e in stretches.tolist()
+        ]
+        assert _find_runs(flat, starts, needle, stretches).tolist() == expected

@@ -24,6 +24,7 @@ from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
 from storyline.ids import stable_id
+from storyline.link.blocks import concatenated_ranges
 from storyline.link.kept_passages import KeptPassages, component_key
 from storyline.link.records import Bodies, LinkDoc, Passage, as_given
 from storyline.link.seeds import find_seeds, seed_pair_chunks
@@ -202,13 +203,25 @@ def _components(runs: np.ndarray, min_overlap: float) -> list[np.ndarray]:
     return [groups[n] for n in np.argsort(first_end, kind="stable")]
 
 
-def _find_run(ids: np.ndarray, needle: np.ndarray, start: int, end: int) -> int | None:
-    """First index in ``ids[start:end]`` where ``needle`` occurs as a whole, or None."""
-    last = end - len(needle)
-    for position in (start + np.flatnonzero(ids[start : last + 1] == needle[0])).tolist():
-        if np.array_equal(ids[position : position + len(needle)], needle):
-            return position
-    return None
+def _find_runs(flat: np.ndarray, starts: np.ndarray, needle: np.ndarray, stretches: np.ndarray) -> np.ndarray:
+    """For each stretch (rows doc, start, end: words ``start:end`` of document ``doc`` of the flat word
+    array), the first word where ``needle`` occurs in it as a whole, or -1.
+
+    Every stretch at once: each place holding the needle's first word, then those holding the next word
+    too, and so on (a search per stretch in Python was most of making a top-up's passages: a stock
+    phrase's component holds thousands of stretches)."""
+    docs, begins, ends = (stretches[:, n].astype(np.int64) for n in range(3))
+    lengths = np.maximum(ends - len(needle) - begins + 1, 0)
+    owner = np.repeat(np.arange(len(stretches)), lengths)
+    place = concatenated_ranges(begins, lengths)  # in its document
+    at = starts[docs][owner] + place
+    for offset, word in enumerate(needle.tolist()):
+        holds = flat[at + offset] == word
+        owner, place, at = owner[holds], place[holds], at[holds]
+    found = np.full(len(stretches), -1, dtype=np.int64)
+    first = np.flatnonzero(np.diff(owner, prepend=-1))  # places come in order within each stretch
+    found[owner[first]] = place[first]
+    return found
 
 
 def _quoted_share(text: str, start: int, end: int) -> float:
@@ -234,17 +247,16 @@ class _Found:
     places: list[tuple[int, int]]  # (document, first word), by document then position
 
 
-def _found(words: list[np.ndarray], sides: np.ndarray, outlets: list[str]) -> _Found | None:
+def _found(flat: np.ndarray, starts: np.ndarray, sides: np.ndarray, outlets: list[str]) -> _Found | None:
     """One passage from a component: the shortest aligned run, located in every document that carries it."""
     # Shortest, then earliest-ingested document (documents are in ingest order), then first in it.
     core = sides[np.lexsort((sides[:, 1], sides[:, 0], sides[:, 2] - sides[:, 1]))[0]]
     core_doc, core_start, core_end = (int(v) for v in core)
-    needle = words[core_doc][core_start:core_end]
-    places: dict[tuple[int, int], None] = {}  # ordered and each once
-    for doc, start, end in np.unique(sides, axis=0).tolist():  # each stretch once, by document and start
-        found = _find_run(words[doc], needle, start, end)
-        if found is not None:
-            places[(doc, found)] = None
+    needle = flat[starts[core_doc] + core_start : starts[core_doc] + core_end]
+    stretches = np.unique(sides, axis=0)  # each stretch once, by document and start
+    found = _find_runs(flat, starts, needle, stretches)
+    located = found >= 0
+    places = dict.fromkeys(zip(stretches[located, 0].tolist(), found[located].tolist(), strict=True))
     if len({outlets[d] for d, _ in places}) < 2:
         return None
     return _Found(core_doc, len(needle), list(places))
@@ -335,7 +347,6 @@ def find_shared_passages(
     earlier = kept.restart(settings) if kept is not None else {}
     ordered = sorted(docs, key=lambda d: (d.seq, d.id))
     flat, starts = _encode(bodies(ordered), len(ordered)) if kept is None else kept.encode(ordered, bodies)
-    words = [flat[starts[n] : starts[n + 1]] for n in range(len(ordered))]
     outlets = _outlet_keys(ordered)
     if not outlets:
         return []
@@ -367,7 +378,7 @@ def find_shared_passages(
     del runs
     keys = [component_key(c, facts) for c in components] if kept is not None else []
     fresh = [n for n in range(len(components)) if not keys or keys[n] not in earlier]
-    found = {n: item for n in fresh if (item := _found(words, components[n], outlets)) is not None}
+    found = {n: item for n in fresh if (item := _found(flat, starts, components[n], outlets)) is not None}
     spans_of = _character_spans(ordered, list(found.values()), bodies)
     made = {n: _passage(ordered, found[n], spans_of, settings) if n in found else None for n in fresh}
     if kept is not None:
