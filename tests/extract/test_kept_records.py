@@ -19,16 +19,19 @@ from typing import Any
 import pytest
 from tests.extract.test_resolution_chunks import _corpus, _inputs, _kept, _one_pass, _random_doc
 
+from storyline.errors import StorylineError
 from storyline.extract import DocAnalysis, Mention
 from storyline.extract import incremental as incremental_module
 from storyline.extract.incremental import KeptResolution, _Doc
 from storyline.extract.quotes import QuoteCandidate
 from storyline.run import local
-from storyline.stages import extract
+from storyline.stages import events, extract
 from storyline.stages.kept_resolution import (
     KEPT_STATE,
+    QUOTE_ENTRIES,
     RECORD_ENTRIES,
     RESOLUTION_BLOB,
+    SPAN_ENTRIES,
     KeptEntries,
     load_kept_resolution,
     mention_spans,
@@ -98,7 +101,9 @@ def test_a_top_up_reads_only_the_records_it_needs_and_resolves_as_one_pass(
     assert read < corpus_size / 2
 
 
-def test_a_kept_state_in_memory_streams_through_small_holds_as_one_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_kept_state_in_memory_streams_through_small_holds_as_one_pass(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setattr(incremental_module, "HELD_RECORDS", 2)
     monkeypatch.setattr(incremental_module, "RECORD_CHUNK", 1)
     for seed in range(8):
@@ -130,7 +135,9 @@ def _analysis(doc_id: str, text: str) -> DocAnalysis:
     for match in _QUOTE.finditer(text):
         speaker = next(m for m in mentions if m.start == match.start(2))
         said, start, end = match.group(1), match.start(1), match.end(1)
-        quotes.append(QuoteCandidate(doc_id, said, "direct", start, end, text, 0, len(text), speaker, "subject"))
+        quotes.append(
+            QuoteCandidate(doc_id, said, "direct", start, end, text, 0, len(text), speaker, "subject")
+        )
     return DocAnalysis(doc_id, tuple(mentions), (), tuple(quotes))
 
 
@@ -228,4 +235,86 @@ def test_a_run_stopped_after_writing_records_and_an_old_one_blob_store_are_rebui
     extract.run(store, lambda *_: None, workers=1, analyse=_analyser)
     assert _resolved(store) == expected
     assert store.get_state(extract.MENTION_ENTITIES_STATE) is None
+    store.close()
+
+
+@pytest.mark.parametrize("prefix", [QUOTE_ENTRIES, SPAN_ENTRIES])
+def test_a_damaged_quotes_or_spans_entry_is_rebuilt_not_a_crash(tmp_path: Path, prefix: str) -> None:
+    expected = _full(tmp_path, range(12))
+    store = SQLiteStore(tmp_path / "top.db")
+    _ingest(tmp_path, store, range(10))
+    extract.run(store, lambda *_: None, workers=1, analyse=_analyser)
+    name = sorted(name for name, _ in store.get_entries(prefix))[0]
+    store.set_entries(prefix, [(name, b"\x9c not an entry")])
+    _ingest(tmp_path, store, range(10, 12))
+    extract.run(store, lambda *_: None, workers=1, analyse=_analyser)
+    assert _resolved(store) == expected  # reading every spans entry here raises if one is still damaged
+    store.close()
+
+
+def test_a_damaged_spans_entry_stops_the_events_stage_with_a_clear_error_and_the_next_run_rebuilds(
+    tmp_path: Path,
+) -> None:
+    store = SQLiteStore(tmp_path / "s.db")
+    _ingest(tmp_path, store, range(10))
+    extract.run(store, lambda *_: None, workers=1, analyse=_analyser)
+    name = sorted(name for name, _ in store.get_entries(SPAN_ENTRIES))[0]
+    spans = mention_spans(store, [name])
+    store.set_entries(SPAN_ENTRIES, [(name, b"{not json")])
+    extract.run(store, lambda *_: None, workers=1, analyse=_analyser)  # nothing changed: entry not read
+    with pytest.raises(StorylineError, match=f"spans of document {name}.*next run rebuilds"):
+        events.run(store, lambda *_: None)
+    extract.run(store, lambda *_: None, workers=1, analyse=_analyser)
+    assert mention_spans(store, [name]) == spans  # rebuilt from the stored analyses
+    events.run(store, lambda *_: None)
+    store.close()
+
+
+def test_a_run_stopped_after_some_documents_entity_ids_were_written_is_not_trusted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = _full(tmp_path, range(20))
+    store = SQLiteStore(tmp_path / "top.db")
+    _ingest(tmp_path, store, range(20))
+    extract.run(store, lambda *_: None, workers=1, analyse=_analyser)
+    # A second Quennell, in a report without a quote (so the top-up writes no quotes entry first), moves
+    # the reports that name a bare "Quennell"; the run stops right after the first changed documents'
+    # entity ids are written.
+    page = tmp_path / "pages" / "second-quennell.txt"
+    page.write_text("Quennell news\n\nTavi Quennell spoke in Dunmarsh on day 30.", encoding="utf-8")
+    local.ingest(store, [page])
+    local.run_document_stage(store, workers=1)
+    write = store.update_documents
+
+    def stop_after_entity_ids(rows: Iterable[dict[str, Any]]) -> None:
+        rows = list(rows)
+        write(rows)
+        if rows and all(set(row) == {"id", "entity_ids"} for row in rows):
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(store, "update_documents", stop_after_entity_ids)
+    with pytest.raises(KeyboardInterrupt):
+        extract.run(store, lambda *_: None, workers=1, analyse=_analyser)
+    monkeypatch.undo()
+    assert store.get_state(KEPT_STATE) != "kept"
+    # The new report is emptied again, so the corpus is the first twenty reports: the next run must
+    # give every document the ids a full run gives, not trust what the stopped run left.
+    new = max(store.documents(columns=("seq",)), key=lambda d: d["seq"])["id"]
+    store.update_documents([{"id": new, "text": "", "content_hash": None}])
+    extract.run(store, lambda *_: None, workers=1, analyse=_analyser)
+    entities, quotes, ids, spans = _resolved(store)
+    assert (entities, quotes, [row for row in ids if row[0] != new], spans) == expected
+    store.close()
+
+
+def test_an_emptied_document_names_nothing_as_in_a_full_run(tmp_path: Path) -> None:
+    store = SQLiteStore(tmp_path / "top.db")
+    _ingest(tmp_path, store, range(6))
+    extract.run(store, lambda *_: None, workers=1, analyse=_analyser)
+    emptied = sorted(d["id"] for d in store.documents(columns=("entity_ids",)) if d.get("entity_ids"))[0]
+    store.update_documents([{"id": emptied, "text": "", "content_hash": None}])
+    extract.run(store, lambda *_: None, workers=1, analyse=_analyser)
+    row = next(d for d in store.documents([emptied], columns=("entity_ids",)))
+    assert row.get("entity_ids") is None
+    assert emptied not in mention_spans(store)
     store.close()

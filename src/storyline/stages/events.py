@@ -14,13 +14,16 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from storyline.errors import StorylineError
 from storyline.events.kept import KeptCoding, KeptDamaged
 from storyline.events.kept_merges import KeptMerges
 from storyline.events.places import load_gazetteer
+from storyline.extract.incremental import ResolutionDamaged
 from storyline.stages import StageInfo
 from storyline.stages.events_coding import Coding, Doc, Votes, code_all, code_changed, scan
 from storyline.stages.events_merging import Merged, merge, merge_everything
 from storyline.stages.extract_changes import ExtractChanges, read_changes
+from storyline.stages.kept_resolution import rebuild_kept_resolution
 from storyline.store.base import Store
 
 STAGE = StageInfo(
@@ -158,7 +161,14 @@ def run(store: Store, progress: Progress) -> int:
     consumed = store.get_state(GENERATION_STATE)
     store.set_state(GENERATION_STATE, None)  # until this run finishes: a run cut short reads everything next
     docs = scan(store)
-    coding = _coding(store, docs, changes, consumed)
+    try:
+        coding = _coding(store, docs, changes, consumed)
+    except ResolutionDamaged as damage:
+        # The extract stage's mention spans are its kept state: it rebuilds them (from the stored analyses,
+        # no parse) on the next run; coding without them would tie events to no entity.
+        rebuild_kept_resolution(store)
+        message = f"{damage}; the next run rebuilds entity resolution, then codes events"
+        raise StorylineError(message) from damage
     progress("events", len(docs), len(docs))
     kept_merges, merged = _merged(store, docs, coding)
     _write_records(store, docs, coding.now, kept_merges, merged)

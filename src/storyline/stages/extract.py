@@ -341,8 +341,12 @@ class _ChangedDocuments:
         self.listed: dict[str, list[list[Any]]] | None = {}
 
     def __call__(self, chunk: dict[str, tuple[list[str], list[list[object]]]]) -> None:
-        self.feed.store.update_documents({"id": i, "entity_ids": ids} for i, (ids, _) in chunk.items())
+        # Spans first: the first entry written marks the kept state unsaved, so a run stopped after the
+        # documents' ids below is rebuilt by the next run rather than trusted.
         self.feed.entries.write_spans((i, spans) for i, (_, spans) in chunk.items())
+        self.feed.store.update_documents({"id": i, "entity_ids": ids} for i, (ids, _) in chunk.items())
+        if self.feed.rebuilt:  # a rebuild records no changes: nothing to list
+            self.listed = None
         if self.listed is not None:
             self.listed.update((i, spans) for i, (_, spans) in chunk.items())
             if len(self.listed) > self.most:  # the record will say "everything" (extract_changes.py)
@@ -366,17 +370,32 @@ def _changes(
     return documents, changed_entities(store, now, update.dropped_entity_ids)
 
 
-def _quotes(feed: _ResolutionFeed, update: ResolutionUpdate) -> Iterator[dict[str, Any]]:
-    """Every quote record, from the kept quote candidates and the speakers' mention spans."""
+def _quotes(feed: _ResolutionFeed, update: ResolutionUpdate, removed: set[str]) -> list[dict[str, Any]]:
+    """Every quote record, from the kept quote candidates and the speakers' mention spans (of documents
+    not ``removed``). Raises :class:`ResolutionDamaged` when a kept entry cannot be read."""
     quoting: list[DocAnalysis] = []
     body_start: dict[str, int] = {}
     for doc_id, start, found in feed.entries.quotes():
+        if doc_id in removed:
+            continue
         quoting.append(DocAnalysis(doc_id, (), (), tuple(found)))
         body_start[doc_id] = start
     spans = mention_spans(feed.store, body_start)
     speakers = {(doc_id, s, e): eid for doc_id, found in spans.items() for s, e, eid in found}
-    for quote in resolve_quotes(quoting, update.entities, speakers):  # type: ignore[arg-type]
-        yield _body_offsets(quote_row(quote), body_start)
+    quotes = resolve_quotes(quoting, update.entities, speakers)  # type: ignore[arg-type]
+    return [_body_offsets(quote_row(quote), body_start) for quote in quotes]
+
+
+def _resolve(
+    feed: _ResolutionFeed, changed: _ChangedDocuments
+) -> tuple[ResolutionUpdate, list[str], list[dict[str, Any]]] | None:
+    """Resolution settled with what this run absorbed, the documents removed and every quote record; None
+    when nothing changed. Raises :class:`ResolutionDamaged` when a kept entry cannot be read."""
+    outcome = feed.resolve(changed)
+    if outcome is None:
+        return None
+    update, removed = outcome
+    return update, removed, _quotes(feed, update, set(removed))
 
 
 def warm_up() -> None:
@@ -403,14 +422,14 @@ def run(store: Store, progress: Progress, workers: int | None = None, analyse: A
     parsed = _analyse_stale(store, stale, progress, feed.absorb, workers, analyse or analyse_batches)
     changed = _ChangedDocuments(feed, len(docs))
     try:
-        outcome = feed.resolve(changed)
+        outcome = _resolve(feed, changed)
     except ResolutionDamaged:  # rebuilt from every stored analysis: slower, never wrong
         feed.restart()
-        outcome = feed.resolve(changed)
+        outcome = _resolve(feed, changed)
     if outcome is None:
         record_changes(store, generation, {}, [], len(docs))
         return parsed
-    update, removed = outcome
+    update, removed, quote_rows = outcome
     kept, rebuilt = feed.kept, feed.rebuilt
     changes = (
         _changes(store, kept, update, changed.listed, feed.absorbed_ids, removed)
@@ -421,13 +440,15 @@ def run(store: Store, progress: Progress, workers: int | None = None, analyse: A
     # documents keep theirs.
     feed.entries.write_spans((doc_id, None) for doc_id in removed)
     feed.entries.write_quotes((doc_id, 0, None) for doc_id in removed)
+    # A removed document (its body gone) names nothing now, as in a run that never saw it.
+    store.update_documents({"id": doc_id, "entity_ids": None} for doc_id in removed)
     if rebuilt:  # nothing was kept: whatever the table holds is another run's
         store.replace_records("entities", (entity_row(e) for e in update.entities))
         if store.get_state(MENTION_ENTITIES_STATE) is not None:
             store.set_state(MENTION_ENTITIES_STATE, None)
     else:  # only entities that changed are written
         store.update_records("entities", map(entity_row, update.changed_entities), update.dropped_entity_ids)
-    store.replace_records("quotes", _quotes(feed, update))
+    store.replace_records("quotes", quote_rows)
     save_kept_resolution(store, kept)
     store.set_state(RESOLVED_STATE, update.resolved)
     record_changes(store, generation, *changes, len(docs))  # last: a run cut short leaves it unfinished

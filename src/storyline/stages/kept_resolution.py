@@ -218,8 +218,22 @@ class KeptEntries:
 
 def mention_spans(store: Store, ids: Iterable[str] | None = None) -> dict[str, list[list[Any]]]:
     """Per document (all, or those ``ids``) that has some, the entity id of each mention span:
-    ``[start, end, entity id]`` in its parsed text."""
-    return {doc_id: json.loads(data) for doc_id, data in store.get_entries(SPAN_ENTRIES, ids)}
+    ``[start, end, entity id]`` in its parsed text. Raises :class:`ResolutionDamaged` naming the document
+    whose entry cannot be read."""
+    spans = {}
+    for doc_id, data in store.get_entries(SPAN_ENTRIES, ids):
+        try:
+            spans[doc_id] = json.loads(data)
+        except ValueError as error:  # JSON or UTF-8 that does not decode
+            message = f"the kept mention spans of document {doc_id} are damaged: {error}"
+            raise ResolutionDamaged(message) from error
+    return spans
+
+
+def rebuild_kept_resolution(store: Store) -> None:
+    """Have the next extract run rebuild entity resolution from the stored analyses (its kept state is
+    damaged; the stored analyses are not, and nothing is parsed again)."""
+    store.set_state(KEPT_STATE, "damaged")
 
 
 def load_kept_resolution(store: Store) -> KeptResolution:
