@@ -10,6 +10,7 @@ ones and move anchors of documents they share nothing with.
 from __future__ import annotations
 
 import hashlib
+import io
 import random
 from collections.abc import Callable, Iterable
 
@@ -135,6 +136,38 @@ def test_a_changed_document_or_settings_find_everything_afresh() -> None:
     fewer = KeptSeeds.from_bytes(kept.to_bytes(), kept.sketch_bytes())
     fewer.facts = fewer.facts[:-1]
     assert KeptSeeds.from_bytes(fewer.to_bytes(), kept.sketch_bytes()).facts.size == 0
+    # A sketch counted under other shingle settings (a run with them cut short before its seeds blob),
+    # beside seeds of these: not used, though it counts the same documents.
+    wider = KeptSeeds()
+    shingles = LinkSettings(shingle_words=4, min_passage_words=6)
+    wider.runs_of(flat, starts, _facts(documents, changed), np.asarray(changed), shingles, extend)
+    assert wider.sketch.shape == kept.sketch.shape  # only the settings tell them apart
+    assert KeptSeeds.from_bytes(kept.to_bytes(), wider.sketch_bytes()).facts.size == 0
+    assert KeptSeeds.from_bytes(kept.to_bytes(), kept.sketch_bytes()).facts.size == len(documents)
+    # A bare array where an archive should be (np.save, not np.savez): dropped, not a TypeError.
+    bare = io.BytesIO()
+    np.save(bare, np.arange(4))
+    assert KeptSeeds.from_bytes(bare.getvalue(), kept.sketch_bytes()).facts.size == 0
+    assert KeptSeeds.from_bytes(kept.to_bytes(), bare.getvalue()).facts.size == 0
+
+
+def test_a_large_addition_is_seeded_from_scratch() -> None:
+    rng = random.Random(12)
+    settings = LinkSettings(shingle_words=3, min_passage_words=6)
+    stock = [rng.randrange(1, 60) for _ in range(8)]
+    documents: list[list[int]] = [_document(rng, [], stock) for _ in range(20)]
+    kept = KeptSeeds()
+    for added, scratch in ((5, 0), (20, 1)):  # a quarter of the kept documents grows them; more does not
+        documents += [_document(rng, documents, stock) for _ in range(added)]
+        outlets = [n % 4 for n in range(len(documents))]
+        flat, starts = _arrays(documents)
+        extend = _extender(flat, starts, settings.min_passage_words)
+        if not kept.facts.size:
+            kept.runs_of(flat[: starts[20]], starts[:21], _facts(documents[:20], outlets[:20]),
+                         np.asarray(outlets[:20]), settings, _extender(flat, starts[:21], 6))  # fmt: skip
+        runs = kept.runs_of(flat, starts, _facts(documents, outlets), np.asarray(outlets), settings, extend)
+        assert np.array_equal(runs, _from_scratch(flat, starts, np.asarray(outlets), settings))
+        assert kept.made["from_scratch"] == scratch, added
 
 
 def test_windows_holding_a_moved_anchor_choose_as_a_whole_run_does() -> None:

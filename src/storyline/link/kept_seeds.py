@@ -58,8 +58,13 @@ from storyline.link.settings import LinkSettings
 KEPT_SEEDS_VERSION = 1
 _FACT = "S16"
 #: The stored sketch is written again when the documents it lacks come to more than 1 / this of those it
-#: counts: a top-up counts at most that share of the corpus's shingles again, and writes the sketch seldom.
+#: counts: a top-up counts the shingles of at most about that share of the documents again (besides its
+#: new ones), and writes the sketch seldom.
 SKETCH_REWRITE_SHARE = 8
+#: A run whose new documents are more than 1 / this of the kept ones seeds from scratch: choosing again
+#: every window a large addition moves holds each of those windows' shingles at once, and costs more than
+#: seeding the whole corpus afresh (both give the same seeds).
+GROWN_AT_MOST = 4
 #: Extends seed pairs (a chunk at a time) to the unique runs they give (``passages._runs``, bound to the
 #: corpus's words and the shortest passage).
 Extend = Callable[[Iterable[np.ndarray]], np.ndarray]
@@ -124,7 +129,7 @@ class KeptSeeds:
         keeps = (
             old > 0
             and self.settings == digest
-            and old <= len(facts)
+            and old <= len(facts) <= old + old // GROWN_AT_MOST
             and self.sketch.shape == sketch_shape(total)
             and self.sketch_documents <= old
             and bool(np.array_equal(self.facts, facts[:old]))
@@ -261,14 +266,15 @@ class KeptSeeds:
         return buffer.getvalue()
 
     def sketch_bytes(self) -> bytes:
-        """The sketch, with how many documents it counts and a digest of their facts (kept apart from
-        :meth:`to_bytes`: rewritten only when :attr:`sketch_changed`)."""
+        """The sketch, with how many documents it counts, a digest of their facts and the settings it was
+        counted under (kept apart from :meth:`to_bytes`: rewritten only when :attr:`sketch_changed`)."""
         buffer = io.BytesIO()
         np.savez(
             buffer,
             version=np.asarray([KEPT_SEEDS_VERSION, self.sketch_documents]),
             code=np.frombuffer(_code_digest(), dtype=np.uint8),
             counted=np.frombuffer(_facts_digest(self.facts[: self.sketch_documents]), dtype=np.uint8),
+            settings=np.frombuffer(self.settings, dtype=np.uint8),
             sketch=self.sketch,
         )
         return buffer.getvalue()
@@ -298,9 +304,11 @@ class KeptSeeds:
                     return cls()
                 if saved["counted"].tobytes() != _facts_digest(kept.facts[:counted]):
                     return cls()
+                if saved["settings"].tobytes() != kept.settings:  # counted under other shingle settings
+                    return cls()
                 kept.sketch, kept.sketch_documents = saved["sketch"].astype(np.uint16), counted
-        except (ValueError, KeyError, IndexError, OSError, EOFError, zipfile.BadZipFile):
-            return cls()
+        except (ValueError, KeyError, IndexError, OSError, EOFError, TypeError, zipfile.BadZipFile):
+            return cls()  # TypeError: a bare .npy (one array, not an archive to open)
         documents = len(kept.facts)
         anchors = len(kept.anchor_docs)
         anchors_fit = anchors == len(kept.anchor_positions) == len(kept.anchor_shared) and (
