@@ -289,13 +289,15 @@ class KeptSeeds:
                 ours = saved["code"].tobytes() == _code_digest()
                 if int(saved["version"][0]) != KEPT_SEEDS_VERSION or not ours:
                     return cls()
+                # np.asarray, not astype: each array read is already of its type, and a copy of the
+                # anchors or the sketch (256 MiB from about 30k reports) would only raise the peak.
                 kept = cls(
                     saved["settings"].tobytes(),
-                    saved["facts"].astype(_FACT),
-                    anchor_docs=saved["anchor_docs"].astype(np.int32),
-                    anchor_positions=saved["anchor_positions"].astype(np.int32),
-                    anchor_shared=saved["anchor_shared"].astype(bool),
-                    runs=saved["runs"].astype(np.int32).reshape(-1, 5),
+                    np.asarray(saved["facts"], dtype=_FACT),
+                    anchor_docs=np.asarray(saved["anchor_docs"], dtype=np.int32),
+                    anchor_positions=np.asarray(saved["anchor_positions"], dtype=np.int32),
+                    anchor_shared=np.asarray(saved["anchor_shared"], dtype=bool),
+                    runs=np.asarray(saved["runs"], dtype=np.int32).reshape(-1, 5),
                 )
             with np.load(io.BytesIO(sketch), allow_pickle=False) as saved:
                 version, counted = (int(v) for v in saved["version"][:2])
@@ -306,7 +308,7 @@ class KeptSeeds:
                     return cls()
                 if saved["settings"].tobytes() != kept.settings:  # counted under other shingle settings
                     return cls()
-                kept.sketch, kept.sketch_documents = saved["sketch"].astype(np.uint16), counted
+                kept.sketch, kept.sketch_documents = np.asarray(saved["sketch"], dtype=np.uint16), counted
         except (ValueError, KeyError, IndexError, OSError, EOFError, TypeError, zipfile.BadZipFile):
             return cls()  # TypeError: a bare .npy (one array, not an archive to open)
         documents = len(kept.facts)
