@@ -211,9 +211,8 @@ def _nearest_by_loop(name: str, candidates: dict[str, str]) -> tuple[str, str] |
     if len(key) < MIN_NEAR_SPELLING_CHARS or key in candidates:
         return None
     allowed = 2 if len(key) >= TWO_EDIT_CHARS else 1
-    best = sorted(
-        (OSA.distance(key, c), c) for c in candidates if c[:1] == key[:1] and OSA.distance(key, c) <= allowed
-    )
+    distances = ((OSA.distance(key, c), c) for c in candidates if c[:1] == key[:1])
+    best = sorted((distance, c) for distance, c in distances if distance <= allowed)
     if not best or (len(best) > 1 and best[0][0] == best[1][0]):
         return None
     return best[0][1], candidates[best[0][1]]

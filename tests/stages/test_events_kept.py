@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.stages.test_incremental_equals_full import _write
 
 import storyline
 from storyline.events.coding import EntityCountries
@@ -36,13 +37,6 @@ MUSEUM = (
     "The Lindholm maritime museum reopened on Saturday after a two-year restoration of its timber hall, "
     "director Sofia Berglund said. Police arrested two men who tried to steal a ship model on Sunday."
 )
-
-
-def _write(folder: Path, pages: dict[str, str]) -> Path:
-    folder.mkdir(parents=True)
-    for name, text in pages.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    return folder
 
 
 def _events(store: SQLiteStore) -> list[dict[str, Any]]:

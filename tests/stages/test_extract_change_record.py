@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.stages.test_incremental_equals_full import _write
 
 import storyline
 from storyline.stages import extract
@@ -33,13 +34,6 @@ ROSTER = (
     "Defence Minister Arko Velt met Maren Thalberg in Varnholm on Friday to discuss the harbour strike. "
     "Velt said the talks had been useful."
 )
-
-
-def _write(folder: Path, pages: dict[str, str]) -> Path:
-    folder.mkdir(parents=True)
-    for name, text in pages.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    return folder
 
 
 def _doc_naming(store: SQLiteStore, name: str) -> str:

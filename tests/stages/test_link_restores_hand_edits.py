@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.stages.test_incremental_equals_full import _write
+
 import storyline
 from storyline.stages.link import DOCUMENTS_WRITTEN_STATE, LINKED_FIELDS
 
@@ -32,10 +34,7 @@ ORCHARD = (
 
 
 def test_a_hand_edited_story_is_put_back_by_the_next_run(tmp_path: Path) -> None:
-    pages = tmp_path / "pages"
-    pages.mkdir()
-    for name, text in {"ferry1.txt": FERRY_1, "ferry2.txt": FERRY_2, "orchard.txt": ORCHARD}.items():
-        (pages / name).write_text(text, encoding="utf-8")
+    pages = _write(tmp_path / "pages", {"ferry1.txt": FERRY_1, "ferry2.txt": FERRY_2, "orchard.txt": ORCHARD})
     with storyline.open(tmp_path / "s.db") as sl:
         sl.run([pages], workers=1)
         linked = {
