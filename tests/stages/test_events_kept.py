@@ -18,7 +18,7 @@ from tests.stages.test_incremental_equals_full import _write
 
 import storyline
 from storyline.events.coding import EntityCountries
-from storyline.stages import events, extract
+from storyline.stages import events, events_coding, extract
 from storyline.stages.extract_changes import read_changes
 from storyline.store.sqlite import SQLiteStore
 
@@ -172,3 +172,34 @@ def test_countries_summed_from_kept_votes_break_ties_by_first_vote() -> None:
         [[("en_velt", "PER")], [("en_velt", "CHL"), ("en_velt", "CHL")]], {}
     )
     assert countries.country("en_velt") == "CHL"
+
+
+def test_coding_a_chunk_at_a_time_codes_again_only_what_later_votes_moved(
+    work: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # From scratch, one document a chunk: the order is coded before the later report calls Velt Chilean,
+    # so it is coded again once that vote is in; the museum and the report itself are coded once.
+    store = SQLiteStore(work / "full.db")
+    coded: list[str] = []
+    code = events_coding._code
+
+    def counting(doc: events_coding.Doc, *args: Any, **kwargs: Any) -> None:
+        coded.append(doc.id)
+        code(doc, *args, **kwargs)
+
+    monkeypatch.setattr(events_coding, "_code", counting)
+    try:
+        whole = _recode_from_scratch(store)
+        assert len(coded) == len(set(coded)) == _with_body(store)
+        coded.clear()
+        monkeypatch.setattr(events_coding, "CODE_CHUNK", 1)
+        assert _recode_from_scratch(store) == whole
+        order = next(
+            d["id"]
+            for d in store.documents(columns=("title",))
+            if (d["title"] or "").startswith("Velt orders")
+        )
+        assert sorted(coded) == sorted([*{*coded}, order])
+        assert _actor_country(whole, "Velt") == "CHL"
+    finally:
+        store.close()
