@@ -137,7 +137,6 @@ class Storyline:
         ``engine="ray"`` runs the per-document stages on Ray (a local instance, or the cluster at ``address``:
         ``auto`` or ``ray://HOST:PORT``); see :mod:`storyline.run.ray_engine`.
         """
-        check_order([document.STAGE, *(stage.info for stage in CORPUS_STAGES)], INGESTED_FIELDS)
         options: dict[str, dict[str, Any]] = {
             "link": {"settings": link_settings(self.settings)},
             "extract": {"workers": workers},
@@ -163,6 +162,9 @@ class Storyline:
                 options["narrate"]["workers"] = 1
             else:
                 counts = {"clean + describe": local.run_document_stage(self.store, progress, workers)}
+            # After the document stage: the check imports every stage's module (spaCy, scipy: ~2 CPU s),
+            # which that stage does while its pool cleans (run/local.py), not on one core before it.
+            check_order([document.STAGE, *(stage.info for stage in CORPUS_STAGES)], INGESTED_FIELDS)
             for stage in CORPUS_STAGES:
                 counts[stage.name] = stage.run(self.store, progress, **options.get(stage.name, {}))
             from storyline.stages.link import run_notes  # loaded by the link stage already

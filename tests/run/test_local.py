@@ -32,14 +32,19 @@ def derived(store: SQLiteStore) -> list[tuple]:
     return [(d["id"], d["text"], d["title"], d["published"], d["outlet"]) for d in store.documents()]
 
 
-def test_pool_and_single_process_agree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("chunk", [local.BATCH_SIZE, 2])
+def test_pool_and_single_process_agree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int) -> None:
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
     single = fill(tmp_path / "a" / "s.db")
     assert local.run_document_stage(single, workers=1) == len(PAGES)
     monkeypatch.setattr(local, "MIN_PAGES_FOR_POOL", 1)
+    monkeypatch.setattr(local, "BATCH_SIZE", chunk)  # 2: three chunks, the next submitted before one is stored
     pooled = fill(tmp_path / "b" / "s.db")
-    assert local.run_document_stage(pooled, workers=2) == len(PAGES)
+    told: list[int] = []
+    assert local.run_document_stage(pooled, lambda _, done, __: told.append(done), workers=2) == len(PAGES)
+    # each chunk stored once, in order
+    assert told == [min(n, len(PAGES)) for n in range(chunk, len(PAGES) + chunk, chunk)]
     assert derived(single) == derived(pooled)
     assert all(text and "Rescue teams" in text for _, text, *_ in derived(single))
 

@@ -92,14 +92,22 @@ def test_warm_up_builds_the_gazetteers() -> None:
     assert places._gazetteer.cache_info().currsize == 1
 
 
-@pytest.mark.parametrize("workers", [1, 2])
+@pytest.mark.parametrize(("workers", "chunk"), [(1, 200), (2, 200), (2, 16)])
 def test_document_stage_preloads_the_model_while_its_pool_cleans(
-    tmp_path: Path, store: SQLiteStore, monkeypatch: pytest.MonkeyPatch, workers: int
+    tmp_path: Path, store: SQLiteStore, monkeypatch: pytest.MonkeyPatch, workers: int, chunk: int
 ) -> None:
     local.ingest(store, _reports(tmp_path, local.MIN_PAGES_FOR_POOL))
     calls: list[int] = []
+    monkeypatch.setattr(local, "BATCH_SIZE", chunk)
     monkeypatch.setattr(local, "_preload_parse_model", lambda: calls.append(1))
     assert local.run_document_stage(store, workers=workers) == local.MIN_PAGES_FOR_POOL
-    # Only beside a pool of cleaning workers (then the parse is pooled too); in one process it would only
-    # add the model's load to a small run.
+    # Only beside a pool of cleaning workers (then the parse is pooled too), once, with two chunks queued
+    # when there are two; in one process it would only add the model's load to a small run.
     assert calls == ([1] if workers > 1 else [])
+
+
+def test_corpus_stages_are_imported_beside_the_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    loaded: list[str] = []
+    monkeypatch.setattr(corpus.CorpusStage, "load", lambda self: loaded.append(self.name))
+    corpus.import_corpus_stages()
+    assert loaded == [stage.name for stage in corpus.CORPUS_STAGES]

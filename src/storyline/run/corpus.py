@@ -63,6 +63,16 @@ CORPUS_STAGES: list[CorpusStage] = [
 ]
 
 
+def import_corpus_stages() -> None:
+    """Import every corpus stage's module (spaCy, scipy: about 2 CPU s in all) ahead of its run.
+
+    As with a warm-up, an import that fails is left for the stage to meet again and report when it runs.
+    """
+    for stage in CORPUS_STAGES:
+        with contextlib.suppress(Exception):
+            stage.load()
+
+
 def warm_up_corpus_stages() -> None:
     """Every corpus stage's :meth:`CorpusStage.warm_up`, in order.
 

@@ -7,6 +7,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -24,6 +25,8 @@ from storyline.store.base import Store
 BATCH_SIZE = 200
 #: Below this many pages a process pool costs more to start than it saves.
 MIN_PAGES_FOR_POOL = 64
+#: Chunks of ``BATCH_SIZE`` pages the cleaning pool holds beyond the one whose rows are awaited.
+CHUNKS_IN_FLIGHT = 1
 TEMPLATE_STATE_KEY = "templates"
 #: Blob key of the site line counts the templates are learned from (see ``TemplateCounts``).
 TEMPLATE_COUNTS_BLOB = "templates.counts"
@@ -189,20 +192,25 @@ def default_workers() -> int:
 
 
 def _preload_parse_model() -> None:
-    """Import spaCy and load the model here while the cleaning workers keep both cores busy.
+    """Import spaCy and load the model here while the cleaning workers keep both cores busy; import the
+    corpus stages' modules too.
 
     The extract stage then forks its parse workers from a process that holds the model, so they inherit
     it instead of each loading their own (about a CPU second each), and this process's import (about 1.5
-    s) no longer runs on one core before them. The model costs this process ~55 MB. Only where pools fork:
-    started any other way, workers inherit nothing and this would be a load for nothing.
+    s) no longer runs on one core before them. The model costs this process ~55 MB. The corpus stages'
+    modules (spaCy, datasketch with scipy: ~2 CPU s) were imported on one core before cleaning began, by
+    the stage order check; imported here, the check finds them loaded. Only where pools fork: started any
+    other way, workers inherit nothing and this would be a load for nothing.
     """
     if multiprocessing.get_start_method() != "fork":
         return
     from storyline.errors import ModelNotInstalledError
     from storyline.extract import load_nlp  # deferred: the CLI must not import spaCy to start
+    from storyline.run.corpus import import_corpus_stages  # deferred: it imports what imports this module
 
     with contextlib.suppress(ModelNotInstalledError):  # the extract stage says so, when it needs the model
         load_nlp()
+    import_corpus_stages()
 
 
 def run_document_stage(store: Store, progress: ProgressFn = _no_progress, workers: int | None = None) -> int:
@@ -223,21 +231,31 @@ def run_document_stage(store: Store, progress: ProgressFn = _no_progress, worker
         else None
     )
     done = 0
+
+    def store_rows(rows: list[dict[str, Any]]) -> None:
+        nonlocal done
+        for row in rows:
+            row["stage_keys"] = {document.STAGE.name: keys[row["id"]]}
+        store.update_documents(rows)
+        done += len(rows)
+        progress("clean + describe", done, len(stale))
+
     try:
-        for chunk in _batches(stale, BATCH_SIZE):
+        # Pooled, the next chunk is submitted before this one's rows are awaited, so the workers have work
+        # while this process reads pages, writes rows and (once) preloads what the parse needs.
+        in_flight: deque[Iterator[dict[str, Any]]] = deque()
+        for number, chunk in enumerate(_batches(stale, BATCH_SIZE)):
             pages = list(store.pages(chunk))
-            if pool is not None:
-                cleaned = pool.map(_process_in_worker, pages, chunksize=8)  # submitted: the workers are busy
-                if done == 0:
-                    _preload_parse_model()
-                rows = list(cleaned)
-            else:
-                rows = [process_page_guarded(page, templates, budget) for page in pages]
-            for row in rows:
-                row["stage_keys"] = {document.STAGE.name: keys[row["id"]]}
-            store.update_documents(rows)
-            done += len(rows)
-            progress("clean + describe", done, len(stale))
+            if pool is None:
+                store_rows([process_page_guarded(page, templates, budget) for page in pages])
+                continue
+            in_flight.append(pool.map(_process_in_worker, pages, chunksize=8))  # submitted
+            if number == min(1, (len(stale) - 1) // BATCH_SIZE):  # two chunks queued (or the only one)
+                _preload_parse_model()
+            if len(in_flight) > CHUNKS_IN_FLIGHT:
+                store_rows(list(in_flight.popleft()))
+        while in_flight:
+            store_rows(list(in_flight.popleft()))
     finally:
         if pool is not None:
             # On Ctrl-C, work not yet started is dropped; what each worker is on finishes, then all exit.
