@@ -141,7 +141,7 @@ def test_a_changed_document_or_settings_find_everything_afresh() -> None:
     wider = KeptSeeds()
     shingles = LinkSettings(shingle_words=4, min_passage_words=6)
     wider.runs_of(flat, starts, _facts(documents, changed), np.asarray(changed), shingles, extend)
-    assert wider.sketch.shape == kept.sketch.shape  # only the settings tell them apart
+    assert wider.sketch_shape == kept.sketch_shape  # only the settings tell them apart
     assert KeptSeeds.from_bytes(kept.to_bytes(), wider.sketch_bytes()).facts.size == 0
     assert KeptSeeds.from_bytes(kept.to_bytes(), kept.sketch_bytes()).facts.size == len(documents)
     # A bare array where an archive should be (np.save, not np.savez): dropped, not a TypeError.

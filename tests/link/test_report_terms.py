@@ -211,3 +211,29 @@ def test_kept_rows_copied_in_runs_are_the_rows_counted_afresh(seed: int) -> None
     for name in ("indptr", "terms", "counts", "names"):
         assert np.array_equal(getattr(grown, name), getattr(fresh, name)), name
     assert grown.fresh == sum(1 for n in order if texts[n] not in texts[:20])
+
+
+@pytest.mark.parametrize("uses", [3, 300, 70_000])
+def test_counts_held_narrow_make_the_matrix_int32_counts_make(uses: int) -> None:
+    # A word used more often than a narrow type holds widens the type; the rows are those of int32 counts.
+    texts = [*TEXTS, "Ostrava " * uses + "dairy Dairy farms", "Tarn " * 2 + "Valley"]
+    counted = ReportTerms.count(texts)
+    widest = max(int(counted.counts.max()), int(counted.names.max()))
+    assert counted.counts.dtype == {3: np.uint8, 300: np.uint16, 70_000: np.int32}[uses]
+    assert widest == uses
+    wide = ReportTerms(
+        counted.keys,
+        counted.vocabulary,
+        counted.indptr,
+        counted.terms,
+        counted.counts.astype(np.int32),
+        counted.names.astype(np.int32),
+    )
+    groups = [[0], [3, 1], [4, 2, 0]]
+    narrow_rows, narrow_terms = counted.tf_matrix(groups, name_weight=3.0)
+    wide_rows, wide_terms = wide.tf_matrix(groups, name_weight=3.0)
+    assert narrow_terms == wide_terms
+    assert (narrow_rows != wide_rows).nnz == 0 and np.array_equal(narrow_rows.data, wide_rows.data)
+    back = ReportTerms.from_bytes(counted.to_bytes())
+    assert back is not None and back.counts.dtype == counted.counts.dtype
+    assert np.array_equal(back.counts, wide.counts) and np.array_equal(back.names, wide.names)

@@ -40,7 +40,7 @@ from pathlib import Path
 
 import numpy as np
 
-from storyline.link import seeds, tokens
+from storyline.link import packed, seeds, tokens
 from storyline.link.seeds import (
     FrequencySketch,
     count_shingles,
@@ -55,7 +55,11 @@ from storyline.link.seeds import (
 from storyline.link.settings import LinkSettings
 
 #: Bump when what is kept means something else without the code below changing (it is digested too).
-KEPT_SEEDS_VERSION = 1
+KEPT_SEEDS_VERSION = 2
+#: The sketch's counts (:class:`storyline.link.seeds.FrequencySketch`).
+_SKETCH_DTYPE = np.uint16
+#: The arrays the seeds' blob holds compressed, and their types.
+_PACKED = {"anchor_docs": np.int32, "anchor_positions": np.int32, "anchor_shared": np.bool_, "runs": np.int32}
 _FACT = "S16"
 #: The stored sketch is written again when the documents it lacks come to more than 1 / this of those it
 #: counts: a top-up counts the shingles of at most about that share of the documents again (besides its
@@ -93,7 +97,9 @@ class KeptSeeds:
 
     settings: bytes = b""
     facts: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=_FACT))
-    sketch: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.uint16))
+    #: The sketch's counts compressed (:func:`storyline.link.packed.pack`; None when there is none): it
+    #: is 256 MiB from about 30k reports, and is unpacked only while anchors are chosen.
+    sketch_packed: dict[str, np.ndarray] | None = None
     anchor_docs: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
     anchor_positions: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
     #: Whether each anchor is a seed (its estimate is 2 or more).
@@ -108,6 +114,18 @@ class KeptSeeds:
     #: What the last run made afresh: documents seeded whole, windows chosen again, document pairs whose
     #: runs were extended again (from scratch: the pairs with a run), and whether it was from scratch.
     made: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def sketch_shape(self) -> tuple[int, ...]:
+        """The shape of the sketch's counts ((0, 0) when there is none)."""
+        return (0, 0) if self.sketch_packed is None else tuple(int(n) for n in self.sketch_packed["shape"])
+
+    @property
+    def sketch(self) -> np.ndarray:
+        """The sketch's counts, unpacked (a new array each time)."""
+        if self.sketch_packed is None:
+            return np.zeros((0, 0), dtype=_SKETCH_DTYPE)
+        return packed.unpack(self.sketch_packed, _SKETCH_DTYPE)
 
     def runs_of(
         self,
@@ -130,13 +148,19 @@ class KeptSeeds:
             old > 0
             and self.settings == digest
             and old <= len(facts) <= old + old // GROWN_AT_MOST
-            and self.sketch.shape == sketch_shape(total)
+            and self.sketch_shape == sketch_shape(total)
             and self.sketch_documents <= old
             and bool(np.array_equal(self.facts, facts[:old]))
         )
+        counts = None
+        if keeps:
+            try:
+                counts = self.sketch
+            except (ValueError, OSError):  # a damaged sketch is only a cache: everything is found afresh
+                counts = None
         pairs = _Pairs(outlets, settings.passage_max_doc_freq, len(facts))
         seeding = _Seeding(flat, starts, size, window, total, pairs, extend)
-        runs = self._grown(seeding) if keeps else self._afresh(seeding)
+        runs = self._afresh(seeding) if counts is None else self._grown(seeding, counts)
         self.settings, self.facts = digest, np.asarray(facts, dtype=_FACT)
         self.runs = runs.astype(np.int32)
         return runs
@@ -146,10 +170,15 @@ class KeptSeeds:
         sketch = FrequencySketch(run.total)
         count_shingles(flat, starts, size, sketch)
         hashes, docs, positions, estimates = find_anchors(flat, starts, size, window, sketch)
+        # Packed as soon as the anchors are chosen: extending the seed pairs does not need it.
+        self.sketch_packed = packed.pack(sketch.counts)
+        del sketch
         shared = estimates >= 2  # an estimate of 1 is exact: nobody else has it
-        self.sketch, self.anchor_docs, self.anchor_positions = sketch.counts, docs, positions
+        self.anchor_docs, self.anchor_positions = docs, positions
         self.anchor_shared, self.sketch_documents, self.sketch_changed = shared, len(starts) - 1, True
-        runs = run.extend(pairs.chunks(hashes[shared], docs[shared], positions[shared]))
+        seeded = hashes[shared], docs[shared], positions[shared]
+        del hashes, estimates
+        runs = run.extend(pairs.chunks(*seeded))
         self.made = {
             "documents": len(starts) - 1,
             "windows": 0,
@@ -158,10 +187,12 @@ class KeptSeeds:
         }
         return runs
 
-    def _grown(self, run: _Seeding) -> np.ndarray:
+    def _grown(self, run: _Seeding, counts: np.ndarray) -> np.ndarray:
+        """``counts``: the kept sketch's, unpacked (counted on from here)."""
         flat, starts, size, window, pairs = run.flat, run.starts, run.size, run.window, run.pairs
         old = len(self.facts)
-        sketch = FrequencySketch(run.total, self.sketch)
+        sketch = FrequencySketch(run.total, counts)
+        del counts
         # The documents the stored sketch lacks are counted again (its blob is 256 MiB at 100k reports:
         # written only when they come to more than a share of those it counts).
         count_shingles(flat, starts, size, sketch, self.sketch_documents, old)
@@ -191,15 +222,21 @@ class KeptSeeds:
         again_codes, first = np.unique(_codes(again_docs, again_positions), return_index=True)
         again = ~_within(again_codes, stay_codes)
         again_codes, again_hashes = again_codes[again], again_hashes[first][again]
-        order = np.argsort(np.concatenate((stay_codes, again_codes)), kind="stable")  # two sorted runs
-        codes = np.concatenate(
-            (np.concatenate((stay_codes, again_codes))[order], _codes(new_docs, new_positions))
-        )
-        hashes = np.concatenate((np.concatenate((old_hashes[stay], again_hashes))[order], new_hashes))
+        # Two sorted runs of different codes merged: each again one goes before the first stay one above
+        # it (what a stable sort of the two gives, without an int64 order over every anchor).
+        at = np.searchsorted(stay_codes, again_codes)
+        codes = np.concatenate((np.insert(stay_codes, at, again_codes), _codes(new_docs, new_positions)))
+        hashes = np.concatenate((np.insert(old_hashes[stay], at, again_hashes), new_hashes))
         again_shared = sketch.estimate(again_hashes) >= 2
-        shared = np.concatenate((np.concatenate((was_shared[stay], again_shared))[order], new_estimates >= 2))
+        # The sketch is done with: packed when its blob is to be written again (it then counts every
+        # document), else the packed one kept (what the stored blob holds) stays.
+        self.sketch_changed = lacking * SKETCH_REWRITE_SHARE > len(starts) - 1 - lacking
+        if self.sketch_changed:
+            self.sketch_packed, self.sketch_documents = packed.pack(sketch.counts), len(starts) - 1
+        del sketch
+        shared = np.concatenate((np.insert(was_shared[stay], at, again_shared), new_estimates >= 2))
         docs, positions = (codes >> 32).astype(np.int32), (codes & 0xFFFFFFFF).astype(np.int32)
-        del stay, stay_codes, again_codes, order, again_shared
+        del stay, stay_codes, again_codes, at, again_shared
         # The hashes whose group gained or lost a seed, and the document pairs their usable groups pair up
         # (before or after): only those pairs' runs can differ.
         # Seeds gone and come: their hashes' groups changed. Two seeds in such a group both before and
@@ -239,9 +276,7 @@ class KeptSeeds:
         # rows sorted and unique, as from scratch.
         runs = np.concatenate((kept, fresh.astype(np.int64).reshape(-1, 5)))
         runs = runs[np.argsort(pairs.codes(runs), kind="stable")]
-        self.sketch, self.anchor_docs, self.anchor_positions = sketch.counts, docs, positions
-        self.anchor_shared, self.sketch_documents = shared, len(starts) - 1
-        self.sketch_changed = lacking * SKETCH_REWRITE_SHARE > len(starts) - 1 - lacking
+        self.anchor_docs, self.anchor_positions, self.anchor_shared = docs, positions, shared
         self.made = {
             "documents": len(starts) - 1 - old,
             "windows": len(again_docs),
@@ -251,6 +286,9 @@ class KeptSeeds:
         return runs
 
     def to_bytes(self) -> bytes:
+        """The seeds' blob: the anchors and runs compressed (:mod:`storyline.link.packed`; the document
+        column of the anchors is sorted, and most of a position's bytes are zero), the facts as they are
+        (digests do not compress)."""
         buffer = io.BytesIO()
         np.savez(
             buffer,
@@ -258,10 +296,11 @@ class KeptSeeds:
             code=np.frombuffer(_code_digest(), dtype=np.uint8),
             settings=np.frombuffer(self.settings, dtype=np.uint8),
             facts=self.facts,
-            anchor_docs=self.anchor_docs,
-            anchor_positions=self.anchor_positions,
-            anchor_shared=self.anchor_shared,
-            runs=self.runs,
+            **{
+                name: value
+                for kept in _PACKED
+                for name, value in packed.packed_items(kept, getattr(self, kept)).items()
+            },
         )
         return buffer.getvalue()
 
@@ -275,7 +314,7 @@ class KeptSeeds:
             code=np.frombuffer(_code_digest(), dtype=np.uint8),
             counted=np.frombuffer(_facts_digest(self.facts[: self.sketch_documents]), dtype=np.uint8),
             settings=np.frombuffer(self.settings, dtype=np.uint8),
-            sketch=self.sketch,
+            **{f"sketch.{name}": value for name, value in (self.sketch_packed or {}).items()},
         )
         return buffer.getvalue()
 
@@ -289,16 +328,13 @@ class KeptSeeds:
                 ours = saved["code"].tobytes() == _code_digest()
                 if int(saved["version"][0]) != KEPT_SEEDS_VERSION or not ours:
                     return cls()
-                # np.asarray, not astype: each array read is already of its type, and a copy of the
-                # anchors or the sketch (256 MiB from about 30k reports) would only raise the peak.
+                # Each array unpacked straight into its own (no copy of it is made).
                 kept = cls(
                     saved["settings"].tobytes(),
                     np.asarray(saved["facts"], dtype=_FACT),
-                    anchor_docs=np.asarray(saved["anchor_docs"], dtype=np.int32),
-                    anchor_positions=np.asarray(saved["anchor_positions"], dtype=np.int32),
-                    anchor_shared=np.asarray(saved["anchor_shared"], dtype=bool),
-                    runs=np.asarray(saved["runs"], dtype=np.int32).reshape(-1, 5),
+                    **{array: packed.unpack_item(saved, array, dtype) for array, dtype in _PACKED.items()},
                 )
+                kept.runs = kept.runs.reshape(-1, 5)
             with np.load(io.BytesIO(sketch), allow_pickle=False) as saved:
                 version, counted = (int(v) for v in saved["version"][:2])
                 ours = saved["code"].tobytes() == _code_digest() and version == KEPT_SEEDS_VERSION
@@ -308,7 +344,10 @@ class KeptSeeds:
                     return cls()
                 if saved["settings"].tobytes() != kept.settings:  # counted under other shingle settings
                     return cls()
-                kept.sketch, kept.sketch_documents = np.asarray(saved["sketch"], dtype=np.uint16), counted
+                # Kept packed (32 MiB where its counts are 256 MiB): unpacked only while seeding, which
+                # finds everything afresh should it not unpack.
+                kept.sketch_packed = {name: saved[f"sketch.{name}"] for name in packed.PACKED_NAMES}
+                kept.sketch_documents = counted
         except (ValueError, KeyError, IndexError, OSError, EOFError, TypeError, zipfile.BadZipFile):
             return cls()  # TypeError: a bare .npy (one array, not an archive to open)
         documents = len(kept.facts)
@@ -317,7 +356,7 @@ class KeptSeeds:
             not len(kept.anchor_docs) or (kept.anchor_docs.min() >= 0 and kept.anchor_docs.max() < documents)
         )
         runs_fit = not len(kept.runs) or (kept.runs[:, :2].min() >= 0 and kept.runs[:, :2].max() < documents)
-        if kept.sketch.ndim != 2 or not anchors_fit or not runs_fit:
+        if len(kept.sketch_shape) != 2 or not anchors_fit or not runs_fit:
             return cls()
         return kept
 

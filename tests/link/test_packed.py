@@ -1,0 +1,60 @@
+"""Arrays kept compressed (storyline.link.packed) come back equal, and damaged ones are refused."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from storyline.link import packed
+
+
+@pytest.mark.parametrize(
+    "array",
+    [
+        np.zeros((2, 0), dtype=np.uint16),
+        np.arange(10, dtype=np.int32),
+        np.random.default_rng(1).integers(0, 3, (2, 5000)).astype(np.uint16),
+        np.random.default_rng(2).random(777) < 0.2,
+        np.random.default_rng(3).integers(-(2**31), 2**31 - 1, (333, 5), dtype=np.int64).astype(np.int32),
+    ],
+)
+def test_an_array_comes_back_as_it_went_in_over_many_pieces(
+    array: np.ndarray, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(packed, "PIECE_BYTES", 1000)  # several pieces, the last one short
+    kept = packed.pack(array)
+    if array.nbytes > 1000:
+        assert len(kept["sizes"]) == -(-array.nbytes // 1000)
+    back = packed.unpack(kept, array.dtype)
+    assert back.dtype == array.dtype and back.shape == array.shape
+    assert np.array_equal(back, array)
+    back[...] = 0  # writable, and its own memory
+    assert np.array_equal(packed.unpack(kept, array.dtype), array)
+
+
+def test_a_sparse_array_packs_small() -> None:
+    counts = np.zeros((2, 1 << 20), dtype=np.uint16)
+    counts[:, ::7] = 3
+    assert len(packed.pack(counts)["data"]) * 20 < counts.nbytes
+
+
+def test_damaged_or_mismatched_pieces_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(packed, "PIECE_BYTES", 1000)
+    array = np.random.default_rng(4).integers(0, 1000, 3000).astype(np.int32)
+    kept = packed.pack(array)
+    cut = dict(kept, data=kept["data"][:-10], sizes=kept["sizes"].copy())
+    cut["sizes"][-1] -= 10
+    with pytest.raises((ValueError, OSError)):
+        packed.unpack(cut, np.int32)
+    with pytest.raises(ValueError):  # the sizes do not add up to the data
+        packed.unpack(dict(kept, data=kept["data"][:-10]), np.int32)
+    for shape in ([2999], [2000]):  # another shape than the pieces make (as many pieces, or fewer)
+        with pytest.raises((ValueError, OSError)):
+            packed.unpack(dict(kept, shape=np.asarray(shape)), np.int32)
+    flipped = kept["data"].copy()
+    flipped[len(flipped) // 2] ^= 0xFF
+    try:
+        back = packed.unpack(dict(kept, data=flipped), np.int32)
+    except (ValueError, OSError):
+        return
+    assert not np.array_equal(back, array)  # zstd caught it, or the array says it is not the same
