@@ -3,8 +3,12 @@ entries with their ids; stories and threads keep their fields and gain summary, 
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import pytest
 
+from storyline.errors import StorylineError
 from storyline.ids import page_id
 from storyline.model import RawPage
 from storyline.narrate import NarrateDoc
@@ -139,7 +143,9 @@ def test_stories_narrated_on_two_processes_equal_one(monkeypatch: pytest.MonkeyP
     # three stories told from the same invented reports with their outlets swapped about, so each differs
     outlets = list(REPORTS)
     docs = [
-        NarrateDoc(f"d{story}{n}", REPORTS[outlet][1], REPORTS[outlet][0], outlets[(n + story) % 2], None, None)
+        NarrateDoc(
+            f"d{story}{n}", REPORTS[outlet][1], REPORTS[outlet][0], outlets[(n + story) % 2], None, None
+        )
         for story in range(3)
         for n, outlet in enumerate(outlets)
     ]
@@ -149,3 +155,55 @@ def test_stories_narrated_on_two_processes_equal_one(monkeypatch: pytest.MonkeyP
     pooled = narrate.narrate_stale(inputs, workers=2)
     assert list(pooled) == sorted(inputs) and pooled == alone
     assert all(entry["fields"]["summary"] for entry in pooled.values())
+
+
+def test_texts_are_read_a_chunk_of_stories_at_a_time_and_narrate_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The fire story, and a second story of one invented report: narrated one story a chunk, only that
+    # story's texts are read at a time, and the rows equal a run holding them all.
+    def filled(name: str) -> SQLiteStore:
+        store = SQLiteStore(tmp_path / name)
+        _fill(store)
+        text = "The Orvane ferry resumed sailings on Friday after a week of storms, its operator said."
+        page = RawPage(page_id(text), "ferry.txt", "text", text, "text")
+        store.add_pages([page])
+        store.update_documents(
+            [{"id": page.id, "text": text, "published": "2024-06-07", "story_id": "st_ferry"}]
+        )
+        stories = [*store.records("stories"), {"id": "st_ferry", "title": "Ferry", "documents": [page.id]}]
+        store.replace_records("stories", stories)
+        return store
+
+    whole = filled("whole.db")
+    narrate.run(whole, lambda *args: None, workers=1)
+    rows = list(whole.records("stories")) + list(whole.records("threads"))
+    assert all(story.get("summary") for story in whole.records("stories"))
+    chunked = filled("chunked.db")
+    monkeypatch.setattr(narrate, "TEXT_CHUNK", 1)
+    asked: list[list[str]] = []
+    documents = SQLiteStore.documents
+
+    def recording(self: SQLiteStore, ids: Any = None, columns: Any = None) -> Any:
+        if ids is not None and columns == ("text",):
+            asked.append(list(ids))
+        return documents(self, ids, columns=columns)
+
+    monkeypatch.setattr(SQLiteStore, "documents", recording)
+    narrate.run(chunked, lambda *args: None, workers=1)
+    assert list(chunked.records("stories")) + list(chunked.records("threads")) == rows
+    assert sorted(map(len, asked)) == [1, 2]  # the ferry's report, then the fire's two
+    # A body changed between keying and reading is an error naming the document, not a wrong narrative.
+    chunked.set_blob(narrate.NARRATIVES_BLOB, b"")
+    real_with_texts = narrate._with_texts
+
+    def edited(store: SQLiteStore, stale: Any, inputs: Any) -> Any:
+        ferry = next(d["id"] for d in store.documents(columns=("text",)) if "Orvane" in d["text"])
+        store.update_documents([{"id": ferry, "text": "The Orvane ferry sank."}])
+        return real_with_texts(store, stale, inputs)
+
+    monkeypatch.setattr(narrate, "_with_texts", edited)
+    with pytest.raises(StorylineError, match="changed while the narrate stage ran"):
+        narrate.run(chunked, lambda *args: None, workers=1)
+    whole.close()
+    chunked.close()

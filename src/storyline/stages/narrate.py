@@ -12,13 +12,14 @@ import hashlib
 import json
 import os
 import zlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import fields, is_dataclass
+from dataclasses import fields, is_dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import storyline.narrate as narrate_package
+from storyline.errors import StorylineError
 from storyline.narrate import (
     EventEvidence,
     NarrateDoc,
@@ -185,7 +186,17 @@ def narrate_stale(
     Stories are narrated independently (a narrative reads only its own inputs), so the pool changes
     nothing but the wall clock: the corpus stages otherwise leave the second core idle.
     """
-    items = sorted(stale.items())
+    return narrate_chunks([sorted(stale.items())], len(stale), workers, told)
+
+
+def narrate_chunks(
+    chunks: Iterable[Sequence[tuple[str, StoryInputs]]],
+    total: int,
+    workers: int,
+    told: Callable[[int], None] | None = None,
+) -> dict[str, dict[str, Any]]:
+    """:func:`narrate_stale` over ``total`` stories handed over a chunk at a time (made as they are asked
+    for: only one chunk's reports are held), on one pool."""
     done: dict[str, dict[str, Any]] = {}
 
     def record(story_id: str, entry: dict[str, Any]) -> None:
@@ -193,19 +204,21 @@ def narrate_stale(
         if told is not None and len(done) % POOL_CHUNK == 0:
             told(len(done))
 
-    if workers > 1 and len(items) >= MIN_STORIES_FOR_POOL:
+    if workers > 1 and total >= MIN_STORIES_FOR_POOL:
         pool = ProcessPoolExecutor(workers, initializer=start_pool_worker, initargs=(os.getpid(),))
         try:
-            for (story_id, _), entry in zip(
-                items, pool.map(_narrate_kept, items, chunksize=POOL_CHUNK), strict=True
-            ):
-                record(story_id, entry)
+            for items in chunks:
+                for (story_id, _), entry in zip(
+                    items, pool.map(_narrate_kept, items, chunksize=POOL_CHUNK), strict=True
+                ):
+                    record(story_id, entry)
         finally:
             # On Ctrl-C, stories not yet started are dropped and nothing is written: the stage reruns whole.
             pool.shutdown(cancel_futures=True)
         return done
-    for item in items:
-        record(item[0], _narrate_kept(item))
+    for items in chunks:
+        for item in items:
+            record(item[0], _narrate_kept(item))
     return done
 
 
@@ -239,6 +252,50 @@ def _cached(store: Store) -> dict[str, dict[str, Any]]:
     return {part: cache.get(part, {}) for part in ("stories", "threads")}
 
 
+def _text_digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def _keyed_docs(store: Store) -> tuple[list[NarrateDoc], dict[str, str]]:
+    """Every report with a clean body as narration reads it, its text replaced by a digest of it (what a
+    story's key needs: holding every body cost ~4 KB a report, and digesting them as JSON most of keying),
+    and the story of each report."""
+    docs: list[NarrateDoc] = []
+    story_of: dict[str, str] = {}
+    for row in store.documents(columns=NARRATE_COLUMNS):
+        if row.get("story_id"):
+            story_of[row["id"]] = row["story_id"]
+        row["text"] = _text_digest(row["text"]) if (row.get("text") or "").strip() else ""
+        docs.extend(narrate_docs([row]))
+    return docs, story_of
+
+
+#: Stories whose reports' texts are read and held at a time while they are narrated.
+TEXT_CHUNK = 512
+
+
+def _with_texts(
+    store: Store, stale: Sequence[str], inputs: Mapping[str, StoryInputs]
+) -> Iterator[list[tuple[str, StoryInputs]]]:
+    """The inputs of the ``stale`` stories with their reports' texts read back, ``TEXT_CHUNK`` stories at a
+    time. A text that no longer matches its digest (the store changed under the run) is an error."""
+    for start in range(0, len(stale), TEXT_CHUNK):
+        chunk = stale[start : start + TEXT_CHUNK]
+        ids = [doc.id for story in chunk for doc in inputs[story][0]]
+        texts = {row["id"]: row["text"] for row in store.documents(ids, columns=("text",))}
+        items = []
+        for story in chunk:
+            reports, passages, events = inputs[story]
+            full = []
+            for doc in reports:
+                text = texts.get(doc.id) or ""
+                if _text_digest(text) != doc.text:
+                    raise StorylineError(f"document {doc.id} changed while the narrate stage ran")
+                full.append(replace(doc, text=text))
+            items.append((story, (full, passages, events)))
+        yield items
+
+
 def run(store: Store, progress: Progress, workers: int | None = None) -> int:
     """Narrate every story and thread; returns how many documents were read.
 
@@ -247,9 +304,7 @@ def run(store: Store, progress: Progress, workers: int | None = None) -> int:
     inputs changed are narrated again: a top-up narrates the stories its new reports joined. Stories to
     narrate run on ``workers`` processes (default: one per core, at most two) when there are enough.
     """
-    rows = list(store.documents(columns=NARRATE_COLUMNS))
-    docs = narrate_docs(rows)
-    story_of = {row["id"]: row["story_id"] for row in rows if row.get("story_id")}
+    docs, story_of = _keyed_docs(store)
     passages = [
         SharedPassage(p["text"], tuple(p["documents"])) for p in store.records("passages") if p.get("text")
     ]
@@ -261,14 +316,15 @@ def run(store: Store, progress: Progress, workers: int | None = None) -> int:
     cached = _cached(store)
     kept: dict[str, dict[str, Any]] = {"stories": {}, "threads": {}}
     entries: dict[str, dict[str, Any]] = {}
-    stale = {
-        story["id"]: inputs[story["id"]]
+    stale = sorted(
+        story["id"]
         for story in stories
         if (key := keys.get(story["id"])) is not None and key not in cached["stories"]
-    }
+    )
     already = len(stories) - len(stale)  # kept, or not narrated (no reports)
-    fresh = narrate_stale(
-        stale,
+    fresh = narrate_chunks(
+        _with_texts(store, stale, inputs),
+        len(stale),
         workers if workers is not None else default_workers(),
         lambda told: progress("narrate", already + told, len(stories)),
     )
