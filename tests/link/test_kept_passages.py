@@ -7,9 +7,10 @@ import random
 from dataclasses import replace
 
 import numpy as np
+import pytest
 
 from storyline.link import LinkDoc, LinkSettings, find_shared_passages, passages
-from storyline.link.kept_passages import KeptPassages
+from storyline.link.kept_passages import KeptPassages, MissingPassages, passage_entry, passage_from_entry
 from storyline.link.kept_words import KeptWords
 
 # Invented wire paragraphs and quotes that outlets of a made-up region carry.
@@ -50,17 +51,29 @@ def _corpus(count: int, seed: int) -> list[LinkDoc]:
 
 def _grown(docs: list[LinkDoc], sizes: list[int], settings: LinkSettings) -> tuple[list, KeptPassages]:
     """Passages of ``docs[:size]`` for each size in turn, kept between runs as the link stage keeps
-    them (through bytes); the last run's passages and what it kept."""
+    them (summaries through bytes, each whole passage an entry written when made, read when asked for);
+    the last run's passages, whole, and what it kept."""
     kept = KeptPassages.empty(settings)
+    entries: dict[bytes, bytes] = {}  # the store's entries, by component digest
     found: list = []
     for n, size in enumerate(sizes):
         if n:
             restored = KeptPassages.from_bytes(kept.to_bytes())
-            assert restored is not None and restored.entries == kept.entries
+            assert restored is not None
+            assert restored.entries == {
+                k: None if p is None else p.summary() for k, p in kept.entries.items()
+            }
             assert kept.words is not None
             restored.words = KeptWords.from_bytes(kept.words.to_bytes())
+            restored.load = lambda keys: {k: passage_from_entry(entries[k]) for k in keys if k in entries}
             kept = restored
         found = find_shared_passages(docs[:size], settings, kept)
+        # Only the passages made are written, those of components gone deleted; a summary is read whole.
+        entries.update((key, passage_entry(p)) for key, p in kept.fresh.items())
+        for key in kept.gone:
+            del entries[key]
+        assert set(entries) == {key for key, p in kept.entries.items() if p is not None}
+        found = kept.whole(found)
     return found, kept
 
 
@@ -76,7 +89,21 @@ def test_a_corpus_grown_in_batches_finds_the_passages_found_from_scratch() -> No
         # The last batch made again only the components its documents changed, not every one, and split
         # only its own documents into words.
         assert 0 < kept.made < len(kept.entries)
+        assert 0 < len(kept.fresh) < len(found)
         assert kept.words is not None and kept.words.fresh == 40 - cuts[-2]
+
+
+def test_a_kept_passage_that_is_not_stored_is_told() -> None:
+    docs = _corpus(40, 3)
+    _, kept = _grown(docs, [40], LinkSettings())
+    restored = KeptPassages.from_bytes(kept.to_bytes())
+    assert restored is not None
+    restored.load = lambda keys: {}  # every entry lost
+    found = find_shared_passages(docs, LinkSettings(), restored)
+    with pytest.raises(MissingPassages):
+        restored.whole(found)
+    with pytest.raises(MissingPassages):
+        passage_from_entry(b"not an entry")
 
 
 def test_changed_settings_or_a_changed_document_make_passages_afresh() -> None:

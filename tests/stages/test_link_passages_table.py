@@ -27,3 +27,21 @@ def test_a_table_write_cut_short_is_written_whole_next_run(tmp_path: Path) -> No
         sl.run([second], workers=1)
         assert [row["id"] for row in sl.store.records("passages")] == [row["id"] for row in stored]
         assert sl.store.get_state(link.PASSAGES_MADE_STATE)["rows"] == len(stored)
+
+
+def test_lost_passage_entries_have_every_passage_made_again(tmp_path: Path) -> None:
+    first = _write(tmp_path / "one", {**BATCH_1, **BATCH_2})
+    second = _write(tmp_path / "two", BATCH_3)
+    with storyline.open(tmp_path / "store.db") as sl:
+        sl.run([first], workers=1)
+        stored = list(sl.store.records("passages"))
+        entries = dict(sl.store.get_entries(link.PASSAGE_ENTRIES))
+        # Each passage is an entry of its own (a passage may come from several components).
+        assert len(entries) >= len(stored) > 0
+        sl.store.set_entries(link.PASSAGE_ENTRIES, [], clear=True)  # lost
+        sl.store.set_state(link.PASSAGES_TABLE_STATE, "writing")  # so the next run reads every passage
+        sl.run([second], workers=1)
+        assert list(sl.store.records("passages")) == stored  # the new page shares nothing
+        assert dict(sl.store.get_entries(link.PASSAGE_ENTRIES)) == entries
+        made = sl.store.get_state(link.PASSAGES_MADE_STATE)
+        assert made["rows"] == len(stored) and made["entries"] == len(entries)

@@ -10,9 +10,15 @@ runs that moved because a document's seeds moved) are made again. This is memois
 the one made from scratch by construction: an unchanged key means unchanged inputs.
 
 What it saves: locating each passage in its documents, tokenising them for character offsets and
-reading quotation marks, about half the passages step on a top-up. The seeds and runs are still found
-over the whole corpus each run (their count-min sketch of shingle frequencies moves with every document:
-docs/incremental.md).
+reading quotation marks, about half the passages step on a top-up. (Seeds and runs are kept too:
+:mod:`storyline.link.kept_seeds`.)
+
+What a run reads of the kept passages is in proportion to what it changes: the blob (:meth:`to_bytes`)
+holds each component's :class:`PassageSummary` alone (id, kind, words, documents: what stories read),
+and each whole passage (text, spans) is an entry of its own (:func:`passage_entry`), written when its
+component is made and read (:attr:`KeptPassages.load`) only where a run writes a table row for a
+passage it did not make. Reading and writing every passage's text and spans each run was most of what
+a top-up's passages step spent on its kept state.
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ import functools
 import hashlib
 import json
 import zlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -30,12 +36,12 @@ import numpy as np
 from storyline.link import tokens
 from storyline.link.kept_seeds import KeptSeeds
 from storyline.link.kept_words import KeptWords
-from storyline.link.records import Bodies, LinkDoc, Passage
+from storyline.link.records import Bodies, LinkDoc, Passage, PassageSummary, SharedPassage
 from storyline.link.report_terms import KeyedTexts
 from storyline.link.settings import LinkSettings
 
 #: Bump when what a component gives changes without the passage code changing (it is digested too).
-KEPT_VERSION = 1
+KEPT_VERSION = 2
 _KEY_BYTES = 16
 
 
@@ -62,7 +68,36 @@ def component_key(sides: np.ndarray, facts: np.ndarray) -> bytes:
     return digest.digest()
 
 
-def chosen_components(entries: Mapping[bytes, Passage | None]) -> dict[str, bytes]:
+class MissingPassages(LookupError):
+    """A kept component's whole passage is not in the store (lost or damaged): make passages afresh."""
+
+
+def passage_entry(passage: Passage) -> bytes:
+    """A whole passage as its store entry (zlib'd JSON)."""
+    item = [passage.id, passage.text, passage.kind, passage.documents, passage.spans]
+    return zlib.compress(json.dumps(item, separators=(",", ":")).encode("utf-8"), 1)
+
+
+def passage_from_entry(data: bytes) -> Passage:
+    """The passage :func:`passage_entry` wrote; :class:`MissingPassages` when it does not load."""
+    try:
+        item = json.loads(zlib.decompress(data))
+        return Passage(
+            id=str(item[0]),
+            text=str(item[1]),
+            kind=str(item[2]),
+            documents=list(item[3]),
+            spans={doc: [(int(s), int(e)) for s, e in spans] for doc, spans in item[4].items()},
+        )
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError, zlib.error) as exc:
+        raise MissingPassages(f"a kept passage does not load: {exc}") from exc
+
+
+#: Component digests -> their whole passages, from wherever they are kept (the store's entries).
+PassageLoader = Callable[[Sequence[bytes]], Mapping[bytes, Passage]]
+
+
+def chosen_components(entries: Mapping[bytes, SharedPassage | None]) -> dict[str, bytes]:
     """Passage id -> the first component (in the entries' order, the components' order) giving it: the one
     whose passage a run stores under that id."""
     chosen: dict[str, bytes] = {}
@@ -74,10 +109,11 @@ def chosen_components(entries: Mapping[bytes, Passage | None]) -> dict[str, byte
 
 @dataclass
 class KeptPassages:
-    """Component digest -> the passage it gave (None: it gave none), for one settings and code."""
+    """Component digest -> the passage it gave (None: it gave none), for one settings and code: whole
+    where this run made it, summarised where it was kept."""
 
     settings: str
-    entries: dict[bytes, Passage | None] = field(default_factory=dict)
+    entries: dict[bytes, SharedPassage | None] = field(default_factory=dict)
     #: How many components the last run made passages of afresh (the rest were looked up).
     made: int = 0
     #: Every document's words as vocabulary ids (kept in a blob of their own: :mod:`kept_words`).
@@ -93,18 +129,42 @@ class KeptPassages:
     seeds: KeptSeeds | None = None
     #: Doc id -> :func:`~storyline.link.report_terms.text_key` of its text, when the caller knows them.
     text_keys: Mapping[str, bytes] | None = None
+    #: Every component digest the run started from (whatever its settings): those not kept again are
+    #: :attr:`gone`, and their entries are deleted.
+    before: list[bytes] = field(default_factory=list)
+    #: Where the whole passages of kept components are read from (:meth:`whole`).
+    load: PassageLoader | None = None
+
+    #: The whole passages this run made, by component digest: the entries to write.
+    fresh: dict[bytes, Passage] = field(default_factory=dict)
+
+    @property
+    def gone(self) -> list[bytes]:
+        """The digests of components the run started from and no longer holds: the entries to delete."""
+        return [key for key in self.before if key not in self.entries]
+
+    def whole(self, passages: Sequence[SharedPassage]) -> list[Passage]:
+        """``passages`` (as :func:`~storyline.link.passages.find_shared_passages` gives them) whole: a
+        summarised one is read (through :attr:`load`) from the component the run takes its id from."""
+        chosen = chosen_components(self.entries)
+        wanted = [chosen[p.id] for p in passages if not isinstance(p, Passage)]
+        loaded = self.load(wanted) if wanted and self.load is not None else {}
+        if any(key not in loaded for key in wanted):
+            raise MissingPassages(f"{sum(key not in loaded for key in wanted)} kept passages are not stored")
+        return [p if isinstance(p, Passage) else loaded[chosen[p.id]] for p in passages]
 
     @classmethod
     def empty(cls, settings: LinkSettings) -> KeptPassages:
         return cls(_settings_digest(settings))
 
-    def restart(self, settings: LinkSettings) -> dict[bytes, Passage | None]:
+    def restart(self, settings: LinkSettings) -> dict[bytes, SharedPassage | None]:
         """The entries made under ``settings`` (none when made under others); this object is emptied, for
         the run to refill with its own components."""
         digest = _settings_digest(settings)
+        self.before = list(self.entries)
         earlier = self.entries if self.settings == digest else {}
         self.previous = chosen_components(earlier) if self.loaded and self.settings == digest else None
-        self.settings, self.entries, self.made = digest, {}, 0
+        self.settings, self.entries, self.made, self.fresh = digest, {}, 0, {}
         return earlier
 
     def encode(self, docs: Sequence[LinkDoc], bodies: Bodies) -> tuple[np.ndarray, np.ndarray]:
@@ -136,8 +196,9 @@ class KeptPassages:
         return np.asarray(facts, dtype=f"S{_KEY_BYTES}").reshape(len(facts))
 
     def to_bytes(self) -> bytes:
+        """The components' digests, each with its passage's summary (the whole passages are entries)."""
         rows = [
-            [key.hex(), None if p is None else [p.id, p.text, p.kind, p.documents, p.spans]]
+            [key.hex()] if p is None else [key.hex(), p.id, p.kind, p.words, p.documents]
             for key, p in self.entries.items()
         ]
         header = {"version": KEPT_VERSION, "code": _code_digest(), "settings": self.settings}
@@ -147,23 +208,17 @@ class KeptPassages:
 
     @classmethod
     def from_bytes(cls, data: bytes) -> KeptPassages | None:
-        """Passages kept by :meth:`to_bytes`, or None when made by other code or a damaged blob."""
+        """Passages kept by :meth:`to_bytes` (summarised), or None when made by other code or damaged."""
         try:
             header, rows = json.loads(zlib.decompress(data))
             if header.get("version") != KEPT_VERSION or header.get("code") != _code_digest():
                 return None
-            entries: dict[bytes, Passage | None] = {}
-            for key, item in rows:
+            entries: dict[bytes, SharedPassage | None] = {}
+            for key, *summary in rows:
                 entries[bytes.fromhex(key)] = (
-                    None
-                    if item is None
-                    else Passage(
-                        id=item[0],
-                        text=item[1],
-                        kind=item[2],
-                        documents=list(item[3]),
-                        spans={doc: [(int(s), int(e)) for s, e in spans] for doc, spans in item[4].items()},
-                    )
+                    PassageSummary(str(summary[0]), str(summary[1]), int(summary[2]), list(summary[3]))
+                    if summary
+                    else None
                 )
             return cls(str(header["settings"]), entries, loaded=True)
         except (ValueError, TypeError, KeyError, IndexError, AttributeError, zlib.error):

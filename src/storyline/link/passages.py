@@ -26,7 +26,7 @@ from scipy.sparse.csgraph import connected_components
 from storyline.ids import stable_id
 from storyline.link.blocks import concatenated_ranges
 from storyline.link.kept_passages import KeptPassages, component_key
-from storyline.link.records import Bodies, LinkDoc, Passage, as_given
+from storyline.link.records import Bodies, LinkDoc, Passage, SharedPassage, as_given
 from storyline.link.seeds import find_seeds, seed_pair_chunks
 from storyline.link.settings import LinkSettings
 from storyline.link.tokens import word_spans, words_of
@@ -332,14 +332,15 @@ def find_shared_passages(
     settings: LinkSettings | None = None,
     kept: KeptPassages | None = None,
     bodies: Bodies = as_given,
-) -> list[Passage]:
+) -> list[SharedPassage]:
     """Passages of at least ``min_passage_words`` words shared by documents of different outlets.
 
     Each passage lists every document carrying it, with character spans into each document's text;
     a passage mostly inside quotation marks is of kind "quote". Sorted by id; ids derive from the text.
     ``kept`` (for these settings) holds passages made earlier, each under a digest of its component's
     inputs: those are looked up instead of made, and ``kept`` is updated in place to this run's
-    components (:mod:`storyline.link.kept_passages`). ``docs`` may come without their texts when
+    components (:mod:`storyline.link.kept_passages`); a passage looked up comes as its summary
+    (:meth:`KeptPassages.whole` reads it whole). ``docs`` may come without their texts when
     ``bodies`` gives them (in ingest order, read twice: once to split words, once for the documents a
     passage is found in), so no body need be held for the whole step.
     """
@@ -384,7 +385,8 @@ def find_shared_passages(
     if kept is not None:
         kept.entries = {key: made[n] if n in made else earlier[key] for n, key in enumerate(keys)}
         kept.made = len(fresh)
-    passages: dict[str, Passage] = {}
+        kept.fresh = {keys[n]: passage for n, passage in made.items() if passage is not None}
+    passages: dict[str, SharedPassage] = {}
     for n in range(len(components)):  # the first component giving a passage's text keeps its id
         passage = made[n] if n in made else earlier[keys[n]]
         if passage is not None and passage.id not in passages:

@@ -48,6 +48,33 @@ class Passage:
     #: Document id -> character offsets into that document's text.
     spans: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
 
+    @property
+    def words(self) -> int:
+        """How many words its text holds (what the story edges' passage bonus is measured by)."""
+        return len(self.text.split())
+
+    def summary(self) -> PassageSummary:
+        return PassageSummary(self.id, self.kind, self.words, self.documents)
+
+
+@dataclass(frozen=True)
+class PassageSummary:
+    """What stories read of a passage (its id, kind, length in words and documents), without its text
+    and spans: the link stage keeps these for every passage and the whole passages in the store apart,
+    read only where a run writes a row it did not make (:mod:`storyline.link.kept_passages`)."""
+
+    id: str
+    kind: str
+    words: int
+    documents: list[str]
+
+    def summary(self) -> PassageSummary:
+        return self
+
+
+#: A passage as a run hands it to stories: made whole, or kept and summarised.
+SharedPassage = Passage | PassageSummary
+
 
 @dataclass(frozen=True)
 class Story:

@@ -36,7 +36,7 @@ from storyline.link.kept_candidates import KeptCandidates
 from storyline.link.kept_clusters import KeptClusters, clustered_by_component
 from storyline.link.kept_cosines import KeptCosines
 from storyline.link.passages import find_shared_passages
-from storyline.link.records import LinkDoc, Passage, Story
+from storyline.link.records import LinkDoc, SharedPassage, Story
 from storyline.link.report_terms import ReportTerms
 from storyline.link.settings import LinkSettings
 from storyline.link.tokens import words_of
@@ -72,7 +72,7 @@ def report_text(doc: LinkDoc) -> str:
     return f"{doc.title}\n\n{doc.text}" if doc.title else doc.text
 
 
-def _passage_bonus(passages: list[Passage], position: dict[str, int], weight: float) -> Edges:
+def _passage_bonus(passages: Sequence[SharedPassage], position: dict[str, int], weight: float) -> Edges:
     """Each pair of reports i < j sharing a passage, with the bonus of the longest they share, in the
     order pairs first come (passage after passage, each one's reports in order, each with the later ones).
 
@@ -85,7 +85,7 @@ def _passage_bonus(passages: list[Passage], position: dict[str, int], weight: fl
         mine = sorted(position[d] for d in passage.documents if d in position)
         members.extend(mine)
         sizes[n] = len(mine)
-        shares[n] = weight * min(1.0, len(passage.text.split()) / PASSAGE_UNIT_WORDS)
+        shares[n] = weight * min(1.0, passage.words / PASSAGE_UNIT_WORDS)
     reports = np.asarray(members, dtype=np.int64)
     # Each report of a passage with every later one of it, in order.
     later = np.repeat(np.cumsum(sizes), sizes) - np.arange(len(reports)) - 1
@@ -146,7 +146,7 @@ def _with_passage_bonus(matrix: sparse.csr_matrix, edges: Edges, extra: Edges) -
 
 def story_edges(
     docs: list[LinkDoc],
-    passages: list[Passage],
+    passages: Sequence[SharedPassage],
     settings: LinkSettings,
     terms: ReportTerms | None = None,
     cosines: KeptCosines | None = None,
@@ -286,7 +286,7 @@ def assign_stories(
     settings: LinkSettings | None = None,
     *,
     duplicates: dict[str, str] | None = None,
-    passages: list[Passage] | None = None,
+    passages: Sequence[SharedPassage] | None = None,
     terms: ReportTerms | None = None,
     kept: KeptClusters | None = None,
     kept_cosines: KeptCosines | None = None,

@@ -30,10 +30,16 @@ from storyline.link.dedup import NearDuplicateFinder
 from storyline.link.kept_candidates import KeptCandidates
 from storyline.link.kept_clusters import KeptClusters
 from storyline.link.kept_cosines import KeptCosines
-from storyline.link.kept_passages import KeptPassages, chosen_components
+from storyline.link.kept_passages import (
+    KeptPassages,
+    MissingPassages,
+    chosen_components,
+    passage_entry,
+    passage_from_entry,
+)
 from storyline.link.kept_seeds import KeptSeeds
 from storyline.link.kept_words import KeptWords
-from storyline.link.records import Bodies, Passage
+from storyline.link.records import Bodies, SharedPassage
 from storyline.link.report_terms import KeyedTexts, ReportTerms, text_key
 from storyline.link.stories import report_text
 from storyline.stages import StageInfo
@@ -57,8 +63,12 @@ INDEXED_STATE = "link.indexed_hashes"
 TERMS_BLOB = "link.report_terms"
 #: How many reports the last run counted words of afresh (the others' counts were kept).
 COUNTED_STATE = "link.reports_counted"
-#: Each passage under a digest of its component's inputs: a top-up makes only changed components again.
+#: Each passage's summary under a digest of its component's inputs: a top-up makes only changed
+#: components again.
 PASSAGES_BLOB = "link.kept_passages"
+#: Each whole passage (text, spans) under its component's digest, one store entry each: written when
+#: made, read only where a row must be written that the run did not make.
+PASSAGE_ENTRIES = "link.passage"
 #: "written" once the passages table holds what the kept passages say (so a run may write only the rows
 #: that changed); anything else while a run is between the two writes.
 PASSAGES_TABLE_STATE = "link.passages_table"
@@ -337,23 +347,19 @@ def report_terms(
     return terms
 
 
-def shared_passages(
-    store: Store,
-    docs: list[LinkDoc],
-    settings: LinkSettings,
-    body_keys: dict[str, bytes] | None = None,
-    bodies: Bodies | None = None,
-) -> list[Passage]:
-    """The corpus's shared passages, those of components no new document changed taken from the store.
-
-    ``docs`` come without bodies: passages read them from the store a chunk at a time, twice (to split
-    words, then for the documents a passage lies in), so the step holds no body for its length. With
-    each body's :func:`text_key` in ``body_keys``, only the bodies whose words are not kept are split.
-    The passages table is written here: only its rows that changed, when the last run wrote it whole.
-    """
-    stored = store.get_blob(PASSAGES_BLOB)
-    kept = (KeptPassages.from_bytes(stored) if stored else None) or KeptPassages.empty(settings)
+def _kept_passages(
+    store: Store, settings: LinkSettings, body_keys: dict[str, bytes] | None, afresh: bool
+) -> tuple[KeptPassages, bool]:
+    """The kept passages with their words and seeds, and whether the stored entries are to be cleared (the
+    summaries' blob is not usable, or is set aside: ``afresh``)."""
+    stored = None if afresh else store.get_blob(PASSAGES_BLOB)
+    loaded = KeptPassages.from_bytes(stored) if stored else None
+    kept = loaded or KeptPassages.empty(settings)
     kept.text_keys = body_keys
+    kept.load = lambda keys: {
+        bytes.fromhex(name): passage_from_entry(value)
+        for name, value in store.get_entries(PASSAGE_ENTRIES, [key.hex() for key in keys])
+    }
     stored_words = store.get_blob(WORDS_BLOB)
     try:
         kept.words = KeptWords.from_bytes(stored_words) if stored_words else None
@@ -364,28 +370,73 @@ def shared_passages(
     kept.seeds = (
         KeptSeeds.from_bytes(stored_seeds, stored_sketch) if stored_seeds and stored_sketch else KeptSeeds()
     )
-    del stored_seeds, stored_sketch
+    return kept, afresh or loaded is None
+
+
+def shared_passages(
+    store: Store,
+    docs: list[LinkDoc],
+    settings: LinkSettings,
+    body_keys: dict[str, bytes] | None = None,
+    bodies: Bodies | None = None,
+    afresh: bool = False,
+) -> list[SharedPassage]:
+    """The corpus's shared passages, those of components no new document changed taken from the store
+    (as summaries: what stories read).
+
+    ``docs`` come without bodies: passages read them from the store a chunk at a time, twice (to split
+    words, then for the documents a passage lies in), so the step holds no body for its length. With
+    each body's :func:`text_key` in ``body_keys``, only the bodies whose words are not kept are split.
+    The passages table is written here: only its rows that changed, when the last run wrote it whole.
+    Each whole passage is a store entry, written when made; a kept one that is missing (``afresh``, once)
+    has every passage made again.
+    """
+    kept, clear = _kept_passages(store, settings, body_keys, afresh)
     passages = find_shared_passages(docs, settings, kept, bodies or BodyReader(store))
     table_written = store.get_state(PASSAGES_TABLE_STATE) == "written"
+    by_row = kept.previous is not None and table_written
+    try:
+        if by_row:
+            # Only the rows whose passage comes from another component than the last run's (a new or
+            # changed one) are written, and those of passages gone deleted: the rest are what the table
+            # holds.
+            chosen = chosen_components(kept.entries)
+            rows = [
+                passage_row(p)
+                for p in kept.whole([p for p in passages if chosen.get(p.id) != kept.previous.get(p.id)])
+            ]
+            gone = [p for p in kept.previous or () if p not in chosen]
+        else:
+            rows, gone = [passage_row(p) for p in kept.whole(passages)], []
+    except MissingPassages:
+        if afresh:
+            raise
+        return shared_passages(store, docs, settings, body_keys, bodies, afresh=True)
     store.set_state(PASSAGES_TABLE_STATE, "writing")
+    # The entries of new components first, then the summaries naming them, then the gone ones deleted: a
+    # run cut short leaves every summary's entry stored (and at worst entries no summary names).
+    fresh = ((key.hex(), passage_entry(p)) for key, p in kept.fresh.items())
+    store.set_entries(PASSAGE_ENTRIES, fresh, clear=clear)
     store.set_blob(PASSAGES_BLOB, kept.to_bytes())
+    store.set_entries(PASSAGE_ENTRIES, ((key.hex(), None) for key in kept.gone))
     if kept.words is not None:
         store.set_blob(WORDS_BLOB, kept.words.to_bytes())
     if kept.seeds.sketch_changed:  # first: seeds written after a sketch they do not match are not used
         store.set_blob(SKETCH_BLOB, kept.seeds.sketch_bytes())
     store.set_blob(SEEDS_BLOB, kept.seeds.to_bytes())
-    if kept.previous is not None and table_written:
-        # Only the rows whose passage comes from another component than the last run's (a new or changed
-        # one) are written, and those of passages gone deleted: the rest are what the table holds.
-        chosen = chosen_components(kept.entries)
-        rows = [passage_row(p) for p in passages if chosen.get(p.id) != kept.previous.get(p.id)]
-        store.update_records("passages", rows, [p for p in kept.previous if p not in chosen])
+    if by_row:
+        store.update_records("passages", rows, gone)
     else:
-        rows = [passage_row(p) for p in passages]
         store.replace_records("passages", rows)
     store.set_state(PASSAGES_TABLE_STATE, "written")
     split = kept.words.fresh if kept.words is not None else 0
-    made = {"components": kept.made, "documents": split, "seeds": kept.seeds.made, "rows": len(rows)}
+    made = {
+        "components": kept.made,
+        "documents": split,
+        "seeds": kept.seeds.made,
+        "rows": len(rows),
+        "entries": len(kept.fresh),
+    }
     store.set_state(PASSAGES_MADE_STATE, made)
     return passages
 
