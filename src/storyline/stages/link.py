@@ -11,7 +11,7 @@ import json
 import sys
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
 from storyline.link import (
@@ -39,7 +39,7 @@ from storyline.link.kept_passages import (
 )
 from storyline.link.kept_seeds import KeptSeeds
 from storyline.link.kept_words import KeptWords
-from storyline.link.records import Bodies, SharedPassage
+from storyline.link.records import Bodies, SharedPassage, Story, Thread
 from storyline.link.report_terms import KeyedTexts, ReportTerms, text_key
 from storyline.link.stories import report_text
 from storyline.stages import StageInfo
@@ -441,6 +441,12 @@ def shared_passages(
     return passages
 
 
+def record_row(record: Story | Thread) -> dict[str, Any]:
+    """A story's or thread's row: its fields as they are (``asdict`` deep-copied every list of every record
+    of the corpus, and a row is only serialised)."""
+    return {field.name: getattr(record, field.name) for field in fields(record)}
+
+
 def passage_row(passage: Any) -> dict[str, Any]:
     """A ``passages.jsonl`` row; spans as a list of ``{document, start, end}``.
 
@@ -539,7 +545,7 @@ def run(
     ]
     store.update_documents(changed)
     store.set_state(DOCUMENTS_WRITTEN_STATE, len(changed))
-    store.replace_records("stories", (asdict(s) for s in stories))
-    store.replace_records("threads", (asdict(t) for t in threads))
+    store.replace_records("stories", map(record_row, stories))
+    store.replace_records("threads", map(record_row, threads))
     progress("link", 4, 4)
     return len(corpus.reports)
