@@ -175,6 +175,8 @@ def test_two_batches_store_what_one_run_stores(tmp_path: Path) -> None:
         assert made["rows"] < len(list(sl.store.records("passages")))
         # and only the whole passages it made were written as entries (the kept ones' are not read).
         assert made["entries"] <= made["components"]
+        # and only the blocks of words from its new page on were written (one block here: the last).
+        assert made["word_blocks"] == 1
         # Stories: no component of the story graph the new page did not change was clustered again.
         clustered = sl.store.get_state(link.CLUSTERS_MADE_STATE)
         assert clustered["of"] > 0 and clustered["components"] < clustered["of"]

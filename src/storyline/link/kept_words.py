@@ -7,15 +7,25 @@ kept under a digest of the text, and the ids renumbered by first use over the do
 ids are, to the last one, those an encoding from scratch gives (the shingle hashes, and so the seeds, are
 made from them). When the kept documents come first and in their kept order (a top-up that only added
 documents) the kept numbering already is that order and only the new documents' new words are appended.
+
+They are stored a block of ``BLOCK_ROWS`` rows at a time (:meth:`KeptWords.to_blocks`): one store entry
+per block (its rows' keys, words and the vocabulary words first used in it) and a small header of each
+block's digest. Rows before the first one a run changed keep their ids (first use over the same rows in
+the same order), so a block entirely before it is the block stored already and is not written again: a
+top-up that only adds documents writes the last block and its new ones, where writing the words of every
+document was a tenth of its link stage.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
+import json
+import zipfile
 from array import array
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +37,8 @@ from storyline.link.tokens import words_of
 #: Bump when the words kept for a text would differ (``words_of`` is digested as well).
 WORDS_VERSION = 1
 _KEY_BYTES = 16
+#: Rows (documents) per stored block: about 1.4 MB of word ids for 670-word reports.
+BLOCK_ROWS = 512
 
 
 @functools.cache
@@ -46,6 +58,10 @@ class KeptWords:
     ids: np.ndarray
     #: How many rows :meth:`encode` split afresh (the rest came from kept words).
     fresh: int = 0
+    #: How many first rows are those of the kept words they were encoded from (same texts, same order, so
+    #: the same ids), and the digests of the blocks those were stored in (:meth:`from_blocks`).
+    same_rows: int = 0
+    block_digests: tuple[bytes, ...] = field(default=())
 
     @classmethod
     def encode(cls, texts: Iterable[str] | KeyedTexts, kept: KeptWords | None = None) -> KeptWords:
@@ -87,7 +103,84 @@ class KeptWords:
             used, rank = first_use_order(ids, len(vocabulary) + 1)
             ids = (rank + 1).astype(np.uint32)
             vocabulary = [vocabulary[n - 1] for n in used.tolist()]
-        return cls(keys, vocabulary, np.frombuffer(indptr, dtype=np.int64), ids, fresh)
+        same = 0
+        if kept is not None:
+            limit = min(len(keys), len(kept.keys))
+            while same < limit and keys[same] == kept.keys[same]:
+                same += 1
+        digests = kept.block_digests if kept is not None else ()
+        return cls(keys, vocabulary, np.frombuffer(indptr, dtype=np.int64), ids, fresh, same, digests)
+
+    def to_blocks(self) -> tuple[bytes, list[tuple[str, bytes | None]]]:
+        """The header and the block entries to write (a name with None: to delete). Blocks wholly within
+        the first :attr:`same_rows` rows are stored already (their digests are those loaded) and are left
+        out."""
+        count = -(-len(self.keys) // BLOCK_ROWS)
+        kept = min(self.same_rows // BLOCK_ROWS, len(self.block_digests), count)
+        # Words first used in a block have the ids after those of the blocks before it (first use).
+        bounds = [min(n * BLOCK_ROWS, len(self.keys)) for n in range(count + 1)]
+        starts = self.indptr[bounds]
+        highest = [int(self.ids[a:b].max(initial=0)) for a, b in itertools.pairwise(starts.tolist())]
+        ends = np.maximum.accumulate(highest).tolist() if highest else []
+        ends[-1:] = [len(self.vocabulary)] if ends else []
+        written: list[tuple[str, bytes | None]] = []
+        digests = list(self.block_digests[:kept])
+        for block in range(kept, count):
+            first, last = bounds[block], bounds[block + 1]
+            start, end = self.indptr[first], self.indptr[last]
+            data = pack_rows(
+                WORDS_VERSION,
+                _code_digest(),
+                self.keys[first:last],
+                self.vocabulary[ends[block - 1] if block else 0 : ends[block]],
+                indptr=self.indptr[first : last + 1] - start,
+                ids=self.ids[start:end],
+            )
+            digests.append(hashlib.blake2b(data, digest_size=_KEY_BYTES).digest())
+            written.append((_block_name(block), data))
+        written.extend((_block_name(block), None) for block in range(count, len(self.block_digests)))
+        header = {
+            "version": WORDS_VERSION,
+            "code": _code_digest().hex(),
+            "rows": len(self.keys),
+            "block_rows": BLOCK_ROWS,
+            "blocks": [digest.hex() for digest in digests],
+        }
+        return json.dumps(header).encode(), written
+
+    @classmethod
+    def from_blocks(cls, header: bytes, entries: Mapping[str, bytes]) -> KeptWords | None:
+        """Words stored by :meth:`to_blocks`, or None when split another way, or a block is missing or is
+        not the one the header names (a run stopped between writing blocks and header: only a cache)."""
+        try:
+            head = json.loads(header)
+            if head["version"] != WORDS_VERSION or head["code"] != _code_digest().hex():
+                return None
+            if head["block_rows"] != BLOCK_ROWS:
+                return None
+            digests = tuple(bytes.fromhex(digest) for digest in head["blocks"])
+            keys: list[bytes] = []
+            vocabulary: list[str] = []
+            indptr: list[np.ndarray] = [np.zeros(1, dtype=np.int64)]
+            ids: list[np.ndarray] = []
+            for block, digest in enumerate(digests):
+                data = entries.get(_block_name(block))
+                if data is None or hashlib.blake2b(data, digest_size=_KEY_BYTES).digest() != digest:
+                    return None
+                unpacked = unpack_rows(data, WORDS_VERSION, _code_digest())
+                if unpacked is None:
+                    return None
+                block_keys, block_vocabulary, saved = unpacked
+                keys.extend(block_keys)
+                vocabulary.extend(block_vocabulary)
+                indptr.append(saved["indptr"][1:].astype(np.int64) + sum(len(part) for part in ids))
+                ids.append(saved["ids"].astype(np.uint32))
+            if len(keys) != head["rows"]:
+                return None
+        except (ValueError, KeyError, TypeError, IndexError, OSError, EOFError, zipfile.BadZipFile):
+            return None
+        flat = np.concatenate(ids) if ids else np.zeros(0, dtype=np.uint32)
+        return cls(keys, vocabulary, np.concatenate(indptr), flat, block_digests=digests)
 
     def to_bytes(self) -> bytes:
         return pack_rows(
@@ -96,9 +189,14 @@ class KeptWords:
 
     @classmethod
     def from_bytes(cls, data: bytes) -> KeptWords | None:
+        # One blob of every row (tests carry words through it; the link stage stores blocks).
         """Words kept by :meth:`to_bytes`, or None when split another way (another version or code)."""
         unpacked = unpack_rows(data, WORDS_VERSION, _code_digest())
         if unpacked is None:
             return None
         keys, vocabulary, saved = unpacked
         return cls(keys, vocabulary, saved["indptr"].astype(np.int64), saved["ids"].astype(np.uint32))
+
+
+def _block_name(block: int) -> str:
+    return f"{block:08d}"

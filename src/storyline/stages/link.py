@@ -75,8 +75,10 @@ PASSAGES_TABLE_STATE = "link.passages_table"
 #: How many components of run ends the last run made passages of afresh, and how many documents it split
 #: into words for them (the others' were kept).
 PASSAGES_MADE_STATE = "link.passages_made"
-#: Each document's words as vocabulary ids under a digest of its text, for passages.
+#: Each document's words as vocabulary ids under a digest of its text, for passages: a header naming the
+#: blocks of rows, each block an entry of its own (only blocks a run changed are written).
 WORDS_BLOB = "link.kept_words"
+WORDS_ENTRIES = "link.words"
 #: The passage seeds' sketch, every document's anchors and the runs: a top-up that only adds documents
 #: chooses again only the anchors and extends only the runs its documents change.
 SEEDS_BLOB = "link.kept_seeds"
@@ -360,12 +362,9 @@ def _kept_passages(
         bytes.fromhex(name): passage_from_entry(value)
         for name, value in store.get_entries(PASSAGE_ENTRIES, [key.hex() for key in keys])
     }
-    stored_words = store.get_blob(WORDS_BLOB)
-    try:
-        kept.words = KeptWords.from_bytes(stored_words) if stored_words else None
-    except (ValueError, KeyError, IndexError, OSError, zipfile.BadZipFile):
-        kept.words = None  # a damaged blob is only a cache: every document's words are split afresh
-    del stored_words  # decoded: the bytes would be held through the step (270 MB at 100k reports)
+    header = store.get_blob(WORDS_BLOB)
+    # A damaged or foreign header or block is only a cache: every document's words are split afresh.
+    kept.words = KeptWords.from_blocks(header, dict(store.get_entries(WORDS_ENTRIES))) if header else None
     stored_seeds, stored_sketch = store.get_blob(SEEDS_BLOB), store.get_blob(SKETCH_BLOB)
     kept.seeds = (
         KeptSeeds.from_bytes(stored_seeds, stored_sketch) if stored_seeds and stored_sketch else KeptSeeds()
@@ -420,7 +419,10 @@ def shared_passages(
     store.set_blob(PASSAGES_BLOB, kept.to_bytes())
     store.set_entries(PASSAGE_ENTRIES, ((key.hex(), None) for key in kept.gone))
     if kept.words is not None:
-        store.set_blob(WORDS_BLOB, kept.words.to_bytes())
+        # The blocks first, then the header naming them: a run stopped between has its words split afresh.
+        header, blocks = kept.words.to_blocks()
+        store.set_entries(WORDS_ENTRIES, blocks)
+        store.set_blob(WORDS_BLOB, header)
     if kept.seeds.sketch_changed:  # first: seeds written after a sketch they do not match are not used
         store.set_blob(SKETCH_BLOB, kept.seeds.sketch_bytes())
     store.set_blob(SEEDS_BLOB, kept.seeds.to_bytes())
@@ -433,6 +435,7 @@ def shared_passages(
     made = {
         "components": kept.made,
         "documents": split,
+        "word_blocks": sum(value is not None for _, value in blocks) if kept.words is not None else 0,
         "seeds": kept.seeds.made,
         "rows": len(rows),
         "entries": len(kept.fresh),
