@@ -14,7 +14,7 @@ Two ways to the same result (each document's kept entry is a memo under a key of
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -208,17 +208,26 @@ def _chunks(docs: list[Doc]) -> Iterator[list[Doc]]:
 
 class _VotesSoFar:
     """Each person's most voted country among the votes counted so far, kept up to date as documents are
-    read: the countries a chunk is coded with before every vote is in (see :func:`code_all`)."""
+    read: the countries a chunk is coded with before every vote is in (see :func:`code_all`).
+
+    Votes arrive out of ingest order (the kept ones first), so a tie goes to the country whose first vote
+    comes first in ingest order, as in :func:`storyline.events.coding._most_voted` once every vote is in:
+    an early tie then breaks as the final count does, and codes nothing twice."""
 
     def __init__(self, entities: dict[str, EntityInfo]) -> None:
-        self.tally: dict[str, Counter[str]] = defaultdict(Counter)
+        self.tally: dict[str, dict[str, list[Any]]] = defaultdict(dict)  # entity -> country -> [n, first]
         self.countries = EntityCountries((), entities)
 
-    def add(self, votes: Iterable[tuple[str, str]]) -> None:
-        for entity_id, iso3 in votes:
+    def add(self, seq: int, votes: Iterable[tuple[str, str]]) -> None:
+        for place, (entity_id, iso3) in enumerate(votes):
             tally = self.tally[entity_id]
-            tally[iso3] += 1
-            self.countries.by_entity[entity_id] = tally.most_common(1)[0][0]
+            if (counted := tally.get(iso3)) is None:
+                tally[iso3] = [1, (seq, place)]
+            else:
+                counted[0] += 1
+                counted[1] = min(counted[1], (seq, place))
+            best = min(tally.items(), key=lambda item: (-item[1][0], item[1][1]))
+            self.countries.by_entity[entity_id] = best[0]
 
 
 def code_all(store: Store, docs: list[Doc], kept: KeptCoding) -> Coding:
@@ -248,7 +257,7 @@ def code_all(store: Store, docs: list[Doc], kept: KeptCoding) -> Coding:
     for doc in docs:  # the kept votes of the documents not read again are known before any is read
         if doc.id not in stale and (votes := kept.get(doc.id).votes):  # type: ignore[union-attr]
             votes_of[doc.id] = votes
-            so_far.add(votes)
+            so_far.add(doc.seq, votes)
     coded_under: dict[str, bytes] = {}
     for chunk in _chunks(stale_facts):
         read = _read(store, chunk, spans_of)
@@ -256,13 +265,14 @@ def code_all(store: Store, docs: list[Doc], kept: KeptCoding) -> Coding:
             found = read[doc.id].found
             if votes := document_votes(found[0]) if found else []:
                 votes_of[doc.id] = votes
-                so_far.add(votes)
+                so_far.add(doc.seq, votes)
         named = NamedEntities(entities, so_far.countries)
         for doc in chunk:
             key = coding_key(read[doc.id].facts, doc.published, doc.precision, read[doc.id].spans, named)
             coded_under[doc.id] = key
             votes = votes_of.get(doc.id, [])
             _code(doc, read[doc.id], key, votes, coding, entities=entities, countries=so_far.countries)
+    read = {}  # the last chunk's bodies and analyses are not held through the final keying
     coding.votes = {d.id: (d.seq, votes_of[d.id]) for d in docs if d.id in votes_of}
     countries = _countries(coding.votes, entities)
     named = NamedEntities(entities, countries)
