@@ -9,6 +9,7 @@ and a museum reopens (touched by nothing later).
 
 from __future__ import annotations
 
+import random
 import zlib
 from pathlib import Path
 from typing import Any
@@ -203,3 +204,19 @@ def test_coding_a_chunk_at_a_time_codes_again_only_what_later_votes_moved(
         assert _actor_country(whole, "Velt") == "CHL"
     finally:
         store.close()
+
+
+def test_votes_counted_out_of_order_give_the_final_countries() -> None:
+    # Kept votes are counted before the votes of documents read again: whatever the order they arrive
+    # in, once all are in each person's country is the one summing them in ingest order gives.
+    rng = random.Random(7)
+    for _ in range(200):
+        docs = [
+            (seq, [(rng.choice("ab"), rng.choice(["CHL", "PER", "BOL"])) for _ in range(rng.randint(0, 3))])
+            for seq in range(rng.randint(1, 8))
+        ]
+        so_far = events_coding._VotesSoFar({})
+        for seq, votes in rng.sample(docs, len(docs)):
+            so_far.add(seq, votes)
+        final = EntityCountries.from_votes([votes for _, votes in docs], {})
+        assert so_far.countries.by_entity == final.by_entity
