@@ -237,3 +237,26 @@ def test_counts_held_narrow_make_the_matrix_int32_counts_make(uses: int) -> None
     back = ReportTerms.from_bytes(counted.to_bytes())
     assert back is not None and back.counts.dtype == counted.counts.dtype
     assert np.array_equal(back.counts, wide.counts) and np.array_equal(back.names, wide.names)
+
+
+def test_counts_kept_uncompressed_by_an_earlier_release_are_read() -> None:
+    import io
+
+    counted = ReportTerms.count(TEXTS)
+    buffer = io.BytesIO()
+    np.savez(  # the blob as written before its arrays were compressed
+        buffer,
+        version=np.asarray([report_terms.COUNTS_VERSION]),
+        code=np.frombuffer(report_terms.counting_code_digest(), dtype=np.uint8),
+        keys=np.frombuffer(b"".join(counted.keys), dtype=np.uint8),
+        vocabulary=np.frombuffer("\x00".join(counted.vocabulary).encode(), np.uint8),
+        indptr=counted.indptr,
+        terms=counted.terms,
+        counts=counted.counts.astype(np.int32),
+        names=counted.names.astype(np.int32),
+    )
+    for blob in (buffer.getvalue(), counted.to_bytes()):
+        back = ReportTerms.from_bytes(blob)
+        assert back is not None and back.keys == counted.keys and back.vocabulary == counted.vocabulary
+        for name in ("indptr", "terms", "counts", "names"):
+            assert np.array_equal(getattr(back, name), getattr(counted, name)), name

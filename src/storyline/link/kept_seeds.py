@@ -43,9 +43,11 @@ import numpy as np
 from storyline.link import packed, seeds, tokens
 from storyline.link.seeds import (
     FrequencySketch,
+    anchor_blocks,
     count_shingles,
     find_anchors,
     hashes_at,
+    joined_columns,
     rechosen_anchors,
     seed_pair_chunks,
     shingle_blocks,
@@ -169,15 +171,24 @@ class KeptSeeds:
         flat, starts, size, window, pairs = run.flat, run.starts, run.size, run.window, run.pairs
         sketch = FrequencySketch(run.total)
         count_shingles(flat, starts, size, sketch)
-        hashes, docs, positions, estimates = find_anchors(flat, starts, size, window, sketch)
-        # Packed as soon as the anchors are chosen: extending the seed pairs does not need it.
+        # Each block's anchors kept as the seeds need them: a hash only for a seed (an estimate of 1 is
+        # exact: nobody else has it), whether each is one rather than its estimate.
+        parts: list[list[np.ndarray]] = [[], [], [], []]
+        for hashes, docs, positions, estimates in anchor_blocks(flat, starts, size, window, sketch):
+            shared = estimates >= 2
+            for column, part in zip(parts, (hashes[shared], docs, positions, shared), strict=True):
+                column.append(part)
+        # Packed as soon as the anchors are chosen, before they are joined: neither joining them nor
+        # extending the seed pairs needs it.
         self.sketch_packed = packed.pack(sketch.counts)
         del sketch
-        shared = estimates >= 2  # an estimate of 1 is exact: nobody else has it
+        seed_hashes, docs, positions, shared = joined_columns(
+            parts, (np.uint64, np.int32, np.int32, np.bool_)
+        )
         self.anchor_docs, self.anchor_positions = docs, positions
         self.anchor_shared, self.sketch_documents, self.sketch_changed = shared, len(starts) - 1, True
-        seeded = hashes[shared], docs[shared], positions[shared]
-        del hashes, estimates
+        seeded = seed_hashes, docs[shared], positions[shared]
+        del seed_hashes
         runs = run.extend(pairs.chunks(*seeded))
         self.made = {
             "documents": len(starts) - 1,

@@ -21,7 +21,7 @@ import numpy as np
 PIECE_BYTES = 1 << 22
 _CODEC = "zstd"
 #: The arrays :func:`pack` makes of one array.
-PACKED_NAMES = ("data", "sizes", "shape", "piece")
+PACKED_NAMES = ("data", "sizes", "shape", "piece", "dtype")
 _LEVEL = 1
 
 
@@ -34,8 +34,8 @@ def _codec() -> Any:
 
 def pack(array: np.ndarray) -> dict[str, np.ndarray]:
     """``array`` compressed a piece at a time, as arrays :func:`unpack` takes back (to be saved in an npz
-    archive under one prefix): the compressed bytes, each piece's compressed size, the shape, and the
-    piece length they were cut at."""
+    archive under one prefix): the compressed bytes, each piece's compressed size, the shape, the piece
+    length they were cut at, and the array's type."""
     raw = np.ascontiguousarray(array).reshape(-1).view(np.uint8)
     codec = _codec()
     parts = [
@@ -47,16 +47,22 @@ def pack(array: np.ndarray) -> dict[str, np.ndarray]:
         "sizes": np.fromiter((len(part) for part in parts), dtype=np.int64, count=len(parts)),
         "shape": np.asarray(array.shape, dtype=np.int64),
         "piece": np.asarray([PIECE_BYTES], dtype=np.int64),
+        "dtype": np.frombuffer(array.dtype.str.encode("ascii"), dtype=np.uint8),
     }
 
 
-def unpack(packed: Mapping[str, np.ndarray], dtype: np.dtype[Any] | type) -> np.ndarray:
-    """The array :func:`pack` made (of ``dtype``), decompressed piece by piece into one new array.
+def unpack(packed: Mapping[str, np.ndarray], dtype: np.dtype[Any] | type | None = None) -> np.ndarray:
+    """The array :func:`pack` made (of ``dtype``, by default the type it was packed from), decompressed
+    piece by piece into one new array.
 
     Raises ValueError (or OSError, from the codec) when the pieces do not make an array of that shape.
     """
     shape = tuple(int(n) for n in packed["shape"])
     data, sizes, piece = packed["data"], packed["sizes"], int(packed["piece"][0])
+    if dtype is None:
+        dtype = np.dtype(packed["dtype"].tobytes().decode("ascii"))
+        if dtype.hasobject:
+            raise ValueError("packed arrays hold no objects")
     out = np.empty(shape, dtype=dtype)
     raw = out.reshape(-1).view(np.uint8)
     if (
@@ -83,6 +89,13 @@ def packed_items(prefix: str, array: np.ndarray) -> dict[str, np.ndarray]:
     return {f"{prefix}.{name}": value for name, value in pack(array).items()}
 
 
-def unpack_item(saved: Mapping[str, np.ndarray], prefix: str, dtype: np.dtype[Any] | type) -> np.ndarray:
+def unpack_item(
+    saved: Mapping[str, np.ndarray], prefix: str, dtype: np.dtype[Any] | type | None = None
+) -> np.ndarray:
     """The array :func:`packed_items` saved under ``prefix`` in ``saved`` (an opened npz archive)."""
     return unpack({name: saved[f"{prefix}.{name}"] for name in PACKED_NAMES}, dtype)
+
+
+def packed_prefixes(names: list[str]) -> list[str]:
+    """The prefixes :func:`packed_items` saved arrays under, among an archive's member ``names``."""
+    return [name[: -len(".data")] for name in names if name.endswith(".data")]

@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
-from storyline.link import tokens, vectors
+from storyline.link import packed, tokens, vectors
 from storyline.link.blocks import blocks, concatenated_ranges
 from storyline.link.vectors import raw_term_counts
 
@@ -274,14 +274,16 @@ class ReportTerms:
             # one term (scipy sums duplicates, after sorting each row's columns) sums both. A group's
             # entries are consecutive, so the rows are built from their bounds directly: the same rows as
             # from (row, column) pairs, without scipy's conversion.
-            packed = (self.counts[entries].astype(np.int64) << _NAME_BITS) | self.names[entries]
+            uses_and_names = (self.counts[entries].astype(np.int64) << _NAME_BITS) | self.names[entries]
             bounds = np.concatenate(([0], np.cumsum(group_entries[first:last])))
             summed = sparse.csr_matrix(
-                (packed, rank[terms], bounds), shape=(last - first, len(self.vocabulary)), dtype=np.int64
+                (uses_and_names, rank[terms], bounds),
+                shape=(last - first, len(self.vocabulary)),
+                dtype=np.int64,
             )
             summed.has_canonical_format = False
             summed.sum_duplicates()
-            del packed, entries, terms
+            del uses_and_names, entries, terms
             uses = (summed.data >> _NAME_BITS).astype(np.float64)
             names = (summed.data & ((1 << _NAME_BITS) - 1)).astype(np.float64)
             weights = (1.0 + np.log(uses)) * np.where(2 * names >= uses, name_weight, 1.0)
@@ -333,15 +335,25 @@ def pack_rows(
     version: int, code: bytes, keys: Sequence[bytes], vocabulary: Sequence[str], **arrays: np.ndarray
 ) -> bytes:
     """Rows kept under text digests (``keys``, each ``_KEY_BYTES`` long) with their vocabulary and
-    ``arrays``, as one npz blob stamped with the ``version`` and ``code`` digest that made them."""
+    ``arrays``, as one npz blob stamped with the ``version`` and ``code`` digest that made them.
+
+    The vocabulary and the arrays are compressed (:mod:`storyline.link.packed`): the blob was a whole
+    copy of every array while it was made (the words of 100k reports are 270 MB as ids), and a top-up
+    reads and writes it every run. The keys are digests, which do not compress.
+    """
     buffer = io.BytesIO()
+    text = np.frombuffer(_SEPARATOR.join(vocabulary).encode("utf-8", "surrogatepass"), np.uint8)
     np.savez(
         buffer,
         version=np.asarray([version]),
         code=np.frombuffer(code, dtype=np.uint8),
         keys=np.frombuffer(b"".join(keys), dtype=np.uint8),
-        vocabulary=np.frombuffer(_SEPARATOR.join(vocabulary).encode("utf-8", "surrogatepass"), np.uint8),
-        **arrays,
+        **packed.packed_items("vocabulary", text),
+        **{
+            item: value
+            for name, array in arrays.items()
+            for item, value in packed.packed_items(name, array).items()
+        },
     )
     return buffer.getvalue()
 
@@ -350,16 +362,27 @@ def unpack_rows(
     data: bytes, version: int, code: bytes
 ) -> tuple[list[bytes], list[str], dict[str, np.ndarray]] | None:
     """The keys, vocabulary and arrays :func:`pack_rows` kept, or None when another version or code made
-    them (raises as ``np.load`` does on a damaged blob)."""
+    them (raises as ``np.load`` or :func:`storyline.link.packed.unpack` does on a damaged blob). Blobs
+    of the arrays uncompressed (written before they were compressed) are read as they are."""
     with np.load(io.BytesIO(data), allow_pickle=False) as saved:
         kept_code = saved["code"].tobytes() if "code" in saved.files else b""
         if int(saved["version"][0]) != version or kept_code != code:
             return None
         keys = saved["keys"].tobytes()
-        text = saved["vocabulary"].tobytes().decode("utf-8", "surrogatepass")
-        arrays = {
-            name: saved[name] for name in saved.files if name not in {"version", "code", "keys", "vocabulary"}
-        }
+        compressed = packed.packed_prefixes(saved.files)
+        if "vocabulary" in compressed:
+            text = (
+                packed.unpack_item(saved, "vocabulary", np.uint8).tobytes().decode("utf-8", "surrogatepass")
+            )
+        else:
+            text = saved["vocabulary"].tobytes().decode("utf-8", "surrogatepass")
+        arrays = {name: packed.unpack_item(saved, name) for name in compressed if name != "vocabulary"}
+        if not compressed:
+            arrays = {
+                name: saved[name]
+                for name in saved.files
+                if name not in {"version", "code", "keys", "vocabulary"}
+            }
     return (
         [keys[n : n + _KEY_BYTES] for n in range(0, len(keys), _KEY_BYTES)],
         text.split(_SEPARATOR) if text else [],

@@ -15,7 +15,8 @@ hashes in chunks of bounded size, not one hash group at a time in Python.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -178,13 +179,12 @@ def _anchor_indices(keys: np.ndarray, through: np.ndarray, window: int) -> np.nd
     return chosen[once]
 
 
-def find_anchors(
+def anchor_blocks(
     flat: np.ndarray, starts: np.ndarray, size: int, window: int, sketch: FrequencySketch, first_doc: int = 0
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """(hash, doc, first word, estimate) of every anchor shingle of documents ``first_doc`` on, seen once
-    or not, in document then word order, by the frequencies in ``sketch``."""
+) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
+    """(hash, doc, first word, estimate) of the anchor shingles of documents ``first_doc`` on, a block of
+    documents at a time, in document then word order, by the frequencies in ``sketch``."""
     counts = shingle_counts(starts, size)
-    hashes, owners, positions, estimates = [], [], [], []
     for first, last in blocks(counts[first_doc:], BLOCK_SHINGLES):
         first, last = first + first_doc, last + first_doc
         block_hashes, through = _block_shingles(flat, starts, counts, first, last, size)
@@ -192,19 +192,35 @@ def find_anchors(
         keys = (frequency.astype(np.uint64) << np.uint64(32)) | (block_hashes & np.uint64(0xFFFFFFFF))
         chosen = _anchor_indices(keys, through, window)
         docs = np.searchsorted(through, chosen, side="right") - 1
-        hashes.append(block_hashes[chosen])
-        owners.append((docs + first).astype(np.int32))
-        positions.append((chosen - through[docs]).astype(np.int32))
-        estimates.append(frequency[chosen])
-    if not hashes:
-        empty = np.zeros(0, dtype=np.int32)
-        return np.zeros(0, dtype=np.uint64), empty, empty, np.zeros(0, dtype=np.uint16)
-    # Each column joined and its parts dropped before the next is joined: joining all four at once held
-    # every anchor twice over (18 bytes an anchor, tens of millions of anchors at 100k reports).
+        yield (
+            block_hashes[chosen],
+            (docs + first).astype(np.int32),
+            (chosen - through[docs]).astype(np.int32),
+            frequency[chosen],
+        )
+
+
+def joined_columns(parts: list[list[np.ndarray]], empty: Sequence[np.dtype[Any] | type]) -> list[np.ndarray]:
+    """Each column's parts joined (of type ``empty[n]`` when it has none), each column's parts dropped
+    before the next is joined: joining them all at once held every anchor twice over (tens of millions of
+    anchors at 100k reports)."""
     joined = []
-    for parts in (hashes, owners, positions, estimates):
-        joined.append(np.concatenate(parts))
-        parts.clear()
+    for column, kind in zip(parts, empty, strict=True):
+        joined.append(np.concatenate(column) if column else np.zeros(0, dtype=kind))
+        column.clear()
+    return joined
+
+
+def find_anchors(
+    flat: np.ndarray, starts: np.ndarray, size: int, window: int, sketch: FrequencySketch, first_doc: int = 0
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(hash, doc, first word, estimate) of every anchor shingle of documents ``first_doc`` on, seen once
+    or not, in document then word order, by the frequencies in ``sketch``."""
+    parts: list[list[np.ndarray]] = [[], [], [], []]
+    for block in anchor_blocks(flat, starts, size, window, sketch, first_doc):
+        for column, part in zip(parts, block, strict=True):
+            column.append(part)
+    joined = joined_columns(parts, (np.uint64, np.int32, np.int32, np.uint16))
     return joined[0], joined[1], joined[2], joined[3]
 
 

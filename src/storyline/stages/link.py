@@ -27,6 +27,7 @@ from storyline.link import (
 )
 from storyline.link.dates import date_confidence
 from storyline.link.dedup import NearDuplicateFinder
+from storyline.link.freed_memory import hand_back_freed_memory
 from storyline.link.kept_candidates import KeptCandidates
 from storyline.link.kept_clusters import KeptClusters
 from storyline.link.kept_cosines import KeptCosines
@@ -486,6 +487,7 @@ def run(
     duplicate_of = duplicates(store, corpus.reports, corpus.hashes, settings, near_duplicates, bodies)
     progress("link", 1, 4)
     passages = shared_passages(store, corpus.reports, settings, corpus.body_keys, bodies)
+    hand_back_freed_memory()  # what the passages step freed would otherwise stay resident beside stories
     progress("link", 2, 4)
     bodiless = bodiless_reports(store.documents(corpus.bodiless, columns=(*LINK_COLUMNS, "removed")))
     # Stories and threads read word counts by report id: no body is held for them (a bodiless report's
