@@ -15,7 +15,7 @@ from storyline.export import ExportFormat, document_row, write_table
 from storyline.load import LoadFormat, LoadReport, load_export, loaded_from
 from storyline.model import IngestReport
 from storyline.run import local
-from storyline.run.corpus import CORPUS_STAGES
+from storyline.run.corpus import CORPUS_STAGES, run_corpus_stages
 from storyline.settings import link_settings
 from storyline.stages import INGESTED_FIELDS, check_order, document
 from storyline.store.sqlite import SQLiteStore
@@ -141,6 +141,7 @@ class Storyline:
             "link": {"settings": link_settings(self.settings)},
             "extract": {"workers": workers},
             "narrate": {"workers": workers},
+            "events": {"workers": workers},
         }
         if engine not in ENGINES:
             raise ValueError(f"unknown engine {engine!r}; one of: {', '.join(ENGINES)}")
@@ -160,13 +161,13 @@ class Storyline:
                 # The driver holds Ray's client threads: no forked narrate pool beside them (a fork copies
                 # locks those threads may hold); narration stays in this process.
                 options["narrate"]["workers"] = 1
+                options["events"]["workers"] = 1  # nor a forked process coding events beside the link stage
             else:
                 counts = {"clean + describe": local.run_document_stage(self.store, progress, workers)}
             # After the document stage: the check imports every stage's module (spaCy, scipy: ~2 CPU s),
             # which that stage does while its pool cleans (run/local.py), not on one core before it.
             check_order([document.STAGE, *(stage.info for stage in CORPUS_STAGES)], INGESTED_FIELDS)
-            for stage in CORPUS_STAGES:
-                counts[stage.name] = stage.run(self.store, progress, **options.get(stage.name, {}))
+            counts.update(run_corpus_stages(self.store, progress, options))
             from storyline.stages.link import run_notes  # loaded by the link stage already
 
             counts.update(run_notes(self.store))  # e.g. stories re-clustered: the link settings changed

@@ -323,6 +323,11 @@ class KeptCoding:
         self.replaced: dict[str, KeptDocument | None] = {}
         self.cleared = index is None  # the entries in the store are not this index's: write them all
 
+    def fetch_from(self, fetch: Fetch | None) -> None:
+        """Read further entries through ``fetch`` (None: none), e.g. a coding made in another process and
+        handed back without its store (``stages/events_ahead.py``)."""
+        self._fetch = fetch or _no_entries
+
     def __contains__(self, doc_id: object) -> bool:
         return doc_id in self._documents or doc_id in self._index
 

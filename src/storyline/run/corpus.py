@@ -29,6 +29,9 @@ class CorpusStage:
     name: str
     tables: tuple[str, ...]
     module: str
+    #: The stage this one's first step may run beside, in another process: the module's
+    #: ``start_ahead(store, **options)`` is called as that stage starts, and its ``run`` takes what it made.
+    beside: str | None = None
 
     def load(self) -> ModuleType:
         """The stage's module (imported on first use)."""
@@ -42,6 +45,15 @@ class CorpusStage:
     def run(self, store: Store, progress: Progress, **options: Any) -> int:
         """Run the stage over the store with its options; returns how many documents it processed."""
         return self.load().run(store, progress, **options)
+
+    def start_ahead(self, store: Store, **options: Any) -> None:
+        """Start the work this stage may do beside the stage before it (see :attr:`beside`)."""
+        self.load().start_ahead(store, **options)
+
+    def stop_ahead(self) -> None:
+        """Stop work :meth:`start_ahead` started and :meth:`run` did not take (a stage before it failed)."""
+        if self.beside is not None:
+            self.load().stop_ahead()
 
     def warm_up(self) -> None:
         """Import the stage and build the fixed tables it reads (its module's ``warm_up``, if it has one).
@@ -57,10 +69,30 @@ class CorpusStage:
 CORPUS_STAGES: list[CorpusStage] = [
     CorpusStage("extract", ("entities", "quotes"), "storyline.stages.extract"),
     CorpusStage("link", ("passages", "stories", "threads"), "storyline.stages.link"),
-    CorpusStage("events", ("events",), "storyline.stages.events"),
+    # Coding needs only the extract stage's output (a story id is only copied): it starts beside link.
+    CorpusStage("events", ("events",), "storyline.stages.events", beside="link"),
     # Adds summary, timeline and disagreements to the link stage's stories and threads: no table of its own.
     CorpusStage("narrate", (), "storyline.stages.narrate"),
 ]
+
+
+def run_corpus_stages(store: Store, progress: Progress, options: dict[str, dict[str, Any]]) -> dict[str, int]:
+    """Run every corpus stage in order with its ``options``; how many documents each processed.
+
+    A stage that runs :attr:`CorpusStage.beside` another starts that work (with its own options) as the
+    other starts, and takes it when its own turn comes; should a stage fail first, the work is stopped.
+    """
+    counts: dict[str, int] = {}
+    try:
+        for stage in CORPUS_STAGES:
+            for later in CORPUS_STAGES:
+                if later.beside == stage.name:
+                    later.start_ahead(store, **options.get(later.name, {}))
+            counts[stage.name] = stage.run(store, progress, **options.get(stage.name, {}))
+    finally:
+        for stage in CORPUS_STAGES:
+            stage.stop_ahead()
+    return counts
 
 
 def import_corpus_stages() -> None:

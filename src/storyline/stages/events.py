@@ -19,7 +19,8 @@ from storyline.events.kept import KeptCoding, KeptDamaged
 from storyline.events.kept_merges import KeptMerges
 from storyline.events.places import load_gazetteer
 from storyline.extract.incremental import ResolutionDamaged
-from storyline.stages import StageInfo
+from storyline.run.local import default_workers
+from storyline.stages import StageInfo, events_ahead
 from storyline.stages.events_coding import Coding, Doc, Votes, code_all, code_changed, scan
 from storyline.stages.events_merging import Merged, merge, merge_everything
 from storyline.stages.extract_changes import ExtractChanges, read_changes
@@ -148,21 +149,45 @@ def _merged(store: Store, docs: list[Doc], coding: Coding) -> tuple[KeptMerges, 
         return kept, merge(docs, coding.now, coding.fresh, kept, None)
 
 
-def run(store: Store, progress: Progress) -> int:
+def _code_from(store: Store) -> events_ahead.Ahead:
+    """What :func:`run` reads and codes, from ``store`` as it is now (run in another process, beside the link
+    stage: :mod:`storyline.stages.events_ahead`)."""
+    changes = read_changes(store)
+    consumed = store.get_state(GENERATION_STATE)
+    docs = scan(store)
+    return docs, changes, consumed, _coding(store, docs, changes, consumed)
+
+
+def start_ahead(store: Store, workers: int | None = None) -> None:
+    """Start coding beside the stage before this one (the link stage), on ``workers`` (default: one per core,
+    at most two; with one nothing starts). :func:`run` takes what it coded."""
+    events_ahead.start(store, _code_from, workers if workers is not None else default_workers())
+
+
+def stop_ahead() -> None:
+    """Stop coding started by :func:`start_ahead` and not taken by :func:`run`."""
+    events_ahead.stop()
+
+
+def run(store: Store, progress: Progress, workers: int | None = None) -> int:
     """Code and merge the events of the whole corpus; returns how many documents carried candidates.
 
     Only documents whose kept key changed are decoded and coded again, and only components of events
     they changed are merged again (equal to coding and merging them all: the keys cover every input, see
     :mod:`storyline.events.kept` and :mod:`storyline.events.kept_merges`). What changed is read from the
     extract stage's record when it follows the one the last run consumed, else found by reading everything
-    (:mod:`storyline.stages.events_coding`).
+    (:mod:`storyline.stages.events_coding`). When :func:`start_ahead` started coding beside the link stage,
+    its coding is taken instead, with the story ids the link stage wrote (``workers``: read there).
     """
     changes = read_changes(store)
     consumed = store.get_state(GENERATION_STATE)
     store.set_state(GENERATION_STATE, None)  # until this run finishes: a run cut short reads everything next
     docs = scan(store)
+    fetch = functools.partial(store.get_entries, CODED_ENTRIES)
     try:
-        coding = _coding(store, docs, changes, consumed)
+        coding = events_ahead.take(store, docs, changes, consumed, fetch)
+        if coding is None:
+            coding = _coding(store, docs, changes, consumed)
     except ResolutionDamaged as damage:
         # The extract stage's mention spans are its kept state: it rebuilds them (from the stored analyses,
         # no parse) on the next run; coding without them would tie events to no entity.
