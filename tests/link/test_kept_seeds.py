@@ -9,15 +9,18 @@ ones and move anchors of documents they share nothing with.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import io
 import random
+import weakref
 from collections.abc import Callable, Iterable
+from typing import Any
 
 import numpy as np
 import pytest
 
-from storyline.link import passages, seeds
+from storyline.link import packed, passages, seeds
 from storyline.link.kept_seeds import KeptSeeds
 from storyline.link.settings import LinkSettings
 
@@ -188,3 +191,42 @@ def test_windows_holding_a_moved_anchor_choose_as_a_whole_run_does() -> None:
         zip(positions.tolist(), hashes.tolist(), strict=True)
     )
     assert np.array_equal(seeds.hashes_at(words, starts, docs, positions, size), hashes)
+
+
+def test_a_top_up_frees_the_unpacked_sketch_before_extending(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The unpacked sketch is 256 MiB from about 30k reports: once the anchors are chosen nothing may hold
+    # it while the seed pairs are extended (a top-up held it through its caller's name).
+    unpacked: list[weakref.ref[np.ndarray]] = []
+    unpack = packed.unpack
+
+    def spied(data: Any, dtype: Any = None) -> np.ndarray:
+        out = unpack(data, dtype)
+        if out.dtype == np.uint16:  # the sketch's counts (the kept anchors and runs are held on purpose)
+            unpacked.append(weakref.ref(out))
+        return out
+
+    monkeypatch.setattr(packed, "unpack", spied)
+    rng = random.Random(3)
+    settings = LinkSettings(shingle_words=3, min_passage_words=6)
+    stock = [rng.randrange(1, 60) for _ in range(8)]
+    docs: list[list[int]] = []
+    outlets: list[int] = []
+    kept = KeptSeeds()
+    alive: list[bool] = []
+    sketch = b""
+    for batch in (200, 5):
+        for _ in range(batch):
+            docs.append(_document(rng, docs, stock))
+            outlets.append(rng.randrange(6))
+        flat, starts = _arrays(docs)
+        base = _extender(flat, starts, 6)
+
+        def extend(chunks: Any, base: Any = base) -> Any:
+            gc.collect()
+            alive.append(any(ref() is not None for ref in unpacked))
+            return base(chunks)
+
+        kept.runs_of(flat, starts, _facts(docs, outlets), np.asarray(outlets), settings, extend)
+        sketch = sketch or kept.sketch_bytes()
+        kept = KeptSeeds.from_bytes(kept.to_bytes(), sketch)
+    assert unpacked and alive and not any(alive)

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from storyline.link import packed
+from storyline.link.report_terms import narrowest
 
 
 @pytest.mark.parametrize(
@@ -58,3 +59,16 @@ def test_damaged_or_mismatched_pieces_are_refused(monkeypatch: pytest.MonkeyPatc
     except (ValueError, OSError):
         return
     assert not np.array_equal(back, array)  # zstd caught it, or the array says it is not the same
+
+
+def test_a_damaged_shape_is_refused_before_any_memory_is_asked_for() -> None:
+    saved = packed.pack(np.arange(1000, dtype=np.int32))
+    for shape in ((1 << 45,), (-4, 250), (1 << 33, 1 << 12)):
+        with pytest.raises(ValueError, match="do not make the array"):
+            packed.unpack({**saved, "shape": np.asarray(shape, dtype=np.int64)})
+
+
+def test_counts_no_narrow_type_holds_are_refused() -> None:
+    with pytest.raises(ValueError, match="more than any report holds"):
+        narrowest(np.asarray([3, 1 << 40], dtype=np.int64))
+    assert narrowest(np.asarray([3, 300])).dtype == np.uint16

@@ -29,6 +29,7 @@ compares every batch's runs with those found from scratch.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import io
@@ -154,15 +155,16 @@ class KeptSeeds:
             and self.sketch_documents <= old
             and bool(np.array_equal(self.facts, facts[:old]))
         )
-        counts = None
+        # Handed over in a list that _grown empties: a name here would keep the unpacked sketch (256 MiB
+        # from about 30k reports) alive through the seed pairs' extension.
+        counts: list[np.ndarray] = []
         if keeps:
-            try:
-                counts = self.sketch
-            except (ValueError, OSError):  # a damaged sketch is only a cache: everything is found afresh
-                counts = None
+            # A damaged sketch is only a cache: everything is found afresh.
+            with contextlib.suppress(ValueError, OSError):
+                counts.append(self.sketch)
         pairs = _Pairs(outlets, settings.passage_max_doc_freq, len(facts))
         seeding = _Seeding(flat, starts, size, window, total, pairs, extend)
-        runs = self._afresh(seeding) if counts is None else self._grown(seeding, counts)
+        runs = self._grown(seeding, counts) if counts else self._afresh(seeding)
         self.settings, self.facts = digest, np.asarray(facts, dtype=_FACT)
         self.runs = runs.astype(np.int32)
         return runs
@@ -198,12 +200,12 @@ class KeptSeeds:
         }
         return runs
 
-    def _grown(self, run: _Seeding, counts: np.ndarray) -> np.ndarray:
-        """``counts``: the kept sketch's, unpacked (counted on from here)."""
+    def _grown(self, run: _Seeding, counts: list[np.ndarray]) -> np.ndarray:
+        """``counts``: the kept sketch's, unpacked (counted on from here), as the one item of a list taken
+        out here, so that nothing else holds it once the sketch is done with."""
         flat, starts, size, window, pairs = run.flat, run.starts, run.size, run.window, run.pairs
         old = len(self.facts)
-        sketch = FrequencySketch(run.total, counts)
-        del counts
+        sketch = FrequencySketch(run.total, counts.pop())
         # The documents the stored sketch lacks are counted again (its blob is 256 MiB at 100k reports:
         # written only when they come to more than a share of those it counts).
         count_shingles(flat, starts, size, sketch, self.sketch_documents, old)

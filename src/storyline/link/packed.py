@@ -63,15 +63,14 @@ def unpack(packed: Mapping[str, np.ndarray], dtype: np.dtype[Any] | type | None 
         dtype = np.dtype(packed["dtype"].tobytes().decode("ascii"))
         if dtype.hasobject:
             raise ValueError("packed arrays hold no objects")
+    if any(n < 0 for n in shape):
+        raise ValueError("packed pieces do not make the array they describe")
+    nbytes = int(np.prod(shape, dtype=object)) * np.dtype(dtype).itemsize
+    # Checked before the array is made: a damaged shape would otherwise ask for any amount of memory.
+    if piece <= 0 or len(sizes) != -(-nbytes // piece) or int(sizes.sum()) != len(data) or (sizes < 0).any():
+        raise ValueError("packed pieces do not make the array they describe")
     out = np.empty(shape, dtype=dtype)
     raw = out.reshape(-1).view(np.uint8)
-    if (
-        piece <= 0
-        or len(sizes) != -(-len(raw) // piece)
-        or int(sizes.sum()) != len(data)
-        or (sizes < 0).any()
-    ):
-        raise ValueError("packed pieces do not make the array they describe")
     codec = _codec()
     at = 0
     for n, size in enumerate(sizes.tolist()):

@@ -95,7 +95,9 @@ def narrowest(values: np.ndarray) -> np.ndarray:
     top = int(values.max()) if len(values) else 0
     if int(values.min(initial=0)) < 0:
         raise ValueError("negative word counts")
-    kind = next(t for t in _USE_TYPES if top <= np.iinfo(t).max)
+    kind = next((t for t in _USE_TYPES if top <= np.iinfo(t).max), None)
+    if kind is None:
+        raise ValueError(f"a word count of {top} is more than any report holds")
     return np.asarray(values, dtype=kind)
 
 
