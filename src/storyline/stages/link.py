@@ -411,6 +411,9 @@ def shared_passages(
     except MissingPassages:
         if afresh:
             raise
+        rows = None
+    if rows is None:  # a kept passage is lost: every passage made again, this attempt's state let go first
+        del kept, passages
         return shared_passages(store, docs, settings, body_keys, bodies, afresh=True)
     store.set_state(PASSAGES_TABLE_STATE, "writing")
     # The entries of new components first, then the summaries naming them, then the gone ones deleted: a
