@@ -8,6 +8,8 @@ him Chilean, a museum reopens).
 from __future__ import annotations
 
 import functools
+import signal
+import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -80,7 +82,11 @@ def test_stories_written_by_the_link_stage_replace_those_coding_read(tmp_path: P
     docs = scan(store)
     assert all(doc.story_id for doc in docs)
     changes, consumed = ahead[1], ahead[2]
-    _same(events_ahead.with_stories(ahead[3], docs), events._coding(store, docs, changes, consumed), [d.id for d in docs])
+    _same(
+        events_ahead.with_stories(ahead[3], docs),
+        events._coding(store, docs, changes, consumed),
+        [d.id for d in docs],
+    )
     events.run(store, lambda *_: None)
     # A top-up whose link run moves a report to another story (written here, as the link stage would).
     local.ingest(store, [_write(tmp_path / "two", {"chilean.txt": CHILEAN})])
@@ -141,3 +147,48 @@ def test_coding_started_is_stopped_when_the_link_stage_fails(
         corpus.run_corpus_stages(store, lambda *_: None, {"events": {"workers": 2}})
     assert started and started[0] is not None and not started[0].process.is_alive()
     assert events_ahead._started is None
+
+
+def test_a_coding_of_everything_over_the_bound_is_left_to_the_stage(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Coding everything hands every kept entry back (~6 KB a document): above the bound the process
+    # declines; a top-up the record of changes describes is coded beside the link stage at any size.
+    monkeypatch.setattr(events, "AHEAD_AT_MOST", 1)
+    store = SQLiteStore(tmp_path / "s.db")
+    local.ingest(store, [_write(tmp_path / "one", {"order.txt": ORDER, "museum.txt": MUSEUM})])
+    local.run_document_stage(store, workers=1)
+    extract.run(store, lambda *_: None, workers=1)
+    assert events._code_from(store) is None
+    link.run(store, lambda *_: None)
+    events.run(store, lambda *_: None)
+    local.ingest(store, [_write(tmp_path / "two", {"chilean.txt": CHILEAN})])
+    local.run_document_stage(store, workers=1)
+    extract.run(store, lambda *_: None, workers=1)
+    assert events._code_from(store) is not None
+    store.close()
+
+
+def test_interrupted_while_waiting_the_coding_process_is_stopped(tmp_path: Path) -> None:
+    store = SQLiteStore(tmp_path / "s.db")
+    local.ingest(store, [_write(tmp_path / "one", {"order.txt": ORDER})])
+
+    def slow(_: Any) -> None:
+        time.sleep(120)
+
+    def interrupt(*_: Any) -> None:
+        raise KeyboardInterrupt
+
+    events_ahead.start(store, slow, workers=2)
+    started = events_ahead._started
+    assert started is not None and started.process.is_alive()
+    before = signal.signal(signal.SIGALRM, interrupt)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.5)
+        with pytest.raises(KeyboardInterrupt):
+            events_ahead.take(store, [], None, None, lambda _: ())
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, before)
+    assert events_ahead._started is None and not started.process.is_alive()
+    store.close()

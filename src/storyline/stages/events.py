@@ -149,12 +149,22 @@ def _merged(store: Store, docs: list[Doc], coding: Coding) -> tuple[KeptMerges, 
         return kept, merge(docs, coding.now, coding.fresh, kept, None)
 
 
-def _code_from(store: Store) -> events_ahead.Ahead:
+#: Most documents coded from everything beside the link stage. Such a coding is handed back whole (every
+#: document's kept entry, ~6 KB a document pickled) and held beside the link stage's own peak; above this
+#: the stage codes after the link stage, as it did before (a top-up that reads only what changed is always
+#: coded beside it: what it hands back is in proportion to the change).
+AHEAD_AT_MOST = 20_000
+
+
+def _code_from(store: Store) -> events_ahead.Ahead | None:
     """What :func:`run` reads and codes, from ``store`` as it is now (run in another process, beside the link
-    stage: :mod:`storyline.stages.events_ahead`)."""
+    stage: :mod:`storyline.stages.events_ahead`); None for a coding of everything over more than
+    :data:`AHEAD_AT_MOST` documents."""
     changes = read_changes(store)
     consumed = store.get_state(GENERATION_STATE)
     docs = scan(store)
+    if len(docs) > AHEAD_AT_MOST and not _follows(changes, consumed):
+        return None
     return docs, changes, consumed, _coding(store, docs, changes, consumed)
 
 

@@ -36,8 +36,9 @@ from storyline.store.sqlite import SQLiteStore
 #: What the coding process read and made: every document (:func:`~storyline.stages.events_coding.scan`), the
 #: extract stage's record of changes, the generation the last events run consumed, and the coding.
 Ahead = tuple[list[Doc], ExtractChanges | None, Any, Coding]
-#: Codes from a store as the events stage would (what :func:`start` runs in the other process).
-CodeFrom = Callable[[Store], Ahead]
+#: Codes from a store as the events stage would (what :func:`start` runs in the other process); None when
+#: it declines (then the stage codes as it always did).
+CodeFrom = Callable[[Store], Ahead | None]
 
 
 @dataclass
@@ -56,11 +57,13 @@ def _code_in_process(path: str, code: CodeFrom, parent_pid: int, sending: Connec
     try:
         store = SQLiteStore(path, readonly=True)
         try:
-            docs, changes, consumed, coding = code(store)
+            ahead = code(store)
         finally:
             store.close()
-        coding.now.fetch_from(None)  # its store stays here; the stage reads further entries from its own
-        payload = pickle.dumps((docs, changes, consumed, coding), protocol=pickle.HIGHEST_PROTOCOL)
+        if ahead is not None:
+            docs, changes, consumed, coding = ahead
+            coding.now.fetch_from(None)  # its store stays here; the stage reads further entries from its own
+            payload = pickle.dumps((docs, changes, consumed, coding), protocol=pickle.HIGHEST_PROTOCOL)
     except Exception:  # an empty answer: the stage codes as it always did, and meets the error itself
         payload = b""
     sending.send_bytes(payload)
@@ -114,6 +117,10 @@ def take(
         payload = started.received.recv_bytes()
     except (EOFError, OSError):
         payload = b""
+    except BaseException:  # Ctrl-C while waiting: the process is stopped, not left running
+        _started = started
+        stop()
+        raise
     started.received.close()
     started.process.join()
     if not payload:
