@@ -21,7 +21,8 @@ from storyline.run.budget import BudgetExceeded, start_pool_worker, time_budget
 from storyline.stages import document
 from storyline.store.base import Store
 
-#: Pages written per transaction: a crash loses at most one batch, and nothing committed.
+#: Pages written per transaction: a crash loses at most the batches in flight (1 + ``CHUNKS_IN_FLIGHT``:
+#: a worker dying in the next batch breaks the pool before the one awaited is stored), and nothing committed.
 BATCH_SIZE = 200
 #: Below this many pages a process pool costs more to start than it saves.
 MIN_PAGES_FOR_POOL = 64

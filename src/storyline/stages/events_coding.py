@@ -238,7 +238,7 @@ def code_all(store: Store, docs: list[Doc], kept: KeptCoding) -> Coding:
     are read a chunk at a time, so a chunk is coded with the countries of the votes counted so far and keyed
     with them; once every vote is in, a document whose key under the final countries differs is read and
     coded again (a key covers everything coding reads, :func:`storyline.events.kept.coding_key`, so the
-    others are what coding them now gives). On news, a person's title is usually with the first mention.
+    others are what coding them now gives). None was coded twice on the 1k generated store.
     """
     spans_of = mention_spans(store)
     entities = _entities(store)
