@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from storyline.errors import SearchQueryError, StoreBusyError
 from storyline.ingest.pages import make_page
 from storyline.store.sqlite import SQLiteStore
 
@@ -219,3 +222,37 @@ def test_entries_under_a_prefix_are_read_and_written_apart(store: SQLiteStore) -
     assert list(store.get_entries("events.doc")) == [("e", b"five")]
     assert list(store.get_entries("events.docs")) == [("a", b"another prefix")]
     assert store.get_blob("events") == b"a blob beside the entries"
+
+
+class _Flaky:
+    """A connection whose first ``failures`` queries of the full-text table fail as SQLite fails them while
+    a writer creates the schema."""
+
+    def __init__(self, db: Any, failures: int) -> None:
+        self.db, self.failures = db, failures
+
+    def execute(self, sql: str, *args: Any) -> Any:
+        if "documents_fts MATCH" in sql and self.failures:
+            self.failures -= 1
+            raise sqlite3.OperationalError("vtable constructor failed: documents_fts")
+        return self.db.execute(sql, *args)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.db, name)
+
+
+def test_a_search_meeting_a_schema_being_written_tries_again(store: SQLiteStore) -> None:
+    # Seen with a reader searching while another process created the store: not a bad query.
+    raw = page("raw body")
+    store.add_pages([raw])
+    doc_id = raw.id
+    store.update_documents([{"id": doc_id, "title": "Council vote", "text": "The council met."}])
+    real = store._db
+    store._db = _Flaky(real, failures=3)  # type: ignore[assignment]
+    assert [row["id"] for row in store.search("council")] == [doc_id]
+    store._db = _Flaky(real, failures=10_000)  # type: ignore[assignment]
+    with pytest.raises(StoreBusyError):
+        store.search("council", time_budget=0.2)
+    store._db = real
+    with pytest.raises(SearchQueryError, match="not a valid search query"):
+        store.search('"unclosed')

@@ -35,6 +35,10 @@ MAX_QUERY_TERMS = 64
 SEARCH_TIME_BUDGET_S = 5.0
 #: SQLite virtual-machine steps between two checks of the search deadline.
 _PROGRESS_STEPS = 10_000
+#: What SQLite says when a query cannot read the schema or a table for a moment (a writer creating the
+#: schema, switching the journal, or holding a lock), and the pause between tries.
+_TRANSIENT = re.compile(r"locked|busy|vtable constructor failed|schema has changed")
+_TRANSIENT_PAUSE = 0.05
 _QUERY_OPERATORS = frozenset({"AND", "OR", "NOT", "NEAR"})
 _QUERY_TERM = re.compile(r"[^\s()\"*^:+-]+")
 #: SQLite result codes that mean a write could not be made durable (full disk, I/O, read-only media).
@@ -384,20 +388,35 @@ class SQLiteStore:
         # SQLite calls this every _PROGRESS_STEPS steps; a true answer interrupts the query.
         self._db.set_progress_handler(lambda: time.monotonic() > deadline, _PROGRESS_STEPS)
         try:
-            rows = self._db.execute(
-                "SELECT id, title, snippet(documents_fts, 2, '[', ']', ' … ', 12) AS snippet"
-                " FROM documents_fts WHERE documents_fts MATCH ? ORDER BY rank LIMIT ?",
-                (query, limit),
-            ).fetchall()
+            rows = self._matches(query, limit, deadline)
         except sqlite3.OperationalError as exc:
-            if time.monotonic() > deadline:
+            if time.monotonic() > deadline and not _TRANSIENT.search(str(exc)):
                 raise SearchQueryError(
                     f"search query ran past its time budget ({time_budget:g} s); use fewer or rarer terms"
                 ) from exc
+            if _TRANSIENT.search(str(exc)):
+                raise self._error(sqlite3.OperationalError("database is locked"), "searching") from exc
             raise SearchQueryError(f"not a valid search query ({exc}); put phrases in double quotes") from exc
         finally:
             self._db.set_progress_handler(None, _PROGRESS_STEPS)
         return [dict(r) for r in rows]
+
+    def _matches(self, query: str, limit: int, deadline: float) -> list[sqlite3.Row]:
+        """The full-text query's rows. The full-text table's constructor reads its own tables as the query
+        is prepared, and fails (without SQLite's busy wait) while a writer is creating the schema or
+        switching the journal: such a failure is tried again until the search's deadline, not reported as
+        a bad query."""
+        while True:
+            try:
+                return self._db.execute(
+                    "SELECT id, title, snippet(documents_fts, 2, '[', ']', ' … ', 12) AS snippet"
+                    " FROM documents_fts WHERE documents_fts MATCH ? ORDER BY rank LIMIT ?",
+                    (query, limit),
+                ).fetchall()
+            except sqlite3.OperationalError as exc:
+                if not _TRANSIENT.search(str(exc)) or time.monotonic() + _TRANSIENT_PAUSE > deadline:
+                    raise
+                time.sleep(_TRANSIENT_PAUSE)
 
     # -- corpus-wide records ----------------------------------------------------------------------
     def replace_records(self, table: str, rows: Iterable[dict[str, Any]]) -> None:
