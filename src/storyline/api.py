@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -103,6 +103,11 @@ class Storyline:
             yield
         finally:
             lock.release()
+
+    def writing(self) -> AbstractContextManager[None]:
+        """Hold the writer lock across several commands (``storyline run`` holds it from its ingest to its
+        last stage, so that a second run waits once rather than slipping in between them)."""
+        return self._writing()
 
     # -- lifecycle --------------------------------------------------------------------------------
     def close(self) -> None:

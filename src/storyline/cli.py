@@ -209,13 +209,14 @@ def run(
     try:
         with opened as sl, progress_bar(committed) as progress:
             sl.on_wait, sl.writer_wait = _wait_message, wait
-            report = sl.ingest(paths, progress)
-            _report_ingest(report)
-            try:
-                counts = sl.process(progress, workers, engine, address)
-            except ModelNotInstalledError as exc:
-                err.print(f"[red]error[/red] {escape(str(exc))}", soft_wrap=True)
-                raise typer.Exit(1) from exc
+            with sl.writing():  # from ingest to the last stage: another run waits once, not in between
+                report = sl.ingest(paths, progress)
+                _report_ingest(report)
+                try:
+                    counts = sl.process(progress, workers, engine, address)
+                except ModelNotInstalledError as exc:
+                    err.print(f"[red]error[/red] {escape(str(exc))}", soft_wrap=True)
+                    raise typer.Exit(1) from exc
             written = sl.export(parquet, "parquet") if parquet is not None else []
     except KeyboardInterrupt:
         _report_interrupt(committed)
