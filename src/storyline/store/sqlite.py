@@ -37,7 +37,10 @@ SEARCH_TIME_BUDGET_S = 5.0
 _PROGRESS_STEPS = 10_000
 #: What SQLite says when a query cannot read the schema or a table for a moment (a writer creating the
 #: schema, switching the journal, or holding a lock), and the pause between tries.
-_TRANSIENT = re.compile(r"locked|busy|vtable constructor failed|schema has changed")
+#: Matched from the message's start: a syntax error quotes the query's own words ("locked" among them).
+_TRANSIENT = re.compile(
+    r"(database (table |schema )?is (locked|busy)|vtable constructor failed|database schema has changed)"
+)
 _TRANSIENT_PAUSE = 0.05
 _QUERY_OPERATORS = frozenset({"AND", "OR", "NOT", "NEAR"})
 _QUERY_TERM = re.compile(r"[^\s()\"*^:+-]+")
@@ -390,11 +393,11 @@ class SQLiteStore:
         try:
             rows = self._matches(query, limit, deadline)
         except sqlite3.OperationalError as exc:
-            if time.monotonic() > deadline and not _TRANSIENT.search(str(exc)):
+            if time.monotonic() > deadline and not _TRANSIENT.match(str(exc)):
                 raise SearchQueryError(
                     f"search query ran past its time budget ({time_budget:g} s); use fewer or rarer terms"
                 ) from exc
-            if _TRANSIENT.search(str(exc)):
+            if _TRANSIENT.match(str(exc)):
                 raise self._error(sqlite3.OperationalError("database is locked"), "searching") from exc
             raise SearchQueryError(f"not a valid search query ({exc}); put phrases in double quotes") from exc
         finally:
@@ -414,7 +417,7 @@ class SQLiteStore:
                     (query, limit),
                 ).fetchall()
             except sqlite3.OperationalError as exc:
-                if not _TRANSIENT.search(str(exc)) or time.monotonic() + _TRANSIENT_PAUSE > deadline:
+                if not _TRANSIENT.match(str(exc)) or time.monotonic() + _TRANSIENT_PAUSE > deadline:
                     raise
                 time.sleep(_TRANSIENT_PAUSE)
 
