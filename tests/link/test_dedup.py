@@ -125,3 +125,68 @@ def test_texts_read_through_bodies_give_the_same_decisions_and_index(monkeypatch
     known = {doc.id: content_hash(doc.text) for doc in docs[:3]}
     assert find_exact_duplicates(bare, bodies, known) == {"same": "o"}
     assert sorted(read) == sorted(doc.id for doc in docs[3:])
+
+
+def _index_of_every_kind() -> NearDuplicateIndex:
+    """An index with originals (a chain resolved), seqs out of row order and a non-ASCII id."""
+    index = NearDuplicateIndex()
+    docs = [
+        LinkDoc("o", 7, BODY),
+        LinkDoc("x", 3, OTHER),
+        LinkDoc("c1", 9, BODY + "\n\nA spokesman declined to comment further."),
+        LinkDoc("ü-copy", 12, "Updated: " + BODY),
+    ]
+    assert find_near_duplicates(docs, index) == {"c1": "o", "ü-copy": "o"}
+    return index
+
+
+def _rows_as_written_before(index: NearDuplicateIndex) -> bytes:
+    """The layout indexes were written in before the arrays (a document at a time): the reference."""
+    import struct
+
+    parts = [
+        struct.pack("<6sIII", b"SLNDX1", index.settings.num_perm, index.settings.minhash_seed, len(index))
+    ]
+    for doc_id in index.ids:
+        for text in (doc_id, index.originals.get(doc_id, "")):
+            parts.append(struct.pack("<I", len(text.encode())) + text.encode())
+        sig = index.signature_at(index.row_of(doc_id))
+        parts.append(
+            struct.pack("<qI", index.seq_of(doc_id), sig.size) + sig.hashvalues.astype("<u4").tobytes()
+        )
+    return b"".join(parts)
+
+
+def _same_index(a: NearDuplicateIndex, b: NearDuplicateIndex) -> bool:
+    rows = range(len(a))
+    return (
+        a.ids == b.ids
+        and a.originals == b.originals
+        and [a.seq_of(d) for d in a.ids] == [b.seq_of(d) for d in b.ids]
+        and all(a.signature_at(n).size == b.signature_at(n).size for n in rows)
+        and all((a.signature_at(n).hashvalues == b.signature_at(n).hashvalues).all() for n in rows)
+    )
+
+
+def test_index_round_trip_keeps_every_row_and_reads_the_older_layout() -> None:
+    index = _index_of_every_kind()
+    restored = NearDuplicateIndex.from_bytes(index.to_bytes())
+    assert _same_index(restored, index)
+    assert _same_index(NearDuplicateIndex.from_bytes(_rows_as_written_before(index)), index)
+    # A restored index grows like the one it was written from.
+    more = [LinkDoc("c3", 20, BODY + "\n\nMore later.")]
+    assert find_near_duplicates(more, restored) == find_near_duplicates(more, index) == {"c3": "o"}
+    assert restored.to_bytes() == index.to_bytes()
+    empty = NearDuplicateIndex.from_bytes(NearDuplicateIndex().to_bytes())
+    assert len(empty) == 0 and empty.to_bytes() == NearDuplicateIndex().to_bytes()
+
+
+def test_a_damaged_index_is_refused() -> None:
+    import struct
+
+    import pytest
+
+    data = _index_of_every_kind().to_bytes()
+    for damaged in (data[:-1], data + b"x", data[:40], data[:10], b"SLNDX9" + data[6:]):
+        with pytest.raises((ValueError, struct.error)):
+            NearDuplicateIndex.from_bytes(damaged)

@@ -168,9 +168,9 @@ def test_texts_with_known_keys_are_read_only_where_nothing_is_kept() -> None:
     asked: list[list[int]] = []
 
     def keyed() -> KeyedTexts:
-        def read(rows: list[int]) -> list[str]:
+        def read(rows: list[int]) -> list[tuple[bytes, str]]:
             asked.append(rows)
-            return [later[n] for n in rows]
+            return [(text_key(later[n]), later[n]) for n in rows]
 
         return KeyedTexts([text_key(text) for text in later], read)
 

@@ -11,7 +11,11 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 import storyline
+from storyline.link import kept_words
+from storyline.link.kept_passages import KeptPassages
 from storyline.stages import events, extract, link, narrate
 from storyline.store.base import RECORD_TABLES
 
@@ -140,7 +144,10 @@ def _tables(db: Path) -> dict[str, Any]:
     return json.loads(json.dumps(tables, sort_keys=True, default=str))
 
 
-def test_two_batches_store_what_one_run_stores(tmp_path: Path) -> None:
+def test_two_batches_store_what_one_run_stores(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Words kept in blocks of 4 documents, so that the 14 documents make several blocks and a top-up can
+    # be seen to write only the last one (what is stored does not depend on the block size).
+    monkeypatch.setattr(kept_words, "BLOCK_ROWS", 4)
     first = _write(tmp_path / "one", BATCH_1)
     second = _write(tmp_path / "two", BATCH_2)
     third = _write(tmp_path / "three", BATCH_3)
@@ -164,7 +171,19 @@ def test_two_batches_store_what_one_run_stores(tmp_path: Path) -> None:
         # only those were read (the extract stage's record said which ones changed; the rest were not read).
         coded = sl.store.get_state(events.CODED_STATE)
         assert 0 < coded["documents"] <= coded["read"] < len(BATCH_1) + len(BATCH_2)
+        entries_before = dict(sl.store.get_entries(link.PASSAGE_ENTRIES))
+        written: list[str] = []
+        set_entries = sl.store.set_entries
+
+        def counted_set_entries(prefix: str, entries: Any, clear: bool = False) -> None:
+            entries = list(entries)
+            if prefix == link.PASSAGE_ENTRIES:
+                written.extend(name for name, value in entries if value is not None)
+            set_entries(prefix, entries, clear)
+
+        monkeypatch.setattr(sl.store, "set_entries", counted_set_entries)
         sl.run([third], workers=1)
+        monkeypatch.undo()
         # The top-up read the bodies of what it made again (the new page's, for its signature, words and
         # counts), not every stored body once more for each step.
         assert 0 < sl.store.get_state(link.BODIES_READ_STATE) < len(BATCH_1) + len(BATCH_2)
@@ -173,10 +192,15 @@ def test_two_batches_store_what_one_run_stores(tmp_path: Path) -> None:
         assert made["seeds"]["from_scratch"] == 0 and made["seeds"]["documents"] == len(BATCH_3)
         # and only the passages table's rows that changed were written (the new page shares none).
         assert made["rows"] < len(list(sl.store.records("passages")))
-        # and only the whole passages it made were written as entries (the kept ones' are not read).
-        assert made["entries"] <= made["components"]
-        # and only the blocks of words from its new page on were written (one block here: the last).
-        assert made["word_blocks"] == 1
+        # and only the whole passages it made were written as entries (the kept ones' are not read), and
+        # the entries stored are exactly those of the kept components that give a passage.
+        assert len(written) == made["entries"] < len(entries_before)
+        kept = KeptPassages.from_bytes(sl.store.get_blob(link.PASSAGES_BLOB))
+        assert kept is not None
+        stored_entries = {name for name, _ in sl.store.get_entries(link.PASSAGE_ENTRIES)}
+        assert stored_entries == {key.hex() for key, p in kept.entries.items() if p is not None}
+        # and only the blocks of words from its new page on were written (the last of four blocks).
+        assert made["word_blocks"] == 1 < len(list(sl.store.get_entries(link.WORDS_ENTRIES)))
         # Stories: no component of the story graph the new page did not change was clustered again.
         clustered = sl.store.get_state(link.CLUSTERS_MADE_STATE)
         assert clustered["of"] > 0 and clustered["components"] < clustered["of"]

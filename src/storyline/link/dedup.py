@@ -25,7 +25,9 @@ from storyline.link.records import Bodies, LinkDoc, as_given
 from storyline.link.settings import LinkSettings
 from storyline.link.tokens import shingles, words_of
 
-_INDEX_MAGIC = b"SLNDX1"
+_INDEX_MAGIC = b"SLNDX2"
+#: Indexes written a document at a time (read still; written as arrays since).
+_OLD_INDEX_MAGIC = b"SLNDX1"
 _HEADER = struct.Struct("<6sIII")  # magic, num_perm, seed, entries
 #: datasketch's MinHash hashing scheme, fixed so stored signatures stay comparable across versions.
 _SCHEME = "affine32"
@@ -239,30 +241,70 @@ class NearDuplicateIndex:
         return keys // max(count, 1), keys % max(count, 1)
 
     def to_bytes(self) -> bytes:
-        """Every signature with its seq and original, for the store; rebuild with :meth:`from_bytes`."""
-        parts = [
-            _HEADER.pack(_INDEX_MAGIC, self.settings.num_perm, self.settings.minhash_seed, len(self.ids))
-        ]
-        for row, doc_id in enumerate(self.ids):
-            for text in (doc_id, self.originals.get(doc_id, "")):
-                encoded = text.encode("utf-8")
-                parts.append(struct.pack("<I", len(encoded)) + encoded)
-            parts.append(
-                struct.pack("<qI", int(self._seqs[row]), int(self._sizes[row]))
-                + self._values[row].astype("<u4").tobytes()
+        """Every signature with its seq and original, for the store; rebuild with :meth:`from_bytes`.
+
+        Whole arrays after the header (each id's and original's length, the seqs, the sizes, the
+        signatures, then the ids' and originals' text): a Python step per document to write them, and
+        another to read them back, were most of what a top-up spent on the index (its bytes are 0.5 kB
+        a document)."""
+        count = len(self.ids)
+        ids = [doc_id.encode("utf-8") for doc_id in self.ids]
+        originals = [self.originals.get(doc_id, "").encode("utf-8") for doc_id in self.ids]
+        return b"".join(
+            (
+                _HEADER.pack(_INDEX_MAGIC, self.settings.num_perm, self.settings.minhash_seed, count),
+                np.fromiter(map(len, ids), dtype="<u4", count=count).tobytes(),
+                np.fromiter(map(len, originals), dtype="<u4", count=count).tobytes(),
+                self._seqs[:count].astype("<i8").tobytes(),
+                self._sizes[:count].astype("<u4").tobytes(),
+                self._values[:count].astype("<u4").tobytes(),
+                *ids,
+                *originals,
             )
-        return b"".join(parts)
+        )
 
     @classmethod
     def from_bytes(cls, data: bytes, settings: LinkSettings | None = None) -> NearDuplicateIndex:
-        """Rebuild an index written by :meth:`to_bytes` (its num_perm and seed must match ``settings``)."""
+        """Rebuild an index written by :meth:`to_bytes` (its num_perm and seed must match ``settings``);
+        ValueError when it was made with other settings or does not hold what its header says."""
         magic, num_perm, seed, count = _HEADER.unpack_from(data)
         settings = settings or LinkSettings()
+        if magic == _OLD_INDEX_MAGIC and num_perm == settings.num_perm and seed == settings.minhash_seed:
+            return cls._from_rows(data, settings, count)
         if magic != _INDEX_MAGIC or num_perm != settings.num_perm or seed != settings.minhash_seed:
             raise ValueError("near-duplicate index was made with other MinHash settings or is not an index")
+        arrays: list[np.ndarray] = []
+        offset = _HEADER.size
+        for dtype, size in (("<u4", count), ("<u4", count), ("<i8", count), ("<u4", count)):
+            arrays.append(np.frombuffer(data, dtype=dtype, count=size, offset=offset))
+            offset += arrays[-1].nbytes
+        id_lengths, original_lengths, seqs, sizes = arrays
+        values = np.frombuffer(data, dtype="<u4", count=count * num_perm, offset=offset)
+        offset += values.nbytes
+        text = data[offset:]
+        if len(text) != int(id_lengths.sum()) + int(original_lengths.sum()):
+            raise ValueError("near-duplicate index does not hold what its header says")
+        lengths = np.concatenate((id_lengths, original_lengths)).astype(np.int64)
+        bounds = np.concatenate(([0], np.cumsum(lengths))).tolist()
+        strings = [text[bounds[n] : bounds[n + 1]].decode("utf-8") for n in range(2 * count)]
+        index = cls(settings)
+        index.ids = strings[:count]
+        index._rows = {doc_id: row for row, doc_id in enumerate(index.ids)}
+        if len(index._rows) != count:
+            raise ValueError("near-duplicate index names a document twice")
+        index._values = values.astype(np.uint32).reshape(count, num_perm)
+        index._sizes, index._seqs = sizes.astype(np.int64), seqs.astype(np.int64)
+        index.originals = {
+            doc_id: root for doc_id, root in zip(index.ids, strings[count:], strict=True) if root
+        }
+        return index
+
+    @classmethod
+    def _from_rows(cls, data: bytes, settings: LinkSettings, count: int) -> NearDuplicateIndex:
+        """An index written a document at a time (before the arrays: stores made by earlier versions)."""
         index = cls(settings)
         offset = _HEADER.size
-        sig_bytes = 4 + 4 * num_perm
+        sig_bytes = 4 + 4 * settings.num_perm
         for _ in range(count):
             texts = []
             for _part in range(2):

@@ -37,7 +37,7 @@ from storyline.link import tokens
 from storyline.link.kept_seeds import KeptSeeds
 from storyline.link.kept_words import KeptWords
 from storyline.link.records import Bodies, LinkDoc, Passage, PassageSummary, SharedPassage
-from storyline.link.report_terms import KeyedTexts
+from storyline.link.report_terms import KeyedTexts, text_key
 from storyline.link.settings import LinkSettings
 
 #: Bump when what a component gives changes without the passage code changing (it is digested too).
@@ -175,7 +175,8 @@ class KeptPassages:
         keys = self.text_keys
         if keys is not None and all(doc.id in keys for doc in docs):
             texts: Iterable[str] | KeyedTexts = KeyedTexts(
-                [keys[doc.id] for doc in docs], lambda rows: (d.text for d in bodies([docs[n] for n in rows]))
+                [keys[doc.id] for doc in docs],
+                lambda rows: ((text_key(d.text), d.text) for d in bodies([docs[n] for n in rows])),
             )
         else:
             texts = (doc.text for doc in bodies(docs))

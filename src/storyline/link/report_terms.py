@@ -48,14 +48,27 @@ def text_key(text: str) -> bytes:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=_KEY_BYTES).digest()
 
 
+def report_key(title: str | None, body_key: bytes) -> bytes:
+    """The digest a report's counts are kept under: of its title and its body's :func:`text_key`, so that
+    a body is digested once (its words and its counts are kept under digests of it) rather than once
+    more inside its title and body joined. Equal keys mean equal titles and bodies, so equal report
+    texts; a text reached another way (its own :func:`text_key`) is only counted again, never misread."""
+    digest = hashlib.blake2b(body_key, digest_size=_KEY_BYTES, person=b"report")
+    if title:  # a report text holds its title only when there is one (``stories.report_text``)
+        digest.update(title.encode("utf-8", "surrogatepass"))
+    return digest.digest()
+
+
 @dataclass(frozen=True)
 class KeyedTexts:
-    """Texts whose keys (:func:`text_key`) are known already (the link stage digests each body as it
-    reads the corpus): only the texts whose key is not kept are read, by ``read`` (given their rows in
-    order, it yields their texts one at a time), so a top-up reads its new reports' bodies alone."""
+    """Texts whose keys are known already (the link stage digests each body as it reads the corpus):
+    only the texts whose key is not kept are read, by ``read`` (given their rows in order, it yields
+    each one's key and text, one at a time), so a top-up reads its new reports' bodies alone."""
 
     keys: Sequence[bytes]
-    read: Callable[[list[int]], Iterable[str]]
+    #: The key comes with each text read, made from what was read: a body rewritten between the corpus
+    #: read and this one (an ingest beside the run) must not be kept under its old body's key.
+    read: Callable[[list[int]], Iterable[tuple[bytes, str]]]
 
 
 def keyed(texts: Iterable[str] | KeyedTexts, kept: Container[bytes]) -> Iterator[tuple[bytes, str]]:
@@ -70,10 +83,7 @@ def keyed(texts: Iterable[str] | KeyedTexts, kept: Container[bytes]) -> Iterator
     for n, key in enumerate(texts.keys):
         if following < len(missing) and missing[following] == n:
             following += 1
-            text = next(read)
-            # The key is the text's own: a body rewritten between the corpus read and this one (an ingest
-            # beside the run) must not be kept under its old body's key.
-            yield text_key(text), text
+            yield next(read)
         else:
             yield key, ""
 

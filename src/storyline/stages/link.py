@@ -6,8 +6,10 @@ near-duplicate index between runs (only new documents are signed) and writes the
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import struct
 import sys
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -41,7 +43,7 @@ from storyline.link.kept_passages import (
 from storyline.link.kept_seeds import KeptSeeds
 from storyline.link.kept_words import KeptWords
 from storyline.link.records import Bodies, SharedPassage, Story, Thread
-from storyline.link.report_terms import KeyedTexts, ReportTerms, text_key
+from storyline.link.report_terms import KeyedTexts, ReportTerms, report_key, text_key
 from storyline.link.stories import report_text
 from storyline.stages import StageInfo
 from storyline.store.base import Store
@@ -183,7 +185,8 @@ class _Corpus:
 
 def _read_corpus(store: Store) -> _Corpus:
     """The corpus without bodies; bodies stream past once (to tell which documents have one, and to
-    digest them)."""
+    digest each once: its words are kept under its digest, its word counts under a digest of that and
+    the title)."""
     reports: list[LinkDoc] = []
     ids: list[str] = []
     bodiless: list[str] = []
@@ -196,10 +199,10 @@ def _read_corpus(store: Store) -> _Corpus:
         ids.append(row["id"])
         linked.append(tuple(row.get(name) for name in LINKED_FIELDS))
         if _has_body(row):
-            report = _link_doc(row, row["text"])
-            body_keys[report.id] = text_key(report.text)
-            report_keys[report.id] = text_key(report_text(report))
-            reports.append(replace(report, text=""))
+            # Each body digested once: the report text's key is made from the title and the body's key.
+            body_key = body_keys[row["id"]] = text_key(row["text"])
+            report_keys[row["id"]] = report_key(row.get("title"), body_key)
+            reports.append(_link_doc(row, ""))
         else:
             bodiless.append(row["id"])
         if row.get("content_hash"):
@@ -282,7 +285,9 @@ def _load_index(store: Store, hashes: dict[str, str], settings: LinkSettings) ->
         hashes.get(doc_id) == digest for doc_id, digest in indexed.get("hashes", {}).items()
     )
     if stored and still_valid:
-        return NearDuplicateIndex.from_bytes(stored, settings)
+        # A damaged index is only a cache: every document is signed afresh.
+        with contextlib.suppress(ValueError, struct.error, UnicodeDecodeError):
+            return NearDuplicateIndex.from_bytes(stored, settings)
     return NearDuplicateIndex(settings)
 
 
@@ -320,8 +325,8 @@ def report_terms(
     keys: dict[str, bytes],
     bodies: Bodies | None = None,
 ) -> ReportTerms:
-    """The word counts of ``reports`` (without their bodies; ``keys`` holds each one's :func:`text_key`
-    of its report text) and of those ``at_hand`` (with their text: bodiless reports' set-aside lines),
+    """The word counts of ``reports`` (without their bodies; ``keys`` holds each one's :func:`report_key`)
+    and of those ``at_hand`` (with their text: bodiless reports' set-aside lines),
     each row named by its report's id: kept ones reused, the rest counted, reading the bodies of those
     alone, one at a time; what is kept is replaced by these (so reports no longer stored, or whose text
     changed, are dropped)."""
@@ -333,21 +338,24 @@ def report_terms(
     del stored  # decoded: the bytes would be held while the counts are made
     every = [*reports, *at_hand]
 
-    def read(rows: list[int]) -> Iterator[str]:
+    def read(rows: list[int]) -> Iterator[tuple[bytes, str]]:
         stored_rows = [n for n in rows if n < len(reports)]  # rows come in order: these first
         for report in (bodies or BodyReader(store))([reports[n] for n in stored_rows]):
-            yield report_text(report)
+            yield _report_key(report), report_text(report)
         for n in rows[len(stored_rows) :]:
-            yield report_text(every[n])
+            yield _report_key(every[n]), report_text(every[n])
 
-    texts = KeyedTexts(
-        [keys[report.id] for report in reports] + [text_key(report_text(report)) for report in at_hand], read
-    )
+    texts = KeyedTexts([keys[report.id] for report in reports] + [_report_key(r) for r in at_hand], read)
     terms = ReportTerms.count(texts, kept)
     terms = replace(terms, ids=tuple(report.id for report in every))
     store.set_blob(TERMS_BLOB, terms.to_bytes())
     store.set_state(COUNTED_STATE, terms.fresh)
     return terms
+
+
+def _report_key(report: LinkDoc) -> bytes:
+    """The key a report's word counts are kept under (:func:`report_key`), from its title and text."""
+    return report_key(report.title, text_key(report.text))
 
 
 def _kept_passages(
