@@ -13,7 +13,7 @@ from storyline.ids import page_id
 from storyline.model import RawPage
 from storyline.narrate import NarrateDoc
 from storyline.narrate.story import story_inputs
-from storyline.stages import narrate
+from storyline.stages import narrate, narrate_kept
 from storyline.store.sqlite import SQLiteStore
 
 REPORTS = {
@@ -194,7 +194,7 @@ def test_texts_are_read_a_chunk_of_stories_at_a_time_and_narrate_the_same(
     assert list(chunked.records("stories")) + list(chunked.records("threads")) == rows
     assert sorted(map(len, asked)) == [1, 2]  # the ferry's report, then the fire's two
     # A body changed between keying and reading is an error naming the document, not a wrong narrative.
-    chunked.set_blob(narrate.NARRATIVES_BLOB, b"")
+    chunked.set_entries(narrate_kept.ENTRIES, [], clear=True)
     real_with_texts = narrate._with_texts
 
     def edited(store: SQLiteStore, stale: Any, inputs: Any) -> Any:

@@ -11,7 +11,6 @@ import functools
 import hashlib
 import json
 import os
-import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import fields, is_dataclass, replace
@@ -34,6 +33,7 @@ from storyline.narrate.story import StoryInputs, story_inputs
 from storyline.run.budget import start_pool_worker
 from storyline.run.local import default_workers
 from storyline.stages import StageInfo
+from storyline.stages.narrate_kept import KeptNarratives, story_name, thread_name
 from storyline.store.base import Store
 
 STAGE = StageInfo(
@@ -54,8 +54,9 @@ STAGE = StageInfo(
 )
 
 Progress = Callable[[str, int, int | None], None]
-#: Each story's and thread's narrative fields, keyed by the hash of what they were made from.
-NARRATIVES_BLOB = "narrate.narratives"
+#: Where earlier code kept every narrative in one blob (emptied: narratives are now kept per story and
+#: per thread, :mod:`storyline.stages.narrate_kept`).
+OLD_NARRATIVES_BLOB = "narrate.narratives"
 #: How many stories the last run narrated (the others' narratives were kept).
 NARRATED_STATE = "narrate.narrated"
 
@@ -246,12 +247,6 @@ def _outline(story_id: str, entry: dict[str, Any]) -> StoryNarrative:
     )
 
 
-def _cached(store: Store) -> dict[str, dict[str, Any]]:
-    stored = store.get_blob(NARRATIVES_BLOB)
-    cache = json.loads(zlib.decompress(stored)) if stored else {}
-    return {part: cache.get(part, {}) for part in ("stories", "threads")}
-
-
 def _text_digest(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
@@ -300,9 +295,10 @@ def run(store: Store, progress: Progress, workers: int | None = None) -> int:
     """Narrate every story and thread; returns how many documents were read.
 
     A story's narrative is a function of its own reports, passages and events only, so each is kept in the
-    store under the hash of those inputs (a thread's under its stories' hashes) and only stories whose
-    inputs changed are narrated again: a top-up narrates the stories its new reports joined. Stories to
-    narrate run on ``workers`` processes (default: one per core, at most two) when there are enough.
+    store (an entry per story: :mod:`storyline.stages.narrate_kept`) under the hash of those inputs (a
+    thread's under its stories' hashes) and only stories whose inputs changed are narrated again: a top-up
+    narrates the stories its new reports joined, and writes only their entries. Stories to narrate run on
+    ``workers`` processes (default: one per core, at most two) when there are enough.
     """
     docs, story_of = _keyed_docs(store)
     passages = [
@@ -310,17 +306,19 @@ def run(store: Store, progress: Progress, workers: int | None = None) -> int:
     ]
     events = narrate_events(store.records("events"))
     stories = list(store.records("stories"))
+    threads = list(store.records("threads"))
     progress("narrate", 0, len(stories))
     inputs = story_inputs(docs, story_of, passages, events)
     keys = {story: _story_key(story, story_input) for story, story_input in inputs.items()}
-    cached = _cached(store)
-    kept: dict[str, dict[str, Any]] = {"stories": {}, "threads": {}}
-    entries: dict[str, dict[str, Any]] = {}
-    stale = sorted(
-        story["id"]
-        for story in stories
-        if (key := keys.get(story["id"])) is not None and key not in cached["stories"]
-    )
+    # A story with no report left has no narrative (its row is written as the link stage left it).
+    names = {story["id"]: story_name(keys[story["id"]]) for story in stories if story["id"] in keys}
+    members = {thread["id"]: [s for s in thread["stories"] if s in names] for thread in threads}
+    thread_names = {
+        thread: thread_name(_digest(STAGE.version, thread, [keys[s] for s in in_thread]))
+        for thread, in_thread in members.items()
+    }
+    kept = KeptNarratives.read(store, [*names.values(), *thread_names.values()])
+    stale = sorted(story for story, name in names.items() if kept.get(name) is None)
     already = len(stories) - len(stale)  # kept, or not narrated (no reports)
     fresh = narrate_chunks(
         _with_texts(store, stale, inputs),
@@ -328,31 +326,31 @@ def run(store: Store, progress: Progress, workers: int | None = None) -> int:
         workers if workers is not None else default_workers(),
         lambda told: progress("narrate", already + told, len(stories)),
     )
-    updated = []
-    for story in stories:
-        key = keys.get(story["id"])
-        if key is None:
-            updated.append(story)
-            continue
-        entry = cached["stories"].get(key) or fresh[story["id"]]
-        kept["stories"][key] = entries[story["id"]] = entry
-        updated.append({**story, **entry["fields"]})
-    threads = []
-    for thread in store.records("threads"):
-        members = [s for s in thread["stories"] if s in entries]
-        key = _digest(STAGE.version, thread["id"], [keys[s] for s in members])
-        fields = cached["threads"].get(key)
+    for story, entry in fresh.items():
+        kept.put(names[story], entry)
+    updated = [
+        {**story, **kept.get(names[story["id"]])["fields"]} if story["id"] in names else story
+        for story in stories
+    ]
+    told_threads = []
+    for thread in threads:
+        name = thread_names[thread["id"]]
+        fields = kept.get(name)
         if fields is None:
-            told = narrate_thread(thread["id"], [_outline(s, entries[s]) for s in members])
+            told = narrate_thread(
+                thread["id"], [_outline(s, kept.get(names[s])) for s in members[thread["id"]]]
+            )
             fields = {
                 "summary": [{"text": s.text, "documents": s.documents} for s in told.summary],
                 "timeline": [entry.row() for entry in told.timeline],
             }
-        kept["threads"][key] = fields
-        threads.append({**thread, **fields})
+            kept.put(name, fields)
+        told_threads.append({**thread, **fields})
+    kept.write(store, [*names.values(), *thread_names.values()])
+    if store.get_blob(OLD_NARRATIVES_BLOB):
+        store.set_blob(OLD_NARRATIVES_BLOB, b"")  # the one blob earlier code kept every narrative in
     store.replace_records("stories", updated)
-    store.replace_records("threads", threads)
-    store.set_blob(NARRATIVES_BLOB, zlib.compress(json.dumps(kept).encode()))
-    store.set_state(NARRATED_STATE, sum(1 for key in kept["stories"] if key not in cached["stories"]))
+    store.replace_records("threads", told_threads)
+    store.set_state(NARRATED_STATE, len(fresh))
     progress("narrate", len(stories), len(stories))
     return len(docs)
