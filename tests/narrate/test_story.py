@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from storyline.narrate import NarrateDoc, NarrateEvent, SharedPassage, narrate_story, narrate_thread
+from storyline.narrate.candidates import story_passages
 from storyline.narrate.records import EventEvidence
 
 from .overlap import assert_found_in_each, best_overlap, states
@@ -171,21 +172,30 @@ def test_events_that_differ_on_who_did_it_are_a_disagreement() -> None:
     assert not [d for d in told.disagreements if d.kind == "date"]
 
 
-def test_a_shared_passage_is_a_sentence_both_outlets_state() -> None:
-    quote = "We will rebuild the terminal before the harvest comes in, whatever it costs us"
+QUOTE = "We will rebuild the terminal before the harvest comes in, whatever it costs us"
+
+
+def quote_reports() -> list[NarrateDoc]:
+    """Two reports carrying one quote word for word, each attributing it in its own words."""
     first = NarrateDoc(
         "q1",
-        f"“{quote},” Varga told Harbor Wire on Tuesday.\n\nThe terminal handles wheat and barley from the plains.",
+        f"“{QUOTE},” Varga told Harbor Wire on Tuesday.\n\nThe terminal handles wheat and barley from the plains.",
         "2024-06-04",
         "Harbor Wire",
     )
     second = NarrateDoc(
         "q2",
-        f"Speaking to reporters at the gates of the burnt-out grain terminal, Varga said: “{quote}.”\n\n"
+        f"Speaking to reporters at the gates of the burnt-out grain terminal, Varga said: “{QUOTE}.”\n\n"
         "Workers cleared debris from the quay under a grey sky.",
         "2024-06-05",
         "Coastal Times",
     )
+    return [first, second]
+
+
+def test_a_shared_passage_is_a_sentence_both_outlets_state() -> None:
+    first, second = quote_reports()
+    quote = QUOTE
     told = narrate_story("st_q", [first, second], passages=[SharedPassage(quote, ("q1", "q2"))])
     assert any(s.documents == ["q1", "q2"] for s in told.summary)
     main = told.timeline[0]
@@ -220,3 +230,16 @@ def test_a_thread_has_one_line_per_story_in_time_order_and_a_merged_timeline() -
 def test_a_story_without_usable_sentences_gets_an_empty_narrative(text: str) -> None:
     told = narrate_story("st_x", [NarrateDoc("x", text, "2024-01-01", "Nowhere")])
     assert told.summary == [] and told.timeline == [] and told.headline is None
+
+
+def test_a_passage_s_reports_in_other_stories_change_nothing_but_its_rank() -> None:
+    # What story_passages keeps of a passage is all narration reads of it (the narrate stage keeps a story's
+    # narrative under that): more reports of other stories carrying the quote tell the story the same.
+    quote = QUOTE
+    first, second = quote_reports()
+    alone = narrate_story("st_q", [first, second], passages=[SharedPassage(quote, ("q1", "q2"))])
+    shared = narrate_story("st_q", [first, second], passages=[SharedPassage(quote, ("x1", "q1", "x2", "q2"))])
+    assert shared == alone
+    assert story_passages([SharedPassage(quote, ("x1", "q1", "x2", "q2"))], {"q1", "q2"}) == [
+        SharedPassage(quote, ("q1", "q2"))
+    ]

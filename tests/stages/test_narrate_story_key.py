@@ -59,3 +59,18 @@ def test_only_records_are_digested() -> None:
         json.dumps([object()], default=narrate._fields)
     with pytest.raises(TypeError):
         json.dumps([NarrateDoc], default=narrate._fields)  # a record class, not a record
+
+
+def test_a_passage_s_documents_in_other_stories_count_only_through_the_order() -> None:
+    # d1 and d2 are the story's reports; x* are reports of other stories sharing the passages.
+    wide = SharedPassage("The council delayed the ferry.", ("d1", "x1", "d2"))
+    narrow = SharedPassage("The harbour reopened on Friday.", ("d1", "d2"))
+    key = narrate._story_key("s1", (REPORTS, [narrow, wide], []))
+    joined = SharedPassage(wide.text, (*wide.documents, "x2"))  # another story's new report joins it
+    assert narrate._story_key("s1", (REPORTS, [narrow, joined], [])) == key
+    # The narrow passage gains enough other reports to be read first: the order moved, so the key does.
+    first = SharedPassage(narrow.text, ("x3", "d1", "x4", "d2", "x5"))
+    assert narrate._story_key("s1", (REPORTS, [first, wide], [])) != key
+    # A passage only one of the story's reports carries is never read.
+    lone = SharedPassage("The ferry sailed.", ("d1", "x6"))
+    assert narrate._story_key("s1", (REPORTS, [narrow, wide, lone], [])) == key

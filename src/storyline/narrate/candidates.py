@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -81,23 +81,40 @@ def _sources(docs: Sequence[NarrateDoc]) -> list[NarrateDoc]:
     return [d for d in docs if not (d.duplicate_of and d.duplicate_of in ids)]
 
 
+def story_passages(passages: Sequence[SharedPassage], doc_ids: Container[str]) -> list[SharedPassage]:
+    """What narration reads of the shared passages touching a story, in the order it reads them: the
+    ``PASSAGE_BUDGET`` carried by most documents (ties by text, then as given), each with only the story's
+    documents that carry it, those carried by fewer than two of them left out.
+
+    A passage's documents in other stories count only through that order, so a story's narrative is kept
+    under this (``stages/narrate.py``): a report joining another story and a passage this story shares
+    narrates this story again only when it moves the order or the cut.
+    """
+    widest = sorted(passages, key=lambda p: (-len(p.documents), p.text))[:PASSAGE_BUDGET]
+    chosen = []
+    for passage in widest:
+        holders = tuple(d for d in passage.documents if d in doc_ids)
+        if len(holders) >= 2:
+            chosen.append(SharedPassage(passage.text, holders))
+    return chosen
+
+
 def _passage_candidates(
     passages: Sequence[SharedPassage], sentences: Mapping[str, list[Sentence]]
 ) -> list[tuple[str, Sentence]]:
-    """Sentences of shared passages: text several outlets carry word for word, though the sentences
-    around it differ (a quote each outlet attributes in its own words). Each keeps the sentence of the
-    first report holding it as its origin, for ordering. Only a piece that starts a sentence of that
-    report is taken: a passage begins wherever the shared words begin, often mid-sentence."""
+    """Sentences of shared passages as :func:`story_passages` chose them: text several outlets carry word
+    for word, though the sentences around it differ (a quote each outlet attributes in its own words).
+    Each keeps the sentence of the first report holding it as its origin, for ordering. Only a piece that
+    starts a sentence of that report is taken: a passage begins wherever the shared words begin, often
+    mid-sentence."""
     found = []
     for passage in passages:
-        holders = [d for d in passage.documents if d in sentences]
-        if len(holders) < 2:
-            continue
-        for piece in split_sentences(holders[0], passage.text):
+        holder = passage.documents[0]
+        for piece in split_sentences(holder, passage.text):
             if not _usable(piece.text):
                 continue
             origin = next(
-                (s for s in sentences[holders[0]] if found_share(piece.text, s.text) >= FOUND_SHARE), None
+                (s for s in sentences[holder] if found_share(piece.text, s.text) >= FOUND_SHARE), None
             )
             if origin is not None and _starts(piece.text, drop_dateline(origin.text)):
                 found.append((piece.text, origin))
@@ -130,8 +147,7 @@ def story_sentences(
         for s in sentences[d.id][:per_report]
         if _ENDS_SENTENCE.search(s.text)
     ]
-    widest = sorted(passages, key=lambda p: (-len(p.documents), p.text))[:PASSAGE_BUDGET]
-    pool += _passage_candidates(widest, sentences)
+    pool += _passage_candidates(story_passages(passages, sentences), sentences)
     seen: set[tuple[str, ...]] = set()
     candidates: list[Candidate] = []
     for text, origin in pool:

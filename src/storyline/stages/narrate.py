@@ -28,6 +28,7 @@ from storyline.narrate import (
     narrate_story,
     narrate_thread,
 )
+from storyline.narrate.candidates import story_passages
 from storyline.narrate.records import CitedSentence, Dated, TimelineEntry
 from storyline.narrate.story import StoryInputs, story_inputs
 from storyline.run.budget import start_pool_worker
@@ -151,13 +152,15 @@ def _digest(*parts: Any) -> str:
 
 
 def _story_key(story_id: str, inputs: StoryInputs) -> str:
-    """What a story's narrative is a function of, hashed: the stage version, the story and its inputs."""
+    """What a story's narrative is a function of, hashed: the stage version, the story and its inputs, of
+    its shared passages only what narration reads (:func:`story_passages`: not the passages' documents in
+    other stories, which a top-up's new reports often join)."""
     reports, passages, events = inputs
     return _digest(
         STAGE.version,
         story_id,
         list(reports),
-        list(passages),
+        story_passages(passages, {doc.id for doc in reports}),
         list(events),
     )
 
