@@ -496,13 +496,9 @@ def run(
     # Duplicates and passages read the bodies again a chunk at a time: no step holds every body.
     bodies = BodyReader(store)
     duplicate_of = duplicates(store, corpus.reports, corpus.hashes, settings, near_duplicates, bodies)
-    # What each step freed is handed back before the next one starts (link/freed_memory.py): left in the
-    # heap between live objects it stayed resident beside the next step's own peak (at 10k reports, with
-    # the stages before run in the same process, the word counts' step ended 121 MiB above what it held).
-    hand_back_freed_memory()
     progress("link", 1, 4)
     passages = shared_passages(store, corpus.reports, settings, corpus.body_keys, bodies)
-    hand_back_freed_memory()
+    hand_back_freed_memory()  # what the passages step freed would otherwise stay resident beside stories
     progress("link", 2, 4)
     bodiless = bodiless_reports(store.documents(corpus.bodiless, columns=(*LINK_COLUMNS, "removed")))
     # Stories and threads read word counts by report id: no body is held for them (a bodiless report's
@@ -511,7 +507,6 @@ def run(
     store.set_state(BODIES_READ_STATE, bodies.read)
     reports = corpus.reports + [replace(report, text="") for report in bodiless]
     del bodiless
-    hand_back_freed_memory()
     # Stories are a function of the corpus, never of the order it arrived in: every report is clustered
     # afresh, so a top-up stores what one run over all pages stores (two stories that existed before a
     # top-up merge when a new report ties them; a story keeps its id while its earliest report stays its
@@ -544,7 +539,6 @@ def run(
     store.set_state(CLUSTERS_MADE_STATE, {"components": kept.made, "of": kept.components})
     store.set_state(STORY_SETTINGS_STATE, _settings_key(settings))
     store.set_state(RUN_NOTES_STATE, {RECLUSTERED_NOTE: len(reports)} if recluster else {})
-    hand_back_freed_memory()
     progress("link", 3, 4)
     threads = assign_threads(stories, reports, settings, entity_types(store.records("entities")), terms)
     stories = with_threads(stories, threads)
