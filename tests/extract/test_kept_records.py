@@ -252,6 +252,23 @@ def test_a_damaged_quotes_or_spans_entry_is_rebuilt_not_a_crash(tmp_path: Path, 
     store.close()
 
 
+@pytest.mark.parametrize("prefix", [QUOTE_ENTRIES, SPAN_ENTRIES])
+def test_a_lost_quotes_or_spans_entry_is_rebuilt_not_silently_missing(tmp_path: Path, prefix: str) -> None:
+    # Only documents with quotes or mentions have these entries, so a lost one is no missing record: the
+    # counts kept at saving tell it, and resolution is rebuilt (every document resolved again).
+    expected = _full(tmp_path, range(12))
+    store = SQLiteStore(tmp_path / "top.db")
+    _ingest(tmp_path, store, range(10))
+    extract.run(store, lambda *_: None, workers=1, analyse=_analyser)
+    name = sorted(name for name, _ in store.get_entries(prefix))[0]
+    store.set_entries(prefix, [(name, None)])
+    _ingest(tmp_path, store, range(10, 12))
+    extract.run(store, lambda *_: None, workers=1, analyse=_analyser)
+    assert _resolved(store) == expected
+    assert store.get_state(extract.RESOLVED_STATE) == 12
+    store.close()
+
+
 def test_a_damaged_spans_entry_stops_the_events_stage_with_a_clear_error_and_the_next_run_rebuilds(
     tmp_path: Path,
 ) -> None:

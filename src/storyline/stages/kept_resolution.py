@@ -37,6 +37,12 @@ _PREFIXES = (RECORD_ENTRIES, QUOTE_ENTRIES, SPAN_ENTRIES)
 #: State key: "kept" when the blob and the entries were saved together; "writing" from a run's first
 #: entry written to its blob saved (a run stopped in between leaves them apart: rebuilt from scratch).
 KEPT_STATE = "extract.resolution_kept"
+#: State key: how many quote and span entries there were when the kept resolution was saved. Unlike a
+#: record, which every kept document has, these exist only for documents with quotes or mentions, so one
+#: lost would go unseen (its quotes or speakers silently missing): a count that differs on loading has
+#: resolution rebuilt, which writes every entry again.
+ENTRY_COUNTS_STATE = "extract.kept_entry_counts"
+_COUNTED = (QUOTE_ENTRIES, SPAN_ENTRIES)
 #: Classes a kept resolution is made of: nothing else is loaded.
 _ALLOWED = {
     ("builtins", "dict"),
@@ -240,7 +246,7 @@ def load_kept_resolution(store: Store) -> KeptResolution:
     """The kept resolution, its records in the store; or an empty one (rebuilt from scratch, its first
     write dropping every entry)."""
     blob = store.get_blob(RESOLUTION_BLOB)
-    if blob and store.get_state(KEPT_STATE) == "kept":
+    if blob and store.get_state(KEPT_STATE) == "kept" and _entries_as_saved(store):
         try:
             kept = _RestrictedUnpickler(io.BufferedReader(_Inflating(blob), _PIECE)).load()
             if isinstance(kept, KeptResolution) and kept.version == STATE_VERSION:
@@ -260,4 +266,16 @@ def save_kept_resolution(store: Store, kept: KeptResolution) -> None:
     out = _Deflating()
     pickle.Pickler(out, protocol=5).dump(kept)
     store.set_blob(RESOLUTION_BLOB, out.blob())
+    store.set_state(ENTRY_COUNTS_STATE, _entry_counts(store))
     store.set_state(KEPT_STATE, "kept")
+
+
+def _entry_counts(store: Store) -> dict[str, int]:
+    return {prefix: store.count_entries(prefix) for prefix in _COUNTED}
+
+
+def _entries_as_saved(store: Store) -> bool:
+    """Whether the quote and span entries are as many as when the resolution was saved (a store saved
+    before the counts were kept is taken as it is; its next save keeps them)."""
+    saved = store.get_state(ENTRY_COUNTS_STATE)
+    return saved is None or saved == _entry_counts(store)

@@ -100,5 +100,8 @@ class Store(Protocol):
     ) -> None:
         """Write entries under ``prefix`` (None deletes one) in one transaction; ``clear`` drops all first."""
 
+    def count_entries(self, prefix: str) -> int:
+        """How many entries are kept under ``prefix``."""
+
     def close(self) -> None:
         """Flush and release the store."""

@@ -568,6 +568,12 @@ class SQLiteStore:
                     row = (start + name, value)
                     db.execute("INSERT OR REPLACE INTO blobs(key, value) VALUES (?, ?)", row)
 
+    def count_entries(self, prefix: str) -> int:
+        """How many entries are kept under ``prefix`` (a range of the key's index: no value is read)."""
+        start = prefix + "/"
+        query = "SELECT COUNT(*) FROM blobs WHERE key >= ? AND key < ?"
+        return int(self._db.execute(query, (start, prefix + "0")).fetchone()[0])
+
     def stats(self) -> dict[str, Any]:
         """Counts per table, per input format and per outlet."""
         db = self._db
