@@ -85,3 +85,49 @@ def test_copies_are_not_parsed_and_store_the_first_analysis(
     assert late == [{docs[0]["id"]: [docs[5]["id"]]}]
     assert extract.run(store, lambda *_: None, workers=1, analyse=analyser) == 0
     assert len(parsed) == 6
+
+
+def test_a_copy_of_a_text_stored_by_an_earlier_run_is_not_parsed(
+    tmp_path: Path, store: SQLiteStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for n, town in enumerate(TOWNS[:4]):
+        (tmp_path / f"r{n}.txt").write_text(
+            f"{town} ferry delayed\n\nThe ferry from {town} left {n} hours late on Tuesday, its owner said.",
+            encoding="utf-8",
+        )
+    local.ingest(store, sorted(tmp_path.glob("r*.txt")))
+    local.run_document_stage(store, workers=1)
+    parsed: list[str] = []
+
+    def analyser(batches: Iterable[list[tuple[str, str]]], workers: int) -> Iterator[list[DocAnalysis]]:
+        for batch in batches:
+            parsed.extend(text for _, text in batch)
+            yield [_analysis(doc_id, text) for doc_id, text in batch]
+
+    assert extract.run(store, lambda *_: None, workers=1, analyse=analyser) == 4
+    docs = list(store.documents(columns=("title", "text", "content_hash", "language")))
+    # A second run's pages: r4 a copy of r0 word for word; r5 a copy of r1 in other letter case (the same
+    # analysis key, another text); r6 a copy of r2, which is marked German here (a document the
+    # model does not read is given an empty analysis, which the copy, in English, must not take); r7 new.
+    store.update_documents([{"id": docs[2]["id"], "language": "de"}])
+    for n, (source, text) in enumerate(
+        [(docs[0], docs[0]["text"]), (docs[1], docs[1]["text"].upper()), (docs[2], docs[2]["text"])], start=4
+    ):
+        (tmp_path / f"r{n}.txt").write_text(f"{source['title']}\n\n{text}", encoding="utf-8")
+    (tmp_path / "r7.txt").write_text(
+        "Pennock pier closed\n\nThe pier at Pennock closed for repairs.", "utf-8"
+    )
+    local.ingest(store, sorted(tmp_path.glob("r*.txt")))
+    local.run_document_stage(store, workers=1)
+    rows = {r["id"]: r for r in store.documents(columns=("title", "text", "content_hash", "analysis"))}
+    new = [doc_id for doc_id in rows if doc_id not in {d["id"] for d in docs}]
+    assert len(new) == 4
+    copy_key = [i for i in new if rows[i]["content_hash"] == docs[0]["content_hash"]]
+    assert len(copy_key) == 1 and rows[copy_key[0]]["text"] == docs[0]["text"]  # r4 is a copy of r0
+    before = len(parsed)
+    assert extract.run(store, lambda *_: None, workers=1, analyse=analyser) == 4
+    assert len(parsed) - before == 3  # r5, r6 and r7 parsed; r4 took r0's stored analysis
+    assert extract.analysed_text(rows[copy_key[0]])[0] not in parsed[before:]
+    for row in store.documents(new, columns=("title", "text", "analysis")):
+        text = extract.analysed_text(row)[0]
+        assert row["analysis"] == json.loads(json.dumps(analysis_to_dict(_analysis(row["id"], text))))

@@ -105,6 +105,40 @@ def _analysis_key(doc: dict[str, Any]) -> str:
     return f"{STAGE.version}:{doc.get('content_hash')}:{doc.get('title') or ''}"
 
 
+#: In flight per document: its analysis key, what bounding its text cut (for its limit note), and where its
+#: body starts in the parsed text.
+_Flight = tuple[str, str | None, int]
+
+
+def _copies_of_stored(
+    store: Store, candidates: list[dict[str, Any]], current: dict[str, str]
+) -> dict[str, tuple[str, _Flight]]:
+    """The ``candidates`` (stale rows of ``META_COLUMNS`` whose analysis key is that of an up-to-date document
+    in ``current``: key -> id) whose parsed text is word for word that document's: copy id -> (that
+    document, the copy's in-flight entry).
+
+    The key alone does not say so: its content hash is of the normalised body (case and spaces folded),
+    so both texts are read and compared as the parser would get them. The copy then takes the stored
+    analysis with its own id, as a copy within one parse does (:mod:`storyline.extract.copies`): a page
+    re-published by another outlet after the first was stored is not parsed again.
+    """
+    found: dict[str, tuple[str, _Flight]] = {}
+    for at in range(0, len(candidates), ANALYSIS_BATCH):
+        chunk = candidates[at : at + ANALYSIS_BATCH]
+        source_of = {doc["id"]: current[_analysis_key(doc)] for doc in chunk}
+        ids = [*source_of, *source_of.values()]
+        rows = {row["id"]: row for row in store.documents(ids, columns=PARSE_COLUMNS)}
+        for doc in chunk:
+            copy, source = rows.get(doc["id"]), rows.get(source_of[doc["id"]])
+            if copy is None or source is None:
+                continue
+            text, body_start = analysed_text(copy)
+            bounded = bound_for_parsing(text)
+            if bounded.text == bound_for_parsing(analysed_text(source)[0]).text:
+                found[doc["id"]] = (source_of[doc["id"]], (_analysis_key(doc), bounded.note, body_start))
+    return found
+
+
 def _analyse_stale(
     store: Store,
     stale: list[dict[str, Any]],
@@ -112,11 +146,14 @@ def _analyse_stale(
     absorb: Absorb,
     workers: int | None = None,
     analyse: Analyser = analyse_batches,
+    current: dict[str, str] | None = None,
 ) -> int:
     """Parse and store the analyses of the ``stale`` documents (rows of ``META_COLUMNS``), handing each
     batch to ``absorb`` as it comes back (what resolution reads of it only: no event candidates, which the
     events stage reads from the store); how many were analysed (parsed, or, for a word-for-word copy of a text
-    earlier in the same parse, given that text's analysis unparsed).
+    earlier in the same parse, or of a text stored by an earlier run, given that text's analysis unparsed).
+    ``current`` maps the analysis keys of the stale documents to up-to-date documents that have them (the
+    candidates for such copies).
 
     Stale documents are parsed on ``workers`` processes (default: one per core, at most two); a document
     in a language the model does not read gets an empty analysis that records why. Bodies are read from
@@ -136,14 +173,16 @@ def _analyse_stale(
                 {"id": doc["id"], "analysis": row, "stage_keys": {STAGE.name: _analysis_key(doc)}}
             )
         else:
-            to_parse.append(doc["id"])
+            to_parse.append(doc)
     store.update_documents(not_parsed)
-    if not to_parse:
+    current = current or {}
+    stored_copies = _copies_of_stored(store, [d for d in to_parse if _analysis_key(d) in current], current)
+    in_flight: dict[str, _Flight] = {copy: flight for copy, (_, flight) in stored_copies.items()}
+    to_parse = [doc["id"] for doc in to_parse if doc["id"] not in stored_copies]
+    total = len(to_parse) + len(stored_copies)
+    if not total:
         absorb(empty, {})  # nothing of theirs is quoted: where their body starts does not matter
         return 0
-    # Per document in flight: its analysis key, what bounding its text cut (for its limit note), and where
-    # its body starts in the parsed text.
-    in_flight: dict[str, tuple[str, str | None, int]] = {}
 
     def batches() -> Iterator[list[tuple[str, str]]]:
         batch: list[tuple[str, str]] = []
@@ -193,17 +232,19 @@ def _analyse_stale(
         # an analysis) are stored above and not held.
         absorb([replace(a, events=()) for a in parsed], starts)
         done += len(parsed)
-        progress("entities + quotes", done, len(to_parse))
+        progress("entities + quotes", done, total)
 
     for parsed in analyse(batches(), pool_workers):
         store_batch(copies.with_copies(parsed))
     late = copies.late()  # copies read after their first document's analysis was stored: read it back
+    for copy, (source, _) in stored_copies.items():  # and copies of what an earlier run stored
+        late.setdefault(source, []).append(copy)
     firsts = list(late)
     for at in range(0, len(firsts), ANALYSIS_BATCH):
         rows = store.documents(firsts[at : at + ANALYSIS_BATCH], columns=("analysis",))
         store_batch([with_doc_id(analysis_from_dict(r["analysis"]), c) for r in rows for c in late[r["id"]]])
     absorb(empty, {})  # nothing of theirs is quoted: where their body starts does not matter
-    return len(to_parse)
+    return total
 
 
 def _body_offsets(row: dict[str, Any], body_start: dict[str, int]) -> dict[str, Any]:
@@ -407,7 +448,8 @@ def run(store: Store, progress: Progress, workers: int | None = None, analyse: A
     """Analyse what is stale, then update the kept entity resolution with the documents that changed and
     store entities and quotes (equal to one resolution over the whole corpus; see docs/incremental.md).
 
-    Returns how many documents were analysed (a copy of a text earlier in the parse is not parsed again).
+    Returns how many documents were analysed (a copy of a text earlier in the parse, or stored by an earlier
+    run, is not parsed again).
     """
     generation = start_generation(store)  # what the run changes is recorded last (stages/extract_changes.py)
     meta = list(store.documents(columns=META_COLUMNS))
@@ -418,8 +460,19 @@ def run(store: Store, progress: Progress, workers: int | None = None, analyse: A
     }
     docs = [d for d in meta if d.get("content_hash") or d["id"] in with_text]
     stale = [d for d in docs if d["stage_keys"].get(STAGE.name) != _analysis_key(d)]
+    wanted = {_analysis_key(d) for d in stale}
+    # Up-to-date documents a stale one may be a copy of (a document the model did not read has an empty
+    # analysis, which a copy in English must not take).
+    current = {
+        key: d["id"]
+        for d in docs
+        if (key := _analysis_key(d)) in wanted
+        and d["stage_keys"].get(STAGE.name) == key
+        and not not_parsed_reason(d)
+    }
     feed = _ResolutionFeed(store, docs)
-    parsed = _analyse_stale(store, stale, progress, feed.absorb, workers, analyse or analyse_batches)
+    analyse = analyse or analyse_batches
+    parsed = _analyse_stale(store, stale, progress, feed.absorb, workers, analyse, current)
     changed = _ChangedDocuments(feed, len(docs))
     try:
         outcome = _resolve(feed, changed)
