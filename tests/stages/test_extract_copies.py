@@ -98,36 +98,50 @@ def test_a_copy_of_a_text_stored_by_an_earlier_run_is_not_parsed(
     local.ingest(store, sorted(tmp_path.glob("r*.txt")))
     local.run_document_stage(store, workers=1)
     parsed: list[str] = []
+    calls: list[int] = []
 
     def analyser(batches: Iterable[list[tuple[str, str]]], workers: int) -> Iterator[list[DocAnalysis]]:
+        calls.append(workers)  # the local analyser loads the model here, before its first batch
         for batch in batches:
             parsed.extend(text for _, text in batch)
             yield [_analysis(doc_id, text) for doc_id, text in batch]
 
-    assert extract.run(store, lambda *_: None, workers=1, analyse=analyser) == 4
-    docs = list(store.documents(columns=("title", "text", "content_hash", "language")))
-    # A second run's pages: r4 a copy of r0 word for word; r5 a copy of r1 in other letter case (the same
-    # analysis key, another text); r6 a copy of r2, which is marked German here (a document the
-    # model does not read is given an empty analysis, which the copy, in English, must not take); r7 new.
-    store.update_documents([{"id": docs[2]["id"], "language": "de"}])
-    for n, (source, text) in enumerate(
-        [(docs[0], docs[0]["text"]), (docs[1], docs[1]["text"].upper()), (docs[2], docs[2]["text"])], start=4
-    ):
+    docs = list(store.documents(columns=("title", "text", "content_hash")))
+    store.update_documents([{"id": docs[2]["id"], "language": "de"}])  # r2: not read by the model
+    assert extract.run(store, lambda *_: None, workers=1, analyse=analyser) == 3
+    # Neither of these makes r2 or r3 stale (their analysis key holds), so each keeps an analysis that is
+    # not what parsing its text now gives: r2, identified as English after all, its empty one; r3, its
+    # spaces doubled (the content hash folds spaces), the analysis of its old text.
+    spaced = docs[3]["text"].replace(" ", "  ")
+    store.update_documents([{"id": docs[2]["id"], "language": "en"}, {"id": docs[3]["id"], "text": spaced}])
+    assert extract.run(store, lambda *_: None, workers=1, analyse=analyser) == 0
+    # A later run's pages: r4 a copy of r0 word for word; r5 a copy of r1 in other letter case (the same
+    # analysis key, another text); r6 a copy of r2 and r7 of r3 as they read now; r8 new.
+    copies = [docs[0]["text"], docs[1]["text"].upper(), docs[2]["text"], spaced]
+    for n, (source, text) in enumerate(zip(docs, copies, strict=True), start=4):
         (tmp_path / f"r{n}.txt").write_text(f"{source['title']}\n\n{text}", encoding="utf-8")
-    (tmp_path / "r7.txt").write_text(
+    (tmp_path / "r8.txt").write_text(
         "Pennock pier closed\n\nThe pier at Pennock closed for repairs.", "utf-8"
     )
     local.ingest(store, sorted(tmp_path.glob("r*.txt")))
     local.run_document_stage(store, workers=1)
-    rows = {r["id"]: r for r in store.documents(columns=("title", "text", "content_hash", "analysis"))}
-    new = [doc_id for doc_id in rows if doc_id not in {d["id"] for d in docs}]
-    assert len(new) == 4
-    copy_key = [i for i in new if rows[i]["content_hash"] == docs[0]["content_hash"]]
-    assert len(copy_key) == 1 and rows[copy_key[0]]["text"] == docs[0]["text"]  # r4 is a copy of r0
+    new = [
+        row for row in store.documents(columns=("title", "text")) if row["id"] not in {d["id"] for d in docs}
+    ]
+    assert len(new) == 5
+    copy_of_r0 = extract.analysed_text(docs[0])[0]
+    assert [extract.analysed_text(row)[0] for row in new].count(copy_of_r0) == 1
     before = len(parsed)
-    assert extract.run(store, lambda *_: None, workers=1, analyse=analyser) == 4
-    assert len(parsed) - before == 3  # r5, r6 and r7 parsed; r4 took r0's stored analysis
-    assert extract.analysed_text(rows[copy_key[0]])[0] not in parsed[before:]
-    for row in store.documents(new, columns=("title", "text", "analysis")):
+    assert extract.run(store, lambda *_: None, workers=1, analyse=analyser) == 5
+    assert len(parsed) - before == 4  # r5 to r8 parsed; r4 took r0's stored analysis
+    assert copy_of_r0 not in parsed[before:]
+    for row in store.documents([row["id"] for row in new], columns=("title", "text", "analysis")):
         text = extract.analysed_text(row)[0]
         assert row["analysis"] == json.loads(json.dumps(analysis_to_dict(_analysis(row["id"], text))))
+    # A run whose only stale document is such a copy starts no parse at all.
+    (tmp_path / "r9.txt").write_text(f"{docs[1]['title']}\n\n{docs[1]['text']}", encoding="utf-8")
+    local.ingest(store, [tmp_path / "r9.txt"])
+    local.run_document_stage(store, workers=1)
+    before = len(calls)
+    assert extract.run(store, lambda *_: None, workers=1, analyse=analyser) == 1
+    assert len(calls) == before

@@ -57,6 +57,10 @@ STAGE = StageInfo(
 MENTION_ENTITIES_STATE = "extract.mention_entities"
 #: The fields read of a document to parse: its analysed text and what its analysis key is made of.
 PARSE_COLUMNS = ("title", "text", "content_hash")
+#: Stage key (beside the stage's own) of a document whose analysis was parsed: the digest of the text the
+#: parser got (none for a document the model does not read or a parse skipped past its time budget). A
+#: later copy of that very text takes the analysis unparsed (:func:`_copies_of_stored`).
+PARSED_KEY = "extract.parsed"
 #: The fields read of every document: enough to tell what is stale or changed since the last run.
 META_COLUMNS = ("seq", "title", "content_hash", "language", "outlet", "stage_keys")
 #: State key: how many documents the last run resolved again (new ones and those whose knowledge moved).
@@ -105,37 +109,45 @@ def _analysis_key(doc: dict[str, Any]) -> str:
     return f"{STAGE.version}:{doc.get('content_hash')}:{doc.get('title') or ''}"
 
 
-#: In flight per document: its analysis key, what bounding its text cut (for its limit note), and where its
-#: body starts in the parsed text.
-_Flight = tuple[str, str | None, int]
+#: In flight per document: its analysis key, what bounding its text cut (for its limit note), where its body
+#: starts in the parsed text, and the digest of that parsed text.
+_Flight = tuple[str, str | None, int, str]
+
+
+def _parsed_digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def _in_flight(doc: dict[str, Any]) -> tuple[_Flight, str]:
+    """A document's in-flight entry (from its ``PARSE_COLUMNS``) and the bounded text the parser gets."""
+    text, body_start = analysed_text(doc)
+    bounded = bound_for_parsing(text)
+    return (_analysis_key(doc), bounded.note, body_start, _parsed_digest(bounded.text)), bounded.text
 
 
 def _copies_of_stored(
-    store: Store, candidates: list[dict[str, Any]], current: dict[str, str]
+    store: Store, candidates: list[dict[str, Any]], current: dict[str, dict[str, str]]
 ) -> dict[str, tuple[str, _Flight]]:
-    """The ``candidates`` (stale rows of ``META_COLUMNS`` whose analysis key is that of an up-to-date document
-    in ``current``: key -> id) whose parsed text is word for word that document's: copy id -> (that
-    document, the copy's in-flight entry).
+    """The ``candidates`` (stale rows of ``META_COLUMNS`` whose analysis key some up-to-date document has;
+    ``current``: key -> the digest of the text each such document's analysis was parsed from -> its id)
+    whose parsed text is word for word such a document's: copy id -> (that document, the copy's in-flight
+    entry).
 
-    The key alone does not say so: its content hash is of the normalised body (case and spaces folded),
-    so both texts are read and compared as the parser would get them. The copy then takes the stored
-    analysis with its own id, as a copy within one parse does (:mod:`storyline.extract.copies`): a page
-    re-published by another outlet after the first was stored is not parsed again.
+    The copy then takes the stored analysis with its own id, as a copy within one parse does
+    (:mod:`storyline.extract.copies`): a page re-published by another outlet after the first was stored is
+    not parsed again. The key alone does not say so (its content hash is of the folded body: another case
+    or spacing is another parse), and neither does the other document's text now: a stored analysis is
+    kept while the key holds. So the digest is of the text the analysis was parsed from, recorded when it
+    was stored (``PARSED_KEY``); only the copies' texts are read.
     """
     found: dict[str, tuple[str, _Flight]] = {}
     for at in range(0, len(candidates), ANALYSIS_BATCH):
         chunk = candidates[at : at + ANALYSIS_BATCH]
-        source_of = {doc["id"]: current[_analysis_key(doc)] for doc in chunk}
-        ids = [*source_of, *source_of.values()]
-        rows = {row["id"]: row for row in store.documents(ids, columns=PARSE_COLUMNS)}
-        for doc in chunk:
-            copy, source = rows.get(doc["id"]), rows.get(source_of[doc["id"]])
-            if copy is None or source is None:
-                continue
-            text, body_start = analysed_text(copy)
-            bounded = bound_for_parsing(text)
-            if bounded.text == bound_for_parsing(analysed_text(source)[0]).text:
-                found[doc["id"]] = (source_of[doc["id"]], (_analysis_key(doc), bounded.note, body_start))
+        for row in store.documents([doc["id"] for doc in chunk], columns=PARSE_COLUMNS):
+            flight, _ = _in_flight(row)
+            source = current.get(flight[0], {}).get(flight[3])
+            if source is not None:
+                found[row["id"]] = (source, flight)
     return found
 
 
@@ -146,14 +158,14 @@ def _analyse_stale(
     absorb: Absorb,
     workers: int | None = None,
     analyse: Analyser = analyse_batches,
-    current: dict[str, str] | None = None,
+    current: dict[str, dict[str, str]] | None = None,
 ) -> int:
     """Parse and store the analyses of the ``stale`` documents (rows of ``META_COLUMNS``), handing each
     batch to ``absorb`` as it comes back (what resolution reads of it only: no event candidates, which the
     events stage reads from the store); how many were analysed (parsed, or, for a word-for-word copy of a text
     earlier in the same parse, or of a text stored by an earlier run, given that text's analysis unparsed).
-    ``current`` maps the analysis keys of the stale documents to up-to-date documents that have them (the
-    candidates for such copies).
+    ``current`` holds the up-to-date documents that may be such copies' sources (see
+    :func:`_copies_of_stored`).
 
     Stale documents are parsed on ``workers`` processes (default: one per core, at most two); a document
     in a language the model does not read gets an empty analysis that records why. Bodies are read from
@@ -169,9 +181,8 @@ def _analyse_stale(
         if reason := not_parsed_reason(doc):
             empty.append(DocAnalysis(doc["id"], (), (), ()))
             row = {**analysis_to_dict(empty[-1]), "not_parsed": reason}
-            not_parsed.append(
-                {"id": doc["id"], "analysis": row, "stage_keys": {STAGE.name: _analysis_key(doc)}}
-            )
+            keys = {STAGE.name: _analysis_key(doc), PARSED_KEY: None}  # no copy takes this analysis
+            not_parsed.append({"id": doc["id"], "analysis": row, "stage_keys": keys})
         else:
             to_parse.append(doc)
     store.update_documents(not_parsed)
@@ -191,13 +202,11 @@ def _analyse_stale(
         for doc in store.documents(to_parse, columns=PARSE_COLUMNS):
             # Bounded before parsing (length cap, long symbol runs blanked): a page past a limit is cut,
             # with a note.
-            text, body_start = analysed_text(doc)
-            bounded = bound_for_parsing(text)
-            in_flight[doc["id"]] = (_analysis_key(doc), bounded.note, body_start)
-            if copies.is_copy(doc["id"], bounded.text):  # takes the first one's analysis, unparsed
+            in_flight[doc["id"]], text = _in_flight(doc)
+            if copies.is_copy(doc["id"], text):  # takes the first one's analysis, unparsed
                 remaining -= 1
                 continue
-            batch.append((doc["id"], bounded.text))
+            batch.append((doc["id"], text))
             if len(batch) == size:
                 yield batch
                 remaining -= size
@@ -217,7 +226,10 @@ def _analyse_stale(
             {
                 "id": a.doc_id,
                 "analysis": analysis_to_dict(a),
-                "stage_keys": {STAGE.name: in_flight[a.doc_id][0]},
+                "stage_keys": {
+                    STAGE.name: in_flight[a.doc_id][0],
+                    PARSED_KEY: None if a.skipped else in_flight[a.doc_id][3],  # a skip is no parse
+                },
                 "limits": {STAGE.name: _limit_note(a, in_flight[a.doc_id][1])},
             }
             for a in parsed
@@ -234,8 +246,9 @@ def _analyse_stale(
         done += len(parsed)
         progress("entities + quotes", done, total)
 
-    for parsed in analyse(batches(), pool_workers):
-        store_batch(copies.with_copies(parsed))
+    if to_parse:  # (the local analyser loads the model before its first batch)
+        for parsed in analyse(batches(), pool_workers):
+            store_batch(copies.with_copies(parsed))
     late = copies.late()  # copies read after their first document's analysis was stored: read it back
     for copy, (source, _) in stored_copies.items():  # and copies of what an earlier run stored
         late.setdefault(source, []).append(copy)
@@ -461,15 +474,11 @@ def run(store: Store, progress: Progress, workers: int | None = None, analyse: A
     docs = [d for d in meta if d.get("content_hash") or d["id"] in with_text]
     stale = [d for d in docs if d["stage_keys"].get(STAGE.name) != _analysis_key(d)]
     wanted = {_analysis_key(d) for d in stale}
-    # Up-to-date documents a stale one may be a copy of (a document the model did not read has an empty
-    # analysis, which a copy in English must not take).
-    current = {
-        key: d["id"]
-        for d in docs
-        if (key := _analysis_key(d)) in wanted
-        and d["stage_keys"].get(STAGE.name) == key
-        and not not_parsed_reason(d)
-    }
+    current: dict[str, dict[str, str]] = {}  # up-to-date documents a stale one may be a copy of
+    for d in docs:
+        key, parsed_from = _analysis_key(d), d["stage_keys"].get(PARSED_KEY)
+        if key in wanted and parsed_from and d["stage_keys"].get(STAGE.name) == key:
+            current.setdefault(key, {}).setdefault(parsed_from, d["id"])
     feed = _ResolutionFeed(store, docs)
     analyse = analyse or analyse_batches
     parsed = _analyse_stale(store, stale, progress, feed.absorb, workers, analyse, current)
