@@ -169,7 +169,7 @@ def test_a_run_after_a_change_stores_what_a_run_from_nothing_stores(
     store.close()
 
 
-@pytest.mark.parametrize("harm", ["lose", "damage"])
+@pytest.mark.parametrize("harm", ["lose", "damage", "not a narrative", "a thread's"])
 def test_a_lost_or_damaged_entry_narrates_its_story_again(tmp_path: Path, harm: str) -> None:
     store = SQLiteStore(tmp_path / "kept.db")
     _fill(store, REPORTS)
@@ -180,7 +180,13 @@ def test_a_lost_or_damaged_entry_narrates_its_story_again(tmp_path: Path, harm: 
         for name, value in store.get_entries(narrate_kept.ENTRIES)
         if name.startswith("s") and b"Tarsel" in zlib.decompress(value)
     )
-    value = None if harm == "lose" else b"\x78\x9c not what zlib wrote"
+    thread = next(value for name, value in store.get_entries(narrate_kept.ENTRIES) if name.startswith("t"))
+    value = {
+        "lose": None,
+        "damage": b"\x78\x9c not what zlib wrote",
+        "not a narrative": zlib.compress(b"[1, 2]"),  # decodes, but would fail the stage far from here
+        "a thread's": thread,
+    }[harm]
     store.set_entries(narrate_kept.ENTRIES, [(museum, value)])
     narrate.run(store, lambda *args: None, workers=1)
     assert store.get_state(narrate.NARRATED_STATE) == 1
@@ -189,17 +195,36 @@ def test_a_lost_or_damaged_entry_narrates_its_story_again(tmp_path: Path, harm: 
     store.close()
 
 
-@pytest.mark.parametrize("index", [None, b"something else\ns0"])
-def test_a_lost_index_writes_every_entry_again_and_narrates_nothing(
-    tmp_path: Path, index: bytes | None
-) -> None:
+@pytest.mark.parametrize("harm", ["lose", "another layout", "cut short", "one byte changed"])
+def test_a_lost_index_writes_every_entry_again_and_narrates_nothing(tmp_path: Path, harm: str) -> None:
     store = SQLiteStore(tmp_path / "kept.db")
     _fill(store, REPORTS)
     narrate.run(store, lambda *args: None, workers=1)
     rows, names = _narrated(store), _kept_names(store)
+    written = dict(store.get_entries(narrate_kept.ENTRIES))[narrate_kept.INDEX]
+    middle = len(written) // 2
+    index = {
+        "lose": None,
+        "another layout": zlib.compress(b"something else\ns0"),
+        "cut short": written[:middle],
+        # A name's digit changed would list a name that is not there and leave the real one behind.
+        "one byte changed": written[:middle] + bytes([written[middle] ^ 1]) + written[middle + 1 :],
+    }[harm]
     store.set_entries(narrate_kept.ENTRIES, [(narrate_kept.INDEX, index), ("sstale", b"left behind")])
     narrate.run(store, lambda *args: None, workers=1)
     assert store.get_state(narrate.NARRATED_STATE) == 0
     assert _narrated(store) == rows
     assert _kept_names(store) == names  # the name the index did not list is gone with the rest
     store.close()
+
+
+def test_the_code_digest_covers_what_narration_imports() -> None:
+    # Narration's tf-idf, tokeniser and date finder live in other packages: changing them changes
+    # narratives, so they must change every story's key (month_names: imported by the date finder).
+    sources = {
+        path.relative_to(Path(narrate.__file__).parent.parent).as_posix()
+        for path in narrate.narration_sources()
+    }
+    assert {"link/vectors.py", "link/tokens.py", "describe/datefinds.py", "month_names.py"} <= sources
+    assert {"stages/narrate.py", "narrate/story.py", "narrate/dates.py"} <= sources
+    assert "store/sqlite.py" not in sources and "run/local.py" not in sources  # not what a narrative says

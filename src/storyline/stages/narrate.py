@@ -7,6 +7,7 @@ The logic lives in :mod:`storyline.narrate` (pure); this module reads reports, s
 
 from __future__ import annotations
 
+import ast
 import functools
 import hashlib
 import json
@@ -131,12 +132,43 @@ def story_fields(narrative: StoryNarrative) -> dict[str, Any]:
     }
 
 
+def narration_sources() -> list[Path]:
+    """The files of the narration code: this module, and the ``storyline.narrate`` package's modules with
+    every project module they import, directly or not (its tokeniser, tf-idf and date finder live in the
+    link and describe packages).
+
+    Found from the import statements, so a module narration starts to use is covered without a list kept
+    by hand. Only the package's modules are followed, not this stage's own imports (the store, the run's
+    pool), which do not change what a narrative says.
+    """
+    root = Path(narrate_package.__file__).parent.parent  # the storyline package
+    found: set[Path] = set()
+    pending = sorted(Path(narrate_package.__file__).parent.glob("*.py"))
+    while pending:
+        path = pending.pop()
+        if path in found:
+            continue
+        found.add(path)
+        for node in ast.walk(ast.parse(path.read_bytes())):
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                modules = [node.module, *(f"{node.module}.{alias.name}" for alias in node.names)]
+            elif isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            else:
+                continue
+            for module in modules:
+                parts = module.split(".")
+                file = root.joinpath(*parts[1:]).with_suffix(".py")
+                if parts[0] == root.name and len(parts) > 1 and file.is_file():  # a module, not a name
+                    pending.append(file)
+    return [Path(__file__), *sorted(found)]
+
+
 @functools.cache
 def _code_digest() -> str:
-    """A digest of the narration code (this module and the ``storyline.narrate`` package): a kept narrative
-    is stale when the code that made it changed, even if nobody bumped the stage version."""
-    sources = [Path(__file__), *sorted(Path(narrate_package.__file__).parent.glob("*.py"))]
-    return hashlib.sha256(b"".join(path.read_bytes() for path in sources)).hexdigest()
+    """A digest of the narration code (:func:`narration_sources`): a kept narrative is stale when the code
+    that made it changed, even if nobody bumped the stage version."""
+    return hashlib.sha256(b"".join(path.read_bytes() for path in narration_sources())).hexdigest()
 
 
 @functools.cache

@@ -7,9 +7,10 @@ writes only the narratives it made, and deletes the entries no story or thread n
 index entry (every name kept) lists and the run does not. Entries, deletions and the index go in one
 transaction, so a run cut short leaves the last run's entries and index as they were.
 
-An entry that is missing or does not decode (zlib's checksum, then JSON) is left out, and its story or
-thread is narrated again; an index that is missing or does not decode has every entry dropped and the
-current ones written again (nothing else tells which names are gone).
+An entry that is missing, does not decode (zlib's checksum, then JSON) or is not shaped as a story's or a
+thread's narrative is left out, and its story or thread is narrated again; an index that is missing or
+does not decode (it is compressed too, so that zlib's checksum tells a damaged one) has every entry
+dropped and the current ones written again (nothing else tells which names are gone).
 """
 
 from __future__ import annotations
@@ -24,8 +25,11 @@ from storyline.store.base import Store
 #: The prefix of the entries (``s`` + a story key, ``t`` + a thread key) and of the index.
 ENTRIES = "narrate.kept"
 INDEX = "index"
-#: The first line of the index: bumped when what an entry holds changes shape.
-INDEX_HEADER = b"narrate.kept 1"
+#: The first line of the index. What an entry holds is made by code in the narrate stage's digest, so a
+#: change of its shape changes every name; this only tells an index of another layout.
+INDEX_HEADER = b"narrate.kept 2"
+#: The keys of a story's and of a thread's kept narrative, by the first letter of its name.
+_SHAPES = {"s": {"fields", "headline", "date"}, "t": {"summary", "timeline"}}
 
 
 def story_name(key: str) -> str:
@@ -42,17 +46,25 @@ def _encoded(value: Any) -> bytes:
     return zlib.compress(json.dumps(value, ensure_ascii=False).encode())
 
 
-def _decoded(data: bytes) -> Any:
-    """An entry's value, or None when it is damaged (zlib checks its own checksum)."""
+def _decoded(name: str, data: bytes) -> Any:
+    """An entry's value, or None when it is damaged (zlib checks its own checksum) or not the narrative
+    its name says (a JSON value of another shape would fail the stage far from here)."""
     try:
-        return json.loads(zlib.decompress(data))
+        value = json.loads(zlib.decompress(data))
     except (zlib.error, ValueError):
         return None
+    if not isinstance(value, dict) or set(value) != _SHAPES.get(name[:1]):
+        return None
+    return value
 
 
 def _index(data: bytes | None) -> set[str] | None:
     """The names the index lists, or None when there is none or it is not one this code wrote."""
     if data is None:
+        return None
+    try:
+        data = zlib.decompress(data)
+    except zlib.error:
         return None
     header, _, names = data.partition(b"\n")
     if header != INDEX_HEADER:
@@ -80,7 +92,7 @@ class KeptNarratives:
         kept: dict[str, Any] = {}
         raw: dict[str, bytes] = {}
         for name, data in rows.items():
-            value = _decoded(data)
+            value = _decoded(name, data)
             if value is not None:
                 kept[name], raw[name] = value, data
         return cls(kept, raw, index)
@@ -106,7 +118,7 @@ class KeptNarratives:
         missing = [name for name in current if name not in self._kept]
         if missing:
             raise ValueError(f"no narrative for {missing[:3]}")
-        index = INDEX_HEADER + b"\n" + "\n".join(current).encode("ascii")
+        index = zlib.compress(INDEX_HEADER + b"\n" + "\n".join(current).encode("ascii"))
         entries: list[tuple[str, bytes | None]]
         if self._index is None:  # which names are gone is unknown: write every current one afresh
             entries = [(name, self._made.get(name) or self._raw[name]) for name in current]
