@@ -260,3 +260,32 @@ def test_counts_kept_uncompressed_by_an_earlier_release_are_read() -> None:
         assert back is not None and back.keys == counted.keys and back.vocabulary == counted.vocabulary
         for name in ("indptr", "terms", "counts", "names"):
             assert np.array_equal(getattr(back, name), getattr(counted, name)), name
+
+
+def test_a_report_whose_title_changed_is_counted_again(tmp_path: Path) -> None:
+    # Counts are kept under a digest of the title and the body's digest: the same body under another
+    # title is another report text.
+    from storyline.link.records import LinkDoc
+    from storyline.stages import link
+    from storyline.store.sqlite import SQLiteStore
+
+    body = "Dockworkers in Velmora struck over unpaid wages on Monday."
+    store = SQLiteStore(tmp_path / "s.db")
+    link.report_terms(store, [], [LinkDoc(id="a", seq=0, text=body, title="Port strike")], {})
+    renamed = LinkDoc(id="a", seq=0, text=body, title="Bridge opens in Tarnow")
+    top = link.report_terms(store, [], [renamed], {})
+    full = ReportTerms.count([report_terms.report_text(renamed)])
+    assert top.fresh == 1
+    assert top.tf_matrix([[0]], 3.0)[1] == full.tf_matrix([[0]], 3.0)[1]
+    store.close()
+
+
+def test_a_report_key_changes_with_how_title_and_body_are_joined(monkeypatch: pytest.MonkeyPatch) -> None:
+    body_key = report_terms.text_key("Dockworkers in Velmora struck.")
+    before = report_terms.report_key("Port strike", body_key)
+    report_terms._report_form.cache_clear()
+    monkeypatch.setattr(report_terms, "report_text", lambda doc: f"{doc.title}. {doc.text}")
+    try:
+        assert report_terms.report_key("Port strike", body_key) != before
+    finally:
+        report_terms._report_form.cache_clear()

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import inspect
 import io
 from array import array
 from collections.abc import Callable, Container, Iterable, Iterator, Sequence
@@ -26,6 +27,7 @@ from scipy import sparse
 
 from storyline.link import packed, tokens, vectors
 from storyline.link.blocks import blocks, concatenated_ranges
+from storyline.link.records import LinkDoc
 from storyline.link.vectors import raw_term_counts
 
 #: Bump when ``raw_term_counts`` splits or normalises words differently: kept counts are then dropped.
@@ -48,13 +50,26 @@ def text_key(text: str) -> bytes:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=_KEY_BYTES).digest()
 
 
+def report_text(doc: LinkDoc) -> str:
+    """What a report's vector is made of: its title (when known) and its body."""
+    return f"{doc.title}\n\n{doc.text}" if doc.title else doc.text
+
+
+@functools.cache
+def _report_form() -> bytes:
+    """A digest of :func:`report_text`'s code: a report's key names its title and body, not the text made
+    of them, so a change to how they are joined must change every key (the counts would be another text's)."""
+    return hashlib.blake2b(inspect.getsource(report_text).encode(), digest_size=_KEY_BYTES).digest()
+
+
 def report_key(title: str | None, body_key: bytes) -> bytes:
-    """The digest a report's counts are kept under: of its title and its body's :func:`text_key`, so that
-    a body is digested once (its words and its counts are kept under digests of it) rather than once
-    more inside its title and body joined. Equal keys mean equal titles and bodies, so equal report
-    texts; a text reached another way (its own :func:`text_key`) is only counted again, never misread."""
-    digest = hashlib.blake2b(body_key, digest_size=_KEY_BYTES, person=b"report")
-    if title:  # a report text holds its title only when there is one (``stories.report_text``)
+    """The digest a report's counts are kept under: of its title and its body's :func:`text_key` (and of
+    how :func:`report_text` joins them), so that a body is digested once (its words and its counts are
+    kept under digests of it) rather than once more inside its title and body joined. Equal keys mean
+    equal titles and bodies, so equal report texts; a text reached another way (its own :func:`text_key`)
+    is only counted again, never misread."""
+    digest = hashlib.blake2b(body_key, digest_size=_KEY_BYTES, person=b"report", salt=_report_form()[:16])
+    if title:  # a report text holds its title only when there is one (``report_text``)
         digest.update(title.encode("utf-8", "surrogatepass"))
     return digest.digest()
 

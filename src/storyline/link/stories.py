@@ -37,7 +37,7 @@ from storyline.link.kept_clusters import KeptClusters, clustered_by_component
 from storyline.link.kept_cosines import KeptCosines
 from storyline.link.passages import find_shared_passages
 from storyline.link.records import LinkDoc, SharedPassage, Story
-from storyline.link.report_terms import ReportTerms
+from storyline.link.report_terms import ReportTerms, report_text
 from storyline.link.settings import LinkSettings
 from storyline.link.tokens import words_of
 from storyline.link.unionfind import UnionFind
@@ -65,11 +65,6 @@ def _specificity(sets: list[frozenset[str]]) -> dict[str, float]:
     earliest = Counter(member for members in sets[:frozen] for member in members)
     later = Counter(member for members in sets[frozen:] for member in members if member not in earliest)
     return {member: math.log((frozen + 1) / count) for member, count in (earliest + later).items()}
-
-
-def report_text(doc: LinkDoc) -> str:
-    """What a report's vector is made of: its title (when known) and its body."""
-    return f"{doc.title}\n\n{doc.text}" if doc.title else doc.text
 
 
 def _passage_bonus(passages: Sequence[SharedPassage], position: dict[str, int], weight: float) -> Edges:
