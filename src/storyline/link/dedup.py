@@ -12,6 +12,7 @@ signature's 512 bytes. Candidates are exactly the documents sharing a band's val
 
 from __future__ import annotations
 
+import hashlib
 import struct
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -25,9 +26,14 @@ from storyline.link.records import Bodies, LinkDoc, as_given
 from storyline.link.settings import LinkSettings
 from storyline.link.tokens import shingles, words_of
 
-_INDEX_MAGIC = b"SLNDX2"
-#: Indexes written a document at a time (read still; written as arrays since).
+_INDEX_MAGIC = b"SLNDX3"
+#: Indexes of whole arrays with no digest of their bytes, and indexes written a document at a time (read
+#: still; written as arrays with a digest since).
+_UNCHECKED_INDEX_MAGIC = b"SLNDX2"
 _OLD_INDEX_MAGIC = b"SLNDX1"
+#: Bytes of the digest closing an index: a change that keeps every length (two ids' lengths swapped, a
+#: flipped bit in a signature) would otherwise load as another index.
+_DIGEST_BYTES = 16
 _HEADER = struct.Struct("<6sIII")  # magic, num_perm, seed, entries
 #: datasketch's MinHash hashing scheme, fixed so stored signatures stay comparable across versions.
 _SCHEME = "affine32"
@@ -250,18 +256,20 @@ class NearDuplicateIndex:
         count = len(self.ids)
         ids = [doc_id.encode("utf-8") for doc_id in self.ids]
         originals = [self.originals.get(doc_id, "").encode("utf-8") for doc_id in self.ids]
-        return b"".join(
-            (
-                _HEADER.pack(_INDEX_MAGIC, self.settings.num_perm, self.settings.minhash_seed, count),
-                np.fromiter(map(len, ids), dtype="<u4", count=count).tobytes(),
-                np.fromiter(map(len, originals), dtype="<u4", count=count).tobytes(),
-                self._seqs[:count].astype("<i8").tobytes(),
-                self._sizes[:count].astype("<u4").tobytes(),
-                self._values[:count].astype("<u4").tobytes(),
-                *ids,
-                *originals,
-            )
+        parts = (
+            _HEADER.pack(_INDEX_MAGIC, self.settings.num_perm, self.settings.minhash_seed, count),
+            np.fromiter(map(len, ids), dtype="<u4", count=count).tobytes(),
+            np.fromiter(map(len, originals), dtype="<u4", count=count).tobytes(),
+            self._seqs[:count].astype("<i8").tobytes(),
+            self._sizes[:count].astype("<u4").tobytes(),
+            self._values[:count].astype("<u4", copy=False).tobytes(),  # uint32 already: one copy, not two
+            *ids,
+            *originals,
         )
+        digest = hashlib.blake2b(digest_size=_DIGEST_BYTES)
+        for part in parts:
+            digest.update(part)
+        return b"".join((*parts, digest.digest()))
 
     @classmethod
     def from_bytes(cls, data: bytes, settings: LinkSettings | None = None) -> NearDuplicateIndex:
@@ -271,8 +279,14 @@ class NearDuplicateIndex:
         settings = settings or LinkSettings()
         if magic == _OLD_INDEX_MAGIC and num_perm == settings.num_perm and seed == settings.minhash_seed:
             return cls._from_rows(data, settings, count)
-        if magic != _INDEX_MAGIC or num_perm != settings.num_perm or seed != settings.minhash_seed:
-            raise ValueError("near-duplicate index was made with other MinHash settings or is not an index")
+        if magic == _INDEX_MAGIC:
+            data, digest = data[:-_DIGEST_BYTES], data[-_DIGEST_BYTES:]
+            if hashlib.blake2b(data, digest_size=_DIGEST_BYTES).digest() != digest:
+                raise ValueError("near-duplicate index is damaged (its digest does not match)")
+        elif magic != _UNCHECKED_INDEX_MAGIC:
+            raise ValueError("not a near-duplicate index")
+        if num_perm != settings.num_perm or seed != settings.minhash_seed:
+            raise ValueError("near-duplicate index was made with other MinHash settings")
         arrays: list[np.ndarray] = []
         offset = _HEADER.size
         for dtype, size in (("<u4", count), ("<u4", count), ("<i8", count), ("<u4", count)):
@@ -312,11 +326,15 @@ class NearDuplicateIndex:
                 texts.append(data[offset + 4 : offset + 4 + length].decode("utf-8"))
                 offset += 4 + length
             (seq,) = struct.unpack_from("<q", data, offset)
-            sig = Signature.from_bytes(data[offset + 8 : offset + 8 + sig_bytes])
+            signature = data[offset + 8 : offset + 8 + sig_bytes]
+            if len(signature) != sig_bytes:  # cut short: numpy would broadcast what is left
+                raise ValueError("near-duplicate index does not hold what its header says")
             offset += 8 + sig_bytes
-            index.add(texts[0], sig, seq)
+            index.add(texts[0], Signature.from_bytes(signature), seq)
             if texts[1]:
                 index.originals[texts[0]] = texts[1]
+        if offset != len(data):
+            raise ValueError("near-duplicate index does not hold what its header says")
         return index
 
 
