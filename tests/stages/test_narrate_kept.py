@@ -4,6 +4,7 @@ and narrates again what a lost or damaged entry held."""
 
 from __future__ import annotations
 
+import ast
 import zlib
 from collections.abc import Callable
 from pathlib import Path
@@ -228,3 +229,14 @@ def test_the_code_digest_covers_what_narration_imports() -> None:
     assert {"link/vectors.py", "link/tokens.py", "describe/datefinds.py", "month_names.py"} <= sources
     assert {"stages/narrate.py", "narrate/story.py", "narrate/dates.py"} <= sources
     assert "store/sqlite.py" not in sources and "run/local.py" not in sources  # not what a narrative says
+    # Closed under the project's imports: every module a listed file imports from is listed.
+    root = Path(narrate.__file__).parent.parent
+    for path in narrate.narration_sources()[1:]:
+        for node in ast.walk(ast.parse(path.read_bytes())):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("storyline."):
+                parts = node.module.split(".")[1:]
+                module = root.joinpath(*parts).with_suffix(".py")
+                package = root.joinpath(*parts, "__init__.py")
+                assert module.is_file() or package.is_file(), node.module
+                listed = module if module.is_file() else package
+                assert listed.relative_to(root).as_posix() in sources, (path, node.module)

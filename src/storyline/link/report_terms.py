@@ -59,7 +59,11 @@ def report_text(doc: LinkDoc) -> str:
 def _report_form() -> bytes:
     """A digest of :func:`report_text`'s code: a report's key names its title and body, not the text made
     of them, so a change to how they are joined must change every key (the counts would be another text's)."""
-    return hashlib.blake2b(inspect.getsource(report_text).encode(), digest_size=_KEY_BYTES).digest()
+    try:
+        code = inspect.getsource(report_text).encode()
+    except OSError:  # installed without sources (compiled files only): its bytecode and constants then
+        code = report_text.__code__.co_code + repr(report_text.__code__.co_consts).encode()
+    return hashlib.blake2b(code, digest_size=_KEY_BYTES).digest()
 
 
 def report_key(title: str | None, body_key: bytes) -> bytes:

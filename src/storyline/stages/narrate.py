@@ -150,17 +150,27 @@ def narration_sources() -> list[Path]:
             continue
         found.add(path)
         for node in ast.walk(ast.parse(path.read_bytes())):
-            if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-                modules = [node.module, *(f"{node.module}.{alias.name}" for alias in node.names)]
+            if isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:  # relative: from the importing file's package, one level up per dot
+                    package = path.relative_to(root.parent).parent.parts  # e.g. ("storyline", "narrate")
+                    base = ".".join([*package[: len(package) - node.level + 1], *([base] if base else [])])
+                modules = [base, *(f"{base}.{alias.name}" for alias in node.names)]
             elif isinstance(node, ast.Import):
                 modules = [alias.name for alias in node.names]
             else:
                 continue
             for module in modules:
                 parts = module.split(".")
-                file = root.joinpath(*parts[1:]).with_suffix(".py")
-                if parts[0] == root.name and len(parts) > 1 and file.is_file():  # a module, not a name
-                    pending.append(file)
+                if parts[0] != root.name or len(parts) < 2:
+                    continue
+                # a module, or a package (its __init__, which may re-export); else a name, not a file
+                for file in (
+                    root.joinpath(*parts[1:]).with_suffix(".py"),
+                    root.joinpath(*parts[1:], "__init__.py"),
+                ):
+                    if file.is_file():
+                        pending.append(file)
     return [Path(__file__), *sorted(found)]
 
 
