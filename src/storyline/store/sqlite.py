@@ -105,6 +105,12 @@ def _chunks(items: list[str], size: int = ID_CHUNK) -> Iterator[list[str]]:
         yield items[start : start + size]
 
 
+def _entry_range(prefix: str) -> tuple[str, str]:
+    """The keys of the entries under ``prefix`` run from ``prefix/`` up to ``prefix0`` ("0" follows "/"):
+    a range the key's index answers, where a LIKE pattern would scan."""
+    return prefix + "/", prefix + "0"
+
+
 class SQLiteStore:
     """A :class:`~storyline.store.base.Store` backed by one SQLite file (or ``:memory:``)."""
 
@@ -541,7 +547,7 @@ class SQLiteStore:
         start = prefix + "/"
         if names is None:
             rows = self._db.execute(
-                "SELECT key, value FROM blobs WHERE key >= ? AND key < ? ORDER BY key", (start, prefix + "0")
+                "SELECT key, value FROM blobs WHERE key >= ? AND key < ? ORDER BY key", _entry_range(prefix)
             )
         else:
             wanted = json.dumps(sorted({start + name for name in names}))
@@ -560,7 +566,7 @@ class SQLiteStore:
         start = prefix + "/"
         with self._transaction() as db:
             if clear:
-                db.execute("DELETE FROM blobs WHERE key >= ? AND key < ?", (start, prefix + "0"))
+                db.execute("DELETE FROM blobs WHERE key >= ? AND key < ?", _entry_range(prefix))
             for name, value in entries:
                 if value is None:
                     db.execute("DELETE FROM blobs WHERE key = ?", (start + name,))
@@ -570,9 +576,8 @@ class SQLiteStore:
 
     def count_entries(self, prefix: str) -> int:
         """How many entries are kept under ``prefix`` (a range of the key's index: no value is read)."""
-        start = prefix + "/"
         query = "SELECT COUNT(*) FROM blobs WHERE key >= ? AND key < ?"
-        return int(self._db.execute(query, (start, prefix + "0")).fetchone()[0])
+        return int(self._db.execute(query, _entry_range(prefix)).fetchone()[0])
 
     def stats(self) -> dict[str, Any]:
         """Counts per table, per input format and per outlet."""
