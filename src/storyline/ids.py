@@ -32,6 +32,12 @@ def normalise_body(text: str) -> str:
     return _WHITESPACE.sub(" ", unicodedata.normalize("NFKC", text)).strip().casefold()
 
 
+def text_digest(text: str) -> str:
+    """Digest of ``text`` exactly as it is (no folding): what a stage that reads character offsets into a
+    body, or its exact words, is a function of."""
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
 def content_hash(text: str) -> str:
     """Hash of the normalised body; equal for exact duplicates."""
     return stable_id(normalise_body(text))

@@ -236,7 +236,7 @@ def run_document_stage(store: Store, progress: ProgressFn = _no_progress, worker
     def store_rows(rows: list[dict[str, Any]]) -> None:
         nonlocal done
         for row in rows:
-            row["stage_keys"] = {document.STAGE.name: keys[row["id"]]}
+            document.with_stage_key(row, keys[row["id"]])
         store.update_documents(rows)
         done += len(rows)
         progress("clean + describe", done, len(stale))

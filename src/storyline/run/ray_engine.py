@@ -152,7 +152,7 @@ class RayEngine:
         for batch in dataset.iter_batches(batch_size=local.BATCH_SIZE):
             rows = [pickle.loads(blob) for blob in batch["row"]]
             for row in rows:
-                row["stage_keys"] = {document.STAGE.name: keys[row["id"]]}
+                document.with_stage_key(row, keys[row["id"]])
             store.update_documents(rows)
             done += len(rows)
             progress("clean + describe", done, len(stale))

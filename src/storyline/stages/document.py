@@ -7,7 +7,7 @@ from typing import Any
 from storyline.clean import TemplateIndex, clean_page
 from storyline.clean.stopwords import fallback_stopwords, known_languages
 from storyline.describe import describe_page
-from storyline.ids import content_hash
+from storyline.ids import content_hash, text_digest
 from storyline.language_model import normalised_identifier
 from storyline.model import RawPage
 from storyline.plain import plain
@@ -34,6 +34,10 @@ STAGE = StageInfo(
     ),
 )
 
+#: Beside the stage's key in a document's ``stage_keys``: the exact digest of the body it left (the content
+#: hash folds case and spacing; the extract stage's offsets need the body exactly).
+TEXT_DIGEST_KEY = "document.text"
+
 
 def load_shared_tables() -> None:
     """Read what every page's cleaning and description consult (the language model, spaCy's stopword
@@ -51,6 +55,7 @@ def process_page(page: RawPage, templates: TemplateIndex | None) -> dict[str, An
     return {
         "id": page.id,
         "limits": {STAGE.name: None},  # clears a note left by an earlier, skipped attempt
+        "stage_keys": {TEXT_DIGEST_KEY: text_digest(article.text)},
         "text": article.text,
         "comments": list(article.comments),
         "removed": [plain(block) for block in article.removed],
@@ -65,5 +70,13 @@ def skipped_page(page: RawPage, reason: str) -> dict[str, Any]:
     no body, nothing described, and a note saying why (shown by ``storyline show``)."""
     row: dict[str, Any] = dict.fromkeys(STAGE.produces)
     row.update(id=page.id, text="", comments=[], removed=[], clean_method="skipped")
+    row["stage_keys"] = {TEXT_DIGEST_KEY: text_digest("")}
     row["limits"] = {STAGE.name: {"action": "skipped", "reason": reason}}
+    return row
+
+
+def with_stage_key(row: dict[str, Any], key: str) -> dict[str, Any]:
+    """``row`` (from :func:`process_page` or :func:`skipped_page`) with the stage's key for its page added
+    beside the body's digest: what both engines store."""
+    row["stage_keys"] = {**row.get("stage_keys", {}), STAGE.name: key}
     return row

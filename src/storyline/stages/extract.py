@@ -25,10 +25,12 @@ from storyline.extract.incremental import (
     ResolutionUpdate,
 )
 from storyline.extract.scope import not_parsed_reason
+from storyline.ids import text_digest
 from storyline.run.corpus import warm_up_corpus_stages
 from storyline.run.local import default_workers
 from storyline.run.parse_pool import analyse_batches, batch_size
 from storyline.stages import StageInfo
+from storyline.stages.document import TEXT_DIGEST_KEY
 from storyline.stages.extract_changes import (
     LISTED_ANYWAY,
     MOST_OF_THE_CORPUS,
@@ -56,7 +58,7 @@ STAGE = StageInfo(
 #: nothing now; emptied when resolution is rebuilt). The spans: :func:`mention_spans`.
 MENTION_ENTITIES_STATE = "extract.mention_entities"
 #: The fields read of a document to parse: its analysed text and what its analysis key is made of.
-PARSE_COLUMNS = ("title", "text", "content_hash")
+PARSE_COLUMNS = ("title", "text", "content_hash", "language", "stage_keys")
 #: Stage key (beside the stage's own) of a document whose analysis was parsed: the digest of the text the
 #: parser got (none for a document the model does not read or a parse skipped past its time budget). A
 #: later copy of that very text takes the analysis unparsed (:func:`_copies_of_stored`).
@@ -106,7 +108,22 @@ def _limit_note(analysis: DocAnalysis, cut: str | None) -> dict[str, str] | None
 
 
 def _analysis_key(doc: dict[str, Any]) -> str:
-    return f"{STAGE.version}:{doc.get('content_hash')}:{doc.get('title') or ''}"
+    """What a document's analysis is a function of (its ``META_COLUMNS`` suffice, so no body is read to
+    tell what is stale): the body exactly as the document stage left it, the title, and why the model does
+    not read it, if it does not.
+
+    The body is known by the exact digest the document stage records beside its key
+    (:data:`storyline.stages.document.TEXT_DIGEST_KEY`): the content hash folds case, spaces and NFKC
+    forms, so a body re-derived with other spacing kept an analysis whose character offsets point into the
+    old text. A row stored before the document stage recorded the digest is known by its content hash, as
+    it was then, so upgrading does not parse every document again; the document stage's next pass over it
+    records the digest, and the document is parsed again once.
+    """
+    keys = doc.get("stage_keys") or {}
+    body = keys.get(TEXT_DIGEST_KEY) or doc.get("content_hash")
+    key = f"{STAGE.version}:{body}:{doc.get('title') or ''}"
+    reason = not_parsed_reason(doc)  # a language change turns a parse into "not parsed", and back
+    return f"{key}:{reason}" if reason else key
 
 
 #: In flight per document: its analysis key, what bounding its text cut (for its limit note), where its body
@@ -114,15 +131,11 @@ def _analysis_key(doc: dict[str, Any]) -> str:
 _Flight = tuple[str, str | None, int, str]
 
 
-def _parsed_digest(text: str) -> str:
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
-
-
 def _in_flight(doc: dict[str, Any]) -> tuple[_Flight, str]:
     """A document's in-flight entry (from its ``PARSE_COLUMNS``) and the bounded text the parser gets."""
     text, body_start = analysed_text(doc)
     bounded = bound_for_parsing(text)
-    return (_analysis_key(doc), bounded.note, body_start, _parsed_digest(bounded.text)), bounded.text
+    return (_analysis_key(doc), bounded.note, body_start, text_digest(bounded.text)), bounded.text
 
 
 def _copies_of_stored(
