@@ -18,6 +18,7 @@ from storyline.run import local
 from storyline.stages import document, extract
 from storyline.store.sqlite import SQLiteStore
 
+META = extract.META_COLUMNS
 # Invented one-paragraph reports.
 REPORTS = {
     "r0.txt": "Brenfield ferry delayed\n\nThe ferry from Brenfield left two hours late on Tuesday, its owner said.",
@@ -111,11 +112,8 @@ def test_a_language_change_analyses_the_document_again(
     assert _analysis_matches_body(store, ids[1])
 
 
-def test_a_row_stored_before_the_digest_keeps_its_analysis(
-    tmp_path: Path, store: SQLiteStore, analyser, parsed: list[str]
-) -> None:
-    """Upgrading does not parse every document again: a body the document stage recorded no digest of
-    keeps the key the extract stage gave it before digests were recorded (its content hash and title)."""
+def _keyed_before_digests(tmp_path: Path, store: SQLiteStore, analyser, parsed: list[str]) -> list[str]:
+    """Two analysed documents as code from before body digests left them: their ids."""
     ids = _stored_corpus(tmp_path, store)
     assert extract.run(store, lambda *_: None, workers=1, analyse=analyser) == 2
     rows = store.documents(ids, columns=("title", "content_hash"))
@@ -130,5 +128,55 @@ def test_a_row_stored_before_the_digest_keeps_its_analysis(
     keys = [row["stage_keys"] for row in store.documents(ids, columns=("stage_keys",))]
     assert [document.TEXT_DIGEST_KEY in k for k in keys] == [False, False]
     del parsed[:]
+    return ids
+
+
+def test_a_row_stored_before_the_digest_keeps_its_analysis(
+    tmp_path: Path, store: SQLiteStore, analyser, parsed: list[str]
+) -> None:
+    """Upgrading does not parse every document again: a body the document stage recorded no digest of
+    keeps the key the extract stage gave it before digests were recorded (its content hash and title)."""
+    _keyed_before_digests(tmp_path, store, analyser, parsed)
     assert extract.run(store, lambda *_: None, workers=1, analyse=analyser) == 0
     assert not parsed
+
+
+def test_a_new_copy_of_a_row_stored_before_the_digest_takes_its_analysis(
+    tmp_path: Path, store: SQLiteStore, analyser, parsed: list[str]
+) -> None:
+    """The source keyed by its content hash, its copy by its digest: still a copy, not parsed."""
+    ids = _keyed_before_digests(tmp_path, store, analyser, parsed)
+    title_line, body = REPORTS["r0.txt"].split("\n\n", 1)
+    (tmp_path / "r9.txt").write_text(f"{title_line}  \n\n{body}", encoding="utf-8")  # another page id
+    local.ingest(store, [tmp_path / "r9.txt"])
+    local.run_document_stage(store, workers=1)
+    [copy] = [row["id"] for row in store.documents(columns=("title",)) if row["id"] not in ids]
+    assert extract.run(store, lambda *_: None, workers=1, analyse=analyser) == 1
+    assert not parsed
+    assert _analysis_matches_body(store, copy)
+
+
+def test_a_row_stored_before_the_digest_cleaned_again_to_the_same_body_is_not_parsed(
+    tmp_path: Path, store: SQLiteStore, monkeypatch: pytest.MonkeyPatch, analyser, parsed: list[str]
+) -> None:
+    """Its key moves (the digest is recorded now) but the text its analysis was parsed from is its text."""
+    ids = _keyed_before_digests(tmp_path, store, analyser, parsed)
+    monkeypatch.setattr(document, "STAGE", dataclasses.replace(document.STAGE, version="next"))
+    assert local.run_document_stage(store, workers=1) == 2
+    stale = [row["stage_keys"][extract.STAGE.name] for row in store.documents(ids, columns=META)]
+    assert extract.run(store, lambda *_: None, workers=1, analyse=analyser) == 2
+    assert not parsed
+    rows = list(store.documents(ids, columns=META))
+    assert [row["stage_keys"][extract.STAGE.name] for row in rows] == [extract._analysis_key(r) for r in rows]
+    assert [row["stage_keys"][extract.STAGE.name] for row in rows] != stale
+    assert all(_analysis_matches_body(store, doc_id) for doc_id in ids)
+    assert extract.run(store, lambda *_: None, workers=1, analyse=analyser) == 0
+
+
+def test_an_analysis_an_earlier_stage_version_parsed_is_not_taken_back(
+    tmp_path: Path, store: SQLiteStore, analyser, parsed: list[str]
+) -> None:
+    ids = _keyed_before_digests(tmp_path, store, analyser, parsed)
+    store.update_documents({"id": doc_id, "stage_keys": {extract.STAGE.name: "0:earlier"}} for doc_id in ids)
+    assert extract.run(store, lambda *_: None, workers=1, analyse=analyser) == 2
+    assert sorted(parsed) == sorted(ids)

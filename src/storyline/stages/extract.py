@@ -116,8 +116,9 @@ def _analysis_key(doc: dict[str, Any]) -> str:
     (:data:`storyline.stages.document.TEXT_DIGEST_KEY`): the content hash folds case, spaces and NFKC
     forms, so a body re-derived with other spacing kept an analysis whose character offsets point into the
     old text. A row stored before the document stage recorded the digest is known by its content hash, as
-    it was then, so upgrading does not parse every document again; the document stage's next pass over it
-    records the digest, and the document is parsed again once.
+    it was then, so upgrading does not parse every document again; when the document stage next passes
+    over it and records the digest, its key moves, and it takes its own stored analysis again if that was
+    parsed from the text it has now (:func:`_copies_of_stored`).
     """
     keys = doc.get("stage_keys") or {}
     body = keys.get(TEXT_DIGEST_KEY) or doc.get("content_hash")
@@ -138,28 +139,49 @@ def _in_flight(doc: dict[str, Any]) -> tuple[_Flight, str]:
     return (_analysis_key(doc), bounded.note, body_start, text_digest(bounded.text)), bounded.text
 
 
+def _copy_class(doc: dict[str, Any]) -> str:
+    """What word-for-word copies of a parsed text share of their ``META_COLUMNS``: the folded body's hash and
+    the title. Necessary, not sufficient (the parsed text's digest decides); not the analysis key, which
+    names the body by its exact digest, or by the content hash for a row stored before digests were
+    recorded, so a copy and its source may be keyed each way."""
+    return f"{doc.get('content_hash')}:{doc.get('title') or ''}"
+
+
+def _parsed_by_this_version(doc: dict[str, Any]) -> bool:
+    """Whether the document's stored analysis was parsed (not skipped, not declined) by this stage
+    version, whatever the rest of its key says."""
+    keys = doc["stage_keys"]
+    stored = keys.get(STAGE.name)
+    return bool(keys.get(PARSED_KEY)) and bool(stored) and stored.split(":", 1)[0] == STAGE.version
+
+
 def _copies_of_stored(
     store: Store, candidates: list[dict[str, Any]], current: dict[str, dict[str, str]]
 ) -> dict[str, tuple[str, _Flight]]:
-    """The ``candidates`` (stale rows of ``META_COLUMNS`` whose analysis key some up-to-date document has;
-    ``current``: key -> the digest of the text each such document's analysis was parsed from -> its id)
-    whose parsed text is word for word such a document's: copy id -> (that document, the copy's in-flight
-    entry).
+    """The ``candidates`` (stale rows of ``META_COLUMNS`` to parse) whose parsed text is word for word one
+    whose analysis is stored: copy id -> (the document whose stored analysis it takes, the copy's in-flight
+    entry). ``current``: :func:`_copy_class` -> the digest of the text each up-to-date document's analysis
+    was parsed from -> its id.
 
     The copy then takes the stored analysis with its own id, as a copy within one parse does
     (:mod:`storyline.extract.copies`): a page re-published by another outlet after the first was stored is
-    not parsed again. The key alone does not say so (its content hash is of the folded body: another case
-    or spacing is another parse), and neither does the other document's text now: a stored analysis is
-    kept while the key holds. So the digest is of the text the analysis was parsed from, recorded when it
-    was stored (``PARSED_KEY``); only the copies' texts are read.
+    not parsed again. Neither key nor content hash says so (the hash is of the folded body: another case or
+    spacing is another parse), nor does the other document's text now (a stored analysis is kept while its
+    key holds). So the digest is of the text the analysis was parsed from, recorded when it was stored
+    (``PARSED_KEY``); only the candidates' texts are read. A candidate whose own stored analysis was parsed
+    by this version from the text it has now takes its own (its key moved, its text did not: a row keyed
+    before body digests were recorded, cleaned again to the same body). Only up-to-date documents are other
+    candidates' sources: a stale one's analysis may be replaced before copies read theirs.
     """
     found: dict[str, tuple[str, _Flight]] = {}
     for at in range(0, len(candidates), ANALYSIS_BATCH):
         chunk = candidates[at : at + ANALYSIS_BATCH]
+        own = {doc["id"]: doc["stage_keys"][PARSED_KEY] for doc in chunk if _parsed_by_this_version(doc)}
         for row in store.documents([doc["id"] for doc in chunk], columns=PARSE_COLUMNS):
             flight, _ = _in_flight(row)
-            source = current.get(flight[0], {}).get(flight[3])
-            if source is not None:
+            if own.get(row["id"]) == flight[3]:
+                found[row["id"]] = (row["id"], flight)
+            elif (source := current.get(_copy_class(row), {}).get(flight[3])) is not None:
                 found[row["id"]] = (source, flight)
     return found
 
@@ -200,7 +222,8 @@ def _analyse_stale(
             to_parse.append(doc)
     store.update_documents(not_parsed)
     current = current or {}
-    stored_copies = _copies_of_stored(store, [d for d in to_parse if _analysis_key(d) in current], current)
+    candidates = [d for d in to_parse if _copy_class(d) in current or _parsed_by_this_version(d)]
+    stored_copies = _copies_of_stored(store, candidates, current)
     in_flight: dict[str, _Flight] = {copy: flight for copy, (_, flight) in stored_copies.items()}
     to_parse = [doc["id"] for doc in to_parse if doc["id"] not in stored_copies]
     total = len(to_parse) + len(stored_copies)
@@ -486,12 +509,12 @@ def run(store: Store, progress: Progress, workers: int | None = None, analyse: A
     }
     docs = [d for d in meta if d.get("content_hash") or d["id"] in with_text]
     stale = [d for d in docs if d["stage_keys"].get(STAGE.name) != _analysis_key(d)]
-    wanted = {_analysis_key(d) for d in stale}
+    wanted = {_copy_class(d) for d in stale}
     current: dict[str, dict[str, str]] = {}  # up-to-date documents a stale one may be a copy of
     for d in docs:
-        key, parsed_from = _analysis_key(d), d["stage_keys"].get(PARSED_KEY)
-        if key in wanted and parsed_from and d["stage_keys"].get(STAGE.name) == key:
-            current.setdefault(key, {}).setdefault(parsed_from, d["id"])
+        copy_class, parsed_from = _copy_class(d), d["stage_keys"].get(PARSED_KEY)
+        if copy_class in wanted and parsed_from and d["stage_keys"].get(STAGE.name) == _analysis_key(d):
+            current.setdefault(copy_class, {}).setdefault(parsed_from, d["id"])
     feed = _ResolutionFeed(store, docs)
     analyse = analyse or analyse_batches
     parsed = _analyse_stale(store, stale, progress, feed.absorb, workers, analyse, current)
