@@ -289,3 +289,27 @@ def test_a_report_key_changes_with_how_title_and_body_are_joined(monkeypatch: py
         assert report_terms.report_key("Port strike", body_key) != before
     finally:
         report_terms._report_form.cache_clear()
+
+
+@pytest.mark.parametrize("block", [1, 2, 5, 1 << 20])
+def test_counts_narrowed_a_block_at_a_time_are_the_counts_made_at_once(
+    block: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Uses are narrowed a block of entries at a time, blocks of different types joined, kept rows taken as
+    # slices of kept arrays of a wider type than they need (a dropped text used a word 70,000 times): the
+    # arrays, and their types, are those of counting every text at once.
+    rng = random.Random(block)
+    words = ["Velmora", "dock", "strike", "Harlow", "mine", "flood", "Osk", "fair", "Kestrel", "42", "union"]
+    texts = [" ".join(rng.choices(words, k=rng.randint(0, 12))) for _ in range(20)]
+    texts[7] = "Harlow " * 300 + "mine"
+    wide = ReportTerms.count([*texts[:10], "Osk " * 70_000])
+    assert wide.counts.dtype == np.int32
+    expected = ReportTerms.count(texts)
+    monkeypatch.setattr(report_terms, "BLOCK_ENTRIES", block)
+    for kept in (None, wide):
+        counted = ReportTerms.count(texts, kept)
+        assert counted.keys == expected.keys and counted.vocabulary == expected.vocabulary
+        for name in ("indptr", "terms", "counts", "names"):
+            mine, theirs = getattr(counted, name), getattr(expected, name)
+            assert mine.dtype == theirs.dtype and np.array_equal(mine, theirs), name
+    assert ReportTerms.count(texts[8:]).counts.dtype == np.uint8

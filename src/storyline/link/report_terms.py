@@ -135,10 +135,14 @@ def narrowest(values: np.ndarray) -> np.ndarray:
 BLOCK_ENTRIES = 1 << 20
 
 
-def first_use_order(columns: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+def first_use_order(
+    columns: np.ndarray, size: int, out: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """The distinct values of ``columns`` (all below ``size``) in order of first occurrence, and each
     entry renumbered so, as int32 (without sorting the entries: arrays of the size of the vocabulary only,
-    and the entries read a block at a time rather than with an int64 copy of them all)."""
+    and the entries read a block at a time rather than with an int64 copy of them all). With ``out`` (an
+    int32 array of the entries' length, ``columns`` itself included) the renumbered entries are written
+    there: the word counts renumber their term ids in place rather than beside a copy of them."""
     first = np.full(size, len(columns), dtype=np.int64)
     for start in range(0, len(columns), BLOCK_ENTRIES):
         block = columns[start : start + BLOCK_ENTRIES]
@@ -147,25 +151,69 @@ def first_use_order(columns: np.ndarray, size: int) -> tuple[np.ndarray, np.ndar
     used = used[np.argsort(first[used], kind="stable")]
     rank = np.zeros(size, dtype=np.int32)
     rank[used] = np.arange(len(used), dtype=np.int32)
-    renumbered = np.empty(len(columns), dtype=np.int32)
+    renumbered = np.empty(len(columns), dtype=np.int32) if out is None else out
     for start in range(0, len(columns), BLOCK_ENTRIES):
         renumbered[start : start + BLOCK_ENTRIES] = rank[columns[start : start + BLOCK_ENTRIES]]
     return used, renumbered
 
 
+class _NarrowColumn:
+    """A column of small counts (a word's uses in a report) appended to row by row, held in the narrowest
+    type (:func:`narrowest`) a block of :data:`BLOCK_ENTRIES` at a time: appended to one typed int32
+    array, the uses and name-like uses of every report took 8 bytes an entry until the end (280 MB at
+    100k reports, and as much again while narrowed), where they end as 2. Kept rows are taken as slices
+    of the kept arrays (no copy until the one join)."""
+
+    def __init__(self) -> None:
+        self.parts: list[np.ndarray] = []
+        self.pending = array("i")
+
+    def extend(self, values: Iterable[int]) -> None:
+        self.pending.extend(values)
+        if len(self.pending) >= BLOCK_ENTRIES:
+            self._settle()
+
+    def take(self, kept: np.ndarray) -> None:
+        """Kept values (a slice of a kept array: held as it is, joined at the end)."""
+        self._settle()
+        self.parts.append(kept)
+
+    def _settle(self) -> None:
+        if len(self.pending):
+            # np.array, not a view: the typed array is let go.
+            self.parts.append(narrowest(np.array(_int32(self.pending))))
+            self.pending = array("i")
+
+    def joined(self) -> np.ndarray:
+        """Every value, in order, in the narrowest type holding them all (what :func:`narrowest` gives of
+        them as one array: parts of narrower types widen to the widest part's type when joined, and a kept
+        slice may be of a wider type than its own values need)."""
+        self._settle()
+        parts, self.parts = self.parts, []
+        return narrowest(np.concatenate(parts) if parts else np.zeros(0, dtype=np.int32))
+
+
 def _append_run(
-    kept: ReportTerms | None, run: list[int], entries: tuple[array, array, array], indptr: array
+    kept: ReportTerms | None,
+    run: list[int],
+    entries: tuple[array, _NarrowColumn, _NarrowColumn],
+    indptr: array,
 ) -> None:
-    """Kept rows ``run[0]..run[1]`` (none when ``run`` is empty) appended to typed arrays of term ids,
-    uses and name-like uses, and their ends to ``indptr``, in one slice copy; ``run`` is emptied."""
+    """Kept rows ``run[0]..run[1]`` (none when ``run`` is empty) appended to the term ids (a typed array),
+    the uses and the name-like uses, and their ends to ``indptr``, a slice of each kept array at once;
+    ``run`` is emptied."""
     if kept is None or not run:
         return
     first, last = run[0], run[1] + 1
     run.clear()
     start, end = int(kept.indptr[first]), int(kept.indptr[last])
-    base = len(entries[0]) - start
-    for target, source in zip(entries, (kept.terms, kept.counts, kept.names), strict=True):
-        target.frombytes(source[start:end].astype(np.int32).tobytes())
+    term_ids, uses, name_uses = entries
+    base = len(term_ids) - start
+    # The kept ids are int32 already: read through a view, not an astype copy and its bytes (8 bytes an
+    # entry at once, when a top-up's old rows are one run).
+    term_ids.frombytes(memoryview(np.ascontiguousarray(kept.terms[start:end], dtype=np.int32)).cast("B"))
+    uses.take(kept.counts[start:end])
+    name_uses.take(kept.names[start:end])
     indptr.extend((kept.indptr[first + 1 : last + 1] + base).tolist())
 
 
@@ -203,7 +251,7 @@ class ReportTerms:
         fresh = 0
         # Entries go straight into typed arrays (4 bytes each), not into three numpy arrays per report
         # joined at the end: those and their join took about 1 GB at 100k reports.
-        term_ids, uses, name_uses = array("i"), array("i"), array("i")
+        term_ids, uses, name_uses = array("i"), _NarrowColumn(), _NarrowColumn()
         indptr = array("q", [0])
         # Kept rows that follow one another in the kept arrays (a top-up's old reports, in their order)
         # are copied as one slice when the run of them ends: a copy per row was most of this step.
@@ -232,12 +280,10 @@ class ReportTerms:
             name_uses.extend(names[t] for t in counts)
             indptr.append(len(term_ids))
         _append_run(kept, run, (term_ids, uses, name_uses), indptr)
-        used, terms = first_use_order(_int32(term_ids), len(vocabulary))
-        del term_ids
-        counts = narrowest(_int32(uses))
-        del uses
-        names = narrowest(_int32(name_uses))
-        del name_uses
+        # Renumbered in place: the ids are a view of the typed array, which the counts then own.
+        ids = _int32(term_ids)
+        used, terms = first_use_order(ids, len(vocabulary), out=ids)
+        counts, names = uses.joined(), name_uses.joined()
         return cls(
             keys,
             [vocabulary[t] for t in used.tolist()],
