@@ -128,7 +128,7 @@ def test_seeds_pairs_and_runs_are_those_found_one_by_one(seed: int, monkeypatch)
     assert {tuple(row) for row in pairs.tolist()} == _reference_pairs(*found, outlets, max_doc_freq)
     min_words = 6 if size == 3 else 12
     runs = passages._runs(chunks, flat, starts, min_words)
-    assert runs.dtype == np.int64
+    assert runs.dtype == np.int32  # held narrow through the passages step
     assert np.array_equal(runs, _reference_runs(pairs, flat, starts, min_words))
     if max_doc_freq == 200:
         assert len(runs) > 0
@@ -167,3 +167,17 @@ def test_the_frequency_sketch_never_counts_a_hash_below_its_count_and_adds_the_s
     for block in np.array_split(rng.permutation(hashes), 7):
         pieces.add(block)
     assert np.array_equal(pieces.counts, whole.counts)
+
+
+@pytest.mark.parametrize("parts", [0, 1, 3, 7])
+def test_unique_rows_are_those_np_unique_gives(parts: int) -> None:
+    """The runs joined, sorted in place and each kept once: np.unique's rows (by every column in turn), as
+    int32, the list of parts let go."""
+    rng = np.random.default_rng(parts)
+    chunks = [rng.integers(0, 6, size=(int(rng.integers(0, 400)), 5)).astype(np.int32) for _ in range(parts)]
+    chunks += [chunks[0][::-1].copy()] if chunks else []  # every row of a part again, in another order
+    given = list(chunks)
+    rows = passages.unique_rows(given)
+    expected = np.unique(np.concatenate(chunks), axis=0) if chunks else np.zeros((0, 5), dtype=np.int32)
+    assert rows.dtype == np.int32 and given == []
+    assert np.array_equal(rows, expected)

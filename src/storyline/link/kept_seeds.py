@@ -166,7 +166,7 @@ class KeptSeeds:
         seeding = _Seeding(flat, starts, size, window, total, pairs, extend)
         runs = self._grown(seeding, counts) if counts else self._afresh(seeding)
         self.settings, self.facts = digest, np.asarray(facts, dtype=_FACT)
-        self.runs = runs.astype(np.int32)
+        self.runs = np.asarray(runs, dtype=np.int32)  # the runs themselves, not a copy: int32 already
         return runs
 
     def _afresh(self, run: _Seeding) -> np.ndarray:
@@ -284,10 +284,11 @@ class KeptSeeds:
         )
         del before, after, gone, came
         fresh = run.extend(pairs.chunks(hashes[shared], docs[shared], positions[shared], affected))
-        kept = self.runs[~_within(pairs.codes(self.runs), affected)].astype(np.int64)
+        kept = self.runs[~_within(pairs.codes(self.runs), affected)]
         # The two hold different document pairs, each sorted and unique: ordered by pair, they are the
-        # rows sorted and unique, as from scratch.
-        runs = np.concatenate((kept, fresh.astype(np.int64).reshape(-1, 5)))
+        # rows sorted and unique, as from scratch (int32, as ``extend`` gives them).
+        runs = np.concatenate((kept, np.asarray(fresh, dtype=np.int32).reshape(-1, 5)))
+        del kept, fresh
         runs = runs[np.argsort(pairs.codes(runs), kind="stable")]
         self.anchor_docs, self.anchor_positions, self.anchor_shared = docs, positions, shared
         self.made = {

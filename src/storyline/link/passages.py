@@ -97,7 +97,7 @@ def _runs(seeds: Iterable[np.ndarray], flat: np.ndarray, starts: np.ndarray, min
 
     Seeds come a chunk at a time (rows doc a, doc b, pos a, pos b) and only the runs long enough are kept
     from each chunk, as int32 (every value is a document number or a word position); the rows are then
-    made unique (and sorted) together, as they would be all at once.
+    made unique (and sorted) together, as they would be all at once (:func:`unique_rows`).
 
     A passage shared by two documents holds an anchor every few words, so most seeds of a pair lie on one
     diagonal (pos a - pos b) inside a run another seed already gives: the run through a seed is the
@@ -138,9 +138,25 @@ def _runs(seeds: Iterable[np.ndarray], flat: np.ndarray, starts: np.ndarray, min
                 pos_a[pending] >= (pos_a[heads] - back)[head_of]
             )
             pending = pending[~(inside | leads)]
-    if not found:
-        return np.zeros((0, 5), dtype=np.int64)
-    return np.unique(np.concatenate(found), axis=0).astype(np.int64)
+    return unique_rows(found)
+
+
+def unique_rows(parts: list[np.ndarray]) -> np.ndarray:
+    """The rows of ``parts`` (int32 arrays of five columns; the list is emptied) joined, each once, in
+    ascending order by column: what ``np.unique(..., axis=0)`` gives, sorted in place rather than beside
+    its copies of the rows (``np.unique`` flattens a copy to sort, and the rows were then widened to
+    int64: four copies of every run at once, tens of millions of runs at 100k reports). Kept int32: every
+    value is a document number or a word position, and the runs are held through the passages step."""
+    if not parts:
+        return np.zeros((0, 5), dtype=np.int32)
+    rows = np.ascontiguousarray(np.concatenate(parts), dtype=np.int32)
+    parts.clear()
+    # The rows as records of five int32 fields (a view): sorting them sorts by the first column, then the
+    # second and so on, numerically, as np.unique sorts rows.
+    rows.view([(f"f{n}", np.int32) for n in range(5)]).reshape(-1).sort()
+    once = np.ones(len(rows), dtype=bool)
+    once[1:] = (rows[1:] != rows[:-1]).any(axis=1)
+    return rows[once] if not once.all() else rows
 
 
 def _components(runs: np.ndarray, min_overlap: float) -> list[np.ndarray]:
