@@ -87,3 +87,18 @@ def test_a_missing_damaged_or_foreign_block_is_not_used() -> None:
     assert KeptWords.from_blocks(header, {k: v for k, v in entries.items() if k != "00000002"}) is None
     assert KeptWords.from_blocks(b"not a header", entries) is None
     assert KeptWords.from_blocks(header.replace(b'"block_rows": 4', b'"block_rows": 5'), entries) is None
+
+
+def test_blocks_streamed_in_name_order_read_as_the_mapping_of_them() -> None:
+    # The store gives the blocks as (name, bytes) in name order, blocks of an older, longer run after them
+    # (stale entries the header does not name): read one at a time, they are the words the mapping gives.
+    words = KeptWords.encode(_texts(10, 1))
+    header, blocks = words.to_blocks()
+    entries = {name: value for name, value in blocks if value is not None}
+    stale = {"00000099": b"a block of an older run"}
+    streamed = KeptWords.from_blocks(header, iter(sorted({**entries, **stale}.items())))
+    assert streamed is not None and _same_words(streamed, words)
+    assert streamed.block_digests == KeptWords.from_blocks(header, entries).block_digests  # type: ignore[union-attr]
+    gap = iter(sorted((k, v) for k, v in entries.items() if k != "00000001"))
+    assert KeptWords.from_blocks(header, gap) is None
+    assert KeptWords.from_blocks(header, iter(())) is None

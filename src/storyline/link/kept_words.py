@@ -24,7 +24,7 @@ import itertools
 import json
 import zipfile
 from array import array
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -149,9 +149,17 @@ class KeptWords:
         return json.dumps(header).encode(), written
 
     @classmethod
-    def from_blocks(cls, header: bytes, entries: Mapping[str, bytes]) -> KeptWords | None:
+    def from_blocks(
+        cls, header: bytes, entries: Mapping[str, bytes] | Iterable[tuple[str, bytes]]
+    ) -> KeptWords | None:
         """Words stored by :meth:`to_blocks`, or None when split another way, or a block is missing or is
-        not the one the header names (a run stopped between writing blocks and header: only a cache)."""
+        not the one the header names (a run stopped between writing blocks and header: only a cache).
+
+        ``entries``: the blocks by name, or ``(name, bytes)`` pairs in name order (as the store reads
+        them), taken one at a time: each block's ids are appended to one typed array as it is read, where
+        every block's bytes, then every block's ids, and then their join were held at once (the words of
+        100k reports are 270 MB as ids)."""
+        stream = iter(sorted(entries.items()) if isinstance(entries, Mapping) else entries)
         try:
             head = json.loads(header)
             if head["version"] != WORDS_VERSION or head["code"] != _code_digest().hex():
@@ -161,26 +169,27 @@ class KeptWords:
             digests = tuple(bytes.fromhex(digest) for digest in head["blocks"])
             keys: list[bytes] = []
             vocabulary: list[str] = []
-            indptr: list[np.ndarray] = [np.zeros(1, dtype=np.int64)]
-            ids: list[np.ndarray] = []
+            indptr = array("q", [0])
+            ids = array("I")
             for block, digest in enumerate(digests):
-                data = entries.get(_block_name(block))
+                data = _entry(stream, _block_name(block))
                 if data is None or hashlib.blake2b(data, digest_size=_KEY_BYTES).digest() != digest:
                     return None
                 unpacked = unpack_rows(data, WORDS_VERSION, _code_digest())
+                del data
                 if unpacked is None:
                     return None
                 block_keys, block_vocabulary, saved = unpacked
                 keys.extend(block_keys)
                 vocabulary.extend(block_vocabulary)
-                indptr.append(saved["indptr"][1:].astype(np.int64) + sum(len(part) for part in ids))
-                ids.append(saved["ids"].astype(np.uint32))
+                indptr.extend((saved["indptr"][1:].astype(np.int64) + len(ids)).tolist())
+                ids.frombytes(memoryview(np.ascontiguousarray(saved["ids"], dtype=np.uint32)).cast("B"))
             if len(keys) != head["rows"]:
                 return None
         except (ValueError, KeyError, TypeError, IndexError, OSError, EOFError, zipfile.BadZipFile):
             return None
-        flat = np.concatenate(ids) if ids else np.zeros(0, dtype=np.uint32)
-        return cls(keys, vocabulary, np.concatenate(indptr), flat, block_digests=digests)
+        flat = np.frombuffer(ids, dtype=np.uint32) if ids else np.zeros(0, dtype=np.uint32)
+        return cls(keys, vocabulary, np.frombuffer(indptr, dtype=np.int64), flat, block_digests=digests)
 
     def to_bytes(self) -> bytes:
         return pack_rows(
@@ -200,3 +209,14 @@ class KeptWords:
 
 def _block_name(block: int) -> str:
     return f"{block:08d}"
+
+
+def _entry(stream: Iterator[tuple[str, bytes]], name: str) -> bytes | None:
+    """The bytes of entry ``name`` from ``stream`` (in name order, read on to it), or None when it holds
+    none: entries before it (of no block the header names) are passed over."""
+    for have, data in stream:
+        if have == name:
+            return data
+        if have > name:
+            return None
+    return None

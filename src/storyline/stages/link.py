@@ -373,7 +373,8 @@ def _kept_passages(
     }
     header = store.get_blob(WORDS_BLOB)
     # A damaged or foreign header or block is only a cache: every document's words are split afresh.
-    kept.words = KeptWords.from_blocks(header, dict(store.get_entries(WORDS_ENTRIES))) if header else None
+    # The blocks streamed in name order, one held at a time.
+    kept.words = KeptWords.from_blocks(header, store.get_entries(WORDS_ENTRIES)) if header else None
     stored_seeds, stored_sketch = store.get_blob(SEEDS_BLOB), store.get_blob(SKETCH_BLOB)
     kept.seeds = (
         KeptSeeds.from_bytes(stored_seeds, stored_sketch) if stored_seeds and stored_sketch else KeptSeeds()
