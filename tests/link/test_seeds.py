@@ -181,3 +181,19 @@ def test_unique_rows_are_those_np_unique_gives(parts: int) -> None:
     expected = np.unique(np.concatenate(chunks), axis=0) if chunks else np.zeros((0, 5), dtype=np.int32)
     assert rows.dtype == np.int32 and given == []
     assert np.array_equal(rows, expected)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_run_ends_numbered_int32_group_as_int64_ends_do(seed: int, monkeypatch) -> None:
+    """Run ends are numbered int32 below 2^30 of them: the components, each its ends in order, are those
+    int64 numbering gives (the type is the only difference)."""
+    flat, starts, outlets = _corpus(seed)
+    found = seeds.find_seeds(flat, starts, 3, 4)
+    runs = passages._runs(seeds.seed_pair_chunks(*found, outlets, 200), flat, starts, 6)
+    assert len(runs) > 0 and passages.end_type(2 * len(runs)) is np.int32
+    assert passages.end_type((1 << 30) - 1) is np.int32 and passages.end_type(1 << 30) is np.int64
+    narrow = passages._components(runs, passages.SAME_TEXT_OVERLAP)
+    monkeypatch.setattr(passages, "end_type", lambda count: np.int64)
+    wide = passages._components(runs, passages.SAME_TEXT_OVERLAP)
+    assert len(narrow) == len(wide) > 1
+    assert all(np.array_equal(a, b) for a, b in zip(narrow, wide, strict=True))

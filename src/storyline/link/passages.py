@@ -18,6 +18,7 @@ import re
 from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from scipy import sparse
@@ -159,6 +160,12 @@ def unique_rows(parts: list[np.ndarray]) -> np.ndarray:
     return rows[once] if not once.all() else rows
 
 
+def end_type(count: int) -> type[np.signedinteger[Any]]:
+    """The type run ends are numbered in when there are ``count`` of them: int32 while an end plus a
+    distance between two ends fits (up to 2^30 ends), else int64."""
+    return np.int32 if 2 * count <= np.iinfo(np.int32).max else np.int64
+
+
 def _components(runs: np.ndarray, min_overlap: float) -> list[np.ndarray]:
     """Run ends (rows doc, start, end) grouped: the two ends of a run together, and two ends in the same
     document when they cover the same text: their overlap is at least ``min_overlap`` of the longer one.
@@ -177,9 +184,12 @@ def _components(runs: np.ndarray, min_overlap: float) -> list[np.ndarray]:
     sides[0::2] = runs[:, [0, 2, 4]]
     sides[1::2] = runs[:, [1, 3, 4]]
     sides[:, 2] += sides[:, 1]  # (doc, start, end)
-    first = [np.arange(0, count, 2)]
-    second = [np.arange(1, count, 2)]
-    order = np.lexsort((sides[:, 2], sides[:, 1], sides[:, 0]))
+    # Run ends numbered in the narrowest type that holds them (:func:`end_type`): the links and the order
+    # of the ends were int64, and they are what this step holds at its peak, the passages step's.
+    index = end_type(count)
+    first = [np.arange(0, count, 2, dtype=index)]
+    second = [np.arange(1, count, 2, dtype=index)]
+    order = np.lexsort((sides[:, 2], sides[:, 1], sides[:, 0])).astype(index)
     # Ends covering exactly the same words (a stock phrase k reports carry gives each k - 1 of them) are
     # chained one to the next, and only one of them is compared further: linking every pair of them was
     # quadratic in how often a phrase recurs.
@@ -191,7 +201,7 @@ def _components(runs: np.ndarray, min_overlap: float) -> list[np.ndarray]:
     # Each end against the ends after it in its document that start before it finishes; sorted by start,
     # so once none does at some distance, none does further on.
     distance = 1
-    active = np.arange(len(order) - 1)
+    active = np.arange(len(order) - 1, dtype=index)
     while len(active):
         other = active + distance
         inside = other < len(order)
@@ -207,7 +217,9 @@ def _components(runs: np.ndarray, min_overlap: float) -> list[np.ndarray]:
     del doc, begin, finish, order, active
     left, right = np.concatenate(first), np.concatenate(second)
     del first, second
-    graph = sparse.csr_matrix((np.ones(len(left), dtype=np.int8), (left, right)), shape=(count, count))
+    # float64 weights, the type connected_components works in: int8 ones were converted to a float64
+    # copy of the whole graph there.
+    graph = sparse.csr_matrix((np.ones(len(left)), (left, right)), shape=(count, count))
     del left, right
     _, labels = connected_components(graph, directed=False)
     del graph
