@@ -197,3 +197,32 @@ def test_run_ends_numbered_int32_group_as_int64_ends_do(seed: int, monkeypatch) 
     wide = passages._components(runs, passages.SAME_TEXT_OVERLAP)
     assert len(narrow) == len(wide) > 1
     assert all(np.array_equal(a, b) for a, b in zip(narrow, wide, strict=True))
+
+
+@pytest.mark.parametrize("block", [1, 7, 1 << 20])
+def test_lookups_a_block_at_a_time_are_those_made_at_once(block: int, monkeypatch) -> None:
+    """Estimates, touched buckets and anchors' hashes are worked out a block of shingles at a time: the
+    same values as the whole array at once (the block size is the only difference)."""
+    flat, starts, _ = _corpus(3)
+    sketch = seeds.FrequencySketch(int(seeds.shingle_counts(starts, 3).sum()))
+    seeds.count_shingles(flat, starts, 3, sketch)
+    hashes, docs, positions, _ = seeds.find_anchors(flat, starts, 3, 4, sketch)
+    added = [seeds.shingle_hashes(flat[: starts[2]], 3)]
+    whole = (
+        sketch.estimate(hashes),
+        sketch.touched_by(hashes, added),
+        seeds.hashes_at(flat, starts, docs, positions, 3),
+    )
+    monkeypatch.setattr(seeds, "BLOCK_SHINGLES", block)
+    blocked = (
+        sketch.estimate(hashes),
+        sketch.touched_by(hashes, added),
+        seeds.hashes_at(flat, starts, docs, positions, 3),
+    )
+    assert np.array_equal(whole[2], hashes) and 0 < whole[1].sum() < len(hashes)
+    for mine, theirs in zip(blocked, whole, strict=True):
+        assert mine.dtype == theirs.dtype and np.array_equal(mine, theirs)
+    assert (
+        sketch.estimate(hashes[:0]).dtype == np.uint16
+        and len(seeds.hashes_at(flat, starts, docs[:0], positions[:0], 3)) == 0
+    )
