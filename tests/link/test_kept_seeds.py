@@ -173,7 +173,12 @@ def test_a_large_addition_is_seeded_from_scratch() -> None:
         assert kept.made["from_scratch"] == scratch, added
 
 
-def test_windows_holding_a_moved_anchor_choose_as_a_whole_run_does() -> None:
+@pytest.mark.parametrize("block", [1, 5, 1 << 20])
+def test_windows_holding_a_moved_anchor_choose_as_a_whole_run_does(
+    block: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Windows are chosen again a block at a time (``block`` shingles: a window or two, or all at once).
+    monkeypatch.setattr(seeds, "BLOCK_SHINGLES", block)
     rng = np.random.default_rng(5)
     words = rng.integers(1, 50, 400).astype(np.uint32)
     starts = np.asarray([0, 7, 7, 150, 400], dtype=np.int64)  # a short, an empty and two long documents
@@ -184,9 +189,12 @@ def test_windows_holding_a_moved_anchor_choose_as_a_whole_run_does() -> None:
     again_docs, again_positions, again_hashes = seeds.rechosen_anchors(
         words, starts, size, window, sketch, docs, positions
     )
-    # Every anchor's windows chosen again give every anchor back (each window's choice is an anchor).
+    # Every anchor's windows chosen again give every anchor back (each window's choice is an anchor),
+    # one per window, windows in order.
     chosen = set(zip(again_docs.tolist(), again_positions.tolist(), strict=True))
     assert chosen == set(zip(docs.tolist(), positions.tolist(), strict=True))
+    assert len(again_docs) > len(docs) and np.all(np.diff(again_docs) >= 0)
+    assert np.all(np.diff(again_positions)[np.diff(again_docs) == 0] >= 0)
     assert set(zip(again_positions.tolist(), again_hashes.tolist(), strict=True)) == set(
         zip(positions.tolist(), hashes.tolist(), strict=True)
     )
