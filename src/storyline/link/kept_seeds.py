@@ -235,35 +235,42 @@ class KeptSeeds:
         again_codes, first = np.unique(_codes(again_docs, again_positions), return_index=True)
         again = ~_within(again_codes, stay_codes)
         again_codes, again_hashes = again_codes[again], again_hashes[first][again]
-        # Two sorted runs of different codes merged: each again one goes before the first stay one above
-        # it (what a stable sort of the two gives, without an int64 order over every anchor).
-        at = np.searchsorted(stay_codes, again_codes)
-        codes = np.concatenate((np.insert(stay_codes, at, again_codes), _codes(new_docs, new_positions)))
-        hashes = np.concatenate((np.insert(old_hashes[stay], at, again_hashes), new_hashes))
         again_shared = sketch.estimate(again_hashes) >= 2
-        # The sketch is done with: packed when its blob is to be written again (it then counts every
-        # document), else the packed one kept (what the stored blob holds) stays.
+        # The sketch is done with (before the anchors are joined: 256 MiB beside their 8-byte columns):
+        # packed when its blob is to be written again (it then counts every document), else the packed
+        # one kept (what the stored blob holds) stays.
         self.sketch_changed = lacking * SKETCH_REWRITE_SHARE > len(starts) - 1 - lacking
         if self.sketch_changed:
             self.sketch_packed, self.sketch_documents = packed.pack(sketch.counts), len(starts) - 1
         del sketch
-        shared = np.concatenate((np.insert(was_shared[stay], at, again_shared), new_estimates >= 2))
+        # Two sorted runs of different codes merged: each again one goes before the first stay one above
+        # it (what a stable sort of the two gives, without an int64 order over every anchor).
+        at = np.searchsorted(stay_codes, again_codes)
+        codes = np.concatenate((np.insert(stay_codes, at, again_codes), _codes(new_docs, new_positions)))
+        del stay_codes, again_codes
+        # Each 8-byte column of every anchor let go as soon as it is used: a top-up at 100k reports holds
+        # 17M anchors.
         docs, positions = (codes >> 32).astype(np.int32), (codes & 0xFFFFFFFF).astype(np.int32)
-        del stay, stay_codes, again_codes, at, again_shared
+        del codes  # _codes(docs, positions) gives it again, for the seeds alone below
+        hashes = np.concatenate((np.insert(old_hashes[stay], at, again_hashes), new_hashes))
+        shared = np.concatenate((np.insert(was_shared[stay], at, again_shared), new_estimates >= 2))
+        del stay, at, again_shared
         # The hashes whose group gained or lost a seed, and the document pairs their usable groups pair up
         # (before or after): only those pairs' runs can differ.
         # Seeds gone and come: their hashes' groups changed. Two seeds in such a group both before and
         # after make the same seed pair both times (while the group is usable both times), so the document
         # pairs whose seed pairs changed are those pairing a gone seed in its old group or a come one in
         # its new group, and every pair of a group whose size crossed a bound, where it was usable.
-        old_codes = _codes(old_docs, old_positions)
         old_seeds, new_seeds = np.flatnonzero(was_shared), np.flatnonzero(shared)
-        gone = old_seeds[~_within(old_codes[old_seeds], codes[new_seeds])]
-        came = new_seeds[~_within(codes[new_seeds], old_codes[old_seeds])]
+        old_codes = _codes(old_docs[old_seeds], old_positions[old_seeds])  # the seeds' alone, sorted
+        new_codes = _codes(docs[new_seeds], positions[new_seeds])
+        gone = old_seeds[~_within(old_codes, new_codes)]
+        came = new_seeds[~_within(new_codes, old_codes)]
+        del old_codes, new_codes
         changed = np.unique(np.concatenate((old_hashes[gone], hashes[came])))
         before = old_seeds[_within(old_hashes[old_seeds], changed)]  # every old seed of those groups
         after = new_seeds[_within(hashes[new_seeds], changed)]
-        del old_codes, old_seeds, new_seeds
+        del old_seeds, new_seeds
         flipped = changed[
             pairs.usable(_group_sizes(old_hashes[before], changed))
             != pairs.usable(_group_sizes(hashes[after], changed))
