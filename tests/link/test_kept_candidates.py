@@ -112,3 +112,28 @@ def test_a_damaged_or_foreign_blob_keeps_nothing() -> None:
     assert KeptCandidates.from_bytes(blob).ids == kept.ids
     for cut in (len(blob) // 2, len(blob) - 1, 40):  # a write cut short: dropped, never an error
         assert KeptCandidates.from_bytes(blob[:cut]).ids == []
+
+
+@pytest.mark.parametrize("per_row", [0, 1, PER_ROW, 50])
+def test_neighbour_lists_written_in_place_are_each_rows_best_neighbours(
+    per_row: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Lists written into one array as found, blocks of a few rows (the product budget cut small): each
+    # row's list is best_neighbours of its own product row, rows in the order asked for.
+    rng = random.Random(per_row)
+    keys = _keys([_row(rng, 30) for _ in range(40)])
+    monkeypatch.setattr(vectors, "_PRODUCT_BUDGET", 20)
+    rows = np.asarray(rng.sample(range(40), 25))
+    sizes, others, values = neighbour_lists(keys, rows, per_row)
+    product = (keys @ keys.T).tocsr()
+    at = 0
+    for n, row in enumerate(rows.tolist()):
+        idx = product.indices[product.indptr[row] : product.indptr[row + 1]].astype(np.int64)
+        data = product.data[product.indptr[row] : product.indptr[row + 1]]
+        expected = best_neighbours(idx[idx != row], data[idx != row], per_row)
+        assert sizes[n] == len(expected[0])
+        assert np.array_equal(others[at : at + sizes[n]], expected[0])
+        assert np.array_equal(values[at : at + sizes[n]], expected[1])
+        at += sizes[n]
+    assert at == len(others) == len(values) and others.dtype == np.int64 and values.dtype == np.float64
+    assert (sizes > 0).any() or per_row == 0

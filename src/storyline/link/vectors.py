@@ -190,24 +190,31 @@ def neighbour_lists(
     keys: sparse.csr_matrix, rows: np.ndarray, per_row: int, keys_t: sparse.csr_matrix | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Each of ``rows``' ``per_row`` best neighbours by shared key terms (:func:`best_neighbours`): how
-    many each has, and their positions and weights, row after row in the order given."""
+    many each has, and their positions and weights, row after row in the order given.
+
+    Written into two arrays of ``per_row`` places a row as they are found: two small arrays a row, joined
+    at the end, took about 700 bytes a report and their join again (70 MB and 48 MB at 100k reports)."""
     sizes = np.zeros(len(rows), dtype=np.int64)
-    found_others: list[np.ndarray] = []
-    found_values: list[np.ndarray] = []
-    done = 0
+    room = len(rows) * max(per_row, 0)
+    others = np.zeros(room, dtype=np.int64)
+    values: np.ndarray | None = None  # of the products' type, made with the first block
+    filled = done = 0
     for chosen, block in key_products(keys, rows, keys_t):
+        if values is None:
+            values = np.zeros(room, dtype=block.data.dtype)
         for offset, row in enumerate(chosen.tolist()):
             start, end = block.indptr[offset], block.indptr[offset + 1]
             idx, data = block.indices[start:end].astype(np.int64), block.data[start:end]
             keep = idx != row
             idx, data = best_neighbours(idx[keep], data[keep], per_row)
             sizes[done + offset] = len(idx)
-            found_others.append(idx)
-            found_values.append(data)
+            others[filled : filled + len(idx)] = idx
+            values[filled : filled + len(idx)] = data
+            filled += len(idx)
         done += len(chosen)
-    if not found_others:
+    if values is None:
         return sizes, np.zeros(0, dtype=np.int64), np.zeros(0)
-    return sizes, np.concatenate(found_others), np.concatenate(found_values)
+    return sizes, others[:filled], values[:filled]
 
 
 def list_pairs(sizes: np.ndarray, others: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
