@@ -93,7 +93,8 @@ class Store(Protocol):
         """Keep binary state between runs."""
 
     def get_entries(self, prefix: str, names: Iterable[str] | None = None) -> Iterator[tuple[str, bytes]]:
-        """``(name, value)`` of the binary entries kept under ``prefix`` (all, or those ``names``)."""
+        """``(name, value)`` of the binary entries kept under ``prefix`` (all, or those ``names``), in name
+        order (readers of blocked state, e.g. ``link.kept_words``, rely on it)."""
 
     def set_entries(
         self, prefix: str, entries: Iterable[tuple[str, bytes | None]], clear: bool = False
