@@ -11,6 +11,7 @@ wrong, and the gap says nothing", weighted by how sure both dates are.
 from __future__ import annotations
 
 import calendar
+import functools
 import math
 import re
 from datetime import date
@@ -28,6 +29,8 @@ _SCORE = re.compile(r"\(score (-?\d+(?:\.\d+)?)\)\]?\s*$")
 _DECLARED = "declared published date"
 
 
+#: A corpus names far fewer dates than it holds reports, and stories ask for each report's twice.
+@functools.lru_cache(maxsize=1 << 16)
 def day_interval(published: str | None) -> tuple[int, int] | None:
     """The first and last day (proleptic ordinals) a partial ISO date may mean; None when unknown/invalid."""
     if not published:

@@ -175,7 +175,7 @@ def story_edges(
     return Edges(edges.first, edges.second, _weighed(docs, edges, settings))
 
 
-def _member_matrix(
+def member_matrix(
     sets: Sequence[Collection[str]], weight: Mapping[str, float] | None = None
 ) -> sparse.csr_matrix:
     """One row per set, one column per member (in sorted order, so that a row's sums run in one order
@@ -201,7 +201,7 @@ def _jaccards(
 ) -> np.ndarray:
     """Each pair's Jaccard of its two sets, each member weighed by ``weight`` (1 when None): the weight
     of what both hold over the weight of what either holds (0 when neither holds anything)."""
-    weighed = _member_matrix(sets, weight)
+    weighed = member_matrix(sets, weight)
     # The same rows with ones: built from the weighed matrix's structure, not from the sets again.
     plain = weighed.copy()
     plain.data = np.ones(len(plain.data))
