@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
+from storyline.run.heap import freeze_long_lived, frozen_heap
 from storyline.stages import StageInfo
 from storyline.store.base import Store
 
@@ -83,15 +84,18 @@ def run_corpus_stages(store: Store, progress: Progress, options: dict[str, dict[
     other starts, and takes it when its own turn comes; should a stage fail first, the work is stopped.
     """
     counts: dict[str, int] = {}
-    try:
-        for stage in CORPUS_STAGES:
-            for later in CORPUS_STAGES:
-                if later.beside == stage.name:
-                    later.start_ahead(store, **options.get(later.name, {}))
-            counts[stage.name] = stage.run(store, progress, **options.get(stage.name, {}))
-    finally:
-        for stage in CORPUS_STAGES:
-            stage.stop_ahead()
+    # What the run has loaded so far (the model, every stage's modules) lives as long as the run: kept out
+    # of the collector's full passes (run/heap.py).
+    with frozen_heap():
+        try:
+            for stage in CORPUS_STAGES:
+                for later in CORPUS_STAGES:
+                    if later.beside == stage.name:
+                        later.start_ahead(store, **options.get(later.name, {}))
+                counts[stage.name] = stage.run(store, progress, **options.get(stage.name, {}))
+        finally:
+            for stage in CORPUS_STAGES:
+                stage.stop_ahead()
     return counts
 
 
@@ -114,3 +118,4 @@ def warm_up_corpus_stages() -> None:
     for stage in CORPUS_STAGES:
         with contextlib.suppress(Exception):
             stage.warm_up()
+    freeze_long_lived()  # the tables just built live as long as the run (run/heap.py)
