@@ -7,6 +7,7 @@ import random
 
 import numpy as np
 import pytest
+from scipy import sparse
 
 from storyline.link import vectors
 from storyline.link.vectors import (
@@ -16,6 +17,7 @@ from storyline.link.vectors import (
     pair_cosine_array,
     term_counts,
     tfidf_matrix,
+    weighed_and_normalised,
 )
 
 NAME_WEIGHT = 3.0
@@ -79,6 +81,7 @@ def test_weighing_in_slices_gives_every_row_the_same_numbers(monkeypatch: pytest
 def test_candidate_pairs_do_not_depend_on_the_block_size(monkeypatch: pytest.MonkeyPatch) -> None:
     matrix, doc_freq = tfidf_matrix(_texts(80, seed=3), NAME_WEIGHT)
     keys = key_term_matrix(matrix, doc_freq, per_row=8, max_doc_freq=20)
+
     def pairs_with_cosines() -> list[tuple[int, int, float]]:
         left, right = candidate_pair_arrays(keys, per_row=5)
         sims = pair_cosine_array(matrix, left, right)
@@ -93,3 +96,52 @@ def test_candidate_pairs_do_not_depend_on_the_block_size(monkeypatch: pytest.Mon
     dense = (matrix @ matrix.T).toarray()
     for i, j, cosine in in_one_block:
         assert cosine == pytest.approx(dense[i, j])
+
+
+def _weighed_by_products(matrix: sparse.csr_matrix, idf: sparse.dia_matrix) -> sparse.csr_matrix:
+    """The weighing as scipy's products make it: ``l2_normalise(matrix @ idf)`` (the reference)."""
+    return vectors.l2_normalise(sparse.csr_matrix(matrix @ idf))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_rows_weighed_in_place_are_scipys_products_to_the_bit(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Canonical rows weighed on their arrays give the bits and column order of scipy's two products (rows
+    of one term up to hundreds, empty rows, slices cut mid-matrix); rows out of order take the products'
+    way; a weight of 0 is refused as the products' way refuses it."""
+    rng = np.random.default_rng(seed)
+    rows, columns = 40, 300
+    lengths = rng.integers(0, 250, rows)
+    lengths[rng.integers(rows)] = 0
+    lengths[rng.integers(rows)] = 1
+    indices = np.concatenate([np.sort(rng.choice(columns, n, replace=False)) for n in lengths]).astype(
+        np.int32
+    )
+    indptr = np.concatenate(([0], np.cumsum(lengths)))
+    data = 1.0 + np.log(rng.integers(1, 9, len(indices)).astype(np.float64)) * rng.choice(
+        [1.0, 3.0], len(indices)
+    )
+    idf = sparse.diags(
+        np.log((rows + 1.0) / rng.integers(1, rows, columns)) * rng.choice([0.5, 1.0], columns)
+    )
+    tf = sparse.csr_matrix((data, indices, indptr), shape=(rows, columns))
+    expected = _weighed_by_products(tf.copy(), idf)
+    monkeypatch.setattr(vectors, "_CHUNK_ROWS", 7)
+    found = weighed_and_normalised(tf.copy(), idf)
+    assert found.data.tobytes() == expected.data.tobytes()
+    assert found.indices.tolist() == expected.indices.tolist()
+    assert found.indptr.tolist() == expected.indptr.tolist()
+    reversed_rows = tf.copy()
+    for row in range(rows):
+        start, end = indptr[row], indptr[row + 1]
+        reversed_rows.indices[start:end] = reversed_rows.indices[start:end][::-1].copy()
+        reversed_rows.data[start:end] = reversed_rows.data[start:end][::-1].copy()
+    reversed_rows.has_sorted_indices = False
+    assert not reversed_rows.has_canonical_format
+    by_products = _weighed_by_products(reversed_rows.copy(), idf)
+    assert weighed_and_normalised(reversed_rows.copy(), idf).data.tobytes() == by_products.data.tobytes()
+    zero = idf.diagonal()
+    zero[indices[0] if len(indices) else 0] = 0.0
+    with pytest.raises(ArithmeticError):
+        weighed_and_normalised(tf.copy(), sparse.diags(zero))

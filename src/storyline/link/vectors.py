@@ -96,7 +96,11 @@ def weighed_and_normalised(matrix: sparse.csr_matrix, idf: sparse.dia_matrix) ->
 
     Every step is row by row, so a slice gives each row exactly the numbers (and column order) the whole
     matrix would; only one slice's temporaries exist at once instead of two more copies of the matrix.
+    Rows in canonical form (tf rows are) are weighed on their arrays directly (:func:`_weighed_rows`).
     """
+    weights = idf.diagonal() if tuple(idf.offsets) == (0,) else None
+    if weights is not None and matrix.dtype == np.float64 and matrix.has_canonical_format:
+        return _weighed_rows(matrix, weights)
     for first in range(0, matrix.shape[0], _CHUNK_ROWS):
         last = min(matrix.shape[0], first + _CHUNK_ROWS)
         begin, end = int(matrix.indptr[first]), int(matrix.indptr[last])
@@ -106,6 +110,31 @@ def weighed_and_normalised(matrix: sparse.csr_matrix, idf: sparse.dia_matrix) ->
         matrix.data[begin:end] = done.data
         matrix.indices[begin:end] = done.indices
     # A fresh wrapper of the same arrays: scipy then learns the rows' column order from the arrays.
+    return sparse.csr_matrix((matrix.data, matrix.indices, matrix.indptr), shape=matrix.shape, copy=False)
+
+
+def _weighed_rows(matrix: sparse.csr_matrix, weights: np.ndarray) -> sparse.csr_matrix:
+    """:func:`weighed_and_normalised` of rows in canonical form, to the bit, on the matrix's arrays: each
+    entry times its column's weight, each row's squares summed in column order by ``np.add.reduceat`` (as
+    scipy sums the rows of the squares' matrix, which comes in column order), each entry times its row's
+    inverse norm. scipy's two sparse products and the squares' matrix made the same numbers with three
+    conversions and copies of every slice (a fifth of the stories' and threads' vectors on a top-up)."""
+    indptr = matrix.indptr
+    for first in range(0, matrix.shape[0], _CHUNK_ROWS):
+        last = min(matrix.shape[0], first + _CHUNK_ROWS)
+        begin, end = int(indptr[first]), int(indptr[last])
+        weighed = matrix.data[begin:end] * weights[matrix.indices[begin:end]]
+        lengths = np.diff(indptr[first : last + 1]).astype(np.int64)
+        held = np.flatnonzero(lengths)
+        squares = np.zeros(last - first)
+        if len(held):
+            squares[held] = np.add.reduceat(weighed * weighed, indptr[first:last][held] - begin)
+        norms = np.sqrt(squares)
+        norms[norms == 0] = 1.0
+        done = np.repeat(1.0 / norms, lengths) * weighed
+        if not done.all():  # a weight of exactly 0, which the products drop
+            raise ArithmeticError("tf-idf weighting dropped a term")
+        matrix.data[begin:end] = done
     return sparse.csr_matrix((matrix.data, matrix.indices, matrix.indptr), shape=matrix.shape, copy=False)
 
 
