@@ -4,6 +4,7 @@ handed back to the collector after them."""
 from __future__ import annotations
 
 import gc
+import weakref
 from collections.abc import Iterator
 from typing import Any
 
@@ -39,11 +40,46 @@ def test_nothing_is_frozen_outside_a_block() -> None:
     assert gc.get_freeze_count() == 0
 
 
-def test_a_freeze_made_before_is_left_in_place() -> None:
-    gc.freeze()  # a host application's own (say, before it forks)
+def test_a_freeze_made_before_is_left_alone() -> None:
+    gc.freeze()  # a host application's own (say, before it forks): its to undo, with nothing of the run's
+    before = gc.get_freeze_count()
     with frozen_heap():
-        pass
+        made = [[] for _ in range(1000)]
+        freeze_long_lived()
+        assert gc.get_freeze_count() == before
+    assert gc.get_freeze_count() == before
+    assert made
+
+
+class _Cycle:
+    def __init__(self) -> None:
+        self.me = self
+
+
+def test_overlapping_blocks_hand_everything_back_when_the_last_ends() -> None:
+    first, second = frozen_heap(), frozen_heap()  # two runs in threads: the first ends first
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)
+    cycle = _Cycle()
+    alive = weakref.ref(cycle)
+    freeze_long_lived()  # the second run's warm-up, after the first run ended
+    del cycle
     assert gc.get_freeze_count() > 0
+    second.__exit__(None, None, None)
+    assert gc.get_freeze_count() == 0
+    gc.collect()
+    assert alive() is None  # a cycle frozen during the run is collected after it
+    with frozen_heap():  # and the next run owns its freeze again
+        assert gc.get_freeze_count() > 0
+    assert gc.get_freeze_count() == 0
+
+
+def test_a_failing_run_hands_the_heap_back() -> None:
+    with pytest.raises(KeyboardInterrupt), frozen_heap():
+        freeze_long_lived()
+        raise KeyboardInterrupt
+    assert gc.get_freeze_count() == 0
 
 
 def test_the_corpus_stages_run_frozen_and_release_it(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -15,31 +15,50 @@ run ends and :func:`frozen_heap` hands them back to the collector.
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+#: Guards the two below: runs may overlap in threads (two stores, one process).
+_lock = threading.Lock()
 #: How many :func:`frozen_heap` blocks are open (a stage run alone, outside one, freezes nothing).
 _open = 0
+#: Whether the open blocks froze the heap themselves: not when something else had frozen objects before
+#: the first of them opened (a host application before it forks), whose freeze is its own to undo.
+_owned = False
 
 
 def freeze_long_lived() -> None:
-    """Inside :func:`frozen_heap`, leave every object that exists now out of later collections until the
-    block ends; outside one, nothing (nothing would hand them back)."""
-    if _open:
-        gc.freeze()
+    """Inside :func:`frozen_heap` blocks that own the freeze, leave every object that exists now out of
+    later collections until the last block ends; otherwise nothing (nothing would hand them back)."""
+    with _lock:
+        if _open and _owned:
+            gc.freeze()
 
 
 @contextmanager
 def frozen_heap() -> Iterator[None]:
-    """Freeze what exists now for the block, and hand it back to the collector after it. Objects someone
-    else froze before are left frozen, with whatever the block froze."""
-    global _open
-    frozen_before = gc.get_freeze_count()
-    _open += 1
-    gc.freeze()
+    """Freeze what exists now for the block, and hand it back to the collector when the last open block
+    ends. The first block collects first, so that garbage left by what ran before is not held frozen.
+    Where objects were frozen before the first block opened, nothing is frozen or handed back: a freeze
+    made here could not be told apart from the host's, and would outlive the run."""
+    global _open, _owned
+    entered = False
     try:
+        with _lock:
+            if _open == 0:
+                _owned = gc.get_freeze_count() == 0
+                if _owned:
+                    gc.collect()
+            _open += 1
+            entered = True
+            if _owned:
+                gc.freeze()
         yield
     finally:
-        _open -= 1
-        if not frozen_before:
-            gc.unfreeze()
+        with _lock:
+            if entered:
+                _open -= 1
+                if _open == 0 and _owned:
+                    _owned = False
+                    gc.unfreeze()
