@@ -16,6 +16,7 @@ import argparse
 from pathlib import Path
 
 from storyline.extract.copies import ParseCopies
+from storyline.ids import text_digest
 from storyline.stages.extract import PARSE_COLUMNS, analysed_text
 from storyline.stages.extract_guard import bound_for_parsing
 from storyline.store.sqlite import SQLiteStore
@@ -30,7 +31,7 @@ def count_copies(db: Path) -> tuple[int, int]:
         for doc in store.documents(columns=PARSE_COLUMNS):
             if (doc.get("text") or "").strip():
                 documents += 1
-                copies.is_copy(doc["id"], bound_for_parsing(analysed_text(doc)[0]).text)
+                copies.is_copy(doc["id"], text_digest(bound_for_parsing(analysed_text(doc)[0]).text))
         return documents, copies.count
     finally:
         store.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from tests.extract.conftest import Analyse
 
 from storyline.extract.copies import ParseCopies, with_doc_id
+from storyline.ids import text_digest
 
 # Invented report: a quote with a speaker, an acronym, an event trigger, places and a date.
 REPORT = (
@@ -26,8 +27,8 @@ def test_a_copy_takes_the_first_analysis_with_its_own_id(analyse: Analyse) -> No
 
 def test_only_the_same_text_is_a_copy() -> None:
     copies = ParseCopies()
-    assert not copies.is_copy("a", "Tide tables for Veltmark")
-    assert not copies.is_copy("b", "tide tables for Veltmark")  # another text: parsed
-    assert copies.is_copy("c", "Tide tables for Veltmark")
-    assert copies.is_copy("d", "Tide tables for Veltmark")
+    assert not copies.is_copy("a", text_digest("Tide tables for Veltmark"))
+    assert not copies.is_copy("b", text_digest("tide tables for Veltmark"))  # another text: parsed
+    assert copies.is_copy("c", text_digest("Tide tables for Veltmark"))
+    assert copies.is_copy("d", text_digest("Tide tables for Veltmark"))
     assert copies.count == 2

@@ -9,7 +9,6 @@ one's with the id swapped: the same records parsing it gives (a test parses both
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import replace
 
 from storyline.events.candidates import EventCandidate
@@ -42,17 +41,18 @@ def with_doc_id(analysis: DocAnalysis, doc_id: str) -> DocAnalysis:
 class ParseCopies:
     """The documents of one parse whose text an earlier document of it already has.
 
-    Only a digest of each text is held (16 bytes a document), never the texts.
+    Only a digest of each text is held (:func:`storyline.ids.text_digest`, which the stage records anyway
+    as the text an analysis was parsed from), never the texts.
     """
 
     def __init__(self) -> None:
-        self._first: dict[bytes, str] = {}
+        self._first: dict[str, str] = {}
         self._copies: dict[str, list[str]] = {}  # first document -> its copies, until its analysis is back
         self.count = 0
 
-    def is_copy(self, doc_id: str, text: str) -> bool:
-        """Whether ``text`` was seen before in this parse (then ``doc_id`` takes that document's analysis)."""
-        digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    def is_copy(self, doc_id: str, digest: str) -> bool:
+        """Whether the text of ``digest`` (its :func:`storyline.ids.text_digest`) was seen before in this
+        parse (then ``doc_id`` takes that document's analysis)."""
         first = self._first.setdefault(digest, doc_id)
         if first == doc_id:
             return False

@@ -239,7 +239,7 @@ def _analyse_stale(
             # Bounded before parsing (length cap, long symbol runs blanked): a page past a limit is cut,
             # with a note.
             in_flight[doc["id"]], text = _in_flight(doc)
-            if copies.is_copy(doc["id"], text):  # takes the first one's analysis, unparsed
+            if copies.is_copy(doc["id"], in_flight[doc["id"]][3]):  # takes the first one's analysis, unparsed
                 remaining -= 1
                 continue
             batch.append((doc["id"], text))

@@ -21,6 +21,7 @@ from typing import Any
 
 import storyline.narrate as narrate_package
 from storyline.errors import StorylineError
+from storyline.ids import text_digest
 from storyline.narrate import (
     EventEvidence,
     NarrateDoc,
@@ -303,10 +304,6 @@ def _outline(story_id: str, entry: dict[str, Any]) -> StoryNarrative:
     )
 
 
-def _text_digest(text: str) -> str:
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
-
-
 def _keyed_docs(store: Store) -> tuple[list[NarrateDoc], dict[str, str]]:
     """Every report with a clean body as narration reads it, its text replaced by a digest of it (what a
     story's key needs: holding every body cost ~4 KB a report, and digesting them as JSON most of keying),
@@ -316,7 +313,7 @@ def _keyed_docs(store: Store) -> tuple[list[NarrateDoc], dict[str, str]]:
     for row in store.documents(columns=NARRATE_COLUMNS):
         if row.get("story_id"):
             story_of[row["id"]] = row["story_id"]
-        row["text"] = _text_digest(row["text"]) if (row.get("text") or "").strip() else ""
+        row["text"] = text_digest(row["text"]) if (row.get("text") or "").strip() else ""
         docs.extend(narrate_docs([row]))
     return docs, story_of
 
@@ -340,7 +337,7 @@ def _with_texts(
             full = []
             for doc in reports:
                 text = texts.get(doc.id) or ""
-                if _text_digest(text) != doc.text:
+                if text_digest(text) != doc.text:
                     raise StorylineError(f"document {doc.id} changed while the narrate stage ran")
                 full.append(replace(doc, text=text))
             items.append((story, (full, passages, events)))
