@@ -58,6 +58,14 @@ def test_update_documents_merges_stage_keys_and_indexes_text(store: SQLiteStore)
     assert [hit["id"] for hit in store.search("evacuation")] == [p.id]
 
 
+def test_stage_keys_reads_a_dotted_stage_name_as_one_key(store: SQLiteStore) -> None:
+    p = page("raw body")
+    store.add_pages([p])
+    store.update_documents([{"id": p.id, "stage_keys": {"document.text": "d1", "document": "k"}}])
+    assert store.stage_keys("document.text") == {p.id: "d1"}
+    assert store.stage_keys("document") == {p.id: "k"}
+
+
 def test_update_rejects_unknown_fields(store: SQLiteStore) -> None:
     p = page("body")
     store.add_pages([p])

@@ -281,8 +281,11 @@ class SQLiteStore:
     # -- derived document fields ------------------------------------------------------------------
     def stage_keys(self, stage: str) -> dict[str, str | None]:
         """For every document, the key of the ``stage`` output it holds, or None."""
+        # The name is quoted as one JSON path member: stages record keys such as "document.text", which an
+        # unquoted path would read as a nested object and never find.
+        member = '$."' + stage.replace('"', '\\"') + '"'
         rows = self._db.execute(
-            "SELECT id, json_extract(stage_keys, '$.' || ?) FROM documents ORDER BY seq", (stage,)
+            "SELECT id, json_extract(stage_keys, ?) FROM documents ORDER BY seq", (member,)
         )
         return {r[0]: r[1] for r in rows}
 
