@@ -111,10 +111,43 @@ def test_a_passage_bonus_adds_to_a_candidate_and_brings_in_a_pair_that_was_none(
     from scipy import sparse
 
     from storyline.link.stories import _with_passage_bonus
+    from storyline.link.vectors import pair_cosine_array
 
     rows = sparse.csr_matrix(np.asarray([[0.6, 0.8, 0.0], [1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]))
-    candidates = Edges(np.asarray([0]), np.asarray([1]), np.asarray([0.6]))
-    edges = _with_passage_bonus(rows, candidates, Edges.of({(0, 2): 0.1, (0, 1): 0.2})).as_dict()
+    asked: list[list[tuple[int, int]]] = []
+
+    def cosines_of(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+        asked.append(list(zip(first.tolist(), second.tolist(), strict=True)))
+        return pair_cosine_array(rows, first, second)
+
+    left, right = np.asarray([0]), np.asarray([1])
+    edges = _with_passage_bonus(3, left, right, Edges.of({(0, 2): 0.1, (0, 1): 0.2}), cosines_of).as_dict()
     assert list(edges) == [(0, 1), (0, 2)]  # candidates first, then the others in the bonus's order
     assert math.isclose(edges[(0, 1)], 0.8) and math.isclose(edges[(0, 2)], 0.8 + 0.1)
-    assert _with_passage_bonus(rows, candidates, Edges.of({})) is candidates
+    # Every pair's cosine asked for in one call (kept cosines then cover the passage pairs too).
+    assert asked == [[(0, 1), (0, 2)]]
+    alone = _with_passage_bonus(3, left, right, Edges.of({}), cosines_of)
+    assert alone.as_dict() == {(0, 1): 0.6}
+
+
+def test_neighbourhood_levels_sum_each_nodes_largest_similarities_in_order() -> None:
+    # Levels as the lexsort of (node, -similarity) made them, to the bit, with ties everywhere.
+    rng = np.random.default_rng(4)
+    for _ in range(10):
+        size = int(rng.integers(5, 60))
+        first = rng.integers(0, size, 400)
+        second = rng.integers(0, size, 400)
+        sims = rng.choice([0.1, 0.2, 1 / 3, 0.7, -0.1, 0.1 + 0.2], 400)
+        nodes = np.concatenate([first, second])
+        values = np.maximum(np.concatenate([sims, sims]), 0.0)
+        order = np.lexsort((-values, nodes))
+        nodes, values = nodes[order], values[order]
+        rank = np.arange(len(nodes)) - np.searchsorted(nodes, nodes, side="left")
+        nearest = rank < 5
+        level = np.bincount(nodes[nearest], weights=values[nearest], minlength=size) / 5
+        measured = (np.bincount(nodes, minlength=size) >= 5) & (level > 0)
+        typical = typical_level(level[measured])
+        level[~measured] = typical
+        factor = np.clip(typical / np.sqrt(level[first] * level[second]), 0.5, 1.5)
+        got = neighbourhood_scaled(Edges(first, second, sims), size, 5, (0.5, 1.5))
+        assert np.array_equal(got.sims, sims * factor)

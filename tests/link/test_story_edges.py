@@ -10,9 +10,18 @@ import numpy as np
 from storyline.link import LinkDoc, LinkSettings
 from storyline.link.clustering import Edges
 from storyline.link.dates import date_agreement, day_interval
+from storyline.link.kept_cosines import KeptCosines
 from storyline.link.records import Passage
-from storyline.link.stories import PASSAGE_UNIT_WORDS, _passage_bonus, _specificity, _weighed
+from storyline.link.stories import (
+    PASSAGE_UNIT_WORDS,
+    _passage_bonus,
+    _specificity,
+    _weighed,
+    report_vectors,
+    story_edges,
+)
 from storyline.link.tokens import words_of
+from storyline.link.vectors import candidate_pair_arrays, key_term_matrix
 
 ENTITIES = ["Q1", "Q2", "Q3", "Q4", "Q5", "Q6"]
 TITLE_WORDS = ["ferry", "sinks", "off", "Tarvik", "crew", "rescued", "storm", "harbour"]
@@ -99,3 +108,28 @@ def test_passage_bonus_as_arrays_equals_it_pair_by_pair() -> None:
         for weight in (0.3, 0.0, -0.2):
             expected = _bonus_pair_by_pair(passages, position, weight)
             assert _passage_bonus(passages, position, weight).as_dict() == expected
+
+
+def test_kept_cosines_cover_the_pairs_a_passage_brings_in() -> None:
+    # One candidate a report, and a passage shared by most reports: most of its pairs are no candidate.
+    # Their cosines are kept with the candidates', so a run over the same reports computes none again,
+    # and the edges are those made without kept cosines, to the bit.
+    rng = random.Random(7)
+    words = [f"w{n}" for n in range(60)]
+    docs = [
+        LinkDoc(f"r{n}", n, " ".join(rng.choices(words, k=40)), title=f"Title {n % 4}") for n in range(30)
+    ]
+    passages = [Passage("ps1", " ".join(["shared"] * 60), "passage", [d.id for d in docs[::2]])]
+    settings = LinkSettings(story_candidates=1)
+    fresh = story_edges(docs, passages, settings)
+    kept = KeptCosines()
+    first = story_edges(docs, passages, settings, cosines=kept)
+    candidates = candidate_pair_arrays(
+        key_term_matrix(*report_vectors(docs, settings.name_weight), settings.story_key_terms, 1000), 1
+    )
+    assert len(kept.cosines) == len(first) > len(candidates[0])
+    second = story_edges(docs, passages, settings, cosines=kept)
+    assert kept.fresh == 0
+    for edges in (first, second):
+        assert np.array_equal(edges.first, fresh.first) and np.array_equal(edges.second, fresh.second)
+        assert np.array_equal(edges.sims, fresh.sims)

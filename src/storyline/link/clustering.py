@@ -153,7 +153,11 @@ def neighbourhood_scaled(edges: Edges, size: int, neighbours: int, bounds: tuple
     first, second, sims = edges.first, edges.second, edges.sims
     nodes = np.concatenate([first, second])
     values = np.maximum(np.concatenate([sims, sims]), 0.0)
-    order = np.lexsort((-values, nodes))
+    # Each node's similarities together, largest first: by value, then stably by node. Equal values of
+    # one node may come in another order than ``np.lexsort((-values, nodes))`` put them, which changes
+    # no sum; the two sorts cost about two thirds of the lexsort (3M pairs at 100,000 reports).
+    order = np.argsort(-values)
+    order = order[np.argsort(nodes[order], kind="stable")]
     nodes, values = nodes[order], values[order]
     rank = np.arange(len(nodes)) - np.searchsorted(nodes, nodes, side="left")
     nearest = rank < neighbours
@@ -217,12 +221,23 @@ def _merge(clusters: dict[int, _Cluster], heap: _Heap, a: int, b: int, threshold
     target.latest_start = _combine(target.latest_start, source.latest_start, max)
     target.earliest_end = _combine(target.earliest_end, source.earliest_end, min)
     target.version += 1
-    target.links.pop(gone, None)
+    links = target.links
+    links.pop(gone, None)
     source.links.pop(keep, None)
     for other, sim in source.links.items():
         neighbour = clusters[other]
         neighbour.links.pop(gone, None)
-        target.links[other] = target.links.get(other, 0.0) + sim
-        neighbour.links[keep] = target.links[other]
-    for other in target.links:
-        _push(heap, clusters, min(keep, other), max(keep, other), threshold)
+        links[other] = neighbour.links[keep] = links.get(other, 0.0) + sim
+    # Every pair of the merged cluster pushed again, as :func:`_push` does, written out here: a call per
+    # pair was most of a thread clustering's cost (979k pairs, 6k merges at 30k reports). A pair's sum
+    # is the same on both sides (kept so above), and the product of two sizes is an exact integer, so
+    # each average is the one ``_push`` computes; the pair goes in lower cluster first, as there.
+    size, version, push = len(target.members), target.version, heapq.heappush
+    for other, total in links.items():
+        neighbour = clusters[other]
+        average = total / (size * len(neighbour.members))
+        if not average < threshold:
+            if keep < other:
+                push(heap, (-average, keep, other, version, neighbour.version))
+            else:
+                push(heap, (-average, other, keep, neighbour.version, version))
