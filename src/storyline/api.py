@@ -143,7 +143,7 @@ class Storyline:
         ``auto`` or ``ray://HOST:PORT``); see :mod:`storyline.run.ray_engine`.
         """
         options: dict[str, dict[str, Any]] = {
-            "link": {"settings": link_settings(self.settings)},
+            "link": {"settings": link_settings(self.settings), "workers": workers},
             "extract": {"workers": workers},
             "narrate": {"workers": workers},
             "events": {"workers": workers},
@@ -167,6 +167,7 @@ class Storyline:
                 # locks those threads may hold); narration stays in this process.
                 options["narrate"]["workers"] = 1
                 options["events"]["workers"] = 1  # nor a forked process coding events beside the link stage
+                options["link"]["workers"] = 1  # nor one finding duplicates and passages beside resolution
             else:
                 counts = {"clean + describe": local.run_document_stage(self.store, progress, workers)}
             # After the document stage: the check imports every stage's module (spaCy, scipy: ~2 CPU s),

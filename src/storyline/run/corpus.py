@@ -30,9 +30,14 @@ class CorpusStage:
     name: str
     tables: tuple[str, ...]
     module: str
-    #: The stage this one's first step may run beside, in another process: the module's
-    #: ``start_ahead(store, **options)`` is called as that stage starts, and its ``run`` takes what it made.
+    #: The stage this one's first steps may run beside, in another process: the module's
+    #: ``start_ahead(store, **options)`` is called as that stage starts (or, for a stage that says when,
+    #: :attr:`says_when_beside`, when it says so), and its ``run`` takes what it made.
     beside: str | None = None
+    #: Whether the stage's ``run`` takes ``beside``: a callable it calls once it leaves a core idle, which
+    #: starts the work of the stages beside it (the extract stage: when its parse is done and resolution
+    #: settles on one core; before that the parse keeps both cores busy).
+    says_when_beside: bool = False
 
     def load(self) -> ModuleType:
         """The stage's module (imported on first use)."""
@@ -68,8 +73,9 @@ class CorpusStage:
 
 
 CORPUS_STAGES: list[CorpusStage] = [
-    CorpusStage("extract", ("entities", "quotes"), "storyline.stages.extract"),
-    CorpusStage("link", ("passages", "stories", "threads"), "storyline.stages.link"),
+    CorpusStage("extract", ("entities", "quotes"), "storyline.stages.extract", says_when_beside=True),
+    # Duplicates, passages and word counts read bodies only: they run while resolution settles.
+    CorpusStage("link", ("passages", "stories", "threads"), "storyline.stages.link", beside="extract"),
     # Coding needs only the extract stage's output (a story id is only copied): it starts beside link.
     CorpusStage("events", ("events",), "storyline.stages.events", beside="link"),
     # Adds summary, timeline and disagreements to the link stage's stories and threads: no table of its own.
@@ -81,7 +87,8 @@ def run_corpus_stages(store: Store, progress: Progress, options: dict[str, dict[
     """Run every corpus stage in order with its ``options``; how many documents each processed.
 
     A stage that runs :attr:`CorpusStage.beside` another starts that work (with its own options) as the
-    other starts, and takes it when its own turn comes; should a stage fail first, the work is stopped.
+    other starts, or when the other says it leaves a core idle (:attr:`CorpusStage.says_when_beside`), and
+    takes it when its own turn comes; should a stage fail first, the work is stopped.
     """
     counts: dict[str, int] = {}
     # What the run has loaded so far (the model, every stage's modules) lives as long as the run: kept out
@@ -89,10 +96,18 @@ def run_corpus_stages(store: Store, progress: Progress, options: dict[str, dict[
     with frozen_heap():
         try:
             for stage in CORPUS_STAGES:
-                for later in CORPUS_STAGES:
-                    if later.beside == stage.name:
+                beside = [later for later in CORPUS_STAGES if later.beside == stage.name]
+
+                def start_beside(beside: list[CorpusStage] = beside) -> None:
+                    for later in beside:
                         later.start_ahead(store, **options.get(later.name, {}))
-                counts[stage.name] = stage.run(store, progress, **options.get(stage.name, {}))
+
+                stage_options = dict(options.get(stage.name, {}))
+                if stage.says_when_beside:
+                    stage_options["beside"] = start_beside
+                else:
+                    start_beside()
+                counts[stage.name] = stage.run(store, progress, **stage_options)
         finally:
             for stage in CORPUS_STAGES:
                 stage.stop_ahead()

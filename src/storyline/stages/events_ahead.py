@@ -17,17 +17,14 @@ s, and the link stage ~6 s on one core: the coding's wall time disappears behind
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 import pickle
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any
 
 from storyline.events.kept import Fetch, KeptDamaged
-from storyline.run.budget import start_pool_worker
+from storyline.run.forked import Forked, fork
 from storyline.stages.events_coding import Coding, Doc
 from storyline.stages.extract_changes import ExtractChanges
 from storyline.store.base import Store
@@ -44,30 +41,28 @@ CodeFrom = Callable[[Store], Ahead | None]
 @dataclass
 class _Started:
     store: Store
-    process: BaseProcess
-    received: Connection
+    forked: Forked
+
+    @property
+    def process(self) -> BaseProcess:
+        return self.forked.process
 
 
 _started: _Started | None = None
 
 
-def _code_in_process(path: str, code: CodeFrom, parent_pid: int, sending: Connection) -> None:
-    start_pool_worker(parent_pid)  # ends with its parent, leaves Ctrl-C to it
-    payload = b""
+def _code_in_process(path: str, code: CodeFrom) -> bytes:
+    """What the process hands back: the coding pickled, or nothing when ``code`` declined."""
+    store = SQLiteStore(path, readonly=True)
     try:
-        store = SQLiteStore(path, readonly=True)
-        try:
-            ahead = code(store)
-        finally:
-            store.close()
-        if ahead is not None:
-            docs, changes, consumed, coding = ahead
-            coding.now.fetch_from(None)  # its store stays here; the stage reads further entries from its own
-            payload = pickle.dumps((docs, changes, consumed, coding), protocol=pickle.HIGHEST_PROTOCOL)
-    except Exception:  # an empty answer: the stage codes as it always did, and meets the error itself
-        payload = b""
-    sending.send_bytes(payload)
-    sending.close()
+        ahead = code(store)
+    finally:
+        store.close()
+    if ahead is None:
+        return b""
+    docs, changes, consumed, coding = ahead
+    coding.now.fetch_from(None)  # its store stays here; the stage reads further entries from its own
+    return pickle.dumps((docs, changes, consumed, coding), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def start(store: Store, code: CodeFrom, workers: int) -> None:
@@ -76,17 +71,14 @@ def start(store: Store, code: CodeFrom, workers: int) -> None:
     not taken is stopped."""
     global _started
     stop()
-    if workers <= 1 or multiprocessing.get_start_method() != "fork":
+    if workers <= 1:
         return  # one core: the process would only take turns with the link stage
     if not isinstance(store, SQLiteStore) or store.path == ":memory:" or store.readonly:
         return
-    received, sending = multiprocessing.get_context("fork").Pipe(duplex=False)
-    process = multiprocessing.get_context("fork").Process(
-        target=_code_in_process, args=(store.path, code, os.getpid(), sending), daemon=True
-    )
-    process.start()
-    sending.close()
-    _started = _Started(store, process, received)
+    path = store.path
+    forked = fork(lambda: _code_in_process(path, code))
+    if forked is not None:
+        _started = _Started(store, forked)
 
 
 def stop() -> None:
@@ -94,10 +86,7 @@ def stop() -> None:
     global _started
     started, _started = _started, None
     if started is not None:
-        started.received.close()
-        if started.process.is_alive():
-            started.process.kill()
-        started.process.join()
+        started.forked.stop()
 
 
 def take(
@@ -113,16 +102,7 @@ def take(
             _started = started
             stop()
         return None
-    try:
-        payload = started.received.recv_bytes()
-    except (EOFError, OSError):
-        payload = b""
-    except BaseException:  # Ctrl-C while waiting: the process is stopped, not left running
-        _started = started
-        stop()
-        raise
-    started.received.close()
-    started.process.join()
+    payload = started.forked.result()  # Ctrl-C while waiting: the process is stopped, not left running
     if not payload:
         return None
     read_docs, read_changes, read_consumed, coding = pickle.loads(payload)  # made by our own child

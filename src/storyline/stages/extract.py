@@ -493,9 +493,17 @@ def warm_up() -> None:
     load_gazetteer()
 
 
-def run(store: Store, progress: Progress, workers: int | None = None, analyse: Analyser | None = None) -> int:
+def run(
+    store: Store,
+    progress: Progress,
+    workers: int | None = None,
+    analyse: Analyser | None = None,
+    beside: Callable[[], None] | None = None,
+) -> int:
     """Analyse what is stale, then update the kept entity resolution with the documents that changed and
     store entities and quotes (equal to one resolution over the whole corpus; see docs/incremental.md).
+    ``beside`` is called once the parse is done: resolution then settles on one core, and work that reads
+    none of this stage's output may start on the other (:mod:`storyline.run.corpus`).
 
     Returns how many documents were analysed (a copy of a text earlier in the parse, or stored by an earlier
     run, is not parsed again).
@@ -518,6 +526,8 @@ def run(store: Store, progress: Progress, workers: int | None = None, analyse: A
     feed = _ResolutionFeed(store, docs)
     analyse = analyse or analyse_batches
     parsed = _analyse_stale(store, stale, progress, feed.absorb, workers, analyse, current)
+    if beside is not None:
+        beside()
     changed = _ChangedDocuments(feed, len(docs))
     try:
         outcome = _resolve(feed, changed)

@@ -7,6 +7,7 @@ near-duplicate index between runs (only new documents are signed) and writes the
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import struct
@@ -45,7 +46,8 @@ from storyline.link.kept_words import KeptWords
 from storyline.link.records import Bodies, SharedPassage, Story, Thread
 from storyline.link.report_terms import KeyedTexts, ReportTerms, report_key, text_key
 from storyline.link.stories import report_text
-from storyline.stages import StageInfo
+from storyline.run.local import default_workers
+from storyline.stages import StageInfo, link_ahead
 from storyline.store.base import Store
 
 STAGE = StageInfo(
@@ -480,34 +482,129 @@ def passage_row(passage: Any) -> dict[str, Any]:
     return row
 
 
-def run(
-    store: Store,
-    progress: Progress,
-    settings: LinkSettings | None = None,
-    near_duplicates: NearDuplicateFinder | None = None,
-) -> int:
-    """Link every document with a clean body; returns how many documents were linked.
+@dataclass(frozen=True)
+class BodySteps:
+    """What the stage's steps over bodies alone made: duplicates, shared passages and each report's word
+    counts read what the document stage left (bodies, titles, outlets, content hashes, removed lines) and
+    the stage's own kept state, never what the extract stage writes, so they may run beside it
+    (:mod:`storyline.stages.link_ahead`)."""
 
-    ``near_duplicates`` finds near duplicates elsewhere (the Ray engine's group-by on band keys); by default
-    :func:`storyline.link.find_near_duplicates` here.
-    """
-    settings = settings or LinkSettings()
+    #: The corpus as the steps read it (its reports' entities as they were then).
+    corpus: _Corpus
+    duplicate_of: dict[str, str]
+    passages: list[SharedPassage]
+    terms: ReportTerms
+    #: Documents without a body that are reports for stories and threads (:func:`bodiless_reports`).
+    bodiless: list[LinkDoc]
+
+
+def body_steps(
+    store: Store,
+    settings: LinkSettings,
+    progress: Progress,
+    near_duplicates: NearDuplicateFinder | None = None,
+) -> BodySteps:
+    """Duplicates, shared passages and the reports' word counts, each written to the store as made."""
     corpus = _read_corpus(store)
-    progress("link", 0, 4)
     # Duplicates and passages read the bodies again a chunk at a time: no step holds every body.
     bodies = BodyReader(store)
     duplicate_of = duplicates(store, corpus.reports, corpus.hashes, settings, near_duplicates, bodies)
     progress("link", 1, 4)
     passages = shared_passages(store, corpus.reports, settings, corpus.body_keys, bodies)
     hand_back_freed_memory()  # what the passages step freed would otherwise stay resident beside stories
-    progress("link", 2, 4)
     bodiless = bodiless_reports(store.documents(corpus.bodiless, columns=(*LINK_COLUMNS, "removed")))
     # Stories and threads read word counts by report id: no body is held for them (a bodiless report's
     # text, made from its removed lines, is counted with the rest and dropped too).
     terms = report_terms(store, corpus.reports, bodiless, corpus.report_keys, bodies)
     store.set_state(BODIES_READ_STATE, bodies.read)
-    reports = corpus.reports + [replace(report, text="") for report in bodiless]
-    del bodiless
+    return BodySteps(corpus, duplicate_of, passages, terms, bodiless)
+
+
+#: The fields of a document that the steps over bodies read: the same in the stage and where they ran
+#: beside the extract stage, or what they made is not taken (entities and linked fields may differ).
+_BODY_FIELDS = ("seq", "title", "published", "published_evidence", "outlet", "content_hash")
+
+
+def _steps_taken(store: Store, steps: BodySteps) -> BodySteps | None:
+    """``steps`` made beside the extract stage, with the reports' entities as that stage left them, when
+    every document's :data:`_BODY_FIELDS` (and the set of bodiless reports) are what the steps read; else
+    None. No body is read: the steps' corpus says which documents have one."""
+    made = steps.corpus
+    with_body = {report.id: report for report in made.reports}
+    now = list(store.documents(columns=tuple(c for c in LINK_COLUMNS if c != "text")))
+    if [row["id"] for row in now] != made.ids:
+        return None
+    reports = [_link_doc(row, "") for row in now if row["id"] in with_body]
+    then = {r.id: _body_facts(r) for r in made.reports}
+    if any(_body_facts(r) != then[r.id] for r in reports):
+        return None
+    if {row["id"]: row["content_hash"] for row in now if row.get("content_hash")} != made.hashes:
+        return None
+    bodiless = bodiless_reports(store.documents(made.bodiless, columns=(*LINK_COLUMNS, "removed")))
+    if [_body_facts(r) for r in bodiless] != [_body_facts(r) for r in steps.bodiless]:
+        return None
+    corpus = replace(
+        made,
+        reports=reports,
+        clustered_before=any(row.get("story_id") for row in now),
+        linked=[tuple(row.get(name) for name in LINKED_FIELDS) for row in now],
+    )
+    return replace(steps, corpus=corpus, bodiless=bodiless)
+
+
+def _body_facts(report: LinkDoc) -> tuple[Any, ...]:
+    """What the steps over bodies read of a report besides its body (its id, order, title, outlet, date)."""
+    return (report.id, report.seq, report.title, report.published, report.published_confidence, report.outlet)
+
+
+def start_ahead(
+    store: Store,
+    settings: LinkSettings | None = None,
+    near_duplicates: NearDuplicateFinder | None = None,
+    workers: int | None = None,
+) -> None:
+    """Start the steps over bodies beside the stage before this one (the extract stage, once its parse is
+    done), on ``workers`` (default: one per core, at most two; with one, or with near duplicates found on
+    another engine, nothing starts). :func:`run` takes what they made."""
+    if near_duplicates is not None:
+        return
+    settings = settings or LinkSettings()
+    made = functools.partial(body_steps, settings=settings, progress=_no_progress)
+    link_ahead.start(store, made, settings, workers if workers is not None else default_workers())
+
+
+def stop_ahead() -> None:
+    """Stop the steps started by :func:`start_ahead` and not taken by :func:`run`."""
+    link_ahead.stop()
+
+
+def _no_progress(task: str, done: int, total: int | None) -> None:
+    return None
+
+
+def run(
+    store: Store,
+    progress: Progress,
+    settings: LinkSettings | None = None,
+    near_duplicates: NearDuplicateFinder | None = None,
+    workers: int | None = None,
+) -> int:
+    """Link every document with a clean body; returns how many documents were linked.
+
+    ``near_duplicates`` finds near duplicates elsewhere (the Ray engine's group-by on band keys); by default
+    :func:`storyline.link.find_near_duplicates` here. When :func:`start_ahead` started the steps over bodies
+    beside the extract stage, what they made is taken (``workers``: read there).
+    """
+    settings = settings or LinkSettings()
+    progress("link", 0, 4)
+    ahead = link_ahead.take(store, settings) if near_duplicates is None else None
+    steps = _steps_taken(store, ahead) if ahead is not None else None
+    if steps is None:
+        steps = body_steps(store, settings, progress, near_duplicates)
+    progress("link", 2, 4)
+    corpus, duplicate_of, passages, terms = steps.corpus, steps.duplicate_of, steps.passages, steps.terms
+    reports = corpus.reports + [replace(report, text="") for report in steps.bodiless]
+    del steps, ahead
     # Stories are a function of the corpus, never of the order it arrived in: every report is clustered
     # afresh, so a top-up stores what one run over all pages stores (two stories that existed before a
     # top-up merge when a new report ties them; a story keeps its id while its earliest report stays its
