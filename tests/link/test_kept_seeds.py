@@ -76,8 +76,12 @@ def _extender(
     return lambda chunks: passages._runs(chunks, flat, starts, min_words)
 
 
-@pytest.mark.parametrize("seed", range(10))
-def test_runs_kept_through_batches_are_those_found_from_scratch(seed: int) -> None:
+@pytest.mark.parametrize(("seed", "block"), [(seed, 1 << 20) for seed in range(10)] + [(3, 7), (4, 1)])
+def test_runs_kept_through_batches_are_those_found_from_scratch(
+    seed: int, block: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # ``block``: the kept anchors' hashes are made again (and sifted) this many at a time.
+    monkeypatch.setattr(seeds, "BLOCK_SHINGLES", block)
     rng = random.Random(seed)
     settings = LinkSettings(
         shingle_words=3, min_passage_words=6, passage_max_doc_freq=rng.choice((2, 3, 5, 200))
@@ -152,6 +156,34 @@ def test_a_changed_document_or_settings_find_everything_afresh() -> None:
     np.save(bare, np.arange(4))
     assert KeptSeeds.from_bytes(bare.getvalue(), kept.sketch_bytes()).facts.size == 0
     assert KeptSeeds.from_bytes(kept.to_bytes(), bare.getvalue()).facts.size == 0
+
+
+def test_seeds_stopped_while_growing_keep_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A top-up stopped part way (the kept anchors and runs are replaced as it goes) keeps nothing: what
+    is then written is seeded from scratch by the next run, not read half made."""
+    rng = random.Random(13)
+    settings = LinkSettings(shingle_words=3, min_passage_words=6)
+    stock = [rng.randrange(1, 60) for _ in range(8)]
+    documents = [_document(rng, [], stock) for _ in range(30)]
+    outlets = [n % 4 for n in range(len(documents) + 3)]
+    flat, starts = _arrays(documents)
+    kept = KeptSeeds()
+    kept.runs_of(flat, starts, _facts(documents, outlets[:30]), np.asarray(outlets[:30]), settings,
+                 _extender(flat, starts, 6))  # fmt: skip
+    documents += [_document(rng, documents, stock) for _ in range(3)]
+    flat, starts = _arrays(documents)
+
+    def stopped(chunks: Iterable[np.ndarray]) -> np.ndarray:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        kept.runs_of(flat, starts, _facts(documents, outlets), np.asarray(outlets), settings, stopped)
+    assert kept.facts.size == 0 and kept.anchor_docs.size == 0 and kept.sketch_packed is None
+    again = KeptSeeds.from_bytes(kept.to_bytes(), kept.sketch_bytes())
+    runs = again.runs_of(flat, starts, _facts(documents, outlets), np.asarray(outlets), settings,
+                         _extender(flat, starts, 6))  # fmt: skip
+    assert again.made["from_scratch"] == 1
+    assert np.array_equal(runs, _from_scratch(flat, starts, np.asarray(outlets), settings))
 
 
 def test_a_large_addition_is_seeded_from_scratch() -> None:

@@ -164,10 +164,22 @@ class KeptSeeds:
                 counts.append(self.sketch)
         pairs = _Pairs(outlets, settings.passage_max_doc_freq, len(facts))
         seeding = _Seeding(flat, starts, size, window, total, pairs, extend)
-        runs = self._grown(seeding, counts) if counts else self._afresh(seeding)
+        try:
+            runs = self._grown(seeding, counts) if counts else self._afresh(seeding)
+        except BaseException:
+            # What is kept was being replaced as it went: none of it is kept, so what is written (should
+            # anything be) is found afresh by the next run rather than read half made.
+            self._forget()
+            raise
         self.settings, self.facts = digest, np.asarray(facts, dtype=_FACT)
         self.runs = np.asarray(runs, dtype=np.int32)  # the runs themselves, not a copy: int32 already
         return runs
+
+    def _forget(self) -> None:
+        """Nothing kept: the next run seeds from scratch."""
+        self.facts, self.sketch_packed, self.sketch_documents = np.zeros(0, dtype=_FACT), None, 0
+        self.anchor_docs, self.anchor_positions, self.anchor_shared = _no_anchors()
+        self.runs = np.zeros((0, 5), dtype=np.int32)
 
     def _afresh(self, run: _Seeding) -> np.ndarray:
         flat, starts, size, window, pairs = run.flat, run.starts, run.size, run.window, run.pairs
@@ -210,97 +222,130 @@ class KeptSeeds:
         # written only when they come to more than a share of those it counts).
         count_shingles(flat, starts, size, sketch, self.sketch_documents, old)
         lacking = len(starts) - 1 - self.sketch_documents
+        # The kept anchors taken out of this object: they are let go (all but the seeds' documents and
+        # places) once the anchors now are made, and runs_of empties what is kept should this stop.
         old_docs, old_positions, was_shared = self.anchor_docs, self.anchor_positions, self.anchor_shared
-        old_hashes = hashes_at(flat, starts, old_docs, old_positions, size)
+        self.anchor_docs, self.anchor_positions, self.anchor_shared = _no_anchors()
         added = list(shingle_blocks(flat, starts, size, old))
         # Only anchors in a bucket the new shingles add to can see their estimate move: those are looked
-        # up before and after (not every anchor of the corpus).
-        touched = np.flatnonzero(sketch.touched_by(old_hashes, added))
-        before = sketch.estimate(old_hashes[touched])
+        # up before and after (not every anchor of the corpus). Every kept anchor's hash is made again a
+        # block at a time, and only those touched and the seeds' are held (a quarter of the anchors or
+        # so: an 8-byte hash of each of the 17M anchors of 100k reports, old and new, was 270 MB).
+        touched, touched_hashes, old_seed_hashes = _kept_hashes(
+            flat, starts, size, old_docs, old_positions, was_shared, sketch, sketch.bucket_marks(added)
+        )
+        before = sketch.estimate(touched_hashes)
         for block in added:
             sketch.add(block)
-        moved = np.zeros(len(old_hashes), dtype=bool)
-        moved[touched[sketch.estimate(old_hashes[touched]) != before]] = True
-        del added, touched, before
+        moved = np.zeros(len(old_docs), dtype=bool)
+        moved[touched[sketch.estimate(touched_hashes) != before]] = True
+        del added, touched, touched_hashes, before
         again_docs, again_positions, again_hashes = rechosen_anchors(
             flat, starts, size, window, sketch, old_docs[moved], old_positions[moved]
         )
+        windows = len(again_docs)
         new_hashes, new_docs, new_positions, new_estimates = find_anchors(
             flat, starts, size, window, sketch, old
         )
         # The anchors now, in document then word order: those whose estimate stayed (an anchor still, seen
         # as often as before), those the windows of the moved ones chose (each once), the new documents'.
         stay = ~moved
+        del moved
         stay_codes = _codes(old_docs[stay], old_positions[stay])
         again_codes, first = np.unique(_codes(again_docs, again_positions), return_index=True)
+        del again_docs, again_positions
         again = ~_within(again_codes, stay_codes)
         again_codes, again_hashes = again_codes[again], again_hashes[first][again]
         again_shared = sketch.estimate(again_hashes) >= 2
-        # The sketch is done with (before the anchors are joined: 256 MiB beside their 8-byte columns):
-        # packed when its blob is to be written again (it then counts every document), else the packed
-        # one kept (what the stored blob holds) stays.
+        # The sketch is done with (before the anchors are joined: 256 MiB beside their columns): packed
+        # when its blob is to be written again (it then counts every document), else the packed one kept
+        # (what the stored blob holds) stays.
         self.sketch_changed = lacking * SKETCH_REWRITE_SHARE > len(starts) - 1 - lacking
         if self.sketch_changed:
             self.sketch_packed, self.sketch_documents = packed.pack(sketch.counts), len(starts) - 1
         del sketch
-        # Two sorted runs of different codes merged: each again one goes before the first stay one above
-        # it (what a stable sort of the two gives, without an int64 order over every anchor).
+        # Two sorted runs of different places merged: each again one goes before the first stay one above
+        # it (what a stable sort of the two gives). Each column merged on its own, in its own type: the
+        # 8-byte codes of every anchor are held only while the places are found.
         at = np.searchsorted(stay_codes, again_codes)
-        codes = np.concatenate((np.insert(stay_codes, at, again_codes), _codes(new_docs, new_positions)))
-        del stay_codes, again_codes
-        # Each 8-byte column of every anchor let go as soon as it is used: a top-up at 100k reports holds
-        # 17M anchors.
-        docs, positions = (codes >> 32).astype(np.int32), (codes & 0xFFFFFFFF).astype(np.int32)
-        del codes  # _codes(docs, positions) gives it again, for the seeds alone below
-        hashes = np.concatenate((np.insert(old_hashes[stay], at, again_hashes), new_hashes))
-        shared = np.concatenate((np.insert(was_shared[stay], at, again_shared), new_estimates >= 2))
-        del stay, at, again_shared
+        del stay_codes
+        again_docs = (again_codes >> 32).astype(np.int32)
+        again_positions = (again_codes & 0xFFFFFFFF).astype(np.int32)
+        del again_codes
+        docs = np.concatenate((np.insert(old_docs[stay], at, again_docs), new_docs))
+        positions = np.concatenate((np.insert(old_positions[stay], at, again_positions), new_positions))
+        stay_shared = was_shared[stay]
+        shared = np.concatenate((np.insert(stay_shared, at, again_shared), new_estimates >= 2))
+        # The seeds' hashes alone, in the same order (a hash is needed only for a seed): the stay seeds'
+        # with the again seeds' put among them where the again ones go among the stay ones.
+        seeds_before = np.concatenate(([0], np.cumsum(stay_shared)))
+        seed_hashes = np.concatenate(
+            (
+                np.insert(
+                    old_seed_hashes[stay[was_shared]],
+                    seeds_before[at[again_shared]],
+                    again_hashes[again_shared],
+                ),
+                new_hashes[new_estimates >= 2],
+            )
+        )
+        del stay, stay_shared, seeds_before, at, again_shared, again_hashes, new_hashes, new_estimates
+        # Of the kept anchors, the seeds' documents and places alone are needed from here.
+        old_seeds = np.flatnonzero(was_shared)
+        old_seed_docs, old_seed_positions = old_docs[old_seeds], old_positions[old_seeds]
+        del old_docs, old_positions, was_shared, old_seeds
+        new_seeds = np.flatnonzero(shared)
+        seed_docs, seed_positions = docs[new_seeds], positions[new_seeds]
+        del new_seeds
+        self.anchor_docs, self.anchor_positions, self.anchor_shared = docs, positions, shared
+        del docs, positions, shared
         # The hashes whose group gained or lost a seed, and the document pairs their usable groups pair up
         # (before or after): only those pairs' runs can differ.
         # Seeds gone and come: their hashes' groups changed. Two seeds in such a group both before and
         # after make the same seed pair both times (while the group is usable both times), so the document
         # pairs whose seed pairs changed are those pairing a gone seed in its old group or a come one in
         # its new group, and every pair of a group whose size crossed a bound, where it was usable.
-        old_seeds, new_seeds = np.flatnonzero(was_shared), np.flatnonzero(shared)
-        old_codes = _codes(old_docs[old_seeds], old_positions[old_seeds])  # the seeds' alone, sorted
-        new_codes = _codes(docs[new_seeds], positions[new_seeds])
-        gone = old_seeds[~_within(old_codes, new_codes)]
-        came = new_seeds[~_within(new_codes, old_codes)]
-        del old_codes, new_codes
-        changed = np.unique(np.concatenate((old_hashes[gone], hashes[came])))
-        before = old_seeds[_within(old_hashes[old_seeds], changed)]  # every old seed of those groups
-        after = new_seeds[_within(hashes[new_seeds], changed)]
-        del old_seeds, new_seeds
+        # (Flags and indices from here are among the seeds, old or new.)
+        old_codes = _codes(old_seed_docs, old_seed_positions)  # sorted
+        new_codes = _codes(seed_docs, seed_positions)
+        gone = ~_within(old_codes, new_codes)
+        came = ~_within(new_codes, old_codes)
+        del old_codes, new_codes, old_seed_positions
+        changed = np.unique(np.concatenate((old_seed_hashes[gone], seed_hashes[came])))
+        before = np.flatnonzero(_within(old_seed_hashes, changed))  # every old seed of those groups
+        after = np.flatnonzero(_within(seed_hashes, changed))
         flipped = changed[
-            pairs.usable(_group_sizes(old_hashes[before], changed))
-            != pairs.usable(_group_sizes(hashes[after], changed))
+            pairs.usable(_group_sizes(old_seed_hashes[before], changed))
+            != pairs.usable(_group_sizes(seed_hashes[after], changed))
         ]
         affected = np.unique(
             np.concatenate(
                 (
                     pairs.doc_pairs(
-                        old_hashes[before],
-                        old_docs[before],
-                        _within(before, gone) | _within(old_hashes[before], flipped),
+                        old_seed_hashes[before],
+                        old_seed_docs[before],
+                        gone[before] | _within(old_seed_hashes[before], flipped),
                     ),
                     pairs.doc_pairs(
-                        hashes[after], docs[after], _within(after, came) | _within(hashes[after], flipped)
+                        seed_hashes[after],
+                        seed_docs[after],
+                        came[after] | _within(seed_hashes[after], flipped),
                     ),
                 )
             )
         )
-        del before, after, gone, came
-        fresh = run.extend(pairs.chunks(hashes[shared], docs[shared], positions[shared], affected))
+        del before, after, gone, came, changed, flipped, old_seed_hashes, old_seed_docs
+        chunks = pairs.chunks(seed_hashes, seed_docs, seed_positions, affected)
+        del seed_hashes, seed_docs, seed_positions  # held by the chunks alone (their sorted copies)
+        fresh = np.asarray(run.extend(chunks), dtype=np.int32).reshape(-1, 5)
+        del chunks
         kept = self.runs[~_within(pairs.codes(self.runs), affected)]
-        # The two hold different document pairs, each sorted and unique: ordered by pair, they are the
-        # rows sorted and unique, as from scratch (int32, as ``extend`` gives them).
-        runs = np.concatenate((kept, np.asarray(fresh, dtype=np.int32).reshape(-1, 5)))
-        del kept, fresh
-        runs = runs[np.argsort(pairs.codes(runs), kind="stable")]
-        self.anchor_docs, self.anchor_positions, self.anchor_shared = docs, positions, shared
+        self.runs = np.zeros((0, 5), dtype=np.int32)  # the kept rows let go: they are in ``kept``
+        runs = _merged_runs(kept, fresh, pairs)
+        del kept
         self.made = {
             "documents": len(starts) - 1 - old,
-            "windows": len(again_docs),
+            "windows": windows,
             "pairs": len(affected),
             "from_scratch": 0,
         }
@@ -393,6 +438,46 @@ class _Seeding:
     total: int  # shingles in all
     pairs: _Pairs
     extend: Extend
+
+
+def _no_anchors() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32), np.zeros(0, dtype=bool)
+
+
+def _kept_hashes(
+    flat: np.ndarray,
+    starts: np.ndarray,
+    size: int,
+    docs: np.ndarray,
+    positions: np.ndarray,
+    shared: np.ndarray,
+    sketch: FrequencySketch,
+    marks: list[np.ndarray],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Of the kept anchors (``docs``, ``positions``; ``shared``: which are seeds), the indices and hashes
+    of those in a bucket ``marks`` sets (:meth:`FrequencySketch.bucket_marks`), and every seed's hash (in
+    order): each anchor's hash made a block at a time, the blocks' hashes let go as they are sifted."""
+    touched: list[np.ndarray] = []
+    touched_hashes: list[np.ndarray] = []
+    seed_hashes: list[np.ndarray] = []
+    step = seeds.BLOCK_SHINGLES
+    for start in range(0, len(docs), step):
+        hashes = hashes_at(flat, starts, docs[start : start + step], positions[start : start + step], size)
+        hit = np.flatnonzero(sketch.marked(hashes, marks))
+        touched.append(hit + start)
+        touched_hashes.append(hashes[hit])
+        seed_hashes.append(hashes[shared[start : start + step]])
+    joined = joined_columns([touched, touched_hashes, seed_hashes], (np.int64, np.uint64, np.uint64))
+    return joined[0], joined[1], joined[2]
+
+
+def _merged_runs(kept: np.ndarray, fresh: np.ndarray, pairs: _Pairs) -> np.ndarray:
+    """The kept runs of the document pairs not made again with ``fresh`` (the runs of those, sorted and
+    unique): the rows sorted and unique, as from scratch. The two hold different document pairs, so each
+    fresh row goes before the first kept one of a later pair: inserted there, where sorting their join
+    held the rows three times over besides two 8-byte columns."""
+    at = np.searchsorted(pairs.codes(kept), pairs.codes(fresh))
+    return np.insert(kept, at, fresh, axis=0)
 
 
 def _codes(docs: np.ndarray, positions: np.ndarray) -> np.ndarray:

@@ -94,17 +94,29 @@ class FrequencySketch:
 
     def touched_by(self, hashes: np.ndarray, added: Iterable[np.ndarray]) -> np.ndarray:
         """Whether each of ``hashes`` lies, in some row, in a bucket a hash of ``added`` lies in: the only
-        hashes whose estimate adding ``added`` can change. One bit a bucket marks the buckets added to."""
-        touched = np.zeros(len(hashes), dtype=bool)
+        hashes whose estimate adding ``added`` can change."""
+        return self.marked(hashes, self.bucket_marks(added))
+
+    def bucket_marks(self, added: Iterable[np.ndarray]) -> list[np.ndarray]:
+        """One bit a bucket per row, set for the buckets a hash of ``added`` lies in (for :meth:`marked`:
+        made once, then looked up by each block of hashes)."""
         added = list(added)
+        rows = []
         for row in range(_SKETCH_ROWS):
             marks = np.zeros((self.counts.shape[1] + 7) // 8, dtype=np.uint8)
             for block in added:
                 buckets = self._buckets(block, row)
                 np.bitwise_or.at(marks, buckets >> 3, np.left_shift(1, buckets & 7).astype(np.uint8))
+            rows.append(marks)
+        return rows
+
+    def marked(self, hashes: np.ndarray, marks: list[np.ndarray]) -> np.ndarray:
+        """Whether each of ``hashes`` lies, in some row, in a bucket ``marks`` (:meth:`bucket_marks`) sets."""
+        touched = np.zeros(len(hashes), dtype=bool)
+        for row, row_marks in enumerate(marks):
             for start in range(0, len(hashes), BLOCK_SHINGLES):  # the temporaries of a block at a time
                 buckets = self._buckets(hashes[start : start + BLOCK_SHINGLES], row)
-                bits = (marks[buckets >> 3] >> (buckets & 7).astype(np.uint8)) & 1 == 1
+                bits = (row_marks[buckets >> 3] >> (buckets & 7).astype(np.uint8)) & 1 == 1
                 touched[start : start + BLOCK_SHINGLES] |= bits
         return touched
 
