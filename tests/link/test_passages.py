@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from storyline.link import LinkDoc, find_shared_passages
-from storyline.link.passages import _find_runs
+from storyline.link.passages import SAME_TEXT_OVERLAP, _components, _find_runs
 
 QUOTE = (
     "We will keep the port open through the winter and every ship that reaches it will be unloaded "
@@ -202,3 +202,52 @@ def test_runs_found_in_every_stretch_at_once_are_those_found_one_at_a_time() -> 
             _find_run_in_one(flat[starts[d] : starts[d + 1]], needle, s, e) for d, s, e in stretches.tolist()
         ]
         assert _find_runs(flat, starts, needle, stretches).tolist() == expected
+
+
+def _components_pair_by_pair(runs: np.ndarray, min_overlap: float) -> list[np.ndarray]:
+    """Run ends grouped by joining every two that are linked, compared pair by pair."""
+    ends = [
+        end
+        for row in runs.tolist()
+        for end in ((row[0], row[2], row[2] + row[4]), (row[1], row[3], row[3] + row[4]))
+    ]
+    group = list(range(len(ends)))
+
+    def root(n: int) -> int:
+        while group[n] != n:
+            n = group[n]
+        return n
+
+    for i, (doc, begin, end) in enumerate(ends):
+        for j in range(i + 1, len(ends)):
+            other_doc, other_begin, other_end = ends[j]
+            overlap = min(end, other_end) - max(begin, other_begin)
+            same_run = j == i + 1 and i % 2 == 0
+            if same_run or (
+                doc == other_doc and overlap >= min_overlap * max(end - begin, other_end - other_begin)
+            ):
+                group[root(j)] = root(i)
+    members: dict[int, list[int]] = {}
+    for n in range(len(ends)):
+        members.setdefault(root(n), []).append(n)
+    ordered = sorted(members.values(), key=min)
+    return [np.asarray(sorted((ends[n] for n in m), key=lambda e: (e[0], e[1])), dtype=np.int32).reshape(-1, 3)
+            for m in ordered]  # fmt: skip
+
+
+def test_run_ends_grouped_at_once_are_those_joined_pair_by_pair() -> None:
+    # Few documents and places, so that ends repeat exactly, overlap by more and by less than half, and
+    # chain runs together.
+    rng = np.random.default_rng(21)
+    for _ in range(40):
+        count = int(rng.integers(1, 30))
+        docs = np.sort(rng.choice(6, size=(count, 2), replace=True), axis=1)
+        docs[:, 1] += docs[:, 0] == docs[:, 1]
+        places = rng.integers(0, 12, size=(count, 2))
+        lengths = rng.integers(1, 8, size=(count, 1))
+        runs = np.hstack((docs, places, lengths)).astype(np.int32)
+        found = _components(runs, SAME_TEXT_OVERLAP)
+        expected = _components_pair_by_pair(runs, SAME_TEXT_OVERLAP)
+        assert len(found) == len(expected)
+        for mine, theirs in zip(found, expected, strict=True):
+            assert mine.dtype == np.int32 and np.array_equal(mine, theirs)

@@ -187,17 +187,23 @@ def _components(runs: np.ndarray, min_overlap: float) -> list[np.ndarray]:
     # Run ends numbered in the narrowest type that holds them (:func:`end_type`): the links and the order
     # of the ends were int64, and they are what this step holds at its peak, the passages step's.
     index = end_type(count)
-    first = [np.arange(0, count, 2, dtype=index)]
-    second = [np.arange(1, count, 2, dtype=index)]
+    first: list[np.ndarray] = []
+    second: list[np.ndarray] = []
     order = np.lexsort((sides[:, 2], sides[:, 1], sides[:, 0])).astype(index)
+    doc, begin, finish = sides[order, 0], sides[order, 1], sides[order, 2]
     # Ends covering exactly the same words (a stock phrase k reports carry gives each k - 1 of them) are
     # chained one to the next, and only one of them is compared further: linking every pair of them was
-    # quadratic in how often a phrase recurs.
-    repeated = np.flatnonzero(np.all(sides[order[1:]] == sides[order[:-1]], axis=1)) + 1
+    # quadratic in how often a phrase recurs. Compared a column at a time, in order (two copies of every
+    # end's row, gathered to compare them whole, were the step's largest temporaries).
+    same = doc[1:] == doc[:-1]
+    same &= begin[1:] == begin[:-1]
+    same &= finish[1:] == finish[:-1]
+    repeated = np.flatnonzero(same) + 1
+    del same
     first.append(order[repeated - 1])
     second.append(order[repeated])
-    order = np.delete(order, repeated)
-    doc, begin, finish = sides[order, 0], sides[order, 1], sides[order, 2]
+    order, doc, begin, finish = (np.delete(column, repeated) for column in (order, doc, begin, finish))
+    del repeated
     # Each end against the ends after it in its document that start before it finishes; sorted by start,
     # so once none does at some distance, none does further on.
     distance = 1
@@ -215,14 +221,21 @@ def _components(runs: np.ndarray, min_overlap: float) -> list[np.ndarray]:
         second.append(order[other[same_text]])
         distance += 1
     del doc, begin, finish, order, active
+    # The two ends of a run are always linked, so the graph's nodes are runs (end // 2): the same
+    # components, with half the nodes and without a link per run.
+    runs_count = len(runs)
     left, right = np.concatenate(first), np.concatenate(second)
     del first, second
+    left >>= 1
+    right >>= 1
     # float64 weights, the type connected_components works in: int8 ones were converted to a float64
     # copy of the whole graph there.
-    graph = sparse.csr_matrix((np.ones(len(left)), (left, right)), shape=(count, count))
+    graph = sparse.csr_matrix((np.ones(len(left)), (left, right)), shape=(runs_count, runs_count))
     del left, right
-    _, labels = connected_components(graph, directed=False)
+    _, run_labels = connected_components(graph, directed=False)
     del graph
+    labels = np.repeat(run_labels, 2)  # each run's two ends, in end order
+    del run_labels
     # Components in the order of their first run end, each its ends in (doc, start) order.
     by_label = np.lexsort((sides[:, 1], sides[:, 0], labels))
     bounds = np.flatnonzero(np.diff(labels[by_label])) + 1
