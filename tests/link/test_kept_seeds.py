@@ -261,12 +261,35 @@ def test_a_top_up_frees_the_unpacked_sketch_before_extending(monkeypatch: pytest
         flat, starts = _arrays(docs)
         base = _extender(flat, starts, 6)
 
-        def extend(chunks: Any, base: Any = base) -> Any:
+        # The kept anchors' columns (each anchor's 9 bytes, 17M anchors at 100k reports) are let go
+        # before the seed pairs are extended too: only the seeds' documents and places are needed then.
+        anchors = [weakref.ref(kept.anchor_docs), weakref.ref(kept.anchor_positions)]
+
+        def extend(chunks: Any, base: Any = base, anchors: Any = anchors) -> Any:
             gc.collect()
-            alive.append(any(ref() is not None for ref in unpacked))
+            alive.append(any(ref() is not None for ref in unpacked + anchors))
             return base(chunks)
 
         kept.runs_of(flat, starts, _facts(docs, outlets), np.asarray(outlets), settings, extend)
         sketch = sketch or kept.sketch_bytes()
         kept = KeptSeeds.from_bytes(kept.to_bytes(), sketch)
     assert unpacked and alive and not any(alive)
+
+
+def test_seed_pairs_hold_none_of_the_arrays_they_are_made_from() -> None:
+    # Seeds are grouped when the chunks are asked for: the caller's hashes, documents and places (and
+    # their sorted copies' hashes) are let go while the pairs are extended.
+    rng = np.random.default_rng(4)
+    hashes = rng.integers(0, 40, 300).astype(np.uint64)
+    owners = np.sort(rng.integers(0, 50, 300)).astype(np.int32)
+    positions = rng.integers(0, 100, 300).astype(np.int32)
+    expected = [chunk.copy() for chunk in seeds.seed_pair_chunks(hashes, owners, positions, np.arange(50), 5)]
+    refs = [weakref.ref(array) for array in (hashes, owners, positions)]
+    chunks = seeds.seed_pair_chunks(hashes, owners, positions, np.arange(50), 5)
+    del hashes, owners, positions
+    gc.collect()
+    assert not any(ref() is not None for ref in refs)
+    found = list(chunks)
+    assert len(found) == len(expected) and all(
+        np.array_equal(a, b) for a, b in zip(found, expected, strict=True)
+    )

@@ -201,9 +201,11 @@ class KeptSeeds:
         )
         self.anchor_docs, self.anchor_positions = docs, positions
         self.anchor_shared, self.sketch_documents, self.sketch_changed = shared, len(starts) - 1, True
-        seeded = seed_hashes, docs[shared], positions[shared]
+        # The seeds grouped into the chunks' own arrays here: the hashes and the seeds' copies let go.
+        chunks = pairs.chunks(seed_hashes, docs[shared], positions[shared])
         del seed_hashes
-        runs = run.extend(pairs.chunks(*seeded))
+        runs = run.extend(chunks)
+        del chunks
         self.made = {
             "documents": len(starts) - 1,
             "windows": 0,
@@ -514,14 +516,20 @@ class _Pairs:
         self, hashes: np.ndarray, docs: np.ndarray, positions: np.ndarray, only: np.ndarray | None = None
     ) -> Iterator[np.ndarray]:
         """The seed pairs of these seeds, a chunk at a time; with ``only`` (sorted document-pair codes),
-        those of these document pairs alone."""
+        those of these document pairs alone. The seeds are grouped when this is called, as
+        :func:`storyline.link.seeds.seed_pair_chunks` does (the arrays given are not held by the chunks)."""
         if only is None:
-            yield from seed_pair_chunks(hashes, docs, positions, self.outlets, self.max_doc_freq)
-            return
+            return seed_pair_chunks(hashes, docs, positions, self.outlets, self.max_doc_freq)
         among = np.zeros(self.documents, dtype=bool)
         among[only // self.documents] = True
         among[only % self.documents] = True
-        for chunk in seed_pair_chunks(hashes, docs, positions, self.outlets, self.max_doc_freq, among):
+        return self._of(
+            seed_pair_chunks(hashes, docs, positions, self.outlets, self.max_doc_freq, among), only
+        )
+
+    def _of(self, chunks: Iterator[np.ndarray], only: np.ndarray) -> Iterator[np.ndarray]:
+        """The rows of ``chunks`` of the document pairs ``only`` (sorted codes)."""
+        for chunk in chunks:
             yield chunk[_within(self.codes(chunk), only)]
 
     def usable(self, sizes: np.ndarray) -> np.ndarray:

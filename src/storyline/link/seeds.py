@@ -365,7 +365,11 @@ def seed_pair_chunks(
     (hashes of more than two anchors only when at most ``max_doc_freq``), in chunks of about
     ``PAIR_CHUNK`` rows: each chunk is extended to its runs before the next one is made. Within a hash,
     anchors come in (doc, position) order, each paired with every later one. With ``among`` (a flag per
-    document), only pairs of two flagged documents, from the groups all anchors make."""
+    document), only pairs of two flagged documents, from the groups all anchors make.
+
+    The anchors are grouped by hash when this is called (it is not a generator): the chunks hold only
+    their grouped documents and places and how many later anchors each pairs with (12 bytes an anchor),
+    not the arrays given, nor the groups' bounds, hashes or the running sums the chunks are cut by."""
     order = np.argsort(hashes, kind="stable")  # seeds come in (doc, position) order: kept within a hash
     owners, positions = owners[order], positions[order]
     sorted_hashes = hashes[order]
@@ -386,11 +390,25 @@ def seed_pair_chunks(
         ends = np.concatenate((bounds, [len(owners)])).astype(np.int64)
         sizes = ends - starts
         usable = sizes >= 2
-    # Each anchor is paired with the anchors after it in its hash's group.
+    # Each anchor is paired with the anchors after it in its hash's group (fewer than there are anchors).
     group_end = np.repeat(np.where(usable, ends, starts + 1), sizes)
-    later = np.maximum(group_end - np.arange(len(owners)) - 1, 0)
-    for first, last in blocks(later, PAIR_CHUNK):
-        counts = later[first:last]
+    del starts, ends, sizes, usable, bounds
+    later = np.maximum(group_end - np.arange(len(owners)) - 1, 0).astype(np.int32)
+    del group_end
+    return _pair_chunks(owners, positions, later, outlets, list(blocks(later, PAIR_CHUNK)))
+
+
+def _pair_chunks(
+    owners: np.ndarray,
+    positions: np.ndarray,
+    later: np.ndarray,
+    outlets: np.ndarray,
+    chunks: list[tuple[int, int]],
+) -> Iterator[np.ndarray]:
+    """The seed pairs of grouped anchors (each paired with the ``later`` anchors after it), a chunk of
+    anchors ``first..last`` at a time."""
+    for first, last in chunks:
+        counts = later[first:last].astype(np.int64)
         left = np.repeat(np.arange(first, last, dtype=np.int64), counts)
         right = left + 1 + np.arange(len(left)) - np.repeat(np.cumsum(counts) - counts, counts)
         keep = (owners[left] != owners[right]) & (outlets[owners[left]] != outlets[owners[right]])
