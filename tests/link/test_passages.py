@@ -9,7 +9,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from storyline.link import LinkDoc, find_shared_passages
-from storyline.link.passages import SAME_TEXT_OVERLAP, _components, _find_runs
+from storyline.link.passages import (
+    SAME_TEXT_OVERLAP,
+    _character_spans,
+    _components,
+    _find_runs,
+    _Found,
+    _quoted_share,
+)
+from storyline.link.tokens import word_spans
 
 QUOTE = (
     "We will keep the port open through the winter and every ship that reaches it will be unloaded "
@@ -251,3 +259,32 @@ def test_run_ends_grouped_at_once_are_those_joined_pair_by_pair() -> None:
         assert len(found) == len(expected)
         for mine, theirs in zip(found, expected, strict=True):
             assert mine.dtype == np.int32 and np.array_equal(mine, theirs)
+
+
+def test_character_spans_of_places_shared_by_passages_are_each_their_own() -> None:
+    # Two passages start at the same word of a document with other lengths, and a third repeats a place
+    # of the first: each place's span is read from its own words, and the text only of each core's first.
+    texts = [
+        "Alpha beta gamma, delta epsilon zeta eta theta.",
+        'He said "beta gamma delta epsilon" and more words here.',
+        "Iota kappa lambda mu nu xi omicron pi rho.",
+    ]
+    docs = [LinkDoc(id=f"d{n}", seq=n, text=text, outlet=f"o{n}") for n, text in enumerate(texts)]
+    places = [
+        _Found(0, 4, np.asarray([0, 1]), np.asarray([1, 2])),
+        _Found(1, 2, np.asarray([0, 1, 2]), np.asarray([1, 2, 0])),
+        _Found(2, 4, np.asarray([1, 2, 0]), np.asarray([2, 3, 1])),
+    ]
+    spans = _character_spans(docs, places, lambda wanted: iter(wanted))
+    for number, found in enumerate(places):
+        rows, starts, ends, quoted = spans.of(number)
+        for doc, first, row, start, end, share in zip(
+            found.docs.tolist(), found.firsts.tolist(), rows, starts, ends, quoted, strict=True
+        ):
+            word_starts, word_ends = word_spans(texts[doc])
+            assert (start, end) == (word_starts[first], word_ends[first + found.length - 1])
+            assert share == _quoted_share(texts[doc], start, end)
+            core_first = doc == found.core and first == found.firsts[found.docs == doc][0]
+            assert (spans.texts.get(row) == texts[doc][start:end]) if core_first else True
+    assert len(spans.texts) == 3 and len(spans.start) == 6  # the first and third share two places
+    assert _character_spans(docs, [], lambda wanted: iter(wanted)).rows.size == 0

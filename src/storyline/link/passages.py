@@ -281,11 +281,14 @@ def _quoted_share(text: str, start: int, end: int) -> float:
 
 @dataclass(frozen=True, slots=True)
 class _Found:
-    """A passage in word positions: the document its text is read from, and where it lies in each."""
+    """A passage in word positions: the document its text is read from, and where it lies in each: its
+    places as two arrays (a list of tuples took about 100 bytes a place; a passage found afresh in every
+    component of 100k reports has millions of places)."""
 
     core: int
     length: int  # words
-    places: list[tuple[int, int]]  # (document, first word), by document then position
+    docs: np.ndarray  # each place's document, by document then position
+    firsts: np.ndarray  # each place's first word
 
 
 def _found(flat: np.ndarray, starts: np.ndarray, sides: np.ndarray, outlets: list[str]) -> _Found | None:
@@ -297,74 +300,109 @@ def _found(flat: np.ndarray, starts: np.ndarray, sides: np.ndarray, outlets: lis
     stretches = np.unique(sides, axis=0)  # each stretch once, by document and start
     found = _find_runs(flat, starts, needle, stretches)
     located = found >= 0
-    places = dict.fromkeys(zip(stretches[located, 0].tolist(), found[located].tolist(), strict=True))
-    if len({outlets[d] for d, _ in places}) < 2:
+    docs, firsts = stretches[located, 0].astype(np.int64), found[located]
+    # Each place once, where it is first located (two stretches of a document may locate the same one).
+    _, first_seen = np.unique((docs << 32) | firsts, return_index=True)
+    once = np.sort(first_seen)
+    docs, firsts = docs[once], firsts[once]
+    if len({outlets[d] for d in np.unique(docs).tolist()}) < 2:
         return None
-    return _Found(core_doc, len(needle), list(places))
+    return _Found(core_doc, len(needle), docs, firsts)
 
 
-@dataclass(frozen=True, slots=True)
-class _Span:
-    """Where a run of words lies in a document's text, and what a passage reads of that text there."""
+@dataclass(frozen=True)
+class _Spans:
+    """Where passages' places lie in their documents' texts, and what passages read there. Row ``r`` is
+    the ``r``-th distinct (document, first word, words) of the places; passage ``k``'s places (of the
+    passages found, in their order) are rows ``rows[offsets[k]:offsets[k + 1]]``, in its places' order.
+    Numbers in arrays: a dict of a span object per place held about 300 bytes a place to the step's end
+    (170 MB at 100k reports found from nothing)."""
 
-    start: int
-    end: int
-    quoted: float  # share of its non-space characters inside quotation marks
-    text: str | None  # the text, for the runs a passage's text is read from (its core's first place)
+    start: np.ndarray  # each row's first character
+    end: np.ndarray  # one past its last
+    quoted: np.ndarray  # share of its non-space characters inside quotation marks
+    texts: dict[int, str]  # the text of the rows a passage's text is read from (its core's first place)
+    rows: np.ndarray
+    offsets: np.ndarray
+
+    def of(self, passage: int) -> tuple[list[int], list[int], list[int], list[float]]:
+        """Passage ``passage``'s places' rows, first and last character and quoted share."""
+        rows = self.rows[self.offsets[passage] : self.offsets[passage + 1]]
+        return rows.tolist(), self.start[rows].tolist(), self.end[rows].tolist(), self.quoted[rows].tolist()
 
 
-def _character_spans(
-    docs: Sequence[LinkDoc], found: list[_Found], bodies: Bodies
-) -> dict[tuple[int, int, int], _Span]:
-    """(document, first word, words) -> character span and what passages read there, tokenising each
-    document once and reading its text (through ``bodies``) only while its own spans are read: a list of
-    every word's offsets for every document held 480 MB at 10k, and every body 930 MB at 100k."""
-    wanted: dict[int, set[tuple[int, int]]] = {}
-    read_text: set[tuple[int, int, int]] = set()
-    for passage in found:
-        for doc, first in passage.places:
-            wanted.setdefault(doc, set()).add((first, passage.length))
-        first_in_core = next(first for doc, first in passage.places if doc == passage.core)
-        read_text.add((passage.core, first_in_core, passage.length))
-    spans: dict[tuple[int, int, int], _Span] = {}
-    order = sorted(wanted)
-    if not order:
-        return spans
-    for doc, with_text in zip(order, bodies([docs[n] for n in order]), strict=True):
-        starts, ends = word_spans(with_text.text)
-        for first, length in wanted[doc]:
-            start, end = starts[first], ends[first + length - 1]
-            text = with_text.text[start:end] if (doc, first, length) in read_text else None
-            spans[(doc, first, length)] = _Span(start, end, _quoted_share(with_text.text, start, end), text)
-    return spans
+def _character_spans(docs: Sequence[LinkDoc], found: list[_Found], bodies: Bodies) -> _Spans:
+    """The character spans of ``found``'s places and what passages read there, tokenising each document
+    once and reading its text (through ``bodies``) only while its own spans are read: a list of every
+    word's offsets for every document held 480 MB at 10k, and every body 930 MB at 100k."""
+    counts = np.asarray([len(passage.docs) for passage in found], dtype=np.int64)
+    offsets = np.concatenate(([0], np.cumsum(counts)))
+    if not len(found):
+        none = np.zeros(0, dtype=np.int64)
+        return _Spans(none, none, np.zeros(0), {}, none, offsets)
+    place_docs = np.concatenate([passage.docs for passage in found])
+    place_firsts = np.concatenate([passage.firsts for passage in found])
+    place_lengths = np.repeat(np.asarray([passage.length for passage in found], dtype=np.int64), counts)
+    # The distinct (document, first word, words), in that order, and each place's among them.
+    order = np.lexsort((place_lengths, place_firsts, place_docs))
+    docs_in, firsts_in, lengths_in = place_docs[order], place_firsts[order], place_lengths[order]
+    new = np.ones(len(order), dtype=bool)
+    new[1:] = (docs_in[1:] != docs_in[:-1]) | (firsts_in[1:] != firsts_in[:-1])
+    new[1:] |= lengths_in[1:] != lengths_in[:-1]
+    rows = np.empty(len(order), dtype=np.int64)
+    rows[order] = np.cumsum(new) - 1
+    del order, place_docs, place_firsts, place_lengths
+    row_docs, row_firsts, row_lengths = docs_in[new], firsts_in[new], lengths_in[new]
+    del docs_in, firsts_in, lengths_in, new
+    # The text of each passage's core's first place is read.
+    read_text = {
+        int(rows[offsets[k] + int(np.argmax(passage.docs == passage.core))])
+        for k, passage in enumerate(found)
+    }
+    start = np.empty(len(row_docs), dtype=np.int64)
+    end = np.empty(len(row_docs), dtype=np.int64)
+    quoted = np.empty(len(row_docs), dtype=np.float64)
+    texts: dict[int, str] = {}
+    order_docs, bounds = np.unique(row_docs, return_index=True)
+    bounds = np.append(bounds, len(row_docs)).tolist()
+    firsts, lengths = row_firsts.tolist(), row_lengths.tolist()
+    wanted = [docs[n] for n in order_docs.tolist()]
+    for n, with_text in zip(range(len(wanted)), bodies(wanted), strict=True):
+        text = with_text.text
+        word_starts, word_ends = word_spans(text)
+        for row in range(bounds[n], bounds[n + 1]):
+            first = firsts[row]
+            at, to = word_starts[first], word_ends[first + lengths[row] - 1]
+            start[row], end[row], quoted[row] = at, to, _quoted_share(text, at, to)
+            if row in read_text:
+                texts[row] = text[at:to]
+    return _Spans(start, end, quoted, texts, rows, offsets)
 
 
 def _passage(
-    docs: Sequence[LinkDoc],
-    found: _Found,
-    spans_of: dict[tuple[int, int, int], _Span],
-    settings: LinkSettings,
+    docs: Sequence[LinkDoc], found: _Found, spans: _Spans, number: int, settings: LinkSettings
 ) -> Passage:
-    spans: dict[int, list[tuple[int, int]]] = {}
+    """The passage ``found`` (the ``number``-th of those ``spans`` locates)."""
+    by_doc: dict[int, list[tuple[int, int]]] = {}
     quoted_of: dict[int, float] = {}  # each document's first span's
     core_text = ""
-    for doc, first in found.places:
-        span = spans_of[(doc, first, found.length)]
-        if doc not in spans:
-            quoted_of[doc] = span.quoted
+    rows, starts, ends, quoted = spans.of(number)
+    for doc, row, start, end, share in zip(found.docs.tolist(), rows, starts, ends, quoted, strict=True):
+        if doc not in by_doc:
+            quoted_of[doc] = share
             if doc == found.core:
-                core_text = span.text or ""
-        if (span.start, span.end) not in spans.setdefault(doc, []):
-            spans[doc].append((span.start, span.end))
+                core_text = spans.texts.get(row) or ""
+        if (start, end) not in by_doc.setdefault(doc, []):
+            by_doc[doc].append((start, end))
     text = _SPACES.sub(" ", core_text).strip()
     key = " ".join(words_of(text))
-    quoted = [quoted_of[d] >= settings.quote_coverage for d in spans]
+    kinds = [quoted_of[d] >= settings.quote_coverage for d in by_doc]
     return Passage(
         id=stable_id(key, prefix="ps_"),
         text=text,
-        kind="quote" if 2 * sum(quoted) >= len(quoted) else "passage",
-        documents=sorted(docs[d].id for d in spans),
-        spans={docs[d].id: spans[d] for d in sorted(spans, key=lambda d: docs[d].id)},
+        kind="quote" if 2 * sum(kinds) >= len(kinds) else "passage",
+        documents=sorted(docs[d].id for d in by_doc),
+        spans={docs[d].id: by_doc[d] for d in sorted(by_doc, key=lambda d: docs[d].id)},
     )
 
 
@@ -421,8 +459,10 @@ def find_shared_passages(
     keys = [component_key(c, facts) for c in components] if kept is not None else []
     fresh = [n for n in range(len(components)) if not keys or keys[n] not in earlier]
     found = {n: item for n in fresh if (item := _found(flat, starts, components[n], outlets)) is not None}
-    spans_of = _character_spans(ordered, list(found.values()), bodies)
-    made = {n: _passage(ordered, found[n], spans_of, settings) if n in found else None for n in fresh}
+    spans = _character_spans(ordered, list(found.values()), bodies)
+    number = {n: k for k, n in enumerate(found)}  # each found passage's place among those spans locates
+    made = {n: _passage(ordered, found[n], spans, number[n], settings) if n in found else None for n in fresh}
+    del spans
     if kept is not None:
         kept.entries = {key: made[n] if n in made else earlier[key] for n, key in enumerate(keys)}
         kept.made = len(fresh)
