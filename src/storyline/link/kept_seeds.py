@@ -249,23 +249,27 @@ class KeptSeeds:
         new_hashes, new_docs, new_positions, new_estimates = find_anchors(
             flat, starts, size, window, sketch, old
         )
-        # The anchors now, in document then word order: those whose estimate stayed (an anchor still, seen
-        # as often as before), those the windows of the moved ones chose (each once), the new documents'.
-        stay = ~moved
-        del moved
-        stay_codes = _codes(old_docs[stay], old_positions[stay])
+        # Whether each anchor the windows chose again is a seed, looked up (each once) while the sketch is
+        # at hand: the sketch (256 MiB) is then let go before the kept anchors' codes are made beside it.
         again_codes, first = np.unique(_codes(again_docs, again_positions), return_index=True)
         del again_docs, again_positions
-        again = ~_within(again_codes, stay_codes)
-        again_codes, again_hashes = again_codes[again], again_hashes[first][again]
+        again_hashes = again_hashes[first]
         again_shared = sketch.estimate(again_hashes) >= 2
-        # The sketch is done with (before the anchors are joined: 256 MiB beside their columns): packed
-        # when its blob is to be written again (it then counts every document), else the packed one kept
-        # (what the stored blob holds) stays.
+        del first
+        # The sketch is done with: packed when its blob is to be written again (it then counts every
+        # document), else the packed one kept (what the stored blob holds) stays.
         self.sketch_changed = lacking * SKETCH_REWRITE_SHARE > len(starts) - 1 - lacking
         if self.sketch_changed:
             self.sketch_packed, self.sketch_documents = packed.pack(sketch.counts), len(starts) - 1
         del sketch
+        # The anchors now, in document then word order: those whose estimate stayed (an anchor still, seen
+        # as often as before), those the windows of the moved ones chose (each once, unless staying), the
+        # new documents'.
+        stay = ~moved
+        del moved
+        stay_codes = _codes(old_docs[stay], old_positions[stay])
+        again = ~_within(again_codes, stay_codes)
+        again_codes, again_hashes, again_shared = again_codes[again], again_hashes[again], again_shared[again]
         # Two sorted runs of different places merged: each again one goes before the first stay one above
         # it (what a stable sort of the two gives). Each column merged on its own, in its own type: the
         # 8-byte codes of every anchor are held only while the places are found.
@@ -483,8 +487,12 @@ def _merged_runs(kept: np.ndarray, fresh: np.ndarray, pairs: _Pairs) -> np.ndarr
 
 
 def _codes(docs: np.ndarray, positions: np.ndarray) -> np.ndarray:
-    """One number per (document, word position), ordered as the pairs are."""
-    return (docs.astype(np.int64) << 32) | positions.astype(np.int64)
+    """One number per (document, word position), ordered as the pairs are (made in place: one 8-byte
+    array, where shifting and joining made three)."""
+    codes = docs.astype(np.int64)
+    codes <<= 32
+    codes |= positions
+    return codes
 
 
 def _group_sizes(hashes: np.ndarray, groups: np.ndarray) -> np.ndarray:
