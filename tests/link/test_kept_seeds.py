@@ -293,3 +293,26 @@ def test_seed_pairs_hold_none_of_the_arrays_they_are_made_from() -> None:
     assert len(found) == len(expected) and all(
         np.array_equal(a, b) for a, b in zip(found, expected, strict=True)
     )
+
+
+@pytest.mark.parametrize("block", [1, 5, 9, 1 << 20])
+def test_windows_chosen_again_a_block_of_documents_at_a_time_are_those_chosen_at_once(
+    block: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rng = np.random.default_rng(6)
+    lengths = rng.choice([0, 2, 5, 30, 80], 40)
+    starts = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
+    words = rng.integers(1, 30, int(starts[-1])).astype(np.uint32)
+    size, window = 3, 4
+    sketch = seeds.FrequencySketch(200)
+    seeds.count_shingles(words, starts, size, sketch)
+    _, docs, positions, _ = seeds.find_anchors(words, starts, size, window, sketch)
+    docs, positions = docs[::2], positions[::2]  # some of them moved, several to a document
+    whole_docs, whole_places, whole_hashes = seeds.rechosen_anchors(
+        words, starts, size, window, sketch, docs, positions
+    )
+    expected, first = np.unique((whole_docs << 32) | whole_places, return_index=True)
+    monkeypatch.setattr(seeds, "BLOCK_SHINGLES", block)
+    codes, hashes, windows = seeds.chosen_again(words, starts, size, window, sketch, docs, positions)
+    assert np.array_equal(codes, expected) and np.array_equal(hashes, whole_hashes[first])
+    assert windows == len(whole_docs) > len(codes)

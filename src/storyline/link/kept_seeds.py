@@ -45,11 +45,11 @@ from storyline.link import packed, seeds, tokens
 from storyline.link.seeds import (
     FrequencySketch,
     anchor_blocks,
+    chosen_again,
     count_shingles,
     find_anchors,
     hashes_at,
     joined_columns,
-    rechosen_anchors,
     seed_pair_chunks,
     shingle_blocks,
     shingle_counts,
@@ -242,20 +242,15 @@ class KeptSeeds:
         moved = np.zeros(len(old_docs), dtype=bool)
         moved[touched[sketch.estimate(touched_hashes) != before]] = True
         del added, touched, touched_hashes, before
-        again_docs, again_positions, again_hashes = rechosen_anchors(
+        again_codes, again_hashes, windows = chosen_again(
             flat, starts, size, window, sketch, old_docs[moved], old_positions[moved]
         )
-        windows = len(again_docs)
         new_hashes, new_docs, new_positions, new_estimates = find_anchors(
             flat, starts, size, window, sketch, old
         )
-        # Whether each anchor the windows chose again is a seed, looked up (each once) while the sketch is
-        # at hand: the sketch (256 MiB) is then let go before the kept anchors' codes are made beside it.
-        again_codes, first = np.unique(_codes(again_docs, again_positions), return_index=True)
-        del again_docs, again_positions
-        again_hashes = again_hashes[first]
+        # Whether each anchor the windows chose again is a seed, looked up while the sketch is at hand: the
+        # sketch (256 MiB) is then let go before the kept anchors' codes are made beside it.
         again_shared = sketch.estimate(again_hashes) >= 2
-        del first
         # The sketch is done with: packed when its blob is to be written again (it then counts every
         # document), else the packed one kept (what the stored blob holds) stays.
         self.sketch_changed = lacking * SKETCH_REWRITE_SHARE > len(starts) - 1 - lacking

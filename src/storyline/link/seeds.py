@@ -15,6 +15,7 @@ hashes in chunks of bounded size, not one hash group at a time in Python.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -331,6 +332,51 @@ def rechosen_anchors(
         places, hashes = _window_choices(flat, starts, size, window, sketch, codes[first : first + step])
         chosen_places[first : first + step], chosen_hashes[first : first + step] = places, hashes
     return window_docs, chosen_places, chosen_hashes
+
+
+def chosen_again(
+    flat: np.ndarray,
+    starts: np.ndarray,
+    size: int,
+    window: int,
+    sketch: FrequencySketch,
+    docs: np.ndarray,
+    positions: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """What :func:`rechosen_anchors` chooses for the shingles ``docs``, ``positions`` (in document
+    order), each chosen shingle once: its (doc << 32 | first word) codes, sorted, their hashes, and how
+    many windows chose. Made a block of documents at a time (about :data:`BLOCK_SHINGLES` windows' worth
+    of shingles), each block's choices made unique as it comes: the windows of every moved anchor at once
+    took tens of bytes a window (3M windows on a 1% top-up of 100k reports), beside the sketch."""
+    codes: list[np.ndarray] = []
+    hashes: list[np.ndarray] = []
+    windows = 0
+    for first, last in _document_blocks(docs, max(1, BLOCK_SHINGLES // window)):
+        block_docs, places, chosen = rechosen_anchors(
+            flat, starts, size, window, sketch, docs[first:last], positions[first:last]
+        )
+        windows += len(block_docs)
+        # A document's windows all lie in its block: unique here is unique over every block.
+        block_codes, index = np.unique((block_docs << 32) | places, return_index=True)
+        codes.append(block_codes)
+        hashes.append(chosen[index])
+    joined = joined_columns([codes, hashes], (np.int64, np.uint64))
+    return joined[0], joined[1], windows
+
+
+def _document_blocks(docs: np.ndarray, step: int) -> list[tuple[int, int]]:
+    """Ranges of about ``step`` of ``docs`` (sorted), cut only where the document changes."""
+    cuts = [0]
+    while cuts[-1] < len(docs):
+        at = cuts[-1] + step
+        if at >= len(docs):
+            cuts.append(len(docs))
+            break
+        start_of_doc = int(np.searchsorted(docs, docs[at], side="left"))
+        cuts.append(
+            start_of_doc if start_of_doc > cuts[-1] else int(np.searchsorted(docs, docs[at], side="right"))
+        )
+    return list(itertools.pairwise(cuts))
 
 
 def _window_choices(
