@@ -207,6 +207,9 @@ def test_two_batches_store_what_one_run_stores(tmp_path: Path, monkeypatch: pyte
         # and only candidate pairs with the new page or a changed vector had their cosines computed.
         computed = sl.store.get_state(link.COSINES_COMPUTED_STATE)
         assert 0 < computed["pairs"] < computed["of"]
+        # and only the key rows of the new page and of rows that may differ were chosen again.
+        chosen = sl.store.get_state(link.KEYS_CHOSEN_STATE)
+        assert 0 < chosen["reports"] < chosen["of"]
         # and only the candidate lists the new page could change were searched again.
         searched = sl.store.get_state(link.CANDIDATES_SEARCHED_STATE)
         assert 0 < searched["reports"] < searched["of"]

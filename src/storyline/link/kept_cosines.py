@@ -55,11 +55,17 @@ class KeptCosines:
     fresh: int = 0
 
     def pair_cosines(
-        self, ids: list[str], matrix: sparse.csr_matrix, left: np.ndarray, right: np.ndarray
+        self,
+        ids: list[str],
+        matrix: sparse.csr_matrix,
+        left: np.ndarray,
+        right: np.ndarray,
+        digests: np.ndarray | None = None,
     ) -> np.ndarray:
-        """:func:`pair_cosine_array` of ``matrix`` (rows named by ``ids``), kept values reused where
-        both rows are as they were; what is kept is then these rows and pairs only."""
-        digests = row_digests(matrix)
+        """:func:`pair_cosine_array` of ``matrix`` (rows named by ``ids``; ``digests`` their
+        :func:`row_digests` when the caller made them already), kept values reused where both rows are
+        as they were; what is kept is then these rows and pairs only."""
+        digests = row_digests(matrix) if digests is None else digests
         kept_at = {doc: n for n, doc in enumerate(self.ids)}
         old = np.fromiter((kept_at.get(doc, -1) for doc in ids), dtype=np.int64, count=len(ids))
         same = old >= 0

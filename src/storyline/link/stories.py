@@ -35,7 +35,8 @@ from storyline.link.dedup import find_exact_duplicates, find_near_duplicates
 from storyline.link.idf import frozen_rows, tfidf
 from storyline.link.kept_candidates import KeptCandidates
 from storyline.link.kept_clusters import KeptClusters, clustered_by_component
-from storyline.link.kept_cosines import KeptCosines
+from storyline.link.kept_cosines import KeptCosines, row_digests
+from storyline.link.kept_keys import KeptKeys
 from storyline.link.passages import find_shared_passages
 from storyline.link.records import LinkDoc, SharedPassage, Story
 from storyline.link.report_terms import ReportTerms, report_text
@@ -152,24 +153,35 @@ def story_edges(
     terms: ReportTerms | None = None,
     cosines: KeptCosines | None = None,
     candidates: KeptCandidates | None = None,
+    kept_keys: KeptKeys | None = None,
 ) -> Edges:
     """Similarities of reports i < j (positions in ``docs``, in ingest order) for candidate pairs only;
     ``terms`` holds word counts already made (any report it lacks is counted here), ``cosines`` the
     candidates' cosines of an earlier run (reused where both vectors are as they were; updated), and
-    ``candidates`` its candidate lists (searched again only where a changed report can reach; updated)."""
+    ``candidates`` its candidate lists (searched again only where a changed report can reach; updated),
+    ``kept_keys`` their key rows (chosen again only for rows that may differ; updated)."""
     matrix, doc_freq = report_vectors(docs, settings.name_weight, terms)
-    keys = key_term_matrix(matrix, doc_freq, settings.story_key_terms, settings.story_max_doc_freq)
+    ids = [d.id for d in docs]
+    # Each row's digest made once, for the kept keys and the kept cosines alike.
+    digests = row_digests(matrix) if cosines is not None or kept_keys is not None else None
+    keys = (
+        key_term_matrix(matrix, doc_freq, settings.story_key_terms, settings.story_max_doc_freq)
+        if kept_keys is None or digests is None
+        else kept_keys.key_term_matrix(
+            ids, matrix, digests, doc_freq, settings.story_key_terms, settings.story_max_doc_freq
+        )
+    )
     left, right = (
         candidate_pair_arrays(keys, settings.story_candidates)
         if candidates is None
-        else candidates.pairs([d.id for d in docs], keys, settings.story_candidates)
+        else candidates.pairs(ids, keys, settings.story_candidates)
     )
     del keys
     position = {doc.id: n for n, doc in enumerate(docs)}
     cosines_of: PairCosines = (
         functools.partial(pair_cosine_array, matrix)
         if cosines is None
-        else functools.partial(cosines.pair_cosines, [d.id for d in docs], matrix)
+        else functools.partial(cosines.pair_cosines, ids, matrix, digests=digests)
     )
     bonus = _passage_bonus(passages, position, settings.story_passage_weight)
     edges = _with_passage_bonus(len(docs), left, right, bonus, cosines_of)
@@ -288,6 +300,7 @@ def assign_stories(
     kept: KeptClusters | None = None,
     kept_cosines: KeptCosines | None = None,
     kept_candidates: KeptCandidates | None = None,
+    kept_keys: KeptKeys | None = None,
 ) -> list[Story]:
     """Group reports into stories, keeping the ids of ``previous`` (doc id -> story id) assignments.
 
@@ -299,7 +312,8 @@ def assign_stories(
     ``kept`` holds clusters of components of the similarity graph from an earlier run: only components
     whose inputs changed are clustered again (:mod:`storyline.link.kept_clusters`), and it is updated;
     ``kept_cosines`` likewise the candidates' cosines (:mod:`storyline.link.kept_cosines`), and
-    ``kept_candidates`` their lists (:mod:`storyline.link.kept_candidates`).
+    ``kept_candidates`` their lists (:mod:`storyline.link.kept_candidates`) and ``kept_keys`` the key rows
+    they are searched by (:mod:`storyline.link.kept_keys`).
     """
     settings = settings or LinkSettings()
     previous = previous or {}
@@ -314,7 +328,7 @@ def assign_stories(
     # No date limit on merges: dates already weigh every edge (story_edges).
     constraints = Constraints(NO_DATE_LIMIT_DAYS, [None] * len(ordered), anchors)
     edges = neighbourhood_scaled(
-        story_edges(ordered, passages, settings, terms, kept_cosines, kept_candidates),
+        story_edges(ordered, passages, settings, terms, kept_cosines, kept_candidates, kept_keys),
         len(ordered),
         settings.story_neighbourhood,
         NEIGHBOURHOOD_SCALE_BOUNDS,

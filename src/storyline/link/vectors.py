@@ -145,15 +145,20 @@ def l2_normalise(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
     return sparse.csr_matrix(sparse.diags(1.0 / norms) @ matrix)
 
 
-def key_term_matrix(
-    matrix: sparse.csr_matrix, doc_freq: np.ndarray, per_row: int, max_doc_freq: int
-) -> sparse.csr_matrix:
-    """Keep each row's ``per_row`` heaviest terms found in 2..``max_doc_freq`` documents (candidate keys)."""
-    usable = (doc_freq >= 2) & (doc_freq <= max_doc_freq)
-    rows: list[np.ndarray] = []
+def usable_keys(doc_freq: np.ndarray, max_doc_freq: int) -> np.ndarray:
+    """Whether each column may be a candidate key: found in 2..``max_doc_freq`` documents."""
+    return (doc_freq >= 2) & (doc_freq <= max_doc_freq)
+
+
+def key_rows(
+    matrix: sparse.csr_matrix, usable: np.ndarray, rows: np.ndarray, per_row: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each of ``rows``' ``per_row`` heaviest ``usable`` terms, as the row, column and weight of every
+    entry, row after row (a row's own entries in the order ``argpartition`` leaves them)."""
+    row_parts: list[np.ndarray] = []
     cols: list[np.ndarray] = []
     vals: list[np.ndarray] = []
-    for row in range(matrix.shape[0]):
+    for row in rows.tolist():
         start, end = matrix.indptr[row], matrix.indptr[row + 1]
         idx, data = matrix.indices[start:end], matrix.data[start:end]
         keep = usable[idx]
@@ -161,14 +166,24 @@ def key_term_matrix(
         if len(idx) > per_row:
             top = np.argpartition(-data, per_row)[:per_row]
             idx, data = idx[top], data[top]
-        rows.append(np.full(len(idx), row))
+        row_parts.append(np.full(len(idx), row))
         cols.append(idx)
         vals.append(data)
-    if not rows:
+    if not row_parts:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=matrix.indices.dtype), np.zeros(0)
+    return np.concatenate(row_parts), np.concatenate(cols), np.concatenate(vals)
+
+
+def key_term_matrix(
+    matrix: sparse.csr_matrix, doc_freq: np.ndarray, per_row: int, max_doc_freq: int
+) -> sparse.csr_matrix:
+    """Keep each row's ``per_row`` heaviest terms found in 2..``max_doc_freq`` documents (candidate keys)."""
+    if matrix.shape[0] == 0:
         return sparse.csr_matrix(matrix.shape)
-    return sparse.csr_matrix(
-        (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=matrix.shape
+    rows, cols, vals = key_rows(
+        matrix, usable_keys(doc_freq, max_doc_freq), np.arange(matrix.shape[0]), per_row
     )
+    return sparse.csr_matrix((vals, (rows, cols)), shape=matrix.shape)
 
 
 def best_neighbours(others: np.ndarray, values: np.ndarray, per_row: int) -> tuple[np.ndarray, np.ndarray]:

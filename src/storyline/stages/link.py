@@ -34,6 +34,7 @@ from storyline.link.freed_memory import hand_back_freed_memory
 from storyline.link.kept_candidates import KeptCandidates
 from storyline.link.kept_clusters import KeptClusters
 from storyline.link.kept_cosines import KeptCosines
+from storyline.link.kept_keys import KeptKeys
 from storyline.link.kept_passages import (
     KeptPassages,
     MissingPassages,
@@ -106,6 +107,11 @@ DOCUMENTS_WRITTEN_STATE = "link.documents_written"
 CANDIDATES_BLOB = "link.kept_candidates"
 #: How many reports' candidate lists the last run searched afresh, and in all.
 CANDIDATES_SEARCHED_STATE = "link.candidates_searched"
+#: Each report's tf-idf row digest and key row, and each column's usable flag: a top-up chooses key terms
+#: again only for rows that may differ.
+KEYS_BLOB = "link.kept_keys"
+#: How many reports' key rows the last run chose afresh, and in all.
+KEYS_CHOSEN_STATE = "link.keys_chosen"
 
 Progress = Callable[[str, int, int | None], None]
 #: The document fields the stage reads (the removed lines only of documents without a body): not every
@@ -616,6 +622,9 @@ def run(
     cosines = KeptCosines.from_bytes(stored_cosines) if stored_cosines else KeptCosines()
     stored_candidates = store.get_blob(CANDIDATES_BLOB)
     candidates = KeptCandidates.from_bytes(stored_candidates) if stored_candidates else KeptCandidates()
+    stored_keys = store.get_blob(KEYS_BLOB)
+    keys = KeptKeys.from_bytes(stored_keys) if stored_keys else KeptKeys()
+    del stored_cosines, stored_candidates, stored_keys
     stories = assign_stories(
         reports,
         {},
@@ -626,7 +635,11 @@ def run(
         kept=kept,
         kept_cosines=cosines,
         kept_candidates=candidates,
+        kept_keys=keys,
     )
+    store.set_blob(KEYS_BLOB, keys.to_bytes())
+    store.set_state(KEYS_CHOSEN_STATE, {"reports": keys.chosen, "of": len(keys.ids)})
+    del keys
     store.set_blob(CANDIDATES_BLOB, candidates.to_bytes())
     store.set_state(CANDIDATES_SEARCHED_STATE, {"reports": candidates.searched, "of": len(candidates.ids)})
     del candidates
