@@ -28,11 +28,10 @@ import numpy as np
 from scipy import sparse
 
 from storyline.link.blocks import concatenated_ranges
-from storyline.link.kept_cosines import row_digests
+from storyline.link.kept_cosines import ids_array, ids_of, row_digests
 from storyline.link.vectors import key_products, list_pairs, neighbour_lists
 
 _DIGEST = "S16"
-_SEPARATOR = "\x00"  # between report ids in the blob: never part of an id
 #: Bump when what a list is a function of changes: kept lists are then dropped.
 KEPT_CANDIDATES_VERSION = 1
 #: A weight this close to a list's worst (relative) counts as entering it: the list is searched again,
@@ -123,7 +122,7 @@ class KeptCandidates:
         np.savez(
             buffer,
             version=np.array([KEPT_CANDIDATES_VERSION, self.per_row]),
-            ids=np.frombuffer(_SEPARATOR.join(self.ids).encode("utf-8"), dtype=np.uint8),
+            ids=ids_array(self.ids),
             digests=self.digests,
             sizes=self.sizes,
             # positions: half the bytes of int64 while they fit (read back as int64 either way)
@@ -140,8 +139,7 @@ class KeptCandidates:
                 version, per_row = (int(v) for v in arrays["version"][:2])
                 if version != KEPT_CANDIDATES_VERSION:
                     return cls()
-                text = arrays["ids"].tobytes().decode("utf-8")
-                ids = text.split(_SEPARATOR) if text else []
+                ids = ids_of(arrays["ids"])
                 kept = cls(
                     ids,
                     per_row,

@@ -29,6 +29,18 @@ _SEPARATOR = "\x00"  # between report ids in the blob: never part of an id
 KEPT_COSINES_VERSION = 1
 
 
+def ids_array(ids: list[str]) -> np.ndarray:
+    """Report ids as one array of their UTF-8 bytes, separated by a character no id holds: how the kept
+    cosines, candidates and keys store their row order."""
+    return np.frombuffer(_SEPARATOR.join(ids).encode("utf-8"), dtype=np.uint8)
+
+
+def ids_of(array: np.ndarray) -> list[str]:
+    """The ids :func:`ids_array` stored (raises ``UnicodeDecodeError`` on damaged bytes)."""
+    text = array.tobytes().decode("utf-8")
+    return text.split(_SEPARATOR) if text else []
+
+
 def row_digests(matrix: sparse.csr_matrix) -> np.ndarray:
     """A 16-byte digest of each row's column numbers and values (their bits and types)."""
     digests = np.empty(matrix.shape[0], dtype=_DIGEST)
@@ -96,7 +108,7 @@ class KeptCosines:
         np.savez(
             buffer,
             version=np.array([KEPT_COSINES_VERSION]),
-            ids=np.frombuffer(_SEPARATOR.join(self.ids).encode("utf-8"), dtype=np.uint8),
+            ids=ids_array(self.ids),
             digests=self.digests,
             first=self.first,
             second=self.second,
@@ -111,8 +123,7 @@ class KeptCosines:
             with np.load(io.BytesIO(data), allow_pickle=False) as arrays:
                 if int(arrays["version"][0]) != KEPT_COSINES_VERSION:
                     return cls()
-                text = arrays["ids"].tobytes().decode("utf-8")
-                ids = text.split(_SEPARATOR) if text else []
+                ids = ids_of(arrays["ids"])
                 kept = cls(ids, arrays["digests"], arrays["first"], arrays["second"], arrays["cosines"])
         except (ValueError, KeyError, OSError, UnicodeDecodeError, EOFError, zipfile.BadZipFile):
             return cls()  # a blob cut short or not ours: only a cache, made again

@@ -22,10 +22,10 @@ import numpy as np
 from scipy import sparse
 
 from storyline.link.blocks import concatenated_ranges
+from storyline.link.kept_cosines import ids_array, ids_of
 from storyline.link.vectors import key_rows, usable_keys
 
 _DIGEST = "S16"
-_SEPARATOR = "\x00"  # between report ids in the blob: never part of an id
 #: Bump when what a key row is a function of changes: kept keys are then dropped.
 KEPT_KEYS_VERSION = 1
 #: Entries of the tf-idf rows looked at per numpy call when finding rows with a flipped column.
@@ -109,7 +109,7 @@ class KeptKeys:
         np.savez(
             buffer,
             version=np.array([KEPT_KEYS_VERSION, self.per_row, self.max_doc_freq]),
-            ids=np.frombuffer(_SEPARATOR.join(self.ids).encode("utf-8"), dtype=np.uint8),
+            ids=ids_array(self.ids),
             digests=self.digests,
             usable=self.usable,
             indptr=self.indptr,
@@ -127,8 +127,7 @@ class KeptKeys:
                 version, per_row, max_doc_freq = (int(v) for v in arrays["version"][:3])
                 if version != KEPT_KEYS_VERSION:
                     return cls()
-                text = arrays["ids"].tobytes().decode("utf-8")
-                ids = text.split(_SEPARATOR) if text else []
+                ids = ids_of(arrays["ids"])
                 kept = cls(
                     ids,
                     per_row,
