@@ -13,6 +13,7 @@ from storyline.link import vectors
 from storyline.link.vectors import (
     HAPAX_WEIGHT,
     candidate_pair_arrays,
+    key_rows,
     key_term_matrix,
     pair_cosine_array,
     term_counts,
@@ -145,3 +146,19 @@ def test_rows_weighed_in_place_are_scipys_products_to_the_bit(
     zero[indices[0] if len(indices) else 0] = 0.0
     with pytest.raises(ArithmeticError):
         weighed_and_normalised(tf.copy(), sparse.diags(zero))
+
+
+def test_key_rows_break_ties_at_the_cut_by_the_lower_column_whatever_the_entry_order() -> None:
+    # Many equal weights at the cut: argpartition kept whichever its CPU-dependent routine left; the key
+    # row must be the heaviest terms, then the lowest columns among the tied ones, in any entry order.
+    rng = np.random.default_rng(5)
+    for _ in range(200):
+        width = int(rng.integers(2, 40))
+        columns = rng.choice(500, size=width, replace=False)
+        weights = rng.choice([0.5, 1.0, 1.5], size=width)
+        per_row = int(rng.integers(1, width))
+        expected = sorted(zip(-weights, columns, strict=True))[:per_row]
+        for order in (np.argsort(columns), rng.permutation(width)):
+            matrix = sparse.csr_matrix((weights[order], columns[order], [0, width]), shape=(1, 500))
+            _, cols, vals = key_rows(matrix, np.ones(500, dtype=bool), np.array([0]), per_row)
+            assert sorted(zip(-vals, cols, strict=True)) == expected

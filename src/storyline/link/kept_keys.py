@@ -26,8 +26,10 @@ from storyline.link.kept_cosines import ids_array, ids_of
 from storyline.link.vectors import key_rows, usable_keys
 
 _DIGEST = "S16"
-#: Bump when what a key row is a function of changes: kept keys are then dropped.
-KEPT_KEYS_VERSION = 1
+#: Bump when what a key row is a function of changes: kept keys are then dropped. 2: ties at a row's cut go
+#: to the lower column (1 kept whichever ``argpartition`` left, which depends on the CPU, so rows kept on
+#: another machine could differ from rows chosen afresh here).
+KEPT_KEYS_VERSION = 2
 #: Entries of the tf-idf rows looked at per numpy call when finding rows with a flipped column.
 _BLOCK_ENTRIES = 1 << 20
 

@@ -150,11 +150,30 @@ def usable_keys(doc_freq: np.ndarray, max_doc_freq: int) -> np.ndarray:
     return (doc_freq >= 2) & (doc_freq <= max_doc_freq)
 
 
+def top_places(labels: np.ndarray, values: np.ndarray, count: int) -> np.ndarray:
+    """Places of the ``count`` (at least 1, fewer than ``len(values)``) largest ``values``, equal values
+    at the cut taken by the lower label: a function of the (label, value) pairs alone, whatever their order
+    and whichever partition routine numpy picks for the CPU (``argpartition`` leaves ties to it).
+
+    Better values first, in place order, then the tied ones by label."""
+    cut = -np.partition(-values, count - 1)[count - 1]  # the count-th largest value: one number, no tie
+    better = np.flatnonzero(values > cut)
+    tied = np.flatnonzero(values == cut)
+    tied = tied[np.argsort(labels[tied], kind="stable")][: count - len(better)]
+    return np.concatenate((better, tied))
+
+
 def key_rows(
     matrix: sparse.csr_matrix, usable: np.ndarray, rows: np.ndarray, per_row: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Each of ``rows``' ``per_row`` heaviest ``usable`` terms, as the row, column and weight of every
-    entry, row after row (a row's own entries in the order ``argpartition`` leaves them)."""
+    """Each of ``rows``' ``per_row`` heaviest ``usable`` terms, ties to the lower column, as the row,
+    column and weight of every entry, row after row.
+
+    Ties are broken by column, not left to ``argpartition``: which of several equal weights it kept at the
+    cut depended on numpy's build and the CPU's instruction set, so a key row kept from a run on one machine
+    could differ from one chosen afresh on another (:mod:`storyline.link.kept_keys` reuses rows; bump its
+    ``KEPT_KEYS_VERSION`` when what is chosen here changes).
+    """
     row_parts: list[np.ndarray] = []
     cols: list[np.ndarray] = []
     vals: list[np.ndarray] = []
@@ -164,7 +183,7 @@ def key_rows(
         keep = usable[idx]
         idx, data = idx[keep], data[keep]
         if len(idx) > per_row:
-            top = np.argpartition(-data, per_row)[:per_row]
+            top = top_places(idx, data, per_row)
             idx, data = idx[top], data[top]
         row_parts.append(np.full(len(idx), row))
         cols.append(idx)
@@ -193,11 +212,7 @@ def best_neighbours(others: np.ndarray, values: np.ndarray, per_row: int) -> tup
     if per_row <= 0:  # no neighbours asked for (the partition below needs a first place to cut at)
         return others[:0], values[:0]
     if len(values) > per_row:
-        cut = -np.partition(-values, per_row - 1)[per_row - 1]  # the per_row-th best weight
-        better = np.flatnonzero(values > cut)
-        tied = np.flatnonzero(values == cut)
-        tied = tied[np.argsort(others[tied], kind="stable")][: per_row - len(better)]
-        chosen = np.concatenate((better, tied))
+        chosen = top_places(others, values, per_row)
         others, values = others[chosen], values[chosen]
     order = np.lexsort((others, -values))
     return others[order], values[order]
