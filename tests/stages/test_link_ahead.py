@@ -102,6 +102,27 @@ def test_steps_that_read_other_documents_are_not_taken(tmp_path: Path) -> None:
     store.close()
 
 
+def _busy_timeout(store: SQLiteStore) -> int:
+    return int(store._db.execute("PRAGMA busy_timeout").fetchone()[0])
+
+
+@needs_fork
+def test_the_stage_waits_for_the_steps_writes_while_they_run(tmp_path: Path) -> None:
+    # One transaction of the steps may hold the write lock past the store's usual wait at 100,000 reports:
+    # while the process runs, a write of the extract stage waits for it rather than failing.
+    store = _extracted(tmp_path)
+    usual = _busy_timeout(store)
+    settings = link.LinkSettings()
+    link.start_ahead(store, settings, workers=2)
+    assert _busy_timeout(store) == link_ahead.SHARED_WRITES_WAIT_S * 1000 > usual
+    assert link_ahead.take(store, settings) is not None
+    assert _busy_timeout(store) == usual
+    link.start_ahead(store, settings, workers=2)
+    link_ahead.stop()
+    assert _busy_timeout(store) == usual
+    store.close()
+
+
 @needs_fork
 def test_steps_started_are_stopped_when_the_extract_stage_fails(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch

@@ -18,14 +18,16 @@ Measured (docs/performance.md, thirteenth pass): at 1,000 generated reports the 
 
 from __future__ import annotations
 
+import contextlib
 import pickle
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from storyline.run.forked import Forked, fork
 from storyline.store.base import Store
-from storyline.store.sqlite import SQLiteStore
+from storyline.store.sqlite import BUSY_TIMEOUT_S, SQLiteStore
 
 if TYPE_CHECKING:
     from storyline.link import LinkSettings
@@ -33,6 +35,11 @@ if TYPE_CHECKING:
 
 #: Runs the steps over bodies on a store (what :func:`start` runs in the other process).
 MakeSteps = Callable[[Store], "BodySteps"]
+#: How long either connection waits for the other's write transaction while the process runs: one
+#: transaction of the steps (the passage entries, the passages table) or of the extract stage (the entities)
+#: may hold the lock for tens of seconds at 100,000 reports, past the store's usual wait (``BUSY_TIMEOUT_S``),
+#: and the extract stage must not fail for it.
+SHARED_WRITES_WAIT_S = 600.0
 
 
 @dataclass
@@ -46,7 +53,8 @@ _started: _Started | None = None
 
 
 def _steps_in_process(path: str, make: MakeSteps) -> bytes:
-    store = SQLiteStore(path)  # writes what the steps write, between the extract stage's own writes
+    # Writes what the steps write, between the extract stage's own writes.
+    store = SQLiteStore(path, busy_timeout=SHARED_WRITES_WAIT_S)
     try:
         steps = make(store)
     finally:
@@ -67,7 +75,15 @@ def start(store: Store, make: MakeSteps, settings: LinkSettings, workers: int) -
     path = store.path
     forked = fork(lambda: _steps_in_process(path, make))
     if forked is not None:
+        store.wait_for_writers(SHARED_WRITES_WAIT_S)  # until the process is taken or stopped
         _started = _Started(store, settings, forked)
+
+
+def _end(started: _Started) -> None:
+    """The store waits for other writers as long as it did before the process started."""
+    if isinstance(started.store, SQLiteStore):
+        with contextlib.suppress(sqlite3.ProgrammingError):  # closed since: nothing to restore
+            started.store.wait_for_writers(BUSY_TIMEOUT_S)
 
 
 def stop() -> None:
@@ -76,6 +92,7 @@ def stop() -> None:
     started, _started = _started, None
     if started is not None:
         started.forked.stop()
+        _end(started)
 
 
 def take(store: Store, settings: LinkSettings) -> BodySteps | None:
@@ -87,8 +104,12 @@ def take(store: Store, settings: LinkSettings) -> BodySteps | None:
         return None
     if started.store is not store or started.settings != settings:
         started.forked.stop()
+        _end(started)
         return None
-    payload = started.forked.result()
+    try:
+        payload = started.forked.result()
+    finally:
+        _end(started)
     if not payload:
         return None
     steps: BodySteps = pickle.loads(payload)  # made by our own child

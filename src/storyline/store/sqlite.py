@@ -599,6 +599,11 @@ class SQLiteStore:
         )
         return {"tables": tables, "by_format": by_format, "by_outlet": by_outlet}
 
+    def wait_for_writers(self, seconds: float) -> None:
+        """From now on, wait up to ``seconds`` for another connection's write transaction (SQLite's busy
+        timeout; ``BUSY_TIMEOUT_S`` when opened)."""
+        self._db.execute(f"PRAGMA busy_timeout = {max(0, round(seconds * 1000))}")
+
     def close(self) -> None:
         """Checkpoint the WAL and close the connection."""
         self._db.close()
