@@ -70,8 +70,10 @@ def test_steps_beside_the_extract_stage_store_what_the_stage_stores(
         with storyline.open(tmp_path / f"w{workers}.db") as sl:
             sl.run([first], workers=workers)
             sl.run([second], workers=workers)  # a top-up: kept state read and written by the process
+            sl.run([second], workers=workers)  # nothing new: nothing parsed, so nothing started beside
         stored[workers] = _stored(tmp_path / f"w{workers}.db")
-    assert taken == [False, False, True, True]  # with two workers each run took what was made beside
+    # With two workers each run that parsed took what was made beside.
+    assert taken == [False, False, False, True, True, False]
     assert stored[1]["passages"] and stored[1]["stories"] and stored[1] == stored[2]
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -39,8 +40,9 @@ class Forked:
         Interrupted while waiting (Ctrl-C), the process is stopped, not left running."""
         try:
             payload = self.received.recv_bytes()
-        except (EOFError, OSError):
-            payload = b""
+        except (EOFError, OSError):  # also a host's alarm raising TimeoutError: the process may still run
+            self.stop()
+            return b""
         except BaseException:
             self.stop()
             raise
@@ -64,8 +66,12 @@ def _run(work: Callable[[], bytes], parent_pid: int, sending: Connection) -> Non
 
 def fork(work: Callable[[], bytes]) -> Forked | None:
     """Start ``work`` in a forked process; None where processes do not start by forking (the work would
-    not inherit what it runs on)."""
+    not inherit what it runs on), or off the main thread: a host serving requests on other threads (the
+    API's ingest runs the pipeline on one) may hold a lock inside SQLite or malloc as it forks, and the
+    child would wait on it for ever (measured: 3 of 8 forks beside a reading thread hung)."""
     if multiprocessing.get_start_method() != "fork":
+        return None
+    if threading.current_thread() is not threading.main_thread():
         return None
     context = multiprocessing.get_context("fork")
     received, sending = context.Pipe(duplex=False)

@@ -526,7 +526,7 @@ def run(
     feed = _ResolutionFeed(store, docs)
     analyse = analyse or analyse_batches
     parsed = _analyse_stale(store, stale, progress, feed.absorb, workers, analyse, current)
-    if beside is not None:
+    if beside is not None and stale:  # nothing parsed: little to settle, nothing to overlap
         beside()
     changed = _ChangedDocuments(feed, len(docs))
     try:
