@@ -111,7 +111,9 @@ def _runs(seeds: Iterable[np.ndarray], flat: np.ndarray, starts: np.ndarray, min
     """
     found = []
     for chunk in seeds:
-        doc_a, doc_b, pos_a, pos_b = (column.astype(np.int64) for column in chunk.T)
+        # Each column in its own type (int32 from the seed pairs: document numbers and word positions),
+        # not widened: the chunk's columns, sorted copies and diagonals are its largest temporaries.
+        doc_a, doc_b, pos_a, pos_b = (np.ascontiguousarray(column) for column in chunk.T)
         order = np.lexsort((pos_a, pos_a - pos_b, doc_b, doc_a))
         doc_a, doc_b, pos_a, pos_b = doc_a[order], doc_b[order], pos_a[order], pos_b[order]
         del order
