@@ -21,7 +21,6 @@ batches.
 from __future__ import annotations
 
 import io
-import zipfile
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -29,6 +28,7 @@ from scipy import sparse
 
 from storyline.link.blocks import concatenated_ranges
 from storyline.link.kept_cosines import ids_array, ids_of, row_digests
+from storyline.link.packed import UNREADABLE_BLOB_ERRORS
 from storyline.link.vectors import key_products, list_pairs, neighbour_lists
 
 _DIGEST = "S16"
@@ -148,7 +148,7 @@ class KeptCandidates:
                     arrays["others"].astype(np.int64),
                     arrays["weights"],
                 )
-        except (ValueError, KeyError, OSError, UnicodeDecodeError, EOFError, zipfile.BadZipFile):
+        except UNREADABLE_BLOB_ERRORS:
             return cls()  # a blob cut short or not ours: only a cache, made again
         lengths = (len(kept.digests), len(kept.sizes))
         consistent = lengths == (len(ids), len(ids)) and len(kept.others) == len(kept.weights)

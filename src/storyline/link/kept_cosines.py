@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import hashlib
 import io
-import zipfile
 from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import sparse
 
+from storyline.link.packed import UNREADABLE_BLOB_ERRORS
 from storyline.link.vectors import pair_cosine_array
 
 _KEY_BYTES = 16
@@ -125,7 +125,7 @@ class KeptCosines:
                     return cls()
                 ids = ids_of(arrays["ids"])
                 kept = cls(ids, arrays["digests"], arrays["first"], arrays["second"], arrays["cosines"])
-        except (ValueError, KeyError, OSError, UnicodeDecodeError, EOFError, zipfile.BadZipFile):
+        except UNREADABLE_BLOB_ERRORS:
             return cls()  # a blob cut short or not ours: only a cache, made again
         if len(kept.digests) != len(ids) or not len(kept.first) == len(kept.second) == len(kept.cosines):
             return cls()

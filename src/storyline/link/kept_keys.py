@@ -15,7 +15,6 @@ Python step per report of the corpus on every top-up (2.4 CPU s at 100,000 repor
 from __future__ import annotations
 
 import io
-import zipfile
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -23,6 +22,7 @@ from scipy import sparse
 
 from storyline.link.blocks import concatenated_ranges
 from storyline.link.kept_cosines import ids_array, ids_of
+from storyline.link.packed import UNREADABLE_BLOB_ERRORS
 from storyline.link.vectors import key_rows, usable_keys
 
 _DIGEST = "S16"
@@ -140,7 +140,7 @@ class KeptKeys:
                     arrays["indices"].astype(np.int64),
                     arrays["data"].astype(np.float64),
                 )
-        except (ValueError, KeyError, OSError, UnicodeDecodeError, EOFError, zipfile.BadZipFile):
+        except UNREADABLE_BLOB_ERRORS:
             return cls()  # a blob cut short or not ours: only a cache, made again
         if not kept._consistent():
             return cls()

@@ -34,7 +34,6 @@ import functools
 import hashlib
 import io
 import json
-import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -414,7 +413,7 @@ class KeptSeeds:
                 # finds everything afresh should it not unpack.
                 kept.sketch_packed = {name: saved[f"sketch.{name}"] for name in packed.PACKED_NAMES}
                 kept.sketch_documents = counted
-        except (ValueError, KeyError, IndexError, OSError, EOFError, TypeError, zipfile.BadZipFile):
+        except packed.UNREADABLE_BLOB_ERRORS:
             return cls()  # TypeError: a bare .npy (one array, not an archive to open)
         documents = len(kept.facts)
         anchors = len(kept.anchor_docs)

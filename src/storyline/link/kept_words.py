@@ -22,7 +22,6 @@ import functools
 import hashlib
 import itertools
 import json
-import zipfile
 from array import array
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -31,6 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from storyline.link import tokens
+from storyline.link.packed import UNREADABLE_BLOB_ERRORS
 from storyline.link.report_terms import KeyedTexts, first_use_order, keyed, pack_rows, unpack_rows
 from storyline.link.tokens import words_of
 
@@ -192,7 +192,7 @@ class KeptWords:
                 ids.frombytes(memoryview(np.ascontiguousarray(saved["ids"], dtype=np.uint32)).cast("B"))
             if len(keys) != head["rows"]:
                 return None
-        except (ValueError, KeyError, TypeError, IndexError, OSError, EOFError, zipfile.BadZipFile):
+        except UNREADABLE_BLOB_ERRORS:
             return None
         flat = np.frombuffer(ids, dtype=np.uint32) if ids else np.zeros(0, dtype=np.uint32)
         return cls(keys, vocabulary, np.frombuffer(indptr, dtype=np.int64), flat, block_digests=digests)

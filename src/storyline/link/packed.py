@@ -12,6 +12,7 @@ one writable array: no step holds two copies.
 from __future__ import annotations
 
 import functools
+import zipfile
 from collections.abc import Mapping
 from typing import Any
 
@@ -23,6 +24,21 @@ _CODEC = "zstd"
 #: The arrays :func:`pack` makes of one array.
 PACKED_NAMES = ("data", "sizes", "shape", "piece", "dtype")
 _LEVEL = 1
+
+#: What reading a damaged kept blob (a numpy ``.npz``, that is a zip archive, or packed pieces) can raise:
+#: such a blob is refused and its state computed afresh. Besides the usual errors, ``zipfile`` raises
+#: ``NotImplementedError`` (a ``RuntimeError``) for an unknown compression method or version and
+#: ``RuntimeError`` for an entry marked encrypted, which one damaged byte can announce.
+UNREADABLE_BLOB_ERRORS: tuple[type[Exception], ...] = (
+    ValueError,
+    KeyError,
+    IndexError,
+    TypeError,
+    OSError,
+    EOFError,
+    RuntimeError,
+    zipfile.BadZipFile,
+)
 
 
 @functools.cache

@@ -12,7 +12,6 @@ import hashlib
 import json
 import struct
 import sys
-import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
@@ -44,6 +43,7 @@ from storyline.link.kept_passages import (
 )
 from storyline.link.kept_seeds import KeptSeeds
 from storyline.link.kept_words import KeptWords
+from storyline.link.packed import UNREADABLE_BLOB_ERRORS
 from storyline.link.records import Bodies, SharedPassage, Story, Thread
 from storyline.link.report_terms import KeyedTexts, ReportTerms, report_key, text_key
 from storyline.link.stories import report_text
@@ -341,7 +341,7 @@ def report_terms(
     stored = store.get_blob(TERMS_BLOB)
     try:
         kept = ReportTerms.from_bytes(stored) if stored else None
-    except (ValueError, KeyError, IndexError, OSError, zipfile.BadZipFile):
+    except UNREADABLE_BLOB_ERRORS:
         kept = None  # a damaged blob is only a cache: every report's words are counted afresh
     del stored  # decoded: the bytes would be held while the counts are made
     every = [*reports, *at_hand]
