@@ -1,4 +1,5 @@
-"""Cosines of story candidate pairs kept between runs, each report's vector under a digest of its bits.
+"""Cosines of the story pairs scored (candidates, and pairs sharing a passage) kept between runs, each
+report's vector under a digest of its bits.
 
 A pair's cosine is the dot product of two unit tf-idf rows: a function of those two rows' bits alone
 (column numbers and weights; with each row's columns ascending, as tf-idf rows are, the shared columns

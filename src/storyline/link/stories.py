@@ -157,7 +157,8 @@ def story_edges(
 ) -> Edges:
     """Similarities of reports i < j (positions in ``docs``, in ingest order) for candidate pairs only;
     ``terms`` holds word counts already made (any report it lacks is counted here), ``cosines`` the
-    candidates' cosines of an earlier run (reused where both vectors are as they were; updated), and
+    scored pairs' cosines (candidates and pairs sharing a passage) of an earlier run (reused where both
+    vectors are as they were; updated), and
     ``candidates`` its candidate lists (searched again only where a changed report can reach; updated),
     ``kept_keys`` their key rows (chosen again only for rows that may differ; updated)."""
     matrix, doc_freq = report_vectors(docs, settings.name_weight, terms)
@@ -311,7 +312,7 @@ def assign_stories(
     their text when ``terms`` names each by id (:meth:`ReportTerms.rows_of`) and both of those are given.
     ``kept`` holds clusters of components of the similarity graph from an earlier run: only components
     whose inputs changed are clustered again (:mod:`storyline.link.kept_clusters`), and it is updated;
-    ``kept_cosines`` likewise the candidates' cosines (:mod:`storyline.link.kept_cosines`), and
+    ``kept_cosines`` likewise the scored pairs' cosines (:mod:`storyline.link.kept_cosines`), and
     ``kept_candidates`` their lists (:mod:`storyline.link.kept_candidates`) and ``kept_keys`` the key rows
     they are searched by (:mod:`storyline.link.kept_keys`).
     """

@@ -94,12 +94,13 @@ SKETCH_BLOB = "link.kept_sketch"
 CLUSTERS_BLOB = "link.kept_clusters"
 #: How many story components (of more than one report) the last run clustered afresh, and in all.
 CLUSTERS_MADE_STATE = "link.clusters_made"
-#: Each report's vector digest and each story candidate pair's cosine: a top-up computes changed ones.
+#: Each report's vector digest and the cosine of each pair scored (candidates and pairs sharing a
+#: passage): a top-up computes changed ones.
 COSINES_BLOB = "link.kept_cosines"
 #: How many bodies the last run read after its corpus read (one body may count once per step reading it):
 #: a top-up reads those of new documents and of what they change, not the corpus's.
 BODIES_READ_STATE = "link.bodies_read"
-#: How many candidate pairs' cosines the last run computed afresh, and in all.
+#: How many pairs' cosines (candidates and pairs sharing a passage) the last run computed afresh, and in all.
 COSINES_COMPUTED_STATE = "link.cosines_computed"
 #: How many documents' linked fields the last run wrote (those whose duplicate, story or thread changed).
 DOCUMENTS_WRITTEN_STATE = "link.documents_written"
