@@ -126,6 +126,31 @@ def test_the_stage_waits_for_the_steps_writes_while_they_run(tmp_path: Path) -> 
 
 
 @needs_fork
+def test_the_usual_wait_comes_back_when_stopping_the_steps_is_interrupted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Ctrl-C while the process is killed or joined: the store must not keep waiting ten minutes for writers.
+    store = _extracted(tmp_path)
+    usual = _busy_timeout(store)
+    settings = link.LinkSettings()
+    for end in (link_ahead.stop, lambda: link_ahead.take(store, link.LinkSettings(near_dup_threshold=0.9))):
+        link.start_ahead(store, settings, workers=2)
+        started = link_ahead._started
+        assert started is not None
+        stop = started.forked.stop
+
+        def interrupted(stop: Any = stop) -> None:
+            stop()
+            raise KeyboardInterrupt
+
+        monkeypatch.setattr(started.forked, "stop", interrupted)
+        with pytest.raises(KeyboardInterrupt):
+            end()
+        assert _busy_timeout(store) == usual
+    store.close()
+
+
+@needs_fork
 def test_steps_started_are_stopped_when_the_extract_stage_fails(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

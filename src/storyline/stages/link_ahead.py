@@ -91,8 +91,10 @@ def stop() -> None:
     global _started
     started, _started = _started, None
     if started is not None:
-        started.forked.stop()
-        _end(started)
+        try:
+            started.forked.stop()
+        finally:  # Ctrl-C while the process is killed or joined must not leave the long wait in place
+            _end(started)
 
 
 def take(store: Store, settings: LinkSettings) -> BodySteps | None:
@@ -103,8 +105,10 @@ def take(store: Store, settings: LinkSettings) -> BodySteps | None:
     if started is None:
         return None
     if started.store is not store or started.settings != settings:
-        started.forked.stop()
-        _end(started)
+        try:
+            started.forked.stop()
+        finally:
+            _end(started)
         return None
     try:
         payload = started.forked.result()
