@@ -16,7 +16,7 @@ import pytest
 from tests.stages.test_incremental_equals_full import BATCH_1, BATCH_2, _tables, _write
 
 import storyline
-from storyline.run import corpus, local
+from storyline.run import corpus, fork_memory, local
 from storyline.stages import extract, link, link_ahead
 from storyline.store.sqlite import SQLiteStore
 
@@ -50,12 +50,8 @@ def _stored(db: Path) -> dict[str, Any]:
     return stored
 
 
-@needs_fork
-def test_steps_beside_the_extract_stage_store_what_the_stage_stores(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    first = _write(tmp_path / "one", BATCH_1)
-    second = _write(tmp_path / "two", BATCH_2)
+def _takes_recorded(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Whether each of the link stage's runs took steps made beside, as they happen."""
     taken: list[bool] = []
     take = link_ahead.take
 
@@ -65,6 +61,16 @@ def test_steps_beside_the_extract_stage_store_what_the_stage_stores(
         return steps
 
     monkeypatch.setattr(link_ahead, "take", recorded)
+    return taken
+
+
+@needs_fork
+def test_steps_beside_the_extract_stage_store_what_the_stage_stores(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = _write(tmp_path / "one", BATCH_1)
+    second = _write(tmp_path / "two", BATCH_2)
+    taken = _takes_recorded(monkeypatch)
     stored = {}
     for workers in (1, 2):  # one: in the stage; two: beside resolution, in a forked process
         with storyline.open(tmp_path / f"w{workers}.db") as sl:
@@ -74,6 +80,28 @@ def test_steps_beside_the_extract_stage_store_what_the_stage_stores(
         stored[workers] = _stored(tmp_path / f"w{workers}.db")
     # With two workers each run that parsed took what was made beside.
     assert taken == [False, False, False, True, True, False]
+    assert stored[1]["passages"] and stored[1]["stories"] and stored[1] == stored[2]
+
+
+@needs_fork
+def test_steps_over_the_memory_budget_run_in_the_stage_and_store_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The first run keeps the peak the steps' process took; with that peak beside this process over the
+    # budget, the next run's steps are not forked but run by the stage: the same results either way.
+    first = _write(tmp_path / "one", BATCH_1)
+    second = _write(tmp_path / "two", BATCH_2)
+    taken = _takes_recorded(monkeypatch)
+    monkeypatch.setenv(fork_memory.BUDGET_VARIABLE, "1")
+    stored = {}
+    for workers in (1, 2):
+        with storyline.open(tmp_path / f"w{workers}.db") as sl:
+            sl.run([first], workers=workers)
+            sl.run([second], workers=workers)
+            peak = sl.store.get_state(link_ahead.PEAK_STATE)
+        stored[workers] = _stored(tmp_path / f"w{workers}.db")
+    assert taken == [False, False, True, False]
+    assert peak is not None and peak["peak_mib"] > 0
     assert stored[1]["passages"] and stored[1]["stories"] and stored[1] == stored[2]
 
 

@@ -4,21 +4,28 @@ Where a stage's step reads only what earlier stages left, it can run on the core
 the events stage's coding beside the link stage (:mod:`storyline.stages.events_ahead`), the link stage's
 steps over bodies beside the extract stage's resolution (:mod:`storyline.stages.link_ahead`). The process
 ends with its parent and leaves Ctrl-C to it (:func:`storyline.run.budget.start_pool_worker`); work that
-raises hands back nothing, and the stage does it itself.
+raises hands back nothing, and the stage does it itself. :func:`fork_beside` is what both stages start
+through: the same guards, and a fork only when the peak the process took last time fits the run's memory
+budget beside this one (:mod:`storyline.run.fork_memory`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
 import os
+import sqlite3
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 
+from storyline.run import fork_memory
 from storyline.run.budget import start_pool_worker
+from storyline.store.base import Store
+from storyline.store.sqlite import BUSY_TIMEOUT_S, SQLiteStore
 
 
 @dataclass
@@ -27,6 +34,9 @@ class Forked:
 
     process: BaseProcess
     received: Connection
+    #: What the process took at its peak beyond what it shared with its parent (MiB), once its result came
+    #: back (:func:`storyline.run.fork_memory.own_peak_mib`); None before, or when it did not say.
+    peak_mib: int | None = None
 
     def stop(self) -> None:
         """Stop the process (its result is not wanted)."""
@@ -46,12 +56,17 @@ class Forked:
         except BaseException:
             self.stop()
             raise
+        try:
+            self.peak_mib = self.received.recv()
+        except (EOFError, OSError):  # ended between the two: its result stands, its peak is not known
+            self.peak_mib = None
         self.received.close()
         self.process.join()
         return payload
 
 
 def _run(work: Callable[[], bytes], parent_pid: int, sending: Connection) -> None:
+    started_mib = fork_memory.resident_mib()  # the parent's pages, shared: counted in the parent's size
     start_pool_worker(parent_pid)  # ends with its parent, leaves Ctrl-C to it
     # What the parent held when it forked (the extract stage's resolution, say) is not walked by this
     # process's collections, which would touch, and so copy, every page of it.
@@ -61,6 +76,7 @@ def _run(work: Callable[[], bytes], parent_pid: int, sending: Connection) -> Non
     except Exception:  # an empty answer: the stage does the work itself, and meets the error itself
         payload = b""
     sending.send_bytes(payload)
+    sending.send(fork_memory.own_peak_mib(started_mib))
     sending.close()
 
 
@@ -79,3 +95,79 @@ def fork(work: Callable[[], bytes]) -> Forked | None:
     process.start()
     sending.close()
     return Forked(process, received)
+
+
+@dataclass
+class Beside:
+    """A process forked beside a stage for ``store``, and where its peak is kept (:func:`fork_beside`)."""
+
+    store: SQLiteStore
+    forked: Forked
+    #: The state key the peak the process took is kept under, for the next run's decision.
+    peak_state: str
+    #: How long the store waits for the process's write transactions while it runs; None: it does not write.
+    writes_wait_s: float | None
+
+    @property
+    def process(self) -> BaseProcess:
+        return self.forked.process
+
+    def stop(self) -> None:
+        """Stop the process (its result is not wanted)."""
+        try:
+            self.forked.stop()
+        finally:  # Ctrl-C while the process is killed or joined must not leave the long wait in place
+            self._end()
+
+    def result(self) -> bytes:
+        """What the process handed back, waiting for it (:meth:`Forked.result`); the peak it took is kept."""
+        try:
+            payload = self.forked.result()
+        finally:
+            self._end()
+        if self.forked.peak_mib is not None:
+            self.store.set_state(self.peak_state, {"peak_mib": self.forked.peak_mib})
+        return payload
+
+    def _end(self) -> None:
+        """The store waits for other writers as long as it did before the process started."""
+        if self.writes_wait_s is not None:
+            with contextlib.suppress(sqlite3.ProgrammingError):  # closed since: nothing to restore
+                self.store.wait_for_writers(BUSY_TIMEOUT_S)
+
+
+def fork_beside(
+    store: Store,
+    workers: int,
+    work: Callable[[str], bytes],
+    peak_state: str,
+    writes_wait_s: float | None = None,
+) -> Beside | None:
+    """Run ``work`` on the path of ``store`` in a forked process, when there is a second core (``workers`` >
+    1), the store is a file that may be written (the peak is kept there; a process that writes needs it),
+    processes fork here (:func:`fork`), and the peak the process took last time, kept under
+    ``peak_state``, fits the memory budget beside this process (:func:`storyline.run.fork_memory.fits`);
+    else None, and the stage does the work itself. ``writes_wait_s``: the process writes to the store, and
+    the store waits this long for its write transactions until it is taken or stopped."""
+    if workers <= 1:
+        return None  # one core: the process would only take turns with the stage beside it
+    if not isinstance(store, SQLiteStore) or store.path == ":memory:" or store.readonly:
+        return None
+    if not _fits(store, peak_state):
+        return None
+    path = store.path
+    forked = fork(lambda: work(path))
+    if forked is None:
+        return None
+    if writes_wait_s is not None:
+        store.wait_for_writers(writes_wait_s)
+    return Beside(store, forked, peak_state, writes_wait_s)
+
+
+def _fits(store: SQLiteStore, peak_state: str) -> bool:
+    try:
+        record = store.get_state(peak_state)
+    except ValueError:  # damaged: as if none were kept (the process runs and keeps its peak again)
+        record = None
+    budget = fork_memory.budget_mib()
+    return fork_memory.fits(record, budget, fork_memory.resident_mib(), fork_memory.available_mib())

@@ -19,12 +19,11 @@ from __future__ import annotations
 
 import pickle
 from collections.abc import Callable
-from dataclasses import dataclass, replace
-from multiprocessing.process import BaseProcess
+from dataclasses import replace
 from typing import Any
 
 from storyline.events.kept import Fetch, KeptDamaged
-from storyline.run.forked import Forked, fork
+from storyline.run.forked import Beside, fork_beside
 from storyline.stages.events_coding import Coding, Doc
 from storyline.stages.extract_changes import ExtractChanges
 from storyline.store.base import Store
@@ -36,19 +35,11 @@ Ahead = tuple[list[Doc], ExtractChanges | None, Any, Coding]
 #: Codes from a store as the events stage would (what :func:`start` runs in the other process); None when
 #: it declines (then the stage codes as it always did).
 CodeFrom = Callable[[Store], Ahead | None]
+#: Where the peak the coding process took beyond what it shared is kept, for the next run's decision to
+#: fork (:mod:`storyline.run.fork_memory`).
+PEAK_STATE = "events.ahead_peak"
 
-
-@dataclass
-class _Started:
-    store: Store
-    forked: Forked
-
-    @property
-    def process(self) -> BaseProcess:
-        return self.forked.process
-
-
-_started: _Started | None = None
+_started: Beside | None = None
 
 
 def _code_in_process(path: str, code: CodeFrom) -> bytes:
@@ -67,18 +58,12 @@ def _code_in_process(path: str, code: CodeFrom) -> bytes:
 
 def start(store: Store, code: CodeFrom, workers: int) -> None:
     """Start ``code`` over a read-only connection to ``store`` in a forked process, when there is a second
-    core (``workers`` > 1) and the store is a file; :func:`take` collects it. Anything started before and
-    not taken is stopped."""
+    core (``workers`` > 1), the store is a file and the process fits the memory budget
+    (:func:`storyline.run.forked.fork_beside`); :func:`take` collects it. Anything started before and not
+    taken is stopped."""
     global _started
     stop()
-    if workers <= 1:
-        return  # one core: the process would only take turns with the link stage
-    if not isinstance(store, SQLiteStore) or store.path == ":memory:" or store.readonly:
-        return
-    path = store.path
-    forked = fork(lambda: _code_in_process(path, code))
-    if forked is not None:
-        _started = _Started(store, forked)
+    _started = fork_beside(store, workers, lambda path: _code_in_process(path, code), PEAK_STATE)
 
 
 def stop() -> None:
@@ -86,7 +71,7 @@ def stop() -> None:
     global _started
     started, _started = _started, None
     if started is not None:
-        started.forked.stop()
+        started.stop()
 
 
 def take(
@@ -102,7 +87,7 @@ def take(
             _started = started
             stop()
         return None
-    payload = started.forked.result()  # Ctrl-C while waiting: the process is stopped, not left running
+    payload = started.result()  # Ctrl-C while waiting: the process is stopped, not left running
     if not payload:
         return None
     read_docs, read_changes, read_consumed, coding = pickle.loads(payload)  # made by our own child

@@ -18,16 +18,14 @@ Measured (docs/performance.md, thirteenth pass): at 1,000 generated reports the 
 
 from __future__ import annotations
 
-import contextlib
 import pickle
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from storyline.run.forked import Forked, fork
+from storyline.run.forked import Beside, Forked, fork_beside
 from storyline.store.base import Store
-from storyline.store.sqlite import BUSY_TIMEOUT_S, SQLiteStore
+from storyline.store.sqlite import SQLiteStore
 
 if TYPE_CHECKING:
     from storyline.link import LinkSettings
@@ -40,13 +38,23 @@ MakeSteps = Callable[[Store], "BodySteps"]
 #: may hold the lock for tens of seconds at 100,000 reports, past the store's usual wait (``BUSY_TIMEOUT_S``),
 #: and the extract stage must not fail for it.
 SHARED_WRITES_WAIT_S = 600.0
+#: Where the peak the steps' process took beyond what it shared is kept, for the next run's decision to fork
+#: (:mod:`storyline.run.fork_memory`).
+PEAK_STATE = "link.ahead_peak"
 
 
 @dataclass
 class _Started:
-    store: Store
+    beside: Beside
     settings: LinkSettings
-    forked: Forked
+
+    @property
+    def store(self) -> Store:
+        return self.beside.store
+
+    @property
+    def forked(self) -> Forked:
+        return self.beside.forked
 
 
 _started: _Started | None = None
@@ -64,26 +72,16 @@ def _steps_in_process(path: str, make: MakeSteps) -> bytes:
 
 def start(store: Store, make: MakeSteps, settings: LinkSettings, workers: int) -> None:
     """Start ``make`` in a forked process with its own connection to ``store``, when there is a second core
-    (``workers`` > 1) and the store is a file that may be written; :func:`take` collects it. Anything
-    started before and not taken is stopped."""
+    (``workers`` > 1), the store is a file that may be written and the process fits the memory budget
+    (:func:`storyline.run.forked.fork_beside`); :func:`take` collects it. Anything started before and not
+    taken is stopped."""
     global _started
     stop()
-    if workers <= 1:
-        return  # one core: the process would only take turns with resolution
-    if not isinstance(store, SQLiteStore) or store.path == ":memory:" or store.readonly:
-        return
-    path = store.path
-    forked = fork(lambda: _steps_in_process(path, make))
-    if forked is not None:
-        store.wait_for_writers(SHARED_WRITES_WAIT_S)  # until the process is taken or stopped
-        _started = _Started(store, settings, forked)
-
-
-def _end(started: _Started) -> None:
-    """The store waits for other writers as long as it did before the process started."""
-    if isinstance(started.store, SQLiteStore):
-        with contextlib.suppress(sqlite3.ProgrammingError):  # closed since: nothing to restore
-            started.store.wait_for_writers(BUSY_TIMEOUT_S)
+    beside = fork_beside(
+        store, workers, lambda path: _steps_in_process(path, make), PEAK_STATE, SHARED_WRITES_WAIT_S
+    )
+    if beside is not None:
+        _started = _Started(beside, settings)
 
 
 def stop() -> None:
@@ -91,10 +89,7 @@ def stop() -> None:
     global _started
     started, _started = _started, None
     if started is not None:
-        try:
-            started.forked.stop()
-        finally:  # Ctrl-C while the process is killed or joined must not leave the long wait in place
-            _end(started)
+        started.beside.stop()
 
 
 def take(store: Store, settings: LinkSettings) -> BodySteps | None:
@@ -105,15 +100,9 @@ def take(store: Store, settings: LinkSettings) -> BodySteps | None:
     if started is None:
         return None
     if started.store is not store or started.settings != settings:
-        try:
-            started.forked.stop()
-        finally:
-            _end(started)
+        started.beside.stop()
         return None
-    try:
-        payload = started.forked.result()
-    finally:
-        _end(started)
+    payload = started.beside.result()
     if not payload:
         return None
     steps: BodySteps = pickle.loads(payload)  # made by our own child

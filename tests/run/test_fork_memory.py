@@ -1,0 +1,89 @@
+"""The bound on a process forked beside a stage (run/fork_memory.py and forked.fork_beside): it forks only
+when the peak it took last time fits the budget beside this process; with no usable record, it forks."""
+
+from __future__ import annotations
+
+import multiprocessing
+from pathlib import Path
+
+import pytest
+
+from storyline.run import fork_memory
+from storyline.run.forked import fork_beside
+from storyline.store.sqlite import SQLiteStore
+
+needs_fork = pytest.mark.skipif(
+    multiprocessing.get_start_method() != "fork", reason="work is handed to a forked process only"
+)
+
+
+@pytest.mark.parametrize(
+    ("record", "resident", "available", "forked"),
+    [
+        ({"peak_mib": 500}, 1500, 8000, True),  # 2,000 of 2,048
+        ({"peak_mib": 600}, 1500, 8000, False),  # 2,100: over the budget
+        ({"peak_mib": 500}, 1000, 400, False),  # the peak is more than the system has available
+        ({"peak_mib": 500}, None, None, True),  # sizes not known: no bound
+        (None, 1500, 8000, True),  # no record yet: forked, and the peak it takes kept
+        ({"peak_mib": "600"}, 1500, 8000, True),  # damaged records: as if none were kept
+        ({"peak_mib": -1}, 1500, 8000, True),
+        ({"peak_mib": True}, 1500, 8000, True),
+        ([600], 1500, 8000, True),
+    ],
+)
+def test_the_decision(record: object, resident: int | None, available: int | None, forked: bool) -> None:
+    assert fork_memory.fits(record, 2048, resident, available) is forked
+
+
+def test_a_budget_of_nothing_turns_the_bound_off() -> None:
+    assert fork_memory.fits({"peak_mib": 10**6}, 0, 1500, 8000)
+
+
+def test_the_budget_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(fork_memory.BUDGET_VARIABLE, raising=False)
+    assert fork_memory.budget_mib() == fork_memory.BUDGET_MIB == 2048
+    monkeypatch.setenv(fork_memory.BUDGET_VARIABLE, "3000")
+    assert fork_memory.budget_mib() == 3000
+    monkeypatch.setenv(fork_memory.BUDGET_VARIABLE, "lots")
+    with pytest.raises(ValueError, match=f"{fork_memory.BUDGET_VARIABLE} needs a whole number"):
+        fork_memory.budget_mib()
+
+
+def _grow() -> None:
+    held = bytearray(64 * 2**20)  # touched: 64 MiB resident beyond what the process shared
+    held[::4096] = b"x" * len(held[::4096])
+
+
+def _work(path: str) -> bytes:
+    _grow()
+    return path.encode()
+
+
+@needs_fork
+def test_the_peak_is_kept_and_bounds_the_next_fork(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = SQLiteStore(tmp_path / "s.db")
+    monkeypatch.setenv(fork_memory.BUDGET_VARIABLE, "100000")
+    beside = fork_beside(store, 2, _work, "test.peak")
+    assert beside is not None and beside.result() == store.path.encode()
+    kept = store.get_state("test.peak")["peak_mib"]
+    assert 64 <= kept < 64 + 32  # what it took beyond what it shared with this process
+    # This process's size now plus that peak over the budget: the work is left to the caller.
+    resident = fork_memory.resident_mib()
+    assert resident is not None
+    monkeypatch.setenv(fork_memory.BUDGET_VARIABLE, str(resident + kept - 8))
+    assert fork_beside(store, 2, _work, "test.peak") is None
+    monkeypatch.setenv(fork_memory.BUDGET_VARIABLE, str(resident + kept + 32))
+    beside = fork_beside(store, 2, _work, "test.peak")
+    assert beside is not None
+    beside.stop()
+    store.close()
+
+
+@needs_fork
+def test_a_damaged_record_forks_and_is_kept_again(tmp_path: Path) -> None:
+    store = SQLiteStore(tmp_path / "s.db")
+    store._db.execute("INSERT INTO state(key, value) VALUES ('test.peak', '{not json')")
+    beside = fork_beside(store, 2, _work, "test.peak")
+    assert beside is not None and beside.result()
+    assert store.get_state("test.peak")["peak_mib"] >= 64
+    store.close()
