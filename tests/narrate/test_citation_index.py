@@ -49,8 +49,11 @@ def test_citing_equals_comparing_every_sentence(
     rng = random.Random(seed)
     sentences = [Sentence(f"doc{rng.randint(0, 9)}", 0, 0, _sentence(rng), 0) for _ in range(120)]
     index = CitationIndex(sentences)
-    # queries: some sentences of the reports themselves, some new ones, one with no known word
-    queries = [s.text for s in sentences[:30]] + [_sentence(rng) for _ in range(30)] + ["Zzyzx qwerty."]
+    # queries: some sentences of the reports themselves, some new ones, one with no known word, none with
+    # any word, and each asked twice
+    queries = [s.text for s in sentences[:30]] + [_sentence(rng) for _ in range(30)]
+    queries += ["Zzyzx qwerty.", "", "—"]
+    queries += queries
     expected = [
         sorted({s.document for s in sentences if found_share(query, s.text) >= FOUND_SHARE})
         for query in queries
@@ -67,7 +70,8 @@ def test_an_index_of_no_sentences_cites_nothing() -> None:
 def test_a_text_repeating_a_word_is_found_where_its_repeats_make_the_share() -> None:
     """Four of the text's five words are "ferry": a sentence holding it four times holds 80% of the text,
     though only one of its two distinct words. The prefilter weighs words by their repeats, so it keeps
-    the sentence (counting distinct words alone, it had dropped it)."""
+    the sentence (counting distinct words alone, it had dropped it); the sentence holding "ferry" once
+    holds 40% of the text, though it holds every distinct word but one."""
     sentences = [
         Sentence("doc1", 0, 0, "Ferry ferry ferry ferry Kaldera.", 0),
         Sentence("doc2", 0, 0, "Ferry vote in Brenfield.", 0),
@@ -75,3 +79,14 @@ def test_a_text_repeating_a_word_is_found_where_its_repeats_make_the_share() -> 
     text = "ferry ferry ferry ferry vote."
     assert found_share(text, sentences[0].text) >= FOUND_SHARE > found_share(text, sentences[1].text)
     assert CitationIndex(sentences).citing([text]) == [["doc1"]]
+
+
+def test_a_sentence_missing_a_number_of_the_text_does_not_cite_it() -> None:
+    """Eleven of the text's twelve words are in the first sentence (92%), but not its number."""
+    sentences = [
+        Sentence("doc1", 0, 0, "The strike at the harbour of Brenfield delayed the ferry by hours.", 0),
+        Sentence("doc2", 0, 0, "The strike at the harbour of Brenfield delayed the ferry by 12 hours.", 0),
+    ]
+    text = "The strike at the harbour of Brenfield delayed the ferry 12 hours."
+    assert found_share(text.replace(" 12", ""), sentences[0].text) >= FOUND_SHARE
+    assert CitationIndex(sentences).citing([text]) == [["doc2"]]

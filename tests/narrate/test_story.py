@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from storyline.narrate import NarrateDoc, NarrateEvent, SharedPassage, narrate_story, narrate_thread
-from storyline.narrate.candidates import story_passages
+from storyline.narrate.candidates import story_passages, story_sentences
 from storyline.narrate.records import EventEvidence
 
 from .overlap import assert_found_in_each, best_overlap, states
@@ -243,3 +243,18 @@ def test_a_passage_s_reports_in_other_stories_change_nothing_but_its_rank() -> N
     assert story_passages([SharedPassage(quote, ("x1", "q1", "x2", "q2"))], {"q1", "q2"}) == [
         SharedPassage(quote, ("q1", "q2"))
     ]
+
+
+def test_a_story_s_citations_asked_again_are_the_index_s_and_each_answer_is_a_copy() -> None:
+    """The story's answers kept between questions (candidates, then each event's options) are what its
+    index says, asked in any order and mix of texts seen and new, and a caller changing one changes none
+    kept."""
+    sentences = story_sentences(fire_reports())
+    texts = [c.text for c in sentences.candidates]
+    asked = [texts[2], "Firefighters from three towns fought the blaze.", texts[0], texts[2], "", *texts]
+    answers = sentences.citing(asked)
+    assert answers == sentences.index.citing(asked)
+    assert answers[0] and answers[1] and len({tuple(a) for a in answers}) > 2
+    answers[0].append("zz")
+    answers[1].clear()
+    assert sentences.citing(asked) == sentences.index.citing(asked)

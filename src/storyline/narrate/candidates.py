@@ -60,9 +60,15 @@ class StorySentences:
     candidates: list[Candidate]
     cosines: np.ndarray
     index: CitationIndex
+    #: the index's answer for each text asked about so far: the timeline asks again about candidates (each
+    #: event's options) and about evidence sentences several events share
+    cited: dict[str, list[str]] = field(default_factory=dict)
 
     def citing(self, texts: Sequence[str]) -> list[list[str]]:
-        return self.index.citing(texts)
+        cited = self.cited
+        new = list(dict.fromkeys(text for text in texts if text not in cited))
+        cited.update(zip(new, self.index.citing(new), strict=True))
+        return [list(cited[text]) for text in texts]  # copies: a caller may keep or change its list
 
 
 #: A sentence ends in . ! ? … (then perhaps closing quotes or brackets); lines without are captions,
@@ -156,7 +162,9 @@ def story_sentences(
             seen.add(key)
             candidates.append(Candidate(text, origin))
     outlet_of = {d.id: (d.outlet or "").casefold() or "\x00" + d.id for d in docs}
-    for candidate, citing in zip(candidates, index.citing([c.text for c in candidates]), strict=True):
+    texts = [c.text for c in candidates]
+    citations = index.citing(texts)
+    for candidate, citing in zip(candidates, citations, strict=True):
         candidate.documents = sorted(set(citing) | {candidate.origin.document})
         candidate.outlets = _outlet_count(candidate.documents, outlet_of)
     _mark_events(candidates, events)
@@ -170,7 +178,7 @@ def story_sentences(
             * (1.0 + (EVENT_WEIGHT if candidate.event_ids else 0.0))
             * (1.0 + (LEAD_WEIGHT if candidate.origin.position == 0 else 0.0))
         )
-    return StorySentences(candidates, cosines, index)
+    return StorySentences(candidates, cosines, index, dict(zip(texts, citations, strict=True)))
 
 
 def _shared_boost(candidate: Candidate) -> float:

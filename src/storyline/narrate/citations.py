@@ -29,8 +29,6 @@ _BATCH_BINS = 1 << 20
 #: Sentence rows gathered for one batch at most (each text's known words' rows): bounds the arrays made
 #: from them (a few times 8 bytes an entry), whatever the number of texts or how common their words are.
 _BATCH_ENTRIES = 1 << 20
-#: Slack below ``FOUND_SHARE x words`` for the prefilter: its sum is a float, the exact share a division.
-_ROUNDING = 1e-9
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,91 +67,135 @@ def found_share(sentence: str, other: str) -> float:
 class CitationIndex:
     """The sentences of a set of reports, ready to say which reports state a given text.
 
-    Candidate sentences for a text are found through an inverted index (each word's sentence rows, made by
-    one stable sort of every sentence's word ids): the distinct words each sentence shares with each text of a
-    batch are counted by one ``numpy.bincount`` over the rows of the texts' words. A sparse matrix product
-    counted the same, but narration asks about one or a few texts at a time (each timeline event), and
-    scipy's checks around every small product cost more than the counting (~1 ms a call).
+    Each text's share in each sentence (:func:`found_share`) is computed for every sentence at once: an
+    inverted index holds, for each word, the rows of the sentences holding it and how often each does (made
+    by one stable sort of every sentence's word ids), and one ``numpy.bincount`` over the rows of a batch of
+    texts' words adds up, for each text and sentence, ``min(text's count, sentence's count)`` of each word
+    (the share's numerator, exact: small integers in float64) and how many of the text's numbers the
+    sentence holds. A sparse matrix product counted the same, but narration asks about one or a few texts
+    at a time (each timeline event), and scipy's checks around every small product cost more than the
+    counting (~1 ms a call). Sums and the share's division are those of :func:`found_share` (integers,
+    then one correctly rounded division), so the two agree to the bit.
     """
 
     def __init__(self, sentences: Sequence[Sentence]) -> None:
         self.sentences = list(sentences)
-        self._vocabulary: dict[str, int] = {}
-        vocabulary = self._vocabulary
-        words: list[int] = []
+        words: list[str] = []
+        counts: list[int] = []
         lengths: list[int] = []
         for sentence in self.sentences:
-            distinct = text_words(sentence.text).distinct
-            found = [vocabulary.setdefault(word, len(vocabulary)) for word in distinct]
-            words.extend(found)
-            lengths.append(len(found))
-        word_ids = np.array(words, dtype=np.intp)
+            held = text_words(sentence.text).counts
+            words += held
+            counts += held.values()
+            lengths.append(len(held))
+        # ids in order of first use, looked up by C builtins (which word gets which id changes no count)
+        self._vocabulary: dict[str, int] = {word: i for i, word in enumerate(dict.fromkeys(words))}
+        word_ids = np.array(list(map(self._vocabulary.__getitem__, words)), dtype=np.intp)
         rows = np.repeat(np.arange(len(self.sentences), dtype=np.intp), lengths)
+        by_word = np.argsort(word_ids, kind="stable")
         #: every sentence's row once per distinct word it holds, grouped by word id
-        self._rows: np.ndarray = rows[np.argsort(word_ids, kind="stable")]
-        #: where each word's rows start in ``_rows`` (and the last one ends)
+        self._rows: np.ndarray = rows[by_word]
+        #: how often the sentence of each entry of ``_rows`` holds the entry's word
+        self._counts: np.ndarray = np.array(counts, dtype=np.float64)[by_word]
+        #: where each word's rows start in ``_rows`` (and the last one ends); one more word past the
+        #: vocabulary, holding no rows, stands for any word the index lacks
         self._starts: np.ndarray = np.concatenate(
-            [[0], np.cumsum(np.bincount(word_ids, minlength=len(vocabulary)))]
+            [[0], np.cumsum(np.bincount(word_ids, minlength=len(self._vocabulary) + 1))]
         )
+        self._documents = [sentence.document for sentence in self.sentences]
 
-    def _close(self, wanted: Sequence[Words]) -> list[list[int]]:
-        """For each text's words, the rows of the sentences that may contain it: those holding words of the
-        text that make up at least ``FOUND_SHARE`` of its words counted with repeats. A sentence that
-        contains the text holds at least that much of it (its share counts each word at most as often as
-        the text has it), so no citing sentence is left out. Texts are counted in batches bounded by
-        ``_BATCH_BINS`` counts and ``_BATCH_ENTRIES`` gathered rows."""
-        vocabulary = self._vocabulary
-        width = max(len(self.sentences), 1)
-        close: list[list[int]] = []
-        batch: list[tuple[np.ndarray, np.ndarray, float]] = []
-        entries = 0
+    def _citing_rows(self, wanted: Sequence[Words]) -> list[list[int]]:
+        """For each text's words, the rows of the sentences that contain it (``FOUND_SHARE``), ascending.
+        Texts are counted in batches bounded by ``_BATCH_BINS`` counts and ``_BATCH_ENTRIES`` gathered rows.
+
+        Every text's words are looked up in one pass over C builtins (a word the index lacks gets the id
+        past the vocabulary, which holds no rows) and their rows gathered with numpy over all texts at once:
+        small arrays made text by text, and the share checked pair by pair in Python, cost more than the
+        counting.
+        """
+        missing = len(self._vocabulary)
+        lookup = self._vocabulary.get
+        word_ids: list[int] = []
+        counts: list[int] = []
+        numeric: list[bool] = []
+        per_text: list[int] = []
         for words in wanted:
-            known = [(i, n) for word, n in words.counts.items() if (i := vocabulary.get(word)) is not None]
-            ids = np.array([i for i, _ in known], dtype=np.intp)
-            counts = np.array([count for _, count in known], dtype=np.float64)
-            needed = FOUND_SHARE * words.total - _ROUNDING if words.total else np.inf
-            size = int((self._starts[ids + 1] - self._starts[ids]).sum())
-            if batch and ((len(batch) + 1) * width > _BATCH_BINS or entries + size > _BATCH_ENTRIES):
-                close += self._close_batch(batch)
-                batch, entries = [], 0
-            batch.append((ids, counts, needed))
-            entries += size
-        if batch:
-            close += self._close_batch(batch)
-        return close
-
-    def _close_batch(self, batch: Sequence[tuple[np.ndarray, np.ndarray, float]]) -> list[list[int]]:
-        """One ``bincount`` over the batch: for each text (its known word ids, their counts in the text,
-        the weight a sentence must reach) and each sentence, the text's words the sentence holds, weighted by
-        how often the text has them; the rows reaching the text's weight."""
-        word_ids = np.concatenate([ids for ids, _, _ in batch])
-        weights_of_words = np.concatenate([counts for _, counts, _ in batch])
-        per_text = [len(ids) for ids, _, _ in batch]
-        begins = self._starts[word_ids]
-        lengths = self._starts[word_ids + 1] - begins
-        gathered = concatenated_ranges(begins, lengths)  # every known word's rows, one word after another
-        text_of = np.repeat(np.repeat(np.arange(len(batch)), per_text), lengths)
-        width = len(self.sentences)
-        held = np.bincount(
-            text_of * width + self._rows[gathered],
-            weights=np.repeat(weights_of_words, lengths),
-            minlength=len(batch) * width,
+            word_ids += map(lookup, words.counts, repeat(missing))
+            counts += words.counts.values()
+            numeric += map(words.numbers.__contains__, words.counts)
+            per_text.append(len(words.counts))
+        ids = np.array(word_ids, dtype=np.intp)
+        words_of_texts = _WordsOfTexts(
+            begins=self._starts[ids],
+            lengths=self._starts[ids + 1] - self._starts[ids],
+            counts=np.array(counts, dtype=np.float64),
+            numeric=np.array(numeric, dtype=np.float64),
+            text_ends=np.cumsum(per_text, dtype=np.intp),
+            # no words: a share of 0 (0 / inf), which never reaches FOUND_SHARE
+            totals=np.array([words.total or np.inf for words in wanted], dtype=np.float64),
+            numbers=np.array([len(words.numbers) for words in wanted], dtype=np.float64),
         )
-        needed = np.array([weight for _, _, weight in batch])
-        texts, rows = np.nonzero(held.reshape(len(batch), width) >= needed[:, None])
-        bounds = np.searchsorted(texts, np.arange(len(batch) + 1)).tolist()
+        entries_to = np.concatenate(([0], np.cumsum(words_of_texts.lengths)))
+        # each text's gathered rows: the rows of its words, between its first and past its last word
+        sizes = np.diff(entries_to[np.concatenate(([0], words_of_texts.text_ends))]).tolist()
+        width = max(len(self.sentences), 1)
+        found: list[list[int]] = []
+        first = entries = 0
+        for last, size in enumerate(sizes):
+            if last > first and ((last - first + 1) * width > _BATCH_BINS or entries + size > _BATCH_ENTRIES):
+                found += self._citing_batch(words_of_texts, first, last)
+                first, entries = last, 0
+            entries += size
+        if sizes:
+            found += self._citing_batch(words_of_texts, first, len(sizes))
+        return found
+
+    def _citing_batch(self, texts: _WordsOfTexts, first: int, last: int) -> list[list[int]]:
+        """Texts ``first`` to ``last`` counted by one ``bincount`` each for the share's numerator and for
+        the numbers held: for each text and each sentence, the rows citing the text."""
+        start = int(texts.text_ends[first - 1]) if first else 0
+        stop = int(texts.text_ends[last - 1])
+        lengths = texts.lengths[start:stop]
+        gathered = concatenated_ranges(texts.begins[start:stop], lengths)  # every word's rows in turn
+        words_per_text = np.diff(texts.text_ends[first:last], prepend=start)
+        count = last - first
+        width = len(self.sentences)
+        bins = np.repeat(np.repeat(np.arange(count), words_per_text), lengths) * width + self._rows[gathered]
+        held = np.bincount(
+            bins,
+            weights=np.minimum(np.repeat(texts.counts[start:stop], lengths), self._counts[gathered]),
+            minlength=count * width,
+        ).reshape(count, width)
+        numbers = np.bincount(
+            bins, weights=np.repeat(texts.numeric[start:stop], lengths), minlength=count * width
+        ).reshape(count, width)
+        cites = (held / texts.totals[first:last, None] >= FOUND_SHARE) & (
+            numbers == texts.numbers[first:last, None]
+        )
+        found, rows = np.nonzero(cites)
+        bounds = np.searchsorted(found, np.arange(count + 1)).tolist()
         found_rows = rows.tolist()
-        return [found_rows[bounds[k] : bounds[k + 1]] for k in range(len(batch))]
+        return [found_rows[bounds[k] : bounds[k + 1]] for k in range(count)]
 
     def citing(self, texts: Sequence[str]) -> list[list[str]]:
         """For each text, the sorted ids of every report with a sentence containing it (``FOUND_SHARE``)."""
-        wanted = [text_words(text) for text in texts]
-        result: list[list[str]] = []
-        for words, rows in zip(wanted, self._close(wanted), strict=True):
-            docs: set[str] = set()
-            for row in rows:
-                sentence = self.sentences[row]
-                if sentence.document not in docs and _share(words, text_words(sentence.text)) >= FOUND_SHARE:
-                    docs.add(sentence.document)
-            result.append(sorted(docs))
-        return result
+        documents = self._documents
+        return [
+            sorted({documents[row] for row in rows})
+            for rows in self._citing_rows([text_words(text) for text in texts])
+        ]
+
+
+@dataclass(frozen=True, slots=True)
+class _WordsOfTexts:
+    """The words of texts asked about, one after another: each word's rows in the index (where they begin,
+    how many), the text's count of it, whether it is a number; where each text's words end, each text's
+    word total (``inf`` for none) and how many numbers it gives."""
+
+    begins: np.ndarray
+    lengths: np.ndarray
+    counts: np.ndarray
+    numeric: np.ndarray
+    text_ends: np.ndarray
+    totals: np.ndarray
+    numbers: np.ndarray
