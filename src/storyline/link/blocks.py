@@ -32,3 +32,22 @@ def concatenated_ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
         return np.zeros(0, dtype=np.int64)
     offsets = np.repeat(starts - np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths)
     return offsets + np.arange(total, dtype=np.int64)
+
+
+def found_places(keys: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each of ``wanted``, whether ``keys`` (distinct numbers) holds it, and its place in ``keys``
+    (where found; the first of equal keys in their order).
+
+    Searched as two sorted arrays: ``np.searchsorted(keys, wanted, sorter=order)`` reads the keys through
+    the order at every step of every search, at random, and took 10 CPU s for 3M codes among 3M (the
+    story pairs' at 100,000 reports); a sorted copy searched by sorted codes takes under one.
+    """
+    if not len(keys):
+        return np.zeros(len(wanted), dtype=bool), np.zeros(len(wanted), dtype=np.int64)
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    asked = np.argsort(wanted)
+    at = np.empty(len(wanted), dtype=np.int64)
+    at[asked] = np.searchsorted(ordered, wanted[asked])
+    np.minimum(at, len(keys) - 1, out=at)
+    return ordered[at] == wanted, order[at]

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import sparse
 
+from storyline.link.blocks import found_places
 from storyline.link.packed import UNREADABLE_BLOB_ERRORS
 from storyline.link.vectors import pair_cosine_array
 
@@ -91,13 +92,10 @@ class KeptCosines:
         both = np.flatnonzero(same[left] & same[right])
         if len(both) and len(self.cosines):
             size = len(self.ids)
-            kept_codes = self.first * size + self.second
-            order = np.argsort(kept_codes, kind="stable")
             wanted = old[left[both]] * size + old[right[both]]
-            at = np.minimum(np.searchsorted(kept_codes, wanted, sorter=order), len(order) - 1)
-            hit = kept_codes[order[at]] == wanted
+            hit, place = found_places(self.first * size + self.second, wanted)
             found[both[hit]] = True
-            cosines[both[hit]] = self.cosines[order[at[hit]]]
+            cosines[both[hit]] = self.cosines[place[hit]]
         missing = np.flatnonzero(~found)
         cosines[missing] = pair_cosine_array(matrix, left[missing], right[missing])
         self.ids, self.digests, self.first, self.second = list(ids), digests, left, right
