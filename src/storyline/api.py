@@ -14,7 +14,7 @@ from storyline.errors import ReadOnlyStoreError, StoreBusyError, StorylineError
 from storyline.export import ExportFormat, document_row, write_table
 from storyline.load import LoadFormat, LoadReport, load_export, loaded_from
 from storyline.model import IngestReport
-from storyline.run import local
+from storyline.run import fork_memory, local
 from storyline.run.corpus import CORPUS_STAGES, run_corpus_stages
 from storyline.settings import link_settings
 from storyline.stages import INGESTED_FIELDS, check_order, document
@@ -150,6 +150,7 @@ class Storyline:
         }
         if engine not in ENGINES:
             raise ValueError(f"unknown engine {engine!r}; one of: {', '.join(ENGINES)}")
+        fork_memory.budget_mib()  # a bad budget in the environment stops the run here, not stages later
         if (loaded := loaded_from(self.store)) is not None:
             raise StorylineError(
                 f"this database was loaded from the export {loaded['directory']} and holds no raw pages to"
@@ -195,6 +196,7 @@ class Storyline:
         address: str | None = None,
     ) -> RunReport:
         """Ingest ``paths``, then run every stage (on ``engine``, as in :meth:`process`)."""
+        fork_memory.budget_mib()  # checked before anything is ingested
         with self._writing():
             report = RunReport(ingest=self.ingest(paths, progress))
             report.stages = self.process(progress, workers, engine, address)

@@ -29,6 +29,7 @@ from storyline.export import FORMATS
 from storyline.load import LOAD_FORMATS
 from storyline.model import IngestReport
 from storyline.progress_columns import RateColumn
+from storyline.run import fork_memory
 from storyline.settings import describe_settings, parse_assignments
 
 
@@ -200,6 +201,7 @@ def run(
     if engine not in ENGINES:
         err.print(f"[red]error[/red] unknown engine {escape(engine)!r}; one of: {', '.join(ENGINES)}")
         raise typer.Exit(2)
+    fork_memory.budget_mib()  # a bad memory budget: one line (a StorylineError) before anything is ingested
     try:
         opened = storyline.open(db, parse_assignments(set_ or []))
     except ValueError as exc:

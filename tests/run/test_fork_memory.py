@@ -7,7 +7,9 @@ import multiprocessing
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from storyline.cli import app
 from storyline.run import fork_memory
 from storyline.run.forked import fork_beside
 from storyline.store.sqlite import SQLiteStore
@@ -24,7 +26,14 @@ needs_fork = pytest.mark.skipif(
         ({"peak_mib": 600}, 1500, 8000, False),  # 2,100: over the budget
         ({"peak_mib": 500}, 1000, 400, False),  # the peak is more than the system has available
         ({"peak_mib": 500}, None, None, True),  # sizes not known: no bound
+        # This process peaked beside the last one higher than it is now: that peak counts.
+        ({"peak_mib": 500, "parent_mib": 1600}, 1000, 8000, False),
+        ({"peak_mib": 500, "parent_mib": 1500}, 1000, 8000, True),
+        ({"peak_mib": 500, "parent_mib": 1000}, 1600, 8000, False),  # and its size now, when more
+        ({"peak_mib": 500, "parent_mib": "x"}, 1500, 8000, True),  # a damaged parent's size: its size now
         (None, 1500, 8000, True),  # no record yet: forked, and the peak it takes kept
+        (None, 2100, 8000, False),  # ... unless this process alone is over the budget
+        (None, None, 8000, True),
         ({"peak_mib": "600"}, 1500, 8000, True),  # damaged records: as if none were kept
         ({"peak_mib": -1}, 1500, 8000, True),
         ({"peak_mib": True}, 1500, 8000, True),
@@ -37,6 +46,7 @@ def test_the_decision(record: object, resident: int | None, available: int | Non
 
 def test_a_budget_of_nothing_turns_the_bound_off() -> None:
     assert fork_memory.fits({"peak_mib": 10**6}, 0, 1500, 8000)
+    assert fork_memory.fits(None, 0, 10**6, 8000)
 
 
 def test_the_budget_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -44,9 +54,12 @@ def test_the_budget_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) 
     assert fork_memory.budget_mib() == fork_memory.BUDGET_MIB == 2048
     monkeypatch.setenv(fork_memory.BUDGET_VARIABLE, "3000")
     assert fork_memory.budget_mib() == 3000
-    monkeypatch.setenv(fork_memory.BUDGET_VARIABLE, "lots")
-    with pytest.raises(ValueError, match=f"{fork_memory.BUDGET_VARIABLE} needs a whole number"):
-        fork_memory.budget_mib()
+    for bad in ("lots", "-5", "1.5"):
+        monkeypatch.setenv(fork_memory.BUDGET_VARIABLE, bad)
+        with pytest.raises(
+            fork_memory.BudgetError, match=f"{fork_memory.BUDGET_VARIABLE} needs a whole number"
+        ):
+            fork_memory.budget_mib()
 
 
 def _grow() -> None:
@@ -87,3 +100,16 @@ def test_a_damaged_record_forks_and_is_kept_again(tmp_path: Path) -> None:
     assert beside is not None and beside.result()
     assert store.get_state("test.peak")["peak_mib"] >= 64
     store.close()
+
+
+def test_a_bad_budget_stops_the_run_before_anything_is_ingested(tmp_path: Path) -> None:
+    page = tmp_path / "page.txt"
+    page.write_text("The harbour council of Veltria met on Monday about the ferry.\n")
+    db = tmp_path / "s.db"
+    result = CliRunner().invoke(
+        app, ["run", str(page), "--db", str(db)], env={"COLUMNS": "200", fork_memory.BUDGET_VARIABLE: "lots"}
+    )
+    assert result.exit_code == 1
+    assert f"{fork_memory.BUDGET_VARIABLE} needs a whole number" in result.output
+    assert "Traceback" not in result.output
+    assert not db.exists() or SQLiteStore(db).stats()["tables"]["documents"] == 0

@@ -92,11 +92,12 @@ def test_steps_over_the_memory_budget_run_in_the_stage_and_store_the_same(
     first = _write(tmp_path / "one", BATCH_1)
     second = _write(tmp_path / "two", BATCH_2)
     taken = _takes_recorded(monkeypatch)
-    monkeypatch.setenv(fork_memory.BUDGET_VARIABLE, "1")
     stored = {}
     for workers in (1, 2):
+        monkeypatch.delenv(fork_memory.BUDGET_VARIABLE, raising=False)
         with storyline.open(tmp_path / f"w{workers}.db") as sl:
             sl.run([first], workers=workers)
+            monkeypatch.setenv(fork_memory.BUDGET_VARIABLE, "1")
             sl.run([second], workers=workers)
             peak = sl.store.get_state(link_ahead.PEAK_STATE)
         stored[workers] = _stored(tmp_path / f"w{workers}.db")

@@ -7,9 +7,16 @@ the parent's size now plus that figure fits under the budget and under what the 
 (:func:`fits`). Otherwise the stage does the work itself, one step after another in one process: the
 stored results are the same either way, only the two never overlap.
 
+The parent's size to add the process's peak to is the larger of its size now and the peak the parent had
+reached when it last took the process's result (kept beside the process's peak): the parent goes on working
+while the process runs (the extract stage's resolution beside the link steps, the link stage's own steps
+beside the events coding), and its size when it forks says nothing of that. With no usable record, the
+process is forked only when the parent alone is within the budget.
+
 The budget is :data:`BUDGET_MIB` unless the environment sets :data:`BUDGET_VARIABLE` (MiB; 0 turns the
-bound off). Sizes are read from ``/proc`` (psutil is not a dependency; forking is Linux's default start
-method, and elsewhere nothing is forked): where it cannot be read, nothing bounds the fork, as before.
+bound off, the check against what the system has available too). Sizes are read from ``/proc`` (psutil is
+not a dependency; forking is Linux's default start method, and elsewhere nothing is forked): where it cannot
+be read, nothing bounds the fork, as before.
 """
 
 from __future__ import annotations
@@ -19,6 +26,8 @@ import resource
 from pathlib import Path
 from typing import Any
 
+from storyline.errors import StorylineError
+
 #: The whole run's memory, its own process and a forked one together (MiB): the goal of issue 14.
 BUDGET_MIB = 2048
 #: The environment variable that sets another budget in MiB (0: no bound).
@@ -27,15 +36,22 @@ BUDGET_VARIABLE = "STORYLINE_MEMORY_BUDGET_MIB"
 _MIB = 2**20
 
 
+class BudgetError(StorylineError, ValueError):
+    """The memory budget in the environment is not a whole number of MiB."""
+
+
 def budget_mib() -> int:
     """The run's memory budget: :data:`BUDGET_VARIABLE` when set, else :data:`BUDGET_MIB`."""
     value = os.environ.get(BUDGET_VARIABLE, "").strip()
     if not value:
         return BUDGET_MIB
     try:
-        return max(0, int(value))
+        budget = int(value)
     except ValueError:
-        raise ValueError(f"{BUDGET_VARIABLE} needs a whole number of MiB, got {value!r}") from None
+        budget = -1
+    if budget < 0:
+        raise BudgetError(f"{BUDGET_VARIABLE} needs a whole number of MiB (0: no bound), got {value!r}")
+    return budget
 
 
 def resident_mib() -> int | None:
@@ -58,32 +74,63 @@ def available_mib() -> int | None:
     return None
 
 
+def peak_mib() -> int:
+    """This process's peak resident size so far (MiB; a forked process's since it was forked)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024  # KiB on Linux
+
+
+def private_mib() -> int | None:
+    """This process's private pages now (MiB): its own, and those it copied from its parent on writing to
+    them, which its resident size does not show (a shared page it copies was resident already)."""
+    try:
+        fields = Path("/proc/self/smaps_rollup").read_text().splitlines()
+    except OSError:
+        return None
+    kib = 0
+    for line in fields:
+        if line.startswith(("Private_Clean:", "Private_Dirty:")):
+            kib += int(line.split()[1])
+    return kib // 1024
+
+
 def own_peak_mib(started_mib: int | None) -> int | None:
-    """What this (forked) process took at its peak beyond ``started_mib``, its size as it started: the pages
-    it shared with its parent then are counted in the parent's size."""
+    """What this (forked) process took at its peak beyond ``started_mib``, its size as it started (the pages
+    it shared with its parent then are counted in the parent's size), or its private pages now where
+    those are more: pages copied from the parent do not raise its resident size."""
     if started_mib is None:
         return None
-    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024  # KiB on Linux; since the fork
-    return max(0, peak_mib - started_mib)
+    return max(peak_mib() - started_mib, private_mib() or 0, 0)
+
+
+def record(peak: int, parent_peak: int) -> dict[str, int]:
+    """What is kept of a forked process's run: its ``peak`` beyond what it shared, and its parent's peak
+    when the result was taken (MiB)."""
+    return {"peak_mib": peak, "parent_mib": parent_peak}
+
+
+def _size(record: dict[str, Any], name: str) -> int | None:
+    size = record.get(name)
+    if isinstance(size, bool) or not isinstance(size, int) or size < 0:
+        return None
+    return size
 
 
 def recorded_peak(record: Any) -> int | None:
-    """The peak in a kept record (``{"peak_mib": N}``), or None when there is none or it is damaged."""
-    if not isinstance(record, dict):
-        return None
-    peak = record.get("peak_mib")
-    if isinstance(peak, bool) or not isinstance(peak, int) or peak < 0:
-        return None
-    return peak
+    """The process's peak in a kept record (:func:`record`), or None when there is none or it is damaged."""
+    return _size(record, "peak_mib") if isinstance(record, dict) else None
 
 
 def fits(record: Any, budget: int, resident: int | None, available: int | None) -> bool:
     """Whether a process forked now, taking the peak ``record`` kept beyond what it shares, fits: this
-    process's ``resident`` size plus that peak under ``budget``, and the peak under ``available``. With no
-    usable record (the first run, or a damaged one) it is forked, and the peak it takes is recorded."""
-    peak = recorded_peak(record)
-    if peak is None or budget == 0:
+    process's size (``resident`` now, or the peak it reached beside the process last time if more) plus
+    that peak under ``budget``, and the peak under ``available``. With no usable record (the first run, or
+    a damaged one) it is forked when this process alone is within the budget, and the peak it takes kept."""
+    if budget == 0:
         return True
-    if resident is not None and resident + peak > budget:
+    peak = recorded_peak(record)
+    if peak is None:
+        return resident is None or resident <= budget
+    parent = max(resident or 0, _size(record, "parent_mib") or 0)
+    if parent + peak > budget:
         return False
     return available is None or peak <= available
