@@ -24,3 +24,15 @@ def test_found_places_among_no_keys() -> None:
     held, place = found_places(np.zeros(0, dtype=np.int64), np.array([3, 1]))
     assert held.tolist() == [False, False]
     assert len(place) == 2
+
+
+def test_found_places_of_equal_keys_is_the_first() -> None:
+    # The call sites pass distinct keys; with equal ones the answer is still one place: the first.
+    held, place = found_places(np.array([5, 3, 5, 5]), np.array([5, 3, 4]))
+    assert held.tolist() == [True, True, False]
+    assert place[:2].tolist() == [0, 1]
+    keys = np.random.default_rng(3).integers(0, 20, 2000)  # long enough for an unstable sort to show
+    wanted = np.arange(20)
+    held, place = found_places(keys, wanted)
+    firsts = [int(np.flatnonzero(keys == w)[0]) for w in wanted]
+    assert held.all() and place.tolist() == firsts

@@ -35,8 +35,8 @@ def concatenated_ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
 
 
 def found_places(keys: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For each of ``wanted``, whether ``keys`` (distinct numbers) holds it, and its place in ``keys``
-    (where found; the first of equal keys in their order).
+    """For each of ``wanted``, whether ``keys`` (numbers; distinct where this is called) holds it, and its
+    place in ``keys`` (where found; of equal keys, the first).
 
     Searched as two sorted arrays: ``np.searchsorted(keys, wanted, sorter=order)`` reads the keys through
     the order at every step of every search, at random, and took 10 CPU s for 3M codes among 3M (the
