@@ -11,6 +11,7 @@ from storyline.extract.aliases import (
     looks_like_acronym,
     lookup_curated,
     name_parts_match,
+    name_tokens,
 )
 
 
@@ -83,3 +84,11 @@ def test_ambiguous_alias_needs_exact_spelling() -> None:
 def test_acronym_shape() -> None:
     assert looks_like_acronym("NDC") and looks_like_acronym("U.N.")
     assert not looks_like_acronym("Nato") and not looks_like_acronym("A") and not looks_like_acronym("B2B")
+
+
+def test_a_name_s_words_are_a_list_of_the_caller_s_own() -> None:
+    """The words are cached: a caller changing its list changes nothing the next caller gets."""
+    words = name_tokens("Gen. John Campbell")
+    assert words == ["John", "Campbell"]
+    words.pop()
+    assert name_tokens("Gen. John Campbell") == ["John", "Campbell"]

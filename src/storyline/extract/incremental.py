@@ -26,6 +26,7 @@ an outlet that was a person's name, a spelling that becomes the commoner one).
 
 from __future__ import annotations
 
+import functools
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields, replace
@@ -59,6 +60,10 @@ STATE_VERSION = "3"  # 2: each document's record kept apart from the tables (Doc
 #: Most edits between two spellings :func:`nearest_spelling` ever accepts (kept as neighbours).
 MAX_SLIP_EDITS = 2
 _THING = len("thing:")
+#: :func:`place_key` cached for the place spellings compared with each other (each new spelling with every
+#: spelling of its first letter, both ways: the same keys made again and again); not ``place_key`` itself,
+#: which also builds the gazetteer's 34,000 keys once.
+_place_key = functools.lru_cache(maxsize=1 << 14)(place_key)
 
 
 @dataclass(frozen=True, slots=True)
@@ -617,7 +622,7 @@ class KeptResolution:
     @staticmethod
     def _slip_candidate(key: str, other: str) -> bool:
         """Whether ``other`` can be what :func:`nearest_spelling` finds for ``key`` (counts aside)."""
-        name = place_key(key[_THING:])
+        name = _place_key(key[_THING:])
         candidate = other[_THING:]
         return (
             len(name) >= MIN_NEAR_SPELLING_CHARS

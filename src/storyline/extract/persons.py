@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -100,7 +101,13 @@ def cluster_full_names(names: Iterable[str]) -> tuple[dict[str, str], dict[str, 
 
 
 def _clusters_with_surname(single: str, full: Iterable[tuple[str, str]]) -> set[str]:
-    return {cluster for surface, cluster in full if name_parts_match(single, name_tokens(surface)[-1])}
+    return {cluster for surface, cluster in full if name_parts_match(single, _surname(surface))}
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _surname(full_name: str) -> str:
+    """The last word of a full name (cached: each is asked for once per bare surname of its document)."""
+    return name_tokens(full_name)[-1]
 
 
 def _surname_index(by_doc: dict[str, set[tuple[str, str]]]) -> dict[str, set[str]]:
