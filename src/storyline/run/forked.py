@@ -1,4 +1,4 @@
-"""Work run in a forked process beside a stage, its result handed back as bytes through a pipe.
+"""Work run in a forked process beside a stage, its result handed back pickled through a pipe.
 
 Where a stage's step reads only what earlier stages left, it can run on the core another stage leaves idle:
 the events stage's coding beside the link stage (:mod:`storyline.stages.events_ahead`), the link stage's
@@ -13,19 +13,64 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import io
 import multiprocessing
 import os
+import pickle
 import sqlite3
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
+from typing import Any
 
 from storyline.run import fork_memory
 from storyline.run.budget import start_pool_worker
 from storyline.store.base import Store
 from storyline.store.sqlite import BUSY_TIMEOUT_S, SQLiteStore
+
+#: The most bytes one message of a result carries: the result is pickled straight into the pipe a piece
+#: at a time, so that neither process holds it whole as bytes beside the objects it is made of (at 100,000
+#: reports the link steps' result is hundreds of MiB).
+CHUNK_BYTES = 4 * 2**20
+
+
+class _ChunksOut(io.RawIOBase):
+    """What a pickler writes, sent through ``sending`` in messages of at most :data:`CHUNK_BYTES`."""
+
+    def __init__(self, sending: Connection) -> None:
+        self.sending = sending
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        view = memoryview(data).cast("B")
+        for start in range(0, len(view), CHUNK_BYTES):
+            self.sending.send_bytes(view, start, min(CHUNK_BYTES, len(view) - start))
+        return len(view)
+
+
+class _ChunksIn(io.RawIOBase):
+    """The messages :class:`_ChunksOut` sent, read as one stream up to the empty message that ends it."""
+
+    def __init__(self, received: Connection) -> None:
+        self.received = received
+        self.chunk = memoryview(b"")
+        self.ended = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while not self.chunk and not self.ended:
+            self.chunk = memoryview(self.received.recv_bytes())
+            self.ended = not self.chunk
+        size = min(len(buffer), len(self.chunk))
+        memoryview(buffer).cast("B")[:size] = self.chunk[:size]
+        self.chunk = self.chunk[size:]
+        return size
 
 
 @dataclass
@@ -45,46 +90,60 @@ class Forked:
             self.process.kill()
         self.process.join()
 
-    def result(self) -> bytes:
-        """What the work handed back, waiting for it; empty when it handed back nothing or failed.
+    def result(self) -> Any:
+        """What the work handed back, waiting for it; None when it handed back nothing or failed.
         Interrupted while waiting (Ctrl-C), the process is stopped, not left running."""
         try:
-            payload = self.received.recv_bytes()
+            made = self._received()
+            complete, self.peak_mib = self.received.recv()
         except (EOFError, OSError):  # also a host's alarm raising TimeoutError: the process may still run
             self.stop()
-            return b""
+            return None
         except BaseException:
             self.stop()
             raise
-        try:
-            self.peak_mib = self.received.recv()
-        except (EOFError, OSError):  # ended between the two: its result stands, its peak is not known
-            self.peak_mib = None
         self.received.close()
         self.process.join()
-        return payload
+        return made if complete else None
+
+    def _received(self) -> Any:
+        """The result, unpickled as its pieces come; None when it is empty or cut short."""
+        stream = io.BufferedReader(_ChunksIn(self.received), CHUNK_BYTES)
+        made = None
+        if stream.peek(1):
+            try:
+                made = pickle.load(stream)  # made by our own child
+            except pickle.UnpicklingError:  # cut short: the child failed while pickling (it says so next)
+                made = None
+        while stream.read(CHUNK_BYTES):  # up to the message that ends it
+            pass
+        return made
 
 
-def _run(work: Callable[[], bytes], parent_pid: int, sending: Connection) -> None:
+def _run(work: Callable[[], Any], parent_pid: int, sending: Connection) -> None:
     started_mib = fork_memory.resident_mib()  # the parent's pages, shared: counted in the parent's size
     start_pool_worker(parent_pid)  # ends with its parent, leaves Ctrl-C to it
     # What the parent held when it forked (the extract stage's resolution, say) is not walked by this
     # process's collections, which would touch, and so copy, every page of it.
     gc.freeze()
     try:
-        payload = work()
-    except Exception:  # an empty answer: the stage does the work itself, and meets the error itself
-        payload = b""
-    sending.send_bytes(payload)
-    sending.send(fork_memory.own_peak_mib(started_mib))
+        made = work()
+        if made is not None:
+            pickle.dump(made, _ChunksOut(sending), protocol=pickle.HIGHEST_PROTOCOL)
+        complete = True
+    except Exception:  # nothing handed back: the stage does the work itself, and meets the error itself
+        complete = False
+    sending.send_bytes(b"")  # the end of the result
+    sending.send((complete, fork_memory.own_peak_mib(started_mib)))
     sending.close()
 
 
-def fork(work: Callable[[], bytes]) -> Forked | None:
-    """Start ``work`` in a forked process; None where processes do not start by forking (the work would
-    not inherit what it runs on), or off the main thread: a host serving requests on other threads (the
-    API's ingest runs the pipeline on one) may hold a lock inside SQLite or malloc as it forks, and the
-    child would wait on it for ever (measured: 3 of 8 forks beside a reading thread hung)."""
+def fork(work: Callable[[], Any]) -> Forked | None:
+    """Start ``work`` in a forked process (what it returns comes back pickled: :meth:`Forked.result`); None
+    where processes do not start by forking (the work would not inherit what it runs on), or off the main
+    thread: a host serving requests on other threads (the API's ingest runs the pipeline on one) may hold a
+    lock inside SQLite or malloc as it forks, and the child would wait on it for ever (measured: 3 of 8
+    forks beside a reading thread hung)."""
     if multiprocessing.get_start_method() != "fork":
         return None
     if threading.current_thread() is not threading.main_thread():
@@ -119,15 +178,15 @@ class Beside:
         finally:  # Ctrl-C while the process is killed or joined must not leave the long wait in place
             self._end()
 
-    def result(self) -> bytes:
+    def result(self) -> Any:
         """What the process handed back, waiting for it (:meth:`Forked.result`); the peak it took is kept."""
         try:
-            payload = self.forked.result()
+            made = self.forked.result()
         finally:
             self._end()
         if self.forked.peak_mib is not None:
             self.store.set_state(self.peak_state, {"peak_mib": self.forked.peak_mib})
-        return payload
+        return made
 
     def _end(self) -> None:
         """The store waits for other writers as long as it did before the process started."""
@@ -139,7 +198,7 @@ class Beside:
 def fork_beside(
     store: Store,
     workers: int,
-    work: Callable[[str], bytes],
+    work: Callable[[str], Any],
     peak_state: str,
     writes_wait_s: float | None = None,
 ) -> Beside | None:

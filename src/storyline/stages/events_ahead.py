@@ -17,7 +17,6 @@ s, and the link stage ~6 s on one core: the coding's wall time disappears behind
 
 from __future__ import annotations
 
-import pickle
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -42,18 +41,16 @@ PEAK_STATE = "events.ahead_peak"
 _started: Beside | None = None
 
 
-def _code_in_process(path: str, code: CodeFrom) -> bytes:
-    """What the process hands back: the coding pickled, or nothing when ``code`` declined."""
+def _code_in_process(path: str, code: CodeFrom) -> Ahead | None:
+    """What the process hands back: the coding, or None when ``code`` declined."""
     store = SQLiteStore(path, readonly=True)
     try:
         ahead = code(store)
     finally:
         store.close()
-    if ahead is None:
-        return b""
-    docs, changes, consumed, coding = ahead
-    coding.now.fetch_from(None)  # its store stays here; the stage reads further entries from its own
-    return pickle.dumps((docs, changes, consumed, coding), protocol=pickle.HIGHEST_PROTOCOL)
+    if ahead is not None:
+        ahead[3].now.fetch_from(None)  # its store stays here; the stage reads further entries from its own
+    return ahead
 
 
 def start(store: Store, code: CodeFrom, workers: int) -> None:
@@ -87,10 +84,10 @@ def take(
             _started = started
             stop()
         return None
-    payload = started.result()  # Ctrl-C while waiting: the process is stopped, not left running
-    if not payload:
+    ahead: Ahead | None = started.result()  # Ctrl-C while waiting: the process is stopped, not left running
+    if ahead is None:
         return None
-    read_docs, read_changes, read_consumed, coding = pickle.loads(payload)  # made by our own child
+    read_docs, read_changes, read_consumed, coding = ahead
     same_docs = _without_stories(read_docs) == _without_stories(docs)
     if not same_docs or (read_changes, read_consumed) != (changes, consumed):
         return None

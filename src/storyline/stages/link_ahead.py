@@ -6,7 +6,7 @@ stage's own kept state; nothing the extract stage writes. So once the extract st
 one core settles entity resolution, a forked process runs them on the other: with a connection of its own,
 it writes what the link stage writes for them (the near-duplicate index, the passages table and kept
 passages, the kept word counts: each step's writes are ordered so that a run cut short at any point is
-made good by the next, as when the stage itself is stopped), and hands back pickled what the rest of the
+made good by the next, as when the stage itself is stopped), and hands back (pickled) what the rest of the
 stage reads (:class:`~storyline.stages.link.BodySteps`). The stage takes it when the documents it reads
 then are those the process read (:func:`storyline.stages.link._steps_taken`) under the same settings;
 otherwise, or when the process failed, it runs the steps itself (over what the process wrote: the kept
@@ -18,7 +18,6 @@ Measured (docs/performance.md, thirteenth pass): at 1,000 generated reports the 
 
 from __future__ import annotations
 
-import pickle
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -60,14 +59,13 @@ class _Started:
 _started: _Started | None = None
 
 
-def _steps_in_process(path: str, make: MakeSteps) -> bytes:
+def _steps_in_process(path: str, make: MakeSteps) -> BodySteps:
     # Writes what the steps write, between the extract stage's own writes.
     store = SQLiteStore(path, busy_timeout=SHARED_WRITES_WAIT_S)
     try:
-        steps = make(store)
+        return make(store)
     finally:
         store.close()
-    return pickle.dumps(steps, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def start(store: Store, make: MakeSteps, settings: LinkSettings, workers: int) -> None:
@@ -102,8 +100,5 @@ def take(store: Store, settings: LinkSettings) -> BodySteps | None:
     if started.store is not store or started.settings != settings:
         started.beside.stop()
         return None
-    payload = started.beside.result()
-    if not payload:
-        return None
-    steps: BodySteps = pickle.loads(payload)  # made by our own child
+    steps: BodySteps | None = started.beside.result()
     return steps
