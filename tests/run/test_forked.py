@@ -10,6 +10,7 @@ from types import FrameType
 
 import pytest
 
+from storyline.run import forked as forked_module
 from storyline.run.forked import fork
 
 pytestmark = pytest.mark.skipif(
@@ -60,3 +61,35 @@ def test_a_wait_cut_by_an_os_error_stops_the_process() -> None:
         signal.signal(signal.SIGALRM, previous)
     assert time.monotonic() - started < 10
     assert not forked.process.is_alive()
+
+
+class _Unpicklable:
+    def __reduce__(self) -> str:
+        raise TypeError("not to be pickled")
+
+
+def _large() -> list[bytes]:
+    return [bytes(range(256)) * 40, b"end"]
+
+
+def _cut_short() -> list[object]:
+    return [list(range(200_000)), _Unpicklable()]  # frames of the list go into the pipe before it fails
+
+
+def _nothing() -> None:
+    return None
+
+
+def test_a_result_comes_back_in_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Pickled into the pipe a piece at a time (here 7 bytes a message): neither process holds it whole.
+    monkeypatch.setattr(forked_module, "CHUNK_BYTES", 7)
+    forked = fork(_large)
+    assert forked is not None and forked.result() == _large()
+    assert forked.peak_mib is not None and not forked.process.is_alive()
+
+
+@pytest.mark.parametrize("work", [_cut_short, _nothing])
+def test_a_result_cut_short_or_empty_is_nothing(work: object) -> None:
+    forked = fork(work)  # type: ignore[arg-type]
+    assert forked is not None and forked.result() is None
+    assert forked.peak_mib is not None and not forked.process.is_alive()

@@ -95,7 +95,7 @@ class Forked:
         Interrupted while waiting (Ctrl-C), the process is stopped, not left running."""
         try:
             made = self._received()
-            complete, self.peak_mib = self.received.recv()
+            self.peak_mib = self.received.recv()
         except (EOFError, OSError):  # also a host's alarm raising TimeoutError: the process may still run
             self.stop()
             return None
@@ -104,7 +104,7 @@ class Forked:
             raise
         self.received.close()
         self.process.join()
-        return made if complete else None
+        return made
 
     def _received(self) -> Any:
         """The result, unpickled as its pieces come; None when it is empty or cut short."""
@@ -113,8 +113,8 @@ class Forked:
         if stream.peek(1):
             try:
                 made = pickle.load(stream)  # made by our own child
-            except pickle.UnpicklingError:  # cut short: the child failed while pickling (it says so next)
-                made = None
+            except (pickle.UnpicklingError, EOFError):  # cut short: the child failed while pickling, or
+                made = None  # ended (then reading on raises EOFError again)
         while stream.read(CHUNK_BYTES):  # up to the message that ends it
             pass
         return made
@@ -130,11 +130,10 @@ def _run(work: Callable[[], Any], parent_pid: int, sending: Connection) -> None:
         made = work()
         if made is not None:
             pickle.dump(made, _ChunksOut(sending), protocol=pickle.HIGHEST_PROTOCOL)
-        complete = True
-    except Exception:  # nothing handed back: the stage does the work itself, and meets the error itself
-        complete = False
+    except Exception:  # nothing (or a pickle cut short) handed back: the stage does the work itself
+        pass
     sending.send_bytes(b"")  # the end of the result
-    sending.send((complete, fork_memory.own_peak_mib(started_mib)))
+    sending.send(fork_memory.own_peak_mib(started_mib))
     sending.close()
 
 
