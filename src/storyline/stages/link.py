@@ -517,13 +517,18 @@ def body_steps(
     bodies = BodyReader(store)
     duplicate_of = duplicates(store, corpus.reports, corpus.hashes, settings, near_duplicates, bodies)
     progress("link", 1, 4)
-    passages = shared_passages(store, corpus.reports, settings, corpus.body_keys, bodies)
+    # Summaries: stories read a passage's documents and length alone; its text and spans are written.
+    passages: list[SharedPassage] = [
+        p.summary() for p in shared_passages(store, corpus.reports, settings, corpus.body_keys, bodies)
+    ]
     hand_back_freed_memory()  # what the passages step freed would otherwise stay resident beside stories
     bodiless = bodiless_reports(store.documents(corpus.bodiless, columns=(*LINK_COLUMNS, "removed")))
     # Stories and threads read word counts by report id: no body is held for them (a bodiless report's
     # text, made from its removed lines, is counted with the rest and dropped too).
     terms = report_terms(store, corpus.reports, bodiless, corpus.report_keys, bodies)
     store.set_state(BODIES_READ_STATE, bodies.read)
+    # What only these steps read (each body's digests) is let go: the rest of the stage holds the corpus.
+    corpus = replace(corpus, body_keys={}, report_keys={})
     return BodySteps(corpus, duplicate_of, passages, terms, bodiless)
 
 
@@ -535,27 +540,38 @@ _BODY_FIELDS = ("seq", "title", "published", "published_evidence", "outlet", "co
 def _steps_taken(store: Store, steps: BodySteps) -> BodySteps | None:
     """``steps`` made beside the extract stage, with the reports' entities as that stage left them, when
     every document's :data:`_BODY_FIELDS` (and the set of bodiless reports) are what the steps read; else
-    None. No body is read: the steps' corpus says which documents have one."""
+    None. No body is read: the steps' corpus says which documents have one.
+
+    The documents are compared as they stream past, and a report whose entities moved is replaced in
+    ``steps``'s own list (the rest stay the objects handed back): every document's row listed, and a second
+    list of reports beside the first, held ~200 MB at 100,000 reports beside the rest of the stage."""
     made = steps.corpus
-    with_body = {report.id: report for report in made.reports}
-    now = list(store.documents(columns=tuple(c for c in LINK_COLUMNS if c != "text")))
-    if [row["id"] for row in now] != made.ids:
-        return None
-    reports = [_link_doc(row, "") for row in now if row["id"] in with_body]
-    then = {r.id: _body_facts(r) for r in made.reports}
-    if any(_body_facts(r) != then[r.id] for r in reports):
-        return None
-    if {row["id"]: row["content_hash"] for row in now if row.get("content_hash")} != made.hashes:
+    reports = made.reports
+    linked: list[tuple[str | None, ...]] = []
+    clustered_before = False
+    place = 0  # of the next report in ``reports``
+    columns = tuple(c for c in LINK_COLUMNS if c != "text")
+    for row in store.documents(columns=columns):
+        doc_id = row["id"]
+        if len(linked) >= len(made.ids) or made.ids[len(linked)] != doc_id:
+            return None
+        if (row.get("content_hash") or None) != made.hashes.get(doc_id):
+            return None
+        linked.append(tuple(row.get(name) for name in LINKED_FIELDS))
+        clustered_before = clustered_before or bool(row.get("story_id"))
+        if place < len(reports) and reports[place].id == doc_id:
+            report = _link_doc(row, "")
+            if _body_facts(report) != _body_facts(reports[place]):
+                return None
+            if report.entities != reports[place].entities:
+                reports[place] = report
+            place += 1
+    if len(linked) != len(made.ids) or place != len(reports):
         return None
     bodiless = bodiless_reports(store.documents(made.bodiless, columns=(*LINK_COLUMNS, "removed")))
     if [_body_facts(r) for r in bodiless] != [_body_facts(r) for r in steps.bodiless]:
         return None
-    corpus = replace(
-        made,
-        reports=reports,
-        clustered_before=any(row.get("story_id") for row in now),
-        linked=[tuple(row.get(name) for name in LINKED_FIELDS) for row in now],
-    )
+    corpus = replace(made, clustered_before=clustered_before, linked=linked)
     return replace(steps, corpus=corpus, bodiless=bodiless)
 
 
