@@ -9,6 +9,7 @@ from __future__ import annotations
 import multiprocessing
 import signal
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -125,6 +126,20 @@ def test_steps_that_read_other_documents_are_not_taken(tmp_path: Path) -> None:
     doc_id = made.corpus.reports[0].id
     store.update_documents([{"id": doc_id, "title": "Another title"}])
     assert link._steps_taken(store, made) is None
+    # Nor when a body's hash changed, or the steps read a document the store no longer lists.
+    last = made.corpus.ids[-1]
+    store.update_documents([{"id": doc_id, "title": made.corpus.reports[0].title}])
+    assert link._steps_taken(store, made) is not None
+    store.update_documents([{"id": last, "content_hash": "another"}])
+    assert link._steps_taken(store, made) is None
+    store.update_documents([{"id": last, "content_hash": made.corpus.hashes.get(last)}])
+    assert link._steps_taken(store, made) is not None
+    longer = replace(made, corpus=replace(made.corpus, ids=[*made.corpus.ids, "gone"]))
+    assert link._steps_taken(store, longer) is None
+    # Entities the extract stage wrote after the steps read them are the stage's (the reports are taken).
+    store.update_documents([{"id": doc_id, "entity_ids": ["e:named-since"]}])
+    taken = link._steps_taken(store, made)
+    assert taken is not None and taken.corpus.reports[0].entities == {"e:named-since"}
     # Other settings than the stage's: not taken either (the process is stopped).
     link.start_ahead(store, settings, workers=2)
     assert link_ahead.take(store, link.LinkSettings(near_dup_threshold=0.9)) is None
