@@ -39,7 +39,9 @@ def test_pool_and_single_process_agree(tmp_path: Path, monkeypatch: pytest.Monke
     single = fill(tmp_path / "a" / "s.db")
     assert local.run_document_stage(single, workers=1) == len(PAGES)
     monkeypatch.setattr(local, "MIN_PAGES_FOR_POOL", 1)
-    monkeypatch.setattr(local, "BATCH_SIZE", chunk)  # 2: three chunks, the next submitted before one is stored
+    monkeypatch.setattr(
+        local, "BATCH_SIZE", chunk
+    )  # 2: three chunks, the next submitted before one is stored
     pooled = fill(tmp_path / "b" / "s.db")
     told: list[int] = []
     assert local.run_document_stage(pooled, lambda _, done, __: told.append(done), workers=2) == len(PAGES)

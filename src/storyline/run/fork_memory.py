@@ -1,9 +1,9 @@
 """Whether a process forked beside a stage fits the run's memory budget, from the peak it took last time.
 
 A forked process shares the pages its parent held when it forked; what it adds to the machine is what it
-takes beyond them. Each such process measures that (its peak resident size less its size as it started,
-:func:`own_peak_mib`) and its parent keeps the figure in the store's state; the next run forks only when
-the parent's size now plus that figure fits under the budget and under what the system has available
+takes beyond them. Each such process measures that (its peak resident size less the pages it still shares
+as it ends, :func:`own_peak_mib`) and its parent keeps the figure in the store's state; the next run forks
+only when the parent's size now plus that figure fits under the budget and under what the system has available
 (:func:`fits`). Otherwise the stage does the work itself, one step after another in one process: the
 stored results are the same either way, only the two never overlap.
 
@@ -94,12 +94,22 @@ def private_mib() -> int | None:
 
 
 def own_peak_mib(started_mib: int | None) -> int | None:
-    """What this (forked) process took at its peak beyond ``started_mib``, its size as it started (the pages
-    it shared with its parent then are counted in the parent's size), or its private pages now where
-    those are more: pages copied from the parent do not raise its resident size."""
-    if started_mib is None:
+    """What this (forked) process took at its peak beyond the pages it shares with its parent (MiB).
+
+    The pages still shared now are its resident size less its private pages (``smaps_rollup``); those it
+    shared at its peak were at least these (a shared page only stops being shared: copied on a write, or
+    let go by one side), so its peak less them is at least what it held alone then: the pages it copied
+    from its parent (touching an object writes its reference count) count as its own, though they do not
+    raise its resident size. Where ``smaps_rollup`` does not say: its peak less ``started_mib``, its size
+    as it started."""
+    private, resident = private_mib(), resident_mib()
+    if private is not None and resident is not None:
+        shared = resident - private
+    elif started_mib is not None:
+        shared = started_mib
+    else:
         return None
-    return max(peak_mib() - started_mib, private_mib() or 0, 0)
+    return max(peak_mib() - shared, private or 0, 0)
 
 
 def record(peak: int, parent_peak: int) -> dict[str, int]:

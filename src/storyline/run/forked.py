@@ -179,12 +179,15 @@ class Beside:
 
     def result(self) -> Any:
         """What the process handed back, waiting for it (:meth:`Forked.result`); the peak it took is kept."""
+        _freed_memory_back()  # what this process freed is not held beside the other's while it waits
         try:
             made = self.forked.result()
         finally:
             self._end()
         if self.forked.peak_mib is not None:
-            self.store.set_state(self.peak_state, {"peak_mib": self.forked.peak_mib})
+            # Beside the parent's peak so far: it worked on while the process ran (fork_memory.fits).
+            kept = fork_memory.record(self.forked.peak_mib, fork_memory.peak_mib())
+            self.store.set_state(self.peak_state, kept)
         return made
 
     def _end(self) -> None:
@@ -211,6 +214,7 @@ def fork_beside(
         return None  # one core: the process would only take turns with the stage beside it
     if not isinstance(store, SQLiteStore) or store.path == ":memory:" or store.readonly:
         return None
+    _freed_memory_back()  # this process's size is weighed (and shared) without what it freed
     if not _fits(store, peak_state):
         return None
     path = store.path
@@ -229,3 +233,10 @@ def _fits(store: SQLiteStore, peak_state: str) -> bool:
         record = None
     budget = fork_memory.budget_mib()
     return fork_memory.fits(record, budget, fork_memory.resident_mib(), fork_memory.available_mib())
+
+
+def _freed_memory_back() -> None:
+    # Imported here: the link package pulls in numpy and scipy, which a stage forking work may not need.
+    from storyline.link.freed_memory import hand_back_freed_memory
+
+    hand_back_freed_memory()
