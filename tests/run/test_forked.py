@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 import signal
 import threading
 import time
@@ -93,3 +94,47 @@ def test_a_result_cut_short_or_empty_is_nothing(work: object) -> None:
     forked = fork(work)  # type: ignore[arg-type]
     assert forked is not None and forked.result() is None
     assert forked.peak_mib is not None and not forked.process.is_alive()
+
+
+def test_a_result_stands_when_the_peak_is_not_said(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The peak is only advice for the next run's fork: a measure that fails, or a process that ends after
+    # its whole result came back, leaves the result as it is.
+    def failing(_started: int | None) -> int | None:
+        raise ValueError("no figure")
+
+    monkeypatch.setattr(forked_module.fork_memory, "own_peak_mib", failing)
+    running = fork(lambda: {"made": list(range(10))})
+    assert running is not None
+    assert running.result() == {"made": list(range(10))}
+    assert running.peak_mib is None
+
+    def ending(_started: int | None) -> int | None:
+        os._exit(1)
+
+    monkeypatch.setattr(forked_module.fork_memory, "own_peak_mib", ending)
+    running = fork(lambda: [1, 2, 3])
+    assert running is not None
+    assert running.result() == [1, 2, 3]
+    assert running.peak_mib is None and not running.process.is_alive()
+
+
+_HELD = bytearray()
+
+
+def _copy_and_let_go() -> int:
+    global _HELD
+    _HELD[::4096] = b"c" * len(_HELD[::4096])  # every page copied on write: more memory, same resident size
+    _HELD = bytearray()  # let go before the process measures itself
+    return 1
+
+
+def test_pages_copied_from_the_parent_count_in_the_peak() -> None:
+    global _HELD
+    _HELD = bytearray(96 * 2**20)
+    _HELD[::4096] = b"p" * len(_HELD[::4096])
+    try:
+        running = fork(_copy_and_let_go)
+        assert running is not None and running.result() == 1
+    finally:
+        _HELD = bytearray()
+    assert running.peak_mib is not None and running.peak_mib >= 90

@@ -89,7 +89,10 @@ def private_mib() -> int | None:
     kib = 0
     for line in fields:
         if line.startswith(("Private_Clean:", "Private_Dirty:")):
-            kib += int(line.split()[1])
+            try:
+                kib += int(line.split()[1])
+            except (IndexError, ValueError):
+                return None
     return kib // 1024
 
 

@@ -95,10 +95,17 @@ class Forked:
         Interrupted while waiting (Ctrl-C), the process is stopped, not left running."""
         try:
             made = self._received()
-            self.peak_mib = self.received.recv()
         except (EOFError, OSError):  # also a host's alarm raising TimeoutError: the process may still run
             self.stop()
             return None
+        except BaseException:
+            self.stop()
+            raise
+        try:
+            self.peak_mib = self.received.recv()
+        except (EOFError, OSError):  # it ended (or the wait was cut) before saying: the result stands
+            self.stop()
+            return made
         except BaseException:
             self.stop()
             raise
@@ -133,7 +140,11 @@ def _run(work: Callable[[], Any], parent_pid: int, sending: Connection) -> None:
     except Exception:  # nothing (or a pickle cut short) handed back: the stage does the work itself
         pass
     sending.send_bytes(b"")  # the end of the result
-    sending.send(fork_memory.own_peak_mib(started_mib))
+    try:
+        peak = fork_memory.own_peak_mib(started_mib)
+    except Exception:  # only advice for the next run's fork: the result stands without it
+        peak = None
+    sending.send(peak)
     sending.close()
 
 
