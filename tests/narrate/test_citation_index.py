@@ -69,8 +69,8 @@ def test_an_index_of_no_sentences_cites_nothing() -> None:
 
 def test_a_text_repeating_a_word_is_found_where_its_repeats_make_the_share() -> None:
     """Four of the text's five words are "ferry": a sentence holding it four times holds 80% of the text,
-    though only one of its two distinct words. The prefilter weighs words by their repeats, so it keeps
-    the sentence (counting distinct words alone, it had dropped it); the sentence holding "ferry" once
+    though only one of its two distinct words. The count takes each word's smaller count of the two, so
+    it finds the sentence (counting distinct words alone would drop it); the sentence holding "ferry" once
     holds 40% of the text, though it holds every distinct word but one."""
     sentences = [
         Sentence("doc1", 0, 0, "Ferry ferry ferry ferry Kaldera.", 0),

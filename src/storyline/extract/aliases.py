@@ -190,7 +190,8 @@ def romanised(part: str) -> str:
     """A name part folded across common romanisation variants ("Sergey" and "Sergei" -> "sergei").
 
     Cached: resolution compares each bare surname with every full name of its document, the same parts
-    again and again (~30% of its person linking, measured); 16,384 parts hold a corpus's names for a few MB.
+    again and again (~30% of its person linking, measured); 16,384 parts hold a corpus's names; all the
+    name caches together hold about 20 MiB when full (measured).
     """
     value = fold(part).replace("-", "").replace("'", "")
     for old, new in _ROMANISATION:

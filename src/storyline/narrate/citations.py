@@ -24,7 +24,8 @@ from storyline.narrate.records import Sentence
 
 #: Share of a sentence's words another sentence must contain for its report to cite it.
 FOUND_SHARE = 0.8
-#: Counts made by one ``bincount`` at most (texts x sentences): bounds its output (8 MB).
+#: Counts made by one ``bincount`` at most (texts x sentences): bounds its output (8 MB; with the second
+#: ``bincount`` and their quotient, about 24 MB a batch).
 _BATCH_BINS = 1 << 20
 #: Sentence rows gathered for one batch at most (each text's known words' rows): bounds the arrays made
 #: from them (a few times 8 bytes an entry), whatever the number of texts or how common their words are.
@@ -53,7 +54,7 @@ def text_words(text: str) -> Words:
 def _share(wanted: Words, have: Words) -> float:
     if not wanted.total or not wanted.numbers <= have.distinct:
         return 0.0
-    # map over C builtins: this runs for every candidate pair the prefilter lets through
+    # map over C builtins: summaries and the timeline ask this of single pairs, many of them
     counts = wanted.counts
     return sum(map(min, counts.values(), map(have.counts.get, counts, repeat(0)))) / wanted.total
 
