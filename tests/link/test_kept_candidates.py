@@ -15,9 +15,11 @@ from storyline.link.vectors import best_neighbours, candidate_pair_arrays, neigh
 PER_ROW = 4
 
 
-def _row(rng: random.Random, columns: int) -> list[float]:
-    # Weights from a few values and few columns: many exact ties, and lists both full and not.
-    return [rng.choice((0.25, 0.5, 1.0)) if rng.random() < 0.12 else 0.0 for _ in range(columns)]
+def _row(rng: random.Random, columns: int, tied: bool = True) -> list[float]:
+    # Weights from a few values and few columns: many exact ties, and lists both full and not. Untied:
+    # weights whose products round, so that a sum taken in another order would differ in its last bits.
+    weight = (lambda: rng.choice((0.25, 0.5, 1.0))) if tied else (lambda: rng.random() / 3)
+    return [weight() if rng.random() < 0.12 else 0.0 for _ in range(columns)]
 
 
 def _keys(rows: list[list[float]]) -> sparse.csr_matrix:
@@ -44,14 +46,16 @@ def test_best_neighbours_breaks_ties_by_the_lower_index_whatever_the_order() -> 
         assert got[0].tolist() == [7, 1, 3] and got[1].tolist() == [0.9, 0.5, 0.5]
 
 
+@pytest.mark.parametrize("tied", [True, False])
 @pytest.mark.parametrize("seed", range(12))
-def test_kept_lists_equal_fresh_ones_through_batches(seed: int) -> None:
+def test_kept_lists_equal_fresh_ones_through_batches(seed: int, tied: bool) -> None:
     rng = random.Random(seed)
     columns = rng.choice((12, 30))
-    rows = [_row(rng, columns) for _ in range(25)]
+    rows = [_row(rng, columns, tied) for _ in range(25)]
     ids = [f"r{n}" for n in range(25)]
     kept = KeptCandidates()
     reused_some = False
+    merged = 0
     for batch in range(6):
         keys = _keys(rows)
         stored = KeptCandidates.from_bytes(kept.to_bytes())
@@ -62,18 +66,20 @@ def test_kept_lists_equal_fresh_ones_through_batches(seed: int) -> None:
         assert np.array_equal(stored.sizes, sizes) and np.array_equal(stored.others, others)
         assert stored.weights.tobytes() == weights.tobytes()
         reused_some = reused_some or stored.searched < len(ids)
+        merged += stored.merged
         assert batch or stored.searched == len(ids)
         kept = stored
         # Grow: a few new rows (some sharing an old row's keys exactly), one old row changed, one dropped.
         for _ in range(rng.randint(1, 4)):
-            rows.append(list(rng.choice(rows)) if rng.random() < 0.3 else _row(rng, columns))
+            rows.append(list(rng.choice(rows)) if rng.random() < 0.3 else _row(rng, columns, tied))
             ids.append(f"n{batch}-{len(ids)}")
         if rng.random() < 0.6:
-            rows[rng.randrange(len(rows))] = _row(rng, columns)
+            rows[rng.randrange(len(rows))] = _row(rng, columns, tied)
         if rng.random() < 0.4:
             gone = rng.randrange(len(rows))
             del rows[gone], ids[gone]
     assert reused_some
+    assert merged  # some lists took a changed row without a search
 
 
 def test_lists_do_not_depend_on_the_block_size(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -11,11 +11,14 @@ and weights), a kept list still holds unless
 - a report whose key row changed (or a new one) now shares keys with it at a weight that could enter
   its list: at or above its worst entry's weight (less a rounding margin), or the list is not full.
 
-Only those lists are searched again (the changed rows' products give every weight the third rule needs);
-the others are reused with positions renumbered. Kept positions must keep their order (reports are in
-ingest order and a top-up appends), or nothing is reused. Equal to searching every list afresh by the
-argument above; ``tests/link/test_kept_candidates.py`` checks it on random corpora grown and changed in
-batches.
+Lists of the first two kinds are searched again. A list of the third kind alone takes the changed rows
+that share keys with it into its kept entries, without a search (:meth:`KeptCandidates._merged`: its kept
+entries are the best of the unchanged rows, so the best of both are the best of all). The others are
+reused with positions renumbered (the changed rows' products give every weight the third rule needs).
+Kept positions must keep their order (reports are in ingest order and a top-up appends), or nothing is
+reused. Equal to searching every list afresh by the argument above; ``tests/link/test_kept_candidates.py``
+checks it on random corpora grown and changed in batches, with tied weights and with weights whose sums
+round.
 """
 
 from __future__ import annotations
@@ -54,8 +57,10 @@ class KeptCandidates:
     sizes: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     others: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     weights: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    #: How many lists the last :meth:`pairs` searched afresh (the others were kept).
+    #: How many lists the last :meth:`pairs` searched afresh, and how many it merged with the changed rows
+    #: that may enter them (the others were kept).
     searched: int = 0
+    merged: int = 0
 
     def pairs(self, ids: list[str], keys: sparse.csr_matrix, per_row: int) -> tuple[np.ndarray, np.ndarray]:
         """:func:`storyline.link.vectors.candidate_pair_arrays` of ``keys`` (rows named by ``ids``), with
@@ -78,6 +83,7 @@ class KeptCandidates:
         changed = np.flatnonzero(~same)
         search = np.zeros(rows, dtype=bool)
         search[changed] = True
+        entered = np.zeros(rows, dtype=bool)
         kept_starts = np.concatenate(([0], np.cumsum(self.sizes)))
         if len(changed) < rows and len(self.ids):
             # Rule 2: a kept list holding a changed or departed row.
@@ -97,25 +103,77 @@ class KeptCandidates:
                 # At or near the worst weight counts as entering (a tie may go to the lower position):
                 # searching a list again is always exact.
                 enters = ~full[before] | (weight >= worst[before] * (1 - _MARGIN))
-                search[target[enters]] = True
+                entered[target[enters]] = True
         searched = np.flatnonzero(search)
         fresh_sizes, fresh_others, fresh_weights = neighbour_lists(keys, searched, per_row)
-        # Reused lists, renumbered, then the searched ones; one stable sort by row puts each list in place
-        # (a row's entries come from one of the two, in their order).
+        # Lists only a changed row may enter (rules 1 and 2 do not hold) are merged, not searched.
+        merged = np.flatnonzero(entered & ~search)
+        merged_sizes, merged_others, merged_weights = self._merged(keys, merged, old, changed, now, per_row)
+        # Reused lists, renumbered, then the searched and the merged ones; one stable sort by row puts
+        # each list in place (a row's entries come from one of the three, in their order).
+        search[merged] = True
         reused = np.flatnonzero(~search)
         reused_old = old[reused]
         lengths = self.sizes[reused_old] if len(reused) else np.zeros(0, dtype=np.int64)
         entries = concatenated_ranges(kept_starts[reused_old], lengths)
-        owner = np.concatenate((np.repeat(reused, lengths), np.repeat(searched, fresh_sizes)))
-        others = np.concatenate((now[self.others[entries]], fresh_others))
-        weights = np.concatenate((self.weights[entries], fresh_weights))
+        owner = np.concatenate(
+            (np.repeat(reused, lengths), np.repeat(searched, fresh_sizes), np.repeat(merged, merged_sizes))
+        )
+        others = np.concatenate((now[self.others[entries]], fresh_others, merged_others))
+        weights = np.concatenate((self.weights[entries], fresh_weights, merged_weights))
         order = np.argsort(owner, kind="stable")
         sizes = np.zeros(rows, dtype=np.int64)
         sizes[reused] = lengths
         sizes[searched] = fresh_sizes
+        sizes[merged] = merged_sizes
         self.ids, self.per_row, self.digests, self.sizes = list(ids), per_row, digests, sizes
         self.others, self.weights, self.searched = others[order], weights[order], len(searched)
+        self.merged = len(merged)
         return list_pairs(self.sizes, self.others)
+
+    def _merged(
+        self,
+        keys: sparse.csr_matrix,
+        rows: np.ndarray,
+        old: np.ndarray,
+        changed: np.ndarray,
+        now: np.ndarray,
+        per_row: int,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The lists of ``rows`` (unchanged, their kept lists holding no changed or departed row) with
+        the ``changed`` rows that share keys with them: each the ``per_row`` best of its kept list and
+        those, as :func:`storyline.link.vectors.neighbour_lists` would find them (sizes, positions and
+        weights, row after row).
+
+        Exact: the kept list is the best of the rows of the last run, every one of them unchanged, so it
+        is the best of the unchanged rows (their weights with this row are as they were); the rest of the
+        corpus is the changed rows, whose weights are computed here from this row's side, as a search
+        computes them (each shared column's product summed in column order). The best of the two is the
+        best of all, ordered as :func:`storyline.link.vectors.best_neighbours` orders (weight, then the
+        lower position). A search multiplied the row's keys with every row and partitioned thousands of
+        weights for the one or two a new report adds.
+        """
+        if not len(rows):
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty.copy(), np.zeros(0, dtype=self.weights.dtype)
+        kept_starts = np.concatenate(([0], np.cumsum(self.sizes)))
+        lengths = self.sizes[old[rows]]
+        entries = concatenated_ranges(kept_starts[old[rows]], lengths)
+        product = sparse.csr_matrix(keys[rows] @ sparse.csr_matrix(keys[changed].T))
+        product.eliminate_zeros()
+        owner = np.concatenate(
+            (
+                np.repeat(np.arange(len(rows)), lengths),
+                np.repeat(np.arange(len(rows)), np.diff(product.indptr)),
+            )
+        )
+        others = np.concatenate((now[self.others[entries]], changed[product.indices]))
+        weights = np.concatenate((self.weights[entries], product.data))
+        order = np.lexsort((others, -weights, owner))
+        owner, others, weights = owner[order], others[order], weights[order]
+        starts = np.searchsorted(owner, np.arange(len(rows)))
+        best = np.arange(len(owner)) - starts[owner] < per_row
+        return np.bincount(owner[best], minlength=len(rows)), others[best], weights[best]
 
     def to_bytes(self) -> bytes:
         buffer = io.BytesIO()

@@ -106,7 +106,8 @@ COSINES_COMPUTED_STATE = "link.cosines_computed"
 DOCUMENTS_WRITTEN_STATE = "link.documents_written"
 #: Each report's story candidate list and key-row digest: a top-up searches only lists it can change.
 CANDIDATES_BLOB = "link.kept_candidates"
-#: How many reports' candidate lists the last run searched afresh, and in all.
+#: How many reports' candidate lists the last run searched afresh, how many it merged with the changed
+#: reports that may enter them, and in all.
 CANDIDATES_SEARCHED_STATE = "link.candidates_searched"
 #: Each report's tf-idf row digest and key row, and each column's usable flag: a top-up chooses key terms
 #: again only for rows that may differ.
@@ -658,7 +659,10 @@ def run(
     store.set_state(KEYS_CHOSEN_STATE, {"reports": keys.chosen, "of": len(keys.ids)})
     del keys
     store.set_blob(CANDIDATES_BLOB, candidates.to_bytes())
-    store.set_state(CANDIDATES_SEARCHED_STATE, {"reports": candidates.searched, "of": len(candidates.ids)})
+    store.set_state(
+        CANDIDATES_SEARCHED_STATE,
+        {"reports": candidates.searched, "merged": candidates.merged, "of": len(candidates.ids)},
+    )
     del candidates
     store.set_blob(CLUSTERS_BLOB, kept.to_bytes())
     store.set_blob(COSINES_BLOB, cosines.to_bytes())
