@@ -12,7 +12,8 @@ from storyline.link.clustering import Constraints, Edges, average_linkage
 
 
 def _reference(edges: Edges, threshold: float, groups: list[list[int]], constraints: Constraints) -> list:
-    """The clustering as it was before the pushes were written out in ``_merge`` (a call per pair)."""
+    """The clustering as it was before the pushes were written out in ``_merge`` (a call per pair) and the
+    initial links and heap were made in numpy (edge by edge, pair by pair)."""
     clusters, owner = clustering._initial_clusters(groups, constraints)
     for i, j, sim in edges.items():
         a, b = owner[i], owner[j]

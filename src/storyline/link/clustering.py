@@ -180,16 +180,7 @@ def average_linkage(
     through the indices the caller assigns (callers sort items first).
     """
     clusters, owner = _initial_clusters(groups, constraints)
-    for i, j, sim in edges.items():
-        a, b = owner[i], owner[j]
-        if a != b:
-            clusters[a].links[b] = clusters[a].links.get(b, 0.0) + sim
-            clusters[b].links[a] = clusters[b].links.get(a, 0.0) + sim
-    heap: _Heap = []
-    for a, cluster in clusters.items():
-        for b in cluster.links:
-            if a < b:
-                _push(heap, clusters, a, b, threshold)
+    heap = _initial_heap(clusters, owner, edges, threshold)
     while heap:
         neg_avg, a, b, version_a, version_b = heapq.heappop(heap)
         if -neg_avg < threshold:
@@ -202,6 +193,50 @@ def average_linkage(
             continue
         _merge(clusters, heap, a, b, threshold)
     return [c.members for _, c in sorted(clusters.items())]
+
+
+def _initial_heap(clusters: dict[int, _Cluster], owner: list[int], edges: Edges, threshold: float) -> _Heap:
+    """Each cluster's links (other cluster -> the sum of the edges between them) set from ``edges``, and
+    the heap of the pairs whose average reaches ``threshold`` (as :func:`_push` makes them).
+
+    In numpy: a Python step per edge and per pair was a sixth of a thread clustering (183,748 edges at
+    30,600 reports). The same numbers: each pair's edges are summed in their order from 0.0, as adding
+    them one by one into the links did (``np.bincount`` adds its weights in order), and each average is
+    the same IEEE division by the same exact integer. The heap is made at once (``heapify``): a pop takes
+    the least entry whatever order entries came in, and equal entries are alike.
+    """
+    ends = np.asarray(owner, dtype=np.int64)
+    first, second = ends[edges.first], ends[edges.second]
+    apart = first != second
+    low = np.minimum(first, second)[apart]
+    high = np.maximum(first, second)[apart]
+    codes, inverse = np.unique(low * max(len(owner), 1) + high, return_inverse=True)
+    totals = np.bincount(inverse.ravel(), weights=edges.sims[apart], minlength=len(codes))
+    low, high = codes // max(len(owner), 1), codes % max(len(owner), 1)
+    # Both ends' links, grouped by cluster.
+    near = np.concatenate((low, high))
+    far = np.concatenate((high, low))
+    sums = np.concatenate((totals, totals))
+    order = np.argsort(near, kind="stable")
+    near, far, sums = near[order], far[order], sums[order]
+    starts = np.flatnonzero(np.diff(near, prepend=-1)).tolist()
+    bounds = [*starts[1:], len(near)] if starts else []
+    far_list, sum_list = far.tolist(), sums.tolist()
+    for key, start, end in zip(near[starts].tolist(), starts, bounds, strict=True):
+        clusters[key].links = dict(zip(far_list[start:end], sum_list[start:end], strict=True))
+    sizes = np.zeros(len(owner), dtype=np.int64)
+    for key, cluster in clusters.items():
+        sizes[key] = len(cluster.members)
+    averages = totals / (sizes[low] * sizes[high])
+    pushed = ~(averages < threshold)
+    heap: _Heap = [
+        (-average, a, b, 0, 0)
+        for average, a, b in zip(
+            averages[pushed].tolist(), low[pushed].tolist(), high[pushed].tolist(), strict=True
+        )
+    ]
+    heapq.heapify(heap)
+    return heap
 
 
 def _push(heap: _Heap, clusters: dict[int, _Cluster], a: int, b: int, threshold: float) -> None:
