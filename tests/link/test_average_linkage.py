@@ -72,8 +72,13 @@ def _graph(rng: random.Random, size: int) -> tuple[Edges, list[list[int]], Const
     return edges, groups, Constraints(30, dates, anchors)
 
 
+@pytest.mark.parametrize("array_links", [clustering._ARRAY_LINKS, 1])
 @pytest.mark.parametrize("threshold", [0.15, 0.25, 0.3])
-def test_clusters_as_pushing_a_pair_at_a_time(threshold: float) -> None:
+def test_clusters_as_pushing_a_pair_at_a_time(
+    threshold: float, array_links: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Also with every merged cluster's pairs pushed through numpy (``_push_many``), not only large ones.
+    monkeypatch.setattr(clustering, "_ARRAY_LINKS", array_links)
     rng = random.Random(int(threshold * 100))
     merged = 0
     for _ in range(40):
