@@ -11,9 +11,17 @@ from storyline.link import clustering
 from storyline.link.clustering import Constraints, Edges, average_linkage
 
 
-def _reference(edges: Edges, threshold: float, groups: list[list[int]], constraints: Constraints) -> list:
+def _reference(
+    edges: Edges,
+    threshold: float,
+    groups: list[list[int]],
+    constraints: Constraints,
+    merges: list | None = None,
+) -> list:
     """The clustering as it was before the pushes were written out in ``_merge`` (a call per pair) and the
-    initial links and heap were made in numpy (edge by edge, pair by pair)."""
+    initial links and heap were made in numpy (edge by edge, pair by pair); each merge's pair is added to
+    ``merges``."""
+    merges = [] if merges is None else merges
     clusters, owner = clustering._initial_clusters(groups, constraints)
     for i, j, sim in edges.items():
         a, b = owner[i], owner[j]
@@ -36,6 +44,7 @@ def _reference(edges: Edges, threshold: float, groups: list[list[int]], constrai
         if not clustering._may_merge(clusters[a], clusters[b], constraints.max_span_days):
             continue
         keep, gone = min(a, b), max(a, b)
+        merges.append((keep, gone))
         target, source = clusters[keep], clusters.pop(gone)
         target.members = sorted(target.members + source.members)
         target.anchor = target.anchor if target.anchor is not None else source.anchor
@@ -79,11 +88,24 @@ def test_clusters_as_pushing_a_pair_at_a_time(
 ) -> None:
     # Also with every merged cluster's pairs pushed through numpy (``_push_many``), not only large ones.
     monkeypatch.setattr(clustering, "_ARRAY_LINKS", array_links)
+    # The merges themselves, in order, not only the clusters they end in: an order of equal averages
+    # changed (which end of a pair breaks the tie) can end in the same clusters on these graphs.
+    merging = clustering._merge
+    merges: list = []
+
+    def recorded(clusters: dict, heap: list, a: int, b: int, *rest: object) -> None:
+        merges.append((min(a, b), max(a, b)))
+        merging(clusters, heap, a, b, *rest)
+
+    monkeypatch.setattr(clustering, "_merge", recorded)
     rng = random.Random(int(threshold * 100))
     merged = 0
     for _ in range(40):
         edges, groups, constraints = _graph(rng, rng.randint(2, 60))
+        merges.clear()
         got = average_linkage(edges, threshold, groups, constraints)
-        assert got == _reference(edges, threshold, groups, constraints)
+        expected_merges: list = []
+        assert got == _reference(edges, threshold, groups, constraints, expected_merges)
+        assert merges == expected_merges
         merged += sum(len(cluster) > 1 for cluster in got)
     assert merged > 40  # merges happened, in clusters of more than one group

@@ -46,9 +46,14 @@ def test_best_neighbours_breaks_ties_by_the_lower_index_whatever_the_order() -> 
         assert got[0].tolist() == [7, 1, 3] and got[1].tolist() == [0.9, 0.5, 0.5]
 
 
+@pytest.mark.parametrize("budget", [None, 1])  # 1: every product a block of one row (merged lists too)
 @pytest.mark.parametrize("tied", [True, False])
 @pytest.mark.parametrize("seed", range(12))
-def test_kept_lists_equal_fresh_ones_through_batches(seed: int, tied: bool) -> None:
+def test_kept_lists_equal_fresh_ones_through_batches(
+    seed: int, tied: bool, budget: int | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if budget is not None:
+        monkeypatch.setattr(vectors, "_PRODUCT_BUDGET", budget)
     rng = random.Random(seed)
     columns = rng.choice((12, 30))
     rows = [_row(rng, columns, tied) for _ in range(25)]
