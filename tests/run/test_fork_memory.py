@@ -4,6 +4,7 @@ when the peak it took last time fits the budget beside this process; with no usa
 from __future__ import annotations
 
 import multiprocessing
+import time
 from pathlib import Path
 
 import pytest
@@ -116,3 +117,36 @@ def test_a_bad_budget_stops_the_run_before_anything_is_ingested(tmp_path: Path) 
     assert f"{fork_memory.BUDGET_VARIABLE} needs a whole number" in result.output
     assert "Traceback" not in result.output
     assert not db.exists() or SQLiteStore(db).stats()["tables"]["documents"] == 0
+
+
+@pytest.mark.parametrize(
+    ("parent", "own", "budget", "passes"),
+    [(1000, 1000, 2048, False), (1000, 1049, 2048, True), (1500, 600, 2048, True), (5000, 5000, 0, False)],
+)
+def test_passing_the_budget_while_running(parent: int, own: int, budget: int, passes: bool) -> None:
+    assert fork_memory.passes_budget(parent, own, budget) is passes
+
+
+def _grow_long(path: str) -> bytes:
+    held = bytearray(160 * 2**20)
+    held[::4096] = b"y" * len(held[::4096])
+    time.sleep(3)
+    return path.encode()
+
+
+@needs_fork
+def test_a_process_past_the_budget_is_kept_and_not_forked_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # No record yet, and this process alone within the budget: forked; the process passes the budget as it
+    # runs, ends without a result, and what it took is kept, so the next run leaves the work to the stage.
+    store = SQLiteStore(tmp_path / "s.db")
+    resident = fork_memory.resident_mib()
+    assert resident is not None
+    monkeypatch.setenv(fork_memory.BUDGET_VARIABLE, str(resident + 64))
+    beside = fork_beside(store, 2, _grow_long, "test.peak")
+    assert beside is not None and beside.result() is None
+    record = store.get_state("test.peak")
+    assert record["peak_mib"] >= 64
+    assert fork_beside(store, 2, _grow_long, "test.peak") is None
+    store.close()

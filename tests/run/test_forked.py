@@ -138,3 +138,32 @@ def test_pages_copied_from_the_parent_count_in_the_peak() -> None:
     finally:
         _HELD = bytearray()
     assert running.peak_mib is not None and running.peak_mib >= 90
+
+
+def _grow_then_answer() -> bytes:
+    held = bytearray(160 * 2**20)
+    held[::4096] = b"g" * len(held[::4096])  # touched: resident, this process's own
+    time.sleep(3)  # several looks at the budget
+    return b"answered"
+
+
+def test_a_process_past_the_budget_ends_without_a_result() -> None:
+    # The first run of a large store has no kept peak to forecast from: the process itself stops once it
+    # and its parent pass the budget, and its peak so far is said, so the next run does not fork.
+    resident = forked_module.fork_memory.resident_mib()
+    assert resident is not None
+    running = fork(_grow_then_answer, budget_mib=resident + 64)
+    assert running is not None
+    assert running.result() is None
+    assert running.over_budget and not running.process.is_alive()
+    assert running.peak_mib is not None and running.peak_mib >= 64
+
+
+def test_a_process_within_the_budget_hands_back_its_result() -> None:
+    resident = forked_module.fork_memory.resident_mib()
+    assert resident is not None
+    running = fork(_grow_then_answer, budget_mib=resident + 1024)
+    assert running is not None
+    assert running.result() == b"answered"
+    assert not running.over_budget
+    assert running.peak_mib is not None and 160 <= running.peak_mib < 160 + 64

@@ -13,6 +13,13 @@ while the process runs (the extract stage's resolution beside the link steps, th
 beside the events coding), and its size when it forks says nothing of that. With no usable record, the
 process is forked only when the parent alone is within the budget.
 
+That decision is a forecast from the last run; the forked process also watches the budget while it runs
+(:func:`storyline.run.forked.fork` with a budget): when its own pages and its parent's size pass it (the
+first run of a large store, with no record; a run that grows past its record), it ends without a result,
+its peak so far is kept, and the stage does the work itself after its own. The two then pass the budget by
+at most what they take between two looks (:data:`storyline.run.forked.WATCH_INTERVAL_S`), and the kept
+peak keeps the next run from forking.
+
 The budget is :data:`BUDGET_MIB` unless the environment sets :data:`BUDGET_VARIABLE` (MiB; 0 turns the
 bound off, the check against what the system has available too). Sizes are read from ``/proc`` (psutil is
 not a dependency; forking is Linux's default start method, and elsewhere nothing is forked): where it cannot
@@ -54,10 +61,11 @@ def budget_mib() -> int:
     return budget
 
 
-def resident_mib() -> int | None:
-    """This process's resident size now (MiB), or None where ``/proc`` does not say."""
+def resident_mib(pid: int | None = None) -> int | None:
+    """The resident size now (MiB) of this process, or of process ``pid``; None where ``/proc`` does not
+    say (or the process is gone)."""
     try:
-        pages = int(Path("/proc/self/statm").read_text().split()[1])
+        pages = int(Path(f"/proc/{pid or 'self'}/statm").read_text().split()[1])
     except (OSError, IndexError, ValueError):
         return None
     return pages * os.sysconf("SC_PAGE_SIZE") // _MIB
@@ -113,6 +121,12 @@ def own_peak_mib(started_mib: int | None) -> int | None:
     else:
         return None
     return max(peak_mib() - shared, private or 0, 0)
+
+
+def passes_budget(parent: int, own: int, budget: int) -> bool:
+    """Whether a forked process holding ``own`` MiB of its own beside its parent's ``parent`` resident MiB
+    (which count the pages the two share once) takes the two past ``budget`` (0: no bound)."""
+    return budget > 0 and parent + own > budget
 
 
 def record(peak: int, parent_peak: int) -> dict[str, int]:

@@ -5,8 +5,9 @@ the events stage's coding beside the link stage (:mod:`storyline.stages.events_a
 steps over bodies beside the extract stage's resolution (:mod:`storyline.stages.link_ahead`). The process
 ends with its parent and leaves Ctrl-C to it (:func:`storyline.run.budget.start_pool_worker`); work that
 raises hands back nothing, and the stage does it itself. :func:`fork_beside` is what both stages start
-through: the same guards, and a fork only when the peak the process took last time fits the run's memory
-budget beside this one (:mod:`storyline.run.fork_memory`).
+through: the same guards, a fork only when the peak the process took last time fits the run's memory
+budget beside this one (:mod:`storyline.run.fork_memory`), and a process that ends without a result when
+the two pass that budget as it runs.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import os
 import pickle
 import sqlite3
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -34,6 +36,12 @@ from storyline.store.sqlite import BUSY_TIMEOUT_S, SQLiteStore
 #: at a time, so that neither process holds it whole as bytes beside the objects it is made of (at 100,000
 #: reports the link steps' result is hundreds of MiB).
 CHUNK_BYTES = 4 * 2**20
+#: How often a process forked with a memory budget weighs itself and its parent against it (s). Reading
+#: ``/proc/self/smaps_rollup`` costs about a millisecond at 1.6 GiB resident, so this is well under 1% of a
+#: core; between two looks the two processes may grow past the budget by what they allocate in that time.
+WATCH_INTERVAL_S = 0.2
+#: The exit status of a forked process that ended because it and its parent passed the memory budget.
+OVER_BUDGET_EXIT = 75
 
 
 class _ChunksOut(io.RawIOBase):
@@ -82,6 +90,14 @@ class Forked:
     #: What the process took at its peak beyond what it shared with its parent (MiB), once its result came
     #: back (:func:`storyline.run.fork_memory.own_peak_mib`); None before, or when it did not say.
     peak_mib: int | None = None
+    #: Where a process that ends over the memory budget leaves its peak so far (MiB; -1 until then): shared
+    #: memory, since the pipe may be in the middle of a result when it ends.
+    gave_up_mib: Any = None
+
+    @property
+    def over_budget(self) -> bool:
+        """Whether the process ended because it and its parent passed the memory budget (:func:`fork`)."""
+        return self.process.exitcode == OVER_BUDGET_EXIT
 
     def stop(self) -> None:
         """Stop the process (its result is not wanted)."""
@@ -96,7 +112,7 @@ class Forked:
         try:
             made = self._received()
         except (EOFError, OSError):  # also a host's alarm raising TimeoutError: the process may still run
-            self.stop()
+            self._ended()
             return None
         except BaseException:
             self.stop()
@@ -104,7 +120,7 @@ class Forked:
         try:
             self.peak_mib = self.received.recv()
         except (EOFError, OSError):  # it ended (or the wait was cut) before saying: the result stands
-            self.stop()
+            self._ended()
             return made
         except BaseException:
             self.stop()
@@ -112,6 +128,12 @@ class Forked:
         self.received.close()
         self.process.join()
         return made
+
+    def _ended(self) -> None:
+        """Stopped (or already ended) before it said its peak: one that ended over the budget left it."""
+        self.stop()
+        if self.over_budget and self.gave_up_mib is not None and self.gave_up_mib.value >= 0:
+            self.peak_mib = int(self.gave_up_mib.value)
 
     def _received(self) -> Any:
         """The result, unpickled as its pieces come; None when it is empty or cut short."""
@@ -127,9 +149,28 @@ class Forked:
         return made
 
 
-def _run(work: Callable[[], Any], parent_pid: int, sending: Connection) -> None:
+def _watch_budget(budget: int, parent_pid: int, started_mib: int | None, gave_up_mib: Any) -> None:
+    """End this (forked) process when its own pages and its parent's size pass ``budget``, its peak so far
+    left in ``gave_up_mib``: the parent's resident size counts the pages the two share once, and this
+    process's private pages count what it took beyond them (``fork_memory.passes_budget``)."""
+    while True:
+        time.sleep(WATCH_INTERVAL_S)
+        parent, own = fork_memory.resident_mib(parent_pid), fork_memory.private_mib()
+        if parent is None or own is None:
+            continue  # not said this time (a parent gone ends this process anyway: start_pool_worker)
+        if fork_memory.passes_budget(parent, own, budget):
+            gave_up_mib.value = max(fork_memory.own_peak_mib(started_mib) or 0, own)
+            os._exit(OVER_BUDGET_EXIT)  # every thread, now: the parent does the work after its own
+
+
+def _run(
+    work: Callable[[], Any], parent_pid: int, sending: Connection, budget: int, gave_up_mib: Any
+) -> None:
     started_mib = fork_memory.resident_mib()  # the parent's pages, shared: counted in the parent's size
     start_pool_worker(parent_pid)  # ends with its parent, leaves Ctrl-C to it
+    if budget > 0:
+        watch = (budget, parent_pid, started_mib, gave_up_mib)
+        threading.Thread(target=_watch_budget, args=watch, daemon=True).start()
     # What the parent held when it forked (the extract stage's resolution, say) is not walked by this
     # process's collections, which would touch, and so copy, every page of it.
     gc.freeze()
@@ -148,22 +189,25 @@ def _run(work: Callable[[], Any], parent_pid: int, sending: Connection) -> None:
     sending.close()
 
 
-def fork(work: Callable[[], Any]) -> Forked | None:
+def fork(work: Callable[[], Any], budget_mib: int = 0) -> Forked | None:
     """Start ``work`` in a forked process (what it returns comes back pickled: :meth:`Forked.result`); None
     where processes do not start by forking (the work would not inherit what it runs on), or off the main
     thread: a host serving requests on other threads (the API's ingest runs the pipeline on one) may hold a
     lock inside SQLite or malloc as it forks, and the child would wait on it for ever (measured: 3 of 8
-    forks beside a reading thread hung)."""
+    forks beside a reading thread hung). With a ``budget_mib`` (MiB; 0: none) the process ends without a
+    result once it and this process pass it (:func:`_watch_budget`; :attr:`Forked.over_budget`)."""
     if multiprocessing.get_start_method() != "fork":
         return None
     if threading.current_thread() is not threading.main_thread():
         return None
     context = multiprocessing.get_context("fork")
     received, sending = context.Pipe(duplex=False)
-    process = context.Process(target=_run, args=(work, os.getpid(), sending), daemon=True)
+    gave_up_mib = context.RawValue("q", -1)
+    arguments = (work, os.getpid(), sending, budget_mib, gave_up_mib)
+    process = context.Process(target=_run, args=arguments, daemon=True)
     process.start()
     sending.close()
-    return Forked(process, received)
+    return Forked(process, received, gave_up_mib=gave_up_mib)
 
 
 @dataclass
@@ -219,17 +263,20 @@ def fork_beside(
     1), the store is a file that may be written (the peak is kept there; a process that writes needs it),
     processes fork here (:func:`fork`), and the peak the process took last time, kept under
     ``peak_state``, fits the memory budget beside this process (:func:`storyline.run.fork_memory.fits`);
-    else None, and the stage does the work itself. ``writes_wait_s``: the process writes to the store, and
-    the store waits this long for its write transactions until it is taken or stopped."""
+    else None, and the stage does the work itself. The process watches the budget as it runs, and ends
+    without a result (the stage does the work) when the two pass it; its peak so far is kept all the same.
+    ``writes_wait_s``: the process writes to the store, and the store waits this long for its write
+    transactions until it is taken or stopped."""
     if workers <= 1:
         return None  # one core: the process would only take turns with the stage beside it
     if not isinstance(store, SQLiteStore) or store.path == ":memory:" or store.readonly:
         return None
     _freed_memory_back()  # this process's size is weighed (and shared) without what it freed
-    if not _fits(store, peak_state):
+    budget = fork_memory.budget_mib()
+    if not _fits(store, peak_state, budget):
         return None
     path = store.path
-    forked = fork(lambda: work(path))
+    forked = fork(lambda: work(path), budget)
     if forked is None:
         return None
     if writes_wait_s is not None:
@@ -237,12 +284,11 @@ def fork_beside(
     return Beside(store, forked, peak_state, writes_wait_s)
 
 
-def _fits(store: SQLiteStore, peak_state: str) -> bool:
+def _fits(store: SQLiteStore, peak_state: str, budget: int) -> bool:
     try:
         record = store.get_state(peak_state)
     except ValueError:  # damaged: as if none were kept (the process runs and keeps its peak again)
         record = None
-    budget = fork_memory.budget_mib()
     return fork_memory.fits(record, budget, fork_memory.resident_mib(), fork_memory.available_mib())
 
 
