@@ -82,13 +82,20 @@ def tfidf_matrix(texts: Iterable[str], name_weight: float, with_terms: bool = Fa
     )
     matrix.has_sorted_indices = False
     matrix.sort_indices()  # each row's columns ascending, as a matrix built from (row, col) pairs has them
-    doc_freq = np.bincount(matrix.indices, minlength=shape[1])
-    idf = np.log((shape[0] + 1.0) / np.maximum(doc_freq, 1))
-    idf[doc_freq < 2] *= HAPAX_WEIGHT
-    matrix = weighed_and_normalised(matrix, sparse.diags(idf))
+    matrix, doc_freq = idf_weighed(matrix)
     if with_terms:
         return matrix, doc_freq, list(vocabulary)
     return matrix, doc_freq
+
+
+def idf_weighed(tf: sparse.csr_matrix) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """:func:`tfidf_matrix`'s rows from their term frequencies (rows with sorted columns, weighed in
+    place), and each column's document frequency: the one place the idf is defined, for callers that
+    count words their own way (narration counts a story's sentences at once)."""
+    doc_freq = np.bincount(tf.indices, minlength=tf.shape[1])
+    idf = np.log((tf.shape[0] + 1.0) / np.maximum(doc_freq, 1))
+    idf[doc_freq < 2] *= HAPAX_WEIGHT
+    return weighed_and_normalised(tf, sparse.diags(idf)), doc_freq
 
 
 def weighed_and_normalised(matrix: sparse.csr_matrix, idf: sparse.dia_matrix) -> sparse.csr_matrix:
