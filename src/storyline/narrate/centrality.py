@@ -16,7 +16,8 @@ from collections.abc import Sequence
 import numpy as np
 from scipy import sparse
 
-from storyline.link.vectors import tfidf_matrix
+from storyline.link.vectors import idf_weighed
+from storyline.narrate.sentence_terms import tf_rows
 
 #: Cosines below this are not edges (LexRank's threshold; 0.1 is the paper's continuous-variant choice).
 EDGE_MIN = 0.1
@@ -28,10 +29,11 @@ NAME_WEIGHT = 1.5
 
 
 def sentence_vectors(texts: Sequence[str]) -> sparse.csr_matrix:
-    """L2-normalised tf-idf rows, idf over ``texts`` themselves."""
+    """L2-normalised tf-idf rows, idf over ``texts`` themselves: ``tfidf_matrix(texts, NAME_WEIGHT)``'s,
+    with the words of every text counted at once (:mod:`storyline.narrate.sentence_terms`)."""
     if not texts:
         return sparse.csr_matrix((0, 0))
-    return tfidf_matrix(texts, NAME_WEIGHT)[0]
+    return idf_weighed(tf_rows(texts, NAME_WEIGHT))[0]
 
 
 def lexrank(cosines: np.ndarray) -> np.ndarray:
