@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from storyline.clean.features import (
     capital_ratio,
+    casefolded,
     ends_like_sentence,
     line_features,
     punctuation_ratio,
     stopword_ratio,
     word_count,
 )
+from storyline.clean.markers import count_social_names
 from storyline.clean.script import dominant_script
 from storyline.clean.stopwords import detect_language, stopwords_for, stopwords_for_text
 
@@ -107,3 +111,22 @@ def test_long_lines_do_not_trigger_short_line_markers() -> None:
     assert not f.comment_opener
     assert not f.chrome_phrase
     assert f.ends_sentence
+
+
+# Letters whose case is odd: titlecase (neither upper nor lower), Greek sigma (lower() depends on context,
+# casefold does not), ß and ﬁ (fold to two letters), dotted I, Cherokee (folds to upper case), and plain.
+_ODD_LETTERS = ["ǅ", "Σ", "σ", "ς", "ß", "ẞ", "ﬁ", "İ", "Ꭰ", "ꭰ", "ǈ", "ª", "A", "b", "é", "Ж", "中", "ʰ"]
+
+
+def _capital_ratio_word_by_word(tokens: list[str]) -> float:
+    upper = sum(1 for t in tokens if t[0].isupper())
+    lower = sum(1 for t in tokens if not t[0].isupper() and t[0].islower())
+    return upper / (upper + lower) if upper + lower else 0.0
+
+
+@given(st.lists(st.text(alphabet=_ODD_LETTERS, min_size=1, max_size=4), max_size=12))
+def test_folds_and_capitals_counted_at_once_are_those_word_by_word(tokens: list[str]) -> None:
+    assert casefolded(tokens) == [t.casefold() for t in tokens]
+    assert capital_ratio(tokens) == _capital_ratio_word_by_word(tokens)
+    assert count_social_names(casefolded(tokens)) == 0
+    assert count_social_names(["rss", "Twitter", "twitter", "x"]) == 2

@@ -171,7 +171,7 @@ SOCIAL_NAMES = _word_set(
 
 def count_social_names(folded_words: list[str]) -> int:
     """How many of a line's casefolded words name a social network or feed format."""
-    return sum(1 for word in folded_words if word in SOCIAL_NAMES)
+    return sum(map(SOCIAL_NAMES.__contains__, folded_words))
 
 
 #: Words that introduce an author at the start of a byline, in several languages.
