@@ -167,3 +167,43 @@ def test_a_process_within_the_budget_hands_back_its_result() -> None:
     assert running.result() == b"answered"
     assert not running.over_budget
     assert running.peak_mib is not None and 160 <= running.peak_mib < 160 + 64
+
+
+class _CostlyToHandBack:
+    """A result whose pickling takes memory and time after the work is done."""
+
+    def __reduce__(self) -> tuple[type, tuple[bytes]]:
+        held = bytearray(160 * 2**20)
+        held[::4096] = b"h" * len(held[::4096])
+        time.sleep(1)  # several looks at the budget while it is handed back
+        return (bytes, (b"handed back",))
+
+
+def test_a_finished_result_is_handed_back_past_the_budget() -> None:
+    # The work is done: the parent would hold its result either way, so the budget no longer ends the
+    # process, and finished work is not thrown away (nor a peak kept that the work never reached).
+    resident = forked_module.fork_memory.resident_mib()
+    assert resident is not None
+    running = fork(_CostlyToHandBack, budget_mib=resident + 64)
+    assert running is not None
+    assert running.result() == b"handed back"
+    assert not running.over_budget
+
+
+_SHARED = bytearray()
+
+
+def test_pages_shared_with_the_parent_count_once_against_the_budget() -> None:
+    # The parent's resident size counts the pages the two share; the process adds only its own. Counting
+    # its resident size instead of the parent's, or its own pages twice, would pass this budget.
+    global _SHARED
+    _SHARED = bytearray(300 * 2**20)
+    _SHARED[::4096] = b"p" * len(_SHARED[::4096])  # resident in the parent, shared with the process
+    try:
+        resident = forked_module.fork_memory.resident_mib()
+        assert resident is not None
+        running = fork(_grow_then_answer, budget_mib=resident + 160 + 80)
+        assert running is not None
+        assert running.result() == b"answered" and not running.over_budget
+    finally:
+        _SHARED = bytearray()

@@ -14,11 +14,12 @@ beside the events coding), and its size when it forks says nothing of that. With
 process is forked only when the parent alone is within the budget.
 
 That decision is a forecast from the last run; the forked process also watches the budget while it runs
-(:func:`storyline.run.forked.fork` with a budget): when its own pages and its parent's size pass it (the
-first run of a large store, with no record; a run that grows past its record), it ends without a result,
-its peak so far is kept, and the stage does the work itself after its own. The two then pass the budget by
-at most what they take between two looks (:data:`storyline.run.forked.WATCH_INTERVAL_S`), and the kept
-peak keeps the next run from forking.
+(:func:`storyline.run.forked.fork` with a budget): when its own pages and its parent's size pass it before
+its work is done (the first run of a large store, with no record; a run that grows past its record), it
+ends without a result, its peak so far is kept, and the stage does the work itself after its own. The two
+then pass the budget by at most what they take between two looks
+(:data:`storyline.run.forked.WATCH_INTERVAL_S`), and the kept peak keeps later runs from forking (for
+good: nothing forks to measure again, until the budget is raised or the record lost).
 
 The budget is :data:`BUDGET_MIB` unless the environment sets :data:`BUDGET_VARIABLE` (MiB; 0 turns the
 bound off, the check against what the system has available too). Sizes are read from ``/proc`` (psutil is

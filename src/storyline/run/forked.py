@@ -20,7 +20,6 @@ import os
 import pickle
 import sqlite3
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -149,16 +148,20 @@ class Forked:
         return made
 
 
-def _watch_budget(budget: int, parent_pid: int, started_mib: int | None, gave_up_mib: Any) -> None:
-    """End this (forked) process when its own pages and its parent's size pass ``budget``, its peak so far
-    left in ``gave_up_mib``: the parent's resident size counts the pages the two share once, and this
-    process's private pages count what it took beyond them (``fork_memory.passes_budget``)."""
-    while True:
-        time.sleep(WATCH_INTERVAL_S)
+def _watch_budget(
+    budget: int, parent_pid: int, started_mib: int | None, gave_up_mib: Any, worked: threading.Event
+) -> None:
+    """End this (forked) process when its own pages and its parent's size pass ``budget`` before its work
+    is done (``worked``), its peak so far left in ``gave_up_mib``: the parent's resident size counts the
+    pages the two share once, and this process's private pages count what it took beyond them
+    (``fork_memory.passes_budget``). Once the work is done the result is handed back whatever the sizes:
+    the parent holds it either way (had it done the work itself too), and ending then would throw away
+    finished work and keep a peak that stops the next fork for a size the work itself never reached."""
+    while not worked.wait(WATCH_INTERVAL_S):
         parent, own = fork_memory.resident_mib(parent_pid), fork_memory.private_mib()
         if parent is None or own is None:
             continue  # not said this time (a parent gone ends this process anyway: start_pool_worker)
-        if fork_memory.passes_budget(parent, own, budget):
+        if fork_memory.passes_budget(parent, own, budget) and not worked.is_set():
             gave_up_mib.value = max(fork_memory.own_peak_mib(started_mib) or 0, own)
             os._exit(OVER_BUDGET_EXIT)  # every thread, now: the parent does the work after its own
 
@@ -168,14 +171,18 @@ def _run(
 ) -> None:
     started_mib = fork_memory.resident_mib()  # the parent's pages, shared: counted in the parent's size
     start_pool_worker(parent_pid)  # ends with its parent, leaves Ctrl-C to it
+    worked = threading.Event()
     if budget > 0:
-        watch = (budget, parent_pid, started_mib, gave_up_mib)
+        watch = (budget, parent_pid, started_mib, gave_up_mib, worked)
         threading.Thread(target=_watch_budget, args=watch, daemon=True).start()
     # What the parent held when it forked (the extract stage's resolution, say) is not walked by this
     # process's collections, which would touch, and so copy, every page of it.
     gc.freeze()
     try:
-        made = work()
+        try:
+            made = work()
+        finally:
+            worked.set()
         if made is not None:
             pickle.dump(made, _ChunksOut(sending), protocol=pickle.HIGHEST_PROTOCOL)
     except Exception:  # nothing (or a pickle cut short) handed back: the stage does the work itself
@@ -195,7 +202,8 @@ def fork(work: Callable[[], Any], budget_mib: int = 0) -> Forked | None:
     thread: a host serving requests on other threads (the API's ingest runs the pipeline on one) may hold a
     lock inside SQLite or malloc as it forks, and the child would wait on it for ever (measured: 3 of 8
     forks beside a reading thread hung). With a ``budget_mib`` (MiB; 0: none) the process ends without a
-    result once it and this process pass it (:func:`_watch_budget`; :attr:`Forked.over_budget`)."""
+    result when it and this process pass it before its work is done (:func:`_watch_budget`;
+    :attr:`Forked.over_budget`)."""
     if multiprocessing.get_start_method() != "fork":
         return None
     if threading.current_thread() is not threading.main_thread():
