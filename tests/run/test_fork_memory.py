@@ -4,6 +4,7 @@ when the peak it took last time fits the budget beside this process; with no usa
 from __future__ import annotations
 
 import multiprocessing
+import sqlite3
 import time
 from pathlib import Path
 
@@ -149,4 +150,20 @@ def test_a_process_past_the_budget_is_kept_and_not_forked_again(
     record = store.get_state("test.peak")
     assert record["peak_mib"] >= 64
     assert fork_beside(store, 2, _grow_long, "test.peak") is None
+    store.close()
+
+
+@needs_fork
+def test_a_store_too_busy_to_keep_the_peak_leaves_the_result(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = SQLiteStore(tmp_path / "s.db")
+    beside = fork_beside(store, 2, _work, "test.peak")
+    assert beside is not None
+
+    def busy(key: str, value: object) -> None:
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(store, "set_state", busy)
+    assert beside.result() == store.path.encode()
     store.close()

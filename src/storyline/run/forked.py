@@ -250,7 +250,9 @@ class Beside:
         if self.forked.peak_mib is not None:
             # Beside the parent's peak so far: it worked on while the process ran (fork_memory.fits).
             kept = fork_memory.record(self.forked.peak_mib, fork_memory.peak_mib())
-            self.store.set_state(self.peak_state, kept)
+            # Only advice for the next run: a store too busy to take it now must not fail the stage.
+            with contextlib.suppress(sqlite3.OperationalError):
+                self.store.set_state(self.peak_state, kept)
         return made
 
     def _end(self) -> None:
