@@ -130,3 +130,7 @@ def test_folds_and_capitals_counted_at_once_are_those_word_by_word(tokens: list[
     assert capital_ratio(tokens) == _capital_ratio_word_by_word(tokens)
     assert count_social_names(casefolded(tokens)) == 0
     assert count_social_names(["rss", "Twitter", "twitter", "x"]) == 2
+    folded = casefolded(tokens)
+    stopwords = frozenset(letter.casefold() for letter in _ODD_LETTERS[::2])
+    expected = sum(word in stopwords for word in folded) / len(folded) if folded else 0.0
+    assert stopword_ratio(folded, "latin", stopwords) == expected
