@@ -207,3 +207,83 @@ def test_a_damaged_index_is_refused() -> None:
     ):
         with pytest.raises((ValueError, struct.error)):
             NearDuplicateIndex.from_bytes(damaged)
+
+
+def _random_index(seed: int, rows: int) -> NearDuplicateIndex:
+    """Signatures of few distinct values (so bands often agree), some rows copying another's band or whole
+    signature: groups of every size, old and new rows mixed in them."""
+    import numpy as np
+
+    from storyline.link.dedup import Signature
+
+    rng = np.random.default_rng(seed)
+    index = NearDuplicateIndex()
+    made: list[np.ndarray] = []
+    for row in range(rows):
+        values = rng.integers(0, 3, size=index.settings.num_perm).astype(np.uint32)
+        if made and rng.random() < 0.5:
+            other = made[int(rng.integers(len(made)))]
+            start, end = index.band_ranges[int(rng.integers(len(index.band_ranges)))]
+            values[start:end] = other[start:end]
+            if rng.random() < 0.2:
+                values = other.copy()
+        made.append(values)
+        index.add(f"d{row}", Signature(values, 10))
+    return index
+
+
+def _queried_one_by_one(index: NearDuplicateIndex, first_new: int) -> list[tuple[int, int]]:
+    """The reference: each row from ``first_new`` on compared with every row before it, band by band."""
+    import numpy as np
+
+    values = np.stack([index.signature_at(row).hashvalues for row in range(len(index))])
+    pairs = []
+    for later in range(first_new, len(index)):
+        equal = values[:later] == values[later]
+        shared = np.zeros(later, dtype=bool)
+        for start, end in index.band_ranges:
+            shared |= equal[:, start:end].all(axis=1)
+        pairs.extend((later, int(earlier)) for earlier in np.flatnonzero(shared))
+    return pairs
+
+
+def test_band_search_over_the_new_rows_finds_every_pair(monkeypatch) -> None:
+    """Only rows whose band folds to a new row's number are grouped: the pairs are those of comparing
+    each new row with every earlier one, whether the folded numbers tell values apart or all collide."""
+    from storyline.link import dedup
+
+    for seed in range(6):
+        index = _random_index(seed, 60)
+        for first_new in (0, 1, 45, 59, 60):
+            later, earlier = index.earlier_in_a_band(first_new)
+            expected = _queried_one_by_one(index, first_new)
+            assert list(zip(later.tolist(), earlier.tolist(), strict=True)) == expected
+            assert first_new >= 59 or expected  # the random rows do share bands
+    # Every band folded to one number: every row is grouped by its raw values, the same pairs.
+    index = _random_index(7, 40)
+    expected = _queried_one_by_one(index, 30)
+    monkeypatch.setattr(dedup, "_band_fingerprints", lambda band: dedup.np.zeros(len(band), dtype="u8"))
+    later, earlier = index.earlier_in_a_band(30)
+    assert list(zip(later.tolist(), earlier.tolist(), strict=True)) == expected
+
+
+def test_an_original_asked_by_several_new_copies_is_compared_with_each(monkeypatch) -> None:
+    """Three new copies of one indexed original, each with a paragraph of its own (so the copies are no
+    near duplicates of each other): each is the original's, its shingle set made once for all three."""
+    from storyline.link import dedup
+
+    index = NearDuplicateIndex()
+    find_near_duplicates([LinkDoc("o", 1, BODY)], index)
+    copies = [
+        LinkDoc(f"c{k}", 2 + k, BODY + "\n\n" + " ".join(f"w{k}n{i}" for i in range(40))) for k in range(3)
+    ]
+    split: list[int] = []
+    made = dedup.NearDuplicateIndex.shingle_set
+    monkeypatch.setattr(
+        dedup.NearDuplicateIndex,
+        "shingle_set",
+        lambda self, text: split.append(len(text)) or made(self, text),
+    )
+    # The original given too (at hand, as the link stage gives every report): compared by its text.
+    assert find_near_duplicates([LinkDoc("o", 1, BODY), *copies], index) == {"c0": "o", "c1": "o", "c2": "o"}
+    assert split.count(len(BODY)) == 1  # the original's text split once

@@ -220,29 +220,22 @@ class NearDuplicateIndex:
         row before it that shares a band's values with it: what an LSH query by each new document would
         return with the index holding the rows before it.
 
-        Each band's values are sorted (as raw bytes, so only equal values group: no hash can collide), and
-        each new row is paired with the rows before it in its group.
+        Only the rows that may share a band's values with a new row are grouped: each row's band is
+        folded to one 64-bit number (:func:`_band_fingerprints`), and the rows whose number is a new row's
+        are grouped by their band's raw bytes (so only equal values group: no hash can collide), each new
+        row paired with the rows before it in its group. Rows with equal values fold to equal numbers, so
+        no pair is missed; grouping every row of the corpus for each band (a sort of every signature's
+        band as raw bytes) was the duplicates step's largest cost on a top-up.
         """
         count = len(self.ids)
         values = self._values[:count]
         found: list[np.ndarray] = []
-        positions = np.arange(count)
         for start, end in self.band_ranges:
             band = np.ascontiguousarray(values[:, start:end])
-            keys = band.view(np.dtype((np.void, band.itemsize * (end - start)))).ravel()
-            group = np.unique(keys, return_inverse=True)[1].ravel()
-            order = np.lexsort((positions, group))
-            sorted_group = group[order]
-            opens = np.ones(count, dtype=bool)
-            opens[1:] = sorted_group[1:] != sorted_group[:-1]
-            group_start = np.maximum.accumulate(np.where(opens, positions, 0))
-            before = positions - group_start  # rows earlier in the same group
-            take = np.flatnonzero((order >= first_new) & (before > 0))
-            counts = before[take]
-            offsets = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
-            later = np.repeat(order[take], counts)
-            earlier = order[np.repeat(group_start[take], counts) + offsets]
-            found.append(later * count + earlier)
+            prints = _band_fingerprints(band)
+            wanted = np.unique(prints[first_new:])
+            rows = np.flatnonzero(_within_sorted(prints, wanted))  # every new row is among them
+            found.append(_pairs_in_groups(band[rows], rows, first_new, count))
         keys = np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
         return keys // max(count, 1), keys % max(count, 1)
 
@@ -338,6 +331,54 @@ class NearDuplicateIndex:
         return index
 
 
+#: Odd 64-bit multipliers folding a band's values to one number (any fixed odd numbers do: equal values
+#: fold to equal numbers, and unequal ones that fold alike are told apart by their raw bytes).
+_FOLD = np.asarray(
+    [0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93, 0xFF51AFD7ED558CCD],
+    dtype=np.uint64,
+)
+
+
+def _band_fingerprints(band: np.ndarray) -> np.ndarray:
+    """One 64-bit number per row of ``band`` (uint32 values), equal for rows of equal values."""
+    prints = np.zeros(len(band), dtype=np.uint64)
+    for column in range(band.shape[1]):
+        prints ^= band[:, column].astype(np.uint64) * _FOLD[column % len(_FOLD)]
+        prints = (prints << np.uint64(23)) | (prints >> np.uint64(41))  # rotated: the columns' order counts
+    return prints
+
+
+def _within_sorted(values: np.ndarray, members: np.ndarray) -> np.ndarray:
+    """Whether each of ``values`` is one of ``members`` (sorted, unique)."""
+    if not len(members):
+        return np.zeros(len(values), dtype=bool)
+    at = np.minimum(np.searchsorted(members, values), len(members) - 1)
+    return members[at] == values
+
+
+def _pairs_in_groups(band: np.ndarray, rows: np.ndarray, first_new: int, count: int) -> np.ndarray:
+    """``later * count + earlier`` for every two of ``rows`` (ascending; ``band``: their band's values) of
+    equal values where the later is a new row (from ``first_new`` on): the rows grouped by their values'
+    raw bytes, each new row paired with the rows before it in its group."""
+    if not len(rows):
+        return np.zeros(0, dtype=np.int64)
+    keys = band.view(np.dtype((np.void, band.itemsize * band.shape[1]))).ravel()
+    group = np.unique(keys, return_inverse=True)[1].ravel()
+    positions = np.arange(len(rows))
+    order = np.lexsort((positions, group))  # by group, then by row (rows come ascending)
+    sorted_group = group[order]
+    opens = np.ones(len(rows), dtype=bool)
+    opens[1:] = sorted_group[1:] != sorted_group[:-1]
+    group_start = np.maximum.accumulate(np.where(opens, positions, 0))
+    before = positions - group_start  # rows earlier in the same group
+    take = np.flatnonzero((rows[order] >= first_new) & (before > 0))
+    counts = before[take]
+    offsets = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+    later = rows[np.repeat(order[take], counts)]
+    earlier = rows[order[np.repeat(group_start[take], counts) + offsets]]
+    return later.astype(np.int64) * count + earlier
+
+
 def band_keys(sig: Signature, ranges: Iterable[tuple[int, int]]) -> list[str]:
     """One key per LSH band of ``sig``: two signatures share a key exactly when they share a band's values
     (what makes them LSH candidates), so grouping by key finds the pairs the index finds."""
@@ -346,6 +387,31 @@ def band_keys(sig: Signature, ranges: Iterable[tuple[int, int]]) -> list[str]:
 
 def _is_near_duplicate(containment: float, ratio: float, settings: LinkSettings) -> bool:
     return containment >= settings.near_dup_threshold and ratio >= settings.near_dup_min_length_ratio
+
+
+class _SharedSets:
+    """The shingle sets of a chunk's candidates, each made once: a candidate of several new documents (the
+    original of a story republished many times) had its text split into shingles again for each of them.
+    A set is held only while a later new document of the chunk still asks for it."""
+
+    def __init__(self, index: NearDuplicateIndex, texts: Mapping[str, str], asked: Iterable[str]) -> None:
+        self._index, self._texts = index, texts
+        self._left: dict[str, int] = {}
+        for doc_id in asked:
+            self._left[doc_id] = self._left.get(doc_id, 0) + 1
+        self._held: dict[str, set[str]] = {}
+
+    def take(self, doc_id: str) -> set[str]:
+        """``doc_id``'s shingle set (asked for in the order ``asked`` named it)."""
+        found = self._held.get(doc_id)
+        if found is None:
+            found = self._index.shingle_set(self._texts[doc_id])
+        self._left[doc_id] -= 1
+        if self._left[doc_id] > 0:
+            self._held[doc_id] = found
+        else:
+            self._held.pop(doc_id, None)
+        return found
 
 
 #: New documents whose candidates are verified together: their texts and their candidates' are read for
@@ -413,6 +479,7 @@ def find_near_duplicates(
         wanted = {new[n].id: None for n in chunk if found_of[n]}
         wanted.update((c, None) for n in chunk for c in found_of[n] if c in at_hand)
         texts = {doc.id: doc.text for doc in bodies([at_hand[doc_id] for doc_id in wanted])}
+        sets = _SharedSets(index, texts, (c for n in chunk for c in found_of[n] if c in at_hand))
         for n in chunk:
             doc = new[n]
             sig = index.signatures[doc.id]
@@ -421,7 +488,7 @@ def find_near_duplicates(
             for candidate in found_of[n]:
                 if candidate in at_hand:
                     shingle_set = shingle_set if shingle_set is not None else index.shingle_set(texts[doc.id])
-                    containment, ratio = exact_containment(shingle_set, index.shingle_set(texts[candidate]))
+                    containment, ratio = exact_containment(shingle_set, sets.take(candidate))
                 else:
                     containment, ratio = estimated_containment(sig, index.signatures[candidate])
                 if _is_near_duplicate(containment, ratio, settings):
