@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import asdict, fields
 
 import storyline.extract
 from storyline.extract import (
@@ -15,6 +16,8 @@ from storyline.extract import (
     resolve,
     resolve_quotes,
 )
+from storyline.extract.entities import AliasMerge, Entity
+from storyline.extract.quote_records import Quote, QuoteEvidence
 
 Analyse = Callable[..., list[DocAnalysis]]
 
@@ -62,3 +65,21 @@ def test_public_names_are_pinned() -> None:
         "speech",
         "text",
     }
+
+
+def test_entity_and_quote_rows_are_asdict_written_out() -> None:
+    """The rows are spelled out field by field for speed: they must stay ``asdict``'s, keys in field order
+    (rows are stored as JSON as given), and fail here when a record gains a field."""
+    merges = [AliasMerge("Peric", "surname", "one full name"), AliasMerge("I. Peric", "initial", "")]
+    entity = Entity("e1", "Ivo Peric", "PERSON", ["Ivo Peric", "Peric"], None, ["d0", "d2"], 3, merges)
+    row = entity_row(entity)
+    assert json.dumps(row) == json.dumps(asdict(entity))
+    assert row["aliases"] is not entity.aliases and row["documents"] is not entity.documents  # copies
+    assert list(row) == [f.name for f in fields(Entity)]
+    assert list(row["merges"][0]) == [f.name for f in fields(AliasMerge)]
+    bare = Entity("e2", "Rijeka", "GPE", [], "HRV", [], 1)
+    assert json.dumps(entity_row(bare)) == json.dumps(asdict(bare))
+    evidence = (QuoteEvidence("d0", "“It opens,” he said.", 0, 10), QuoteEvidence("d1", "x", 2, 3))
+    quote = Quote("q1", "It opens", "statement", "Ivo Peric", "e1", ["d0", "d1"], list(evidence))
+    assert json.dumps(quote_row(quote)["evidence"]) == json.dumps([asdict(e) for e in evidence])
+    assert [f.name for f in fields(QuoteEvidence)] == ["document", "sentence", "start", "end"]
