@@ -8,8 +8,8 @@ from collections import Counter
 from hypothesis import given
 from hypothesis import strategies as st
 
+from storyline.link.term_counts import raw_term_counts
 from storyline.link.tokens import normalise_word, normalise_words, words_of
-from storyline.link.vectors import raw_term_counts
 
 _WORD = re.compile(r"\w+")
 # Invented text mixing plain ASCII, curly quotes, dashes and words that NFKC or casefolding change.

@@ -8,7 +8,7 @@ asked for, a function of those rows alone: a matrix made from kept counts is, to
 made from scratch.
 
 Hand-written rather than scikit-learn's ``CountVectorizer`` (not a dependency, and it keeps no counts
-between runs): the counting itself is :func:`storyline.link.vectors.raw_term_counts`.
+between runs): the counting itself is :func:`storyline.link.term_counts.raw_term_counts`.
 """
 
 from __future__ import annotations
@@ -25,10 +25,10 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
-from storyline.link import packed, tokens, vectors
+from storyline.link import packed, term_counts, tokens
 from storyline.link.blocks import blocks, concatenated_ranges
 from storyline.link.records import LinkDoc
-from storyline.link.vectors import raw_term_counts
+from storyline.link.term_counts import raw_term_counts
 
 #: Bump when ``raw_term_counts`` splits or normalises words differently: kept counts are then dropped.
 COUNTS_VERSION = 1
@@ -41,7 +41,7 @@ _NAME_BITS = 32  # a term's name-like uses in a story stay below 2^32
 def counting_code_digest() -> bytes:
     """A digest of the modules words are split and normalised in: kept counts are stale when that code
     changed, even if nobody bumped ``COUNTS_VERSION`` (a top-up would otherwise mix two tokenisers)."""
-    sources = sorted({Path(vectors.__file__), Path(tokens.__file__)})
+    sources = sorted({Path(term_counts.__file__), Path(tokens.__file__)})
     return hashlib.sha256(b"".join(path.read_bytes() for path in sources)).digest()[:_KEY_BYTES]
 
 

@@ -7,46 +7,19 @@ two reports of the same kind of event apart is who, where and how many.
 
 from __future__ import annotations
 
-import math
-import re
 from array import array
-from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 import numpy as np
 from scipy import sparse
 
-from storyline.link.tokens import normalise_words
+from storyline.link.term_counts import term_counts
 
-_WORD = re.compile(r"\w+")
-_MIN_WORD_CHARS = 2  # single letters and digits carry no topic
 _CHUNK_ROWS = 2048  # rows weighed, or candidate rows multiplied, at once: bounds the temporaries
 #: Most nonzeros a block of the candidate product, or a slice of pair rows, may hold at once (~50 MB).
 _PRODUCT_BUDGET = 4_000_000
 HAPAX_WEIGHT = 0.5  # share of its idf a word found in one document only keeps (see tfidf_matrix)
-
-
-def raw_term_counts(text: str) -> tuple[Counter[str], Counter[str]]:
-    """Each word's uses in ``text`` (in order of first use) and how many of them look like a name
-    (capitalised, or a number); single letters and digits are left out."""
-    raws = [raw for raw in _WORD.findall(text) if len(raw) >= _MIN_WORD_CHARS]
-    words = normalise_words(raws)
-    # Counted in C; a Counter keeps the order of first use, as counting word by word did.
-    counts = Counter(words)
-    names = Counter(
-        word for raw, word in zip(raws, words, strict=True) if raw[0].isupper() or raw[0].isdigit()
-    )
-    return counts, names
-
-
-def term_counts(text: str, name_weight: float) -> dict[str, float]:
-    """Sublinear term frequencies of ``text``; words mostly capitalised or digits get ``name_weight``."""
-    counts, names = raw_term_counts(text)
-    return {
-        word: (1.0 + math.log(count)) * (name_weight if 2 * names[word] >= count else 1.0)
-        for word, count in counts.items()
-    }
 
 
 def tfidf_matrix(texts: Iterable[str], name_weight: float, with_terms: bool = False) -> tuple[Any, ...]:
@@ -252,6 +225,26 @@ def key_products(
         first = last
 
 
+def _contenders(
+    others: np.ndarray, values: np.ndarray, row: int, per_row: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The entries of ``row``'s product row (``others``, ``values``) that may be among its ``per_row`` best
+    neighbours, the row itself left out, as int64 positions: those at least as heavy as the row's
+    ``per_row + 1``-th heaviest value. Each of the best has such a value (the row itself takes at most one
+    of the places above it), so :func:`best_neighbours` of these equals that of every entry but the row.
+
+    Only these few are copied: converting, masking and copying a whole product row (thousands of entries
+    at 100,000 reports), then negating it to partition, cost more than choosing its best."""
+    if per_row > 0 and len(values) > per_row + 1:
+        place = len(values) - per_row - 1
+        cut = np.partition(values, place)[place]
+        chosen = np.flatnonzero(values >= cut)
+        others, values = others[chosen], values[chosen]
+    others = others.astype(np.int64)
+    kept = others != row
+    return others[kept], values[kept]
+
+
 def neighbour_lists(
     keys: sparse.csr_matrix, rows: np.ndarray, per_row: int, keys_t: sparse.csr_matrix | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -270,9 +263,8 @@ def neighbour_lists(
             values = np.zeros(room, dtype=block.data.dtype)
         for offset, row in enumerate(chosen.tolist()):
             start, end = block.indptr[offset], block.indptr[offset + 1]
-            idx, data = block.indices[start:end].astype(np.int64), block.data[start:end]
-            keep = idx != row
-            idx, data = best_neighbours(idx[keep], data[keep], per_row)
+            idx, data = _contenders(block.indices[start:end], block.data[start:end], row, per_row)
+            idx, data = best_neighbours(idx, data, per_row)
             sizes[done + offset] = len(idx)
             others[filled : filled + len(idx)] = idx
             values[filled : filled + len(idx)] = data
