@@ -8,7 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from storyline.link import report_terms
+from storyline.link import report_terms, tokens
+from storyline.link import term_counts as term_counts_module
 from storyline.link.blocks import concatenated_ranges
 from storyline.link.report_terms import ReportTerms
 from storyline.link.vectors import term_counts
@@ -82,6 +83,27 @@ def test_counts_of_another_version_are_not_read(monkeypatch: pytest.MonkeyPatch)
     # Counted by other code (the tokeniser's modules changed): not read either.
     monkeypatch.setattr(report_terms, "counting_code_digest", lambda: b"another tokenise")
     assert ReportTerms.from_bytes(data) is None
+
+
+@pytest.mark.parametrize("module", [term_counts_module, tokens])
+def test_the_counting_digest_follows_the_modules_that_count(
+    module: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An edit to the word splitting (term_counts.py) or the normalising (tokens.py) makes kept counts stale.
+    report_terms.counting_code_digest.cache_clear()
+    before = report_terms.counting_code_digest()
+    source = Path(module.__file__)  # type: ignore[attr-defined]
+    reading = Path.read_bytes
+
+    def edited(path: Path) -> bytes:
+        return reading(path) + (b"# edited" if path == source else b"")
+
+    monkeypatch.setattr(Path, "read_bytes", edited)
+    report_terms.counting_code_digest.cache_clear()
+    try:
+        assert report_terms.counting_code_digest() != before
+    finally:
+        report_terms.counting_code_digest.cache_clear()
 
 
 def test_no_texts_make_an_empty_matrix() -> None:

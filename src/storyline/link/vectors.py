@@ -234,7 +234,9 @@ def _contenders(
     of the places above it), so :func:`best_neighbours` of these equals that of every entry but the row.
 
     Only these few are copied: converting, masking and copying a whole product row (thousands of entries
-    at 100,000 reports), then negating it to partition, cost more than choosing its best."""
+    at 100,000 reports), then negating it to partition, cost more than choosing its best. The values are
+    finite (products of positive tf-idf weights): a NaN would sort above every value here, below them in
+    :func:`best_neighbours`."""
     if per_row > 0 and len(values) > per_row + 1:
         place = len(values) - per_row - 1
         cut = np.partition(values, place)[place]

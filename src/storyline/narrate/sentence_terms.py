@@ -1,14 +1,14 @@
 """Term frequencies of a story's candidate sentences, counted for all of them at once.
 
-The rows are :func:`storyline.link.vectors.tfidf_matrix`'s before its idf, to the bit: the same words (runs
-of word characters of two or more, NFKC-casefolded by :func:`storyline.link.tokens.normalise_words`), the
-same weight per word (``1 + log(uses)``, times ``name_weight`` when at least half its uses are capitalised or
-start with a digit, as :func:`storyline.link.vectors.term_counts` weighs them), columns numbered in order of
+The rows are :func:`storyline.link.vectors.tfidf_matrix`'s before its idf, to the bit: the same words (runs of
+word characters of two or more, NFKC-casefolded by :func:`storyline.link.tokens.normalise_words`), the same
+weight per word (``1 + log(uses)``, times ``name_weight`` when at least half its uses are capitalised or start
+with a digit, as :func:`storyline.link.term_counts.term_counts` weighs them), columns numbered in order of
 first use over the texts, each row's columns ascending. ``tfidf_matrix`` counts a text at a time through a
 ``Counter`` and a Python generator per text and appends each entry to typed arrays; a story's few hundred
 short sentences spent most of narration's tf-idf time there (~3 of its ~10 CPU s at 1,000 articles). Here
-every word of the story is split, normalised and looked up in a few calls over C builtins, and the counts
-are made by one ``numpy.unique`` over (row, column) pairs. Hand-written rather than scikit-learn's
+every word of the story is split, normalised and looked up in a few calls over C builtins, and the counts are
+made by one ``numpy.unique`` over (row, column) pairs. Hand-written rather than scikit-learn's
 ``CountVectorizer`` (not a dependency, and its tokens and column order are not these).
 """
 
@@ -25,7 +25,7 @@ from scipy import sparse
 
 from storyline.link.tokens import normalise_words
 
-# as link/vectors.py splits words (``_WORD``, ``_MIN_WORD_CHARS``): a test compares the rows with its own
+# as link/term_counts.py splits words (``_WORD``, ``_MIN_WORD_CHARS``): a test compares the rows with its own
 _WORD = re.compile(r"\w+")
 _MIN_WORD_CHARS = 2
 
