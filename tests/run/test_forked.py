@@ -7,12 +7,13 @@ import os
 import signal
 import threading
 import time
+from collections.abc import Callable
 from types import FrameType
 
 import pytest
 
 from storyline.run import forked as forked_module
-from storyline.run.forked import fork
+from storyline.run.forked import Forked, fork
 
 pytestmark = pytest.mark.skipif(
     multiprocessing.get_start_method() != "fork", reason="work is handed to a forked process only"
@@ -147,23 +148,26 @@ def _grow_then_answer() -> bytes:
     return b"answered"
 
 
+def _forked_with_room(work: Callable[[], object], room_mib: int) -> Forked:
+    """``work`` forked with a budget of this process's resident size now plus ``room_mib``."""
+    resident = forked_module.fork_memory.resident_mib()
+    assert resident is not None
+    running = fork(work, budget_mib=resident + room_mib)
+    assert running is not None
+    return running
+
+
 def test_a_process_past_the_budget_ends_without_a_result() -> None:
     # The first run of a large store has no kept peak to forecast from: the process itself stops once it
     # and its parent pass the budget, and its peak so far is said, so the next run does not fork.
-    resident = forked_module.fork_memory.resident_mib()
-    assert resident is not None
-    running = fork(_grow_then_answer, budget_mib=resident + 64)
-    assert running is not None
+    running = _forked_with_room(_grow_then_answer, 64)
     assert running.result() is None
     assert running.over_budget and not running.process.is_alive()
     assert running.peak_mib is not None and running.peak_mib >= 64
 
 
 def test_a_process_within_the_budget_hands_back_its_result() -> None:
-    resident = forked_module.fork_memory.resident_mib()
-    assert resident is not None
-    running = fork(_grow_then_answer, budget_mib=resident + 1024)
-    assert running is not None
+    running = _forked_with_room(_grow_then_answer, 1024)
     assert running.result() == b"answered"
     assert not running.over_budget
     assert running.peak_mib is not None and 160 <= running.peak_mib < 160 + 64
@@ -182,10 +186,7 @@ class _CostlyToHandBack:
 def test_a_finished_result_is_handed_back_past_the_budget() -> None:
     # The work is done: the parent would hold its result either way, so the budget no longer ends the
     # process, and finished work is not thrown away (nor a peak kept that the work never reached).
-    resident = forked_module.fork_memory.resident_mib()
-    assert resident is not None
-    running = fork(_CostlyToHandBack, budget_mib=resident + 64)
-    assert running is not None
+    running = _forked_with_room(_CostlyToHandBack, 64)
     assert running.result() == b"handed back"
     assert not running.over_budget
 
@@ -200,10 +201,7 @@ def test_pages_shared_with_the_parent_count_once_against_the_budget() -> None:
     _SHARED = bytearray(300 * 2**20)
     _SHARED[::4096] = b"p" * len(_SHARED[::4096])  # resident in the parent, shared with the process
     try:
-        resident = forked_module.fork_memory.resident_mib()
-        assert resident is not None
-        running = fork(_grow_then_answer, budget_mib=resident + 160 + 80)
-        assert running is not None
+        running = _forked_with_room(_grow_then_answer, 160 + 80)
         assert running.result() == b"answered" and not running.over_budget
     finally:
         _SHARED = bytearray()
