@@ -30,6 +30,7 @@ from storyline.load import LOAD_FORMATS
 from storyline.model import IngestReport
 from storyline.progress_columns import RateColumn
 from storyline.run import fork_memory
+from storyline.run.interrupts import latched_interrupts
 from storyline.settings import describe_settings, parse_assignments
 
 
@@ -85,24 +86,29 @@ def progress_bar(committed: dict[str, tuple[int, int | None]] | None = None) -> 
     """A Rich progress bar fed by the API's ``progress(task, done, total)`` callbacks.
 
     Stages call ``progress`` after each committed batch, so ``committed`` (when given) holds, per task,
-    how much was committed: what an interrupted run reports.
+    how much was committed: what an interrupted run reports. A Ctrl-C that Python dropped on the way (one
+    pressed while a worker process is forked, run/interrupts.py) is raised again at the next callback.
     """
     tasks: dict[str, Any] = {}
     tally = committed if committed is not None else {}
-    with Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        RateColumn(),
-        TimeElapsedColumn(),
-        TimeRemainingColumn(),
-        console=err,
-        transient=True,
-        disable=not err.is_terminal,
-    ) as bar:
+    with (
+        latched_interrupts() as latch,
+        Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            RateColumn(),
+            TimeElapsedColumn(),
+            TimeRemainingColumn(),
+            console=err,
+            transient=True,
+            disable=not err.is_terminal,
+        ) as bar,
+    ):
 
         def update(task: str, done: int, total: int | None) -> None:
             tally[task] = (done, total)
+            latch.raise_if_noted()  # after the tally: what this batch committed is reported
             if task not in tasks:
                 tasks[task] = bar.add_task(task, total=total)
             bar.update(tasks[task], completed=done, total=total)
