@@ -40,6 +40,12 @@ needs_fork = pytest.mark.skipif(
         ({"peak_mib": -1}, 1500, 8000, True),
         ({"peak_mib": True}, 1500, 8000, True),
         ([600], 1500, 8000, True),
+        # A record that kept REFUSALS_BEFORE_RETRY runs from forking: forked to measure again, as with none.
+        ({"peak_mib": 600, "refused": 3}, 1500, 8000, False),
+        ({"peak_mib": 600, "refused": 4}, 1500, 8000, True),
+        ({"peak_mib": 600, "refused": 4}, 2100, 8000, False),  # ... unless this process alone is over
+        ({"peak_mib": 600, "refused": 4}, 1500, 500, False),  # ... or the system has less than the peak
+        ({"peak_mib": 600, "refused": "4"}, 1500, 8000, False),  # a damaged count: none
     ],
 )
 def test_the_decision(record: object, resident: int | None, available: int | None, forked: bool) -> None:
@@ -94,6 +100,27 @@ def test_the_peak_is_kept_and_bounds_the_next_fork(tmp_path: Path, monkeypatch: 
     beside = fork_beside(store, 2, _work, "test.peak")
     assert beside is not None
     beside.stop()
+    store.close()
+
+
+@needs_fork
+def test_a_refused_fork_is_tried_again_and_measured_afresh(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A kept peak over the budget beside this process: the work is left to the caller, and each refusal
+    # counted, until one run in REFUSALS_BEFORE_RETRY + 1 forks (this process alone is within the budget).
+    store = SQLiteStore(tmp_path / "s.db")
+    resident = fork_memory.resident_mib()
+    assert resident is not None
+    monkeypatch.setenv(fork_memory.BUDGET_VARIABLE, str(resident + 200))
+    store.set_state("test.peak", fork_memory.record(400, resident))
+    for refused in range(1, fork_memory.REFUSALS_BEFORE_RETRY + 1):
+        assert fork_beside(store, 2, _work, "test.peak") is None
+        assert store.get_state("test.peak") == {"peak_mib": 400, "parent_mib": resident, "refused": refused}
+    beside = fork_beside(store, 2, _work, "test.peak")
+    assert beside is not None and beside.result() == store.path.encode()
+    record = store.get_state("test.peak")
+    assert 64 <= record["peak_mib"] < 64 + 32 and "refused" not in record  # measured afresh, count reset
     store.close()
 
 

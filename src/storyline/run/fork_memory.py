@@ -18,8 +18,13 @@ That decision is a forecast from the last run; the forked process also watches t
 its work is done (the first run of a large store, with no record; a run that grows past its record), it
 ends without a result, its peak so far is kept, and the stage does the work itself after its own. The two
 then pass the budget by at most what they take between two looks
-(:data:`storyline.run.forked.WATCH_INTERVAL_S`), and the kept peak keeps later runs from forking (for
-good: nothing forks to measure again, until the budget is raised or the record lost).
+(:data:`storyline.run.forked.WATCH_INTERVAL_S`), and the kept peak keeps later runs from forking.
+
+A kept peak is not a refusal for good: the store may shrink, or the peak may have come from a parent swollen
+by other work. The record counts the runs it kept from forking (:func:`with_refusal`); after
+:data:`REFUSALS_BEFORE_RETRY` of them the next run forks as though none were kept (when this process alone is
+within the budget), to measure again. The watch bounds that try as it bounds a first run: at worst the
+process ends at the budget, and the core it worked on would have been idle.
 
 The budget is :data:`BUDGET_MIB` unless the environment sets :data:`BUDGET_VARIABLE` (MiB; 0 turns the
 bound off, the check against what the system has available too). Sizes are read from ``/proc`` (psutil is
@@ -40,6 +45,9 @@ from storyline.errors import StorylineError
 BUDGET_MIB = 2048
 #: The environment variable that sets another budget in MiB (0: no bound).
 BUDGET_VARIABLE = "STORYLINE_MEMORY_BUDGET_MIB"
+#: Runs in a row a kept peak keeps the process from forking before one forks again to measure it afresh:
+#: one run in five tries (a try that does not fit costs only the idle core's work, the watch bounds it).
+REFUSALS_BEFORE_RETRY = 4
 
 _MIB = 2**20
 
@@ -148,16 +156,30 @@ def recorded_peak(record: Any) -> int | None:
     return _size(record, "peak_mib") if isinstance(record, dict) else None
 
 
+def refusals(record: Any) -> int:
+    """How many runs in a row a kept record kept the process from forking (0 where it does not say)."""
+    return (_size(record, "refused") or 0) if isinstance(record, dict) else 0
+
+
+def with_refusal(record: dict[str, Any]) -> dict[str, Any]:
+    """``record`` having kept one more run from forking."""
+    return {**record, "refused": refusals(record) + 1}
+
+
 def fits(record: Any, budget: int, resident: int | None, available: int | None) -> bool:
     """Whether a process forked now, taking the peak ``record`` kept beyond what it shares, fits: this
     process's size (``resident`` now, or the peak it reached beside the process last time if more) plus
     that peak under ``budget``, and the peak under ``available``. With no usable record (the first run, or
-    a damaged one) it is forked when this process alone is within the budget, and the peak it takes kept."""
+    a damaged one), or one that kept :data:`REFUSALS_BEFORE_RETRY` runs in a row from forking, it is forked
+    when this process alone is within the budget, and the peak it takes kept."""
     if budget == 0:
         return True
     peak = recorded_peak(record)
+    alone_within = resident is None or resident <= budget
     if peak is None:
-        return resident is None or resident <= budget
+        return alone_within
+    if refusals(record) >= REFUSALS_BEFORE_RETRY:  # measure again, but not past what the system has
+        return alone_within and (available is None or peak <= available)
     parent = max(resident or 0, _size(record, "parent_mib") or 0)
     if parent + peak > budget:
         return False

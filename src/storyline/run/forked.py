@@ -299,7 +299,13 @@ def _fits(store: SQLiteStore, peak_state: str, budget: int) -> bool:
         record = store.get_state(peak_state)
     except ValueError:  # damaged: as if none were kept (the process runs and keeps its peak again)
         record = None
-    return fork_memory.fits(record, budget, fork_memory.resident_mib(), fork_memory.available_mib())
+    fits = fork_memory.fits(record, budget, fork_memory.resident_mib(), fork_memory.available_mib())
+    if not fits and fork_memory.recorded_peak(record) is not None:
+        # Counted, so that a later run forks to measure again (fork_memory.REFUSALS_BEFORE_RETRY); only
+        # advice, as the peak is: a store too busy to take it must not fail the stage.
+        with contextlib.suppress(sqlite3.OperationalError):
+            store.set_state(peak_state, fork_memory.with_refusal(record))
+    return fits
 
 
 def _freed_memory_back() -> None:
