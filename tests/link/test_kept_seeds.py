@@ -205,7 +205,31 @@ def test_a_large_addition_is_seeded_from_scratch() -> None:
         assert kept.made["from_scratch"] == scratch, added
 
 
-@pytest.mark.parametrize("block", [1, 5, 1 << 20])
+def _chosen_by_window(
+    words: np.ndarray,
+    starts: np.ndarray,
+    size: int,
+    window: int,
+    sketch: seeds.FrequencySketch,
+    docs: np.ndarray,
+    positions: np.ndarray,
+) -> dict[tuple[int, int], tuple[int, int, int]]:
+    """Window (doc, first shingle) -> the (first word, hash, estimate) it chooses, for every window
+    holding one of the shingles: each window on its own, its keys made from its document's words."""
+    chosen: dict[tuple[int, int], tuple[int, int, int]] = {}
+    for doc, place in zip(docs.tolist(), positions.tolist(), strict=True):
+        hashes = seeds.shingle_hashes(words[starts[doc] : starts[doc + 1]], size)
+        estimates = sketch.estimate(hashes)
+        keys = (estimates.astype(np.uint64) << np.uint64(32)) | (hashes & np.uint64(0xFFFFFFFF))
+        count = len(hashes)
+        firsts = [0] if count < window else range(max(0, place - window + 1), min(place, count - window) + 1)
+        for first in firsts:
+            at = first + int(np.argmin(keys[first : first + min(window, count)]))
+            chosen[(doc, first)] = (at, int(hashes[at]), int(estimates[at]))
+    return chosen
+
+
+@pytest.mark.parametrize("block", [1, 5, 9, 1 << 20])
 def test_windows_holding_a_moved_anchor_choose_as_a_whole_run_does(
     block: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -217,19 +241,15 @@ def test_windows_holding_a_moved_anchor_choose_as_a_whole_run_does(
     size, window = 3, 4
     sketch = seeds.FrequencySketch(100)
     seeds.count_shingles(words, starts, size, sketch)
-    hashes, docs, positions, _ = seeds.find_anchors(words, starts, size, window, sketch)
-    again_docs, again_positions, again_hashes = seeds.rechosen_anchors(
+    hashes, docs, positions, estimates = seeds.find_anchors(words, starts, size, window, sketch)
+    codes, again_hashes, again_estimates, windows = seeds.chosen_again(
         words, starts, size, window, sketch, docs, positions
     )
     # Every anchor's windows chosen again give every anchor back (each window's choice is an anchor),
-    # one per window, windows in order.
-    chosen = set(zip(again_docs.tolist(), again_positions.tolist(), strict=True))
-    assert chosen == set(zip(docs.tolist(), positions.tolist(), strict=True))
-    assert len(again_docs) > len(docs) and np.all(np.diff(again_docs) >= 0)
-    assert np.all(np.diff(again_positions)[np.diff(again_docs) == 0] >= 0)
-    assert set(zip(again_positions.tolist(), again_hashes.tolist(), strict=True)) == set(
-        zip(positions.tolist(), hashes.tolist(), strict=True)
-    )
+    # with its hash and estimate; every window of the documents with anchors was chosen in.
+    assert np.array_equal(codes, (docs.astype(np.int64) << 32) | positions)
+    assert np.array_equal(again_hashes, hashes) and np.array_equal(again_estimates, estimates)
+    assert windows == (5 - 4 + 1) + (141 - 4 + 1) + (248 - 4 + 1)  # shingles less a window's, plus one
     assert np.array_equal(seeds.hashes_at(words, starts, docs, positions, size), hashes)
 
 
@@ -296,10 +316,14 @@ def test_seed_pairs_hold_none_of_the_arrays_they_are_made_from() -> None:
 
 
 @pytest.mark.parametrize("block", [1, 5, 9, 1 << 20])
-def test_windows_chosen_again_a_block_of_documents_at_a_time_are_those_chosen_at_once(
-    block: int, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("step", [1, 2, 3, 7])
+def test_windows_chosen_again_are_those_each_window_chooses(
+    block: int, step: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    rng = np.random.default_rng(6)
+    # Some anchors moved (every ``step``-th: stretches of windows that touch, overlap, or leave gaps of
+    # more and less than a window), several to a document, chosen again a block of ``block`` shingles at
+    # a time.
+    rng = np.random.default_rng(6 + step)
     lengths = rng.choice([0, 2, 5, 30, 80], 40)
     starts = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
     words = rng.integers(1, 30, int(starts[-1])).astype(np.uint32)
@@ -307,12 +331,15 @@ def test_windows_chosen_again_a_block_of_documents_at_a_time_are_those_chosen_at
     sketch = seeds.FrequencySketch(200)
     seeds.count_shingles(words, starts, size, sketch)
     _, docs, positions, _ = seeds.find_anchors(words, starts, size, window, sketch)
-    docs, positions = docs[::2], positions[::2]  # some of them moved, several to a document
-    whole_docs, whole_places, whole_hashes = seeds.rechosen_anchors(
+    docs, positions = docs[::step], positions[::step]
+    seeds.count_shingles(words, starts, size, sketch, 10, 20)  # estimates moved since they were chosen
+    expected = _chosen_by_window(words, starts, size, window, sketch, docs, positions)
+    choices = sorted({(doc, at, h, e) for (doc, _), (at, h, e) in expected.items()})
+    monkeypatch.setattr(seeds, "BLOCK_SHINGLES", block)
+    codes, hashes, estimates, windows = seeds.chosen_again(
         words, starts, size, window, sketch, docs, positions
     )
-    expected, first = np.unique((whole_docs << 32) | whole_places, return_index=True)
-    monkeypatch.setattr(seeds, "BLOCK_SHINGLES", block)
-    codes, hashes, windows = seeds.chosen_again(words, starts, size, window, sketch, docs, positions)
-    assert np.array_equal(codes, expected) and np.array_equal(hashes, whole_hashes[first])
-    assert windows == len(whole_docs) > len(codes)
+    assert codes.tolist() == [(doc << 32) | at for doc, at, _, _ in choices]
+    assert hashes.tolist() == [h for _, _, h, _ in choices]
+    assert estimates.tolist() == [e for _, _, _, e in choices]
+    assert windows == len(expected) > len(codes)

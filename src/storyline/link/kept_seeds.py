@@ -14,7 +14,7 @@ They are kept exactly, because of three facts:
   grow; a window's chosen shingle is its first lowest key, so with that key unchanged every key before it
   is still higher and every other no lower. So an anchor whose estimate did not change stays an anchor,
   and only the windows holding an anchor whose estimate rose can choose another shingle: those alone are
-  chosen again (:func:`storyline.link.seeds.rechosen_anchors`). A new document's anchors are found whole.
+  chosen again (:func:`storyline.link.seeds.chosen_again`). A new document's anchors are found whole.
 - **Two documents' runs depend only on their seed pairs and words.** Seed pairs between two documents
   come from the hash groups holding both, and a group whose members did not change gives the same pairs.
   So the hashes whose groups gained or lost a seed are found, and only the document pairs a usable group
@@ -241,15 +241,15 @@ class KeptSeeds:
         moved = np.zeros(len(old_docs), dtype=bool)
         moved[touched[sketch.estimate(touched_hashes) != before]] = True
         del added, touched, touched_hashes, before
-        again_codes, again_hashes, windows = chosen_again(
+        again_codes, again_hashes, again_estimates, windows = chosen_again(
             flat, starts, size, window, sketch, old_docs[moved], old_positions[moved]
         )
         new_hashes, new_docs, new_positions, new_estimates = find_anchors(
             flat, starts, size, window, sketch, old
         )
-        # Whether each anchor the windows chose again is a seed, looked up while the sketch is at hand: the
-        # sketch (256 MiB) is then let go before the kept anchors' codes are made beside it.
-        again_shared = sketch.estimate(again_hashes) >= 2
+        # Whether each anchor the windows chose again is a seed (its estimate, as the windows chose by it).
+        again_shared = again_estimates >= 2
+        del again_estimates
         # The sketch is done with: packed when its blob is to be written again (it then counts every
         # document), else the packed one kept (what the stored blob holds) stays.
         self.sketch_changed = lacking * SKETCH_REWRITE_SHARE > len(starts) - 1 - lacking

@@ -15,7 +15,6 @@ hashes in chunks of bounded size, not one hash group at a time in Python.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -299,41 +298,6 @@ def hashes_at(
     return hashes
 
 
-def rechosen_anchors(
-    flat: np.ndarray,
-    starts: np.ndarray,
-    size: int,
-    window: int,
-    sketch: FrequencySketch,
-    docs: np.ndarray,
-    positions: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(doc, first word, hash) of the shingle each window holding one of the shingles ``docs``,
-    ``positions`` chooses now (its first lowest key by ``sketch``; a document with fewer shingles than a
-    window is one window): what :func:`find_anchors` chooses in those windows, without the others."""
-    counts = shingle_counts(starts, size)[docs]
-    short = counts < window
-    low = np.where(short, 0, np.maximum(positions.astype(np.int64) - window + 1, 0))
-    high = np.where(short, 0, np.minimum(positions.astype(np.int64), counts - window))
-    spans = high - low + 1
-    window_docs = np.repeat(docs.astype(np.int64), spans)
-    window_starts = concatenated_ranges(low, spans)
-    # Each window once (two moved shingles of a document share windows).
-    codes = np.unique((window_docs << 32) | window_starts)
-    del window_docs, window_starts
-    window_docs = codes >> 32
-    chosen_places = np.empty(len(codes), dtype=np.int64)
-    chosen_hashes = np.empty(len(codes), dtype=np.uint64)
-    # A block of windows at a time, each window's shingles about :data:`BLOCK_SHINGLES` in all: every
-    # window's shingles as rows of places, hashes and keys took about 50 bytes a shingle at once (a 1%
-    # top-up of 30k reports chooses again in 470k windows).
-    step = max(1, BLOCK_SHINGLES // window)
-    for first in range(0, len(codes), step):
-        places, hashes = _window_choices(flat, starts, size, window, sketch, codes[first : first + step])
-        chosen_places[first : first + step], chosen_hashes[first : first + step] = places, hashes
-    return window_docs, chosen_places, chosen_hashes
-
-
 def chosen_again(
     flat: np.ndarray,
     starts: np.ndarray,
@@ -342,61 +306,48 @@ def chosen_again(
     sketch: FrequencySketch,
     docs: np.ndarray,
     positions: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, int]:
-    """What :func:`rechosen_anchors` chooses for the shingles ``docs``, ``positions`` (in document
-    order), each chosen shingle once: its (doc << 32 | first word) codes, sorted, their hashes, and how
-    many windows chose. Made a block of documents at a time (about :data:`BLOCK_SHINGLES` windows' worth
-    of shingles), each block's choices made unique as it comes: the windows of every moved anchor at once
-    took tens of bytes a window (3M windows on a 1% top-up of 100k reports), beside the sketch."""
-    codes: list[np.ndarray] = []
-    hashes: list[np.ndarray] = []
-    windows = 0
-    for first, last in _document_blocks(docs, max(1, BLOCK_SHINGLES // window)):
-        block_docs, places, chosen = rechosen_anchors(
-            flat, starts, size, window, sketch, docs[first:last], positions[first:last]
-        )
-        windows += len(block_docs)
-        # A document's windows all lie in its block: unique here is unique over every block.
-        block_codes, index = np.unique((block_docs << 32) | places, return_index=True)
-        codes.append(block_codes)
-        hashes.append(chosen[index])
-    joined = joined_columns([codes, hashes], (np.int64, np.uint64))
-    return joined[0], joined[1], windows
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """What every window holding one of the shingles ``docs``, ``positions`` (in document then word
+    order) chooses now, by ``sketch`` (its first lowest key; a document with fewer shingles than a window
+    is one window): each chosen shingle once, as its (doc << 32 | first word) code, sorted, with its hash
+    and estimate, and how many windows chose.
 
-
-def _document_blocks(docs: np.ndarray, step: int) -> list[tuple[int, int]]:
-    """Ranges of about ``step`` of ``docs`` (sorted), cut only where the document changes."""
-    cuts = [0]
-    while cuts[-1] < len(docs):
-        at = cuts[-1] + step
-        if at >= len(docs):
-            cuts.append(len(docs))
-            break
-        start_of_doc = int(np.searchsorted(docs, docs[at], side="left"))
-        cuts.append(
-            start_of_doc if start_of_doc > cuts[-1] else int(np.searchsorted(docs, docs[at], side="right"))
-        )
-    return list(itertools.pairwise(cuts))
-
-
-def _window_choices(
-    flat: np.ndarray, starts: np.ndarray, size: int, window: int, sketch: FrequencySketch, codes: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """The first word and hash of the shingle each window (``codes``: doc << 32 | first shingle) chooses:
-    its first lowest key by ``sketch``."""
-    window_docs, window_starts = codes >> 32, codes & 0xFFFFFFFF
-    widths = np.minimum(shingle_counts(starts, size)[window_docs], window)
-    offsets = np.arange(window, dtype=np.int64)
-    inside = offsets[None, :] < widths[:, None]
-    places = np.where(inside, window_starts[:, None] + offsets[None, :], window_starts[:, None])
-    owners = np.broadcast_to(window_docs[:, None], places.shape)
-    hashes = hashes_at(flat, starts, owners.ravel(), places.ravel(), size).reshape(places.shape)
-    keys = (sketch.estimate(hashes.ravel()).astype(np.uint64) << np.uint64(32)).reshape(places.shape)
-    keys |= hashes & np.uint64(0xFFFFFFFF)
-    keys[~inside] = np.iinfo(np.uint64).max
-    choice = np.argmin(keys, axis=1)  # the first lowest, as in every window of find_anchors
-    rows = np.arange(len(choice))
-    return places[rows, choice], hashes[rows, choice]
+    The windows of nearby shingles overlap (a shingle lies in ``window`` windows, and moved shingles come
+    in stretches: a stock phrase's), so their window starts are joined into stretches, and each stretch's
+    words are seeded as a document of their own (:func:`anchor_blocks`: each of its shingles hashed and
+    looked up once, its windows' minima found together). Each window on its own hashed and looked up all
+    its ``window`` shingles: eight times over, 3M windows for a 1% top-up of 100k reports."""
+    counts = shingle_counts(starts, size)
+    docs = docs.astype(np.int64)
+    own = counts[docs]
+    short = own < window
+    low = np.where(short, 0, np.maximum(positions.astype(np.int64) - window + 1, 0))
+    high = np.where(short, 0, np.minimum(positions.astype(np.int64), own - window))  # window starts
+    # Within a document the shingles come in order, so ``high`` only grows: a stretch opens where the
+    # document changes or the windows leave a gap.
+    opens = np.ones(len(docs), dtype=bool)
+    opens[1:] = (docs[1:] != docs[:-1]) | (low[1:] > high[:-1] + 1)
+    first = np.flatnonzero(opens)
+    if not len(first):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.uint16), 0
+    stretch_docs, stretch_low = docs[first], low[first]
+    stretch_high = high[np.append(first[1:], len(docs)) - 1]
+    windows = int((stretch_high - stretch_low + 1).sum())
+    last_shingle = np.minimum(stretch_high + window - 1, counts[stretch_docs] - 1)
+    lengths = last_shingle - stretch_low + size  # words
+    parts: list[list[np.ndarray]] = [[], [], []]
+    for a, b in blocks(lengths, BLOCK_SHINGLES):
+        block_starts = np.concatenate(([0], np.cumsum(lengths[a:b])))
+        words = flat[concatenated_ranges(starts[stretch_docs[a:b]] + stretch_low[a:b], lengths[a:b])]
+        for hashes, stretch, place, estimates in anchor_blocks(words, block_starts, size, window, sketch):
+            stretch = stretch.astype(np.int64) + a
+            parts[0].append((stretch_docs[stretch] << 32) | (stretch_low[stretch] + place))
+            parts[1].append(hashes)
+            parts[2].append(estimates)
+    codes, hashes, estimates = joined_columns(parts, (np.int64, np.uint64, np.uint16))
+    # Two stretches of a document may share shingles (windows a gap apart), and so a choice.
+    codes, once = np.unique(codes, return_index=True)
+    return codes, hashes[once], estimates[once], windows
 
 
 def seed_pair_chunks(
