@@ -180,17 +180,41 @@ def test_a_process_past_the_budget_is_kept_and_not_forked_again(
     store.close()
 
 
+def _held_by_another_writer(path: Path) -> sqlite3.Connection:
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # as another `storyline` process writing would
+    return other
+
+
 @needs_fork
-def test_a_store_too_busy_to_keep_the_peak_leaves_the_result(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    store = SQLiteStore(tmp_path / "s.db")
+def test_a_store_too_busy_to_keep_the_peak_leaves_the_result(tmp_path: Path) -> None:
+    store = SQLiteStore(tmp_path / "s.db", busy_timeout=0.2)
     beside = fork_beside(store, 2, _work, "test.peak")
     assert beside is not None
+    other = _held_by_another_writer(tmp_path / "s.db")
+    try:
+        assert beside.result() == store.path.encode()
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert store.get_state("test.peak") is None  # not kept: only advice, the result stands
+    store.close()
 
-    def busy(key: str, value: object) -> None:
-        raise sqlite3.OperationalError("database is locked")
 
-    monkeypatch.setattr(store, "set_state", busy)
-    assert beside.result() == store.path.encode()
+@needs_fork
+def test_a_store_too_busy_to_count_a_refusal_leaves_the_work_to_the_stage(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = SQLiteStore(tmp_path / "s.db", busy_timeout=0.2)
+    resident = fork_memory.resident_mib()
+    assert resident is not None
+    monkeypatch.setenv(fork_memory.BUDGET_VARIABLE, str(resident + 200))
+    store.set_state("test.peak", fork_memory.record(400, resident))
+    other = _held_by_another_writer(tmp_path / "s.db")
+    try:
+        assert fork_beside(store, 2, _work, "test.peak") is None
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert "refused" not in store.get_state("test.peak")  # not counted, and no error
     store.close()

@@ -26,6 +26,7 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any
 
+from storyline.errors import StoreBusyError, StoreWriteError
 from storyline.run import fork_memory
 from storyline.run.budget import start_pool_worker
 from storyline.store.base import Store
@@ -41,6 +42,10 @@ CHUNK_BYTES = 4 * 2**20
 WATCH_INTERVAL_S = 0.2
 #: The exit status of a forked process that ended because it and its parent passed the memory budget.
 OVER_BUDGET_EXIT = 75
+#: How the store says it could not keep a write (another writer held it past the wait, the file is read-only
+#: or full): what a kept peak or refusal count, only advice for the next run, may meet without failing the
+#: stage.
+_NOT_KEPT = (StoreBusyError, StoreWriteError, sqlite3.OperationalError)
 
 
 class _ChunksOut(io.RawIOBase):
@@ -251,7 +256,7 @@ class Beside:
             # Beside the parent's peak so far: it worked on while the process ran (fork_memory.fits).
             kept = fork_memory.record(self.forked.peak_mib, fork_memory.peak_mib())
             # Only advice for the next run: a store too busy to take it now must not fail the stage.
-            with contextlib.suppress(sqlite3.OperationalError):
+            with contextlib.suppress(*_NOT_KEPT):
                 self.store.set_state(self.peak_state, kept)
         return made
 
@@ -303,7 +308,7 @@ def _fits(store: SQLiteStore, peak_state: str, budget: int) -> bool:
     if not fits and fork_memory.recorded_peak(record) is not None:
         # Counted, so that a later run forks to measure again (fork_memory.REFUSALS_BEFORE_RETRY); only
         # advice, as the peak is: a store too busy to take it must not fail the stage.
-        with contextlib.suppress(sqlite3.OperationalError):
+        with contextlib.suppress(*_NOT_KEPT):
             store.set_state(peak_state, fork_memory.with_refusal(record))
     return fits
 
