@@ -114,6 +114,7 @@ def progress_bar(committed: dict[str, tuple[int, int | None]] | None = None) -> 
             bar.update(tasks[task], completed=done, total=total)
 
         yield update
+        latch.raise_if_noted()  # dropped after the last callback: the command still ends as interrupted
 
 
 def _report_ingest(report: IngestReport) -> None:

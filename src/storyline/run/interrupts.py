@@ -17,6 +17,7 @@ a note (``signal`` only replaces the handler), hence this module.
 from __future__ import annotations
 
 import signal
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,9 +36,13 @@ class InterruptLatch:
         signal.default_int_handler(signum, frame)
 
     def raise_if_noted(self) -> None:
-        """Raise ``KeyboardInterrupt`` when SIGINT was noted (on the main thread only: raised in another
-        thread it would end that thread, not the run)."""
-        if self.noted and threading.current_thread() is threading.main_thread():
+        """Raise ``KeyboardInterrupt`` once for a noted SIGINT: on the main thread only (raised in another it
+        would end that thread, not the run), and not while one is already on its way up (cleanup that calls
+        here as the run unwinds from the interrupt itself must not be cut short by a second)."""
+        if not self.noted or threading.current_thread() is not threading.main_thread():
+            return
+        self.noted = False
+        if not isinstance(sys.exc_info()[1], KeyboardInterrupt):
             raise KeyboardInterrupt
 
 
@@ -57,4 +62,5 @@ def latched_interrupts() -> Iterator[InterruptLatch]:
     try:
         yield latch
     finally:
-        signal.signal(signal.SIGINT, signal.default_int_handler)
+        if signal.getsignal(signal.SIGINT) == latch.handle:  # one set inside the block since stays
+            signal.signal(signal.SIGINT, signal.default_int_handler)
