@@ -34,7 +34,13 @@ run's row in ``ROWS`` (the ``--json`` output of the run that made the store) whe
 
 The last column divides the pipeline's pages/s by the spaCy reference's: the issue's goal is >= 0.83.
 Every figure is wall-clock time on the machine the script runs on; on a machine shared with other work the
-references suffer the same load as the pipeline, which is why they are measured in the same run.
+references suffer the same load as the pipeline, which is why they are measured in the same run. The
+reference's halves and the pipeline still run at different moments, and the speed of the development
+machine's CPU-seconds drifted more between them than the code moved: a speed probe (``speed_probe.py``: one
+fixed text parsed by the reference's model every ``--probe-interval`` seconds, its CPU seconds recorded)
+runs throughout, and the wall ratio is printed twice, as measured and at one machine speed (each phase's
+wall seconds divided by the probe's median cost in it). The goal is read from the second: the same wall
+ratio, with the drift between the phases taken out.
 """
 
 from __future__ import annotations
@@ -60,6 +66,8 @@ from datetime import date, timedelta
 from html import escape
 from pathlib import Path
 from typing import Any
+
+from speed_probe import PROBE_INTERVAL_S, SpeedProbe, Window, speed_factor
 
 WORKERS = 2
 #: Most documents the spaCy reference times by default (half before the pipeline, half after).
@@ -370,11 +378,12 @@ def _noop(_: int) -> int:
 
 @dataclass(frozen=True)
 class Timed:
-    """Items done by a reference, in wall seconds and in CPU seconds (its workers' own)."""
+    """Items done by a reference, in wall seconds and in CPU seconds (its workers' own), and when."""
 
     done: int
     wall: float
     cpu: float
+    windows: tuple[Window, ...] = ()
 
     @property
     def rate(self) -> float:
@@ -385,7 +394,9 @@ class Timed:
         return self.done / self.cpu if self.cpu else 0.0
 
     def __add__(self, other: Timed) -> Timed:
-        return Timed(self.done + other.done, self.wall + other.wall, self.cpu + other.cpu)
+        return Timed(
+            self.done + other.done, self.wall + other.wall, self.cpu + other.cpu, self.windows + other.windows
+        )
 
 
 def _two_workers(
@@ -395,10 +406,12 @@ def _two_workers(
     with ProcessPoolExecutor(WORKERS, initializer=initializer) as pool:
         list(pool.map(_noop, range(WORKERS * 4)))
         chunks = [items[i : i + 16] for i in range(0, len(items), 16)]
-        started = time.perf_counter()
+        started = time.monotonic()
         results = list(pool.map(work, chunks))
-        wall = time.perf_counter() - started
-    return Timed(sum(count for count, _ in results), wall, sum(cpu for _, cpu in results))
+        ended = time.monotonic()
+    done = sum(count for count, _ in results)
+    window = Window(done, ended - started, started, ended)
+    return Timed(done, window.wall, sum(cpu for _, cpu in results), (window,))
 
 
 # -- one pipeline run, in its own process --------------------------------------------------------------------
@@ -606,6 +619,13 @@ def main() -> None:
     )
     parser.add_argument("--json", type=Path, default=None, help="also write the rows as JSON lines here")
     parser.add_argument(
+        "--probe-interval",
+        type=float,
+        default=PROBE_INTERVAL_S,
+        help="seconds between the speed probe's parses (speed_probe.py), which put the wall ratio at one"
+        " machine speed; 0: no probe",
+    )
+    parser.add_argument(
         "--topup-onto",
         nargs=2,
         type=Path,
@@ -789,77 +809,118 @@ def _topup_onto(args: argparse.Namespace, work: Path) -> None:
 def _pipelines(args: argparse.Namespace, work: Path) -> list[dict[str, Any]]:
     rows = []
     for size in (int(s) for s in args.sizes.split(",")):
-        texts = _texts(make_corpus(min(size, args.reference_docs or REFERENCE_DOCS_CAP), args.seed))
-        # Half the reference before the pipeline and half after: its rate spans the run, not one moment.
-        spacy_before = _two_workers(_load_spacy, _spacy_chunk, texts[0::2])
-        print(f"    spaCy reference, first half: {_reference_line(spacy_before)}", flush=True)
-        size_rows = []
-        for fmt in args.formats.split(","):
-            corpus = work / f"corpus-{size}-{fmt}"
-            if not corpus.exists():
-                write_corpus(iter_corpus(size, args.seed), fmt, corpus)
-            trafilatura = None
-            if fmt == "html":
-                sample = make_corpus(min(size, args.reference_docs or TRAFILATURA_DOCS), args.seed)
-                pages = [_html(doc, number) for number, doc in enumerate(sample)]
-                trafilatura = _two_workers(None, _trafilatura_chunk, pages)
-            for engine in args.engines.split(","):
-                db = work / f"{engine}-{size}-{fmt}.db"
-                db.unlink(missing_ok=True)
-                result = _in_subprocess(corpus, db, engine)
-                _print_stages(size, fmt, engine, result)
-                rate, cpu_rate = size / result["total"], size / result["total_cpu"]
-                row = {
-                    "size": size,
-                    "format": fmt,
-                    "engine": engine,
-                    **result,
-                    "pages_per_s": rate,
-                    "pages_per_cpu_s": cpu_rate,
-                    "trafilatura_2w_per_s": trafilatura.rate if trafilatura else None,
-                    "trafilatura_per_cpu_s": trafilatura.cpu_rate if trafilatura else None,
-                    "load": _load(),
-                }
-                rows.append(row)
-                size_rows.append(row)
-                print(
-                    f"{size:>7} {fmt:6} {engine:6} {'TOTAL':18} {result['total']:8.1f} {rate:8.1f}"
-                    f" {result['total_cpu']:8.1f} {cpu_rate:11.1f}\n"
-                    f"    peak RSS {result['rss_mb']:.0f} MB"
-                    f" (largest worker {result['worker_rss_mb']:.0f} MB); load average {_load()}",
-                    flush=True,
-                )
-                if args.topup and engine == "local":
-                    row["topup"] = _topup(size, fmt, args, work, db, result)
-                if trafilatura:
-                    print(
-                        f"    trafilatura.extract, 2 workers: {trafilatura.rate:.1f}/s,"
-                        f" {trafilatura.cpu_rate:.1f}/CPU-s;"
-                        f" pipeline ratio {rate / trafilatura.rate:.3f} (wall)",
-                        flush=True,
-                    )
-        spacy_after = _two_workers(_load_spacy, _spacy_chunk, texts[1::2])
-        spacy = spacy_before + spacy_after
-        print(
-            f"    spaCy reference, second half: {_reference_line(spacy_after)}\n"
-            f"    spaCy ner+parser, 2 workers, both halves ({spacy.done} documents):"
-            f" {_reference_line(spacy)}",
-            flush=True,
-        )
-        for row in size_rows:
-            row.update(
-                spacy_2w_per_s=spacy.rate,
-                spacy_per_cpu_s=spacy.cpu_rate,
-                spacy_halves_per_s=[spacy_before.rate, spacy_after.rate],
-                spacy_docs=spacy.done,
-            )
+        if args.probe_interval > 0:
+            with SpeedProbe(args.probe_interval) as probe:
+                size_rows, spacy = _pipelines_of_size(size, args, work)
+            _print_speed_ratios(size_rows, spacy, probe)
+        else:
+            size_rows, spacy = _pipelines_of_size(size, args, work)
+            _print_speed_ratios(size_rows, spacy, None)
+        rows += size_rows
+    return rows
+
+
+def _pipelines_of_size(size: int, args: argparse.Namespace, work: Path) -> tuple[list[dict[str, Any]], Timed]:
+    """Every format's and engine's run over a corpus of ``size`` reports, between the spaCy reference's two
+    halves; the rows and the reference (both halves)."""
+    texts = _texts(make_corpus(min(size, args.reference_docs or REFERENCE_DOCS_CAP), args.seed))
+    # Half the reference before the pipeline and half after: its rate spans the run, not one moment.
+    spacy_before = _two_workers(_load_spacy, _spacy_chunk, texts[0::2])
+    print(f"    spaCy reference, first half: {_reference_line(spacy_before)}", flush=True)
+    size_rows = []
+    for fmt in args.formats.split(","):
+        corpus = work / f"corpus-{size}-{fmt}"
+        if not corpus.exists():
+            write_corpus(iter_corpus(size, args.seed), fmt, corpus)
+        trafilatura = None
+        if fmt == "html":
+            sample = make_corpus(min(size, args.reference_docs or TRAFILATURA_DOCS), args.seed)
+            pages = [_html(doc, number) for number, doc in enumerate(sample)]
+            trafilatura = _two_workers(None, _trafilatura_chunk, pages)
+        for engine in args.engines.split(","):
+            db = work / f"{engine}-{size}-{fmt}.db"
+            db.unlink(missing_ok=True)
+            result = _in_subprocess(corpus, db, engine)
+            ended = time.monotonic()
+            _print_stages(size, fmt, engine, result)
+            rate, cpu_rate = size / result["total"], size / result["total_cpu"]
+            row = {
+                "size": size,
+                "format": fmt,
+                "engine": engine,
+                **result,
+                "pages_per_s": rate,
+                "pages_per_cpu_s": cpu_rate,
+                "trafilatura_2w_per_s": trafilatura.rate if trafilatura else None,
+                "trafilatura_per_cpu_s": trafilatura.cpu_rate if trafilatura else None,
+                "load": _load(),
+                # the run's own clock ends as its process prints: its window on the probe's clock
+                "window": [ended - result["total"], ended],
+            }
+            size_rows.append(row)
             print(
-                f"{size:>7} {row['format']:6} {row['engine']:6} pipeline ratio"
-                f" {row['pages_per_s'] / spacy.rate:.2f} (wall),"
-                f" {row['pages_per_cpu_s'] / spacy.cpu_rate:.2f} (CPU)",
+                f"{size:>7} {fmt:6} {engine:6} {'TOTAL':18} {result['total']:8.1f} {rate:8.1f}"
+                f" {result['total_cpu']:8.1f} {cpu_rate:11.1f}\n"
+                f"    peak RSS {result['rss_mb']:.0f} MB"
+                f" (largest worker {result['worker_rss_mb']:.0f} MB); load average {_load()}",
                 flush=True,
             )
-    return rows
+            if args.topup and engine == "local":
+                row["topup"] = _topup(size, fmt, args, work, db, result)
+            if trafilatura:
+                print(
+                    f"    trafilatura.extract, 2 workers: {trafilatura.rate:.1f}/s,"
+                    f" {trafilatura.cpu_rate:.1f}/CPU-s;"
+                    f" pipeline ratio {rate / trafilatura.rate:.3f} (wall)",
+                    flush=True,
+                )
+    spacy_after = _two_workers(_load_spacy, _spacy_chunk, texts[1::2])
+    spacy = spacy_before + spacy_after
+    print(
+        f"    spaCy reference, second half: {_reference_line(spacy_after)}\n"
+        f"    spaCy ner+parser, 2 workers, both halves ({spacy.done} documents):"
+        f" {_reference_line(spacy)}",
+        flush=True,
+    )
+    for row in size_rows:
+        row.update(
+            spacy_2w_per_s=spacy.rate,
+            spacy_per_cpu_s=spacy.cpu_rate,
+            spacy_halves_per_s=[spacy_before.rate, spacy_after.rate],
+            spacy_docs=spacy.done,
+        )
+    return size_rows, spacy
+
+
+def _print_speed_ratios(rows: list[dict[str, Any]], spacy: Timed, probe: SpeedProbe | None) -> None:
+    """Each run's ratios to the spaCy reference: wall and per CPU-second as measured, and the wall ratio at
+    one machine speed (the probe's: the goal's figure) when the probe ran in every phase."""
+    reference = [(window, probe.median_cost(window) if probe else None) for window in spacy.windows]
+    costs = [cost for _, cost in reference]
+    if probe:
+        print(
+            f"    speed probe ({len(probe.samples)} parses): median CPU ms per parse, reference halves "
+            + ", ".join(f"{cost * 1000:.1f}" if cost else "none" for cost in costs),
+            flush=True,
+        )
+    for row in rows:
+        wall, cpu = row["pages_per_s"] / spacy.rate, row["pages_per_cpu_s"] / spacy.cpu_rate
+        row.update(ratio_wall=wall, ratio_cpu=cpu)
+        line = (
+            f"{row['size']:>7} {row['format']:6} {row['engine']:6} pipeline ratio {wall:.2f} (wall),"
+            f" {cpu:.2f} (CPU)"
+        )
+        started, ended = row["window"]
+        cost = probe.median_cost(Window(row["size"], row["total"], started, ended)) if probe else None
+        if cost and all(costs):
+            factor = speed_factor(cost, [(window, c) for window, c in reference if c])
+            row.update(probe_ms=cost * 1000, reference_probe_ms=[c * 1000 for c in costs if c])
+            row.update(speed_factor=factor, ratio_wall_one_speed=wall * factor)
+            line += (
+                f"; at one machine speed {wall * factor:.2f} (wall, the goal's figure: the probe's"
+                f" median {cost * 1000:.1f} ms per parse during the run, factor {factor:.3f})"
+            )
+        print(line, flush=True)
 
 
 def _reference_line(timed: Timed) -> str:

@@ -1,0 +1,67 @@
+"""The speed probe's arithmetic (benchmarks/speed_probe.py): the wall ratio put at one machine speed."""
+
+from __future__ import annotations
+
+import random
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+
+
+@pytest.fixture(scope="module")
+def probe() -> Iterator[ModuleType]:
+    # The benchmarks import their sibling modules by name, as they do when run from benchmarks/.
+    sys.path.insert(0, str(BENCHMARKS))
+    try:
+        import speed_probe
+
+        yield speed_probe
+    finally:
+        sys.path.remove(str(BENCHMARKS))
+
+
+def test_the_same_speed_throughout_leaves_the_ratio_as_measured(probe: ModuleType) -> None:
+    windows = [probe.Window(500, 40.0, 0.0, 40.0), probe.Window(500, 45.0, 150.0, 195.0)]
+    assert probe.speed_factor(0.02, [(w, 0.02) for w in windows]) == pytest.approx(1.0)
+
+
+def test_reference_windows_weigh_by_their_wall_seconds(probe: ModuleType) -> None:
+    # at the pipeline's speed the reference would have taken 10 / 1 + 30 / 2 = 25 s, not 40: its rate was
+    # 40 / 25 times lower than at that speed, so the measured ratio was that much too high
+    windows = [(probe.Window(100, 10.0, 0.0, 10.0), 1.0), (probe.Window(100, 30.0, 20.0, 50.0), 2.0)]
+    assert probe.speed_factor(1.0, windows) == pytest.approx(25 / 40)
+    assert probe.speed_factor(2.0, windows) == pytest.approx(2 * 25 / 40)
+
+
+def test_a_drifting_machine_gives_back_the_ratio_at_one_speed(probe: ModuleType) -> None:
+    """A machine whose every CPU-second slows by a random factor in each phase: the pipeline's and the
+    reference's walls and the probe's costs all stretch by it, and the factor undoes the stretch."""
+    rng = random.Random(3)
+    for _ in range(50):
+        pipeline_rate, reference_rate, probe_cost = (
+            rng.uniform(5, 15),
+            rng.uniform(5, 15),
+            rng.uniform(0.01, 0.1),
+        )
+        slow_pipeline = rng.uniform(0.7, 1.4)
+        halves = [(rng.randrange(100, 600), rng.uniform(0.7, 1.4)) for _ in range(rng.randint(1, 3))]
+        windows = [
+            (probe.Window(done, done / reference_rate * slow, 0.0, 1.0), probe_cost * slow)
+            for done, slow in halves
+        ]
+        measured_pipeline = pipeline_rate / slow_pipeline
+        measured_reference = sum(done for done, _ in halves) / sum(w.wall for w, _ in windows)
+        measured = measured_pipeline / measured_reference
+        factor = probe.speed_factor(probe_cost * slow_pipeline, windows)
+        assert measured * factor == pytest.approx(pipeline_rate / reference_rate)
+
+
+def test_median_cost_reads_only_the_probes_within_the_window(probe: ModuleType) -> None:
+    samples = [(0.5, 9.0), (1.0, 0.02), (2.0, 0.03), (2.5, 0.05), (3.0, 0.04), (3.5, 9.0)]
+    assert probe.median_cost(samples, probe.Window(1, 2.0, 1.0, 3.0)) == pytest.approx(0.035)
+    assert probe.median_cost(samples, probe.Window(1, 1.0, 4.0, 5.0)) is None
