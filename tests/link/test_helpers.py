@@ -131,13 +131,21 @@ def test_a_passage_bonus_adds_to_a_candidate_and_brings_in_a_pair_that_was_none(
 
 
 def test_neighbourhood_levels_sum_each_nodes_largest_similarities_in_order() -> None:
-    # Levels as the lexsort of (node, -similarity) made them, to the bit, with ties everywhere.
+    # Levels as the lexsort of (node, -similarity) made them, to the bit, with ties everywhere; also with
+    # nodes past 2^16 (sorted by node in two 16-bit passes), paired with low nodes or among themselves, and
+    # with similarities of every bit (whose order within a node changes their sum).
     rng = np.random.default_rng(4)
-    for _ in range(10):
-        size = int(rng.integers(5, 60))
-        first = rng.integers(0, size, 400)
-        second = rng.integers(0, size, 400)
-        sims = rng.choice([0.1, 0.2, 1 / 3, 0.7, -0.1, 0.1 + 0.2], 400)
+    for case in range(14):
+        size = int(rng.integers(5, 60)) if case < 10 else 70_000
+        # Past 2^16: nodes about 2^16 (whose low digits alone sort 65,536 before 65,535), with each other
+        # or with nodes 100-139 (whose low digits alone sort after 65,536's).
+        low, high = (0, 0) if case < 10 else (65_516, 65_516) if case % 2 else (100, 65_536)
+        first = rng.integers(low, low + 40 if case >= 10 else size, 400)
+        second = rng.integers(high, high + 40 if case >= 10 else size, 400)
+        if case < 10:
+            sims = rng.choice([0.1, 0.2, 1 / 3, 0.7, -0.1, 0.1 + 0.2], 400)
+        else:
+            sims = np.where(rng.random(400) < 0.2, 0.3, rng.random(400) - 0.1)
         nodes = np.concatenate([first, second])
         values = np.maximum(np.concatenate([sims, sims]), 0.0)
         order = np.lexsort((-values, nodes))
