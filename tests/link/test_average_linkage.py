@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import heapq
+import math
 import random
 
 import pytest
@@ -81,13 +82,16 @@ def _graph(rng: random.Random, size: int) -> tuple[Edges, list[list[int]], Const
     return edges, groups, Constraints(30, dates, anchors)
 
 
+@pytest.mark.parametrize("few_edges", [clustering._FEW_EDGES, -1, 10**9])
 @pytest.mark.parametrize("array_links", [clustering._ARRAY_LINKS, 1])
 @pytest.mark.parametrize("threshold", [0.15, 0.25, 0.3])
 def test_clusters_as_pushing_a_pair_at_a_time(
-    threshold: float, array_links: int, monkeypatch: pytest.MonkeyPatch
+    threshold: float, array_links: int, few_edges: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Also with every merged cluster's pairs pushed through numpy (``_push_many``), not only large ones.
+    # Also with every merged cluster's pairs pushed through numpy (``_push_many``), not only large ones,
+    # and with every graph's first pairs made in numpy, or a Python step per edge (``_FEW_EDGES``).
     monkeypatch.setattr(clustering, "_ARRAY_LINKS", array_links)
+    monkeypatch.setattr(clustering, "_FEW_EDGES", few_edges)
     # The merges themselves, in order, not only the clusters they end in: an order of equal averages
     # changed (which end of a pair breaks the tie) can end in the same clusters on these graphs.
     merging = clustering._merge
@@ -109,3 +113,36 @@ def test_clusters_as_pushing_a_pair_at_a_time(
         assert merges == expected_merges
         merged += sum(len(cluster) > 1 for cluster in got)
     assert merged > 40  # merges happened, in clusters of more than one group
+
+
+def test_first_pairs_of_few_edges_are_the_numpy_forms(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The entries (in order), the sizes and each cluster's links in their order, on graphs with ties,
+    # sums that round, groups and edges inside a group; a NaN similarity leaves them to the numpy form.
+    rng = random.Random(7)
+    reaching = 0
+    for case in range(60):
+        edges, groups, constraints = _graph(rng, rng.randint(2, 30))
+        if case % 10 == 9:  # a NaN on an edge between two groups
+            _, owner = clustering._initial_clusters(groups, constraints)
+            edges.sims[next(k for k, (i, j, _) in enumerate(edges.items()) if owner[i] != owner[j])] = (
+                math.nan
+            )
+        made = []
+        for few in (True, False):
+            clusters, owner = clustering._initial_clusters(groups, constraints)
+            if few:
+                pairs = clustering._initial_pairs_of_few(clusters, owner, edges, 0.25)
+                if case % 10 == 9:
+                    assert pairs is None
+                    break
+            else:
+                monkeypatch.setattr(clustering, "_FEW_EDGES", -1)  # numpy, however few the edges
+                pairs = clustering._initial_pairs(clusters, owner, edges, 0.25)
+                monkeypatch.undo()
+            assert pairs is not None
+            links = {key: list(cluster.links.items()) for key, cluster in clusters.items()}
+            made.append((pairs[0], pairs[1].tolist(), links))
+        if case % 10 != 9:
+            assert made[0] == made[1]
+            reaching += len(made[0][0])
+    assert reaching > 100  # pairs reach the threshold
