@@ -11,6 +11,7 @@ import pytest
 
 from storyline.link import LinkDoc, LinkSettings, find_shared_passages, passages
 from storyline.link.kept_passages import KeptPassages, MissingPassages, passage_entry, passage_from_entry
+from storyline.link.kept_seeds import KeptSeeds
 from storyline.link.kept_words import KeptWords
 
 # Invented wire paragraphs and quotes that outlets of a made-up region carry.
@@ -49,11 +50,15 @@ def _corpus(count: int, seed: int) -> list[LinkDoc]:
     return docs
 
 
-def _grown(docs: list[LinkDoc], sizes: list[int], settings: LinkSettings) -> tuple[list, KeptPassages]:
+def _grown(
+    docs: list[LinkDoc], sizes: list[int], settings: LinkSettings, seeds: bool = False
+) -> tuple[list, KeptPassages]:
     """Passages of ``docs[:size]`` for each size in turn, kept between runs as the link stage keeps
-    them (summaries through bytes, each whole passage an entry written when made, read when asked for);
-    the last run's passages, whole, and what it kept."""
+    them (summaries through bytes, each whole passage an entry written when made, read when asked for;
+    with ``seeds``, the seeds, runs and components too); the last run's passages, whole, and what it
+    kept."""
     kept = KeptPassages.empty(settings)
+    kept.seeds = KeptSeeds() if seeds else None
     entries: dict[bytes, bytes] = {}  # the store's entries, by component digest
     found: list = []
     for n, size in enumerate(sizes):
@@ -66,6 +71,8 @@ def _grown(docs: list[LinkDoc], sizes: list[int], settings: LinkSettings) -> tup
             assert kept.words is not None
             restored.words = KeptWords.from_bytes(kept.words.to_bytes())
             restored.load = lambda keys: {k: passage_from_entry(entries[k]) for k in keys if k in entries}
+            if kept.seeds is not None:
+                restored.seeds = KeptSeeds.from_bytes(kept.seeds.to_bytes(), kept.seeds.sketch_bytes())
             kept = restored
         found = find_shared_passages(docs[:size], settings, kept)
         # Only the passages made are written, those of components gone deleted; a summary is read whole.
@@ -91,6 +98,18 @@ def test_a_corpus_grown_in_batches_finds_the_passages_found_from_scratch() -> No
         assert 0 < kept.made < len(kept.entries)
         assert 0 < len(kept.fresh) < len(found)
         assert kept.words is not None and kept.words.fresh == 40 - cuts[-2]
+
+
+def test_passages_grown_with_kept_seeds_are_those_found_from_scratch() -> None:
+    settings = LinkSettings()
+    for seed in range(4):
+        docs = _corpus(40, seed)
+        rng = random.Random(seed)
+        cuts = [*sorted(rng.sample(range(20, 30), 3)), 34, 40]
+        found, kept = _grown(docs, cuts, settings, seeds=True)
+        assert found == find_shared_passages(docs, settings)
+        assert kept.seeds is not None and kept.seeds.made["from_scratch"] == 0
+        assert 0 < kept.made < len(kept.entries)
 
 
 def test_a_kept_passage_that_is_not_stored_is_told() -> None:

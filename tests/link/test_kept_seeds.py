@@ -15,6 +15,7 @@ import io
 import random
 import weakref
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -22,6 +23,7 @@ import pytest
 
 from storyline.link import packed, passages, seeds
 from storyline.link.kept_seeds import KeptSeeds
+from storyline.link.runs import extended_runs
 from storyline.link.settings import LinkSettings
 
 
@@ -67,13 +69,13 @@ def _from_scratch(
     if not len(anchors[0]):
         return np.zeros((0, 5), dtype=np.int64)
     pairs = seeds.seed_pair_chunks(*anchors, outlets, settings.passage_max_doc_freq)
-    return passages._runs(pairs, flat, starts, settings.min_passage_words)
+    return extended_runs(pairs, flat, starts, settings.min_passage_words)
 
 
 def _extender(
     flat: np.ndarray, starts: np.ndarray, min_words: int
 ) -> Callable[[Iterable[np.ndarray]], np.ndarray]:
-    return lambda chunks: passages._runs(chunks, flat, starts, min_words)
+    return lambda chunks: extended_runs(chunks, flat, starts, min_words)
 
 
 @pytest.mark.parametrize(("seed", "block"), [(seed, 1 << 20) for seed in range(10)] + [(3, 7), (4, 1)])
@@ -343,3 +345,28 @@ def test_windows_chosen_again_are_those_each_window_chooses(
     assert hashes.tolist() == [h for _, _, h, _ in choices]
     assert estimates.tolist() == [e for _, _, _, e in choices]
     assert windows == len(expected) > len(codes)
+
+
+def test_the_kept_seeds_follow_the_code_they_are_made_by_and_no_other(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Seeds and runs are stale when the seeding or run code changes, and not when the code making
+    # passages of runs does (that is the kept passages' own digest).
+    from storyline.link import kept_seeds
+    from storyline.link import runs as run_extension
+
+    def digest_with(module: Any) -> bytes:
+        edited = tmp_path / f"{module.__name__}.py"
+        edited.write_bytes(Path(module.__file__).read_bytes() + b"\n# edited\n")
+        with monkeypatch.context() as patch:
+            patch.setattr(module, "__file__", str(edited))
+            kept_seeds._code_digest.cache_clear()
+            return kept_seeds._code_digest()
+
+    kept_seeds._code_digest.cache_clear()
+    today = kept_seeds._code_digest()
+    for module in (seeds, run_extension, kept_seeds):
+        assert digest_with(module) != today, module.__name__
+    assert digest_with(passages) == today
+    kept_seeds._code_digest.cache_clear()
+    assert kept_seeds._code_digest() == today

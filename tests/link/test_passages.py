@@ -15,7 +15,10 @@ from storyline.link.passages import (
     _components,
     _find_runs,
     _Found,
+    _found,
     _quoted_share,
+    distinct_rows,
+    row_order,
 )
 from storyline.link.tokens import word_spans
 
@@ -288,3 +291,47 @@ def test_character_spans_of_places_shared_by_passages_are_each_their_own() -> No
             assert (spans.texts.get(row) == texts[doc][start:end]) if core_first else True
     assert len(spans.texts) == 3 and len(spans.start) == 6  # the first and third share two places
     assert _character_spans(docs, [], lambda wanted: iter(wanted)).rows.size == 0
+
+
+def test_distinct_rows_are_those_np_unique_gives() -> None:
+    # Values packed into one number, and values too wide for that (sorted by their columns): the rows
+    # np.unique gives, in its order, of the same type.
+    rng = np.random.default_rng(8)
+    for high in (1, 5, 40, 1 << 22, 1 << 30):
+        # A few values per column, the highest wide: rows that share one or two columns' values.
+        values = np.unique(np.append(rng.integers(0, high, 3), high - 1))
+        rows = rng.choice(values, size=(int(rng.integers(0, 300)), 3)).astype(np.int32)
+        rows = np.vstack((rows, rows[: len(rows) // 3]))  # repeated rows
+        found = distinct_rows(rows)
+        assert found.dtype == rows.dtype and np.array_equal(found, np.unique(rows, axis=0).reshape(-1, 3))
+
+
+def test_a_passage_is_located_from_the_shortest_earliest_run_end() -> None:
+    # Run ends of several lengths, some of them equally short in several documents and places: the core is
+    # the shortest, then the earliest document, then the first place in it (a sort of every end by those).
+    rng = np.random.default_rng(12)
+    for _ in range(30):
+        lengths = rng.integers(20, 40, 6)
+        starts = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
+        flat = np.ones(int(starts[-1]), dtype=np.uint32)  # one word: every run is found everywhere
+        count = int(rng.integers(1, 12))
+        docs = rng.integers(0, 6, count)
+        begins = rng.integers(0, 10, count)
+        sides = np.stack((docs, begins, begins + rng.integers(3, 6, count)), 1).astype(np.int32)
+        core = sides[np.lexsort((sides[:, 1], sides[:, 0], sides[:, 2] - sides[:, 1]))[0]]
+        found = _found(flat, starts, sides, [f"outlet {n}" for n in range(6)])
+        if len(np.unique(docs)) > 1:
+            assert found is not None
+            assert (found.core, found.length) == (core[0], core[2] - core[1])
+            assert int(found.firsts[found.docs == core[0]].min()) <= core[1]
+
+
+def test_rows_ordered_at_once_are_ordered_as_a_sort_by_each_column() -> None:
+    # Packed into one number where the values fit, sorted by each column where they do not: the stable
+    # order np.lexsort gives (equal rows keep their order).
+    rng = np.random.default_rng(9)
+    for high in (1, 3, 1000, 1 << 22, 1 << 30):
+        values = np.unique(np.append(rng.integers(0, high, 3), high - 1))
+        rows = rng.choice(values, size=(int(rng.integers(0, 300)), 3)).astype(np.int32)
+        columns = (rows[:, 0], rows[:, 1], rows[:, 2])
+        assert np.array_equal(row_order(columns), np.lexsort((rows[:, 2], rows[:, 1], rows[:, 0])))

@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from storyline.link import passages, seeds
+from storyline.link import runs as run_extension
 
 
 def _reference_seeds(
@@ -127,7 +128,7 @@ def test_seeds_pairs_and_runs_are_those_found_one_by_one(seed: int, monkeypatch)
     assert len(pairs) == len({tuple(row) for row in pairs.tolist()})  # each pair once
     assert {tuple(row) for row in pairs.tolist()} == _reference_pairs(*found, outlets, max_doc_freq)
     min_words = 6 if size == 3 else 12
-    runs = passages._runs(chunks, flat, starts, min_words)
+    runs = run_extension.extended_runs(chunks, flat, starts, min_words)
     assert runs.dtype == np.int32  # held narrow through the passages step
     assert np.array_equal(runs, _reference_runs(pairs, flat, starts, min_words))
     if max_doc_freq == 200:
@@ -147,8 +148,8 @@ def test_runs_on_a_diagonal_of_many_separate_runs_are_those_of_every_seed() -> N
     found = seeds.find_seeds(flat, starts, 3, 4)
     chunks = list(seeds.seed_pair_chunks(*found, np.asarray([0, 1]), 200))
     pairs = np.concatenate(chunks)
-    runs = passages._runs(chunks, flat, starts, 6)
-    assert len(runs) > 10 * passages._LEAD_ROUNDS
+    runs = run_extension.extended_runs(chunks, flat, starts, 6)
+    assert len(runs) > 10 * run_extension._LEAD_ROUNDS
     assert np.array_equal(runs, _reference_runs(pairs, flat, starts, 6))
 
 
@@ -177,7 +178,7 @@ def test_unique_rows_are_those_np_unique_gives(parts: int) -> None:
     chunks = [rng.integers(0, 6, size=(int(rng.integers(0, 400)), 5)).astype(np.int32) for _ in range(parts)]
     chunks += [chunks[0][::-1].copy()] if chunks else []  # every row of a part again, in another order
     given = list(chunks)
-    rows = passages.unique_rows(given)
+    rows = run_extension.unique_rows(given)
     expected = np.unique(np.concatenate(chunks), axis=0) if chunks else np.zeros((0, 5), dtype=np.int32)
     assert rows.dtype == np.int32 and given == []
     assert np.array_equal(rows, expected)
@@ -189,7 +190,7 @@ def test_run_ends_numbered_int32_group_as_int64_ends_do(seed: int, monkeypatch) 
     int64 numbering gives (the type is the only difference)."""
     flat, starts, outlets = _corpus(seed)
     found = seeds.find_seeds(flat, starts, 3, 4)
-    runs = passages._runs(seeds.seed_pair_chunks(*found, outlets, 200), flat, starts, 6)
+    runs = run_extension.extended_runs(seeds.seed_pair_chunks(*found, outlets, 200), flat, starts, 6)
     assert len(runs) > 0 and passages.end_type(2 * len(runs)) is np.int32
     assert passages.end_type((1 << 30) - 1) is np.int32 and passages.end_type(1 << 30) is np.int64
     narrow = passages._components(runs, passages.SAME_TEXT_OVERLAP)

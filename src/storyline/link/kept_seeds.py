@@ -41,6 +41,7 @@ from pathlib import Path
 import numpy as np
 
 from storyline.link import packed, seeds, tokens
+from storyline.link import runs as run_extension
 from storyline.link.seeds import (
     FrequencySketch,
     anchor_blocks,
@@ -71,16 +72,17 @@ SKETCH_REWRITE_SHARE = 8
 #: every window a large addition moves holds each of those windows' shingles at once, and costs more than
 #: seeding the whole corpus afresh (both give the same seeds).
 GROWN_AT_MOST = 4
-#: Extends seed pairs (a chunk at a time) to the unique runs they give (``passages._runs``, bound to the
-#: corpus's words and the shortest passage).
+#: Extends seed pairs (a chunk at a time) to the unique runs they give
+#: (:func:`storyline.link.runs.extended_runs`, bound to the corpus's words and the shortest passage).
 Extend = Callable[[Iterable[np.ndarray]], np.ndarray]
 
 
 @functools.cache
 def _code_digest() -> bytes:
-    """The seeding, run-finding and tokenising code, digested: kept seeds are stale when it changed."""
+    """The seeding, run-finding and tokenising code, digested: kept seeds are stale when it changed (and
+    not when the code making passages of the runs does: the kept passages' own digest follows that)."""
     here = Path(__file__)
-    sources = sorted({here, Path(seeds.__file__), Path(tokens.__file__), here.with_name("passages.py")})
+    sources = sorted({here, *(Path(module.__file__) for module in (seeds, tokens, run_extension))})
     return hashlib.sha256(b"".join(path.read_bytes() for path in sources)).digest()[:16]
 
 
