@@ -30,6 +30,8 @@ from typing import Any
 
 #: Seconds between two probes.
 PROBE_INTERVAL_S = 1.0
+#: Seconds the probe may take to load its model before the benchmark gives up on it.
+READY_WAIT_S = 300
 #: Parses made and thrown away before the first one timed (the model's first calls allocate).
 WARM_UP_PARSES = 5
 #: The fixed text each probe parses: generated news prose, as the reference parses (~0.02 CPU s).
@@ -63,6 +65,7 @@ def _probe(conn: Connection, stop: Any, interval: float) -> None:
     nlp.select_pipes(enable=[name for name in nlp.pipe_names if name in {"tok2vec", "ner", "parser"}])
     for _ in range(WARM_UP_PARSES):
         nlp(PROBE_TEXT)
+    conn.send("ready")
     samples: list[tuple[float, float]] = []
     while not stop.is_set():
         at, cpu = time.monotonic(), time.thread_time()
@@ -79,20 +82,37 @@ class SpeedProbe:
     def __init__(self, interval: float = PROBE_INTERVAL_S) -> None:
         context = multiprocessing.get_context("spawn")  # not a copy of the benchmark's process
         self._stop = context.Event()
-        self._receive, send = context.Pipe(duplex=False)
-        self._process = context.Process(target=_probe, args=(send, self._stop, interval), daemon=True)
+        self._receive, self._send = context.Pipe(duplex=False)
+        self._process = context.Process(target=_probe, args=(self._send, self._stop, interval), daemon=True)
         self.samples: list[tuple[float, float]] = []
 
     def __enter__(self) -> SpeedProbe:
+        """Start the probe and wait until its model is loaded: loading takes a core for seconds, which
+        must not fall in the first phase timed."""
         self._process.start()
+        self._send.close()  # the probe's end only: its exit reads as the end of the pipe here
+        try:
+            ready = self._receive.poll(READY_WAIT_S) and self._receive.recv() == "ready"
+        except EOFError:  # the probe ended without a word (its model failed to load)
+            ready = False
+        if not ready:
+            self._stop.set()
+            self._process.terminate()
+            raise RuntimeError(
+                f"the speed probe ended or was not ready within {READY_WAIT_S} s (its model did not load);"
+                " --probe-interval 0 runs the benchmark without it"
+            )
         return self
 
     def __exit__(
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
     ) -> None:
         self._stop.set()
-        if self._process.is_alive() and self._receive.poll(60):
-            self.samples = self._receive.recv()
+        try:
+            if self._receive.poll(60):
+                self.samples = self._receive.recv()
+        except EOFError:  # the probe ended without its samples: no figure at one machine speed
+            self.samples = []
         self._process.join(10)
         if self._process.is_alive():
             self._process.terminate()

@@ -1,9 +1,10 @@
-"""The speed probe's arithmetic (benchmarks/speed_probe.py): the wall ratio put at one machine speed."""
+"""The speed probe (benchmarks/speed_probe.py): its samples, and the wall ratio put at one machine speed."""
 
 from __future__ import annotations
 
 import random
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -65,3 +66,15 @@ def test_median_cost_reads_only_the_probes_within_the_window(probe: ModuleType) 
     samples = [(0.5, 9.0), (1.0, 0.02), (2.0, 0.03), (2.5, 0.05), (3.0, 0.04), (3.5, 9.0)]
     assert probe.median_cost(samples, probe.Window(1, 2.0, 1.0, 3.0)) == pytest.approx(0.035)
     assert probe.median_cost(samples, probe.Window(1, 1.0, 4.0, 5.0)) is None
+
+
+def test_the_probe_times_parses_while_its_block_runs(probe: ModuleType) -> None:
+    """The probe's process is ready (its model loaded) when the block starts, parses while it runs and
+    hands back each parse's CPU seconds when it ends."""
+    with probe.SpeedProbe(interval=0.01) as running:
+        started = time.monotonic()
+        time.sleep(1.0)
+        ended = time.monotonic()
+    assert running.samples  # model loaded before the block: parses fell inside it
+    assert all(started - 1.0 <= at and 0 < cost < 5 for at, cost in running.samples)
+    assert running.median_cost(probe.Window(1, ended - started, started, ended)) is not None
