@@ -67,7 +67,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from speed_probe import PROBE_INTERVAL_S, SpeedProbe, Window, speed_factor
+from speed_probe import PROBE_INTERVAL_S, SpeedProbe, Window, speed_factor, unreliable_because
 
 WORKERS = 2
 #: Most documents the spaCy reference times by default (half before the pipeline, half after).
@@ -916,9 +916,14 @@ def _print_speed_ratios(rows: list[dict[str, Any]], spacy: Timed, probe: SpeedPr
             factor = speed_factor(cost, [(window, c) for window, c in reference if c])
             row.update(probe_ms=cost * 1000, reference_probe_ms=[c * 1000 for c in costs if c])
             row.update(speed_factor=factor, ratio_wall_one_speed=wall * factor)
+            # The last five minutes' load: the pipeline's run and the reference's second half.
+            doubt = unreliable_because([c for c in costs if c], os.getloadavg()[1], os.cpu_count() or 1)
+            row.update(ratio_wall_one_speed_unreliable=doubt)
             line += (
                 f"; at one machine speed {wall * factor:.2f} (wall, the goal's figure: the probe's"
                 f" median {cost * 1000:.1f} ms per parse during the run, factor {factor:.3f})"
+                if doubt is None
+                else f"; at one machine speed {wall * factor:.2f} UNRELIABLE, not the goal's figure ({doubt})"
             )
         print(line, flush=True)
 

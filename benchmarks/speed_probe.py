@@ -128,6 +128,27 @@ def median_cost(samples: Sequence[tuple[float, float]], window: Window) -> float
     return statistics.median(costs) if costs else None
 
 
+#: The most the probe's medians in the reference's two halves may differ (as a share of the smaller) for
+#: the figure at one machine speed to be read: the reference does the same work in both, so a larger gap
+#: is the probe measuring something other than the host's speed (other work beside it, on a loaded machine).
+HALVES_AGREE_WITHIN = 0.10
+
+
+def unreliable_because(reference_costs: Sequence[float], load: float, cores: int) -> str | None:
+    """Why the figure at one machine speed is not to be read, or None: the probe's cost moves with the work
+    beside it as well as with the host's speed (a parse beside a memory-bound process measured up to 45%
+    slower), which a quiet machine keeps small. So: a load average over ``cores`` + 1 (the benchmark's own
+    two workers and the probe come to about 2-3 on a quiet two-core machine), or halves whose medians
+    differ by more than :data:`HALVES_AGREE_WITHIN`."""
+    if load > cores + 1:
+        return f"load average {load:.1f} on {cores} cores"
+    if len(reference_costs) >= 2:
+        low, high = min(reference_costs), max(reference_costs)
+        if high > low * (1 + HALVES_AGREE_WITHIN):
+            return f"the probe's medians in the reference's halves differ by {high / low - 1:.0%}"
+    return None
+
+
 def speed_factor(pipeline_cost: float, reference: Sequence[tuple[Window, float]]) -> float:
     """The factor that puts a wall ratio (pipeline rate over reference rate) at one machine speed.
 

@@ -68,6 +68,22 @@ def test_median_cost_reads_only_the_probes_within_the_window(probe: ModuleType) 
     assert probe.median_cost(samples, probe.Window(1, 1.0, 4.0, 5.0)) is None
 
 
+@pytest.mark.parametrize(
+    ("costs", "load", "doubt"),
+    [
+        ([0.020, 0.021], 2.5, None),  # a quiet two-core machine: the benchmark's own workers and the probe
+        ([0.020, 0.021], 3.2, "load average 3.2 on 2 cores"),
+        ([0.020, 0.0225], 1.0, "the probe's medians in the reference's halves differ by 12%"),
+        ([0.0225, 0.020], 1.0, "the probe's medians in the reference's halves differ by 12%"),
+        ([0.020], 1.0, None),
+    ],
+)
+def test_the_figure_at_one_speed_is_marked_where_it_cannot_be_read(
+    probe: ModuleType, costs: list[float], load: float, doubt: str | None
+) -> None:
+    assert probe.unreliable_because(costs, load, 2) == doubt
+
+
 def test_the_probe_times_parses_while_its_block_runs(probe: ModuleType) -> None:
     """The probe's process is ready (its model loaded) when the block starts, parses while it runs and
     hands back each parse's CPU seconds when it ends."""
