@@ -158,6 +158,21 @@ def test_a_changed_document_or_settings_find_everything_afresh() -> None:
     np.save(bare, np.arange(4))
     assert KeptSeeds.from_bytes(bare.getvalue(), kept.sketch_bytes()).facts.size == 0
     assert KeptSeeds.from_bytes(kept.to_bytes(), bare.getvalue()).facts.size == 0
+    # Anchors whose lengths and ranges fit but out of (document, position) order, or repeated: a top-up
+    # merges into them assuming that order, so they are refused.
+    assert len(kept.anchor_docs) > 2
+    for damage in ("swapped", "repeated", "negative"):
+        damaged = KeptSeeds.from_bytes(kept.to_bytes(), kept.sketch_bytes())
+        positions = damaged.anchor_positions.copy()
+        if damage == "swapped":
+            positions[[0, -1]] = positions[[-1, 0]]
+            damaged.anchor_docs = damaged.anchor_docs[::-1].copy()
+        elif damage == "repeated":
+            positions[1], damaged.anchor_docs[1] = positions[0], damaged.anchor_docs[0]
+        else:
+            positions[0] = -1
+        damaged.anchor_positions = positions
+        assert KeptSeeds.from_bytes(damaged.to_bytes(), kept.sketch_bytes()).facts.size == 0, damage
 
 
 def test_seeds_stopped_while_growing_keep_nothing(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -150,11 +150,13 @@ def typical_level(levels: np.ndarray) -> float:
     return math.exp(round(math.log(median) * TYPICAL_LEVEL_STEPS) / TYPICAL_LEVEL_STEPS)
 
 
-def _stable_by_node(nodes: np.ndarray, order: np.ndarray, size: int) -> np.ndarray:
-    """``order`` (places in ``nodes``, each below ``size``) sorted stably by node: a least-significant-digit
-    radix sort, 16 bits a pass, each pass numpy's stable sort of 16-bit keys (a radix sort itself, linear;
-    of wider integers numpy's stable sort is a merge sort)."""
-    for shift in range(0, max(int(size) - 1, 1).bit_length(), 16):
+def _stable_by_node(nodes: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """``order`` (places in ``nodes``, none negative) sorted stably by node: a least-significant-digit radix
+    sort, 16 bits a pass, each pass numpy's stable sort of 16-bit keys (a radix sort itself, linear; of
+    wider integers numpy's stable sort is a merge sort). As many passes as the largest node needs, so no
+    node is cut to its low digits whatever the caller says the graph's size is."""
+    largest = int(nodes.max()) if len(nodes) else 0
+    for shift in range(0, max(largest, 1).bit_length(), 16):
         digits = (nodes[order] >> shift).astype(np.uint16)  # the low 16 bits of what is left
         order = order[np.argsort(digits, kind="stable")]
     return order
@@ -190,7 +192,7 @@ def neighbourhood_scaled(edges: Edges, size: int, neighbours: int, bounds: tuple
     half = np.argsort(-values[: len(sims)])
     order = np.empty(len(values), dtype=np.int64)
     order[0::2], order[1::2] = half, half + len(sims)
-    order = _stable_by_node(nodes, order, size)
+    order = _stable_by_node(nodes, order)
     nodes, values = nodes[order], values[order]
     counts = np.bincount(nodes, minlength=size)
     # Each end's place among its node's: its place less its node's first place (the counts before it).

@@ -422,6 +422,7 @@ class KeptSeeds:
         anchors_fit = anchors == len(kept.anchor_positions) == len(kept.anchor_shared) and (
             not len(kept.anchor_docs) or (kept.anchor_docs.min() >= 0 and kept.anchor_docs.max() < documents)
         )
+        anchors_fit = anchors_fit and _in_order(kept.anchor_docs, kept.anchor_positions)
         runs_fit = not len(kept.runs) or (kept.runs[:, :2].min() >= 0 and kept.runs[:, :2].max() < documents)
         if len(kept.sketch_shape) != 2 or not anchors_fit or not runs_fit:
             return cls()
@@ -439,6 +440,18 @@ class _Seeding:
     total: int  # shingles in all
     pairs: _Pairs
     extend: Extend
+
+
+def _in_order(docs: np.ndarray, positions: np.ndarray) -> bool:
+    """Whether kept anchors are as they are written, in strictly increasing (document, position) order: a
+    top-up merges into them and chooses their windows again assuming it (seeds.chosen_again), so anchors
+    out of order (a damaged blob whose lengths and ranges still fit) must be refused, not trusted."""
+    if not len(positions):
+        return True
+    if positions.min() < 0:
+        return False
+    keys = (docs.astype(np.int64) << 32) | positions.astype(np.int64)
+    return bool(np.all(keys[1:] > keys[:-1]))
 
 
 def _no_anchors() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
