@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from storyline.link import LinkDoc, find_shared_passages
+from storyline.link import LinkDoc, find_shared_passages, passages
 from storyline.link.passages import (
     SAME_TEXT_OVERLAP,
     _character_spans,
@@ -304,6 +305,22 @@ def test_distinct_rows_are_those_np_unique_gives() -> None:
         rows = np.vstack((rows, rows[: len(rows) // 3]))  # repeated rows
         found = distinct_rows(rows)
         assert found.dtype == rows.dtype and np.array_equal(found, np.unique(rows, axis=0).reshape(-1, 3))
+
+
+@pytest.mark.parametrize("widths", [(21, 21, 21), (21, 21, 22), (63, 0, 0), (1, 62, 1)])
+def test_rows_packed_at_the_edge_of_63_bits(widths: tuple[int, int, int]) -> None:
+    # Columns whose largest values take 63 bits in all (packed into one number) and 64 (sorted by
+    # column): ordered and made distinct as np.lexsort and np.unique do, either way.
+    rng = np.random.default_rng(sum(widths))
+    columns = []
+    for width in widths:
+        top = (1 << width) - 1
+        columns.append(np.append(rng.integers(0, top + 1, 200, dtype=np.int64) >> 1 << 1, [top, 0, top]))
+    rows = np.stack(columns, 1)
+    rows = np.vstack((rows, rows[::3]))  # repeated rows
+    assert (passages._packed(list(rows.T)) is None) is (sum(widths) > 63)
+    assert np.array_equal(row_order(list(rows.T)), np.lexsort((rows[:, 2], rows[:, 1], rows[:, 0])))
+    assert np.array_equal(distinct_rows(rows), np.unique(rows, axis=0))
 
 
 def test_a_passage_is_located_from_the_shortest_earliest_run_end() -> None:
