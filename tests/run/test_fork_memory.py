@@ -103,6 +103,21 @@ def test_the_peak_is_kept_and_bounds_the_next_fork(tmp_path: Path, monkeypatch: 
     store.close()
 
 
+def _budget_above_this_process(monkeypatch: pytest.MonkeyPatch, room: int) -> int:
+    """A memory budget of this process's resident size now plus ``room`` MiB; that size."""
+    resident = fork_memory.resident_mib()
+    assert resident is not None
+    monkeypatch.setenv(fork_memory.BUDGET_VARIABLE, str(resident + room))
+    return resident
+
+
+def _peak_kept_over_the_budget(store: SQLiteStore, monkeypatch: pytest.MonkeyPatch) -> int:
+    """A budget 200 MiB above this process and a kept peak of 400 beside it (a fork refused); its size."""
+    resident = _budget_above_this_process(monkeypatch, 200)
+    store.set_state("test.peak", fork_memory.record(400, resident))
+    return resident
+
+
 @needs_fork
 def test_a_refused_fork_is_tried_again_and_measured_afresh(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -110,10 +125,7 @@ def test_a_refused_fork_is_tried_again_and_measured_afresh(
     # A kept peak over the budget beside this process: the work is left to the caller, and each refusal
     # counted, until one run in REFUSALS_BEFORE_RETRY + 1 forks (this process alone is within the budget).
     store = SQLiteStore(tmp_path / "s.db")
-    resident = fork_memory.resident_mib()
-    assert resident is not None
-    monkeypatch.setenv(fork_memory.BUDGET_VARIABLE, str(resident + 200))
-    store.set_state("test.peak", fork_memory.record(400, resident))
+    resident = _peak_kept_over_the_budget(store, monkeypatch)
     for refused in range(1, fork_memory.REFUSALS_BEFORE_RETRY + 1):
         assert fork_beside(store, 2, _work, "test.peak") is None
         assert store.get_state("test.peak") == {"peak_mib": 400, "parent_mib": resident, "refused": refused}
@@ -169,9 +181,7 @@ def test_a_process_past_the_budget_is_kept_and_not_forked_again(
     # No record yet, and this process alone within the budget: forked; the process passes the budget as it
     # runs, ends without a result, and what it took is kept, so the next run leaves the work to the stage.
     store = SQLiteStore(tmp_path / "s.db")
-    resident = fork_memory.resident_mib()
-    assert resident is not None
-    monkeypatch.setenv(fork_memory.BUDGET_VARIABLE, str(resident + 64))
+    _budget_above_this_process(monkeypatch, 64)
     beside = fork_beside(store, 2, _grow_long, "test.peak")
     assert beside is not None and beside.result() is None
     record = store.get_state("test.peak")
@@ -206,10 +216,7 @@ def test_a_store_too_busy_to_count_a_refusal_leaves_the_work_to_the_stage(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     store = SQLiteStore(tmp_path / "s.db", busy_timeout=0.2)
-    resident = fork_memory.resident_mib()
-    assert resident is not None
-    monkeypatch.setenv(fork_memory.BUDGET_VARIABLE, str(resident + 200))
-    store.set_state("test.peak", fork_memory.record(400, resident))
+    _peak_kept_over_the_budget(store, monkeypatch)
     other = _held_by_another_writer(tmp_path / "s.db")
     try:
         assert fork_beside(store, 2, _work, "test.peak") is None
