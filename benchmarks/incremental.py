@@ -3,7 +3,7 @@
 Usage::
 
     PYTHONPATH=src python benchmarks/incremental.py [--base 10000] [--new 100] [--seed 7] [--profile]
-                                                    [--base-as-full]
+                                                    [--base-as-full] [--more K] [--work DIR [--resume]]
 
 It generates ``base + new`` invented reports with ``pipeline_scale.py``'s generator (stories of one to six
 reports, planted near copies), stores them as the document stage would leave them (title, body, date,
@@ -22,7 +22,12 @@ what the full run stored (every record table and every document's derived fields
 
 With ``--base-as-full`` (for large bases, where two runs from nothing do not fit in the time at hand) the
 from-nothing run of the ``base`` reports stands in for the full run, and the equality check is skipped
-(the tests and smaller runs check it). Each stage's peak resident memory is printed beside its CPU: the
+(the tests and smaller runs check it). ``--more K`` adds ``new`` reports ``K`` more times, each run and
+printed as a top-up of its own: the first top-up after a change of the stages' code may rebuild what they
+keep, so the steady cost is the later ones'. ``--resume`` (with ``--work``) goes on from the stores kept
+there: no base run, each top-up adds the next ``new`` reports of the same generated corpus, and the full
+run that was measured when the store was made (kept as ``full.json``) is the denominator. Each stage's
+peak resident memory is printed beside its CPU: the
 process's own peak is reset before each stage (Linux ``/proc/self/clear_refs``), and worker processes'
 peak is the largest any child reached so far.
 """
@@ -184,6 +189,36 @@ def stored_tables(store: SQLiteStore) -> str:
     return json.dumps(tables, sort_keys=True, default=str)
 
 
+def _print_topup(
+    label: str,
+    full: dict[str, float],
+    full_peaks: dict[str, tuple[int, int]],
+    top: dict[str, float],
+    top_peaks: dict[str, tuple[int, int]],
+) -> None:
+    print(label)
+    print(
+        f"{'stage':<10} {'full CPU s':>11} {'top-up CPU s':>13} {'ratio':>7}"
+        f" {'full peak MiB':>14} {'top-up peak MiB':>16}"
+    )
+    for name in full:
+        print(
+            f"{name:<10} {full[name]:>11.2f} {top[name]:>9.2f} {top[name] / full[name]:>7.1%}"
+            f" {_peaks(full_peaks[name]):>14} {_peaks(top_peaks[name]):>16}"
+        )
+    total_full, total_top = sum(full.values()), sum(top.values())
+    print(f"{'total':<10} {total_full:>11.2f} {total_top:>9.2f} {total_top / total_full:>7.1%}", flush=True)
+
+
+def _kept_full_run(work: Path) -> tuple[dict[str, float], dict[str, tuple[int, int]]]:
+    """The full run measured when the kept store was made (``full.json``)."""
+    path = work / "full.json"
+    if not path.exists():
+        raise SystemExit(f"{path}: missing; --resume needs a store made by this script with --work")
+    kept = json.loads(path.read_text())
+    return kept["seconds"], {name: (own, child) for name, (own, child) in kept["peaks"].items()}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base", type=int, default=10000)
@@ -198,18 +233,28 @@ def main() -> None:
     parser.add_argument(
         "--work", type=Path, default=None, help="keep the stores here (default: a temporary folder)"
     )
+    parser.add_argument("--more", type=int, default=0, help="this many further top-ups of --new reports")
+    parser.add_argument(
+        "--resume", action="store_true", help="go on from the top-up store kept in --work (no base run)"
+    )
     args = parser.parse_args()
-    reports = GEN.make_corpus(args.base + args.new, args.seed)
-    base, new = reports[: args.base], reports[args.base :]
+    if args.resume:
+        if args.work is None:
+            parser.error("--resume needs --work")
+        resume(args.work, args.new, args.more, args.seed)
+        return
+    reports = GEN.make_corpus(args.base + args.new * (1 + args.more), args.seed)
+    base, new = reports[: args.base], reports[args.base : args.base + args.new]
+    later = reports[args.base + args.new :]
     work = args.work or Path(tempfile.mkdtemp(prefix="storyline-incremental-"))
     work.mkdir(parents=True, exist_ok=True)
-    for stale in [*work.glob("full.db*"), *work.glob("topup.db*")]:
+    for stale in [*work.glob("full.db*"), *work.glob("topup.db*"), *work.glob("full.json")]:
         stale.unlink()
 
     full_store = None
     if not args.base_as_full:
         full_store = SQLiteStore(work / "full.db")
-        store_reports(full_store, reports, 0)
+        store_reports(full_store, [*base, *new], 0)
     top_store = SQLiteStore(work / "topup.db")
     store_reports(top_store, base, 0)
     # The generated reports are not the stages' to hold: drop them (and hand the freed heap back to the
@@ -222,6 +267,7 @@ def main() -> None:
     base_run, base_peaks = run_corpus_stages(top_store)
     if full_store is None:
         full, full_peaks = base_run, base_peaks
+    (work / "full.json").write_text(json.dumps({"seconds": full, "peaks": full_peaks}))
     store_reports(top_store, new, args.base)
     profiler = cProfile.Profile() if args.profile else None
     if profiler:
@@ -233,17 +279,7 @@ def main() -> None:
     print(f"{args.base:,} reports stored, {args.new:,} added (corpus stages; regex analyser for the parse)")
     if args.base_as_full:
         print(f"full run: the {args.base:,} base reports' run from nothing stands in for it")
-    print(
-        f"{'stage':<10} {'full CPU s':>11} {'top-up CPU s':>13} {'ratio':>7}"
-        f" {'full peak MiB':>14} {'top-up peak MiB':>16}"
-    )
-    for name in full:
-        print(
-            f"{name:<10} {full[name]:>11.2f} {top[name]:>9.2f} {top[name] / full[name]:>7.1%}"
-            f" {_peaks(full_peaks[name]):>14} {_peaks(top_peaks[name]):>16}"
-        )
-    total_full, total_top = sum(full.values()), sum(top.values())
-    print(f"{'total':<10} {total_full:>11.2f} {total_top:>9.2f} {total_top / total_full:>7.1%}")
+    _print_topup(f"top-up 1: {args.base:,} + {args.new:,}", full, full_peaks, top, top_peaks)
     narrated = top_store.get_state("narrate.narrated")
     stories = sum(1 for _ in top_store.records("stories"))
     print(f"stories narrated again on the top-up: {narrated} of {stories}")
@@ -255,11 +291,36 @@ def main() -> None:
         equal = stored_tables(full_store) == stored_tables(top_store)
         print(f"top-up stored exactly what the full run stored: {'yes' if equal else 'NO'}")
         full_store.close()
+    if profiler:
+        pstats.Stats(profiler, stream=sys.stdout).sort_stats("cumulative").print_stats(35)
+    stored = args.base + args.new
+    for number in range(args.more):
+        batch = later[number * args.new : (number + 1) * args.new]
+        store_reports(top_store, batch, stored)
+        top, top_peaks = run_corpus_stages(top_store)
+        _print_topup(f"top-up {number + 2}: {stored:,} + {len(batch):,}", full, full_peaks, top, top_peaks)
+        stored += len(batch)
     top_store.close()
     if args.work is None:
         shutil.rmtree(work)
-    if profiler:
-        pstats.Stats(profiler, stream=sys.stdout).sort_stats("cumulative").print_stats(35)
+
+
+def resume(work: Path, new: int, more: int, seed: int) -> None:
+    """``1 + more`` top-ups of ``new`` reports each on the store kept in ``work``."""
+    full, full_peaks = _kept_full_run(work)
+    top_store = SQLiteStore(work / "topup.db")
+    stored = sum(1 for _ in top_store.documents())
+    reports = GEN.make_corpus(stored + new * (1 + more), seed)[stored:]
+    _release_freed_memory()
+    for number in range(1 + more):
+        batch = reports[number * new : (number + 1) * new]
+        store_reports(top_store, batch, stored)
+        top, top_peaks = run_corpus_stages(top_store)
+        _print_topup(
+            f"top-up (resumed) {number + 1}: {stored:,} + {len(batch):,}", full, full_peaks, top, top_peaks
+        )
+        stored += len(batch)
+    top_store.close()
 
 
 if __name__ == "__main__":
