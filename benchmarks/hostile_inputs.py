@@ -115,7 +115,11 @@ def main() -> None:
             built = time.perf_counter() - t0
             child = subprocess.run(
                 [sys.executable, "-c", CHILD, str(Path(folder) / "s.db"), str(batch), mode or "-"],
-                capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=3600, check=False,
+                capture_output=True,
+                text=True,
+                stdin=subprocess.DEVNULL,
+                timeout=3600,
+                check=False,
             )
         if child.returncode != 0:
             print(f"{name:<30} FAILED (status {child.returncode}): {child.stderr[-300:]}")

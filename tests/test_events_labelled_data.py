@@ -32,24 +32,110 @@ MODES: dict[str, set[str]] = {
     "PROTEST": {"demo", "riot", "general", "strike", "hunger", "boycott", "obstruct"},
     "SANCTION": {"convict", "expel", "withdraw", "discontinue"},
     "MOBILIZE": {"troops", "weapons", "police", "militia"},
-    "COERCE": {"confiscate", "restrict", "ban", "censor", "curfew", "martial-law", "arrest", "deport", "withhold"},
-    "ASSAULT": {"abduct", "beat", "torture", "execute", "sexual", "assassinate", "destroy", "primitive", "firearms",
-                "explosives", "suicide-attack", "heavy-weapons", "aerial", "cleansing", "massacre",
-                "unconventional", "sideAB"},
+    "COERCE": {
+        "confiscate",
+        "restrict",
+        "ban",
+        "censor",
+        "curfew",
+        "martial-law",
+        "arrest",
+        "deport",
+        "withhold",
+    },
+    "ASSAULT": {
+        "abduct",
+        "beat",
+        "torture",
+        "execute",
+        "sexual",
+        "assassinate",
+        "destroy",
+        "primitive",
+        "firearms",
+        "explosives",
+        "suicide-attack",
+        "heavy-weapons",
+        "aerial",
+        "cleansing",
+        "massacre",
+        "unconventional",
+        "sideAB",
+    },
 }
 CONTEXTS = {
-    "military", "intelligence", "peacekeeping", "economic", "diplomatic", "resource", "disease", "enviro_disaster",
-    "migration", "humanitarian", "asylum", "legal", "human_rights", "rights_freedoms", "gender", "lgbt",
-    "terrorism", "human_security", "religion_ethnicity", "executive", "election", "legislative", "cbrn", "cyber",
-    "political_institutions", "corruption", "crime", "illegal_drugs",
+    "military",
+    "intelligence",
+    "peacekeeping",
+    "economic",
+    "diplomatic",
+    "resource",
+    "disease",
+    "enviro_disaster",
+    "migration",
+    "humanitarian",
+    "asylum",
+    "legal",
+    "human_rights",
+    "rights_freedoms",
+    "gender",
+    "lgbt",
+    "terrorism",
+    "human_security",
+    "religion_ethnicity",
+    "executive",
+    "election",
+    "legislative",
+    "cbrn",
+    "cyber",
+    "political_institutions",
+    "corruption",
+    "crime",
+    "illegal_drugs",
 }
 FLAGS = {"future", "hypothetical", "historical", "negation"}
 SECTORS = {
-    "GOV", "MIL", "POL", "REB", "UAF", "OPP", "PTY", "LEG", "JUD", "SPY", "PRM", "CVL", "BUS", "EDU", "MED", "LAB",
-    "AGR", "JRN", "REF", "REL", "SOC", "CRM", "IGO", "NGO",
+    "GOV",
+    "MIL",
+    "POL",
+    "REB",
+    "UAF",
+    "OPP",
+    "PTY",
+    "LEG",
+    "JUD",
+    "SPY",
+    "PRM",
+    "CVL",
+    "BUS",
+    "EDU",
+    "MED",
+    "LAB",
+    "AGR",
+    "JRN",
+    "REF",
+    "REL",
+    "SOC",
+    "CRM",
+    "IGO",
+    "NGO",
 }
-KEYS = {"id", "doc", "doc_date", "text", "event", "mode", "context", "flags", "actor", "target", "place", "date",
-        "date_precision", "merge_key"}
+KEYS = {
+    "id",
+    "doc",
+    "doc_date",
+    "text",
+    "event",
+    "mode",
+    "context",
+    "flags",
+    "actor",
+    "target",
+    "place",
+    "date",
+    "date_precision",
+    "merge_key",
+}
 DATE_FORMS = {"day": r"\d{4}-\d{2}-\d{2}", "month": r"\d{4}-\d{2}", "year": r"\d{4}"}
 
 
@@ -83,7 +169,9 @@ def test_every_row_follows_the_schema(rows: list[dict[str, Any]]) -> None:
         assert row["event"] is None or row["event"] in MODES, where
         assert isinstance(row["context"], list) and set(row["context"]) <= CONTEXTS, where
         assert isinstance(row["flags"], list) and set(row["flags"]) <= FLAGS, where
-        assert len(set(row["flags"])) == len(row["flags"]) and len(set(row["context"])) == len(row["context"]), where
+        assert len(set(row["flags"])) == len(row["flags"]) and len(set(row["context"])) == len(
+            row["context"]
+        ), where
         check_party(row["actor"], f"{where} actor")
         check_party(row["target"], f"{where} target")
         if row["place"] is not None:
@@ -168,7 +256,7 @@ def test_hard_negatives_for_the_merge(rows: list[dict[str, Any]]) -> None:
     for keys in hard:
         places_dates = [{(d, p) for _e, _c, d, p in signature[k]} for k in keys]
         for i, first in enumerate(places_dates):
-            for second in places_dates[i + 1:]:
+            for second in places_dates[i + 1 :]:
                 assert not first & second
 
 

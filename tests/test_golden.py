@@ -150,10 +150,16 @@ def test_the_thread_timeline_dates_the_statements_in_order_and_estimates_undated
     assert kyrgyz and readiness and kyrgyz[0] < readiness[0], timeline
     assert timeline[kyrgyz[0]]["date_precision"] == "day" and not timeline[kyrgyz[0]]["date_estimated"]
     for page in ("003", "004"):
-        entries = [e for e in timeline if e["cites"] == {page} or (e["cites"] <= {"003", "004"} and page in e["cites"])]
+        entries = [
+            e
+            for e in timeline
+            if e["cites"] == {page} or (e["cites"] <= {"003", "004"} and page in e["cites"])
+        ]
         assert entries, f"{page} has no entry on the thread's timeline"
         for entry in entries:
-            assert entry["date"] is None or (entry["date_estimated"] and entry["date_precision"] != "day"), entry
+            assert entry["date"] is None or (entry["date_estimated"] and entry["date_precision"] != "day"), (
+                entry
+            )
 
 
 def test_every_golden_summary_and_timeline_sentence_is_found_in_each_cited_document(
@@ -161,7 +167,9 @@ def test_every_golden_summary_and_timeline_sentence_is_found_in_each_cited_docum
 ) -> None:
     # tests/narrate's independent ruler, loaded by path: with --import-mode=importlib its package is on the
     # path only once a test inside it has been imported, which a run of this file alone never does
-    spec = importlib.util.spec_from_file_location("golden_overlap", Path(__file__).parent / "narrate" / "overlap.py")
+    spec = importlib.util.spec_from_file_location(
+        "golden_overlap", Path(__file__).parent / "narrate" / "overlap.py"
+    )
     assert spec is not None and spec.loader is not None
     overlap = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(overlap)

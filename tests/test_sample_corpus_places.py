@@ -12,7 +12,8 @@ def test_no_demonym_or_country_is_a_person_or_organisation(sample_run: dict[str,
     wrong = [
         (e["name"], e["type"])
         for e in sample_run["entities"]
-        if e["type"] in {"PERSON", "ORG"} and any(is_demonym_or_country(a) for a in [e["name"], *e["aliases"]])
+        if e["type"] in {"PERSON", "ORG"}
+        and any(is_demonym_or_country(a) for a in [e["name"], *e["aliases"]])
     ]
     assert not wrong
 

@@ -337,7 +337,9 @@ def test_a_date_printed_alone_below_the_article_is_its_footer_stamp() -> None:
 def test_a_last_edited_footer_below_the_article_is_no_publication_date() -> None:
     # htmldate's markup search reads the footer's date (its element's class names a date).
     footer = "<p>This page was last modified on <span class='date'>February 27, 2024</span>, at 10:15.</p>"
-    more = [f"Paragraph {n} of the report adds detail about the buses the council plans to buy." for n in range(4)]
+    more = [
+        f"Paragraph {n} of the report adds detail about the buses the council plans to buy." for n in range(4)
+    ]
     body = "".join(f"<p>{line}</p>" for line in more)
     markup = f"<html><body><h1>{TITLE}</h1>{BODY_HTML}{body}{footer}</body></html>"
     result = find_publication_date(html_page(markup), article("\n".join([BODY, *more])))

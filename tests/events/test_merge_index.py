@@ -17,7 +17,9 @@ def _every_record(events: Sequence[CodedEvent]) -> list[list[CodedEvent]]:
         for members in groups:
             if members[0].type != event.type:
                 continue
-            if not any(_conflict(m, event) for m in members) and any(_corroborates(m, event) for m in members):
+            if not any(_conflict(m, event) for m in members) and any(
+                _corroborates(m, event) for m in members
+            ):
                 members.append(event)
                 break
         else:

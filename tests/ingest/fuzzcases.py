@@ -16,20 +16,97 @@ from . import hostile
 
 #: Characters drawn for random text: ASCII, Latin-1, Cyrillic, CJK, emoji, controls, bidi marks, combining.
 _RANGES = [
-    (0x20, 0x7E), (0x20, 0x7E), (0x20, 0x7E), (0xA0, 0xFF), (0x400, 0x4FF), (0x4E00, 0x4FFF),
-    (0x1F300, 0x1F64F), (0x0, 0x1F), (0x200E, 0x202E), (0x300, 0x36F), (0xFFF0, 0xFFFF),
+    (0x20, 0x7E),
+    (0x20, 0x7E),
+    (0x20, 0x7E),
+    (0xA0, 0xFF),
+    (0x400, 0x4FF),
+    (0x4E00, 0x4FFF),
+    (0x1F300, 0x1F64F),
+    (0x0, 0x1F),
+    (0x200E, 0x202E),
+    (0x300, 0x36F),
+    (0xFFF0, 0xFFFF),
 ]
-_WORDS = ["the", "council", "said", "Larkspur", "Ms Orla Fenn", "on Monday", "(AP)", "—", "Read more",
-          "Share this", "Advertisement", "Copyright 2024", "| Sign in", "“We will rebuild,”", "12 comments"]
+_WORDS = [
+    "the",
+    "council",
+    "said",
+    "Larkspur",
+    "Ms Orla Fenn",
+    "on Monday",
+    "(AP)",
+    "—",
+    "Read more",
+    "Share this",
+    "Advertisement",
+    "Copyright 2024",
+    "| Sign in",
+    "“We will rebuild,”",
+    "12 comments",
+]
 _ENCODINGS = ["utf-8", "utf-16", "utf-16-le", "cp1251", "latin-1", "shift_jis", "gb18030", "cp1252", "koi8-r"]
-_CHARSETS = ["utf-8", "undefined", "utf-16", "x-user-defined", "base64", "rot13", "unicode_escape", "idna",
-             "", "latin-1; q=0", "utf-7", "\"", "a" * 300]
-_HTML_TOKENS = ["<div>", "</div>", "<p>", "</p>", "<table><tr><td>", "<!--", "-->", "<script>", "</script>",
-                "<![CDATA[", "]]>", "&amp;", "&#x110000;", "&#0;", "&bogus;", "<br/>", "<a href='javascript:x'>",
-                "<html>", "<body>", "<title>", "</title>", "<meta charset='undefined'>", "<svg><style>", "<",
-                "<article>", "<time datetime='2024-13-45'>", "\x00", "\r", "\ufeff"]
-_HOSTILE_TOKENS = [b"\x00", b"\xff\xfe", b"\r\n\r\nWARC/1.0\r\n", b"Content-Length: 99999999\r\n", b"\\udc80",
-                   b"<!ENTITY a 'b'>", b"]]>", b"\x1f\x8b", b"{", b"}", b"[" * 200, b"\n" * 50, b"\xef\xbb\xbf"]
+_CHARSETS = [
+    "utf-8",
+    "undefined",
+    "utf-16",
+    "x-user-defined",
+    "base64",
+    "rot13",
+    "unicode_escape",
+    "idna",
+    "",
+    "latin-1; q=0",
+    "utf-7",
+    '"',
+    "a" * 300,
+]
+_HTML_TOKENS = [
+    "<div>",
+    "</div>",
+    "<p>",
+    "</p>",
+    "<table><tr><td>",
+    "<!--",
+    "-->",
+    "<script>",
+    "</script>",
+    "<![CDATA[",
+    "]]>",
+    "&amp;",
+    "&#x110000;",
+    "&#0;",
+    "&bogus;",
+    "<br/>",
+    "<a href='javascript:x'>",
+    "<html>",
+    "<body>",
+    "<title>",
+    "</title>",
+    "<meta charset='undefined'>",
+    "<svg><style>",
+    "<",
+    "<article>",
+    "<time datetime='2024-13-45'>",
+    "\x00",
+    "\r",
+    "\ufeff",
+]
+_HOSTILE_TOKENS = [
+    b"\x00",
+    b"\xff\xfe",
+    b"\r\n\r\nWARC/1.0\r\n",
+    b"Content-Length: 99999999\r\n",
+    b"\\udc80",
+    b"<!ENTITY a 'b'>",
+    b"]]>",
+    b"\x1f\x8b",
+    b"{",
+    b"}",
+    b"[" * 200,
+    b"\n" * 50,
+    b"\xef\xbb\xbf",
+]
 
 
 def random_text(rng: random.Random, max_chars: int = 400) -> str:
@@ -112,7 +189,11 @@ def _warc_block(rng: random.Random, rec_type: str) -> bytes:
         body = gzip.compress(body) if rng.random() < 0.5 else rng.randbytes(64)
     if rng.random() < 0.1:
         extra += "Transfer-Encoding: chunked\r\n"
-        body = f"{len(body):x}\r\n".encode() + body + b"\r\n0\r\n\r\n" if rng.random() < 0.5 else b"zz\r\n" + body
+        body = (
+            f"{len(body):x}\r\n".encode() + body + b"\r\n0\r\n\r\n"
+            if rng.random() < 0.5
+            else b"zz\r\n" + body
+        )
     status = rng.choice(["200 OK", "200 OK", "301 Moved", "404 Not Found", "2OO OK", ""])
     return f"HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\n{extra}\r\n".encode() + body
 
@@ -127,9 +208,16 @@ def warc_case(rng: random.Random) -> tuple[str, bytes]:
         if rng.random() < 0.2:  # a lying Content-Length
             length = max(0, len(block) + rng.choice([-1, 1, -50, 50, 400, -400, 10**9]))
         names = {"WARC-Type": "WARC-Tyqe"} if rng.random() < 0.05 else None
-        records.append(hostile.warc_record(rec_type, f"https://fuzz.example/{n}", block, content_length=length, names=names))
+        records.append(
+            hostile.warc_record(
+                rec_type, f"https://fuzz.example/{n}", block, content_length=length, names=names
+            )
+        )
     if rng.random() < 0.05:  # a long header line
-        records.insert(rng.randrange(len(records) + 1), b"WARC/1.0\r\nX-Long: " + b"A" * rng.randint(1, 200_000) + b"\r\n\r\n")
+        records.insert(
+            rng.randrange(len(records) + 1),
+            b"WARC/1.0\r\nX-Long: " + b"A" * rng.randint(1, 200_000) + b"\r\n\r\n",
+        )
     records = [_maybe_mutate(rng, r, 0.2) for r in records]
     packing = rng.randrange(4)
     if packing == 0:
@@ -153,8 +241,12 @@ def _random_json(rng: random.Random, depth: int = 0) -> object:
     if pick in (2, 3, 4):
         return random_text(rng, 200)
     if pick in (5, 6):
-        return {rng.choice(["text", "html", "title", "url", "published", "outlet", "author", "x"]): _random_json(rng, depth + 1)
-                for _ in range(rng.randint(0, 6))}
+        return {
+            rng.choice(["text", "html", "title", "url", "published", "outlet", "author", "x"]): _random_json(
+                rng, depth + 1
+            )
+            for _ in range(rng.randint(0, 6))
+        }
     return [_random_json(rng, depth + 1) for _ in range(rng.randint(0, 4))]
 
 
@@ -194,19 +286,31 @@ def feed_case(rng: random.Random) -> tuple[str, bytes]:
     if pick == 1:
         return "case.rss", hostile.feed_xxe(rng.choice(["/etc/passwd", "/dev/zero", "/dev/stdin"]))
     if pick == 2:
-        return "case.xml", rng.choice(["/dev/zero", "/dev/stdin", "/etc/hostname", "http://127.0.0.1:9/",
-                                       "file:///etc/passwd", random_text(rng, 50)]).encode(errors="replace")
+        return "case.xml", rng.choice(
+            [
+                "/dev/zero",
+                "/dev/stdin",
+                "/etc/hostname",
+                "http://127.0.0.1:9/",
+                "file:///etc/passwd",
+                random_text(rng, 50),
+            ]
+        ).encode(errors="replace")
     items = []
     for _ in range(rng.randint(0, 8)):
         body = random_text(rng, 800).replace("&", "&amp;").replace("<", "&lt;")
         if rng.random() < 0.3:
             body = f"<![CDATA[{_tag_soup(rng)}]]>"
-        items.append(f"<item><title>{random_text(rng, 40)}</title><link>{random_text(rng, 40)}</link>"
-                     f"<pubDate>{rng.choice(['Tue, 12 Mar 2024 10:00:00 GMT', 'yesterday', '9999-99-99', ''])}"
-                     f"</pubDate><description>{body}</description></item>")
+        items.append(
+            f"<item><title>{random_text(rng, 40)}</title><link>{random_text(rng, 40)}</link>"
+            f"<pubDate>{rng.choice(['Tue, 12 Mar 2024 10:00:00 GMT', 'yesterday', '9999-99-99', ''])}"
+            f"</pubDate><description>{body}</description></item>"
+        )
     root = "rss" if pick != 5 else "feed"
-    feed = f'<?xml version="1.0" encoding="{rng.choice(_CHARSETS)}"?><{root} version="2.0"><channel>' \
-           f"<title>{random_text(rng, 30)}</title>{''.join(items)}</channel></{root}>"
+    feed = (
+        f'<?xml version="1.0" encoding="{rng.choice(_CHARSETS)}"?><{root} version="2.0"><channel>'
+        f"<title>{random_text(rng, 30)}</title>{''.join(items)}</channel></{root}>"
+    )
     data = feed.encode("utf-8", errors="replace")
     return rng.choice(["case.xml", "case.rss", "case.atom"]), _maybe_mutate(rng, data)
 
@@ -254,7 +358,9 @@ def plaintext_case(rng: random.Random, any_script: bool = True) -> str:
     if pick == 2:
         return "\n".join(text(rng, 100) for _ in range(rng.randint(1, 800)))
     if pick == 3:
-        return "\n" * rng.randint(0, 5000) + "\r\n".join(rng.choice(_WORDS) for _ in range(rng.randint(0, 500)))
+        return "\n" * rng.randint(0, 5000) + "\r\n".join(
+            rng.choice(_WORDS) for _ in range(rng.randint(0, 500))
+        )
     return mutate(rng, hostile.ARTICLE.encode(), 10).decode("utf-8", errors="replace")
 
 

@@ -20,7 +20,9 @@ HTML = f"<!doctype html><html><head><title>Bridge</title></head><body><p>{ARTICL
 CHUNK = 1 << 20
 
 
-def http_response(body: bytes, content_type: str = "text/html; charset=utf-8", status: str = "200 OK") -> bytes:
+def http_response(
+    body: bytes, content_type: str = "text/html; charset=utf-8", status: str = "200 OK"
+) -> bytes:
     """An HTTP response as a WARC ``response`` record's block holds it."""
     head = f"HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {len(body)}\r\n\r\n"
     return head.encode() + body
@@ -133,7 +135,9 @@ def warc_unknown_charset() -> bytes:
     odd = HTML.replace("Bridge", "Mill").encode("cp1252")
     return (
         good_response(1)
-        + warc_record("response", "https://larkspur.example/mill", http_response(odd, "text/html; charset=undefined"))
+        + warc_record(
+            "response", "https://larkspur.example/mill", http_response(odd, "text/html; charset=undefined")
+        )
         + good_response(2)
     )
 
@@ -143,7 +147,9 @@ def warc_length_too_big() -> bytes:
     bad_block = http_response(HTML.replace("Bridge", "Overrun").encode())
     return (
         good_response(1)
-        + warc_record("response", "https://larkspur.example/overrun", bad_block, content_length=len(bad_block) + 300)
+        + warc_record(
+            "response", "https://larkspur.example/overrun", bad_block, content_length=len(bad_block) + 300
+        )
         + good_response(3)
         + good_response(4)
     )
@@ -154,7 +160,9 @@ def warc_length_too_small() -> bytes:
     bad_block = http_response(HTML.replace("Bridge", "Cut short").encode())
     return (
         good_response(1)
-        + warc_record("response", "https://larkspur.example/short", bad_block, content_length=len(bad_block) - 60)
+        + warc_record(
+            "response", "https://larkspur.example/short", bad_block, content_length=len(bad_block) - 60
+        )
         + good_response(3)
     )
 
@@ -168,8 +176,18 @@ def warc_flipped_header_names() -> bytes:
     """Records whose WARC-Type / Content-Length header names had one bit flipped."""
     return (
         good_response(1)
-        + warc_record("response", "https://larkspur.example/a", http_response(HTML.encode()), names={"WARC-Type": "WARC-Tyqe"})
-        + warc_record("response", "https://larkspur.example/b", http_response(HTML.encode()), names={"Content-Length": "Content-Lengtl"})
+        + warc_record(
+            "response",
+            "https://larkspur.example/a",
+            http_response(HTML.encode()),
+            names={"WARC-Type": "WARC-Tyqe"},
+        )
+        + warc_record(
+            "response",
+            "https://larkspur.example/b",
+            http_response(HTML.encode()),
+            names={"Content-Length": "Content-Lengtl"},
+        )
         + good_response(4)
     )
 

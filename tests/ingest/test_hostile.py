@@ -138,7 +138,9 @@ def test_one_bad_jsonl_line_costs_that_line_only(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "first_line", [b"[1, 2, 3]", b'"just a string"', b"Plain words, not JSON at all.", b"{", b"<p>html</p>"]
 )
-def test_a_jsonl_file_whose_first_line_is_not_an_object_is_an_error(tmp_path: Path, first_line: bytes) -> None:
+def test_a_jsonl_file_whose_first_line_is_not_an_object_is_an_error(
+    tmp_path: Path, first_line: bytes
+) -> None:
     path = tmp_path / "export.jsonl"
     path.write_bytes(first_line + b"\n" + hostile.good_jsonl_line(1).encode() + b"\n")
     pages, errors = split(path)
@@ -290,7 +292,9 @@ def test_hostile_files_keep_memory_bounded(tmp_path: Path) -> None:
     assert peak_mb < 500, f"peak RSS {peak_mb} MB"
 
 
-def test_a_warc_record_over_the_limit_is_skipped_unread(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_warc_record_over_the_limit_is_skipped_unread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from storyline.ingest import warcframe
 
     monkeypatch.setattr(warcframe, "MAX_RECORD_BYTES", 4096)
@@ -305,4 +309,6 @@ def test_a_warc_record_over_the_limit_is_skipped_unread(tmp_path: Path, monkeypa
     )
     pages, errors = split(path)
     assert [p.url for p in pages] == ["https://larkspur.example/news/1", "https://larkspur.example/news/4"]
-    assert len(errors) == 1 and "too large for one page" in errors[0].reason  # the page; the video is no error
+    assert (
+        len(errors) == 1 and "too large for one page" in errors[0].reason
+    )  # the page; the video is no error

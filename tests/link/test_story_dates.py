@@ -77,7 +77,9 @@ def test_date_agreement_mixes_the_gap_with_how_sure_the_dates_are() -> None:
 def test_a_coarse_date_contradicts_no_day_inside_it() -> None:
     december_23 = day_interval("2015-12-23")
     assert days_apart(day_interval("2015-12-20"), december_23) == 3
-    assert days_apart(day_interval("2015-12"), december_23) == days_apart(day_interval("2015"), december_23) == 0
+    assert (
+        days_apart(day_interval("2015-12"), december_23) == days_apart(day_interval("2015"), december_23) == 0
+    )
     assert days_apart(day_interval("2016-02"), december_23) == 40
 
 

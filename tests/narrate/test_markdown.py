@@ -58,13 +58,31 @@ def test_the_terminal_prints_page_text_literally(monkeypatch) -> None:  # type: 
         "id": "st_1",
         "title": "[bold]Dam[/bold] breaks",
         "summary": [{"text": "Water rose [red]fast[/red] at dawn.", "documents": ["d1"]}],
-        "timeline": [{"date": "2019", "date_shown": "~2019", "text": "Cracks [link=x]seen[/link].", "documents": ["d1"]}],
+        "timeline": [
+            {
+                "date": "2019",
+                "date_shown": "~2019",
+                "text": "Cracks [link=x]seen[/link].",
+                "documents": ["d1"],
+            }
+        ],
         "disagreements": [
-            {"kind": "figure", "about": "killed", "sides": [{"value": "[b]25[/b]", "text": "", "documents": ["d1"]}]}
+            {
+                "kind": "figure",
+                "about": "killed",
+                "sides": [{"value": "[b]25[/b]", "text": "", "documents": ["d1"]}],
+            }
         ],
         "sources": {"d1": {"outlet": "River [i]Post[/i]", "title": "T", "url": None, "published": None}},
     }
     cli._print_narrative(row)
     text = console.export_text()
-    for literal in ("[bold]Dam[/bold]", "[red]fast[/red]", "[link=x]seen[/link]", "[b]25[/b]", "River [i]Post[/i]", "~2019"):
+    for literal in (
+        "[bold]Dam[/bold]",
+        "[red]fast[/red]",
+        "[link=x]seen[/link]",
+        "[b]25[/b]",
+        "River [i]Post[/i]",
+        "~2019",
+    ):
         assert literal in text

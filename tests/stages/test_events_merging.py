@@ -55,7 +55,10 @@ def _changed(corpus: Corpus, seed: int) -> Corpus:
     extra = _corpus(seed + 2000)
     for number, (doc, events) in enumerate(list(extra.values())[:2]):
         new = replace(doc, id=f"new{number}", seq=len(corpus) + number)
-        after[new.id] = (new, [replace(e, doc_id=new.id, evidence={**e.evidence, "document": new.id}) for e in events])
+        after[new.id] = (
+            new,
+            [replace(e, doc_id=new.id, evidence={**e.evidence, "document": new.id}) for e in events],
+        )
     return after
 
 
