@@ -224,8 +224,11 @@ def run_document_stage(store: Store, progress: ProgressFn = _no_progress, worker
     workers = workers if workers is not None else default_workers()
     budget = PAGE_TIME_BUDGET_S
     use_pool = workers > 1 and len(stale) >= MIN_PAGES_FOR_POOL
-    if use_pool:
-        document.load_shared_tables()  # read once here; forked workers inherit them
+    if stale:
+        # Read once here, outside every page's time budget: the tables take seconds to load on a busy
+        # machine, and inside the first page's budget they once made a normal page count as stuck. Forked
+        # workers inherit them.
+        document.load_shared_tables()
     pool = (
         ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(templates_json, os.getpid(), budget))
         if use_pool
