@@ -25,8 +25,10 @@ from-nothing run of the ``base`` reports stands in for the full run, and the equ
 (the tests and smaller runs check it). ``--more K`` adds ``new`` reports ``K`` more times, each run and
 printed as a top-up of its own: the first top-up after a change of the stages' code may rebuild what they
 keep, so the steady cost is the later ones'. ``--resume`` (with ``--work``) goes on from the stores kept
-there: no base run, each top-up adds the next ``new`` reports of the same generated corpus, and the full
-run that was measured when the store was made (kept as ``full.json``) is the denominator. Each stage's
+there: no base run, each top-up adds the next ``new`` reports of the same generated corpus (the seed kept
+with the store), and the full run that was measured when the store was made (kept as ``full.json``) is
+the denominator. A resumed run's first top-up also pays the fresh process's one-time loads (about a CPU
+second), as every ``storyline run`` of a top-up does; the in-process top-ups after it do not. Each stage's
 peak resident memory is printed beside its CPU: the
 process's own peak is reset before each stage (Linux ``/proc/self/clear_refs``), and worker processes'
 peak is the largest any child reached so far.
@@ -210,13 +212,16 @@ def _print_topup(
     print(f"{'total':<10} {total_full:>11.2f} {total_top:>9.2f} {total_top / total_full:>7.1%}", flush=True)
 
 
-def _kept_full_run(work: Path) -> tuple[dict[str, float], dict[str, tuple[int, int]]]:
-    """The full run measured when the kept store was made (``full.json``)."""
+def _kept_full_run(work: Path) -> tuple[dict[str, float], dict[str, tuple[int, int]], int]:
+    """The full run measured when the kept store was made (``full.json``), and the corpus's seed."""
     path = work / "full.json"
-    if not path.exists():
-        raise SystemExit(f"{path}: missing; --resume needs a store made by this script with --work")
+    if not path.exists() or not (work / "topup.db").exists():
+        raise SystemExit(
+            f"{work}: no full.json and topup.db; --resume needs the stores this script kept there"
+        )
     kept = json.loads(path.read_text())
-    return kept["seconds"], {name: (own, child) for name, (own, child) in kept["peaks"].items()}
+    peaks = {name: (own, child) for name, (own, child) in kept["peaks"].items()}
+    return kept["seconds"], peaks, kept["seed"]
 
 
 def main() -> None:
@@ -235,13 +240,15 @@ def main() -> None:
     )
     parser.add_argument("--more", type=int, default=0, help="this many further top-ups of --new reports")
     parser.add_argument(
-        "--resume", action="store_true", help="go on from the top-up store kept in --work (no base run)"
+        "--resume",
+        action="store_true",
+        help="go on from the top-up store kept in --work (no base run; --base, --seed and --profile unused)",
     )
     args = parser.parse_args()
     if args.resume:
         if args.work is None:
             parser.error("--resume needs --work")
-        resume(args.work, args.new, args.more, args.seed)
+        resume(args.work, args.new, args.more)
         return
     reports = GEN.make_corpus(args.base + args.new * (1 + args.more), args.seed)
     base, new = reports[: args.base], reports[args.base : args.base + args.new]
@@ -267,7 +274,8 @@ def main() -> None:
     base_run, base_peaks = run_corpus_stages(top_store)
     if full_store is None:
         full, full_peaks = base_run, base_peaks
-    (work / "full.json").write_text(json.dumps({"seconds": full, "peaks": full_peaks}))
+    kept = {"seconds": full, "peaks": full_peaks, "seed": args.seed}
+    (work / "full.json").write_text(json.dumps(kept))
     store_reports(top_store, new, args.base)
     profiler = cProfile.Profile() if args.profile else None
     if profiler:
@@ -305,11 +313,13 @@ def main() -> None:
         shutil.rmtree(work)
 
 
-def resume(work: Path, new: int, more: int, seed: int) -> None:
-    """``1 + more`` top-ups of ``new`` reports each on the store kept in ``work``."""
-    full, full_peaks = _kept_full_run(work)
+def resume(work: Path, new: int, more: int) -> None:
+    """``1 + more`` top-ups of ``new`` reports each on the store kept in ``work``, from the same corpus."""
+    full, full_peaks, seed = _kept_full_run(work)
     top_store = SQLiteStore(work / "topup.db")
     stored = sum(1 for _ in top_store.documents())
+    if not stored:
+        raise SystemExit(f"{work / 'topup.db'}: holds no reports; nothing to go on from")
     reports = GEN.make_corpus(stored + new * (1 + more), seed)[stored:]
     _release_freed_memory()
     for number in range(1 + more):

@@ -4,16 +4,22 @@ until its inputs change. Every page here is written for these tests."""
 
 from __future__ import annotations
 
+import importlib
+import multiprocessing
+import os
 import re
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 import storyline
+from storyline.clean.stopwords import fallback_stopwords, known_languages
 from storyline.cli import app
 from storyline.extract.nlp import load_nlp
+from storyline.language_model import normalised_identifier
 from storyline.run import local
 from storyline.stages import extract as extract_stage
 from storyline.stages import extract_guard as guard
@@ -145,6 +151,44 @@ def test_a_page_past_its_cleaning_budget_is_skipped_with_a_note(
     assert sum(1 for d in docs.values() if d["clean_method"] != "skipped") == 2
     assert local.run_document_stage(store, workers=1) == 0  # not retried until its inputs change
     store.close()
+
+
+def test_the_tables_every_page_reads_load_before_the_first_pages_budget(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Loaded inside the first page's budget, they put a normal page past a short budget in a fresh process.
+    for loader in (normalised_identifier, known_languages, fallback_stopwords):
+        loader.cache_clear()
+    original = local.document.process_page
+    loaded_when_a_page_started: list[bool] = []
+
+    def spy(page, templates):  # type: ignore[no-untyped-def]
+        loaded_when_a_page_started.append(normalised_identifier.cache_info().currsize == 1)
+        return original(page, templates)
+
+    monkeypatch.setattr(local.document, "process_page", spy)
+    store = SQLiteStore(tmp_path / "s.db")
+    local.ingest(store, [write_corpus(tmp_path / "corpus", GOOD)])
+    assert local.run_document_stage(store, workers=1) == 2
+    store.close()
+    assert loaded_when_a_page_started == [True, True]
+
+
+def test_a_spawned_page_worker_loads_the_tables_before_its_first_page(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The Ray engine's page workers are spawned, not forked: they inherit nothing from the parent. The
+    # probe must be importable in the worker, which gets this process's sys.path.
+    monkeypatch.syspath_prepend(str(Path(__file__).parent))
+    probe = importlib.import_module("loaded_tables")
+    spawned = ProcessPoolExecutor(
+        1,
+        multiprocessing.get_context("spawn"),
+        initializer=local._init_worker,
+        initargs=({}, os.getpid(), 60.0),
+    )
+    with spawned:
+        assert spawned.submit(probe.tables_loaded_in_this_process).result() == [1, 1, 1]
 
 
 def test_a_page_that_breaks_the_cleaner_is_skipped_not_fatal(

@@ -104,6 +104,9 @@ def _init_worker(templates_json: dict[str, Any], parent_pid: int, budget: float)
     start_pool_worker(parent_pid)
     _worker_templates = TemplateIndex.from_json(templates_json)
     _worker_budget = budget
+    # Before the first page's budget starts: a forked worker has the tables already (nothing to do), a
+    # spawned one (the Ray engine's) reads them here rather than inside its first page's budget.
+    document.load_shared_tables()
 
 
 _worker_budget = PAGE_TIME_BUDGET_S

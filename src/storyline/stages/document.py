@@ -41,8 +41,9 @@ TEXT_DIGEST_KEY = "document.text"
 
 def load_shared_tables() -> None:
     """Read what every page's cleaning and description consult (the language model, spaCy's stopword
-    lists) into this process now. Called before a pool of workers forks, so each worker inherits them
-    instead of reading its own copy (the model alone is ~0.8 CPU-s per process, measured)."""
+    lists) into this process now: before any page's time budget starts (they take seconds on a busy
+    machine), and before a pool of workers forks, so each worker inherits them instead of reading its own
+    copy (the model alone is ~0.8 CPU-s per process, measured)."""
     normalised_identifier()
     known_languages()
     fallback_stopwords()
