@@ -1,5 +1,5 @@
-"""A damaged kept near-duplicate index, word-count or key-row blob is only a cache: the next run makes it afresh
-and stores what a run from nothing stores."""
+"""A damaged kept near-duplicate index, body-digest, word-count or key-row blob is only a cache: the next
+run makes it afresh and stores what a run from nothing stores."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import storyline
 from storyline.stages import link
 
 
-@pytest.mark.parametrize("blob", [link.INDEX_BLOB, link.TERMS_BLOB, link.KEYS_BLOB])
+@pytest.mark.parametrize("blob", [link.INDEX_BLOB, link.BODY_KEYS_BLOB, link.TERMS_BLOB, link.KEYS_BLOB])
 def test_a_damaged_kept_blob_is_made_afresh(tmp_path: Path, blob: str) -> None:
     first = _write(tmp_path / "one", {**BATCH_1, **BATCH_2})
     second = _write(tmp_path / "two", BATCH_3)
@@ -26,6 +26,9 @@ def test_a_damaged_kept_blob_is_made_afresh(tmp_path: Path, blob: str) -> None:
         if blob == link.INDEX_BLOB:
             # Every body was read again to sign it (and the copies' to verify them).
             assert sl.store.get_state(link.BODIES_READ_STATE) >= documents
+        elif blob == link.BODY_KEYS_BLOB:
+            # Every body was read again to digest it.
+            assert sl.store.get_state(link.CORPUS_BODIES_READ_STATE) == documents
         elif blob == link.TERMS_BLOB:
             # Every report's words were counted again.
             assert sl.store.get_state(link.COUNTED_STATE) == documents

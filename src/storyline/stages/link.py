@@ -30,6 +30,7 @@ from storyline.link import (
 from storyline.link.dates import date_confidence
 from storyline.link.dedup import NearDuplicateFinder
 from storyline.link.freed_memory import hand_back_freed_memory
+from storyline.link.kept_body_keys import KeptBodyKeys
 from storyline.link.kept_candidates import KeptCandidates
 from storyline.link.kept_clusters import KeptClusters
 from storyline.link.kept_cosines import KeptCosines
@@ -65,6 +66,11 @@ RUN_NOTES_STATE = "link.run_notes"
 RECLUSTERED_NOTE = "stories re-clustered (link settings changed)"
 #: The content hash each indexed document had when it was signed: a changed body invalidates the index.
 INDEXED_STATE = "link.indexed_hashes"
+#: Each document's body digest and the store's text clock it was read at: a top-up reads only the bodies
+#: written since (:mod:`storyline.link.kept_body_keys`).
+BODY_KEYS_BLOB = "link.kept_body_keys"
+#: How many bodies the last run's corpus read read and digested (the others' digests were kept).
+CORPUS_BODIES_READ_STATE = "link.corpus_bodies_read"
 #: Each report's word counts under a digest of its text: a top-up tokenises only new or changed reports.
 TERMS_BLOB = "link.report_terms"
 #: How many reports the last run counted words of afresh (the others' counts were kept).
@@ -191,34 +197,92 @@ class _Corpus:
     #: Each document's :data:`LINKED_FIELDS` as stored (in the order of ``ids``): only documents whose
     #: fields change are written.
     linked: list[tuple[str | None, ...]]
+    #: The store's text clock the bodies were digested at (None: the store records no text changes).
+    text_clock: int | None = None
+    #: How many bodies the read read and digested (the others' digests were kept).
+    bodies_read: int = 0
+
+
+#: A document whose body is still to be read and digested.
+_UNREAD = object()
 
 
 def _read_corpus(store: Store) -> _Corpus:
     """The corpus without bodies; bodies stream past once (to tell which documents have one, and to
     digest each once: its words are kept under its digest, its word counts under a digest of that and
-    the title)."""
-    reports: list[LinkDoc] = []
+    the title). With the digests kept (:mod:`storyline.link.kept_body_keys`), only the bodies the store
+    records as written since are read."""
+    kept, clock, changed = _kept_body_keys(store)
+    reading = LINK_COLUMNS if kept is None else tuple(c for c in LINK_COLUMNS if c != "text")
+    docs: list[LinkDoc] = []
+    #: Each document's body key, None when it has none, or _UNREAD until its body is read below.
+    keys: list[bytes | object | None] = []
+    unread: list[str] = []
     ids: list[str] = []
-    bodiless: list[str] = []
     hashes: dict[str, str] = {}
-    body_keys: dict[str, bytes] = {}
-    report_keys: dict[str, bytes] = {}
     clustered_before = False
     linked: list[tuple[str | None, ...]] = []
-    for row in store.documents(columns=LINK_COLUMNS):
-        ids.append(row["id"])
+    for row in store.documents(columns=reading):
+        doc_id = row["id"]
+        ids.append(doc_id)
         linked.append(tuple(row.get(name) for name in LINKED_FIELDS))
-        if _has_body(row):
-            # Each body digested once: the report text's key is made from the title and the body's key.
-            body_key = body_keys[row["id"]] = text_key(row["text"])
-            report_keys[row["id"]] = report_key(row.get("title"), body_key)
-            reports.append(_link_doc(row, ""))
+        docs.append(_link_doc(row, ""))
+        if kept is None:
+            keys.append(_body_key(row))
+        elif doc_id in changed or doc_id not in kept.keys:
+            keys.append(_UNREAD)
+            unread.append(doc_id)
         else:
-            bodiless.append(row["id"])
+            keys.append(kept.keys[doc_id])
         if row.get("content_hash"):
-            hashes[row["id"]] = row["content_hash"]
+            hashes[doc_id] = row["content_hash"]
         clustered_before = clustered_before or bool(row.get("story_id"))
-    return _Corpus(reports, ids, bodiless, hashes, clustered_before, body_keys, report_keys, linked)
+    read = {row["id"]: _body_key(row) for row in store.documents(unread, columns=("text",))}
+    reports: list[LinkDoc] = []
+    bodiless: list[str] = []
+    body_keys: dict[str, bytes] = {}
+    report_keys: dict[str, bytes] = {}
+    for doc, key in zip(docs, keys, strict=True):
+        body_key = read[doc.id] if key is _UNREAD else key
+        if isinstance(body_key, bytes):
+            # Each body digested once: the report text's key is made from the title and the body's key.
+            body_keys[doc.id] = body_key
+            report_keys[doc.id] = report_key(doc.title, body_key)
+            reports.append(doc)
+        else:
+            bodiless.append(doc.id)
+    read_count = len(ids) if kept is None else len(read)
+    return _Corpus(
+        reports, ids, bodiless, hashes, clustered_before, body_keys, report_keys, linked, clock, read_count
+    )
+
+
+def _body_key(row: dict[str, Any]) -> bytes | None:
+    """The :func:`text_key` of a document's body, None when it has none."""
+    return text_key(row["text"]) if _has_body(row) else None
+
+
+def _kept_body_keys(store: Store) -> tuple[KeptBodyKeys | None, int | None, set[str]]:
+    """The kept body digests (None: every body is read), the store's text clock (None: it records no
+    changes) and the documents whose body was written after the digests were read."""
+    stored = store.get_blob(BODY_KEYS_BLOB)
+    kept = KeptBodyKeys.from_bytes(stored) if stored else None
+    changes = store.text_changes(kept.clock if kept is not None else 0)
+    if changes is None:
+        return None, None, set()
+    clock, changed = changes
+    if kept is not None and kept.clock > clock:
+        kept = None  # the record was begun again since (its ticks count from 1 again): not comparable
+    return kept, clock, set(changed) if kept is not None else set()
+
+
+def _keep_body_keys(store: Store, corpus: _Corpus) -> None:
+    """Keep the corpus's body digests under the text clock they were read at (when the store has one)."""
+    if corpus.text_clock is None:
+        return
+    keys: dict[str, bytes | None] = dict.fromkeys(corpus.ids)
+    keys.update(corpus.body_keys)
+    store.set_blob(BODY_KEYS_BLOB, KeptBodyKeys(corpus.text_clock, keys).to_bytes())
 
 
 #: Bodies read per query while a step streams them.
@@ -514,6 +578,8 @@ def body_steps(
 ) -> BodySteps:
     """Duplicates, shared passages and the reports' word counts, each written to the store as made."""
     corpus = _read_corpus(store)
+    _keep_body_keys(store, corpus)
+    store.set_state(CORPUS_BODIES_READ_STATE, corpus.bodies_read)
     # Duplicates and passages read the bodies again a chunk at a time: no step holds every body.
     bodies = BodyReader(store)
     duplicate_of = duplicates(store, corpus.reports, corpus.hashes, settings, near_duplicates, bodies)

@@ -104,5 +104,10 @@ class Store(Protocol):
     def count_entries(self, prefix: str) -> int:
         """How many entries are kept under ``prefix``."""
 
+    def text_changes(self, since: int) -> tuple[int, list[str]] | None:
+        """The store's text clock and the ids of the documents whose clean body was written, or which were
+        inserted, after tick ``since`` (a stage keeps the clock to read only those next time); None when
+        the store records no changes."""
+
     def close(self) -> None:
         """Flush and release the store."""

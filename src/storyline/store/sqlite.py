@@ -24,7 +24,8 @@ from storyline.model import RawPage
 from storyline.store.base import DERIVED_FIELDS, JSON_FIELDS, RECORD_TABLES
 
 #: 2: a document's full-text row has the document's ``seq`` as its rowid (updated by rowid, not by a scan).
-SCHEMA_VERSION = 2
+#: 3: the record of text changes (``text_changes``, kept by triggers).
+SCHEMA_VERSION = 3
 #: How long a writer waits for another connection's write transaction before giving up (SQLite busy
 #: timeout). Transactions are one batch each, so a healthy writer holds the lock for well under this.
 BUSY_TIMEOUT_S = 30.0
@@ -80,6 +81,26 @@ CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS blobs (key TEXT PRIMARY KEY, value BLOB NOT NULL);
 CREATE VIRTUAL TABLE IF NOT EXISTS documents_fts USING fts5(id UNINDEXED, title, text);
 {"".join(f"CREATE TABLE IF NOT EXISTS {t} (id TEXT PRIMARY KEY, data TEXT NOT NULL);" for t in RECORD_TABLES)}
+"""
+#: The record of text changes: each document's last write of its clean body (or its insertion) as a tick
+#: that only grows, kept by SQLite itself so that every writer (this class, an older version of it, a
+#: hand edit in the sqlite3 shell) records one. AUTOINCREMENT never hands out a tick twice, even after the
+#: highest row is replaced, so "changed after tick T" is exact. A document without a row has kept its text
+#: since the record began (a store from before it: every document). A row is deleted and inserted rather
+#: than replaced: a trigger's OR clause gives way to the statement's (``add_pages`` inserts OR IGNORE).
+_TEXT_CHANGES = """
+CREATE TABLE IF NOT EXISTS text_changes (tick INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE);
+CREATE TRIGGER IF NOT EXISTS text_changes_on_insert AFTER INSERT ON documents
+BEGIN
+    DELETE FROM text_changes WHERE id = new.id;
+    INSERT INTO text_changes(id) VALUES (new.id);
+END;
+CREATE TRIGGER IF NOT EXISTS text_changes_on_update AFTER UPDATE OF id, text ON documents
+WHEN old.text IS NOT new.text OR old.id IS NOT new.id
+BEGIN
+    DELETE FROM text_changes WHERE id = new.id;
+    INSERT INTO text_changes(id) VALUES (new.id);
+END;
 """
 
 
@@ -149,7 +170,7 @@ class SQLiteStore:
         self._db.execute("PRAGMA foreign_keys=ON")
         # executescript commits on its own; every statement in the schema is idempotent (and takes no write
         # lock when everything exists already).
-        self._db.executescript(_SCHEMA)
+        self._db.executescript(_SCHEMA + _TEXT_CHANGES)
         present = {row[1] for row in self._db.execute("PRAGMA table_info(documents)")}
         missing = [name for name in _ADDED_COLUMNS if name not in present]
         versioned = self._db.execute("SELECT value FROM state WHERE key = 'schema_version'").fetchone()
@@ -576,6 +597,26 @@ class SQLiteStore:
                 else:
                     row = (start + name, value)
                     db.execute("INSERT OR REPLACE INTO blobs(key, value) VALUES (?, ?)", row)
+
+    def text_changes(self, since: int) -> tuple[int, list[str]] | None:
+        """The store's text clock (the last tick recorded, 0 when none) and the ids of the documents whose
+        clean body was written or which were inserted after tick ``since``, in the order of their ticks;
+        None when the store keeps no record (a read-only store from before it).
+
+        One statement, so one snapshot: a document written after it has a tick above the clock returned.
+        """
+        query = (
+            "SELECT tick, id FROM text_changes WHERE tick > ?"
+            " UNION ALL SELECT MAX(tick), NULL FROM text_changes ORDER BY 1"
+        )
+        try:
+            rows = self._db.execute(query, (since,)).fetchall()
+        except sqlite3.OperationalError as exc:
+            if "no such table" in str(exc):
+                return None
+            raise
+        clock = max((tick for tick, _ in rows if tick is not None), default=0)
+        return clock, [doc_id for _, doc_id in rows if doc_id is not None]
 
     def count_entries(self, prefix: str) -> int:
         """How many entries are kept under ``prefix`` (a range of the key's index: no value is read)."""

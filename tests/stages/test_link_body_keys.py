@@ -1,0 +1,59 @@
+"""The link stage keeps each body's digest under the store's text clock: a rerun reads no body in its
+corpus read, and a body written since (here by hand, as a re-clean would write it) is read, digested and
+linked again, storing what a run that reads every body stores."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from tests.stages.test_incremental_equals_full import BATCH_1, BATCH_2, STRIKE_2, _tables, _write
+
+import storyline
+from storyline.ids import content_hash
+from storyline.stages import link
+from storyline.store.sqlite import SQLiteStore
+
+
+def _quiet(task: str, done: int, total: int | None) -> None:
+    return None
+
+
+def _copy(source: Path, target: Path) -> None:
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+
+
+def test_a_rerun_reads_only_the_bodies_written_since(tmp_path: Path) -> None:
+    pages = _write(tmp_path / "pages", {**BATCH_1, **BATCH_2})
+    db = tmp_path / "store.db"
+    with storyline.open(db) as sl:
+        sl.run([pages], workers=1)
+        assert sl.store.get_state(link.CORPUS_BODIES_READ_STATE) == len(BATCH_1) + len(BATCH_2)
+    store = SQLiteStore(db)
+    link.run(store, _quiet, workers=1)
+    assert store.get_state(link.CORPUS_BODIES_READ_STATE) == 0  # nothing written: every digest kept
+    # The mine company's report rewritten as the second strike report, in another connection.
+    (mine,) = [
+        d["id"] for d in store.documents(columns=("title",)) if d["title"] == "Orlen Minerals shares fall"
+    ]
+    body = STRIKE_2.split("\n\n", 1)[1]
+    with sqlite3.connect(db) as other:
+        other.execute(
+            "UPDATE documents SET text = ?, content_hash = ? WHERE id = ?", (body, content_hash(body), mine)
+        )
+    store.close()
+    _copy(db, tmp_path / "every_body.db")
+    store = SQLiteStore(db)
+    link.run(store, _quiet, workers=1)
+    assert store.get_state(link.CORPUS_BODIES_READ_STATE) == 1
+    assert store.get_state(link.COUNTED_STATE) == 1  # its words counted again, under its new digest
+    assert store.get_state(link.PASSAGES_MADE_STATE)["documents"] == 1  # and split again for passages
+    store.close()
+    # The same store with no digest kept: every body read, the same stored.
+    store = SQLiteStore(tmp_path / "every_body.db")
+    store._db.execute("DELETE FROM blobs WHERE key = ?", (link.BODY_KEYS_BLOB,))
+    link.run(store, _quiet, workers=1)
+    assert store.get_state(link.CORPUS_BODIES_READ_STATE) == len(BATCH_1) + len(BATCH_2)
+    store.close()
+    assert _tables(db) == _tables(tmp_path / "every_body.db")
