@@ -9,23 +9,29 @@ Nothing else scores threads (``story_quality.py`` scores stories), so a change t
 of needs this. Each labelled set gives every document a thread label and a group: a pair of documents
 with one label must share a thread, a pair of different groups must not, and a pair of one group with
 two labels is not counted (nothing says). The figures are pairwise precision and recall of "same thread"
-over such pairs of documents (a document no story holds is alone):
+over such pairs of documents (a document no story holds is alone). Where a set has pairs of one group with
+two labels, a strict precision counts them as pairs that must be apart, and how many were put together is
+printed beside it. Where no pair must be apart (golden), precision says nothing and is printed "n/a":
 
 * **samples**: the bundled corpus run through the pipeline; a story of ``labels.json``'s ``threads`` takes
-  its thread's name, any other labelled story its own, a page outside every story is alone;
+  its thread's name, any other labelled story its own, a page outside every story is alone with the pages
+  ``labels.json`` lists as the same page or its exact or near duplicates;
 * **golden**: the five golden pages (``../shared/golden``) as ``tests/link/test_golden.py`` reads them:
   one thread of four stories;
 * **ecb+ A / B**: each half of ECB+ (``story_quality.py``'s halves, run through the pipeline): documents of
   one subtopic (one real event) belong together, documents of different topics never do, and the two
-  events of one topic may or may not (not counted);
+  events of one topic may or may not (not counted; the strict precision counts them as apart);
 * **generated**: ``--generated N`` invented reports of ``pipeline_scale.py``'s generator (its own names as
   entities); no labels, so it is scored only against another version (``--against``).
 
 Stories are clustered once per set and kept in ``--work`` with the set's inputs (a pickle), so two
 versions of the thread code (two ``PYTHONPATH``s) thread the same stories. ``--out`` writes each set's
 document -> thread assignment; ``--against`` reads one written by another version and prints, per set,
-the pairwise agreement of this version's threads with that one's (its threads as the labels) and how many
-stories changed thread.
+the pairwise agreement of this version's threads with that one's (its threads as the labels) and for how
+many stories the thread membership differs (the documents of the story's thread are not the same).
+
+A set whose inputs are missing (golden and ECB+ live in ``../shared``, a clone beside the project) is
+skipped and said so; the kept pickle is named by the sets it holds, so it is made again when one appears.
 """
 
 from __future__ import annotations
@@ -39,6 +45,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from scipy.cluster.hierarchy import DisjointSet
 
 import story_quality
 import storyline
@@ -57,15 +65,32 @@ GENERATED_SEED = 7
 @dataclass(frozen=True)
 class PairScores:
     """Pairwise agreement of a partition with labels: pairs put together that must be (``together``), pairs
-    put together that must not (``wrong``), and how many must be (``wanted``)."""
+    put together that must not (``wrong``), how many must be (``wanted``) and must not (``apart``), and
+    the pairs of one group with two labels (``undecided``, e.g. two events of one ECB+ topic) put together
+    (``undecided_together``)."""
 
     together: int
     wrong: int
     wanted: int
+    apart: int
+    undecided: int = 0
+    undecided_together: int = 0
 
     @property
-    def precision(self) -> float:
+    def precision(self) -> float | None:
+        """Of the pairs put together, the share that must be, the undecided ones not counted; None where
+        no pair must be apart (nothing could be put together wrongly: golden's one thread)."""
+        if not self.apart:
+            return None
         made = self.together + self.wrong
+        return self.together / made if made else 1.0
+
+    @property
+    def strict_precision(self) -> float | None:
+        """As ``precision``, with the undecided pairs counted as pairs that must be apart."""
+        if not self.apart + self.undecided:
+            return None
+        made = self.together + self.wrong + self.undecided_together
         return self.together / made if made else 1.0
 
     @property
@@ -73,15 +98,28 @@ class PairScores:
         return self.together / self.wanted if self.wanted else 1.0
 
     @property
-    def f1(self) -> float:
-        total = self.precision + self.recall
-        return 2 * self.precision * self.recall / total if total else 0.0
+    def f1(self) -> float | None:
+        precision = self.precision
+        if precision is None:
+            return None
+        total = precision + self.recall
+        return 2 * precision * self.recall / total if total else 0.0
 
     def __str__(self) -> str:
-        return (
-            f"pairwise P {self.precision:.3f} R {self.recall:.3f} F1 {self.f1:.3f}"
-            f" ({self.together} of {self.wanted} pairs together, {self.wrong} wrongly)"
+        line = (
+            f"pairwise P {_share(self.precision)} R {self.recall:.3f} F1 {_share(self.f1)}"
+            f" ({self.together} of {self.wanted} pairs together, {self.wrong} wrongly"
         )
+        if self.undecided:
+            line += (
+                f"; strict P {_share(self.strict_precision)}: {self.undecided_together} of"
+                f" {self.undecided} pairs of one group with two labels together"
+            )
+        return line + ")"
+
+
+def _share(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
 
 
 def _pairs(counts: Iterable[int]) -> int:
@@ -93,8 +131,8 @@ def pair_scores(
 ) -> PairScores:
     """Pairwise agreement of ``predicted`` (document -> thread; None or missing: alone) with ``label``
     over the documents ``label`` names: a pair of one label must share a thread, a pair of different
-    ``group``s (default: different labels) must not, others are not counted. Counted by contingency
-    tables, not pair by pair."""
+    ``group``s (default: different labels) must not, others (one group, two labels: a label lies within
+    one group) are undecided. Counted by contingency tables, not pair by pair."""
     group = group if group is not None else label
     docs = sorted(label)
     # A document with no thread is alone: a key of its own.
@@ -103,7 +141,16 @@ def pair_scores(
     together = _pairs(Counter((thread[d], label[d]) for d in docs).values())
     same_thread = _pairs(Counter(thread[d] for d in docs).values())
     same_group = _pairs(Counter((thread[d], group[d]) for d in docs).values())
-    return PairScores(together, same_thread - same_group, wanted)
+    # Pairs of one group: the wanted ones and the undecided ones (one group, two labels).
+    of_one_group = _pairs(Counter(group[d] for d in docs).values())
+    return PairScores(
+        together,
+        wrong=same_thread - same_group,
+        wanted=wanted,
+        apart=_pairs([len(docs)]) - of_one_group,
+        undecided=of_one_group - wanted,
+        undecided_together=same_group - together,
+    )
 
 
 @dataclass
@@ -143,16 +190,35 @@ def samples_set(work: Path) -> ThreadSet:
             sl.run([SAMPLES / "corpus"])
     reports, types, stored = _pipeline_reports(db)
     labels = json.loads((SAMPLES / "labels.json").read_text(encoding="utf-8"))
+    label = sample_labels(stored, labels)
+    return ThreadSet("samples", reports, _stories(reports), types, label, label)
+
+
+def sample_labels(stored: Iterable[Mapping[str, Any]], labels: Mapping[str, Any]) -> dict[str, str]:
+    """Stored document id -> thread label by ``labels.json``: a story of ``threads`` takes its thread's
+    name, any other story its own; a page outside every story is alone with the pages ``labels.json``
+    calls the same page, exact or near duplicates of it (putting those together is right)."""
     thread_of = {story: name for name, stories in labels["threads"].items() for story in stories}
+    copies = DisjointSet(labels["pages"])
+    for kind in ("same_page", "exact_duplicates", "near_duplicates"):
+        for first, *others in labels.get(kind, []):
+            for other in others:
+                copies.merge(first, other)
     label: dict[str, str] = {}
     for row in stored:
         # A page is named by its URL where its container gives one, else its file's base name (as the
         # sample tests name it).
         keys = [row.get("url"), *(Path(s.split("#", 1)[0]).name for s in row["source_keys"])]
-        page = next((labels["pages"][k] for k in keys if k in labels["pages"]), None)
-        story = page.get("story") if page else None
-        label[row["id"]] = thread_of.get(story, story) if story else f"alone:{row['id']}"
-    return ThreadSet("samples", reports, _stories(reports), types, label, label)
+        page = next((k for k in keys if k in labels["pages"]), None)
+        story = labels["pages"][page].get("story") if page else None
+        if story:
+            label[row["id"]] = thread_of.get(story, story)
+        elif page:
+            # One name for every copy: the root of the page's group.
+            label[row["id"]] = f"alone:{copies[page]}"
+        else:
+            label[row["id"]] = f"alone:{row['id']}"
+    return label
 
 
 def golden_set() -> ThreadSet | None:
@@ -223,9 +289,37 @@ def generated_set(size: int) -> ThreadSet:
     return ThreadSet(f"generated {size}", reports, _stories(reports), types, {}, {})
 
 
+#: Bumped when a set's labels are made differently, so that a kept pickle with the old labels is not read.
+LABELS_VERSION = 2
+
+
+def skipped_sets() -> dict[str, str]:
+    """The labelled sets whose inputs are missing, each with why (they live in ``../shared``, a clone beside
+    the project)."""
+    skipped = {}
+    if not GOLDEN.exists():
+        skipped["golden"] = f"{GOLDEN} not found"
+    if not story_quality.DOCS.exists():
+        skipped["ecb+"] = f"{story_quality.DOCS} not found"
+    return skipped
+
+
+def kept_sets_path(work: Path, generated: int, skipped: Iterable[str]) -> Path:
+    """Where the sets are kept, named by what they hold: a set that becomes available (``../shared``
+    cloned later) or a change of labels gives another name, so the sets are made again."""
+    held = ["samples", *(name for name in ("golden", "ecb+") if name not in skipped)]
+    if generated:
+        held.append(f"generated{generated}")
+    return work / f"sets-v{LABELS_VERSION}-{'-'.join(held).replace('+', 'plus')}.pickle"
+
+
 def thread_sets(work: Path, generated: int) -> list[ThreadSet]:
-    """Every set, from ``work``'s pickle when made before (so that versions thread the same stories)."""
-    kept = work / f"sets-{generated}.pickle"
+    """Every set whose inputs are here, from ``work``'s pickle when made before (so that versions thread
+    the same stories); prints the sets skipped and why."""
+    skipped = skipped_sets()
+    for name, why in skipped.items():
+        print(f"skipped {name}: {why}")
+    kept = kept_sets_path(work, generated, skipped)
     if kept.exists():
         return pickle.loads(kept.read_bytes())  # type: ignore[no-any-return]
     sets = [samples_set(work), *filter(None, [golden_set()]), *ecb_sets(work)]
@@ -272,7 +366,7 @@ def main() -> None:
                 if now[threads[story.documents[0]]] != then[before[story.documents[0]]]
             )
             print(f"  against --against: {pair_scores(threads, before)}")
-            print(f"  stories whose thread differs: {moved} of {len(thread_set.stories)}")
+            print(f"  stories whose thread membership differs: {moved} of {len(thread_set.stories)}")
     if args.out:
         args.out.write_text(json.dumps(made, sort_keys=True))
 
