@@ -296,11 +296,12 @@ LABELS_VERSION = 2
 def skipped_sets() -> dict[str, str]:
     """The labelled sets whose inputs are missing, each with why (they live in ``../shared``, a clone beside
     the project)."""
+    where = "(../shared: a clone beside the project)"
     skipped = {}
     if not GOLDEN.exists():
-        skipped["golden"] = f"{GOLDEN} not found"
+        skipped["golden"] = f"{GOLDEN} not found {where}"
     if not story_quality.DOCS.exists():
-        skipped["ecb+"] = f"{story_quality.DOCS} not found"
+        skipped["ecb+"] = f"{story_quality.DOCS} not found {where}"
     return skipped
 
 
