@@ -135,6 +135,13 @@ def pair_scores(
     one group) are undecided. Counted by contingency tables, not pair by pair."""
     group = group if group is not None else label
     docs = sorted(label)
+    # The undecided counts below hold only when each label lies within one group.
+    group_of_label: dict[str, str] = {}
+    for d in docs:
+        if group_of_label.setdefault(label[d], group[d]) != group[d]:
+            raise ValueError(
+                f"label {label[d]!r} spans two groups ({group_of_label[label[d]]!r}, {group[d]!r})"
+            )
     # A document with no thread is alone: a key of its own.
     thread = {d: predicted.get(d) or f"\x00{d}" for d in docs}
     wanted = _pairs(Counter(label[d] for d in docs).values())
@@ -299,9 +306,9 @@ def skipped_sets() -> dict[str, str]:
     where = "(../shared: a clone beside the project)"
     skipped = {}
     if not GOLDEN.exists():
-        skipped["golden"] = f"{GOLDEN} not found {where}"
+        skipped["golden"] = f"{GOLDEN.resolve()} not found {where}"
     if not story_quality.DOCS.exists():
-        skipped["ecb+"] = f"{story_quality.DOCS} not found {where}"
+        skipped["ecb+"] = f"{story_quality.DOCS.resolve()} not found {where}"
     return skipped
 
 

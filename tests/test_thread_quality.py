@@ -133,3 +133,9 @@ def test_sets_are_made_again_when_a_skipped_set_appears(
     golden.write_text("{}")
     assert [s.name for s in quality.thread_sets(work, 0)] == ["samples", "golden"]
     assert "skipped golden" not in capsys.readouterr().out
+
+
+def test_a_label_spanning_two_groups_is_refused(quality: ModuleType) -> None:
+    # The undecided pairs are counted as "one group, two labels": a label across groups would skew them.
+    with pytest.raises(ValueError, match="spans two groups"):
+        quality.pair_scores({}, {"a": "x1", "b": "x1"}, {"a": "x", "b": "y"})
