@@ -7,6 +7,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
 from tests.stages.test_incremental_equals_full import BATCH_1, BATCH_2, STRIKE_2, _tables, _write
 
 import storyline
@@ -57,3 +58,58 @@ def test_a_rerun_reads_only_the_bodies_written_since(tmp_path: Path) -> None:
     assert store.get_state(link.CORPUS_BODIES_READ_STATE) == len(BATCH_1) + len(BATCH_2)
     store.close()
     assert _tables(db) == _tables(tmp_path / "every_body.db")
+
+
+def _linked_once_more(tmp_path: Path) -> tuple[Path, SQLiteStore]:
+    pages = _write(tmp_path / "pages", {**BATCH_1, **BATCH_2})
+    db = tmp_path / "store.db"
+    with storyline.open(db) as sl:
+        sl.run([pages], workers=1)
+    store = SQLiteStore(db)
+    link.run(store, _quiet, workers=1)
+    assert store.get_state(link.CORPUS_BODIES_READ_STATE) == 0
+    return db, store
+
+
+def test_a_record_begun_again_reads_every_body(tmp_path: Path) -> None:
+    # Its ticks count from 1 again, below the kept digests' clock: "written since" cannot be told.
+    db, store = _linked_once_more(tmp_path)
+    store.close()
+    with sqlite3.connect(db) as other:
+        other.execute("DELETE FROM text_changes")
+        other.execute("DELETE FROM sqlite_sequence WHERE name = 'text_changes'")
+        (mine,) = [
+            r[0] for r in other.execute("SELECT id FROM documents WHERE title = 'Orlen Minerals shares fall'")
+        ]
+        body = STRIKE_2.split("\n\n", 1)[1]
+        other.execute(
+            "UPDATE documents SET text = ?, content_hash = ? WHERE id = ?", (body, content_hash(body), mine)
+        )
+    store = SQLiteStore(db)
+    link.run(store, _quiet, workers=1)
+    assert store.get_state(link.CORPUS_BODIES_READ_STATE) == len(BATCH_1) + len(BATCH_2)
+    store.close()
+
+
+def test_a_document_gone_before_its_body_is_read_is_linked_without_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Another writer deletes it between the corpus scan and the read of the bodies written since.
+    _, store = _linked_once_more(tmp_path)
+    (mine,) = [
+        d["id"] for d in store.documents(columns=("title",)) if d["title"] == "Orlen Minerals shares fall"
+    ]
+    body = STRIKE_2.split("\n\n", 1)[1]
+    store.update_documents([{"id": mine, "text": body, "content_hash": content_hash(body)}])
+    scan = store.documents
+
+    def gone_when_read(ids=None, columns=None):  # type: ignore[no-untyped-def]
+        rows = scan(ids, columns=columns) if columns else scan(ids)
+        return (row for row in rows if not (ids is not None and row["id"] == mine))
+
+    monkeypatch.setattr(store, "documents", gone_when_read)
+    link.run(store, _quiet, workers=1)  # no KeyError
+    monkeypatch.undo()
+    (row,) = store.documents([mine], columns=("story_id",))
+    assert row["story_id"] is None  # a report with no body is in no story
+    store.close()

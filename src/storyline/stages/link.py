@@ -243,7 +243,9 @@ def _read_corpus(store: Store) -> _Corpus:
     body_keys: dict[str, bytes] = {}
     report_keys: dict[str, bytes] = {}
     for doc, key in zip(docs, keys, strict=True):
-        body_key = read[doc.id] if key is _UNREAD else key
+        # A document deleted by another writer between the two reads has no body to link (the next run no
+        # longer lists it).
+        body_key = read.get(doc.id) if key is _UNREAD else key
         if isinstance(body_key, bytes):
             # Each body digested once: the report text's key is made from the title and the body's key.
             body_keys[doc.id] = body_key
