@@ -15,6 +15,7 @@ from storyline.link.vectors import (
     candidate_pair_arrays,
     key_rows,
     key_term_matrix,
+    list_pairs,
     pair_cosine_array,
     term_counts,
     tfidf_matrix,
@@ -162,3 +163,35 @@ def test_key_rows_break_ties_at_the_cut_by_the_lower_column_whatever_the_entry_o
             matrix = sparse.csr_matrix((weights[order], columns[order], [0, width]), shape=(1, 500))
             _, cols, vals = key_rows(matrix, np.ones(500, dtype=bool), np.array([0]), per_row)
             assert sorted(zip(-vals, cols, strict=True)) == expected
+
+
+def _walked_pairs(sizes: list[int], others: list[int]) -> list[tuple[int, int]]:
+    """Each pair (i < j) once, in the order first met walking the rows and their lists: the definition."""
+    seen: dict[tuple[int, int], None] = {}
+    entry = 0
+    for row, size in enumerate(sizes):
+        for other in others[entry : entry + size]:
+            seen.setdefault((min(row, other), max(row, other)), None)
+        entry += size
+    return list(seen)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_list_pairs_are_each_pair_once_in_the_order_first_met(seed: int) -> None:
+    """Lists that name one another both ways, one way, or an earlier row only: a pair met first at its
+    later row (the earlier row's list not naming it) comes where that row is walked."""
+    rng = random.Random(seed)
+    rows = 60
+    sizes = [rng.randint(0, 6) for _ in range(rows)]
+    others = [
+        other
+        for row, size in enumerate(sizes)
+        for other in rng.sample([r for r in range(rows) if r != row], size)
+    ]
+    left, right = list_pairs(np.array(sizes, dtype=np.int64), np.array(others, dtype=np.int64))
+    expected = _walked_pairs(sizes, others)
+    assert list(zip(left.tolist(), right.tolist(), strict=True)) == expected
+    lists = [others[sum(sizes[:row]) : sum(sizes[: row + 1])] for row in range(rows)]
+    assert any(b not in lists[a] for a, b in expected)  # some pair is met first at its later row
+    assert any(b in lists[a] and a in lists[b] for a, b in expected)  # and some both ways
+    assert left.dtype == right.dtype == np.int64
