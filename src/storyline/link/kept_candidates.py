@@ -168,11 +168,18 @@ class KeptCandidates:
             lengths = self.sizes[old[chosen]]
             entries = concatenated_ranges(kept_starts[old[chosen]], lengths)
             count = len(chosen)
-            owner = np.concatenate(
-                (np.repeat(np.arange(count), lengths), np.repeat(np.arange(count), np.diff(block.indptr)))
-            )
-            others = np.concatenate((now[self.others[entries]], changed[block.indices]))
-            weights = np.concatenate((self.weights[entries], block.data))
+            # A changed row below a full list's worst weight comes after all its kept entries, so it is
+            # never among the best: left out before the sort (at 104,000 reports a top-up's changed rows
+            # gave the merged lists 5.6 times their kept entries, and sorting them was most of this step).
+            worst = np.full(count, np.inf)
+            listed = lengths > 0
+            worst[listed] = self.weights[kept_starts[old[chosen]][listed] + lengths[listed] - 1]
+            new_owner = np.repeat(np.arange(count), np.diff(block.indptr))
+            contends = (lengths < per_row)[new_owner] | (block.data >= worst[new_owner])
+            new_owner = new_owner[contends]
+            owner = np.concatenate((np.repeat(np.arange(count), lengths), new_owner))
+            others = np.concatenate((now[self.others[entries]], changed[block.indices[contends]]))
+            weights = np.concatenate((self.weights[entries], block.data[contends]))
             order = np.lexsort((others, -weights, owner))
             owner, others, weights = owner[order], others[order], weights[order]
             starts = np.searchsorted(owner, np.arange(count))
