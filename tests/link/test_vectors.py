@@ -195,3 +195,15 @@ def test_list_pairs_are_each_pair_once_in_the_order_first_met(seed: int) -> None
     assert any(b not in lists[a] for a, b in expected)  # some pair is met first at its later row
     assert any(b in lists[a] and a in lists[b] for a, b in expected)  # and some both ways
     assert left.dtype == right.dtype == np.int64
+
+
+def test_list_pairs_of_32_bit_positions_past_65536_rows() -> None:
+    """Positions held as int32 (as kept lists store them): a pair's code, row * rows + row, needs 64 bits."""
+    rows = 70_000
+    sizes = np.zeros(rows, dtype=np.int64)
+    sizes[[rows - 2, rows - 1]] = 1, 2
+    left, right = list_pairs(sizes, np.array([rows - 1, rows - 2, rows - 3], dtype=np.int32))
+    assert list(zip(left.tolist(), right.tolist(), strict=True)) == [
+        (rows - 2, rows - 1),
+        (rows - 3, rows - 1),
+    ]

@@ -283,6 +283,7 @@ def list_pairs(sizes: np.ndarray, others: np.ndarray) -> tuple[np.ndarray, np.nd
     entries of ``others``), each pair once, in the order first found walking the rows and their lists."""
     rows = len(sizes)
     found = np.repeat(np.arange(rows, dtype=np.int64), sizes)
+    others = np.asarray(others, dtype=np.int64)  # its codes (row * rows + row) overflow 32 bits
     # A pair i < j is first found at row i when i's list names j, else at row j: every entry naming a
     # later row is kept, an entry naming an earlier row only when that row's list does not name this one
     # (a list names each row once). Kept in walking order, so no sort puts them in it: ``np.unique`` of
