@@ -197,7 +197,7 @@ def test_list_pairs_are_each_pair_once_in_the_order_first_met(seed: int) -> None
     assert left.dtype == right.dtype == np.int64
 
 
-def test_list_pairs_of_32_bit_positions_past_65536_rows() -> None:
+def test_list_pairs_of_32_bit_positions_past_46341_rows() -> None:
     """Positions held as int32 (as kept lists store them): a pair's code, row * rows + row, needs 64 bits."""
     rows = 70_000
     sizes = np.zeros(rows, dtype=np.int64)

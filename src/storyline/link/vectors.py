@@ -280,7 +280,10 @@ def neighbour_lists(
 
 def list_pairs(sizes: np.ndarray, others: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(i, j) with i < j as two int64 arrays from every row's neighbour list (row ``n`` holds ``sizes[n]``
-    entries of ``others``), each pair once, in the order first found walking the rows and their lists."""
+    entries of ``others``), each pair once, in the order first found walking the rows and their lists.
+
+    Each list must name a row at most once (as every list the neighbour search makes does): a row named
+    twice in one list gives its pair twice."""
     rows = len(sizes)
     found = np.repeat(np.arange(rows, dtype=np.int64), sizes)
     others = np.asarray(others, dtype=np.int64)  # its codes (row * rows + row) overflow 32 bits
