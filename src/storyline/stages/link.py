@@ -238,14 +238,20 @@ def _read_corpus(store: Store) -> _Corpus:
             hashes[doc_id] = row["content_hash"]
         clustered_before = clustered_before or bool(row.get("story_id"))
     read = {row["id"]: _body_key(row) for row in store.documents(unread, columns=("text",))}
+    vanished = set(unread) - read.keys()
+    if vanished:
+        # Deleted by another writer between the two reads: left out of this run, and so of the digests
+        # kept (were it kept as having no body, a later run would not read it again).
+        kept_at = [n for n, doc_id in enumerate(ids) if doc_id not in vanished]
+        ids, linked = [ids[n] for n in kept_at], [linked[n] for n in kept_at]
+        docs, keys = [docs[n] for n in kept_at], [keys[n] for n in kept_at]
+        hashes = {doc_id: h for doc_id, h in hashes.items() if doc_id not in vanished}
     reports: list[LinkDoc] = []
     bodiless: list[str] = []
     body_keys: dict[str, bytes] = {}
     report_keys: dict[str, bytes] = {}
     for doc, key in zip(docs, keys, strict=True):
-        # A document deleted by another writer between the two reads has no body to link (the next run no
-        # longer lists it).
-        body_key = read.get(doc.id) if key is _UNREAD else key
+        body_key = read[doc.id] if key is _UNREAD else key
         if isinstance(body_key, bytes):
             # Each body digested once: the report text's key is made from the title and the body's key.
             body_keys[doc.id] = body_key
