@@ -115,3 +115,28 @@ def test_a_document_gone_before_its_body_is_read_is_left_out_and_read_next_time(
     link.run(store, _quiet, workers=1)
     assert store.get_state(link.CORPUS_BODIES_READ_STATE) == 1  # its body read now, not taken as none
     store.close()
+
+
+def test_a_body_blanked_for_a_run_and_written_again_links_as_a_run_from_nothing(tmp_path: Path) -> None:
+    # The mine report's body is blanked (no report for one run), then written as a copy of a later report:
+    # it keeps its earlier place in ingest order, so it is the original, not the copy.
+    db, store = _linked_once_more(tmp_path)
+    (mine,) = [
+        d["id"] for d in store.documents(columns=("title",)) if d["title"] == "Orlen Minerals shares fall"
+    ]
+    store.update_documents([{"id": mine, "text": "", "content_hash": None}])
+    link.run(store, _quiet, workers=1)
+    body = STRIKE_2.split("\n\n", 1)[1]
+    store.update_documents([{"id": mine, "text": body, "content_hash": content_hash(body)}])
+    link.run(store, _quiet, workers=1)
+    store.close()
+    _copy(db, tmp_path / "from_nothing.db")
+    with sqlite3.connect(tmp_path / "from_nothing.db") as other:
+        other.execute("DELETE FROM blobs WHERE key LIKE 'link.%'")
+        other.execute("DELETE FROM state WHERE key LIKE 'link.%'")
+    store = SQLiteStore(tmp_path / "from_nothing.db")
+    link.run(store, _quiet, workers=1)
+    copies = [d for d in store.documents(columns=("duplicate_of",)) if d["duplicate_of"] == mine]
+    store.close()
+    assert copies  # the later strike report is the copy
+    assert _tables(db) == _tables(tmp_path / "from_nothing.db")

@@ -373,6 +373,18 @@ def _load_index(store: Store, hashes: dict[str, str], settings: LinkSettings) ->
     return NearDuplicateIndex(settings)
 
 
+def _stored_before_indexed(docs: list[LinkDoc], index: NearDuplicateIndex) -> bool:
+    """Whether a document the index does not hold was ingested before one it holds (a body blanked for a run
+    and written again keeps its place in ingest order). The index signs new documents after those it holds,
+    so such a document would be taken for a copy of a later one, unlike a run over every document: the
+    index is made again."""
+    held = [doc.seq for doc in docs if doc.id in index]
+    if not held:
+        return False
+    last = max(held)
+    return any(doc.seq < last for doc in docs if doc.id not in index)
+
+
 def duplicates(
     store: Store,
     docs: list[LinkDoc],
@@ -389,6 +401,8 @@ def duplicates(
     them elsewhere.
     """
     index = _load_index(store, hashes, settings)
+    if _stored_before_indexed(docs, index):
+        index = NearDuplicateIndex(settings)
     bodies = bodies or BodyReader(store)
     if find_near is None:  # signs only documents the index does not hold yet
         find_near_duplicates(docs, index, settings, bodies=bodies)
