@@ -164,11 +164,14 @@ def test_kills_during_ingest_and_clean_lose_nothing_and_workers_die(tmp_path: Pa
     kills = 0
     orphans_checked = 0
     # 10 ingest batches of 200 pages, then 10 clean + describe batches (each run does what the last left): six kills.
+    # Every kill after the first lands in cleaning: once every page is stored, an ingest run re-reads them
+    # faster than the pause before the kill and finishes. A fourth step that was such an ingest run left no
+    # room for a fast first ingest to finish too: four kills, under the five asserted, now and then.
     plan = [
         ("ingest", ("ingest", rng.randrange(1, 3))),
         ("clean", ("ingest", rng.randrange(3, 5))),
         ("clean", ("clean + describe", rng.randrange(1, 3))),
-        ("ingest", ("ingest", rng.randrange(1, 5))),
+        ("clean", ("clean + describe", 1)),
         ("clean", ("clean + describe", 1)),
         ("clean", ("clean + describe", 1)),
     ]
