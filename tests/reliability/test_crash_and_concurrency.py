@@ -162,6 +162,7 @@ def test_kills_during_ingest_and_clean_lose_nothing_and_workers_die(tmp_path: Pa
     db = tmp_path / "killed.db"
     rng = random.Random(20261129)
     kills = 0
+    ingest_kills = 0
     orphans_checked = 0
     # 10 ingest batches of 200 pages, then 10 clean + describe batches (each run does what the last left): six kills.
     # Every kill after the first lands in cleaning: once every page is stored, an ingest run re-reads them
@@ -178,6 +179,7 @@ def test_kills_during_ingest_and_clean_lose_nothing_and_workers_die(tmp_path: Pa
     for mode, kill_at in plan:
         result = drive(db, corpus, mode, kill_at=kill_at, rng=rng)
         kills += not result["finished"]
+        ingest_kills += not result["finished"] and result["committed"].get("ingest", 0) < 2_000
         check_store(db, result["committed"])
         for pid in result["workers"]:  # pool workers die with their parent (PR_SET_PDEATHSIG)
             for _ in range(100):
@@ -187,6 +189,7 @@ def test_kills_during_ingest_and_clean_lose_nothing_and_workers_die(tmp_path: Pa
             assert not alive(pid), f"pool worker {pid} outlived its killed parent"
             orphans_checked += 1
     assert kills >= 5 and orphans_checked >= 2
+    assert ingest_kills >= 1  # at least one kill landed while pages were still being stored
     assert drive(db, corpus, "clean", kill_at=None, rng=rng)["finished"]
     check_store(db, {"ingest": 2_000, "clean + describe": 0})
     clean_db = tmp_path / "clean.db"

@@ -381,6 +381,8 @@ def _stored_before_indexed(docs: list[LinkDoc], index: NearDuplicateIndex) -> bo
     held = [doc.seq for doc in docs if doc.id in index]
     if not held:
         return False
+    if any(index.seq_of(doc.id) != doc.seq for doc in docs if doc.id in index):
+        return True  # a held report's place moved (deleted and stored again by hand): nothing holds still
     last = max(held)
     return any(doc.seq < last for doc in docs if doc.id not in index)
 
