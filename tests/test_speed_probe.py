@@ -3,27 +3,20 @@
 from __future__ import annotations
 
 import random
-import sys
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from types import ModuleType
 
 import pytest
-
-BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+from tests.benchmark_path import benchmarks_on_path
 
 
 @pytest.fixture(scope="module")
 def probe() -> Iterator[ModuleType]:
-    # The benchmarks import their sibling modules by name, as they do when run from benchmarks/.
-    sys.path.insert(0, str(BENCHMARKS))
-    try:
+    with benchmarks_on_path():
         import speed_probe
 
         yield speed_probe
-    finally:
-        sys.path.remove(str(BENCHMARKS))
 
 
 def test_the_same_speed_throughout_leaves_the_ratio_as_measured(probe: ModuleType) -> None:

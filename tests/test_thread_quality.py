@@ -4,26 +4,20 @@ from __future__ import annotations
 
 import itertools
 import random
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
 import pytest
-
-BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+from tests.benchmark_path import benchmarks_on_path
 
 
 @pytest.fixture(scope="module")
 def quality() -> Iterator[ModuleType]:
-    # The benchmarks import their sibling modules by name, as they do when run from benchmarks/.
-    sys.path.insert(0, str(BENCHMARKS))
-    try:
+    with benchmarks_on_path():
         import thread_quality
 
         yield thread_quality
-    finally:
-        sys.path.remove(str(BENCHMARKS))
 
 
 def test_pairs_of_one_label_must_share_and_of_two_groups_must_not(quality: ModuleType) -> None:

@@ -8,12 +8,12 @@ figures measured when they were set (docs/cleaning.md), so a change that loses b
 from __future__ import annotations
 
 import runpy
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.benchmark_path import benchmarks_on_path
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT / ".." / "shared"
@@ -32,12 +32,8 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def clean_quality() -> Iterator[dict[str, Any]]:
-    # The script imports its sibling modules by name, as it does when run from benchmarks/.
-    sys.path.insert(0, str(CLEAN_QUALITY.parent))
-    try:
+    with benchmarks_on_path():
         yield runpy.run_path(str(CLEAN_QUALITY))
-    finally:
-        sys.path.remove(str(CLEAN_QUALITY.parent))
 
 
 @pytest.mark.parametrize("form", list(FLOORS))
