@@ -20,6 +20,11 @@ class StoreWriteError(StorylineError):
     back and everything committed before it is kept."""
 
 
+class StoreChangedError(StorylineError):
+    """Another writer deleted a document a running stage was still working on. The stage stops before it
+    stores what it was making; what it had stored is kept, and running it again finishes the work."""
+
+
 class ReadOnlyStoreError(StorylineError):
     """A write was attempted through a store opened read-only."""
 

@@ -11,6 +11,7 @@ import pytest
 from tests.stages.test_incremental_equals_full import BATCH_1, BATCH_2, STRIKE_2, _tables, _write
 
 import storyline
+from storyline.errors import StoreChangedError
 from storyline.ids import content_hash
 from storyline.stages import link
 from storyline.store.sqlite import SQLiteStore
@@ -71,6 +72,16 @@ def _linked_once_more(tmp_path: Path) -> tuple[Path, SQLiteStore]:
     return db, store
 
 
+def _mine_report_rewritten(store: SQLiteStore) -> str:
+    """The mine company's report, its body rewritten as the second strike report's: its id."""
+    (mine,) = [
+        d["id"] for d in store.documents(columns=("title",)) if d["title"] == "Orlen Minerals shares fall"
+    ]
+    body = STRIKE_2.split("\n\n", 1)[1]
+    store.update_documents([{"id": mine, "text": body, "content_hash": content_hash(body)}])
+    return mine
+
+
 def test_a_record_begun_again_reads_every_body(tmp_path: Path) -> None:
     # Its ticks count from 1 again, below the kept digests' clock: "written since" cannot be told.
     db, store = _linked_once_more(tmp_path)
@@ -97,11 +108,7 @@ def test_a_document_gone_before_its_body_is_read_is_left_out_and_read_next_time(
     # Another writer deletes it between the corpus scan and the read of the bodies written since (here it
     # only seems gone to that read): this run leaves it out, and keeps no digest for it.
     _, store = _linked_once_more(tmp_path)
-    (mine,) = [
-        d["id"] for d in store.documents(columns=("title",)) if d["title"] == "Orlen Minerals shares fall"
-    ]
-    body = STRIKE_2.split("\n\n", 1)[1]
-    store.update_documents([{"id": mine, "text": body, "content_hash": content_hash(body)}])
+    mine = _mine_report_rewritten(store)
     scan = store.documents
 
     def gone_when_read(ids=None, columns=None):  # type: ignore[no-untyped-def]
@@ -139,4 +146,36 @@ def test_a_body_blanked_for_a_run_and_written_again_links_as_a_run_from_nothing(
     copies = [d for d in store.documents(columns=("duplicate_of",)) if d["duplicate_of"] == mine]
     store.close()
     assert copies  # the later strike report is the copy
+    assert _tables(db) == _tables(tmp_path / "from_nothing.db")
+
+
+def test_a_document_deleted_while_bodies_are_read_stops_the_run_with_its_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Deleted by another writer after the corpus read, before a step reads its (rewritten) body: linking
+    # it without one would store what no run from nothing stores, so the run stops and says why.
+    db, store = _linked_once_more(tmp_path)
+    mine = _mine_report_rewritten(store)
+    read_corpus = link._read_corpus
+
+    def then_deleted(store_read: SQLiteStore):  # type: ignore[no-untyped-def]
+        corpus = read_corpus(store_read)
+        with sqlite3.connect(db) as other:
+            other.execute("DELETE FROM documents WHERE id = ?", (mine,))
+        return corpus
+
+    monkeypatch.setattr(link, "_read_corpus", then_deleted)
+    with pytest.raises(StoreChangedError, match=f"{db}: document {mine} was deleted"):
+        link.run(store, _quiet, workers=1)
+    monkeypatch.undo()
+    # Run again, it finishes, and stores what a link run from nothing over the same store stores.
+    link.run(store, _quiet, workers=1)
+    store.close()
+    _copy(db, tmp_path / "from_nothing.db")
+    with sqlite3.connect(tmp_path / "from_nothing.db") as fresh:
+        fresh.execute("DELETE FROM blobs WHERE key LIKE 'link.%'")
+    fresh_store = SQLiteStore(tmp_path / "from_nothing.db")
+    link.run(fresh_store, _quiet, workers=1)
+    fresh_store.close()
+    assert mine not in {d["id"] for d in _tables(db)["documents"]}
     assert _tables(db) == _tables(tmp_path / "from_nothing.db")

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
+from storyline.errors import StoreChangedError
 from storyline.link import (
     LinkDoc,
     LinkSettings,
@@ -302,6 +303,13 @@ def with_bodies(store: Store, reports: Sequence[LinkDoc]) -> Iterator[LinkDoc]:
     for first in range(0, len(reports), BODY_CHUNK):
         chunk = reports[first : first + BODY_CHUNK]
         bodies = {row["id"]: row["text"] for row in store.documents([r.id for r in chunk], columns=("text",))}
+        gone = [r.id for r in chunk if r.id not in bodies]
+        if gone:
+            # Linking it without its body would store results a run from nothing would not make.
+            raise StoreChangedError(
+                f"{getattr(store, 'path', 'the store')}: document {gone[0]} was deleted by another writer"
+                " while the link stage was reading bodies; nothing more of this run is stored: run it again"
+            )
         for report in chunk:
             yield replace(report, text=bodies[report.id])
 
