@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import itertools
 import random
+import sys
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
+from types import ModuleType, SimpleNamespace
 
 import pytest
 from tests.benchmark_path import benchmarks_on_path
@@ -133,3 +134,30 @@ def test_a_label_spanning_two_groups_is_refused(quality: ModuleType) -> None:
     # The undecided pairs are counted as "one group, two labels": a label across groups would skew them.
     with pytest.raises(ValueError, match="spans two groups"):
         quality.pair_scores({}, {"a": "x1", "b": "x1"}, {"a": "x", "b": "y"})
+
+
+def test_against_compares_with_another_versions_assignment(
+    quality: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stories = [SimpleNamespace(documents=[doc]) for doc in "abcd"]
+    monkeypatch.setattr(
+        quality, "thread_sets", lambda work, generated: [quality.ThreadSet("s", [], stories, {}, {}, {})]
+    )
+    versions = iter(
+        [{"a": "t1", "b": "t1", "c": "t2", "d": "t3"}, {"a": "u1", "b": "u1", "c": "u2", "d": "u2"}]
+    )
+    monkeypatch.setattr(quality, "threads_of", lambda thread_set: next(versions))
+    before = tmp_path / "before.json"
+    monkeypatch.setattr(sys, "argv", ["thread_quality", "--work", str(tmp_path / "w"), "--out", str(before)])
+    quality.main()
+    assert "against --against" not in capsys.readouterr().out
+    monkeypatch.setattr(
+        sys, "argv", ["thread_quality", "--work", str(tmp_path / "w"), "--against", str(before)]
+    )
+    quality.main()
+    printed = capsys.readouterr().out
+    # The thread ids differ but a and b still share one: only c and d, now together, moved.
+    assert (
+        "against --against: pairwise P 0.500 R 1.000 F1 0.667 (1 of 1 pairs together, 1 wrongly)" in printed
+    )
+    assert "stories whose thread membership differs: 2 of 4" in printed
