@@ -366,15 +366,19 @@ def main() -> None:
         if thread_set.label:
             print(f"  against labels: {pair_scores(threads, thread_set.label, thread_set.group)}")
         if thread_set.name in other:
-            before = other[thread_set.name]
-            now, then = _members(threads), _members(before)
+            # Compared over the documents both versions placed (a set made again may hold others).
+            before = {doc: thread for doc, thread in other[thread_set.name].items() if doc in threads}
+            now = _members({doc: thread for doc, thread in threads.items() if doc in before})
+            then = _members(before)
+            held = [story for story in thread_set.stories if story.documents[0] in before]
             moved = sum(
-                1
-                for story in thread_set.stories
-                if now[threads[story.documents[0]]] != then[before[story.documents[0]]]
+                1 for story in held if now[threads[story.documents[0]]] != then[before[story.documents[0]]]
             )
             print(f"  against --against: {pair_scores(threads, before)}")
-            print(f"  stories whose thread membership differs: {moved} of {len(thread_set.stories)}")
+            line = f"  stories whose thread membership differs: {moved} of {len(held)}"
+            if len(held) < len(thread_set.stories):
+                line += f" ({len(thread_set.stories) - len(held)} stories not in --against left out)"
+            print(line)
     if args.out:
         args.out.write_text(json.dumps(made, sort_keys=True))
 

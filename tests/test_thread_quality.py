@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import random
 import sys
 from collections.abc import Iterator
@@ -161,3 +162,23 @@ def test_against_compares_with_another_versions_assignment(
         "against --against: pairwise P 0.500 R 1.000 F1 0.667 (1 of 1 pairs together, 1 wrongly)" in printed
     )
     assert "stories whose thread membership differs: 2 of 4" in printed
+
+
+def test_against_leaves_out_documents_the_other_version_did_not_place(
+    quality: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The other version ran over a set without "e" (e.g. another --generated size), and placed "z".
+    before = tmp_path / "before.json"
+    before.write_text(json.dumps({"s": {"a": "t1", "b": "t1", "c": "t2", "z": "t2"}}))
+    stories = [SimpleNamespace(documents=[doc]) for doc in "abce"]
+    monkeypatch.setattr(
+        quality, "thread_sets", lambda work, generated: [quality.ThreadSet("s", [], stories, {}, {}, {})]
+    )
+    monkeypatch.setattr(quality, "threads_of", lambda thread_set: {"a": "u", "b": "u", "c": "v", "e": "v"})
+    monkeypatch.setattr(
+        sys, "argv", ["thread_quality", "--work", str(tmp_path / "w"), "--against", str(before)]
+    )
+    quality.main()
+    assert "stories whose thread membership differs: 0 of 3 (1 stories not in --against left out)" in (
+        capsys.readouterr().out
+    )

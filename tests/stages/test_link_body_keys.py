@@ -4,8 +4,11 @@ linked again, storing what a run that reads every body stores."""
 
 from __future__ import annotations
 
+import itertools
 import sqlite3
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 from tests.stages.test_incremental_equals_full import BATCH_1, BATCH_2, STRIKE_2, _tables, _write
@@ -13,6 +16,7 @@ from tests.stages.test_incremental_equals_full import BATCH_1, BATCH_2, STRIKE_2
 import storyline
 from storyline.errors import StoreChangedError
 from storyline.ids import content_hash
+from storyline.link import LinkDoc, Thread
 from storyline.stages import link
 from storyline.store.sqlite import SQLiteStore
 
@@ -149,22 +153,37 @@ def test_a_body_blanked_for_a_run_and_written_again_links_as_a_run_from_nothing(
     assert _tables(db) == _tables(tmp_path / "from_nothing.db")
 
 
-def test_a_document_deleted_while_bodies_are_read_stops_the_run_with_its_name(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("deleted_at", ["body read 1", "body read 4", "body read 6", "threads"])
+def test_a_document_deleted_during_the_run_stops_it_with_its_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, deleted_at: str
 ) -> None:
-    # Deleted by another writer after the corpus read, before a step reads its (rewritten) body: linking
-    # it without one would store what no run from nothing stores, so the run stops and says why.
+    # Deleted by another writer after the corpus read: when a step reads the bodies (the near-duplicate
+    # index, the passages, the word counts), or after the last read, before the run writes. Linked
+    # without its body, or named by a story, it would be stored as no run from nothing stores it.
     db, store = _linked_once_more(tmp_path)
     mine = _mine_report_rewritten(store)
-    read_corpus = link._read_corpus
 
-    def then_deleted(store_read: SQLiteStore):  # type: ignore[no-untyped-def]
-        corpus = read_corpus(store_read)
+    def delete_mine() -> None:
         with sqlite3.connect(db) as other:
             other.execute("DELETE FROM documents WHERE id = ?", (mine,))
-        return corpus
 
-    monkeypatch.setattr(link, "_read_corpus", then_deleted)
+    if deleted_at == "threads":
+        make_threads = link.assign_threads
+
+        def deleted_first(*args: Any, **kwargs: Any) -> list[Thread]:
+            delete_mine()
+            return make_threads(*args, **kwargs)
+
+        monkeypatch.setattr(link, "assign_threads", deleted_first)
+    else:
+        calls, at, read_bodies = itertools.count(1), int(deleted_at.split()[-1]), link.with_bodies
+
+        def deleted_at_call(store_read: SQLiteStore, reports: Sequence[LinkDoc]) -> Iterator[LinkDoc]:
+            if next(calls) == at:
+                delete_mine()
+            return read_bodies(store_read, reports)
+
+        monkeypatch.setattr(link, "with_bodies", deleted_at_call)
     with pytest.raises(StoreChangedError, match=f"{db}: document {mine} was deleted"):
         link.run(store, _quiet, workers=1)
     monkeypatch.undo()

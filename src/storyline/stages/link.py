@@ -298,6 +298,22 @@ def _keep_body_keys(store: Store, corpus: _Corpus) -> None:
 BODY_CHUNK = 1000
 
 
+def _deleted_while_linking(store: Store, doc_id: str) -> StoreChangedError:
+    return StoreChangedError(
+        f"{getattr(store, 'path', 'the store')}: document {doc_id} was deleted by another writer while the"
+        " link stage was running; nothing more of this run is stored: run it again"
+    )
+
+
+def _stop_if_deleted(store: Store, ids: Sequence[str]) -> None:
+    """Stop before the writes when a document of the corpus read is gone: a story would name it. (A
+    deletion between this check and the writes is not seen: the writes are several transactions.)"""
+    stored = {row["id"] for row in store.documents(columns=())}
+    gone = next((doc_id for doc_id in ids if doc_id not in stored), None)
+    if gone is not None:
+        raise _deleted_while_linking(store, gone)
+
+
 def with_bodies(store: Store, reports: Sequence[LinkDoc]) -> Iterator[LinkDoc]:
     """``reports`` (text-less) with their stored bodies, in the order given, read a chunk at a time."""
     for first in range(0, len(reports), BODY_CHUNK):
@@ -306,10 +322,7 @@ def with_bodies(store: Store, reports: Sequence[LinkDoc]) -> Iterator[LinkDoc]:
         gone = [r.id for r in chunk if r.id not in bodies]
         if gone:
             # Linking it without its body would store results a run from nothing would not make.
-            raise StoreChangedError(
-                f"{getattr(store, 'path', 'the store')}: document {gone[0]} was deleted by another writer"
-                " while the link stage was reading bodies; nothing more of this run is stored: run it again"
-            )
+            raise _deleted_while_linking(store, gone[0])
         for report in chunk:
             yield replace(report, text=bodies[report.id])
 
@@ -789,6 +802,7 @@ def run(
         for row, stored in zip(rows, corpus.linked, strict=True)
         if tuple(row[name] for name in LINKED_FIELDS) != stored
     ]
+    _stop_if_deleted(store, corpus.ids)
     store.update_documents(changed)
     store.set_state(DOCUMENTS_WRITTEN_STATE, len(changed))
     store.replace_records("stories", map(record_row, stories))
