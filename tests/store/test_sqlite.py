@@ -265,3 +265,13 @@ def test_a_search_meeting_a_schema_being_written_tries_again(store: SQLiteStore)
     for bad in ('"unclosed', "locked AND", '"database is locked'):  # its words in SQLite's message
         with pytest.raises(SearchQueryError, match="not a valid search query"):
             store.search(bad)
+
+
+def test_documents_up_to_counts_by_ingest_place(store: SQLiteStore) -> None:
+    pages = [page(f"Report {n}", source=f"{n}.txt") for n in range(3)]
+    store.add_pages(pages)
+    seqs = [row["seq"] for row in store.documents(columns=("seq",))]
+    assert [store.documents_up_to(seq) for seq in seqs] == [1, 2, 3]
+    with sqlite3.connect(store.path) as other:  # another writer, by hand
+        other.execute("DELETE FROM documents WHERE id = ?", (pages[1].id,))
+    assert store.documents_up_to(seqs[2]) == 2 and store.documents_up_to(seqs[0]) == 1

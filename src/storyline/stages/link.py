@@ -202,6 +202,8 @@ class _Corpus:
     text_clock: int | None = None
     #: How many bodies the read read and digested (the others' digests were kept).
     bodies_read: int = 0
+    #: The highest ingest place (``seq``) read: documents stored later are not in this run.
+    last_seq: int = 0
 
 
 #: A document whose body is still to be read and digested.
@@ -223,9 +225,11 @@ def _read_corpus(store: Store) -> _Corpus:
     hashes: dict[str, str] = {}
     clustered_before = False
     linked: list[tuple[str | None, ...]] = []
+    last_seq = 0
     for row in store.documents(columns=reading):
         doc_id = row["id"]
         ids.append(doc_id)
+        last_seq = row["seq"]  # in ingest order
         linked.append(tuple(row.get(name) for name in LINKED_FIELDS))
         docs.append(_link_doc(row, ""))
         if kept is None:
@@ -262,7 +266,17 @@ def _read_corpus(store: Store) -> _Corpus:
             bodiless.append(doc.id)
     read_count = len(ids) if kept is None else len(read)
     return _Corpus(
-        reports, ids, bodiless, hashes, clustered_before, body_keys, report_keys, linked, clock, read_count
+        reports,
+        ids,
+        bodiless,
+        hashes,
+        clustered_before,
+        body_keys,
+        report_keys,
+        linked,
+        clock,
+        read_count,
+        last_seq,
     )
 
 
@@ -305,11 +319,16 @@ def _deleted_while_linking(store: Store, doc_id: str) -> StoreChangedError:
     )
 
 
-def _stop_if_deleted(store: Store, ids: Sequence[str]) -> None:
+def _stop_if_deleted(store: Store, corpus: _Corpus) -> None:
     """Stop before the writes when a document of the corpus read is gone: a story would name it. (A
-    deletion between this check and the writes is not seen: the writes are several transactions.)"""
+    deletion between this check and the writes is not seen: the writes are several transactions.)
+
+    Documents are only added after the ones read (a new one gets the next ``seq``), so the count up to
+    the last one read tells, in a range of an index; the ids are read only to name the one gone."""
+    if store.documents_up_to(corpus.last_seq) == len(corpus.ids):
+        return
     stored = {row["id"] for row in store.documents(columns=())}
-    gone = next((doc_id for doc_id in ids if doc_id not in stored), None)
+    gone = next((doc_id for doc_id in corpus.ids if doc_id not in stored), None)
     if gone is not None:
         raise _deleted_while_linking(store, gone)
 
@@ -802,7 +821,7 @@ def run(
         for row, stored in zip(rows, corpus.linked, strict=True)
         if tuple(row[name] for name in LINKED_FIELDS) != stored
     ]
-    _stop_if_deleted(store, corpus.ids)
+    _stop_if_deleted(store, corpus)
     store.update_documents(changed)
     store.set_state(DOCUMENTS_WRITTEN_STATE, len(changed))
     store.replace_records("stories", map(record_row, stories))

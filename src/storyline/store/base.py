@@ -104,6 +104,9 @@ class Store(Protocol):
     def count_entries(self, prefix: str) -> int:
         """How many entries are kept under ``prefix``."""
 
+    def documents_up_to(self, seq: int) -> int:
+        """How many documents are stored at ``seq`` or before it in ingest order."""
+
     def text_changes(self, since: int) -> tuple[int, list[str]] | None:
         """The store's text clock and the ids of the documents whose clean body was written, or which were
         inserted, after tick ``since`` (a stage keeps the clock to read only those next time); None when

@@ -598,6 +598,11 @@ class SQLiteStore:
                     row = (start + name, value)
                     db.execute("INSERT OR REPLACE INTO blobs(key, value) VALUES (?, ?)", row)
 
+    def documents_up_to(self, seq: int) -> int:
+        """How many documents are stored at ``seq`` or before it in ingest order (a range of the unique
+        ``seq`` index: a stage checks that none it read was deleted without reading every id again)."""
+        return int(self._db.execute("SELECT COUNT(*) FROM documents WHERE seq <= ?", (seq,)).fetchone()[0])
+
     def text_changes(self, since: int) -> tuple[int, list[str]] | None:
         """The store's text clock (the last tick recorded, 0 when none) and the ids of the documents whose
         clean body was written or which were inserted after tick ``since``, in the order of their ticks;
