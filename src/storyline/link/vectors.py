@@ -15,6 +15,7 @@ import numpy as np
 from scipy import sparse
 
 from storyline.link.blocks import found_places
+from storyline.link.row_dots import can_use_dense, row_dots
 from storyline.link.term_counts import term_counts
 
 _CHUNK_ROWS = 2048  # rows weighed, or candidate rows multiplied, at once: bounds the temporaries
@@ -320,8 +321,11 @@ def pair_cosine_array(
 
     Computed a slice of pairs at a time, each slice's rows holding at most ``_PRODUCT_BUDGET`` terms: the
     rows of a fixed number of pairs (long stories' rows hold thousands of terms) made a slice of hundreds
-    of megabytes.
+    of megabytes. Pairs of one matrix's rows go to :func:`row_dots` when it can make these numbers (the
+    same bits, a third of the entries scanned for the thread pairs).
     """
+    if (other is None or other is matrix) and can_use_dense(matrix):
+        return row_dots(matrix, left, right)
     other = matrix if other is None else other
     sims = np.zeros(len(left))
     if not len(left):
