@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import random
 from collections import Counter
+
+import numpy as np
 
 from storyline.link import LinkDoc, LinkSettings, Story, Thread, assign_threads
 from storyline.link.actors import Profiles, entity_weights, main_actors, story_profiles
-from storyline.link.threads import thread_edges
+from storyline.link.threads import _union, thread_edges
 
 TYPES = {
     "kessel": "PERSON",
@@ -162,3 +165,20 @@ def test_thread_entities_are_those_shared_by_its_stories() -> None:
     assert {"kessel", "heron_front"} <= set(joined.entities)
     assert "okafor" not in joined.entities
     assert joined.entities.index("heron_front") < joined.entities.index("eastmark")
+
+
+def test_the_union_of_two_candidate_lists_keeps_each_pair_once_in_order() -> None:
+    rng = random.Random(4)
+    size = 60
+    every = [(i, j) for i in range(size) for j in range(i + 1, size)]
+    for _ in range(20):
+        first = rng.sample(every, 40)
+        second = rng.sample(every, 30) + rng.sample(first, 10)  # some pairs in both
+        rng.shuffle(second)
+        expected = first + [pair for pair in second if pair not in set(first)]
+        left, right = _union(
+            (np.array([i for i, _ in first]), np.array([j for _, j in first])),
+            (np.array([i for i, _ in second]), np.array([j for _, j in second])),
+            size,
+        )
+        assert list(zip(left.tolist(), right.tolist(), strict=True)) == expected

