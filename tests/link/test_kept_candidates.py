@@ -10,7 +10,7 @@ from scipy import sparse
 
 from storyline.link import vectors
 from storyline.link.kept_candidates import KeptCandidates
-from storyline.link.vectors import best_neighbours, candidate_pair_arrays, neighbour_lists
+from storyline.link.vectors import _at_least_kth, best_neighbours, candidate_pair_arrays, neighbour_lists
 
 PER_ROW = 4
 
@@ -148,3 +148,19 @@ def test_neighbour_lists_written_in_place_are_each_rows_best_neighbours(
         at += sizes[n]
     assert at == len(others) == len(values) and others.dtype == np.int64 and values.dtype == np.float64
     assert (sizes > 0).any() or per_row == 0
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_values_at_least_the_kth_largest_are_found_through_a_sample(seed: int) -> None:
+    # Through a sample's cut, then the exact cut among the values above it: the places a partition of
+    # every value gives, with many ties at the cut, rows in every order (sorted either way, so that the
+    # sample holds only the least or only the largest values) and lengths near the sample's size.
+    rng = np.random.default_rng(seed)
+    for length in (2, 3, 31, 32, 40, 100, 961, 5000):
+        for count in (1, 2, 31):
+            if count >= length:
+                continue
+            values = rng.choice([0.25, 0.5, 0.75, 1.0], size=length) * rng.choice([1.0, 3.0], size=length)
+            for order in (values, np.sort(values), np.sort(values)[::-1], rng.permutation(values)):
+                cut = np.partition(order, length - count)[length - count]
+                assert np.array_equal(_at_least_kth(order, count), np.flatnonzero(order >= cut))

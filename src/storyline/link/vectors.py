@@ -7,6 +7,7 @@ two reports of the same kind of event apart is who, where and how many.
 
 from __future__ import annotations
 
+import math
 from array import array
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -227,6 +228,28 @@ def key_products(
         first = last
 
 
+def _at_least_kth(values: np.ndarray, count: int) -> np.ndarray:
+    """Places of the ``values`` at least as large as their ``count``-th largest (fewer than ``len(values)``).
+
+    The ``count``-th largest of an evenly spread sample is at most that of all the values, so the values at
+    least as large as it hold every one sought: the exact cut is then found among those few. A product row
+    holds thousands of values at 100k reports and its best 31 are wanted: partitioning a sample of about
+    sqrt(count x length) and then the few above its cut reads each value once instead of partitioning
+    them all (a third of the candidate lists' time)."""
+    sample_size = int(math.sqrt(count * len(values)))
+    if sample_size > count:
+        sample = values[:: len(values) // sample_size]
+        lower = np.partition(sample, len(sample) - count)[len(sample) - count]
+        above = np.flatnonzero(values >= lower)
+        if len(above) < len(values):
+            kept = values[above]
+            cut = np.partition(kept, len(kept) - count)[len(kept) - count]
+            return above[kept >= cut]
+    place = len(values) - count
+    cut = np.partition(values, place)[place]
+    return np.flatnonzero(values >= cut)
+
+
 def _contenders(
     others: np.ndarray, values: np.ndarray, row: int, per_row: int
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -240,9 +263,7 @@ def _contenders(
     finite (products of positive tf-idf weights): a NaN would sort above every value here, below them in
     :func:`best_neighbours`."""
     if per_row > 0 and len(values) > per_row + 1:
-        place = len(values) - per_row - 1
-        cut = np.partition(values, place)[place]
-        chosen = np.flatnonzero(values >= cut)
+        chosen = _at_least_kth(values, per_row + 1)
         others, values = others[chosen], values[chosen]
     others = others.astype(np.int64)
     kept = others != row
