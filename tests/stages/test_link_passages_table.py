@@ -4,12 +4,16 @@ table whole, so a row the table should not hold does not survive."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
+import pytest
 from tests.stages.test_incremental_equals_full import BATCH_1, BATCH_2, BATCH_3, _write
 
 import storyline
 from storyline.stages import link
+from storyline.store.sqlite import SQLiteStore
 
 STALE = {"id": "ps_stale", "text": "a row no run made", "kind": "passage", "documents": [], "spans": []}
 
@@ -45,3 +49,26 @@ def test_lost_passage_entries_have_every_passage_made_again(tmp_path: Path) -> N
         assert dict(sl.store.get_entries(link.PASSAGE_ENTRIES)) == entries
         made = sl.store.get_state(link.PASSAGES_MADE_STATE)
         assert made["rows"] == len(stored) and made["entries"] == len(entries)
+
+
+def test_passage_rows_are_made_as_they_are_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The table's rows reach the store as an iterator, each made as it is written: a list of every row (a
+    dict per span) held beside the passages was the largest thing the step made at its end."""
+    first = _write(tmp_path / "one", {**BATCH_1, **BATCH_2})
+    given: list[bool] = []
+    write = SQLiteStore.replace_records
+
+    def spy(self: SQLiteStore, table: str, rows: Iterable[dict[str, Any]]) -> None:
+        if table == "passages":
+            given.append(iter(rows) is rows)
+        write(self, table, rows)
+
+    monkeypatch.setattr(SQLiteStore, "replace_records", spy)
+    with storyline.open(tmp_path / "store.db") as sl:
+        sl.run([first], workers=1)
+        assert given == [True]
+        assert (
+            len(list(sl.store.records("passages")))
+            == sl.store.get_state(link.PASSAGES_MADE_STATE)["rows"]
+            > 0
+        )

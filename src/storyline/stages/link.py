@@ -548,18 +548,15 @@ def shared_passages(
             # changed one) are written, and those of passages gone deleted: the rest are what the table
             # holds.
             chosen = chosen_components(kept.entries)
-            rows = [
-                passage_row(p)
-                for p in kept.whole([p for p in passages if chosen.get(p.id) != kept.previous.get(p.id)])
-            ]
+            written = kept.whole([p for p in passages if chosen.get(p.id) != kept.previous.get(p.id)])
             gone = [p for p in kept.previous or () if p not in chosen]
         else:
-            rows, gone = [passage_row(p) for p in kept.whole(passages)], []
+            written, gone = kept.whole(passages), []
     except MissingPassages:
         if afresh:
             raise
-        rows = None
-    if rows is None:  # a kept passage is lost: every passage made again, this attempt's state let go first
+        written = None
+    if written is None:  # a kept passage is lost: every passage made again, this attempt's state let go first
         del kept, passages
         return shared_passages(store, docs, settings, body_keys, bodies, afresh=True)
     store.set_state(PASSAGES_TABLE_STATE, "writing")
@@ -577,6 +574,9 @@ def shared_passages(
     if kept.seeds.sketch_changed:  # first: seeds written after a sketch they do not match are not used
         store.set_blob(SKETCH_BLOB, kept.seeds.sketch_bytes())
     store.set_blob(SEEDS_BLOB, kept.seeds.to_bytes())
+    # Each row made as it is written: the rows of every passage at once (a dict per span) were the largest
+    # thing the step made at its end, from nothing, beside the passages they copy.
+    rows = map(passage_row, written)
     if by_row:
         store.update_records("passages", rows, gone)
     else:
@@ -588,7 +588,7 @@ def shared_passages(
         "documents": split,
         "word_blocks": sum(value is not None for _, value in blocks) if kept.words is not None else 0,
         "seeds": kept.seeds.made,
-        "rows": len(rows),
+        "rows": len(written),
         "entries": len(kept.fresh),
     }
     store.set_state(PASSAGES_MADE_STATE, made)
