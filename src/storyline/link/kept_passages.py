@@ -33,7 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
-from storyline.link import tokens
+from storyline.link import tokens, word_offsets
 from storyline.link.kept_seeds import KeptSeeds
 from storyline.link.kept_words import KeptWords
 from storyline.link.records import Bodies, LinkDoc, Passage, PassageSummary, SharedPassage
@@ -47,9 +47,11 @@ _KEY_BYTES = 16
 
 @functools.cache
 def _code_digest() -> str:
-    """The passage and tokeniser code, digested: kept passages are stale when that code changed."""
+    """The passage, tokeniser and word-offset code, digested: kept passages are stale when that code
+    changed."""
     here = Path(__file__)
-    sources = sorted({here.with_name("passages.py"), Path(tokens.__file__), here})
+    modules = (tokens, word_offsets)
+    sources = sorted({here.with_name("passages.py"), *(Path(module.__file__) for module in modules), here})
     return hashlib.sha256(b"".join(path.read_bytes() for path in sources)).hexdigest()[:32]
 
 
