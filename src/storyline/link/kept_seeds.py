@@ -272,7 +272,16 @@ class KeptSeeds:
         del staying
         again_docs = (again_codes >> 32).astype(np.int32)
         again_positions = (again_codes & 0xFFFFFFFF).astype(np.int32)
-        del again_codes
+        # Which seeds went and came (a stay anchor keeps its place and whether it is a seed, and a new
+        # document's seeds all came): told among the moved and chosen-again seeds alone, where comparing
+        # every seed's place before with every one's after was the most of a top-up's searches.
+        moved_seeds = ~stay[was_shared]
+        moved_seed_codes = _codes(old_docs[~stay & was_shared], old_positions[~stay & was_shared])  # sorted
+        again_seed_codes = again_codes[again_shared]  # sorted
+        gone = np.zeros(len(moved_seeds), dtype=bool)
+        gone[moved_seeds] = ~_within(moved_seed_codes, again_seed_codes)
+        again_came = ~_within(again_seed_codes, moved_seed_codes)
+        del again_codes, moved_seed_codes, again_seed_codes
         docs = np.concatenate((np.insert(old_docs[stay], at, again_docs), new_docs))
         positions = np.concatenate((np.insert(old_positions[stay], at, again_positions), new_positions))
         stay_shared = was_shared[stay]
@@ -280,20 +289,24 @@ class KeptSeeds:
         # The seeds' hashes alone, in the same order (a hash is needed only for a seed): the stay seeds'
         # with the again seeds' put among them where the again ones go among the stay ones.
         seeds_before = np.concatenate(([0], np.cumsum(stay_shared)))
+        again_seeds_at = seeds_before[at[again_shared]]
         seed_hashes = np.concatenate(
             (
-                np.insert(
-                    old_seed_hashes[stay[was_shared]],
-                    seeds_before[at[again_shared]],
-                    again_hashes[again_shared],
-                ),
+                np.insert(old_seed_hashes[~moved_seeds], again_seeds_at, again_hashes[again_shared]),
                 new_hashes[new_estimates >= 2],
             )
         )
+        came = np.concatenate(
+            (
+                np.insert(np.zeros(int(seeds_before[-1]), dtype=bool), again_seeds_at, again_came),
+                np.ones(int(np.count_nonzero(new_estimates >= 2)), dtype=bool),
+            )
+        )
         del stay, stay_shared, seeds_before, at, again_shared, again_hashes, new_hashes, new_estimates
+        del moved_seeds, again_seeds_at, again_came
         # Of the kept anchors, the seeds' documents and places alone are needed from here.
         old_seeds = np.flatnonzero(was_shared)
-        old_seed_docs, old_seed_positions = old_docs[old_seeds], old_positions[old_seeds]
+        old_seed_docs = old_docs[old_seeds]
         del old_docs, old_positions, was_shared, old_seeds
         new_seeds = np.flatnonzero(shared)
         seed_docs, seed_positions = docs[new_seeds], positions[new_seeds]
@@ -307,11 +320,6 @@ class KeptSeeds:
         # pairs whose seed pairs changed are those pairing a gone seed in its old group or a come one in
         # its new group, and every pair of a group whose size crossed a bound, where it was usable.
         # (Flags and indices from here are among the seeds, old or new.)
-        old_codes = _codes(old_seed_docs, old_seed_positions)  # sorted
-        new_codes = _codes(seed_docs, seed_positions)
-        gone = ~_within(old_codes, new_codes)
-        came = ~_within(new_codes, old_codes)
-        del old_codes, new_codes, old_seed_positions
         changed = np.unique(np.concatenate((old_seed_hashes[gone], seed_hashes[came])))
         before = np.flatnonzero(_within(old_seed_hashes, changed))  # every old seed of those groups
         after = np.flatnonzero(_within(seed_hashes, changed))
