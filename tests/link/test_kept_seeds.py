@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from storyline.link import packed, passages, seeds
+from storyline.link import kept_seeds, packed, passages, seeds
 from storyline.link.kept_seeds import KeptSeeds
 from storyline.link.runs import extended_runs
 from storyline.link.settings import LinkSettings
@@ -385,3 +385,21 @@ def test_the_kept_seeds_follow_the_code_they_are_made_by_and_no_other(
     assert digest_with(passages) == today
     kept_seeds._code_digest.cache_clear()
     assert kept_seeds._code_digest() == today
+
+
+@pytest.mark.parametrize("block", [1, 3, 16, 1 << 20])
+def test_places_among_the_staying_anchors_are_those_a_search_of_all_of_them_gives(
+    block: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each code's count of staying anchors below it and whether one is at it, from blocks of anchors
+    # (codes falling before, inside, between and after the blocks), against one search of them all.
+    monkeypatch.setattr(seeds, "BLOCK_SHINGLES", block)
+    rng = np.random.default_rng(block)
+    places = np.unique(rng.integers(0, 400, size=120))
+    docs, positions = (places // 20).astype(np.int32), (places % 20).astype(np.int32)
+    stay = rng.random(len(places)) < 0.7
+    codes = np.unique((rng.integers(0, 22, size=60) << 32) | rng.integers(0, 20, size=60))
+    lower, same = kept_seeds._placed(codes, docs, positions, stay)
+    staying = (docs[stay].astype(np.int64) << 32) | positions[stay]
+    assert lower.tolist() == np.searchsorted(staying, codes).tolist()
+    assert same.tolist() == np.isin(codes, staying).tolist()

@@ -505,7 +505,7 @@ def _merged_runs(kept: np.ndarray, fresh: np.ndarray, pairs: _Pairs) -> np.ndarr
 def _placed(
     codes: np.ndarray, docs: np.ndarray, positions: np.ndarray, stay: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """For each of ``codes``, how many of the anchors ``docs``, ``positions`` flagged in ``stay`` (in
+    """For each of ``codes`` (sorted), how many of the anchors ``docs``, ``positions`` flagged in ``stay`` (in
     document then word order) have a lower code, and whether one has the same: their codes made a block
     at a time (an 8-byte code of each of the 17M anchors of 100k reports at once was 130 MB)."""
     lower = np.zeros(len(codes), dtype=np.int64)
@@ -514,8 +514,16 @@ def _placed(
     for start in range(0, len(docs), step):
         keep = stay[start : start + step]
         block = _codes(docs[start : start + step][keep], positions[start : start + step][keep])
-        lower += np.searchsorted(block, codes)
-        same |= _within(codes, block)
+        if not len(block):
+            continue
+        # ``codes`` is sorted and the blocks follow one another: only the codes within this block's range
+        # are searched in it (searching every code in every block was most of placing them); those above
+        # it have the whole block below them.
+        first = int(np.searchsorted(codes, block[0], side="left"))
+        last = int(np.searchsorted(codes, block[-1], side="right"))
+        lower[first:last] += np.searchsorted(block, codes[first:last])
+        lower[last:] += len(block)
+        same[first:last] |= _within(codes[first:last], block)
     return lower, same
 
 
