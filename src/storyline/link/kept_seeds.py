@@ -458,8 +458,10 @@ def _in_order(docs: np.ndarray, positions: np.ndarray) -> bool:
         return True
     if positions.min() < 0:
         return False
-    keys = (docs.astype(np.int64) << 32) | positions.astype(np.int64)
-    return bool(np.all(keys[1:] > keys[:-1]))
+    # Made in place (:func:`_codes`): four 8-byte temporaries of every anchor, each new memory, took most
+    # of reading the kept seeds.
+    keys = _codes(docs, positions)
+    return bool((keys[1:] > keys[:-1]).all())
 
 
 def _no_anchors() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
