@@ -75,7 +75,7 @@ def _from_scratch(
 def _extender(
     flat: np.ndarray, starts: np.ndarray, min_words: int
 ) -> Callable[[Iterable[np.ndarray]], np.ndarray]:
-    return lambda chunks: extended_runs(chunks, flat, starts, min_words)
+    return lambda chunks, known: extended_runs(chunks, flat, starts, min_words, known)
 
 
 @pytest.mark.parametrize(("seed", "block"), [(seed, 1 << 20) for seed in range(10)] + [(3, 7), (4, 1)])
@@ -190,7 +190,7 @@ def test_seeds_stopped_while_growing_keep_nothing(monkeypatch: pytest.MonkeyPatc
     documents += [_document(rng, documents, stock) for _ in range(3)]
     flat, starts = _arrays(documents)
 
-    def stopped(chunks: Iterable[np.ndarray]) -> np.ndarray:
+    def stopped(chunks: Iterable[np.ndarray], known: np.ndarray | None) -> np.ndarray:
         raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
@@ -302,10 +302,10 @@ def test_a_top_up_frees_the_unpacked_sketch_before_extending(monkeypatch: pytest
         # before the seed pairs are extended too: only the seeds' documents and places are needed then.
         anchors = [weakref.ref(kept.anchor_docs), weakref.ref(kept.anchor_positions)]
 
-        def extend(chunks: Any, base: Any = base, anchors: Any = anchors) -> Any:
+        def extend(chunks: Any, known: Any, base: Any = base, anchors: Any = anchors) -> Any:
             gc.collect()
             alive.append(any(ref() is not None for ref in unpacked + anchors))
-            return base(chunks)
+            return base(chunks, known)
 
         kept.runs_of(flat, starts, _facts(docs, outlets), np.asarray(outlets), settings, extend)
         sketch = sketch or kept.sketch_bytes()

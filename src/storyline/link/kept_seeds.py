@@ -72,9 +72,10 @@ SKETCH_REWRITE_SHARE = 8
 #: every window a large addition moves holds each of those windows' shingles at once, and costs more than
 #: seeding the whole corpus afresh (both give the same seeds).
 GROWN_AT_MOST = 4
-#: Extends seed pairs (a chunk at a time) to the unique runs they give
-#: (:func:`storyline.link.runs.extended_runs`, bound to the corpus's words and the shortest passage).
-Extend = Callable[[Iterable[np.ndarray]], np.ndarray]
+#: Extends seed pairs (a chunk at a time) to the unique runs they give, given runs known of some of their
+#: document pairs (or None) (:func:`storyline.link.runs.extended_runs`, bound to the corpus's words and the
+#: shortest passage).
+Extend = Callable[[Iterable[np.ndarray], np.ndarray | None], np.ndarray]
 
 
 @functools.cache
@@ -205,7 +206,7 @@ class KeptSeeds:
         # The seeds grouped into the chunks' own arrays here: the hashes and the seeds' copies let go.
         chunks = pairs.chunks(seed_hashes, docs[shared], positions[shared])
         del seed_hashes
-        runs = run.extend(chunks)
+        runs = run.extend(chunks, None)
         del chunks
         self.made = {
             "documents": len(starts) - 1,
@@ -346,9 +347,13 @@ class KeptSeeds:
         del before, after, gone, came, changed, flipped, old_seed_hashes, old_seed_docs
         chunks = pairs.chunks(seed_hashes, seed_docs, seed_positions, affected)
         del seed_hashes, seed_docs, seed_positions  # held by the chunks alone (their sorted copies)
-        fresh = np.asarray(run.extend(chunks), dtype=np.int32).reshape(-1, 5)
+        # The kept runs of the pairs extended again are known: their documents' words did not change, so
+        # a seed pair inside one of them gives it again without walking it (runs.extended_runs).
+        redone = _within(pairs.codes(self.runs), affected)
+        fresh = np.asarray(run.extend(chunks, self.runs[redone]), dtype=np.int32).reshape(-1, 5)
         del chunks
-        kept = self.runs[~_within(pairs.codes(self.runs), affected)]
+        kept = self.runs[~redone]
+        del redone
         self.runs = np.zeros((0, 5), dtype=np.int32)  # the kept rows let go: they are in ``kept``
         runs = _merged_runs(kept, fresh, pairs)
         del kept

@@ -398,7 +398,7 @@ def find_shared_passages(
             facts,
             outlet_codes,
             settings,
-            lambda chunks: extended_runs(chunks, flat, starts, settings.min_passage_words),
+            lambda chunks, known: extended_runs(chunks, flat, starts, settings.min_passage_words, known),
         )
     else:
         seed_size = min(settings.shingle_words, settings.min_passage_words)

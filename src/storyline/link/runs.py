@@ -12,6 +12,8 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from storyline.link.blocks import concatenated_ranges
+
 
 def _extend(flat: np.ndarray, ends: np.ndarray, a: np.ndarray, b: np.ndarray, step: int) -> np.ndarray:
     """For word positions ``a`` and ``b`` of the flat word array (``ends``: one past the last position each
@@ -37,7 +39,11 @@ _LEAD_ROUNDS = 4
 
 
 def extended_runs(
-    seeds: Iterable[np.ndarray], flat: np.ndarray, starts: np.ndarray, min_words: int
+    seeds: Iterable[np.ndarray],
+    flat: np.ndarray,
+    starts: np.ndarray,
+    min_words: int,
+    known: np.ndarray | None = None,
 ) -> np.ndarray:
     """The maximal run of equal words through each seed (as found: hash collisions give no run), when at
     least ``min_words`` long; each run once, as rows (doc a, doc b, first word in a, in b, length).
@@ -54,8 +60,14 @@ def extended_runs(
     diagonal holding many separate runs (two long texts with a word changed every dozen words) would take
     one round per run and rescan what is pending each time, so after ``_LEAD_ROUNDS`` rounds every seed
     still pending is extended at once: the rows are the same, as they are made unique below.
+
+    ``known``: runs found before (rows as returned, sorted) between documents whose words have not changed
+    since. A seed inside one of them (same documents and diagonal, its first word within the run) has that
+    run: a run is the maximal stretch of equal words on its diagonal, so walking from any word inside it
+    finds it again. Those seeds are not walked; a known run no seed lies in is not returned.
     """
     found = []
+    known_keys = _KnownRuns(known, starts) if known is not None and len(known) else None
     for chunk in seeds:
         # Each column in its own type (int32 from the seed pairs: document numbers and word positions),
         # not widened: the chunk's columns, sorted copies and diagonals are its largest temporaries.
@@ -65,6 +77,10 @@ def extended_runs(
         del order
         diagonal = pos_a - pos_b
         pending = np.arange(len(doc_a))
+        if known_keys is not None:
+            inside, runs = known_keys.holding(doc_a, doc_b, diagonal, pos_a)
+            found.append(runs)
+            pending = pending[~inside]
         rounds = 0
         while len(pending):
             rounds += 1
@@ -88,6 +104,62 @@ def extended_runs(
             )
             pending = pending[~(inside | leads)]
     return unique_rows(found)
+
+
+class _KnownRuns:
+    """Runs found before (rows doc a, doc b, first word in a, in b, length; sorted), looked up by the seeds
+    they hold."""
+
+    def __init__(self, runs: np.ndarray, starts: np.ndarray) -> None:
+        self.runs = runs
+        self.documents = len(starts) - 1
+        # Every diagonal and word position fits the bits below the document pair's rank (tested per chunk
+        # by :meth:`holding`, which finds nothing when they do not): the longest document's words.
+        self.longest = int(np.diff(starts).max(initial=0))
+        self.codes = runs[:, 0].astype(np.int64) * self.documents + runs[:, 1]  # sorted, as the runs are
+
+    def holding(
+        self, doc_a: np.ndarray, doc_b: np.ndarray, diagonal: np.ndarray, pos_a: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Whether each seed (sorted by documents, diagonal and first word in a) lies in a known run, and
+        those runs, each once."""
+        none = np.zeros(len(doc_a), dtype=bool), np.zeros((0, 5), dtype=np.int32)
+        if not len(doc_a):
+            return none
+        codes = doc_a.astype(np.int64) * self.documents + doc_b  # sorted: so are the seeds
+        opens = np.ones(len(codes), dtype=bool)
+        opens[1:] = codes[1:] != codes[:-1]
+        pairs = codes[opens]
+        bits = max(self.longest, 1).bit_length() + 1  # a word position; a diagonal, offset, one bit more
+        if len(pairs).bit_length() + 2 * bits + 1 > 63:
+            return none
+        # The known runs of this chunk's document pairs (each pair's a slice of them), each keyed (pair's
+        # rank among the chunk's, diagonal, first word in a) as one int64 that orders as the three do: so are
+        # the seeds.
+        low = np.searchsorted(self.codes, pairs, side="left")
+        counts = np.searchsorted(self.codes, pairs, side="right") - low
+        if not counts.any():
+            return none
+        runs = self.runs[concatenated_ranges(low, counts)]
+        rank = np.repeat(np.arange(len(pairs), dtype=np.int64), counts)
+        run_keys = self._keys(rank, runs[:, 2].astype(np.int64) - runs[:, 3], runs[:, 2], bits)
+        order = np.argsort(run_keys, kind="stable")
+        run_keys, runs = run_keys[order], runs[order]
+        seed_keys = self._keys(np.cumsum(opens) - 1, diagonal, pos_a, bits)
+        # The last known run starting at or before each seed, on its diagonal and reaching past it (runs of
+        # one diagonal do not overlap: each is maximal).
+        last = np.searchsorted(run_keys, seed_keys, side="right") - 1
+        held = last >= 0
+        last = np.maximum(last, 0)
+        held &= (run_keys[last] >> bits) == (seed_keys >> bits)
+        held &= pos_a < runs[last, 2].astype(np.int64) + runs[last, 4]
+        return held, runs[np.unique(last[held])]
+
+    def _keys(self, rank: np.ndarray, diagonal: np.ndarray, first: np.ndarray, bits: int) -> np.ndarray:
+        keys = rank.astype(np.int64) << (2 * bits)
+        keys |= (diagonal.astype(np.int64) + self.longest) << bits
+        keys |= first.astype(np.int64)
+        return keys
 
 
 def unique_rows(parts: list[np.ndarray]) -> np.ndarray:
