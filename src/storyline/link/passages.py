@@ -26,6 +26,7 @@ from scipy.sparse.csgraph import connected_components
 
 from storyline.ids import stable_id
 from storyline.link.blocks import concatenated_ranges
+from storyline.link.freed_memory import hand_back_freed_memory
 from storyline.link.kept_passages import KeptPassages, component_key
 from storyline.link.records import Bodies, LinkDoc, Passage, SharedPassage, as_given
 from storyline.link.runs import extended_runs
@@ -364,6 +365,19 @@ def _passage(
     )
 
 
+def _extended(
+    seeds: Iterable[np.ndarray],
+    flat: np.ndarray,
+    starts: np.ndarray,
+    min_words: int,
+    known: np.ndarray | None = None,
+) -> np.ndarray:
+    """:func:`extended_runs`, with what choosing the seeds freed (the sketch's lookups, the anchors' blocks)
+    handed back first."""
+    hand_back_freed_memory()
+    return extended_runs(seeds, flat, starts, min_words, known)
+
+
 def find_shared_passages(
     docs: Iterable[LinkDoc],
     settings: LinkSettings | None = None,
@@ -385,6 +399,10 @@ def find_shared_passages(
     earlier = kept.restart(settings) if kept is not None else {}
     ordered = sorted(docs, key=lambda d: (d.seq, d.id))
     flat, starts = _encode(bodies(ordered), len(ordered)) if kept is None else kept.encode(ordered, bodies)
+    # Freed heap is handed back between the parts of the step (here and below): the heap an earlier stage
+    # grew (the extract stage's, hundreds of MiB free) serves every array the step makes, and what a part
+    # frees would stay resident beside the next part's arrays until the step's end.
+    hand_back_freed_memory()
     outlets = _outlet_keys(ordered)
     if not outlets:
         return []
@@ -398,7 +416,7 @@ def find_shared_passages(
             facts,
             outlet_codes,
             settings,
-            lambda chunks, known: extended_runs(chunks, flat, starts, settings.min_passage_words, known),
+            lambda chunks, known: _extended(chunks, flat, starts, settings.min_passage_words, known),
         )
     else:
         seed_size = min(settings.shingle_words, settings.min_passage_words)
@@ -410,13 +428,16 @@ def find_shared_passages(
         # chunks' generator alone (its sorted copy replaces them).
         seeds = seed_pair_chunks(*anchors, outlet_codes, settings.passage_max_doc_freq)
         del anchors
-        runs = extended_runs(seeds, flat, starts, settings.min_passage_words)
+        runs = _extended(seeds, flat, starts, settings.min_passage_words)
         del seeds
+    hand_back_freed_memory()
     components = _components(runs, SAME_TEXT_OVERLAP)
     del runs
+    hand_back_freed_memory()
     keys = [component_key(c, facts) for c in components] if kept is not None else []
     fresh = [n for n in range(len(components)) if not keys or keys[n] not in earlier]
     found = {n: item for n in fresh if (item := _found(flat, starts, components[n], outlets)) is not None}
+    hand_back_freed_memory()
     spans = _character_spans(ordered, list(found.values()), bodies)
     number = {n: k for k, n in enumerate(found)}  # each found passage's place among those spans locates
     made = {n: _passage(ordered, found[n], spans, number[n], settings) if n in found else None for n in fresh}

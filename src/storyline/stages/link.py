@@ -647,6 +647,7 @@ def body_steps(
     # Duplicates and passages read the bodies again a chunk at a time: no step holds every body.
     bodies = BodyReader(store)
     duplicate_of = duplicates(store, corpus.reports, corpus.hashes, settings, near_duplicates, bodies)
+    hand_back_freed_memory()  # the index and the bodies read: freed before the passages step's arrays
     progress("link", 1, 4)
     # Summaries: stories read a passage's documents and length alone; its text and spans are written.
     passages: list[SharedPassage] = [
@@ -657,6 +658,7 @@ def body_steps(
     # Stories and threads read word counts by report id: no body is held for them (a bodiless report's
     # text, made from its removed lines, is counted with the rest and dropped too).
     terms = report_terms(store, corpus.reports, bodiless, corpus.report_keys, bodies)
+    hand_back_freed_memory()  # the bodies counted and the counts' temporaries
     store.set_state(BODIES_READ_STATE, bodies.read)
     # What only these steps read (each body's digests) is let go: the rest of the stage holds the corpus.
     corpus = replace(corpus, body_keys={}, report_keys={})
@@ -802,6 +804,7 @@ def run(
     store.set_state(STORY_SETTINGS_STATE, _settings_key(settings))
     store.set_state(RUN_NOTES_STATE, {RECLUSTERED_NOTE: len(reports)} if recluster else {})
     progress("link", 3, 4)
+    hand_back_freed_memory()  # the stories' vectors, candidate lists and kept blobs, before the threads'
     threads = assign_threads(stories, reports, settings, entity_types(store.records("entities")), terms)
     stories = with_threads(stories, threads)
     story_of = {doc: s for s in stories for doc in s.documents}
