@@ -3,7 +3,10 @@ making again only the components its new documents changed."""
 
 from __future__ import annotations
 
+import gc
+import json
 import random
+import zlib
 from dataclasses import replace
 
 import numpy as np
@@ -13,6 +16,7 @@ from storyline.link import LinkDoc, LinkSettings, find_shared_passages, passages
 from storyline.link.kept_passages import KeptPassages, MissingPassages, passage_entry, passage_from_entry
 from storyline.link.kept_seeds import KeptSeeds
 from storyline.link.kept_words import KeptWords
+from storyline.link.records import PassageSummary
 
 # Invented wire paragraphs and quotes that outlets of a made-up region carry.
 PARAGRAPHS = [
@@ -208,3 +212,38 @@ def test_texts_read_through_bodies_give_the_passages_carried_texts_give() -> Non
     assert find_shared_passages(bare, LinkSettings(), kept, bodies) == expected  # all looked up
     assert kept.made == 0 and kept.words is not None and kept.words.fresh == 0
     assert len(asked) == 3  # the second run read the texts only to digest them, and located nothing
+
+
+def test_summaries_are_read_back_as_written_and_uneven_columns_refused() -> None:
+    kept = KeptPassages.empty(LinkSettings())
+    kept.entries = {
+        bytes([n]) * 16: None if n % 3 == 0 else PassageSummary(f"ps_{n}", "quote", n, [f"d{n}", "e"])
+        for n in range(7, 0, -1)  # in the components' order, not the digests'
+    }
+    restored = KeptPassages.from_bytes(kept.to_bytes())
+    assert restored is not None and restored.loaded
+    assert list(restored.entries.items()) == list(kept.entries.items())
+    assert restored.settings == kept.settings
+    header, keys, *columns = json.loads(zlib.decompress(kept.to_bytes()))
+    for dropped in range(4):  # one column a summary short: refused, not read askew
+        short = [column[:-1] if n == dropped else column for n, column in enumerate(columns)]
+        data = zlib.compress(json.dumps([header, keys, *short]).encode())
+        assert KeptPassages.from_bytes(data) is None
+    # A digest cut short, and the row layout of the version before: refused.
+    assert KeptPassages.from_bytes(zlib.compress(json.dumps([header, keys[:-2], *columns]).encode())) is None
+    rows = [[key.hex()] for key in kept.entries]
+    assert (
+        KeptPassages.from_bytes(zlib.compress(json.dumps([{**header, "version": 2}, rows]).encode())) is None
+    )
+
+
+def test_reading_summaries_leaves_the_collector_as_it_found_it() -> None:
+    data = KeptPassages.empty(LinkSettings()).to_bytes()
+    assert gc.isenabled()
+    assert KeptPassages.from_bytes(data) is not None and gc.isenabled()
+    assert KeptPassages.from_bytes(data[:-3]) is None and gc.isenabled()
+    gc.disable()
+    try:
+        assert KeptPassages.from_bytes(data) is not None and not gc.isenabled()
+    finally:
+        gc.enable()
