@@ -164,3 +164,13 @@ def test_the_values_at_least_the_kth_largest_are_found_through_a_sample(seed: in
             for order in (values, np.sort(values), np.sort(values)[::-1], rng.permutation(values)):
                 cut = np.partition(order, length - count)[length - count]
                 assert np.array_equal(_at_least_kth(order, count), np.flatnonzero(order >= cut))
+
+
+def test_a_row_with_nan_takes_the_whole_partition_not_an_error() -> None:
+    # No comparison with NaN holds, so a sample's cut of NaN keeps nothing above it: the whole partition
+    # then answers, as it did before the sample.
+    values = np.arange(1000, dtype=np.float64)
+    values[::10] = np.nan
+    place = len(values) - 31
+    expected = np.flatnonzero(values >= np.partition(values, place)[place])
+    assert np.array_equal(_at_least_kth(values, 31), expected)

@@ -107,6 +107,10 @@ def test_what_the_dense_block_cannot_make_is_left_to_scipy(monkeypatch: pytest.M
     for each in (matrix, infinite):
         assert pair_cosine_array(each, left, right).tobytes() == _scipys(each, left, right).tobytes()
     monkeypatch.setattr(dots, "DENSE_CELLS", 1 << 22)
+    # An infinite value the other row lacks: scipy's product is NaN there (inf x 0), the block's no entry.
+    assert not can_use_dense(infinite)
+    assert pair_cosine_array(infinite, left, right).tobytes() == _scipys(infinite, left, right).tobytes()
+    assert not can_use_dense(matrix.tocsc())
     assert not can_use_dense(unsorted)
     assert pair_cosine_array(unsorted, left, right).tobytes() == _scipys(unsorted, left, right).tobytes()
     assert can_use_dense(matrix)

@@ -38,7 +38,8 @@ def can_use_dense(matrix: sparse.csr_matrix) -> bool:
     (a 0 in the dense block counts as no entry: only a finite value times 0 is a 0 that scipy drops), a
     block of ``DENSE_ROWS`` rows within ``DENSE_CELLS``, and rows long enough to pay."""
     return (
-        matrix.dtype == np.float64
+        matrix.format == "csr"
+        and matrix.dtype == np.float64
         and matrix.nnz >= DENSE_MIN_ROW_ENTRIES * matrix.shape[0]
         and matrix.shape[1] * DENSE_ROWS <= DENSE_CELLS
         and bool(matrix.has_canonical_format)
@@ -48,7 +49,9 @@ def can_use_dense(matrix: sparse.csr_matrix) -> bool:
 
 def row_dots(matrix: sparse.csr_matrix, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     """The dot product of rows ``left[k]`` and ``right[k]`` of ``matrix`` for every k, as scipy's element-wise
-    product summed by row makes it (the caller checks :func:`can_use_dense`)."""
+    product summed by row makes it (the caller checks :func:`can_use_dense`). ``left`` and ``right`` are row
+    numbers, none negative; the matrix's canonical flag must be true of its indices (scipy's form checks
+    the order itself)."""
     sims = np.zeros(len(left))
     if not len(left):
         return sims

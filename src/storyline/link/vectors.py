@@ -241,7 +241,8 @@ def _at_least_kth(values: np.ndarray, count: int) -> np.ndarray:
         sample = values[:: len(values) // sample_size]
         lower = np.partition(sample, len(sample) - count)[len(sample) - count]
         above = np.flatnonzero(values >= lower)
-        if len(above) < len(values):
+        # Fewer than ``count`` only when a value is NaN (no comparison holds): the whole partition then.
+        if count <= len(above) < len(values):
             kept = values[above]
             cut = np.partition(kept, len(kept) - count)[len(kept) - count]
             return above[kept >= cut]
