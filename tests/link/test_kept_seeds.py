@@ -14,7 +14,7 @@ import hashlib
 import io
 import random
 import weakref
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -72,9 +72,7 @@ def _from_scratch(
     return extended_runs(pairs, flat, starts, settings.min_passage_words)
 
 
-def _extender(
-    flat: np.ndarray, starts: np.ndarray, min_words: int
-) -> Callable[[Iterable[np.ndarray]], np.ndarray]:
+def _extender(flat: np.ndarray, starts: np.ndarray, min_words: int) -> kept_seeds.Extend:
     return lambda chunks, known: extended_runs(chunks, flat, starts, min_words, known)
 
 

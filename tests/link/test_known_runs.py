@@ -51,3 +51,24 @@ def test_a_seed_just_past_a_known_run_is_walked() -> None:
     seeds = np.asarray([[0, 1, 2, 2], [0, 1, 5, 5]], dtype=np.int32)
     runs = extended_runs([seeds], flat, starts, 2, known)
     assert runs.tolist() == [[0, 1, 0, 0, 4], [0, 1, 5, 5, 3]]
+
+
+@pytest.mark.parametrize(
+    "damage",
+    ["past its end", "before its start", "unsorted", "no words", "no such document"],
+)
+def test_known_runs_that_cannot_be_runs_are_not_handed_out(damage: str) -> None:
+    # Known runs come from a kept blob: damaged ones must not be given to seeds without a walk.
+    flat = np.asarray([1, 2, 3, 4, 9, 5, 6, 7, 1, 2, 3, 4, 8, 5, 6, 7], dtype=np.uint32)
+    starts = np.asarray([0, 8, 16], dtype=np.int64)
+    seeds = np.asarray([[0, 1, 2, 2], [0, 1, 5, 5]], dtype=np.int32)
+    expected = extended_runs([seeds], flat, starts, 2)
+    known = {
+        "past its end": [[0, 1, 0, 0, 9]],
+        "before its start": [[0, 1, -1, -1, 5]],
+        "unsorted": [[1, 0, 0, 0, 2], [0, 1, 0, 0, 8]],
+        "no words": [[0, 1, 2, 2, 0]],
+        "no such document": [[0, 2, 0, 0, 4]],
+    }[damage]
+    runs = extended_runs([seeds], flat, starts, 2, np.asarray(known, dtype=np.int32))
+    assert np.array_equal(runs, expected)

@@ -67,7 +67,8 @@ def extended_runs(
     finds it again. Those seeds are not walked; a known run no seed lies in is not returned.
     """
     found = []
-    known_keys = _KnownRuns(known, starts) if known is not None and len(known) else None
+    usable = known is not None and len(known) and _runs_fit(known, starts)
+    known_keys = _KnownRuns(known, starts) if usable else None
     for chunk in seeds:
         # Each column in its own type (int32 from the seed pairs: document numbers and word positions),
         # not widened: the chunk's columns, sorted copies and diagonals are its largest temporaries.
@@ -104,6 +105,29 @@ def extended_runs(
             )
             pending = pending[~(inside | leads)]
     return unique_rows(found)
+
+
+def _runs_fit(runs: np.ndarray, starts: np.ndarray) -> bool:
+    """Whether ``runs`` can be runs of these documents, in the order :class:`_KnownRuns` searches them:
+    document pairs ascending, each run a stretch of words inside both documents. Runs read from a kept
+    blob are handed out without being walked again, so a damaged one must not pass (every seed is
+    walked instead)."""
+    documents = len(starts) - 1
+    doc_a, doc_b = runs[:, 0].astype(np.int64), runs[:, 1].astype(np.int64)
+    if doc_a.min() < 0 or doc_b.min() < 0 or max(doc_a.max(), doc_b.max()) >= documents:
+        return False
+    codes = doc_a * documents + doc_b
+    if (codes[1:] < codes[:-1]).any():
+        return False
+    lengths = np.diff(starts).astype(np.int64)
+    first_a, first_b, length = runs[:, 2].astype(np.int64), runs[:, 3].astype(np.int64), runs[:, 4]
+    return bool(
+        (first_a >= 0).all()
+        and (first_b >= 0).all()
+        and (length > 0).all()
+        and (first_a + length <= lengths[doc_a]).all()
+        and (first_b + length <= lengths[doc_b]).all()
+    )
 
 
 class _KnownRuns:
