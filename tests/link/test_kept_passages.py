@@ -229,6 +229,10 @@ def test_summaries_are_read_back_as_written_and_uneven_columns_refused() -> None
         short = [column[:-1] if n == dropped else column for n, column in enumerate(columns)]
         data = zlib.compress(json.dumps([header, keys, *short]).encode())
         assert KeptPassages.from_bytes(data) is None
+    # A value of another type (the first entry is a summary): refused, not kept as a wrong summary.
+    for column, wrong in enumerate((7, 1, "lots", "d7")):
+        typed = [[wrong, *values[1:]] if n == column else values for n, values in enumerate(columns)]
+        assert KeptPassages.from_bytes(zlib.compress(json.dumps([header, keys, *typed]).encode())) is None
     # A digest cut short, and the row layout of the version before: refused.
     assert KeptPassages.from_bytes(zlib.compress(json.dumps([header, keys[:-2], *columns]).encode())) is None
     rows = [[key.hex()] for key in kept.entries]

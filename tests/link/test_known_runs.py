@@ -55,7 +55,7 @@ def test_a_seed_just_past_a_known_run_is_walked() -> None:
 
 @pytest.mark.parametrize(
     "damage",
-    ["past its end", "before its start", "unsorted", "no words", "no such document"],
+    ["past its end", "before its start", "unsorted", "no words", "no such document", "a negative document"],
 )
 def test_known_runs_that_cannot_be_runs_are_not_handed_out(damage: str) -> None:
     # Known runs come from a kept blob: damaged ones must not be given to seeds without a walk.
@@ -69,6 +69,8 @@ def test_known_runs_that_cannot_be_runs_are_not_handed_out(damage: str) -> None:
         "unsorted": [[1, 0, 0, 0, 2], [0, 1, 0, 0, 8]],
         "no words": [[0, 1, 2, 2, 0]],
         "no such document": [[0, 2, 0, 0, 4]],
+        # The same code as the pair (0, 1), and a length read from the last document.
+        "a negative document": [[1, -1, 0, 0, 4]],
     }[damage]
     runs = extended_runs([seeds], flat, starts, 2, np.asarray(known, dtype=np.int32))
     assert np.array_equal(runs, expected)

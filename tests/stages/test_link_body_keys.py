@@ -16,6 +16,7 @@ from tests.stages.test_incremental_equals_full import BATCH_1, BATCH_2, STRIKE_2
 import storyline
 from storyline.errors import StoreChangedError
 from storyline.ids import content_hash
+from storyline.ingest.pages import make_page
 from storyline.link import LinkDoc, Thread
 from storyline.stages import link
 from storyline.store.sqlite import SQLiteStore
@@ -198,3 +199,20 @@ def test_a_document_deleted_during_the_run_stops_it_with_its_name(
     fresh_store.close()
     assert mine not in {d["id"] for d in _tables(db)["documents"]}
     assert _tables(db) == _tables(tmp_path / "from_nothing.db")
+
+
+def test_the_last_document_deleted_and_its_place_handed_out_again_is_seen(tmp_path: Path) -> None:
+    # A new document gets the next place in ingest order, so deleting the last one read and adding one
+    # fills the count up to that place: the check must not be fooled by it.
+    db, store = _linked_once_more(tmp_path)
+    corpus = link._read_corpus(store)
+    last = corpus.ids[-1]
+    with sqlite3.connect(db) as other:
+        other.execute("DELETE FROM documents WHERE id = ?", (last,))
+    store.add_pages(
+        [make_page(source="late.txt", kind="text", content="Late report", input_format="text", declared={})]
+    )
+    assert store.documents_up_to(corpus.last_seq) == len(corpus.ids)  # the count alone is fooled
+    with pytest.raises(StoreChangedError, match=f"document {last} was deleted"):
+        link._stop_if_deleted(store, corpus)
+    store.close()

@@ -119,6 +119,7 @@ def _runs_fit(runs: np.ndarray, starts: np.ndarray) -> bool:
     codes = doc_a * documents + doc_b
     if (codes[1:] < codes[:-1]).any():
         return False
+    del codes  # each int64 column let go once checked: the runs may be millions
     lengths = np.diff(starts).astype(np.int64)
     first_a, first_b, length = runs[:, 2].astype(np.int64), runs[:, 3].astype(np.int64), runs[:, 4]
     return bool(

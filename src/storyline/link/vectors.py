@@ -241,7 +241,8 @@ def _at_least_kth(values: np.ndarray, count: int) -> np.ndarray:
         sample = values[:: len(values) // sample_size]
         lower = np.partition(sample, len(sample) - count)[len(sample) - count]
         above = np.flatnonzero(values >= lower)
-        # Fewer than ``count`` only when a value is NaN (no comparison holds): the whole partition then.
+        # Fewer than ``count`` only when the sample's cut is NaN (no comparison holds): the whole partition
+        # then, not an IndexError. (Rows with NaN are outside the contract: a finite cut may still differ.)
         if count <= len(above) < len(values):
             kept = values[above]
             cut = np.partition(kept, len(kept) - count)[len(kept) - count]

@@ -324,9 +324,13 @@ def _stop_if_deleted(store: Store, corpus: _Corpus) -> None:
     deletion between this check and the writes is not seen: the writes are several transactions.)
 
     Documents are only added after the ones read (a new one gets the next ``seq``), so the count up to
-    the last one read tells, in a range of an index; the ids are read only to name the one gone."""
-    if store.documents_up_to(corpus.last_seq) == len(corpus.ids):
-        return
+    the last one read tells, in a range of an index, provided that last one is still there: deleted, its
+    ``seq`` would be the next one handed out, and a document added since would fill the count. The ids
+    are read only when that does not settle it, to name the one gone."""
+    if corpus.ids and store.documents_up_to(corpus.last_seq) == len(corpus.ids):
+        last = list(store.documents([corpus.ids[-1]], columns=("seq",)))
+        if last and last[0]["seq"] == corpus.last_seq:
+            return
     stored = {row["id"] for row in store.documents(columns=())}
     gone = next((doc_id for doc_id in corpus.ids if doc_id not in stored), None)
     if gone is not None:
