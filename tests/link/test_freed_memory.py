@@ -55,4 +55,4 @@ def test_the_passages_step_hands_freed_memory_back_between_its_parts(monkeypatch
     ]
     found = passages.find_shared_passages(docs, LinkSettings(), KeptPassages.empty(LinkSettings()))
     assert found  # the three share a passage
-    assert where.count("find_shared_passages") == 4 and where.count("_extended") == 1
+    assert where.count("find_shared_passages") == 4 and where.count("extend") == 1

@@ -365,19 +365,6 @@ def _passage(
     )
 
 
-def _extended(
-    seeds: Iterable[np.ndarray],
-    flat: np.ndarray,
-    starts: np.ndarray,
-    min_words: int,
-    known: np.ndarray | None = None,
-) -> np.ndarray:
-    """:func:`extended_runs`, with what choosing the seeds freed (the sketch's lookups, the anchors' blocks)
-    handed back first."""
-    hand_back_freed_memory()
-    return extended_runs(seeds, flat, starts, min_words, known)
-
-
 def find_shared_passages(
     docs: Iterable[LinkDoc],
     settings: LinkSettings | None = None,
@@ -408,6 +395,13 @@ def find_shared_passages(
         return []
     outlet_codes = np.unique(np.asarray(outlets, dtype=object), return_inverse=True)[1]
     facts = kept.facts(ordered, outlets) if kept is not None else np.zeros(0, dtype="S16")
+
+    def extend(seeds: Iterable[np.ndarray], known: np.ndarray | None = None) -> np.ndarray:
+        """:func:`extended_runs` over this corpus's words, with what choosing the seeds freed (the sketch's
+        lookups, the anchors' blocks) handed back first."""
+        hand_back_freed_memory()
+        return extended_runs(seeds, flat, starts, settings.min_passage_words, known)
+
     if kept is not None and kept.seeds is not None:
         # Seeds and runs kept from the last run: a top-up finds only what its new documents change.
         runs = kept.seeds.runs_of(
@@ -416,7 +410,7 @@ def find_shared_passages(
             facts,
             outlet_codes,
             settings,
-            lambda chunks, known: _extended(chunks, flat, starts, settings.min_passage_words, known),
+            extend,
         )
     else:
         seed_size = min(settings.shingle_words, settings.min_passage_words)
@@ -428,7 +422,7 @@ def find_shared_passages(
         # chunks' generator alone (its sorted copy replaces them).
         seeds = seed_pair_chunks(*anchors, outlet_codes, settings.passage_max_doc_freq)
         del anchors
-        runs = _extended(seeds, flat, starts, settings.min_passage_words)
+        runs = extend(seeds)
         del seeds
     hand_back_freed_memory()
     components = _components(runs, SAME_TEXT_OVERLAP)
