@@ -14,6 +14,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 import storyline
+from storyline.run import fork_memory
 from storyline.store.sqlite import SQLiteStore
 
 REPO = Path(__file__).resolve().parents[1]
@@ -24,6 +25,16 @@ SAMPLES = REPO / "samples"
 # would turn hypothesis's default 200 ms deadline into flaky failures.
 settings.register_profile("storyline", deadline=None)
 settings.load_profile("storyline")
+
+
+@pytest.fixture(autouse=True)
+def _no_memory_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No memory budget bounds the processes forked beside a stage, unless a test sets one.
+
+    The budget weighs this process's resident size, and pytest's grows with every test it has run (the
+    parse model, the browser's client, a thousand stores): under the default budget whether a stage forks
+    would hang on where a test falls in the suite. The tests of the budget set it themselves."""
+    monkeypatch.setenv(fork_memory.BUDGET_VARIABLE, "0")
 
 
 @pytest.fixture
