@@ -202,6 +202,12 @@ def test_kills_during_ingest_and_clean_lose_nothing_and_workers_die(tmp_path: Pa
     assert export(db, tmp_path / "out-killed") == export(clean_db, tmp_path / "out-clean")
 
 
+def _sigint_default() -> None:
+    """In the child before it runs: SIGINT as a terminal's Ctrl-C meets it. Tests started by a shell's `cmd &`
+    inherit SIGINT ignored, and Python then leaves it ignored, so the run would not stop."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_kills_during_extract_and_link_and_ctrl_c_lose_nothing(tmp_path: Path) -> None:
     corpus = write_corpus(tmp_path / "corpus", pages=80, seed=5, per_file=40)
     db = tmp_path / "killed.db"
@@ -213,6 +219,7 @@ def test_kills_during_extract_and_link_and_ctrl_c_lose_nothing(tmp_path: Path) -
         stderr=subprocess.PIPE,
         text=True,
         env=ENV,
+        preexec_fn=_sigint_default,
     )
     assert process.stdout is not None
     first = process.stdout.readline()
