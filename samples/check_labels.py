@@ -109,9 +109,11 @@ def check_page(key: str, label: dict, raw: str) -> list[str]:
     is_html = label["format"] in {"html", "warc", "rss", "atom"} or raw.lstrip().startswith("<")
     text, _ = visible(raw, is_html)
     text = unescape(text) if is_html else text
-    problems = [f"{key}: snippet not in page: {s!r}"
-                for s in label["body_snippets"] + label["chrome_snippets"] + label["comment_snippets"]
-                if " ".join(s.split()) not in text]
+    problems = [
+        f"{key}: snippet not in page: {s!r}"
+        for s in label["body_snippets"] + label["chrome_snippets"] + label["comment_snippets"]
+        if " ".join(s.split()) not in text
+    ]
     if label["format"] not in {"rss", "atom"} and label["title"] not in text:
         problems.append(f"{key}: title not in page")
     return problems
@@ -125,8 +127,11 @@ def check_structure(labels: dict, pages: dict[str, str]) -> list[str]:
     for kind in ("same_page", "exact_duplicates", "near_duplicates"):
         problems += [f"{kind}: unknown key in {pair}" for pair in labels[kind] if not set(pair) <= keys]
     for story, members in labels["stories"].items():
-        problems += [f"{k} in {story} but labelled {labels['pages'][k]['story']}" for k in members
-                     if labels["pages"][k]["story"] != story]
+        problems += [
+            f"{k} in {story} but labelled {labels['pages'][k]['story']}"
+            for k in members
+            if labels["pages"][k]["story"] != story
+        ]
     normalised = {k: v.replace("\r\n", "\n").lstrip("\ufeff").strip() for k, v in pages.items()}
     same = {frozenset(pair) for pair in labels["same_page"]}
     for a in sorted(keys):

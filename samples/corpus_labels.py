@@ -8,9 +8,11 @@ import re
 
 from corpus_render import Built, story_of
 
-ABOUT = ("Labels of Storyline's invented sample corpus (samples/corpus). Pages are keyed by URL where "
-         "the container gives one (WARC/WET target URI, JSONL url, feed entry link, HTML canonical link), "
-         "else by the file's base name. Everything in the corpus is invented; see samples/README.md.")
+ABOUT = (
+    "Labels of Storyline's invented sample corpus (samples/corpus). Pages are keyed by URL where "
+    "the container gives one (WARC/WET target URI, JSONL url, feed entry link, HTML canonical link), "
+    "else by the file's base name. Everything in the corpus is invented; see samples/README.md."
+)
 #: Sites that re-publish other outlets' articles with a credit line.
 AGGREGATOR_SITES = {"newshub", "digest"}
 CONTAINER_FILES = {
@@ -23,10 +25,15 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”]?\s+(?=[A-Z\"“])")
 
 THREADS = {"border-security": ["aid-deal", "border-clash"]}
 QUOTES = [
-    ("A secure Kyrgyz border is a secure Kazakh border, and we will not leave our neighbours to face this "
-     "threat alone", "Alexei Voronov"),
-    ("Tajikistan's people are our brothers, and when water comes into their homes it comes into ours",
-     "Marat Iskakov"),
+    (
+        "A secure Kyrgyz border is a secure Kazakh border, and we will not leave our neighbours to face this "
+        "threat alone",
+        "Alexei Voronov",
+    ),
+    (
+        "Tajikistan's people are our brothers, and when water comes into their homes it comes into ours",
+        "Marat Iskakov",
+    ),
 ]
 ENTITIES = {
     "same": [
@@ -52,16 +59,46 @@ ENTITIES = {
     },
 }
 EVENTS = [
-    ("aid-deal", "AID", "KAZ", "KGZ", "2024-03-11",
-     "Kazakhstan agreed to give Kyrgyzstan $40 million in military aid (signed in Astana)"),
-    ("border-clash", "FIGHT", "TJK", "KGZ", "2024-07-18",
-     "Tajik border guards opened fire on a Kyrgyz border patrol near Sary-Tokoy, Batken region"),
-    ("opposition-arrest", "COERCE", "TJK", "TJK", "2024-04-23",
-     "Tajik police detained opposition leader Farhod Umarov in Dushanbe"),
-    ("protest", "PROTEST", "KAZ", "KAZ", "2024-05-20",
-     "Thousands of drivers protested in Almaty against a diesel tax rise"),
-    ("flood-relief", "AID", "KAZ", "TJK", "2024-05-14",
-     "Kazakhstan flew relief supplies to flood-hit Khatlon, Tajikistan"),
+    (
+        "aid-deal",
+        "AID",
+        "KAZ",
+        "KGZ",
+        "2024-03-11",
+        "Kazakhstan agreed to give Kyrgyzstan $40 million in military aid (signed in Astana)",
+    ),
+    (
+        "border-clash",
+        "FIGHT",
+        "TJK",
+        "KGZ",
+        "2024-07-18",
+        "Tajik border guards opened fire on a Kyrgyz border patrol near Sary-Tokoy, Batken region",
+    ),
+    (
+        "opposition-arrest",
+        "COERCE",
+        "TJK",
+        "TJK",
+        "2024-04-23",
+        "Tajik police detained opposition leader Farhod Umarov in Dushanbe",
+    ),
+    (
+        "protest",
+        "PROTEST",
+        "KAZ",
+        "KAZ",
+        "2024-05-20",
+        "Thousands of drivers protested in Almaty against a diesel tax rise",
+    ),
+    (
+        "flood-relief",
+        "AID",
+        "KAZ",
+        "TJK",
+        "2024-05-14",
+        "Kazakhstan flew relief supplies to flood-hit Khatlon, Tajikistan",
+    ),
 ]
 
 
@@ -150,14 +187,24 @@ def build_labels(pages: list[Built], sites: dict, comments: dict) -> dict:
     document["stories"] = stories
     document["threads"] = THREADS
     document["shared_quotes"] = [
-        {"text": text, "speaker": speaker,
-         "pages": [p.key for p in pages if any(text in para for para in p.paragraphs)]}
+        {
+            "text": text,
+            "speaker": speaker,
+            "pages": [p.key for p in pages if any(text in para for para in p.paragraphs)],
+        }
         for text, speaker in QUOTES
     ]
     document["entities"] = ENTITIES
     document["events"] = [
-        {"story": story, "type": kind, "actor_country": actor, "target_country": target, "date": date,
-         "summary": summary, "pages": stories[story]}
+        {
+            "story": story,
+            "type": kind,
+            "actor_country": actor,
+            "target_country": target,
+            "date": date,
+            "summary": summary,
+            "pages": stories[story],
+        }
         for story, kind, actor, target, date, summary in EVENTS
     ]
     return document

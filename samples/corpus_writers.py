@@ -44,36 +44,62 @@ def write_single(path: Path, content: str, encoding: str, compress: bool) -> Non
 
 
 def _warcinfo(writer: WARCWriter, filename: str, description: str) -> None:
-    fields = (f"software: storyline samples/make_corpus.py\r\nformat: WARC File Format 1.0\r\n"
-              f"description: {description}\r\nrobots: obey\r\n").encode()
-    headers = {"WARC-Record-ID": _record_id(filename, "warcinfo"), "WARC-Date": _warc_date(0),
-               "WARC-Filename": filename}
-    record = writer.create_warc_record("", "warcinfo", payload=io.BytesIO(fields),
-                                       warc_content_type="application/warc-fields", warc_headers_dict=headers)
+    fields = (
+        f"software: storyline samples/make_corpus.py\r\nformat: WARC File Format 1.0\r\n"
+        f"description: {description}\r\nrobots: obey\r\n"
+    ).encode()
+    headers = {
+        "WARC-Record-ID": _record_id(filename, "warcinfo"),
+        "WARC-Date": _warc_date(0),
+        "WARC-Filename": filename,
+    }
+    record = writer.create_warc_record(
+        "",
+        "warcinfo",
+        payload=io.BytesIO(fields),
+        warc_content_type="application/warc-fields",
+        warc_headers_dict=headers,
+    )
     writer.write_record(record)
 
 
 def _request(writer: WARCWriter, url: str, date: str, response_id: str) -> None:
     parts = urlsplit(url)
-    http = StatusAndHeaders(f"GET {parts.path or '/'} HTTP/1.1",
-                            [("Host", parts.netloc), ("User-Agent", USER_AGENT), ("Accept", "text/html")],
-                            is_http_request=True)
-    headers = {"WARC-Record-ID": _record_id(url, "request"), "WARC-Date": date,
-               "WARC-Concurrent-To": response_id}
-    writer.write_record(writer.create_warc_record(url, "request", payload=io.BytesIO(b""), http_headers=http,
-                                                  warc_headers_dict=headers))
+    http = StatusAndHeaders(
+        f"GET {parts.path or '/'} HTTP/1.1",
+        [("Host", parts.netloc), ("User-Agent", USER_AGENT), ("Accept", "text/html")],
+        is_http_request=True,
+    )
+    headers = {
+        "WARC-Record-ID": _record_id(url, "request"),
+        "WARC-Date": date,
+        "WARC-Concurrent-To": response_id,
+    }
+    writer.write_record(
+        writer.create_warc_record(
+            url, "request", payload=io.BytesIO(b""), http_headers=http, warc_headers_dict=headers
+        )
+    )
 
 
 def _response(writer: WARCWriter, url: str, date: str, body: bytes) -> str:
     record_id = _record_id(url, "response")
     served = datetime.strptime(date, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
     http_date = format_datetime(served, usegmt=True)
-    http = StatusAndHeaders("200 OK", [("Date", http_date), ("Server", "nginx"),
-                                       ("Content-Type", "text/html; charset=UTF-8"),
-                                       ("Content-Length", str(len(body)))], protocol="HTTP/1.1")
+    http = StatusAndHeaders(
+        "200 OK",
+        [
+            ("Date", http_date),
+            ("Server", "nginx"),
+            ("Content-Type", "text/html; charset=UTF-8"),
+            ("Content-Length", str(len(body))),
+        ],
+        protocol="HTTP/1.1",
+    )
     headers = {"WARC-Record-ID": record_id, "WARC-Date": date}
-    record = writer.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=http,
-                                       warc_headers_dict=headers)
+    record = writer.create_warc_record(
+        url, "response", payload=io.BytesIO(body), http_headers=http, warc_headers_dict=headers
+    )
     writer.write_record(record)
     return record_id
 
@@ -97,11 +123,18 @@ def write_wet(path: Path, pages: list[Built]) -> None:
         writer = WARCWriter(handle, gzip=True)
         _warcinfo(writer, path.name, "Invented sample crawl for Storyline, text extracted")
         for index, page in enumerate(pages, start=1):
-            headers = {"WARC-Record-ID": _record_id(page.key, "conversion"), "WARC-Date": _warc_date(index),
-                       "WARC-Refers-To": _record_id(page.key, "response")}
-            record = writer.create_warc_record(page.key, "conversion",
-                                               payload=io.BytesIO(page.content.encode("utf-8")),
-                                               warc_content_type="text/plain", warc_headers_dict=headers)
+            headers = {
+                "WARC-Record-ID": _record_id(page.key, "conversion"),
+                "WARC-Date": _warc_date(index),
+                "WARC-Refers-To": _record_id(page.key, "response"),
+            }
+            record = writer.create_warc_record(
+                page.key,
+                "conversion",
+                payload=io.BytesIO(page.content.encode("utf-8")),
+                warc_content_type="text/plain",
+                warc_headers_dict=headers,
+            )
             writer.write_record(record)
 
 
@@ -134,12 +167,14 @@ def _feed_time(page: Built) -> datetime:
 
 def rss_item(page: Built) -> str:
     """One RSS item with a plain summary and the full body as escaped HTML in ``content:encoded``."""
-    return (f"<item>\n<title>{escape(page.title)}</title>\n<link>{escape(page.key)}</link>\n"
-            f'<guid isPermaLink="true">{escape(page.key)}</guid>\n'
-            f"<pubDate>{format_datetime(_feed_time(page))}</pubDate>\n"
-            f"<dc:creator>{escape(page.author)}</dc:creator>\n"
-            f"<description>{escape(page.paragraphs[0])}</description>\n"
-            f"<content:encoded>{escape(page.content)}</content:encoded>\n</item>")
+    return (
+        f"<item>\n<title>{escape(page.title)}</title>\n<link>{escape(page.key)}</link>\n"
+        f'<guid isPermaLink="true">{escape(page.key)}</guid>\n'
+        f"<pubDate>{format_datetime(_feed_time(page))}</pubDate>\n"
+        f"<dc:creator>{escape(page.author)}</dc:creator>\n"
+        f"<description>{escape(page.paragraphs[0])}</description>\n"
+        f"<content:encoded>{escape(page.content)}</content:encoded>\n</item>"
+    )
 
 
 def write_rss(path: Path, pages: list[Built]) -> None:
@@ -152,18 +187,21 @@ def write_rss(path: Path, pages: list[Built]) -> None:
         "<channel>\n<title>Central Asia Wire — Latest</title>\n<link>https://www.cawire.example/</link>\n"
         "<description>News from Central Asia</description>\n<language>en</language>\n"
         f"<lastBuildDate>{format_datetime(CRAWL_START)}</lastBuildDate>\n{items}\n</channel>\n</rss>\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
 
 
 def atom_entry(page: Built) -> str:
     """One Atom entry with summary and the full body as escaped HTML content."""
     stamp = _feed_time(page).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return (f"<entry>\n<title>{escape(page.title)}</title>\n"
-            f'<link rel="alternate" type="text/html" href="{escape(page.key)}"/>\n'
-            f"<id>{escape(page.key)}</id>\n<published>{stamp}</published>\n<updated>{stamp}</updated>\n"
-            f"<author><name>{escape(page.author)}</name></author>\n"
-            f"<summary>{escape(page.paragraphs[0])}</summary>\n"
-            f'<content type="html">{escape(page.content)}</content>\n</entry>')
+    return (
+        f"<entry>\n<title>{escape(page.title)}</title>\n"
+        f'<link rel="alternate" type="text/html" href="{escape(page.key)}"/>\n'
+        f"<id>{escape(page.key)}</id>\n<published>{stamp}</published>\n<updated>{stamp}</updated>\n"
+        f"<author><name>{escape(page.author)}</name></author>\n"
+        f"<summary>{escape(page.paragraphs[0])}</summary>\n"
+        f'<content type="html">{escape(page.content)}</content>\n</entry>'
+    )
 
 
 def write_atom(path: Path, pages: list[Built]) -> None:
@@ -176,4 +214,5 @@ def write_atom(path: Path, pages: list[Built]) -> None:
         '<link rel="self" href="https://www.eurasiamonitor.example/feed.atom"/>\n'
         "<id>https://www.eurasiamonitor.example/</id>\n"
         f"<updated>{CRAWL_START.strftime('%Y-%m-%dT%H:%M:%SZ')}</updated>\n{entries}\n</feed>\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )

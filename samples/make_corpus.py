@@ -48,20 +48,23 @@ def build_pages(sites: dict, comments: dict, articles: dict) -> list[render.Buil
         if "same_as" in spec:
             original = built[spec["same_as"]]
             merged = {**original.spec, **spec}
-            built[spec["id"]] = render.Built(merged, page_key(spec), original.content, original.paragraphs,
-                                             original.title, original.author)
+            built[spec["id"]] = render.Built(
+                merged, page_key(spec), original.content, original.paragraphs, original.title, original.author
+            )
             continue
         article = articles[spec["body"]]
         paragraphs = render.page_paragraphs(spec, article)
         title = render.page_title(spec, article)
-        content = render_page(spec, sites[spec["site"]], article, paragraphs,
-                              comments.get(spec.get("comments", ""), []))
+        content = render_page(
+            spec, sites[spec["site"]], article, paragraphs, comments.get(spec.get("comments", ""), [])
+        )
         built[spec["id"]] = render.Built(spec, page_key(spec), content, paragraphs, title, article.author)
     return list(built.values())
 
 
-def render_page(spec: dict, site: dict, article: render.Article, paragraphs: list[str],
-                comments: list[list]) -> str:
+def render_page(
+    spec: dict, site: dict, article: render.Article, paragraphs: list[str], comments: list[list]
+) -> str:
     """Render one page in the form its container holds: feed HTML, visible text or a full HTML page."""
     if spec["container"] in {"rss", "atom"}:
         return render.feed_html(paragraphs)
@@ -77,8 +80,13 @@ def write_files(pages: list[render.Built]) -> None:
     for page in pages:
         container = page.spec["container"]
         if container in {"text", "html"} and "same_as" not in page.spec:
-            writers.write_single(CORPUS / page.spec["file"], page.content, page.spec.get("encoding", "utf-8"),
-                                 page.spec.get("gz", False))
+            writers.write_single(
+                CORPUS / page.spec["file"],
+                page.content,
+                page.spec.get("encoding", "utf-8"),
+                page.spec.get("gz", False),
+            )
+
     def of(container: str) -> list[render.Built]:
         return [page for page in pages if page.spec["container"] == container]
 
@@ -98,8 +106,9 @@ def main() -> None:
     pages = build_pages(sites, comments, articles)
     write_files(pages)
     document = labels.build_labels(pages, sites, comments)
-    (SAMPLES / "labels.json").write_text(json.dumps(document, ensure_ascii=False, indent=1) + "\n",
-                                         encoding="utf-8")
+    (SAMPLES / "labels.json").write_text(
+        json.dumps(document, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
     if BAD.exists():
         shutil.rmtree(BAD)
     corpus_bad.write_bad(BAD)
