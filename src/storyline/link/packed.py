@@ -7,6 +7,11 @@ after seeding was done with it. Compressed with zstd (pyarrow's codec: pyarrow i
 zstd level 1 packed the 30k sketch to 32 MiB in 0.9 CPU s where zlib level 1 took 1.9 s for 37 MiB) in
 pieces of :data:`PIECE_BYTES`, an array is packed without a copy of its bytes and unpacked straight into
 one writable array: no step holds two copies.
+
+An array of unsigned integers wider than a byte whose values nearly all fit one (the sketch's counts: at
+30k reports 99.998% of them are below 255) is packed *narrow*: a byte per value (255 standing for "255 or
+more"), then the places and values of those at 255 or more. zstd decompressed the 256 MiB of counts in
+about 0.7 CPU s where the 128 MiB of bytes take about 0.3, and every top-up unpacks the sketch.
 """
 
 from __future__ import annotations
@@ -51,20 +56,51 @@ def _codec() -> Any:
 def pack(array: np.ndarray) -> dict[str, np.ndarray]:
     """``array`` compressed a piece at a time, as arrays :func:`unpack` takes back (to be saved in an npz
     archive under one prefix): the compressed bytes, each piece's compressed size, the shape, the piece
-    length they were cut at, and the array's type."""
-    raw = np.ascontiguousarray(array).reshape(-1).view(np.uint8)
+    length they were cut at (for an array packed narrow, then 1, the bytes a value is packed in, and how
+    many values are 255 or more: their places and values are the last two pieces), and the array's type."""
+    flat = np.ascontiguousarray(array).reshape(-1)
+    over = _over_a_byte(flat)
     codec = _codec()
+    if over is None:
+        raw = flat.view(np.uint8)
+        piece = [PIECE_BYTES]
+        extra: list[bytes] = []
+    else:
+        # The bytes made a piece at a time (a byte copy of the whole array would be half its size again).
+        raw = flat
+        piece = [PIECE_BYTES, 1, len(over)]
+        values = flat[over]
+        extra = [codec.compress(part, asbytes=True) for part in (over.astype("<i8"), values)]
     parts = [
-        codec.compress(raw[start : start + PIECE_BYTES], asbytes=True)
+        codec.compress(_bytes_of(raw[start : start + PIECE_BYTES]), asbytes=True)
         for start in range(0, len(raw), PIECE_BYTES)
     ]
+    parts.extend(extra)
     return {
         "data": np.frombuffer(b"".join(parts), dtype=np.uint8),
         "sizes": np.fromiter((len(part) for part in parts), dtype=np.int64, count=len(parts)),
         "shape": np.asarray(array.shape, dtype=np.int64),
-        "piece": np.asarray([PIECE_BYTES], dtype=np.int64),
+        "piece": np.asarray(piece, dtype=np.int64),
         "dtype": np.frombuffer(array.dtype.str.encode("ascii"), dtype=np.uint8),
     }
+
+
+def _over_a_byte(flat: np.ndarray) -> np.ndarray | None:
+    """The places of the values of 255 or more when ``flat`` is better packed narrow (unsigned integers
+    wider than a byte, and those values' places and values take fewer bytes than a byte per value saves),
+    else None."""
+    if flat.dtype.kind != "u" or flat.dtype.itemsize == 1 or not len(flat):
+        return None
+    over = np.flatnonzero(flat >= 255)
+    saved = len(flat) * (flat.dtype.itemsize - 1)
+    return over if len(over) * (8 + flat.dtype.itemsize) < saved else None
+
+
+def _bytes_of(values: np.ndarray) -> np.ndarray:
+    """A piece's bytes: its own for bytes, else each value as one byte (255 for 255 or more)."""
+    if values.dtype == np.uint8:
+        return values
+    return np.minimum(values, 255).astype(np.uint8)
 
 
 def unpack(packed: Mapping[str, np.ndarray], dtype: np.dtype[Any] | type | None = None) -> np.ndarray:
@@ -74,29 +110,55 @@ def unpack(packed: Mapping[str, np.ndarray], dtype: np.dtype[Any] | type | None 
     Raises ValueError (or OSError, from the codec) when the pieces do not make an array of that shape.
     """
     shape = tuple(int(n) for n in packed["shape"])
-    data, sizes, piece = packed["data"], packed["sizes"], int(packed["piece"][0])
+    data, sizes, pieces = packed["data"], packed["sizes"], packed["piece"].tolist()
+    piece = int(pieces[0])
     if dtype is None:
         dtype = np.dtype(packed["dtype"].tobytes().decode("ascii"))
         if dtype.hasobject:
             raise ValueError("packed arrays hold no objects")
+    dtype = np.dtype(dtype)
     if any(n < 0 for n in shape):
         raise ValueError("packed pieces do not make the array they describe")
-    nbytes = int(np.prod(shape, dtype=object)) * np.dtype(dtype).itemsize
+    count = int(np.prod(shape, dtype=object))
+    narrow = len(pieces) > 1
+    if narrow and (len(pieces) != 3 or pieces[1] != 1 or dtype.kind != "u" or not 0 <= pieces[2] <= count):
+        raise ValueError("packed pieces do not make the array they describe")
+    # The packed bytes: one per value when narrow, else the array's own.
+    nbytes = count if narrow else count * dtype.itemsize
     # Checked before the array is made: a damaged shape would otherwise ask for any amount of memory.
-    if piece <= 0 or len(sizes) != -(-nbytes // piece) or int(sizes.sum()) != len(data) or (sizes < 0).any():
+    wanted = -(-nbytes // piece) + (2 if narrow else 0) if piece > 0 else -1
+    if piece <= 0 or len(sizes) != wanted or int(sizes.sum()) != len(data) or (sizes < 0).any():
         raise ValueError("packed pieces do not make the array they describe")
     out = np.empty(shape, dtype=dtype)
-    raw = out.reshape(-1).view(np.uint8)
+    flat = out.reshape(-1)
+    target = flat if narrow else flat.view(np.uint8)
     codec = _codec()
     at = 0
-    for n, size in enumerate(sizes.tolist()):
-        want = min(piece, len(raw) - n * piece)
-        part = codec.decompress(data[at : at + size], decompressed_size=want)
+    ends = np.cumsum(sizes).tolist()
+    for n in range(len(sizes) - (2 if narrow else 0)):
+        want = min(piece, nbytes - n * piece)
+        part = codec.decompress(data[at : ends[n]], decompressed_size=want)
         if len(part) != want:
             raise ValueError("a packed piece is not of its length")
-        raw[n * piece : n * piece + want] = np.frombuffer(part, dtype=np.uint8)
-        at += size
+        target[n * piece : n * piece + want] = np.frombuffer(part, dtype=np.uint8)  # widened when narrow
+        at = ends[n]
+    if narrow:
+        over = int(pieces[2])
+        places = np.frombuffer(_piece(codec, data[at : ends[-2]], 8 * over), dtype="<i8")
+        values = np.frombuffer(_piece(codec, data[ends[-2] :], over * dtype.itemsize), dtype=dtype)
+        outside = over and (places.min() < 0 or places.max() >= count)
+        if outside or (over and ((flat[places] != 255).any() or values.min() < 255)):
+            raise ValueError("packed values over a byte are not where the bytes say")
+        flat[places] = values
     return out
+
+
+def _piece(codec: Any, data: np.ndarray, size: int) -> bytes:
+    """One compressed piece of ``size`` bytes, decompressed."""
+    part = codec.decompress(data, decompressed_size=size, asbytes=True) if size else b""
+    if len(part) != size:
+        raise ValueError("a packed piece is not of its length")
+    return part
 
 
 def packed_items(prefix: str, array: np.ndarray) -> dict[str, np.ndarray]:
