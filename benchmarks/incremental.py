@@ -56,9 +56,10 @@ from typing import Any
 import pipeline_scale as GEN
 from storyline.extract import DocAnalysis
 from storyline.extract.mentions import Mention
-from storyline.ids import content_hash, page_id
+from storyline.ids import content_hash, page_id, text_digest
 from storyline.model import RawPage
 from storyline.run.corpus import CORPUS_STAGES
+from storyline.stages.document import TEXT_DIGEST_KEY
 from storyline.store.base import RECORD_TABLES
 from storyline.store.sqlite import SQLiteStore
 
@@ -124,6 +125,9 @@ def store_reports(store: SQLiteStore, reports: list[dict[str, Any]], first: int)
                 "outlet": f"The Daily {report['outlet']}",
                 "language": "de" if german else "en",
                 "content_hash": content_hash(body),
+                # The document stage records the body's exact digest beside its key; later stages read it
+                # instead of the body (the extract stage's keys, the narrate stage's story keys).
+                "stage_keys": {TEXT_DIGEST_KEY: text_digest(body)},
             }
         )
     store.add_pages(pages)
