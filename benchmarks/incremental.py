@@ -134,19 +134,26 @@ def store_reports(store: SQLiteStore, reports: list[dict[str, Any]], first: int)
     store.update_documents(derived)
 
 
+#: Wall seconds per stage of the last :func:`run_corpus_stages` call (printed beside a top-up's CPU: where
+#: the store is larger than the page cache, a stage waits on the disk for longer than it computes).
+LAST_RUN_WALL_S: dict[str, float] = {}
+
+
 def run_corpus_stages(store: SQLiteStore) -> tuple[dict[str, float], dict[str, tuple[int, int]]]:
     """Each corpus stage once, in order; CPU seconds per stage, this process's and its reaped worker
     processes' (narration runs on a pool when there are enough stories; the machine may be shared), and
     each stage's peak memory (this process, workers so far) in MiB."""
     seconds: dict[str, float] = {}
     peaks: dict[str, tuple[int, int]] = {}
+    LAST_RUN_WALL_S.clear()
     for stage in CORPUS_STAGES:
         options: dict[str, Any] = {"analyse": regex_analyser, "workers": 1} if stage.name == "extract" else {}
         _release_freed_memory()
         _reset_peak_memory()
-        started = _cpu_seconds()
+        started, wall_started = _cpu_seconds(), time.perf_counter()
         stage.run(store, lambda *_: None, **options)
         seconds[stage.name] = _cpu_seconds() - started
+        LAST_RUN_WALL_S[stage.name] = time.perf_counter() - wall_started
         peaks[stage.name] = _peak_memory_mib()
     return seconds, peaks
 
@@ -205,15 +212,19 @@ def _print_topup(
     print(label)
     print(
         f"{'stage':<10} {'full CPU s':>11} {'top-up CPU s':>13} {'ratio':>7}"
-        f" {'full peak MiB':>14} {'top-up peak MiB':>16}"
+        f" {'full peak MiB':>14} {'top-up peak MiB':>16} {'top-up wall s':>14}"
     )
     for name in full:
         print(
             f"{name:<10} {full[name]:>11.2f} {top[name]:>9.2f} {top[name] / full[name]:>7.1%}"
-            f" {_peaks(full_peaks[name]):>14} {_peaks(top_peaks[name]):>16}"
+            f" {_peaks(full_peaks[name]):>14} {_peaks(top_peaks[name]):>16} {LAST_RUN_WALL_S[name]:>14.2f}"
         )
     total_full, total_top = sum(full.values()), sum(top.values())
-    print(f"{'total':<10} {total_full:>11.2f} {total_top:>9.2f} {total_top / total_full:>7.1%}", flush=True)
+    print(
+        f"{'total':<10} {total_full:>11.2f} {total_top:>9.2f} {total_top / total_full:>7.1%}"
+        f" {'':>14} {'':>16} {sum(LAST_RUN_WALL_S.values()):>14.2f}",
+        flush=True,
+    )
 
 
 def _kept_full_run(work: Path) -> tuple[dict[str, float], dict[str, tuple[int, int]], int]:
@@ -321,7 +332,7 @@ def resume(work: Path, new: int, more: int) -> None:
     """``1 + more`` top-ups of ``new`` reports each on the store kept in ``work``, from the same corpus."""
     full, full_peaks, seed = _kept_full_run(work)
     top_store = SQLiteStore(work / "topup.db")
-    stored = sum(1 for _ in top_store.documents())
+    stored = sum(1 for _ in top_store.documents(columns=()))
     if not stored:
         raise SystemExit(f"{work / 'topup.db'}: holds no reports; nothing to go on from")
     reports = GEN.make_corpus(stored + new * (1 + more), seed)[stored:]

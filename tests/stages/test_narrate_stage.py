@@ -9,11 +9,12 @@ from typing import Any
 import pytest
 
 from storyline.errors import StorylineError
-from storyline.ids import page_id
+from storyline.ids import content_hash, page_id, text_digest
 from storyline.model import RawPage
 from storyline.narrate import NarrateDoc
 from storyline.narrate.story import story_inputs
 from storyline.stages import narrate, narrate_kept
+from storyline.stages.document import TEXT_DIGEST_KEY
 from storyline.store.sqlite import SQLiteStore
 
 REPORTS = {
@@ -32,6 +33,15 @@ REPORTS = {
 }
 
 
+def _as_the_document_stage_writes(text: str) -> dict[str, Any]:
+    """The fields the document stage writes with a body: its content hash, and its exact digest."""
+    return {
+        "text": text,
+        "content_hash": content_hash(text),
+        "stage_keys": {TEXT_DIGEST_KEY: text_digest(text)},
+    }
+
+
 def _fill(store: SQLiteStore) -> dict[str, str]:
     ids = {}
     for seq, (outlet, (published, text)) in enumerate(REPORTS.items()):
@@ -42,7 +52,7 @@ def _fill(store: SQLiteStore) -> dict[str, str]:
             [
                 {
                     "id": page.id,
-                    "text": text,
+                    **_as_the_document_stage_writes(text),
                     "published": published,
                     "outlet": outlet,
                     "story_id": "st_fire",
@@ -169,7 +179,14 @@ def test_texts_are_read_a_chunk_of_stories_at_a_time_and_narrate_the_same(
         page = RawPage(page_id(text), "ferry.txt", "text", text, "text")
         store.add_pages([page])
         store.update_documents(
-            [{"id": page.id, "text": text, "published": "2024-06-07", "story_id": "st_ferry"}]
+            [
+                {
+                    "id": page.id,
+                    **_as_the_document_stage_writes(text),
+                    "published": "2024-06-07",
+                    "story_id": "st_ferry",
+                }
+            ]
         )
         stories = [*store.records("stories"), {"id": "st_ferry", "title": "Ferry", "documents": [page.id]}]
         store.replace_records("stories", stories)
@@ -203,7 +220,42 @@ def test_texts_are_read_a_chunk_of_stories_at_a_time_and_narrate_the_same(
         return real_with_texts(store, stale, inputs)
 
     monkeypatch.setattr(narrate, "_with_texts", edited)
-    with pytest.raises(StorylineError, match="changed while the narrate stage ran"):
+    with pytest.raises(StorylineError, match="changed while the narrate stage ran, or written without"):
         narrate.run(chunked, lambda *args: None, workers=1)
     whole.close()
     chunked.close()
+
+
+def test_reports_are_keyed_by_their_recorded_digest_and_bodies_read_only_without_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The same reports, one store as the document stage writes them (digest and content hash beside the
+    # body), one with the body alone (stored by other means): the same narratives, and once nothing is
+    # stale the first store reads no body at all while the second reads and digests every one.
+    recorded = SQLiteStore(tmp_path / "recorded.db")
+    _fill(recorded)
+    bare = SQLiteStore(tmp_path / "bare.db")
+    _fill(bare)
+    bare._db.execute("UPDATE documents SET stage_keys = '{}', content_hash = NULL")
+    bodies_read: list[str] = []
+    documents = SQLiteStore.documents
+
+    def recording(self: SQLiteStore, ids: Any = None, columns: Any = None) -> Any:
+        for row in documents(self, ids, columns=columns):
+            if "text" in row:
+                bodies_read.append(self.path)
+            yield row
+
+    monkeypatch.setattr(SQLiteStore, "documents", recording)
+    for store in (recorded, bare):
+        narrate.run(store, lambda *args: None, workers=1)
+    assert list(bare.records("stories")) == list(recorded.records("stories"))
+    assert list(bare.records("threads")) == list(recorded.records("threads"))
+    assert all(story.get("summary") for story in recorded.records("stories"))
+    bodies_read.clear()
+    for store in (recorded, bare):
+        narrate.run(store, lambda *args: None, workers=1)
+    assert bodies_read.count(recorded.path) == 0
+    assert bodies_read.count(bare.path) == len(REPORTS)
+    recorded.close()
+    bare.close()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from storyline.ingest.pages import make_page
 from storyline.model import RawPage
-from storyline.store.sqlite import SQLiteStore
+from storyline.store.sqlite import SCHEMA_VERSION, SQLiteStore
 
 
 def page(content: str) -> RawPage:
@@ -87,5 +87,5 @@ def test_a_store_from_before_the_record_gets_it_on_opening(tmp_path: Path) -> No
     assert _changed_since(store, 0) == (0, [])
     store.update_documents([{"id": first.id, "text": "Cranes moving"}])
     assert _changed_since(store, 0)[1] == [first.id]
-    assert store.get_state("schema_version") == 3
+    assert store.get_state("schema_version") == SCHEMA_VERSION
     store.close()

@@ -37,6 +37,7 @@ from storyline.narrate.story import StoryInputs, story_inputs
 from storyline.run.budget import start_pool_worker
 from storyline.run.local import default_workers
 from storyline.stages import StageInfo
+from storyline.stages.document import TEXT_DIGEST_KEY
 from storyline.stages.narrate_kept import KeptNarratives, story_name, thread_name
 from storyline.store.base import Store
 
@@ -69,26 +70,39 @@ MIN_STORIES_FOR_POOL = 48
 #: Stories sent to a worker at a time: enough to amortise pickling, few enough to keep both cores busy.
 POOL_CHUNK = 8
 
-#: The document fields narration reads (not the stored analyses, which it never uses).
-NARRATE_COLUMNS = ("seq", "text", "published", "outlet", "url", "title", "duplicate_of", "story_id")
+#: The document fields narration reads of every report on every run (not the stored analyses, which it
+#: never uses; not the body: the exact digest of it the document stage records beside its key in
+#: ``stage_keys`` is what a story's key needs, and reading every body each run only to digest it cost the
+#: stage a read of the whole store). Bodies are read only for the stories narrated again.
+NARRATE_COLUMNS = (
+    "seq",
+    "published",
+    "outlet",
+    "url",
+    "title",
+    "duplicate_of",
+    "story_id",
+    "content_hash",
+    "stage_keys",
+)
 
 
 def narrate_docs(rows: Iterable[dict[str, Any]]) -> list[NarrateDoc]:
     """The narrate stage's view of stored documents: those with a clean body."""
-    return [
-        NarrateDoc(
-            id=row["id"],
-            text=row["text"],
-            published=row.get("published"),
-            outlet=row.get("outlet"),
-            url=row.get("url"),
-            title=row.get("title"),
-            duplicate_of=row.get("duplicate_of"),
-            seq=row.get("seq") or 0,
-        )
-        for row in rows
-        if (row.get("text") or "").strip()
-    ]
+    return [_narrate_doc(row) for row in rows if (row.get("text") or "").strip()]
+
+
+def _narrate_doc(row: dict[str, Any]) -> NarrateDoc:
+    return NarrateDoc(
+        id=row["id"],
+        text=row["text"],
+        published=row.get("published"),
+        outlet=row.get("outlet"),
+        url=row.get("url"),
+        title=row.get("title"),
+        duplicate_of=row.get("duplicate_of"),
+        seq=row.get("seq") or 0,
+    )
 
 
 def _name(party: Any) -> str | None:
@@ -306,16 +320,34 @@ def _outline(story_id: str, entry: dict[str, Any]) -> StoryNarrative:
 
 def _keyed_docs(store: Store) -> tuple[list[NarrateDoc], dict[str, str]]:
     """Every report with a clean body as narration reads it, its text replaced by a digest of it (what a
-    story's key needs: holding every body cost ~4 KB a report, and digesting them as JSON most of keying),
-    and the story of each report."""
+    story's key needs: holding every body cost ~4 KB a report), and the story of each report.
+
+    The digest is the one the document stage recorded when it wrote the body with its content hash (the
+    two are written together, and the hash is set exactly when the body is not blank); a report without
+    both (stored before the digest was recorded, or by other means) has its body read and digested here.
+    """
     docs: list[NarrateDoc] = []
     story_of: dict[str, str] = {}
+    #: Reports whose body must be read, by their place in ``docs`` (a stand-in with an empty text).
+    unread: dict[str, int] = {}
     for row in store.documents(columns=NARRATE_COLUMNS):
         if row.get("story_id"):
             story_of[row["id"]] = row["story_id"]
-        row["text"] = text_digest(row["text"]) if (row.get("text") or "").strip() else ""
-        docs.extend(narrate_docs([row]))
-    return docs, story_of
+        digest = (row.get("stage_keys") or {}).get(TEXT_DIGEST_KEY)
+        if digest and row.get("content_hash"):
+            row["text"] = digest
+        else:
+            unread[row["id"]] = len(docs)
+            row["text"] = ""
+        docs.append(_narrate_doc(row))
+    for start in range(0, len(unread), TEXT_CHUNK):
+        ids = list(unread)[start : start + TEXT_CHUNK]
+        for row in store.documents(ids, columns=("text",)):
+            text = row.get("text") or ""
+            if text.strip():
+                place = unread[row["id"]]
+                docs[place] = replace(docs[place], text=text_digest(text))
+    return [doc for doc in docs if doc.text], story_of
 
 
 #: Stories whose reports' texts are read and held at a time while they are narrated.
@@ -338,7 +370,10 @@ def _with_texts(
             for doc in reports:
                 text = texts.get(doc.id) or ""
                 if text_digest(text) != doc.text:
-                    raise StorylineError(f"document {doc.id} changed while the narrate stage ran")
+                    raise StorylineError(
+                        f"document {doc.id}: its body does not match the digest recorded with it (changed"
+                        " while the narrate stage ran, or written without the document stage)"
+                    )
                 full.append(replace(doc, text=text))
             items.append((story, (full, passages, events)))
         yield items

@@ -25,7 +25,8 @@ from storyline.store.base import DERIVED_FIELDS, JSON_FIELDS, RECORD_TABLES
 
 #: 2: a document's full-text row has the document's ``seq`` as its rowid (updated by rowid, not by a scan).
 #: 3: the record of text changes (``text_changes``, kept by triggers).
-SCHEMA_VERSION = 3
+#: 4: the small fields' covering index (``documents_small``).
+SCHEMA_VERSION = 4
 #: How long a writer waits for another connection's write transaction before giving up (SQLite busy
 #: timeout). Transactions are one batch each, so a healthy writer holds the lock for well under this.
 BUSY_TIMEOUT_S = 30.0
@@ -103,6 +104,35 @@ BEGIN
 END;
 """
 
+#: The small document fields every run reads of every document (each stage's check of what is stale, and
+#: the corpus stages' scans), in ingest order: a covering index of them lets SQLite answer such a scan from
+#: the index alone. A document's row also holds its raw page, body and analysis inline (~10 KB a report,
+#: and a field stored after a large one is reached by walking that one's overflow pages), so scanning the
+#: rows for these fields read 13-33 KB per document, and on a machine whose page cache could not hold a
+#: 100k store, minutes of disk reads a stage (docs/performance.md, twentieth and twenty-first passes).
+#: ``seq`` leads (the scans' order); then the most read fields, since an entry longer than ~1 KB keeps
+#: only its first ~490 bytes on the index page and the rest on an overflow page. SQLite keeps the index
+#: with every write; its planner picks it for a scan that reads only these fields.
+SMALL_FIELDS_INDEXED = (
+    "seq",
+    "id",
+    "stage_keys",
+    "content_hash",
+    "story_id",
+    "duplicate_of",
+    "thread_id",
+    "published",
+    "published_precision",
+    "language",
+    "outlet",
+    "title",
+    "url",
+    "published_evidence",
+    "entity_ids",
+)
+_SMALL_FIELDS_INDEX = (
+    f"CREATE INDEX IF NOT EXISTS documents_small ON documents({', '.join(SMALL_FIELDS_INDEXED)})"
+)
 
 #: Every stored document column but the raw content.
 DOCUMENT_COLUMNS = (
@@ -179,6 +209,10 @@ class SQLiteStore:
         with self._transaction():
             for name in missing:
                 self._db.execute(f"ALTER TABLE documents ADD COLUMN {name} {_ADDED_COLUMNS[name]}")
+            # After the columns it names exist. Free on a new store; on a store from before version 4, one
+            # read of every row, once (measured from a cold page cache: 4.8 s and 551 MB read for a 30k
+            # store, 407 s for a 104k store on a slower disk: docs/performance.md).
+            self._db.execute(_SMALL_FIELDS_INDEX)
             if versioned and int(versioned[0]) < 2:
                 # Full-text rows of a version-1 store have rowids of their own: index them again by seq.
                 self._db.execute("DELETE FROM documents_fts")
