@@ -31,7 +31,8 @@ the denominator. A resumed run's first top-up also pays the fresh process's one-
 second), as every ``storyline run`` of a top-up does; the in-process top-ups after it do not. Each stage's
 peak resident memory is printed beside its CPU: the
 process's own peak is reset before each stage (Linux ``/proc/self/clear_refs``), and worker processes'
-peak is the largest any child reached so far.
+peak is the largest any child reached so far. ``--profile`` runs each stage of the (first, or first
+resumed) top-up under a profiler of its own and prints its heaviest functions.
 """
 
 from __future__ import annotations
@@ -134,15 +135,21 @@ def store_reports(store: SQLiteStore, reports: list[dict[str, Any]], first: int)
     store.update_documents(derived)
 
 
+#: How many of each profiled stage's heaviest functions ``--profile`` prints.
+PROFILE_LINES = 30
+
 #: Wall seconds per stage of the last :func:`run_corpus_stages` call (printed beside a top-up's CPU: where
 #: the store is larger than the page cache, a stage waits on the disk for longer than it computes).
 LAST_RUN_WALL_S: dict[str, float] = {}
 
 
-def run_corpus_stages(store: SQLiteStore) -> tuple[dict[str, float], dict[str, tuple[int, int]]]:
+def run_corpus_stages(
+    store: SQLiteStore, profiles: dict[str, cProfile.Profile] | None = None
+) -> tuple[dict[str, float], dict[str, tuple[int, int]]]:
     """Each corpus stage once, in order; CPU seconds per stage, this process's and its reaped worker
     processes' (narration runs on a pool when there are enough stories; the machine may be shared), and
-    each stage's peak memory (this process, workers so far) in MiB."""
+    each stage's peak memory (this process, workers so far) in MiB. With ``profiles``, each stage runs
+    under a profiler of its own, kept there by stage name (this process only, not its workers)."""
     seconds: dict[str, float] = {}
     peaks: dict[str, tuple[int, int]] = {}
     LAST_RUN_WALL_S.clear()
@@ -150,8 +157,14 @@ def run_corpus_stages(store: SQLiteStore) -> tuple[dict[str, float], dict[str, t
         options: dict[str, Any] = {"analyse": regex_analyser, "workers": 1} if stage.name == "extract" else {}
         _release_freed_memory()
         _reset_peak_memory()
+        profiler = cProfile.Profile() if profiles is not None else None
         started, wall_started = _cpu_seconds(), time.perf_counter()
+        if profiler is not None:
+            profiler.enable()
         stage.run(store, lambda *_: None, **options)
+        if profiler is not None:
+            profiler.disable()
+            profiles[stage.name] = profiler
         seconds[stage.name] = _cpu_seconds() - started
         LAST_RUN_WALL_S[stage.name] = time.perf_counter() - wall_started
         peaks[stage.name] = _peak_memory_mib()
@@ -244,7 +257,9 @@ def main() -> None:
     parser.add_argument("--base", type=int, default=10000)
     parser.add_argument("--new", type=int, default=100)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--profile", action="store_true", help="print the top-up's heaviest functions")
+    parser.add_argument(
+        "--profile", action="store_true", help="print each stage's heaviest functions on the (first) top-up"
+    )
     parser.add_argument(
         "--base-as-full",
         action="store_true",
@@ -257,13 +272,13 @@ def main() -> None:
     parser.add_argument(
         "--resume",
         action="store_true",
-        help="go on from the top-up store kept in --work (no base run; --base, --seed and --profile unused)",
+        help="go on from the top-up store kept in --work (no base run; --base and --seed unused)",
     )
     args = parser.parse_args()
     if args.resume:
         if args.work is None:
             parser.error("--resume needs --work")
-        resume(args.work, args.new, args.more)
+        resume(args.work, args.new, args.more, args.profile)
         return
     reports = GEN.make_corpus(args.base + args.new * (1 + args.more), args.seed)
     base, new = reports[: args.base], reports[args.base : args.base + args.new]
@@ -292,12 +307,8 @@ def main() -> None:
     kept = {"seconds": full, "peaks": full_peaks, "seed": args.seed}
     (work / "full.json").write_text(json.dumps(kept))
     store_reports(top_store, new, args.base)
-    profiler = cProfile.Profile() if args.profile else None
-    if profiler:
-        profiler.enable()
-    top, top_peaks = run_corpus_stages(top_store)
-    if profiler:
-        profiler.disable()
+    profiles: dict[str, cProfile.Profile] | None = {} if args.profile else None
+    top, top_peaks = run_corpus_stages(top_store, profiles)
 
     print(f"{args.base:,} reports stored, {args.new:,} added (corpus stages; regex analyser for the parse)")
     if args.base_as_full:
@@ -314,8 +325,7 @@ def main() -> None:
         equal = stored_tables(full_store) == stored_tables(top_store)
         print(f"top-up stored exactly what the full run stored: {'yes' if equal else 'NO'}")
         full_store.close()
-    if profiler:
-        pstats.Stats(profiler, stream=sys.stdout).sort_stats("cumulative").print_stats(35)
+    _print_profiles(profiles)
     stored = args.base + args.new
     for number in range(args.more):
         batch = later[number * args.new : (number + 1) * args.new]
@@ -328,8 +338,16 @@ def main() -> None:
         shutil.rmtree(work)
 
 
-def resume(work: Path, new: int, more: int) -> None:
-    """``1 + more`` top-ups of ``new`` reports each on the store kept in ``work``, from the same corpus."""
+def _print_profiles(profiles: dict[str, cProfile.Profile] | None) -> None:
+    """Each stage's heaviest functions (by cumulative time), where the top-up was profiled."""
+    for name, profiler in (profiles or {}).items():
+        print(f"--- profile of the top-up's {name} stage (this process)")
+        pstats.Stats(profiler, stream=sys.stdout).sort_stats("cumulative").print_stats(PROFILE_LINES)
+
+
+def resume(work: Path, new: int, more: int, profile: bool = False) -> None:
+    """``1 + more`` top-ups of ``new`` reports each on the store kept in ``work``, from the same corpus;
+    with ``profile``, the first of them profiled stage by stage."""
     full, full_peaks, seed = _kept_full_run(work)
     top_store = SQLiteStore(work / "topup.db")
     stored = sum(1 for _ in top_store.documents(columns=()))
@@ -340,10 +358,12 @@ def resume(work: Path, new: int, more: int) -> None:
     for number in range(1 + more):
         batch = reports[number * new : (number + 1) * new]
         store_reports(top_store, batch, stored)
-        top, top_peaks = run_corpus_stages(top_store)
+        profiles: dict[str, cProfile.Profile] | None = {} if profile and number == 0 else None
+        top, top_peaks = run_corpus_stages(top_store, profiles)
         _print_topup(
             f"top-up (resumed) {number + 1}: {stored:,} + {len(batch):,}", full, full_peaks, top, top_peaks
         )
+        _print_profiles(profiles)
         stored += len(batch)
     top_store.close()
 
