@@ -121,6 +121,15 @@ def test_a_store_from_before_the_index_gets_it_on_opening(tmp_path: Path) -> Non
     )
     assert "COVERING INDEX" not in _plan_of_scan(store, SCAN_COLUMNS)[0]
     store.close()
+    # Opened read-only (while another process may write), it is read as it is: the same rows from the
+    # table, nothing written.
+    reader = SQLiteStore(path, readonly=True)
+    assert reader.get_state("schema_version") == 3
+    for stage, scan in EVERY_RUN_SCANS.items():
+        plan, rows = _plan_of_scan(reader, scan)
+        assert "COVERING INDEX" not in plan
+        assert rows == before[stage]
+    reader.close()
     store = SQLiteStore(path)
     assert store.get_state("schema_version") == SCHEMA_VERSION
     for stage, scan in EVERY_RUN_SCANS.items():

@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 import storyline.narrate as narrate_package
-from storyline.errors import StorylineError
 from storyline.ids import text_digest
 from storyline.narrate import (
     EventEvidence,
@@ -358,7 +357,13 @@ def _with_texts(
     store: Store, stale: Sequence[str], inputs: Mapping[str, StoryInputs]
 ) -> Iterator[list[tuple[str, StoryInputs]]]:
     """The inputs of the ``stale`` stories with their reports' texts read back, ``TEXT_CHUNK`` stories at a
-    time. A text that no longer matches its digest (the store changed under the run) is an error."""
+    time.
+
+    A body that no longer matches the digest its story was keyed by (written by other means than the
+    document stage, which records the digest with the body) is narrated as it reads now, and a blank one
+    leaves its story: a narrative is never made of a body the store no longer holds. Its story stays kept
+    under the recorded digest, as the extract stage keys its parse by it; running the document stage on the
+    page records the digest of what it writes."""
     for start in range(0, len(stale), TEXT_CHUNK):
         chunk = stale[start : start + TEXT_CHUNK]
         ids = [doc.id for story in chunk for doc in inputs[story][0]]
@@ -366,16 +371,8 @@ def _with_texts(
         items = []
         for story in chunk:
             reports, passages, events = inputs[story]
-            full = []
-            for doc in reports:
-                text = texts.get(doc.id) or ""
-                if text_digest(text) != doc.text:
-                    raise StorylineError(
-                        f"document {doc.id}: its body does not match the digest recorded with it (changed"
-                        " while the narrate stage ran, or written without the document stage)"
-                    )
-                full.append(replace(doc, text=text))
-            items.append((story, (full, passages, events)))
+            full = [replace(doc, text=texts.get(doc.id) or "") for doc in reports]
+            items.append((story, ([doc for doc in full if doc.text.strip()], passages, events)))
         yield items
 
 
