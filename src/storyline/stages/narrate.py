@@ -339,9 +339,8 @@ def _keyed_docs(store: Store) -> tuple[list[NarrateDoc], dict[str, str]]:
             unread[row["id"]] = len(docs)
             row["text"] = ""
         docs.append(_narrate_doc(row))
-    for start in range(0, len(unread), TEXT_CHUNK):
-        ids = list(unread)[start : start + TEXT_CHUNK]
-        for row in store.documents(ids, columns=("text",)):
+    if unread:  # read in one call: ``documents`` fetches ids a chunk at a time, so a chunk is held at once
+        for row in store.documents(list(unread), columns=("text",)):
             text = row.get("text") or ""
             if text.strip():
                 place = unread[row["id"]]
