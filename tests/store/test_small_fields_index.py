@@ -4,7 +4,9 @@ and a store from before it gets it on opening."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
@@ -14,6 +16,8 @@ from storyline.stages.extract import META_COLUMNS
 from storyline.stages.link import LINK_COLUMNS
 from storyline.stages.narrate import NARRATE_COLUMNS
 from storyline.store.sqlite import SCHEMA_VERSION, SQLiteStore
+
+T = TypeVar("T")
 
 #: What each stage reads of every document on every run (the link stage reads bodies only when it keeps
 #: no digests of them).
@@ -56,15 +60,20 @@ def _filled(path: Path) -> SQLiteStore:
     return store
 
 
-def _plan_of_scan(store: SQLiteStore, columns: tuple[str, ...]) -> tuple[str, list[dict]]:
-    """The plan SQLite makes for the query ``documents(columns=...)`` issues, and the rows it gives."""
+def _plan_of(store: SQLiteStore, read: Callable[[], T]) -> tuple[str, T]:
+    """The plan SQLite makes for the one query ``read`` issues, and what ``read`` gives."""
     statements: list[str] = []
     store._db.set_trace_callback(statements.append)
-    rows = list(store.documents(columns=columns))
+    given = read()
     store._db.set_trace_callback(None)
     (query,) = statements
     plan = " ".join(str(row[3]) for row in store._db.execute(f"EXPLAIN QUERY PLAN {query}"))
-    return plan, rows
+    return plan, given
+
+
+def _plan_of_scan(store: SQLiteStore, columns: tuple[str, ...]) -> tuple[str, list[dict]]:
+    """The plan SQLite makes for the query ``documents(columns=...)`` issues, and the rows it gives."""
+    return _plan_of(store, lambda: list(store.documents(columns=columns)))
 
 
 @pytest.mark.parametrize("stage", sorted(EVERY_RUN_SCANS))
@@ -79,12 +88,7 @@ def test_every_run_scan_reads_the_index_alone(tmp_path: Path, stage: str) -> Non
 
 def test_the_stage_key_check_reads_the_index_alone(tmp_path: Path) -> None:
     store = _filled(tmp_path / "s.db")
-    statements: list[str] = []
-    store._db.set_trace_callback(statements.append)
-    keys = store.stage_keys("extract")
-    store._db.set_trace_callback(None)
-    (query,) = statements
-    plan = " ".join(str(row[3]) for row in store._db.execute(f"EXPLAIN QUERY PLAN {query}"))
+    plan, keys = _plan_of(store, lambda: store.stage_keys("extract"))
     assert "COVERING INDEX documents_small" in plan
     assert sorted(keys.values()) == sorted(f"x{n}" for n in range(40))
     store.close()
