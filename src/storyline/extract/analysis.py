@@ -22,8 +22,14 @@ from storyline.extract.quotes import QuoteCandidate, find_quotes
 from storyline.token_index import doc_text, forget_spans, remember_text
 from storyline.token_index import sentences as doc_sentences
 
-#: Texts per spaCy batch: larger batches were not faster and cost memory (design/COMPONENT-RATES.md).
-DEFAULT_BATCH_SIZE = 32
+#: Characters of text in one spaCy batch. The parse's working arrays grow with the tokens of a batch, and
+#: past about this many characters they outgrow the cores' caches: with two workers on 2 cores, 16 generated
+#: articles (~4,650 characters each) parsed in ~6% less CPU than 32 and ~13% less than 64, while ECB+
+#: reports (~2,000 characters) parsed as fast 32 at a time as 16 and ~8% slower 64 at a time
+#: (``benchmarks/parse_batch.py``). So a batch is bounded by its characters, not by a count of documents.
+BATCH_CHARS = 64_000
+#: Most documents in one batch, however short.
+MAX_BATCH_DOCS = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,12 +69,32 @@ def _analyse(doc: Doc, doc_id: str) -> DocAnalysis:
     )
 
 
+def text_batches(
+    docs: Iterable[tuple[str, str]], max_chars: int = BATCH_CHARS, max_docs: int = MAX_BATCH_DOCS
+) -> Iterator[list[tuple[str, str]]]:
+    """``(doc_id, text)`` pairs in order, grouped into batches of at most ``max_docs`` pairs whose texts hold
+    at most ``max_chars`` characters together (a longer text is a batch of its own)."""
+    batch: list[tuple[str, str]] = []
+    chars = 0
+    for doc_id, text in docs:
+        if batch and (chars + len(text) > max_chars or len(batch) >= max_docs):
+            yield batch
+            batch, chars = [], 0
+        batch.append((doc_id, text))
+        chars += len(text)
+    if batch:
+        yield batch
+
+
 def analyse_documents(
-    nlp: Language, docs: Iterable[tuple[str, str]], batch_size: int = DEFAULT_BATCH_SIZE
+    nlp: Language, docs: Iterable[tuple[str, str]], batch_chars: int = BATCH_CHARS
 ) -> Iterator[DocAnalysis]:
-    """Analyse ``(doc_id, clean text)`` pairs in spaCy batches, skipping components we never read."""
-    pairs = ((text, (doc_id, text)) for doc_id, text in docs)
+    """Analyse ``(doc_id, clean text)`` pairs in spaCy batches of about ``batch_chars`` characters, skipping
+    components we never read. The analyses do not depend on how the documents are batched."""
     disabled = components_to_disable(nlp)
-    for doc, (doc_id, text) in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size, disable=disabled):
-        remember_text(doc, text)  # spaCy keeps every character: the text given is the doc's text
-        yield analyse_doc(doc, doc_id)
+    for batch in text_batches(docs, batch_chars):
+        # spaCy's ``pipe`` takes a fixed count of documents per batch, so each batch is a call of its own.
+        pairs = ((text, (doc_id, text)) for doc_id, text in batch)
+        for doc, (doc_id, text) in nlp.pipe(pairs, as_tuples=True, batch_size=len(batch), disable=disabled):
+            remember_text(doc, text)  # spaCy keeps every character: the text given is the doc's text
+            yield analyse_doc(doc, doc_id)
