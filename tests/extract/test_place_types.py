@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from storyline.extract import DocAnalysis, Entity, Mention, explain_entity, resolve
-from storyline.extract.gazetteer import gazetteer_place, nearest_spelling
+from storyline.extract.gazetteer import by_initial, gazetteer_place, nearest_spelling
 from storyline.extract.geo import resolve_place
 
 Analyse = Callable[..., list[DocAnalysis]]
@@ -243,9 +243,11 @@ def test_nearest_spelling_finds_what_a_loop_over_every_candidate_finds() -> None
             else:
                 word[at] = "e"
         names.append("".join(word).capitalize())
+    grouped = by_initial(candidates)
     found = 0
     for name in names:
         expected = _nearest_by_loop(name, candidates)
         assert nearest_spelling(name, candidates) == expected, name
+        assert nearest_spelling(name, candidates, grouped) == expected, name  # searching one letter's group
         found += expected is not None
     assert 200 < found < len(names)  # slips found and names left alone: the comparison is not vacuous

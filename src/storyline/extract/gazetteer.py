@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import unicodedata
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -88,13 +89,26 @@ def gazetteer_place(name: str) -> GazetteerPlace | None:
     return _gazetteer().get(place_key(name))
 
 
-def nearest_spelling(name: str, candidates: dict[str, str]) -> tuple[str, str] | None:
+def by_initial(candidates: Iterable[str]) -> dict[str, list[str]]:
+    """``candidates`` grouped by their first character, for :func:`nearest_spelling` to search only the
+    group a name can match (the first letter must agree)."""
+    grouped: dict[str, list[str]] = {}
+    for candidate in candidates:
+        grouped.setdefault(candidate[:1], []).append(candidate)
+    return grouped
+
+
+def nearest_spelling(
+    name: str, candidates: dict[str, str], grouped: Mapping[str, list[str]] | None = None
+) -> tuple[str, str] | None:
     """``(candidate, value)`` of the one candidate ``name`` is a typing slip away from, or None.
 
     ``candidates`` maps :func:`place_key` forms to values (an ISO3 code, an entity key). A slip is one
     edit, or two for names of ``TWO_EDIT_CHARS`` letters, counting a swap of neighbours as one (optimal
     string alignment); the first letter must agree, and a name that two candidates are equally close to
-    matches neither.
+    matches neither. ``grouped``, when given, is :func:`by_initial` of ``candidates``: a caller that asks
+    about many names against one table passes it once made, and each name is compared with its own
+    letter's group only.
     """
     key = place_key(name)
     if len(key) < MIN_NEAR_SPELLING_CHARS or key in candidates:
@@ -102,7 +116,8 @@ def nearest_spelling(name: str, candidates: dict[str, str]) -> tuple[str, str] |
     allowed = 2 if len(key) >= TWO_EDIT_CHARS else 1
     # rapidfuzz walks the candidates in C++ (a Python loop over them: 53 -> 48 us a name over 451 country
     # names, 2.6 -> 1.6 ms over 20,000 keys); it returns every candidate within ``allowed`` edits.
-    within = process.extract(key, list(candidates), scorer=OSA.distance, score_cutoff=allowed, limit=None)
+    pool = grouped.get(key[:1], []) if grouped is not None else list(candidates)
+    within = process.extract(key, pool, scorer=OSA.distance, score_cutoff=allowed, limit=None)
     best = sorted((distance, candidate) for candidate, distance, _ in within if candidate[:1] == key[:1])
     if not best:
         return None

@@ -116,6 +116,13 @@ def resolve_place(text: str, label: str) -> Place | None:
 
 
 @functools.cache
+def _country_names_by_initial() -> dict[str, list[str]]:
+    from storyline.extract.gazetteer import by_initial
+
+    return by_initial(_tables().names)
+
+
+@functools.cache
 def _near_country(key: str) -> str | None:
     """The country a place name not found anywhere is a typing slip of ("afghainstan" -> AFG), if any.
 
@@ -127,7 +134,7 @@ def _near_country(key: str) -> str | None:
     names = _tables().names
     if key.endswith("s") and key[:-1] in names:
         return None
-    found = nearest_spelling(key, names)
+    found = nearest_spelling(key, names, _country_names_by_initial())
     if found is None or gazetteer_place(key) is not None:
         return None
     return found[1]
