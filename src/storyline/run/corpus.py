@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
+from storyline import geonames
 from storyline.run.heap import freeze_long_lived, frozen_heap
 from storyline.stages import StageInfo
 from storyline.store.base import Store
@@ -130,7 +131,8 @@ def warm_up_corpus_stages() -> None:
     A warm-up only saves time: one that fails (a stage's import, a missing table) is left for that stage
     to meet again and report under its own name when it runs, rather than failing the parse it ran beside.
     """
-    for stage in CORPUS_STAGES:
-        with contextlib.suppress(Exception):
-            stage.warm_up()
+    with geonames.sharing():  # two stages' place tables are built from GeoNames' cities: read them once
+        for stage in CORPUS_STAGES:
+            with contextlib.suppress(Exception):
+                stage.warm_up()
     freeze_long_lived()  # the tables just built live as long as the run (run/heap.py)
