@@ -23,10 +23,11 @@ from storyline.token_index import doc_text, forget_spans, remember_text
 from storyline.token_index import sentences as doc_sentences
 
 #: Characters of text in one spaCy batch. The parse's working arrays grow with the tokens of a batch, and
-#: past about this many characters they outgrow the cores' caches: with two workers on 2 cores, 16 generated
-#: articles (~4,650 characters each) parsed in ~6% less CPU than 32 and ~13% less than 64, while ECB+
-#: reports (~2,000 characters) parsed as fast 32 at a time as 16 and ~8% slower 64 at a time
-#: (``benchmarks/parse_batch.py``). So a batch is bounded by its characters, not by a count of documents.
+#: past about this many characters they outgrow the cores' caches: with two workers on 2 cores, generated
+#: articles (~4,650 characters each) parsed in 2-6% less CPU 16 at a time than 32 (single rounds moved by
+#: ~10%) and ~8-13% less than 64, while ECB+ reports (~2,000 characters) parsed as fast 32 at a time as 16
+#: and ~8% slower 64 at a time (``benchmarks/parse_batch.py``, docs/performance.md). So a batch is bounded
+#: by its characters, not by a count of documents.
 BATCH_CHARS = 64_000
 #: Most documents in one batch, however short.
 MAX_BATCH_DOCS = 64
