@@ -138,21 +138,19 @@ def store_reports(store: SQLiteStore, reports: list[dict[str, Any]], first: int)
 #: How many of each profiled stage's heaviest functions ``--profile`` prints.
 PROFILE_LINES = 30
 
-#: Wall seconds per stage of the last :func:`run_corpus_stages` call (printed beside a top-up's CPU: where
-#: the store is larger than the page cache, a stage waits on the disk for longer than it computes).
-LAST_RUN_WALL_S: dict[str, float] = {}
-
 
 def run_corpus_stages(
     store: SQLiteStore, profiles: dict[str, cProfile.Profile] | None = None
-) -> tuple[dict[str, float], dict[str, tuple[int, int]]]:
+) -> tuple[dict[str, float], dict[str, tuple[int, int]], dict[str, float]]:
     """Each corpus stage once, in order; CPU seconds per stage, this process's and its reaped worker
     processes' (narration runs on a pool when there are enough stories; the machine may be shared), and
-    each stage's peak memory (this process, workers so far) in MiB. With ``profiles``, each stage runs
+    each stage's peak memory (this process, workers so far) in MiB, and its wall seconds (printed beside a
+    top-up's CPU: where the store is larger than the page cache, a stage waits on the disk for longer than
+    it computes). With ``profiles``, each stage runs
     under a profiler of its own, kept there by stage name (this process only, not its workers)."""
     seconds: dict[str, float] = {}
     peaks: dict[str, tuple[int, int]] = {}
-    LAST_RUN_WALL_S.clear()
+    walls: dict[str, float] = {}
     for stage in CORPUS_STAGES:
         options: dict[str, Any] = {"analyse": regex_analyser, "workers": 1} if stage.name == "extract" else {}
         _release_freed_memory()
@@ -166,9 +164,9 @@ def run_corpus_stages(
             profiler.disable()
             profiles[stage.name] = profiler
         seconds[stage.name] = _cpu_seconds() - started
-        LAST_RUN_WALL_S[stage.name] = time.perf_counter() - wall_started
+        walls[stage.name] = time.perf_counter() - wall_started
         peaks[stage.name] = _peak_memory_mib()
-    return seconds, peaks
+    return seconds, peaks, walls
 
 
 def _release_freed_memory() -> None:
@@ -221,6 +219,7 @@ def _print_topup(
     full_peaks: dict[str, tuple[int, int]],
     top: dict[str, float],
     top_peaks: dict[str, tuple[int, int]],
+    walls: dict[str, float],
 ) -> None:
     print(label)
     print(
@@ -230,12 +229,12 @@ def _print_topup(
     for name in full:
         print(
             f"{name:<10} {full[name]:>11.2f} {top[name]:>9.2f} {top[name] / full[name]:>7.1%}"
-            f" {_peaks(full_peaks[name]):>14} {_peaks(top_peaks[name]):>16} {LAST_RUN_WALL_S[name]:>14.2f}"
+            f" {_peaks(full_peaks[name]):>14} {_peaks(top_peaks[name]):>16} {walls[name]:>14.2f}"
         )
     total_full, total_top = sum(full.values()), sum(top.values())
     print(
         f"{'total':<10} {total_full:>11.2f} {total_top:>9.2f} {total_top / total_full:>7.1%}"
-        f" {'':>14} {'':>16} {sum(LAST_RUN_WALL_S.values()):>14.2f}",
+        f" {'':>14} {'':>16} {sum(walls.values()):>14.2f}",
         flush=True,
     )
 
@@ -300,20 +299,20 @@ def main() -> None:
     _release_freed_memory()
     print(f"resident before the stages: {_peak_memory_mib()[0]:,} MiB (peak so far)", flush=True)
     if full_store is not None:
-        full, full_peaks = run_corpus_stages(full_store)
-    base_run, base_peaks = run_corpus_stages(top_store)
+        full, full_peaks, _ = run_corpus_stages(full_store)
+    base_run, base_peaks, _ = run_corpus_stages(top_store)
     if full_store is None:
         full, full_peaks = base_run, base_peaks
     kept = {"seconds": full, "peaks": full_peaks, "seed": args.seed}
     (work / "full.json").write_text(json.dumps(kept))
     store_reports(top_store, new, args.base)
     profiles: dict[str, cProfile.Profile] | None = {} if args.profile else None
-    top, top_peaks = run_corpus_stages(top_store, profiles)
+    top, top_peaks, walls = run_corpus_stages(top_store, profiles)
 
     print(f"{args.base:,} reports stored, {args.new:,} added (corpus stages; regex analyser for the parse)")
     if args.base_as_full:
         print(f"full run: the {args.base:,} base reports' run from nothing stands in for it")
-    _print_topup(f"top-up 1: {args.base:,} + {args.new:,}", full, full_peaks, top, top_peaks)
+    _print_topup(f"top-up 1: {args.base:,} + {args.new:,}", full, full_peaks, top, top_peaks, walls)
     narrated = top_store.get_state("narrate.narrated")
     stories = sum(1 for _ in top_store.records("stories"))
     print(f"stories narrated again on the top-up: {narrated} of {stories}")
@@ -330,8 +329,10 @@ def main() -> None:
     for number in range(args.more):
         batch = later[number * args.new : (number + 1) * args.new]
         store_reports(top_store, batch, stored)
-        top, top_peaks = run_corpus_stages(top_store)
-        _print_topup(f"top-up {number + 2}: {stored:,} + {len(batch):,}", full, full_peaks, top, top_peaks)
+        top, top_peaks, walls = run_corpus_stages(top_store)
+        _print_topup(
+            f"top-up {number + 2}: {stored:,} + {len(batch):,}", full, full_peaks, top, top_peaks, walls
+        )
         stored += len(batch)
     top_store.close()
     if args.work is None:
@@ -359,9 +360,14 @@ def resume(work: Path, new: int, more: int, profile: bool = False) -> None:
         batch = reports[number * new : (number + 1) * new]
         store_reports(top_store, batch, stored)
         profiles: dict[str, cProfile.Profile] | None = {} if profile and number == 0 else None
-        top, top_peaks = run_corpus_stages(top_store, profiles)
+        top, top_peaks, walls = run_corpus_stages(top_store, profiles)
         _print_topup(
-            f"top-up (resumed) {number + 1}: {stored:,} + {len(batch):,}", full, full_peaks, top, top_peaks
+            f"top-up (resumed) {number + 1}: {stored:,} + {len(batch):,}",
+            full,
+            full_peaks,
+            top,
+            top_peaks,
+            walls,
         )
         _print_profiles(profiles)
         stored += len(batch)
