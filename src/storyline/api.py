@@ -130,6 +130,12 @@ class Storyline:
         with self._writing():
             return local.ingest(self.store, paths, progress)
 
+    def prepare_to_process(self) -> None:
+        """Start reading, on a thread, the tables that cleaning pages consults, for a :meth:`process` that
+        follows an :meth:`ingest`: the reading then overlaps the ingest (see
+        :func:`storyline.run.local.start_reading_shared_tables`)."""
+        local.start_reading_shared_tables()
+
     def process(
         self,
         progress: local.ProgressFn = local._no_progress,
@@ -151,6 +157,7 @@ class Storyline:
         if engine not in ENGINES:
             raise ValueError(f"unknown engine {engine!r}; one of: {', '.join(ENGINES)}")
         fork_memory.budget_mib()  # a bad budget in the environment stops the run here, not stages later
+        local.wait_for_shared_tables()  # a thread still reading them must be done before any stage forks
         if (loaded := loaded_from(self.store)) is not None:
             raise StorylineError(
                 f"this database was loaded from the export {loaded['directory']} and holds no raw pages to"
@@ -197,6 +204,7 @@ class Storyline:
     ) -> RunReport:
         """Ingest ``paths``, then run every stage (on ``engine``, as in :meth:`process`)."""
         fork_memory.budget_mib()  # checked before anything is ingested
+        self.prepare_to_process()
         with self._writing():
             report = RunReport(ingest=self.ingest(paths, progress))
             report.stages = self.process(progress, workers, engine, address)

@@ -219,6 +219,7 @@ def run(
         with opened as sl, progress_bar(committed) as progress:
             sl.on_wait, sl.writer_wait = _wait_message, wait
             with sl.writing():  # from ingest to the last stage: another run waits once, not in between
+                sl.prepare_to_process()
                 report = sl.ingest(paths, progress)
                 _report_ingest(report)
                 try:

@@ -10,12 +10,12 @@ from dataclasses import fields, replace
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the link package pulls in numpy and scipy
-    from storyline.link import LinkSettings
+    from storyline.link.settings import LinkSettings
 
 
 def link_settings(overrides: dict[str, Any] | None = None) -> LinkSettings:
     """Storyline's shipped link settings with ``overrides`` applied; unknown names raise ``ValueError``."""
-    from storyline.link import LinkSettings
+    from storyline.link.settings import LinkSettings
 
     defaults = LinkSettings()
     known = {f.name: f for f in fields(LinkSettings)}
@@ -52,7 +52,7 @@ def parse_assignments(pairs: list[str]) -> dict[str, str]:
 
 def describe_settings() -> list[tuple[str, Any, str]]:
     """Every tunable setting as ``(name, default, help)``."""
-    from storyline.link import LinkSettings
+    from storyline.link.settings import LinkSettings
 
     defaults = LinkSettings()
     return [

@@ -75,3 +75,32 @@ def test_templates_are_learned_again_only_when_pages_were_added(
     local.ingest(store, [tmp_path / "new.txt"])
     assert local.run_document_stage(store, workers=1) == 1
     assert learned == [1]
+
+
+def test_shared_tables_read_on_a_thread_are_the_stage_s(tmp_path: Path) -> None:
+    from storyline.language_model import normalised_identifier
+
+    normalised_identifier.cache_clear()
+    local.start_reading_shared_tables()
+    store = fill(tmp_path / "s.db")  # ingest runs while the thread reads
+    assert local.run_document_stage(store, workers=1) == len(PAGES)
+    # the stage waited for the thread (nothing may be running when a pool forks), and found its model
+    assert local._shared_tables_reader is None
+    assert normalised_identifier.cache_info().currsize == 1
+    assert normalised_identifier.cache_info().misses == 1  # read once: by the thread, not again
+
+
+def test_a_failed_read_on_the_thread_is_reported_by_the_stage(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from storyline.stages import document
+
+    def unreadable() -> None:
+        raise OSError("model file unreadable")
+
+    monkeypatch.setattr(document, "load_shared_tables", unreadable)
+    local.start_reading_shared_tables()
+    local.wait_for_shared_tables()  # the thread's failure is quiet: nothing raised, nothing printed
+    store = fill(tmp_path / "s.db")
+    with pytest.raises(OSError, match="unreadable"):
+        local.run_document_stage(store, workers=1)

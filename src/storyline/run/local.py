@@ -7,6 +7,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -217,8 +218,44 @@ def _preload_parse_model() -> None:
     import_corpus_stages()
 
 
+#: The thread reading the shared tables while pages are ingested (:func:`start_reading_shared_tables`).
+_shared_tables_reader: threading.Thread | None = None
+
+
+def _read_shared_tables_quietly() -> None:
+    # A failure is left for the stage's own read to meet again and report (in the main thread).
+    with contextlib.suppress(Exception):
+        document.load_shared_tables()
+
+
+def start_reading_shared_tables() -> None:
+    """Start reading the tables every page's cleaning consults (the language model, stopword lists) on a
+    thread, for a run that ingests before it cleans.
+
+    The model is an xz-compressed array file: its decompression (~0.7 of ~1 CPU s) releases the GIL, so
+    it runs on the other core while this process reads and stores the pages, where it used to run alone
+    between ingest and the cleaning pool's start. :func:`wait_for_shared_tables` must be called before
+    anything forks (a fork copies the locks a running thread may hold); the document stage does.
+    """
+    global _shared_tables_reader
+    if _shared_tables_reader is None:
+        _shared_tables_reader = threading.Thread(
+            target=_read_shared_tables_quietly, name="storyline-shared-tables", daemon=True
+        )
+        _shared_tables_reader.start()
+
+
+def wait_for_shared_tables() -> None:
+    """Wait for the thread :func:`start_reading_shared_tables` started, if one runs."""
+    global _shared_tables_reader
+    if _shared_tables_reader is not None:
+        _shared_tables_reader.join()
+        _shared_tables_reader = None
+
+
 def run_document_stage(store: Store, progress: ProgressFn = _no_progress, workers: int | None = None) -> int:
     """Clean and describe every document whose stored output is stale; returns how many were processed."""
+    wait_for_shared_tables()  # before the pool forks
     have = store.stage_keys(document.STAGE.name)
     templates_json, sites = corpus_templates(store, len(have))
     templates = TemplateIndex.from_json(templates_json)
