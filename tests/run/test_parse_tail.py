@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -111,3 +113,35 @@ def test_corpus_stages_are_imported_beside_the_model(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(corpus.CorpusStage, "load", lambda self: loaded.append(self.name))
     corpus.import_corpus_stages()
     assert loaded == [stage.name for stage in corpus.CORPUS_STAGES]
+
+
+def test_the_preload_runs_beside_the_feeding_and_is_done_when_the_stage_returns(
+    tmp_path: Path, store: SQLiteStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    local.ingest(store, _reports(tmp_path, local.MIN_PAGES_FOR_POOL))
+    monkeypatch.setattr(local, "BATCH_SIZE", 16)
+    finished: list[bool] = []
+    threads: list[str] = []
+
+    def slow_preload() -> None:
+        threads.append(threading.current_thread().name)
+        time.sleep(0.5)
+        finished.append(True)
+
+    monkeypatch.setattr(local, "_preload_parse_model", slow_preload)
+    assert local.run_document_stage(store, workers=2) == local.MIN_PAGES_FOR_POOL
+    assert threads and threads[0] != threading.main_thread().name  # not on the thread feeding the pool
+    assert finished == [True]  # joined before the stage returned: later stages fork
+    assert not [t for t in threading.enumerate() if t.name == threads[0]]
+
+
+def test_a_failed_preload_leaves_the_stage_to_its_work(
+    tmp_path: Path, store: SQLiteStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    local.ingest(store, _reports(tmp_path, local.MIN_PAGES_FOR_POOL))
+
+    def broken() -> None:
+        raise RuntimeError("no model here")
+
+    monkeypatch.setattr(local, "_preload_parse_model", broken)
+    assert local.run_document_stage(store, workers=2) == local.MIN_PAGES_FOR_POOL
