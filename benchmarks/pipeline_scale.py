@@ -464,6 +464,7 @@ def run_pipeline(corpus: Path, db: Path, engine: str = "local") -> dict[str, Any
         RayEngine.document_stage = timed("clean + describe", RayEngine.document_stage)  # type: ignore[method-assign]
     started, cpu_started = time.perf_counter(), _cpu()
     with memory, storyline.open(db) as sl:
+        sl.prepare_to_process()  # as `storyline run` does: the language model is read during the ingest
         report = timed("ingest", sl.ingest)([corpus])
         sl.process(engine=engine)
     total = time.perf_counter() - started
