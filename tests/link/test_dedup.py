@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+import numpy as np
+import pytest
+
 from storyline.ids import content_hash
-from storyline.link import LinkDoc, NearDuplicateIndex, find_exact_duplicates, find_near_duplicates
+from storyline.link import (
+    LinkDoc,
+    LinkSettings,
+    NearDuplicateIndex,
+    find_exact_duplicates,
+    find_near_duplicates,
+)
 
 BODY = (
     "The city council voted on Tuesday to close the old river bridge for repairs after engineers found "
@@ -287,3 +296,22 @@ def test_an_original_asked_by_several_new_copies_is_compared_with_each(monkeypat
     # The original given too (at hand, as the link stage gives every report): compared by its text.
     assert find_near_duplicates([LinkDoc("o", 1, BODY), *copies], index) == {"c0": "o", "c1": "o", "c2": "o"}
     assert split.count(len(BODY)) == 1  # the original's text split once
+
+
+@pytest.mark.parametrize(("num_perm", "seed"), [(128, 1), (64, 7)])
+def test_signatures_made_on_shared_permutations_are_datasketch_s_own(num_perm: int, seed: int) -> None:
+    from datasketch import MinHash
+
+    from storyline.link.dedup import _SCHEME, _permutations
+
+    index = NearDuplicateIndex(LinkSettings(num_perm=num_perm, minhash_seed=seed))
+    texts = ["The river burst its banks and flooded the old town on Sunday night.", "Talks resume in Geneva."]
+    for text in texts:
+        shingle_set = index.shingle_set(text)
+        made = index.signature_of_set(shingle_set)
+        own = MinHash(num_perm=num_perm, seed=seed, scheme=_SCHEME)
+        own.update_batch([s.encode("utf-8") for s in shingle_set])
+        assert np.array_equal(made.hashvalues, own.hashvalues)
+    shared = _permutations(num_perm, seed)
+    assert _permutations(num_perm, seed) is shared  # made once
+    assert not shared.flags.writeable  # no sketch may change what the others read
