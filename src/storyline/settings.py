@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import fields, replace
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:  # the link package pulls in numpy and scipy
+if TYPE_CHECKING:  # imported where used: only a run or `storyline settings` reads the link settings
     from storyline.link.settings import LinkSettings
 
 
