@@ -146,6 +146,27 @@ def test_rewriting_a_body_replaces_its_own_search_row_only(store: SQLiteStore) -
     assert [hit["id"] for hit in store.search("grain")] == [second.id]
 
 
+def test_a_body_written_again_unchanged_keeps_its_search_row(store: SQLiteStore) -> None:
+    p = page("raw body")
+    store.add_pages([p])
+    store.update_documents([{"id": p.id, "title": "Floods", "text": "River flood forces evacuation"}])
+    statements: list[str] = []
+    store._db.set_trace_callback(statements.append)
+    try:
+        store.update_documents([{"id": p.id, "title": "Floods", "text": "River flood forces evacuation"}])
+        unchanged = [s for s in statements if "documents_fts" in s]
+        statements.clear()
+        store.update_documents([{"id": p.id, "title": "Dam holds", "language": "en"}])
+        retitled = [s for s in statements if "documents_fts" in s]
+    finally:
+        store._db.set_trace_callback(None)
+    assert unchanged == []
+    assert retitled  # a new title is indexed again, with the body it keeps
+    assert [hit["id"] for hit in store.search("evacuation")] == [p.id]
+    assert [hit["id"] for hit in store.search("dam")] == [p.id]
+    assert store.search("floods") == []
+
+
 def test_a_version_1_store_gets_its_search_rows_keyed_by_seq(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     store = SQLiteStore(path)
