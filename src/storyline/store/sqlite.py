@@ -379,7 +379,7 @@ class SQLiteStore:
         if (title, text) == (before["title"], before["text"]):
             # The search row already holds them: a page cleaned again to the same body (a new stage
             # version, other options) skips re-indexing it, which tokenised the old body to delete its
-            # row and the new one to add it (~0.7 ms a page, most of the cost of the write).
+            # row and the new one to add it (~0.6 ms a page, most of the cost of the write).
             return
         # By rowid (the document's seq): the id column is not indexed, so deleting by id scanned the
         # whole full-text table for every document written, quadratic in the corpus.
