@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -133,6 +134,30 @@ def test_the_preload_runs_beside_the_feeding_and_is_done_when_the_stage_returns(
     assert threads and threads[0] != threading.main_thread().name  # not on the thread feeding the pool
     assert finished == [True]  # joined before the stage returned: later stages fork
     assert not [t for t in threading.enumerate() if t.name == threads[0]]
+
+
+def test_the_preload_is_joined_when_the_pool_shutdown_is_interrupted(
+    tmp_path: Path, store: SQLiteStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    local.ingest(store, _reports(tmp_path, local.MIN_PAGES_FOR_POOL))
+    monkeypatch.setattr(local, "BATCH_SIZE", 16)
+    finished: list[bool] = []
+
+    def slow_preload() -> None:
+        time.sleep(0.5)
+        finished.append(True)
+
+    real_shutdown = ProcessPoolExecutor.shutdown
+
+    def interrupted_shutdown(self: ProcessPoolExecutor, *args: object, **kwargs: object) -> None:
+        real_shutdown(self, *args, **kwargs)  # type: ignore[arg-type]
+        raise KeyboardInterrupt  # as a second Ctrl-C while the workers finish
+
+    monkeypatch.setattr(local, "_preload_parse_model", slow_preload)
+    monkeypatch.setattr(ProcessPoolExecutor, "shutdown", interrupted_shutdown)
+    with pytest.raises(KeyboardInterrupt):
+        local.run_document_stage(store, workers=2)
+    assert finished == [True]  # joined all the same: a later run in this process forks
 
 
 def test_a_failed_preload_leaves_the_stage_to_its_work(

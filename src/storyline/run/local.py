@@ -321,9 +321,13 @@ def run_document_stage(store: Store, progress: ProgressFn = _no_progress, worker
         while in_flight:
             store_rows(list(in_flight.popleft()))
     finally:
-        if pool is not None:
-            # On Ctrl-C, work not yet started is dropped; what each worker is on finishes, then all exit.
-            pool.shutdown(cancel_futures=True)
-        if preloading is not None:
-            preloading.join()  # the stages after this one fork: no thread may be running then
+        try:
+            if pool is not None:
+                # On Ctrl-C, work not yet started is dropped; what each worker is on finishes, then all exit.
+                pool.shutdown(cancel_futures=True)
+        finally:
+            # Even when the shutdown is cut short (a second Ctrl-C): in a process that goes on (a notebook),
+            # the next run's pools fork, and no thread may be running then.
+            if preloading is not None:
+                preloading.join()
     return done
