@@ -116,9 +116,11 @@ def test_corpus_stages_are_imported_beside_the_model(monkeypatch: pytest.MonkeyP
     assert loaded == [stage.name for stage in corpus.CORPUS_STAGES]
 
 
-def test_the_preload_runs_beside_the_feeding_and_is_done_when_the_stage_returns(
+def _slow_preload(
     tmp_path: Path, store: SQLiteStore, monkeypatch: pytest.MonkeyPatch
-) -> None:
+) -> tuple[list[bool], list[str]]:
+    """A pooled store to clean in chunks of 16, and a preload that takes half a second: what it finished
+    and the threads it ran on."""
     local.ingest(store, _reports(tmp_path, local.MIN_PAGES_FOR_POOL))
     monkeypatch.setattr(local, "BATCH_SIZE", 16)
     finished: list[bool] = []
@@ -130,6 +132,13 @@ def test_the_preload_runs_beside_the_feeding_and_is_done_when_the_stage_returns(
         finished.append(True)
 
     monkeypatch.setattr(local, "_preload_parse_model", slow_preload)
+    return finished, threads
+
+
+def test_the_preload_runs_beside_the_feeding_and_is_done_when_the_stage_returns(
+    tmp_path: Path, store: SQLiteStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    finished, threads = _slow_preload(tmp_path, store, monkeypatch)
     assert local.run_document_stage(store, workers=2) == local.MIN_PAGES_FOR_POOL
     assert threads and threads[0] != threading.main_thread().name  # not on the thread feeding the pool
     assert finished == [True]  # joined before the stage returned: later stages fork
@@ -139,21 +148,13 @@ def test_the_preload_runs_beside_the_feeding_and_is_done_when_the_stage_returns(
 def test_the_preload_is_joined_when_the_pool_shutdown_is_interrupted(
     tmp_path: Path, store: SQLiteStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    local.ingest(store, _reports(tmp_path, local.MIN_PAGES_FOR_POOL))
-    monkeypatch.setattr(local, "BATCH_SIZE", 16)
-    finished: list[bool] = []
-
-    def slow_preload() -> None:
-        time.sleep(0.5)
-        finished.append(True)
-
+    finished, _ = _slow_preload(tmp_path, store, monkeypatch)
     real_shutdown = ProcessPoolExecutor.shutdown
 
     def interrupted_shutdown(self: ProcessPoolExecutor, *args: object, **kwargs: object) -> None:
         real_shutdown(self, *args, **kwargs)  # type: ignore[arg-type]
         raise KeyboardInterrupt  # as a second Ctrl-C while the workers finish
 
-    monkeypatch.setattr(local, "_preload_parse_model", slow_preload)
     monkeypatch.setattr(ProcessPoolExecutor, "shutdown", interrupted_shutdown)
     with pytest.raises(KeyboardInterrupt):
         local.run_document_stage(store, workers=2)
