@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -88,6 +90,39 @@ def test_shared_tables_read_on_a_thread_are_the_stage_s(tmp_path: Path) -> None:
     assert local._shared_tables_reader is None
     assert normalised_identifier.cache_info().currsize == 1
     assert normalised_identifier.cache_info().misses == 1  # read once: by the thread, not again
+
+
+def test_every_waiter_waits_for_the_thread_reading_the_shared_tables(monkeypatch: pytest.MonkeyPatch) -> None:
+    from storyline.stages import document
+
+    finished: list[float] = []
+
+    def slow_read() -> None:
+        time.sleep(0.3)
+        finished.append(time.monotonic())
+
+    monkeypatch.setattr(document, "load_shared_tables", slow_read)
+    local.start_reading_shared_tables()
+    local.start_reading_shared_tables()  # one reader, however often it is asked for
+    returned: list[float] = []
+    failures: list[BaseException] = []
+
+    def wait() -> None:
+        try:
+            local.wait_for_shared_tables()
+            returned.append(time.monotonic())
+        except BaseException as error:  # a waiter's failure is the test's finding
+            failures.append(error)
+
+    waiters = [threading.Thread(target=wait) for _ in range(4)]
+    for waiter in waiters:
+        waiter.start()
+    for waiter in waiters:
+        waiter.join()
+    assert failures == []
+    assert len(finished) == 1 and len(returned) == 4
+    assert min(returned) >= finished[0]  # none went on (to fork a pool) while the thread still read
+    assert local._shared_tables_reader is None
 
 
 def test_a_failed_read_on_the_thread_is_reported_by_the_stage(

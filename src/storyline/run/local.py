@@ -239,6 +239,8 @@ def _start_preloading() -> threading.Thread:
 
 #: The thread reading the shared tables while pages are ingested (:func:`start_reading_shared_tables`).
 _shared_tables_reader: threading.Thread | None = None
+#: Guards starting and clearing that thread: two threads of a host process may each start a run.
+_shared_tables_lock = threading.Lock()
 
 
 def _read_shared_tables_quietly() -> None:
@@ -257,19 +259,25 @@ def start_reading_shared_tables() -> None:
     anything forks (a fork copies the locks a running thread may hold); the document stage does.
     """
     global _shared_tables_reader
-    if _shared_tables_reader is None:
-        _shared_tables_reader = threading.Thread(
-            target=_read_shared_tables_quietly, name="storyline-shared-tables", daemon=True
-        )
-        _shared_tables_reader.start()
+    with _shared_tables_lock:
+        if _shared_tables_reader is None:
+            _shared_tables_reader = threading.Thread(
+                target=_read_shared_tables_quietly, name="storyline-shared-tables", daemon=True
+            )
+            _shared_tables_reader.start()
 
 
 def wait_for_shared_tables() -> None:
-    """Wait for the thread :func:`start_reading_shared_tables` started, if one runs."""
+    """Wait for the thread :func:`start_reading_shared_tables` started, if one runs (every caller waits,
+    however many wait at once)."""
     global _shared_tables_reader
-    if _shared_tables_reader is not None:
-        _shared_tables_reader.join()
-        _shared_tables_reader = None
+    reader = _shared_tables_reader  # read once: another waiter may clear it meanwhile
+    if reader is None:
+        return
+    reader.join()
+    with _shared_tables_lock:
+        if _shared_tables_reader is reader:
+            _shared_tables_reader = None
 
 
 def run_document_stage(store: Store, progress: ProgressFn = _no_progress, workers: int | None = None) -> int:
