@@ -115,3 +115,10 @@ def test_settings_are_listed_and_overrides_checked(tmp_path: Path) -> None:
     assert not (tmp_path / "storyline.db").exists()
     good = storyline("run", "a.txt", "--set", "min_passage_words=20", cwd=tmp_path)
     assert good.returncode == 0, good.stderr
+
+
+def test_help_keeps_square_brackets_that_look_like_markup(tmp_path: Path) -> None:
+    # Typer renders help through Rich, whose markup would swallow "[ray]" as a style tag
+    shown = storyline("run", "--help", cwd=tmp_path)
+    assert shown.returncode == 0, shown.stderr
+    assert "storyline[ray]" in shown.stdout

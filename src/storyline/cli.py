@@ -192,7 +192,9 @@ def run(
         typer.Option("--set", help="Override a setting, NAME=VALUE (repeatable; see `storyline settings`)."),
     ] = None,
     engine: Annotated[
-        str, typer.Option(help="Where per-document stages run: local, or ray (pip install 'storyline[ray]').")
+        str,
+        # "\\[" keeps Rich, which renders Typer's help, from reading "[ray]" as a style tag and dropping it
+        typer.Option(help="Where per-document stages run: local, or ray (pip install 'storyline\\[ray]')."),
     ] = "local",
     address: Annotated[
         str | None,
