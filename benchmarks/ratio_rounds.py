@@ -2,7 +2,7 @@
 
 One run of ``pipeline_scale.py`` times the reference's halves and the pipeline at different moments, and
 on the shared development machines the speed of a CPU-second moved by up to half between them (the speed
-probe's median cost per parse ranged 16.5-28.0 ms within one day, the machine otherwise quiet): seven runs
+probe's median cost per parse ranged 16.0-28.0 ms within one day, the machine otherwise quiet): seven runs
 of the same commit gave wall ratios from 0.72 to 0.90. One run's figure says little; the median of
 several says more, and the spread says how much. Each round is a separate ``pipeline_scale.py`` process
 (its own corpus folder, the same seed); its JSON rows are kept, and this script prints every round's
