@@ -26,7 +26,8 @@ from storyline.store.base import DERIVED_FIELDS, JSON_FIELDS, RECORD_TABLES
 #: 2: a document's full-text row has the document's ``seq`` as its rowid (updated by rowid, not by a scan).
 #: 3: the record of text changes (``text_changes``, kept by triggers).
 #: 4: the small fields' covering index (``documents_small``).
-SCHEMA_VERSION = 4
+#: 5: search rows kept by a trigger (``documents_fts_on_update``), made on opening as the others are.
+SCHEMA_VERSION = 5
 #: How long a writer waits for another connection's write transaction before giving up (SQLite busy
 #: timeout). Transactions are one batch each, so a healthy writer holds the lock for well under this.
 BUSY_TIMEOUT_S = 30.0
@@ -101,6 +102,21 @@ WHEN old.text IS NOT new.text OR old.id IS NOT new.id
 BEGIN
     DELETE FROM text_changes WHERE id = new.id;
     INSERT INTO text_changes(id) VALUES (new.id);
+END;
+"""
+#: The search index kept by SQLite itself, as the record of text changes is: a document's full-text row
+#: (rowid = its seq, so a row is found without a scan) is rewritten when its title or clean body changes,
+#: by any writer (this class, a hand edit in the sqlite3 shell). A body written again unchanged (a page
+#: cleaned again to the same text: a new stage version, other options) does not fire it: deleting an FTS5
+#: row tokenises its old text, and writing the new one tokenises again (~0.6 ms a page). A store written by
+#: an older version, whose code kept the row itself, ends with the same row (it deletes and inserts after).
+_SEARCH_ROWS = """
+CREATE TRIGGER IF NOT EXISTS documents_fts_on_update AFTER UPDATE OF title, text ON documents
+WHEN old.title IS NOT new.title OR old.text IS NOT new.text
+BEGIN
+    DELETE FROM documents_fts WHERE rowid = old.seq;
+    INSERT INTO documents_fts(rowid, id, title, text)
+    VALUES (new.seq, new.id, COALESCE(new.title, ''), COALESCE(new.text, ''));
 END;
 """
 
@@ -200,7 +216,7 @@ class SQLiteStore:
         self._db.execute("PRAGMA foreign_keys=ON")
         # executescript commits on its own; every statement in the schema is idempotent (and takes no write
         # lock when everything exists already).
-        self._db.executescript(_SCHEMA + _TEXT_CHANGES)
+        self._db.executescript(_SCHEMA + _TEXT_CHANGES + _SEARCH_ROWS)
         present = {row[1] for row in self._db.execute("PRAGMA table_info(documents)")}
         missing = [name for name in _ADDED_COLUMNS if name not in present]
         versioned = self._db.execute("SELECT value FROM state WHERE key = 'schema_version'").fetchone()
@@ -364,30 +380,8 @@ class SQLiteStore:
             # Each stage sets (or, with None, clears) only its own note on what a limit made it skip.
             assignments.append("limits = json_patch(limits, ?)")
             values.append(json.dumps(row["limits"]))
-        searched = "text" in fields or "title" in fields
-        before = (
-            db.execute("SELECT seq, title, text FROM documents WHERE id = ?", (row["id"],)).fetchone()
-            if searched
-            else None
-        )
-        if assignments:
+        if assignments:  # the search row follows a changed title or body (trigger ``_SEARCH_ROWS``)
             db.execute(f"UPDATE documents SET {', '.join(assignments)} WHERE id = ?", [*values, row["id"]])
-        if before is None:
-            return
-        title = fields.get("title", before["title"])
-        text = fields.get("text", before["text"])
-        if (title, text) == (before["title"], before["text"]):
-            # The search row already holds them: a page cleaned again to the same body (a new stage
-            # version, other options) skips re-indexing it, which tokenised the old body to delete its
-            # row and the new one to add it (~0.6 ms a page, most of the cost of the write).
-            return
-        # By rowid (the document's seq): the id column is not indexed, so deleting by id scanned the
-        # whole full-text table for every document written, quadratic in the corpus.
-        db.execute("DELETE FROM documents_fts WHERE rowid = ?", (before["seq"],))
-        db.execute(
-            "INSERT INTO documents_fts(rowid, id, title, text) VALUES (?, ?, ?, ?)",
-            (before["seq"], row["id"], title or "", text or ""),
-        )
 
     def documents(
         self, ids: Iterable[str] | None = None, columns: Iterable[str] | None = None
