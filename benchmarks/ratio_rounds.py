@@ -55,7 +55,7 @@ def read_rows(paths: Iterable[Path]) -> list[dict[str, Any]]:
     """Every row of every file, tagged with the file it came from."""
     rows = []
     for path in paths:
-        for line in path.read_text().splitlines():
+        for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 rows.append({**json.loads(line), "round": path.name})
     return rows
