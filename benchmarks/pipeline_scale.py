@@ -4,6 +4,7 @@ Usage::
 
     PYTHONPATH=src python benchmarks/pipeline_scale.py [--sizes 1000,10000] [--formats html,text]
         [--engines local,ray] [--reference-docs 400] [--work DIR] [--seed 7] [--topup 1]
+    PYTHONPATH=src python benchmarks/pipeline_scale.py --jsonl REPORTS.jsonl [--work DIR]   # real reports
 
 For each size and format it writes a corpus of invented news articles (~670 words each; stories of one to
 six reports that share people, organisations, places and quotes; 5% planted near duplicates; 2% in German,
@@ -25,6 +26,13 @@ rates are printed, so drift over the run shows.
 With ``--topup P`` each local run is followed by a top-up: P% new pages (the reports that follow the
 corpus in the generator's order) added to a copy of its store and run, the real parse included; its CPU
 seconds are printed per stage beside the full run's.
+
+With ``--jsonl FILE`` the corpus is not generated: it is that file of real reports (JSON lines with a
+``text`` field, as ``storyline run`` reads them, e.g. ``../shared/bench/stories-ecbplus/docs.jsonl``), and
+the spaCy reference parses the same ``text`` fields. Its rows carry the format ``jsonl`` and the file's
+record count as their size; ``--sizes``, ``--formats`` and ``--topup`` do not apply. The issue's own
+starting figure was measured this way (real news reports, 338 words on average), and short real reports
+weigh the run's fixed costs and every per-page cost more heavily than the generated ~670-word articles do.
 
 With ``--topup-onto DB CORPUS --topup P [--full-json ROWS]`` no corpus is made: a copy of an existing
 store (a finished run over the generated ``CORPUS`` folder, left untouched) is first run once over its own
@@ -643,6 +651,13 @@ def main() -> None:
         help="comma-separated sizes: the link stage alone on stores of generated pre-extracted documents"
         " (what the document and extract stages would leave), instead of the pipeline",
     )
+    parser.add_argument(
+        "--jsonl",
+        type=Path,
+        default=None,
+        help="real reports instead of a generated corpus: a JSON-lines file of records with a 'text' field"
+        " (the spaCy reference parses those texts)",
+    )
     parser.add_argument("--run-one", type=Path, default=None, help=argparse.SUPPRESS)
     parser.add_argument(
         "--link-one",
@@ -666,6 +681,8 @@ def main() -> None:
     if args.topup_onto:
         _topup_onto(args, work)
         return
+    if args.jsonl and (args.topup or args.link_only):
+        raise SystemExit("--jsonl: --topup and --link-only need the generated corpus")
     print(
         f"{'size':>7} {'format':6} {'engine':6} {'stage':18} {'seconds':>8} {'pages/s':>8}"
         f" {'CPU-s':>8} {'pages/CPU-s':>11} {'peak MB':>8}"
@@ -807,9 +824,29 @@ def _topup_onto(args: argparse.Namespace, work: Path) -> None:
             out.write(json.dumps({"size": size, "format": fmt, "refresh": refresh, "topup": result}) + "\n")
 
 
+def jsonl_texts(path: Path) -> list[str]:
+    """The ``text`` of every record of a JSON-lines file of reports, in file order (blank lines skipped);
+    a line that is not a JSON object with a string ``text`` stops the benchmark, naming the file and line."""
+    texts = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise SystemExit(f"--jsonl: {path} line {number} is not JSON ({error.msg})") from None
+        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+            raise SystemExit(f"--jsonl: {path} line {number} has no string 'text' field")
+        texts.append(record["text"])
+    if not texts:
+        raise SystemExit(f"--jsonl: {path} holds no reports")
+    return texts
+
+
 def _pipelines(args: argparse.Namespace, work: Path) -> list[dict[str, Any]]:
     rows = []
-    for size in (int(s) for s in args.sizes.split(",")):
+    sizes = [len(jsonl_texts(args.jsonl))] if args.jsonl else [int(s) for s in args.sizes.split(",")]
+    for size in sizes:
         if args.probe_interval > 0:
             with SpeedProbe(args.probe_interval) as probe:
                 size_rows, spacy = _pipelines_of_size(size, args, work)
@@ -824,13 +861,14 @@ def _pipelines(args: argparse.Namespace, work: Path) -> list[dict[str, Any]]:
 def _pipelines_of_size(size: int, args: argparse.Namespace, work: Path) -> tuple[list[dict[str, Any]], Timed]:
     """Every format's and engine's run over a corpus of ``size`` reports, between the spaCy reference's two
     halves; the rows and the reference (both halves)."""
-    texts = _texts(make_corpus(min(size, args.reference_docs or REFERENCE_DOCS_CAP), args.seed))
+    cap = min(size, args.reference_docs or REFERENCE_DOCS_CAP)
+    texts = jsonl_texts(args.jsonl)[:cap] if args.jsonl else _texts(make_corpus(cap, args.seed))
     # Half the reference before the pipeline and half after: its rate spans the run, not one moment.
     spacy_before = _two_workers(_load_spacy, _spacy_chunk, texts[0::2])
     print(f"    spaCy reference, first half: {_reference_line(spacy_before)}", flush=True)
     size_rows = []
-    for fmt in args.formats.split(","):
-        corpus = work / f"corpus-{size}-{fmt}"
+    for fmt in ["jsonl"] if args.jsonl else args.formats.split(","):
+        corpus = args.jsonl or work / f"corpus-{size}-{fmt}"
         if not corpus.exists():
             write_corpus(iter_corpus(size, args.seed), fmt, corpus)
         trafilatura = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from io import BytesIO
 from pathlib import Path
@@ -14,6 +15,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 import storyline
+from storyline.derived_cache import CACHE_DIR_VARIABLE
 from storyline.run import fork_memory
 from storyline.store.sqlite import SQLiteStore
 
@@ -25,6 +27,20 @@ SAMPLES = REPO / "samples"
 # would turn hypothesis's default 200 ms deadline into flaky failures.
 settings.register_profile("storyline", deadline=None)
 settings.load_profile("storyline")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _derived_cache_of_this_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Derived tables (the language model's arrays, the place tables) kept in a folder of this session's,
+    not in the user's cache: the processes the tests start inherit it, so the first one makes each table
+    and the rest read it, as runs on one machine do. Tests of the cache set their own folder."""
+    previous = os.environ.get(CACHE_DIR_VARIABLE)
+    os.environ[CACHE_DIR_VARIABLE] = str(tmp_path_factory.mktemp("derived-cache"))
+    yield
+    if previous is None:
+        os.environ.pop(CACHE_DIR_VARIABLE, None)
+    else:
+        os.environ[CACHE_DIR_VARIABLE] = previous
 
 
 @pytest.fixture(autouse=True)

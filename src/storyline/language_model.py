@@ -12,11 +12,15 @@ time per page are done on whole arrays, with the same numbers out, bit for bit.
 
 from __future__ import annotations
 
+import sys
+from array import array
 from functools import cache
 from typing import Any, TypeVar
 
 import numpy as np
 from py3langid.langid import MODEL_FILE, RAW_FLOOR, LanguageIdentifier
+
+from storyline.derived_cache import cached_table, inputs_digest, packed_strings, unpacked_strings
 
 #: The most bytes from the start state to any state of py3langid's byte automaton (0.4's model; a test
 #: recomputes it). The automaton is Aho-Corasick's: its state after any input is the longest suffix of the
@@ -118,8 +122,57 @@ def features_in_order(found: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 @cache
 def raw_identifier() -> ArrayIdentifier:
-    """The identifier with raw naive-Bayes scores (what ``py3langid.classify`` uses)."""
-    return ArrayIdentifier.from_model_file(MODEL_FILE)
+    """The identifier with raw naive-Bayes scores (what ``py3langid.classify`` uses).
+
+    py3langid's model file is xz-compressed, and decompressing it is most of the ~0.9 CPU s it takes to
+    read: its arrays are kept uncompressed in the derived-table cache after the first read
+    (:mod:`storyline.derived_cache`), so later runs read them in a few tens of milliseconds.
+    """
+    return cached_table(
+        "py3langid-model",
+        inputs_digest("py3langid-model", ["py3langid", "numpy"], [sys.modules[__name__]]),
+        lambda: ArrayIdentifier.from_model_file(MODEL_FILE),
+        model_arrays,
+        identifier_from_arrays,
+    )
+
+
+def model_arrays(model: LanguageIdentifier) -> dict[str, np.ndarray]:
+    """``model``'s arrays as py3langid's model file holds them, for the cache."""
+    return {
+        "ptc": np.asarray(model.nb_ptc),
+        "pc": np.asarray(model.nb_pc),
+        "classes": packed_strings(list(model.nb_classes)),
+        "class_count": np.array(len(model.nb_classes)),
+        "nextmove": np.asarray(model.tk_nextmove),
+        "row": np.asarray(model.tk_row),
+        "output": np.asarray(model.tk_output, dtype=np.int64),
+    }
+
+
+def identifier_from_arrays(arrays: dict[str, np.ndarray]) -> ArrayIdentifier:
+    """The raw identifier on :func:`model_arrays`' arrays, each of the type py3langid's own reader gives
+    (lists, and stdlib arrays for the automaton's tables); ValueError for arrays of another layout."""
+    classes = unpacked_strings(arrays["classes"], int(arrays["class_count"]))
+    return ArrayIdentifier(
+        arrays["ptc"],
+        arrays["pc"],
+        classes,
+        _stdlib_array(arrays["nextmove"]),
+        arrays["output"].tolist(),
+        tk_row=_stdlib_array(arrays["row"]),
+    )
+
+
+def _stdlib_array(values: np.ndarray) -> array:
+    """An unsigned numpy array as the stdlib array of its item size (what py3langid's reader makes)."""
+    codes = {array(code).itemsize: code for code in "LIH"}  # by size; "I" wins over "L" where both are 4
+    code = codes.get(values.dtype.itemsize)
+    if code is None or values.dtype.kind != "u":
+        raise ValueError(f"no unsigned stdlib array for {values.dtype}")
+    made = array(code)
+    made.frombytes(np.ascontiguousarray(values).tobytes())
+    return made
 
 
 def on_arrays_of(model: LanguageIdentifier, kind: type[Identifier], *, norm_probs: bool) -> Identifier:

