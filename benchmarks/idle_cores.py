@@ -3,6 +3,7 @@
 Usage::
 
     PYTHONPATH=src python benchmarks/idle_cores.py --size 300 --work DIR [--json rows.jsonl] [--timeline 20]
+    PYTHONPATH=src python benchmarks/idle_cores.py --jsonl REPORTS.jsonl --work DIR   # real reports
 
 Writes (or reuses) ``pipeline_scale.py``'s generated text corpus of ``--size`` articles in ``DIR``, runs the
 local engine over it in this process exactly as ``pipeline_scale.py``'s pipeline run does (ingest, then
@@ -38,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
-from pipeline_scale import iter_corpus, write_corpus
+from pipeline_scale import iter_corpus, jsonl_texts, write_corpus
 
 TICKS = os.sysconf("SC_CLK_TCK")
 INTERVAL_S = 0.1
@@ -257,10 +258,17 @@ def main() -> None:
     parser.add_argument("--timeline", type=int, default=0, metavar="N")
     parser.add_argument("--batches", action="store_true", help="print the parse's batches per worker")
     parser.add_argument("--json", type=Path, default=None, help="also append the phases as one JSON line")
+    parser.add_argument(
+        "--jsonl", type=Path, default=None, help="real reports (JSON lines with a 'text' field) instead"
+    )
     args = parser.parse_args()
-    corpus = args.work / f"corpus-{args.size}-text"
-    if not corpus.exists():
-        write_corpus(iter_corpus(args.size, args.seed), "text", corpus)
+    if args.jsonl:
+        corpus, args.size = args.jsonl, len(jsonl_texts(args.jsonl))
+    else:
+        corpus = args.work / f"corpus-{args.size}-text"
+        if not corpus.exists():
+            write_corpus(iter_corpus(args.size, args.seed), "text", corpus)
+    args.work.mkdir(parents=True, exist_ok=True)
     db = args.work / f"idle-{args.size}.db"
     for stale in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
         stale.unlink(missing_ok=True)

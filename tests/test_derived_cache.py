@@ -234,6 +234,7 @@ def test_a_city_table_of_inconsistent_arrays_is_refused() -> None:
         {**arrays, "counts": np.array([2])},
         {**arrays, "counts": np.array([0]), "rows": np.array([], dtype=np.int64)},
         {**arrays, "rows": np.array([5])},
+        {**arrays, "rows": np.array([-1])},
     ):
         with pytest.raises(ValueError):
             places.CityTable.from_arrays(broken)

@@ -77,7 +77,9 @@ class CityTable:
             raise ValueError("city table: a count of cities per name expected, adding up to the rows")
         if len(counts) and int(counts.min()) < 1:
             raise ValueError("city table: a name without a city")
-        if len({len(column) for column in columns}) != 1 or (rows and max(rows) >= len(columns[0])):
+        if len({len(column) for column in columns}) != 1 or (
+            rows and not 0 <= min(rows) <= max(rows) < len(columns[0])
+        ):
             raise ValueError("city table: columns of different lengths")
         self._names: dict[str, int] = dict(zip(names, range(len(names)), strict=True))
         ends = np.cumsum(counts)
