@@ -140,8 +140,9 @@ def _packed(value: Any) -> bytes:
 @functools.cache
 def _field_values(kind: type) -> Callable[[Any], tuple[Any, ...]]:
     """A record's fields' values as they are: ``dataclasses.astuple`` for a record of plain values,
-    without its deep copy of every value (a fifth of keeping a parsed batch's quote candidates, on 500 real
-    reports). A record held in a field stays a record (``astuple`` would make it a tuple too)."""
+    without its deep copy of every value (21 of the 25 samples that keeping a parsed batch's quote
+    candidates took in a profile of 500 real reports). A record held in a field stays a record
+    (``astuple`` would make it a tuple too)."""
     names = [field.name for field in dataclasses.fields(kind)]
     if len(names) == 1:
         return lambda record: (getattr(record, names[0]),)
