@@ -80,7 +80,7 @@ class CityTable:
         if len({len(column) for column in columns}) != 1 or (
             rows and not 0 <= min(rows) <= max(rows) < len(columns[0])
         ):
-            raise ValueError("city table: columns of different lengths")
+            raise ValueError("city table: columns of different lengths, or a row outside them")
         self._names: dict[str, int] = dict(zip(names, range(len(names)), strict=True))
         ends = np.cumsum(counts)
         self._starts: list[int] = (ends - counts).tolist()
