@@ -119,6 +119,18 @@ def test_the_default_folder_follows_xdg(tmp_path: Path, monkeypatch: pytest.Monk
     assert derived_cache.cache_dir() == tmp_path / "home" / ".cache" / "storyline"
 
 
+def test_no_home_directory_means_no_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_home() -> Path:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.delenv(CACHE_DIR_VARIABLE)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setattr(Path, "home", staticmethod(no_home))
+    assert derived_cache.cache_dir() is None
+    maker = Maker(["a"])
+    assert cached_table("words", "h", maker, to_arrays, from_arrays) == ["a"]
+
+
 def test_an_unwritable_folder_leaves_the_table_made_in_memory(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

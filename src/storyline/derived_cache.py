@@ -53,7 +53,12 @@ def cache_dir() -> Path | None:
     configured = os.environ.get(CACHE_DIR_VARIABLE)
     if configured is not None:
         return Path(configured).expanduser() if configured.strip() else None
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base:
+        try:
+            base = str(Path.home() / ".cache")
+        except RuntimeError:  # no home directory to be found (a bare container): no cache, not a failed run
+            return None
     return Path(base) / "storyline"
 
 
