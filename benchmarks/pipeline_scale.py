@@ -31,8 +31,8 @@ With ``--jsonl FILE`` the corpus is not generated: it is that file of real repor
 ``text`` field, as ``storyline run`` reads them, e.g. ``../shared/bench/stories-ecbplus/docs.jsonl``), and
 the spaCy reference parses the same ``text`` fields. Its rows carry the format ``jsonl`` and the file's
 record count as their size; ``--sizes``, ``--formats`` and ``--topup`` do not apply. The issue's own
-starting figure was measured this way (real news reports, 338 words on average), and short real reports
-weigh the run's fixed costs and every per-page cost more heavily than the generated ~670-word articles do.
+starting figure was of real news reports (338 words on average), and short real reports weigh the run's
+fixed costs and every per-page cost more heavily than the generated ~670-word articles do.
 
 With ``--topup-onto DB CORPUS --topup P [--full-json ROWS]`` no corpus is made: a copy of an existing
 store (a finished run over the generated ``CORPUS`` folder, left untouched) is first run once over its own
@@ -827,8 +827,12 @@ def _topup_onto(args: argparse.Namespace, work: Path) -> None:
 def jsonl_texts(path: Path) -> list[str]:
     """The ``text`` of every record of a JSON-lines file of reports, in file order (blank lines skipped);
     a line that is not a JSON object with a string ``text`` stops the benchmark, naming the file and line."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        raise SystemExit(f"--jsonl: {path} cannot be read ({error})") from None
     texts = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
