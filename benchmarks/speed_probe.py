@@ -20,6 +20,7 @@ seconds). The figures are meant for a quiet machine, where the drift is the host
 from __future__ import annotations
 
 import multiprocessing
+import os
 import statistics
 import time
 from collections.abc import Sequence
@@ -56,7 +57,12 @@ class Window:
 
 def _probe(conn: Connection, stop: Any, interval: float) -> None:
     """The probe's process: load the model, then time one parse of ``PROBE_TEXT`` every ``interval``
-    seconds until ``stop`` is set, and send back ``[(monotonic time, CPU seconds), ...]``."""
+    seconds until ``stop`` is set, and send back ``[(monotonic time, CPU seconds), ...]``.
+
+    It also ends when the benchmark that started it has gone (killed, or stopped by a signal before its
+    ``with`` block closed): ``daemon`` ends a child only at its parent's normal exit, and an orphaned probe
+    once parsed beside every later measurement of a session for nearly two hours."""
+    parent = os.getppid()
     import spacy
 
     from storyline.extract.nlp import MODEL_PACKAGE
@@ -68,6 +74,8 @@ def _probe(conn: Connection, stop: Any, interval: float) -> None:
     conn.send("ready")
     samples: list[tuple[float, float]] = []
     while not stop.is_set():
+        if os.getppid() != parent:  # orphaned: adopted by another process
+            return
         at, cpu = time.monotonic(), time.thread_time()
         nlp(PROBE_TEXT)
         samples.append((at, time.thread_time() - cpu))

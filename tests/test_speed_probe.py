@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import random
+import signal
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from types import ModuleType
 
 import pytest
-from tests.benchmark_path import benchmarks_on_path
+from tests.benchmark_path import BENCHMARKS, benchmarks_on_path
 
 
 @pytest.fixture(scope="module")
@@ -87,3 +91,38 @@ def test_the_probe_times_parses_while_its_block_runs(probe: ModuleType) -> None:
     assert running.samples  # model loaded before the block: parses fell inside it
     assert all(started - 1.0 <= at and 0 < cost < 5 for at, cost in running.samples)
     assert running.median_cost(probe.Window(1, ended - started, started, ended)) is not None
+
+
+def _ended(pid: int) -> bool:
+    """Whether process ``pid`` has ended (gone, or a zombie waiting for whoever adopted it to reap it)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return True
+    return "\nState:\tZ" in status or "\nState:\tX" in status
+
+
+def test_the_probe_ends_when_the_benchmark_is_killed(tmp_path: Path) -> None:
+    """A benchmark killed inside its block leaves no probe parsing beside later measurements."""
+    script = tmp_path / "killed_benchmark.py"
+    script.write_text(
+        "import sys, time\n"
+        f"sys.path.insert(0, {str(BENCHMARKS)!r})\n"
+        "import speed_probe\n"
+        "if __name__ == '__main__':  # the probe's process is spawned: it imports this file again\n"
+        "    with speed_probe.SpeedProbe(interval=0.05) as running:\n"
+        "        print(running._process.pid, flush=True)\n"
+        "        time.sleep(600)\n"
+    )
+    benchmark = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert benchmark.stdout is not None
+        probe_pid = int(benchmark.stdout.readline())
+        assert not _ended(probe_pid)
+    finally:
+        benchmark.send_signal(signal.SIGKILL)
+        benchmark.wait()
+    deadline = time.monotonic() + 30
+    while not _ended(probe_pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _ended(probe_pid)
