@@ -4,6 +4,7 @@ entries with their ids; stories and threads keep their fields and gain summary, 
 from __future__ import annotations
 
 import json
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ import pytest
 from storyline.ids import content_hash, page_id, text_digest
 from storyline.model import RawPage
 from storyline.narrate import NarrateDoc
-from storyline.narrate.story import story_inputs
+from storyline.narrate.story import StoryInputs, story_inputs
 from storyline.stages import narrate, narrate_kept
 from storyline.stages.document import TEXT_DIGEST_KEY
 from storyline.store.sqlite import SQLiteStore
@@ -149,8 +150,8 @@ def test_a_second_run_gives_the_same_rows(store: SQLiteStore) -> None:
     assert list(store.records("stories")) + list(store.records("threads")) == first
 
 
-def test_stories_narrated_on_two_processes_equal_one(monkeypatch: pytest.MonkeyPatch) -> None:
-    # three stories told from the same invented reports with their outlets swapped about, so each differs
+def _three_stories() -> dict[str, StoryInputs]:
+    """Three stories told from the same invented reports with their outlets swapped about, so each differs."""
     outlets = list(REPORTS)
     docs = [
         NarrateDoc(
@@ -159,8 +160,34 @@ def test_stories_narrated_on_two_processes_equal_one(monkeypatch: pytest.MonkeyP
         for story in range(3)
         for n, outlet in enumerate(outlets)
     ]
-    inputs = story_inputs(docs, {d.id: f"st_{d.id[1]}" for d in docs})
-    monkeypatch.setattr(narrate, "MIN_STORIES_FOR_POOL", 2)
+    return story_inputs(docs, {d.id: f"st_{d.id[1]}" for d in docs})
+
+
+def test_the_pool_is_chosen_by_the_reports_to_narrate(monkeypatch: pytest.MonkeyPatch) -> None:
+    started: list[int] = []
+
+    class CountedPool(ProcessPoolExecutor):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            started.append(1)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(narrate, "ProcessPoolExecutor", CountedPool)
+    inputs = _three_stories()
+    reports = sum(len(story[0]) for story in inputs.values())
+    monkeypatch.setattr(narrate, "MIN_REPORTS_FOR_POOL", reports + 1)
+    narrate.narrate_stale(inputs, workers=2)
+    assert started == []  # three stories, too few reports
+    monkeypatch.setattr(narrate, "MIN_REPORTS_FOR_POOL", reports)
+    narrate.narrate_stale(inputs, workers=2)
+    assert started == [1]  # the same three stories, enough reports: however few the stories
+    monkeypatch.setattr(narrate, "MIN_REPORTS_FOR_POOL", 1)
+    narrate.narrate_stale(dict([next(iter(inputs.items()))]), workers=2)
+    assert started == [1]  # one story alone is never split over processes
+
+
+def test_stories_narrated_on_two_processes_equal_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    inputs = _three_stories()
+    monkeypatch.setattr(narrate, "MIN_REPORTS_FOR_POOL", 2)
     alone = narrate.narrate_stale(inputs, workers=1)
     pooled = narrate.narrate_stale(inputs, workers=2)
     assert list(pooled) == sorted(inputs) and pooled == alone
