@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import sys
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -64,8 +65,10 @@ def cache_dir() -> Path | None:
 
 def inputs_digest(name: str, packages: Iterable[str], modules: Iterable[ModuleType]) -> str:
     """A digest of what a table is made from: its name, the installed versions of ``packages`` and the
-    source files of ``modules`` (the code that makes and reads it)."""
+    source files of ``modules`` (the code that makes and reads it) and of this module (which writes, reads
+    and packs every table: a change here retires every kept file, whichever table's code forgets it)."""
     digest = hashlib.sha256(name.encode())
+    modules = [*modules, sys.modules[__name__]]
     for package in packages:
         try:
             version = metadata.version(package)

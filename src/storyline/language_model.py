@@ -20,7 +20,6 @@ from typing import Any, TypeVar
 import numpy as np
 from py3langid.langid import MODEL_FILE, RAW_FLOOR, LanguageIdentifier
 
-from storyline import derived_cache
 from storyline.derived_cache import cached_table, inputs_digest, packed_strings, unpacked_strings
 
 #: The most bytes from the start state to any state of py3langid's byte automaton (0.4's model; a test
@@ -131,7 +130,7 @@ def raw_identifier() -> ArrayIdentifier:
     """
     return cached_table(
         "py3langid-model",
-        inputs_digest("py3langid-model", ["py3langid", "numpy"], [sys.modules[__name__], derived_cache]),
+        inputs_digest("py3langid-model", ["py3langid", "numpy"], [sys.modules[__name__]]),
         lambda: ArrayIdentifier.from_model_file(MODEL_FILE),
         model_arrays,
         identifier_from_arrays,

