@@ -22,8 +22,10 @@ from tests.extract.test_resolution_chunks import _corpus, _inputs, _kept, _one_p
 from storyline.errors import StorylineError
 from storyline.extract import DocAnalysis, Mention
 from storyline.extract import incremental as incremental_module
-from storyline.extract.incremental import KeptResolution, _Doc
+from storyline.extract.incremental import KeptResolution, ResolutionDamaged, _Doc
+from storyline.extract.quote_records import resolve_quotes
 from storyline.extract.quotes import QuoteCandidate
+from storyline.extract.records import quote_row
 from storyline.run import local
 from storyline.stages import events, extract
 from storyline.stages.kept_resolution import (
@@ -36,6 +38,7 @@ from storyline.stages.kept_resolution import (
     load_kept_resolution,
     mention_spans,
     save_kept_resolution,
+    span_entities,
 )
 from storyline.store.sqlite import SQLiteStore
 
@@ -323,4 +326,36 @@ def test_an_emptied_document_names_nothing_as_in_a_full_run(tmp_path: Path) -> N
     row = next(d for d in store.documents([emptied], columns=("entity_ids",)))
     assert row.get("entity_ids") is None
     assert emptied not in mention_spans(store)
+    store.close()
+
+
+def test_speakers_read_only_their_own_spans_and_quotes_are_as_with_every_span(tmp_path: Path) -> None:
+    # The quotes step reads, of each quoting document, only the spans its speakers sit on (every span of
+    # every quoting document, held at once, was the extract stage's peak at 100,000 reports). The quotes
+    # stored are those every span gives.
+    store = SQLiteStore(tmp_path / "s.db")
+    _ingest(tmp_path, store, range(8))
+    extract.run(store, lambda *_: None, workers=1, analyse=_analyser)
+    quoting, body_start = [], {}
+    for doc_id, start, found in KeptEntries(store).quotes():
+        quoting.append(DocAnalysis(doc_id, (), (), tuple(found)))
+        body_start[doc_id] = start
+    every = mention_spans(store)
+    speakers = {(doc_id, s, e): eid for doc_id, spans in every.items() for s, e, eid in spans}
+    entities = sorted(load_kept_resolution(store).entities.values(), key=lambda e: (-e.mentions, e.name))
+    quotes = resolve_quotes(quoting, entities, speakers)
+    expected = [extract._body_offsets(quote_row(quote), body_start) for quote in quotes]
+    assert sorted(store.records("quotes"), key=lambda q: q["id"]) == sorted(expected, key=lambda q: q["id"])
+    assert any(q["speaker"]["entity_id"] for q in expected)  # speakers were found by their spans
+
+    first, second = sorted(every)[:2]
+    start, end, entity_id = every[first][0]
+    assert span_entities(store, {first: {(start, end)}, second: {(-1, -1)}}) == {
+        (first, start, end): entity_id
+    }
+    assert span_entities(store, {}) == {}
+    store.set_entries(SPAN_ENTRIES, [(second, b"{not json")])
+    assert span_entities(store, {first: {(start, end)}}) == {(first, start, end): entity_id}  # not read
+    with pytest.raises(ResolutionDamaged, match=f"spans of document {second}"):
+        span_entities(store, {second: {(start, end)}})
     store.close()

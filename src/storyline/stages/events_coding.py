@@ -39,8 +39,9 @@ from storyline.events.kept import (
 )
 from storyline.extract.records import analysis_from_dict
 from storyline.stages.extract import STAGE as EXTRACT_STAGE
-from storyline.stages.extract import analysed_text, mention_spans
+from storyline.stages.extract import analysed_text
 from storyline.stages.extract_changes import ExtractChanges
+from storyline.stages.kept_resolution import mention_spans
 from storyline.store.base import Store
 
 #: The document fields the coder reads (not the cleaner's removed lines, comments and evidence).

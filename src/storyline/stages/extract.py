@@ -42,8 +42,8 @@ from storyline.stages.extract_guard import bound_for_parsing
 from storyline.stages.kept_resolution import (
     KeptEntries,
     load_kept_resolution,
-    mention_spans,
     save_kept_resolution,
+    span_entities,
 )
 from storyline.store.base import Store
 
@@ -55,7 +55,7 @@ STAGE = StageInfo(
     produces=("analysis", "entity_ids", "entities", "quotes", "mention_entities"),
 )
 #: State key where each document's mention spans were kept before they were kept per document (read by
-#: nothing now; emptied when resolution is rebuilt). The spans: :func:`mention_spans`.
+#: nothing now; emptied when resolution is rebuilt). The spans now: ``kept_resolution.mention_spans``.
 MENTION_ENTITIES_STATE = "extract.mention_entities"
 #: The fields read of a document to parse: its analysed text and what its analysis key is made of.
 PARSE_COLUMNS = ("title", "text", "content_hash", "language", "stage_keys")
@@ -465,13 +465,21 @@ def _quotes(feed: _ResolutionFeed, update: ResolutionUpdate, removed: set[str]) 
     not ``removed``). Raises :class:`ResolutionDamaged` when a kept entry cannot be read."""
     quoting: list[DocAnalysis] = []
     body_start: dict[str, int] = {}
+    speaker_spans: dict[str, set[tuple[int, int]]] = {}  # where each speaker mention is, by its document
     for doc_id, start, found in feed.entries.quotes():
         if doc_id in removed:
             continue
         quoting.append(DocAnalysis(doc_id, (), (), tuple(found)))
         body_start[doc_id] = start
-    spans = mention_spans(feed.store, body_start)
-    speakers = {(doc_id, s, e): eid for doc_id, found in spans.items() for s, e, eid in found}
+        for quote in found:
+            if quote.speaker is not None:
+                speaker_spans.setdefault(quote.speaker.doc_id, set()).add(
+                    (quote.speaker.start, quote.speaker.end)
+                )
+    # Resolution looks a speaker up by its mention's span, among the spans of the documents that quote: only
+    # those spans are read into memory, not every mention of every quoting document.
+    wanted = {doc_id: spans for doc_id, spans in speaker_spans.items() if doc_id in body_start}
+    speakers = span_entities(feed.store, wanted)
     quotes = resolve_quotes(quoting, update.entities, speakers)  # type: ignore[arg-type]
     return [_body_offsets(quote_row(quote), body_start) for quote in quotes]
 

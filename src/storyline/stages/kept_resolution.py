@@ -19,7 +19,7 @@ import json
 import operator
 import pickle
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, ClassVar
 
 from storyline.extract.aliases import AcronymDefinition
@@ -248,6 +248,30 @@ def mention_spans(store: Store, ids: Iterable[str] | None = None) -> dict[str, l
             message = f"the kept mention spans of document {doc_id} are damaged: {error}"
             raise ResolutionDamaged(message) from error
     return spans
+
+
+def span_entities(
+    store: Store, wanted: Mapping[str, set[tuple[int, int]]]
+) -> dict[tuple[str, int, int], str]:
+    """The entity id of each ``wanted`` mention span that names one: ``(doc_id, start, end) -> entity id``
+    for the ``(start, end)`` offsets wanted of each document. Raises :class:`ResolutionDamaged` naming the
+    document whose entry cannot be read.
+
+    What :func:`mention_spans` gives, narrowed as each document's entry is read: quote speakers are a few
+    mentions of the documents that quote, and every span of those documents held at once (as nested
+    lists, then again as a dict keyed by span) peaked at 1.2 GB over 100,000 reports."""
+    found: dict[tuple[str, int, int], str] = {}
+    for doc_id, data in store.get_entries(SPAN_ENTRIES, list(wanted)):
+        try:
+            spans = json.loads(data)
+        except ValueError as error:  # JSON or UTF-8 that does not decode
+            message = f"the kept mention spans of document {doc_id} are damaged: {error}"
+            raise ResolutionDamaged(message) from error
+        offsets = wanted[doc_id]
+        found.update(
+            ((doc_id, start, end), entity_id) for start, end, entity_id in spans if (start, end) in offsets
+        )
+    return found
 
 
 def rebuild_kept_resolution(store: Store) -> None:
