@@ -59,11 +59,12 @@ def build_base(analyses: Path, copies: int, base: Path) -> None:
         "entity_ids": "NULL",
     }
     picked = ", ".join(changed.get(column, column) for column in columns)
-    db.execute(
-        f"WITH RECURSIVE c(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM c WHERE k < ?) "
-        f"INSERT INTO documents({', '.join(columns)}) SELECT {picked} FROM documents, c",
-        (copies - 1,),
-    )
+    if copies > 1:  # the recursive table counts 1 .. copies - 1 (its first row is always there)
+        db.execute(
+            f"WITH RECURSIVE c(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM c WHERE k < ?) "
+            f"INSERT INTO documents({', '.join(columns)}) SELECT {picked} FROM documents, c",
+            (copies - 1,),
+        )
     # every document stale for the extract stage, and nothing it kept: a run from nothing
     db.execute(
         "UPDATE documents SET analysis = NULL, entity_ids = NULL,"

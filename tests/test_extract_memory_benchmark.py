@@ -48,3 +48,14 @@ def test_copies_are_stale_replayed_as_their_source_and_resolved(tmp_path: Path) 
     assert all(d.get("entity_ids") for d in copied.documents(columns=("entity_ids",)))
     assert copied.records("quotes")
     copied.close()
+
+
+def test_one_copy_is_the_store_itself(tmp_path: Path) -> None:
+    source = tmp_path / "source.db"
+    store = SQLiteStore(source)
+    _ingest(tmp_path, store, range(3))
+    store.close()
+    extract_memory.build_base(source, 1, tmp_path / "base.db")
+    db = sqlite3.connect(tmp_path / "base.db")
+    assert db.execute("SELECT COUNT(*) FROM documents").fetchone()[0] == 3
+    db.close()
