@@ -356,6 +356,8 @@ def test_speakers_read_only_their_own_spans_and_quotes_are_as_with_every_span(tm
     assert span_entities(store, {}) == {}
     store.set_entries(SPAN_ENTRIES, [(second, b"{not json")])
     assert span_entities(store, {first: {(start, end)}}) == {(first, start, end): entity_id}  # not read
-    with pytest.raises(ResolutionDamaged, match=f"spans of document {second}"):
-        span_entities(store, {second: {(start, end)}})
+    for damage in (b"{not json", b'{"a": 1}', b"[[1, 2]]", b"[3]"):
+        store.set_entries(SPAN_ENTRIES, [(second, damage)])
+        with pytest.raises(ResolutionDamaged, match=f"spans of document {second}"):
+            span_entities(store, {second: {(start, end)}})
     store.close()

@@ -262,15 +262,16 @@ def span_entities(
     lists, then again as a dict keyed by span) peaked at 1.2 GB over 100,000 reports."""
     found: dict[tuple[str, int, int], str] = {}
     for doc_id, data in store.get_entries(SPAN_ENTRIES, list(wanted)):
+        offsets = wanted[doc_id]
         try:
-            spans = json.loads(data)
-        except ValueError as error:  # JSON or UTF-8 that does not decode
+            found.update(
+                ((doc_id, start, end), entity_id)
+                for start, end, entity_id in json.loads(data)
+                if (start, end) in offsets
+            )
+        except (ValueError, TypeError) as error:  # not JSON or UTF-8, or not a list of spans
             message = f"the kept mention spans of document {doc_id} are damaged: {error}"
             raise ResolutionDamaged(message) from error
-        offsets = wanted[doc_id]
-        found.update(
-            ((doc_id, start, end), entity_id) for start, end, entity_id in spans if (start, end) in offsets
-        )
     return found
 
 
