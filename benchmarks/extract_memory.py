@@ -15,8 +15,9 @@ copies, so there are as many quotes as in ``STORE``, each with ``--copies`` time
 
 It prints the resident memory (``/proc/self/statm``, polled every 10 ms) at the start of each step of the
 stage and its peak within it: the parse with resolution absorbing each batch, settling, the quotes step,
-the kept state's saving and the record of changes. This process loads no spaCy model (the stage in
-``storyline run`` holds one beside, ~150 MB), and the parse workers are not counted.
+the kept state's saving and the record of changes. This process loads no spaCy model (in
+``storyline run`` the stage's process holds spaCy beside it: ~250 MB more at 10k), and the parse workers
+are not counted.
 Figures are of the code on ``PYTHONPATH``: run it with old and new code to see a change.
 """
 
