@@ -361,3 +361,19 @@ def test_speakers_read_only_their_own_spans_and_quotes_are_as_with_every_span(tm
         with pytest.raises(ResolutionDamaged, match=f"spans of document {second}"):
             span_entities(store, {second: {(start, end)}})
     store.close()
+
+
+def test_quote_candidates_read_back_share_their_short_strings(tmp_path: Path) -> None:
+    # Every candidate of the corpus is held at once by the quotes step: a kind, a rule or a speaker's
+    # label read from two documents' entries is one object, not one per candidate.
+    store = SQLiteStore(tmp_path / "s.db")
+    _ingest(tmp_path, store, range(6))
+    extract.run(store, lambda *_: None, workers=1, analyse=_analyser)
+    said = [q for _, _, found in KeptEntries(store).quotes() for q in found if q.speaker is not None]
+    assert len({q.doc_id for q in said}) >= 2
+    first, other = said[0], next(q for q in said if q.doc_id != said[0].doc_id)
+    assert first.kind == other.kind and first.kind is other.kind
+    assert first.speaker_rule is other.speaker_rule
+    assert first.speaker is not None and other.speaker is not None
+    assert first.speaker.label is other.speaker.label
+    store.close()

@@ -18,6 +18,7 @@ import io
 import json
 import operator
 import pickle
+import sys
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, ClassVar
@@ -167,8 +168,16 @@ def _quote_fields(quote: QuoteCandidate) -> tuple[Any, ...]:
 
 
 def _quote(fields: Sequence[Any]) -> QuoteCandidate:
-    speaker = None if fields[8] is None else Mention(*fields[8])
-    return QuoteCandidate(*fields[:8], speaker, fields[9])  # type: ignore[arg-type]
+    # Each document's candidates are unpickled on their own, so a document id, a kind, a rule, a label or a
+    # speaker's name would be one more string per candidate; the quotes step holds every candidate of the
+    # corpus at once (interned: 436 -> 321 MiB for them at 100k replayed reports). Quoted texts and
+    # sentences are left as they are: long, and mostly one of a kind.
+    intern = sys.intern
+    said = fields[8]
+    speaker = None if said is None else Mention(*[intern(v) if type(v) is str else v for v in said])
+    return QuoteCandidate(
+        intern(fields[0]), fields[1], intern(fields[2]), *fields[3:8], speaker, intern(fields[9])
+    )  # type: ignore[arg-type]
 
 
 class KeptEntries:
