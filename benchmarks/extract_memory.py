@@ -6,12 +6,12 @@ Usage::
 
 ``STORE`` is a store the pipeline has run over (``pipeline_scale.py`` leaves one in its work folder): its
 documents' stored analyses, made by the real spaCy parse, stand in for the parse. The benchmark copies the
-store's documents ``--copies`` times into ``DIR/base.db`` (new ids and order; each copy's text with a line
-appended, so that no copy is taken unparsed as a word-for-word duplicate), clears what the extract stage
-kept, and runs the stage from nothing in this process, each document's analysis replayed from ``STORE``.
-Resolution and the quotes step then carry the mention and quote loads of real parses at ``--copies`` times
-the size (the names repeat as they do in a generated corpus of that size; each quotation gathers its
-copies, so there are as many quotes as in ``STORE``, each with ``--copies`` times the evidence).
+store's documents ``--copies`` times into ``DIR/base-COPIES.db`` (new ids and order; each copy's text with a
+line appended, so that no copy is taken unparsed as a word-for-word duplicate), clears what the extract
+stage kept, and runs the stage from nothing in this process, each document's analysis replayed from
+``STORE``. Resolution and the quotes step then carry the mention and quote loads of real parses at
+``--copies`` times the size (the names repeat as they do in a generated corpus of that size; each quotation
+gathers its copies, so there are as many quotes as in ``STORE``, each with ``--copies`` times the evidence).
 
 It prints the resident memory (``/proc/self/statm``, polled every 10 ms) at the start of each step of the
 stage and its peak within it: the parse with resolution absorbing each batch, settling, the quotes step,
@@ -46,8 +46,10 @@ COPY_MARK = "~"
 
 def build_base(analyses: Path, copies: int, base: Path) -> None:
     """``base``: the documents of ``analyses`` ``copies`` times over, nothing of the extract stage kept."""
-    with sqlite3.connect(f"file:{analyses}?mode=ro", uri=True) as source, sqlite3.connect(base) as copy:
-        source.backup(copy)  # what a write-ahead log still holds comes too
+    source, copy = sqlite3.connect(f"file:{analyses}?mode=ro", uri=True), sqlite3.connect(base)
+    source.backup(copy)  # what a write-ahead log still holds comes too
+    source.close()
+    copy.close()
     db = sqlite3.connect(base)
     db.execute("PRAGMA journal_mode = DELETE")  # one file, copied whole before each run
     columns = [row[1] for row in db.execute("PRAGMA table_info(documents)")]
@@ -157,6 +159,8 @@ def main() -> None:
     base, db = args.work / f"base-{args.copies}.db", args.work / "run.db"
     if not base.exists():
         build_base(args.analyses, args.copies, base)
+    for leftover in (db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
+        leftover.unlink(missing_ok=True)  # a log a stopped run left would be applied to the fresh copy
     shutil.copy(base, db)
     store = SQLiteStore(db)
     memory = StepMemory()
