@@ -30,7 +30,7 @@ import shutil
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -81,9 +81,7 @@ def build_base(analyses: Path, copies: int, base: Path) -> None:
     db.close()
 
 
-def replaying(
-    analyses: Path,
-) -> Callable[[Iterable[list[tuple[str, str]]], int], Iterator[list[DocAnalysis]]]:
+def replaying(analyses: Path) -> extract.Analyser:
     """An analyser that hands back each document's analysis as ``analyses`` stored it for its source."""
     source = sqlite3.connect(f"file:{analyses}?mode=ro", uri=True)
 

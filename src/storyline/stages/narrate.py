@@ -262,7 +262,7 @@ def narrate_stale(
     nothing but the wall clock: the corpus stages otherwise leave the second core idle.
     """
     reports = sum(len(inputs[0]) for inputs in stale.values())
-    return narrate_chunks([sorted(stale.items())], len(stale), workers, told, reports)
+    return narrate_chunks([sorted(stale.items())], len(stale), workers, told, reports=reports)
 
 
 def narrate_chunks(
@@ -270,7 +270,8 @@ def narrate_chunks(
     total: int,
     workers: int,
     told: Callable[[int], None] | None = None,
-    reports: int = 0,
+    *,
+    reports: int,
 ) -> dict[str, dict[str, Any]]:
     """:func:`narrate_stale` over ``total`` stories of ``reports`` reports in all, handed over a chunk at a
     time (made as they are asked for: only one chunk's reports are held), on one pool when ``reports``
@@ -416,7 +417,7 @@ def run(store: Store, progress: Progress, workers: int | None = None) -> int:
         len(stale),
         workers if workers is not None else default_workers(),
         lambda told: progress("narrate", already + told, len(stories)),
-        sum(len(inputs[story][0]) for story in stale),
+        reports=sum(len(inputs[story][0]) for story in stale),
     )
     for story, entry in fresh.items():
         kept.put(names[story], entry)
