@@ -28,12 +28,33 @@ from storyline.extract.analysis import text_batches
 from storyline.extract.nlp import components_to_disable, load_nlp
 
 
+def add_text_source(parser: argparse.ArgumentParser) -> None:
+    """The texts' options: a folder of generated articles or a JSON-lines file, and how many to read."""
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--texts", help="a folder of .txt files (pipeline_scale.py's text corpus)")
+    source.add_argument("--jsonl", help="JSON lines with a 'text' field (../shared/bench/stories-ecbplus)")
+    parser.add_argument("--docs", type=int, default=240)
+
+
 def read_texts(args: argparse.Namespace) -> list[str]:
     if args.texts:
         paths = sorted(Path(args.texts).glob("*.txt"))[: args.docs]
         return [path.read_text(encoding="utf-8") for path in paths]
     with open(args.jsonl, encoding="utf-8") as lines:
         return [json.loads(line)["text"] for line in lines][: args.docs]
+
+
+def start_two_workers(target: Any, texts: list[str], plan: list[str]) -> tuple[list[Any], Any]:
+    """Two processes, each running ``target(its half of texts, plan, barrier, results)``; and the queue."""
+    barrier = multiprocessing.Barrier(2)
+    results: Any = multiprocessing.Queue()
+    workers = [
+        multiprocessing.Process(target=target, args=(texts[half::2], plan, barrier, results))
+        for half in (0, 1)
+    ]
+    for process in workers:
+        process.start()
+    return workers, results
 
 
 def parse_cpu(nlp: Any, disabled: list[str], texts: list[str], config: str) -> float:
@@ -61,24 +82,14 @@ def worker(texts: list[str], plan: list[str], barrier: Any, results: Any) -> Non
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    source = parser.add_mutually_exclusive_group(required=True)
-    source.add_argument("--texts", help="a folder of .txt files (pipeline_scale.py's text corpus)")
-    source.add_argument("--jsonl", help="JSON lines with a 'text' field (../shared/bench/stories-ecbplus)")
-    parser.add_argument("--docs", type=int, default=240)
+    add_text_source(parser)
     parser.add_argument("--configs", default="docs:16,docs:32,chars:64000")
     parser.add_argument("--rounds", type=int, default=4)
     args = parser.parse_args()
     texts = read_texts(args)
     configs = args.configs.split(",")
     plan = configs * args.rounds
-    barrier = multiprocessing.Barrier(2)
-    results: Any = multiprocessing.Queue()
-    workers = [
-        multiprocessing.Process(target=worker, args=(texts[half::2], plan, barrier, results))
-        for half in (0, 1)
-    ]
-    for process in workers:
-        process.start()
+    workers, results = start_two_workers(worker, texts, plan)
     cpu: dict[int, float] = defaultdict(float)
     for _ in range(2 * len(plan)):
         step, _config, seconds = results.get()

@@ -10,6 +10,7 @@ from spacy.tokens import Doc
 
 from storyline.events.candidates import EventCandidate, find_event_candidates
 from storyline.extract.aliases import AcronymDefinition, find_acronym_definitions
+from storyline.extract.blas_ops import one_blas_thread
 from storyline.extract.mentions import (
     Mention,
     alias_mentions,
@@ -96,6 +97,10 @@ def analyse_documents(
     for batch in text_batches(docs, batch_chars):
         # spaCy's ``pipe`` takes a fixed count of documents per batch, so each batch is a call of its own.
         pairs = ((text, (doc_id, text)) for doc_id, text in batch)
-        for doc, (doc_id, text) in nlp.pipe(pairs, as_tuples=True, batch_size=len(batch), disable=disabled):
+        # ``pipe`` runs each component over the whole batch before it yields the first document anyway;
+        # taking the batch at once keeps BLAS held to one thread only while spaCy computes.
+        with one_blas_thread():
+            parsed = list(nlp.pipe(pairs, as_tuples=True, batch_size=len(batch), disable=disabled))
+        for doc, (doc_id, text) in parsed:
             remember_text(doc, text)  # spaCy keeps every character: the text given is the doc's text
             yield analyse_doc(doc, doc_id)
