@@ -39,7 +39,7 @@ def test_blas_gemm_is_the_product_blis_computes(trans1: bool, trans2: bool) -> N
     np.testing.assert_array_equal(out, ours)
 
 
-def test_the_current_ops_are_restored_after_loading() -> None:
+def test_the_ops_current_before_are_restored_after_the_block() -> None:
     before = get_current_ops()
     with blas_ops_current():
         assert isinstance(get_current_ops(), BlasOps)

@@ -5,7 +5,8 @@ thinc's CPU backend (``NumpyOps``) multiplies matrices with the ``blis`` package
 at the shapes spaCy's token-to-vector layers use (4,000-20,000 tokens x 288-480 inputs x 288 outputs), and
 those layers' products are ~40% of a parse (docs/performance.md, twenty-eighth pass). thinc's generic
 ``Ops.gemm`` is the same product through ``numpy.dot``: :class:`BlasOps` is ``NumpyOps`` with that one
-method taken back, so every other kernel (maxout, layer norm, the parser's transition loop) is thinc's own.
+method taken back, so every other kernel (maxout, layer norm, the hash embeddings) is thinc's own. spaCy's
+transition loop (C code, half of a parse now) takes blis's product directly and is left as it is.
 
 numpy's OpenBLAS starts a thread per core; the parse already runs one worker process per core, so each
 parse holds BLAS to one thread (:func:`one_blas_thread`) rather than have two workers' threads fight over
@@ -43,8 +44,9 @@ def blas_ops_current() -> Iterator[None]:
 
 
 def layers_without_blas_ops(nlp: Language) -> list[str]:
-    """Names of the model layers in ``nlp``'s components whose products would not go through
-    :class:`BlasOps` (empty when the pipeline was loaded under :func:`blas_ops_current`)."""
+    """Names (``component:layer``) of the model layers in ``nlp``'s components whose products do not go
+    through :class:`BlasOps`. Loaded under :func:`blas_ops_current`, only the transition parsers' output
+    layers remain: spaCy builds those on its own CPU operations whatever is current."""
     return [
         f"{name}:{layer.name}"
         for name, component in nlp.pipeline
