@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 import numpy as np
 import pytest
 import spacy
@@ -81,4 +84,32 @@ def test_one_blas_thread_holds_only_for_its_block() -> None:
     assert before, "numpy's BLAS should be visible to threadpoolctl"
     with one_blas_thread():
         assert _blas_threads() == {1}
+    assert _blas_threads() == before
+
+
+def test_blocks_in_two_threads_leave_the_threads_as_they_found_them() -> None:
+    # threadpoolctl lets one Python thread control OpenBLAS: overlapping blocks once left it on one thread.
+    before = _blas_threads()
+    first_in, first_out = threading.Event(), threading.Event()
+    seen: list[set[int]] = []
+
+    def first() -> None:
+        with one_blas_thread():
+            first_in.set()
+            seen.append(_blas_threads())
+            time.sleep(0.2)  # the second thread asks for its block meanwhile
+        first_out.set()
+
+    def second() -> None:
+        first_in.wait(10)
+        with one_blas_thread():
+            seen.append(_blas_threads())
+            first_out.wait(10)  # ends after the first: its restore comes last
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+    assert seen == [{1}, {1}]
     assert _blas_threads() == before

@@ -15,6 +15,8 @@ two cores.
 
 from __future__ import annotations
 
+import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -49,8 +51,24 @@ def layers_without_blas_ops(nlp: Language) -> list[str]:
     ]
 
 
+#: Held for each :func:`one_blas_thread` block. threadpoolctl lets one Python thread at a time control
+#: OpenBLAS's pool: blocks overlapping in two threads had the second's limit refused and its restore, run
+#: last, leave BLAS on one thread for good. Parses in two threads of one process take turns per batch.
+_limit_lock = threading.RLock()
+
+
+def _new_lock_in_child() -> None:
+    # A fork copies the lock as it is, held by a thread that does not exist in the child.
+    global _limit_lock
+    _limit_lock = threading.RLock()
+
+
+os.register_at_fork(after_in_child=_new_lock_in_child)
+
+
 @contextmanager
 def one_blas_thread() -> Iterator[None]:
-    """Hold numpy's BLAS to one thread for the block (one parse per core: threads beyond would contend)."""
-    with threadpool_limits(limits=1, user_api="blas"):
+    """Hold numpy's BLAS to one thread for the block (one parse per core: threads beyond would contend);
+    what was set before is restored after it."""
+    with _limit_lock, threadpool_limits(limits=1, user_api="blas"):
         yield
