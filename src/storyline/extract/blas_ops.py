@@ -52,8 +52,9 @@ def layers_without_blas_ops(nlp: Language) -> list[str]:
 
 
 #: Held for each :func:`one_blas_thread` block. threadpoolctl lets one Python thread at a time control
-#: OpenBLAS's pool: blocks overlapping in two threads had the second's limit refused and its restore, run
-#: last, leave BLAS on one thread for good. Parses in two threads of one process take turns per batch.
+#: OpenBLAS's pool: of two blocks overlapping in two threads, the second's limit was refused, and its
+#: restore, run last, left BLAS on one thread for good. Parses in two threads of one process take turns per
+#: batch.
 _limit_lock = threading.RLock()
 
 
