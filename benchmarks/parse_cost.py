@@ -28,10 +28,12 @@ import pstats
 import time
 from pathlib import Path
 
+from spacy.language import Language
 from spacy.tokens import Doc
 
 from storyline.events.lexicon import load_lexicon
 from storyline.extract import analyse_doc, load_nlp
+from storyline.extract.blas_ops import one_blas_thread
 from storyline.extract.mentions import ROLE_TITLES, VALUE_LABELS
 from storyline.extract.nlp import components_to_disable
 from storyline.extract.speech import SPEECH_VERBS
@@ -59,23 +61,30 @@ def component_seconds(texts: list[str]) -> tuple[dict[str, float], list[Doc]]:
     names = [name for name in nlp.pipe_names if name not in components_to_disable(nlp)]
     seconds = dict.fromkeys(["tokenizer", *names], 0.0)
     docs: list[Doc] = []
-    for start in range(0, len(texts), BATCH):
-        chunk = texts[start : start + BATCH]
-        began = time.process_time()
-        batch = [nlp.make_doc(text) for text in chunk]
-        seconds["tokenizer"] += time.process_time() - began
-        for name in names:
-            component = nlp.get_pipe(name)
-            began = time.process_time()
-            if hasattr(component, "pipe"):
-                batch = list(component.pipe(batch, batch_size=BATCH))
-            else:
-                batch = [component(doc) for doc in batch]
-            seconds[name] += time.process_time() - began
-        for doc, text in zip(batch, chunk, strict=True):
-            remember_text(doc, text)
-        docs.extend(batch)
+    with one_blas_thread():  # numpy's BLAS on one thread, as the extract stage parses
+        for chunk in (texts[start : start + BATCH] for start in range(0, len(texts), BATCH)):
+            docs.extend(_component_pass(nlp, names, chunk, seconds))
     return seconds, docs
+
+
+def _component_pass(
+    nlp: Language, names: list[str], chunk: list[str], seconds: dict[str, float]
+) -> list[Doc]:
+    """One batch through the tokenizer and each component in turn, adding each one's CPU to ``seconds``."""
+    began = time.process_time()
+    batch = [nlp.make_doc(text) for text in chunk]
+    seconds["tokenizer"] += time.process_time() - began
+    for name in names:
+        component = nlp.get_pipe(name)
+        began = time.process_time()
+        if hasattr(component, "pipe"):
+            batch = list(component.pipe(batch, batch_size=BATCH))
+        else:
+            batch = [component(doc) for doc in batch]
+        seconds[name] += time.process_time() - began
+    for doc, text in zip(batch, chunk, strict=True):
+        remember_text(doc, text)
+    return batch
 
 
 def analysis_seconds(docs: list[Doc]) -> tuple[float, int]:

@@ -29,6 +29,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from storyline.extract import analyse_doc, analyse_documents, load_nlp
+from storyline.extract.blas_ops import one_blas_thread
 from storyline.extract.nlp import components_to_disable
 from storyline.run.parse_pool import analyse_batches
 
@@ -54,8 +55,10 @@ def main() -> None:
         list(analyse_documents(nlp, pairs))
 
     def spacy_n_process() -> None:
-        docs = nlp.pipe((text for _, text in pairs), batch_size=32, disable=disabled, n_process=2)
-        [analyse_doc(doc, doc_id) for doc, (doc_id, _) in zip(docs, pairs, strict=True)]
+        # numpy's BLAS on one thread, as our workers parse; spaCy's forked workers inherit the limit
+        with one_blas_thread():
+            docs = nlp.pipe((text for _, text in pairs), batch_size=32, disable=disabled, n_process=2)
+            [analyse_doc(doc, doc_id) for doc, (doc_id, _) in zip(docs, pairs, strict=True)]
 
     def our_pool() -> None:
         list(analyse_batches((pairs[i : i + BATCH] for i in range(0, len(pairs), BATCH)), workers=2))
