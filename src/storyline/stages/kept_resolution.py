@@ -245,18 +245,26 @@ class KeptEntries:
         self.write_entries(SPAN_ENTRIES, ((i, json.dumps(s).encode() if s else None) for i, s in spans))
 
 
+def _spans_damaged(doc_id: str, error: Exception) -> ResolutionDamaged:
+    return ResolutionDamaged(f"the kept mention spans of document {doc_id} are damaged: {error}")
+
+
+def _kept_spans(store: Store, ids: Iterable[str] | None) -> Iterator[tuple[str, Any]]:
+    """Each document's (all, or those ``ids``) kept mention spans, decoded. Raises
+    :class:`ResolutionDamaged` naming the document whose entry is not JSON."""
+    for doc_id, data in store.get_entries(SPAN_ENTRIES, ids):
+        try:
+            spans = json.loads(data)
+        except ValueError as error:  # JSON or UTF-8 that does not decode
+            raise _spans_damaged(doc_id, error) from error
+        yield doc_id, spans
+
+
 def mention_spans(store: Store, ids: Iterable[str] | None = None) -> dict[str, list[list[Any]]]:
     """Per document (all, or those ``ids``) that has some, the entity id of each mention span:
     ``[start, end, entity id]`` in its parsed text. Raises :class:`ResolutionDamaged` naming the document
     whose entry cannot be read."""
-    spans = {}
-    for doc_id, data in store.get_entries(SPAN_ENTRIES, ids):
-        try:
-            spans[doc_id] = json.loads(data)
-        except ValueError as error:  # JSON or UTF-8 that does not decode
-            message = f"the kept mention spans of document {doc_id} are damaged: {error}"
-            raise ResolutionDamaged(message) from error
-    return spans
+    return dict(_kept_spans(store, ids))
 
 
 def span_entities(
@@ -270,17 +278,16 @@ def span_entities(
     mentions of the documents that quote, and every span of those documents held at once (as nested
     lists, then again as a dict keyed by span) peaked at 1.2 GB over 100,000 reports."""
     found: dict[tuple[str, int, int], str] = {}
-    for doc_id, data in store.get_entries(SPAN_ENTRIES, list(wanted)):
+    for doc_id, spans in _kept_spans(store, list(wanted)):
         offsets = wanted[doc_id]
         try:
             found.update(
                 ((doc_id, start, end), entity_id)
-                for start, end, entity_id in json.loads(data)
+                for start, end, entity_id in spans
                 if (start, end) in offsets
             )
-        except (ValueError, TypeError) as error:  # not JSON or UTF-8, or not a list of spans
-            message = f"the kept mention spans of document {doc_id} are damaged: {error}"
-            raise ResolutionDamaged(message) from error
+        except (ValueError, TypeError) as error:  # not a list of [start, end, entity id] spans
+            raise _spans_damaged(doc_id, error) from error
     return found
 
 
