@@ -9,6 +9,7 @@ rebuilt from the stored analyses, never a crash or a wrong answer. The corpora a
 
 from __future__ import annotations
 
+import pickle
 import random
 import re
 import zlib
@@ -23,7 +24,7 @@ from storyline.errors import StorylineError
 from storyline.extract import DocAnalysis, Mention
 from storyline.extract import incremental as incremental_module
 from storyline.extract.incremental import KeptResolution, ResolutionDamaged, _Doc
-from storyline.extract.quote_records import resolve_quotes
+from storyline.extract.quote_records import _group, grouping_order, resolve_quotes
 from storyline.extract.quotes import QuoteCandidate
 from storyline.extract.records import quote_row
 from storyline.run import local
@@ -31,10 +32,12 @@ from storyline.stages import events, extract
 from storyline.stages.kept_resolution import (
     KEPT_STATE,
     QUOTE_ENTRIES,
+    QUOTE_SPILL_ENTRIES,
     RECORD_ENTRIES,
     RESOLUTION_BLOB,
     SPAN_ENTRIES,
     KeptEntries,
+    QuoteSpill,
     load_kept_resolution,
     mention_spans,
     save_kept_resolution,
@@ -125,6 +128,8 @@ def test_a_kept_state_in_memory_streams_through_small_holds_as_one_pass(
 _NAMES = re.compile(r"\b(?:Ilse|Bram|Oona|Tavi) (?:Quennell|Marrow|Esk)\b|\b(?:Quennell|Marrow|Esk)\b")
 _PLACES = re.compile(r"\b(?:Dunmarsh|Felloway|Corrick|Corick)\b")
 _QUOTE = re.compile(r"“([^”]+)”, said ((?:Ilse|Bram|Oona|Tavi) (?:Quennell|Marrow|Esk))")
+# Reported speech: "Corrick" and "Corick" reports make near twins, grouped greedily (order matters).
+_REPORTED = re.compile(r"\b(Quennell|Marrow|Esk) added that ([^.]+)\.")
 
 
 def _analysis(doc_id: str, text: str) -> DocAnalysis:
@@ -140,6 +145,12 @@ def _analysis(doc_id: str, text: str) -> DocAnalysis:
         said, start, end = match.group(1), match.start(1), match.end(1)
         quotes.append(
             QuoteCandidate(doc_id, said, "direct", start, end, text, 0, len(text), speaker, "subject")
+        )
+    for match in _REPORTED.finditer(text):
+        speaker = next(m for m in mentions if m.start == match.start(1))
+        said, start, end = match.group(2), match.start(2), match.end(2)
+        quotes.append(
+            QuoteCandidate(doc_id, said, "reported", start, end, text, 0, len(text), speaker, "subject")
         )
     return DocAnalysis(doc_id, tuple(mentions), (), tuple(quotes))
 
@@ -241,7 +252,15 @@ def test_a_run_stopped_after_writing_records_and_an_old_one_blob_store_are_rebui
     store.close()
 
 
-@pytest.mark.parametrize("harm", ["damage", "lose"])
+_HARMED = {
+    "damage": b"\x9c not an entry",
+    "lose": None,
+    # it decodes, but is not what the quotes step reads (it reads the fields without making candidates)
+    "misshape": zlib.compress(pickle.dumps((0, [("d", "a quotation", "direct", 0)]))),
+}
+
+
+@pytest.mark.parametrize("harm", ["damage", "lose", "misshape"])
 @pytest.mark.parametrize("prefix", [QUOTE_ENTRIES, SPAN_ENTRIES])
 def test_a_damaged_or_lost_quotes_or_spans_entry_is_rebuilt(tmp_path: Path, prefix: str, harm: str) -> None:
     # Damaged: not a crash. Lost: only documents with quotes or mentions have these entries, so a lost one
@@ -252,7 +271,7 @@ def test_a_damaged_or_lost_quotes_or_spans_entry_is_rebuilt(tmp_path: Path, pref
     _ingest(tmp_path, store, range(10))
     extract.run(store, lambda *_: None, workers=1, analyse=_analyser)
     name = sorted(name for name, _ in store.get_entries(prefix))[0]
-    store.set_entries(prefix, [(name, b"\x9c not an entry" if harm == "damage" else None)])
+    store.set_entries(prefix, [(name, _HARMED[harm])])
     _ingest(tmp_path, store, range(10, 12))
     extract.run(store, lambda *_: None, workers=1, analyse=_analyser)
     assert _resolved(store) == expected  # reading every spans entry here raises if one is still damaged
@@ -376,4 +395,28 @@ def test_quote_candidates_read_back_share_their_short_strings(tmp_path: Path) ->
     assert first.speaker_rule is other.speaker_rule
     assert first.speaker is not None and other.speaker is not None
     assert first.speaker.label is other.speaker.label
+    store.close()
+
+
+def test_the_quotes_step_groups_on_disk_as_one_sort_of_every_candidate_and_leaves_no_scratch(
+    tmp_path: Path,
+) -> None:
+    # The quotes step sets every candidate aside in the store, named by its group, and builds records one
+    # group at a time: the groups are those of the corpus's candidates sorted and grouped at once, and
+    # nothing of the scratch stays (a leftover of a run cut short is cleared, not read).
+    expected = _full(tmp_path, range(30))
+    store = SQLiteStore(tmp_path / "top.db")
+    _ingest(tmp_path, store, range(24))
+    extract.run(store, lambda *_: None, workers=1, analyse=_analyser)
+    every = sorted((c for _, _, found in KeptEntries(store).quotes() for c in found), key=grouping_order)
+    spill = QuoteSpill(store)
+    spill.fill(KeptEntries(store), removed=set())
+    assert list(spill.groups()) == _group(every)
+    assert any(len(group) > 1 for group in _group(every))  # reports share quotations
+    assert any(c.kind == "reported" for c in every) and any(c.kind == "direct" for c in every)
+    store.set_entries(QUOTE_SPILL_ENTRIES, [("0000000000.9999999999", b"a leftover")])
+    _ingest(tmp_path, store, range(24, 30))
+    extract.run(store, lambda *_: None, workers=1, analyse=_analyser)
+    assert _resolved(store) == expected
+    assert store.count_entries(QUOTE_SPILL_ENTRIES) == 0
     store.close()

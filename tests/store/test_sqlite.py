@@ -275,6 +275,13 @@ def test_entries_under_a_prefix_are_read_and_written_apart(store: SQLiteStore) -
     assert store.get_blob("events") == b"a blob beside the entries"
 
 
+def test_entries_written_and_deleted_in_one_call_apply_in_the_order_given(store: SQLiteStore) -> None:
+    # writes and deletes go to SQLite in runs: a name written, deleted and written again ends as last given
+    store.set_entries("events.doc", [("a", b"1"), ("a", None), ("b", b"2"), ("a", b"3"), ("c", b"4")])
+    store.set_entries("events.doc", [("c", None), ("b", b"5"), ("b", None), ("d", b"6"), ("d", b"7")])
+    assert list(store.get_entries("events.doc")) == [("a", b"3"), ("d", b"7")]
+
+
 class _Flaky:
     """A connection whose first ``failures`` queries of the full-text table fail as SQLite fails them while
     a writer creates the schema."""

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from rapidfuzz import fuzz, process
 
@@ -21,6 +22,7 @@ SAME_QUOTE_RATIO = 95.0
 #: Words at each end of a quotation that define its comparison blocks.
 BLOCK_WORDS = 4
 _SPACES = re.compile(r"\s+")
+_Found = TypeVar("_Found")
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +48,7 @@ class Quote:
     evidence: list[QuoteEvidence] = field(default_factory=list)
 
 
-class _SpeakerLookup:
+class SpeakerLookup:
     """Speaker mention -> entity, by mention offsets when known, else by alias within the document."""
 
     def __init__(self, entities: Sequence[Entity], mention_ids: Mapping[MentionKey, str] | None) -> None:
@@ -89,33 +91,80 @@ def _blocks(key: str) -> tuple[str, str]:
     return "head:" + " ".join(words[:BLOCK_WORDS]), "tail:" + " ".join(words[-BLOCK_WORDS:])
 
 
-def _group(candidates: Sequence[QuoteCandidate]) -> list[list[QuoteCandidate]]:
-    """Group candidates whose normalised text is equal or near-equal (ratio >= SAME_QUOTE_RATIO)."""
-    groups: list[list[QuoteCandidate]] = []
-    keys: list[str] = []
-    exact: dict[str, int] = {}
-    blocks: dict[str, list[int]] = defaultdict(list)
-    for candidate in candidates:
-        key = normalise_quote(candidate.text)
-        index = exact.get(key)
+class QuoteGroups:
+    """Quotations grouped one at a time, each into the group of an equal or near-equal one (ratio >=
+    SAME_QUOTE_RATIO) seen before, else into a new group: greedy, so the groups depend on the order the
+    quotations come in (:func:`resolve_quotes` sorts them by :func:`grouping_order`). Holds one key per
+    distinct quotation, not the candidates, so that the quotes step can group a corpus's candidates while
+    they stay on disk."""
+
+    def __init__(self) -> None:
+        self._keys: list[str] = []  # each group's first quotation, normalised
+        self._exact: dict[str, int] = {}  # every normalised quotation seen -> its group
+        self._blocks: dict[str, list[int]] = defaultdict(list)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def add(self, text: str) -> int:
+        """The group of quotation ``text`` (``len(self)`` before the call when it starts a new one)."""
+        key = normalise_quote(text)
+        index = self._exact.get(key)
         if index is None:
-            near = sorted({i for block in _blocks(key) for i in blocks.get(block, [])})
+            near = sorted({i for block in _blocks(key) for i in self._blocks.get(block, [])})
             best = process.extractOne(
-                key, {i: keys[i] for i in near}, scorer=fuzz.ratio, score_cutoff=SAME_QUOTE_RATIO
+                key, {i: self._keys[i] for i in near}, scorer=fuzz.ratio, score_cutoff=SAME_QUOTE_RATIO
             )
             index = best[2] if best else None
         if index is None:
-            index = len(groups)
-            groups.append([])
-            keys.append(key)
+            index = len(self._keys)
+            self._keys.append(key)
             for block in _blocks(key):
-                blocks[block].append(index)
-        exact[key] = index
+                self._blocks[block].append(index)
+        self._exact[key] = index
+        return index
+
+
+def grouping_order(candidate: QuoteCandidate) -> tuple[bool, str, int]:
+    """The order quotations are grouped in: direct before reported (a group's first member is its
+    representative), then by document and place."""
+    return candidate.kind != "direct", candidate.doc_id, candidate.start
+
+
+def in_grouping_order(
+    documents: Callable[[], Iterable[tuple[str, Sequence[_Found]]]],
+    direct: Callable[[_Found], bool],
+    start: Callable[[_Found], int],
+) -> Iterator[_Found]:
+    """Every quotation of ``documents`` in :func:`grouping_order` (told apart by ``direct`` and ordered by
+    ``start``: candidates, or their fields as kept), without holding them all: each call of ``documents``
+    reads every document's quotations afresh, documents in id order, and it is called twice (direct
+    quotations, then reported ones). Raises ValueError when the documents come out of order."""
+    for directs in (True, False):
+        last: str | None = None
+        for doc_id, found in documents():
+            if last is not None and doc_id <= last:
+                raise ValueError(f"quotations of {doc_id!r} came after those of {last!r}")
+            last = doc_id
+            picked = [quotation for quotation in found if direct(quotation) is directs]
+            yield from sorted(picked, key=start)  # stable: as the corpus's candidates sorted at once
+
+
+def _group(candidates: Sequence[QuoteCandidate]) -> list[list[QuoteCandidate]]:
+    """Group candidates (in the order given) as :class:`QuoteGroups` does."""
+    groups: list[list[QuoteCandidate]] = []
+    grouping = QuoteGroups()
+    for candidate in candidates:
+        index = grouping.add(candidate.text)
+        if index == len(groups):
+            groups.append([])
         groups[index].append(candidate)
     return groups
 
 
-def _record(group: list[QuoteCandidate], lookup: _SpeakerLookup) -> Quote:
+def quote_record(group: Sequence[QuoteCandidate], lookup: SpeakerLookup) -> Quote:
+    """One group's record: its first direct quotation (else its first) as the text, its speaker the entity
+    most of its members' speakers resolve to, and every member as evidence."""
     direct = [c for c in group if c.kind == "direct"]
     representative = (direct or group)[0]
     speakers = Counter(entity.id for c in group if (entity := lookup.entity_of(c)))
@@ -151,7 +200,7 @@ def resolve_quotes(
     without it, a speaker is found by its surface form among the entities of its document.
     """
     candidates = [quote for analysis in analyses for quote in analysis.quotes]
-    candidates.sort(key=lambda c: (c.kind != "direct", c.doc_id, c.start))
-    lookup = _SpeakerLookup(entities, mention_ids)
-    quotes = [_record(group, lookup) for group in _group(candidates)]
+    candidates.sort(key=grouping_order)
+    lookup = SpeakerLookup(entities, mention_ids)
+    quotes = [quote_record(group, lookup) for group in _group(candidates)]
     return sorted(quotes, key=lambda q: (q.documents[0], q.evidence[0].start))

@@ -13,7 +13,6 @@ from storyline.extract import (
     analysis_to_dict,
     entity_row,
     quote_row,
-    resolve_quotes,
 )
 from storyline.extract.copies import ParseCopies, with_doc_id
 from storyline.extract.gazetteer import load_gazetteer
@@ -24,6 +23,7 @@ from storyline.extract.incremental import (
     ResolutionDamaged,
     ResolutionUpdate,
 )
+from storyline.extract.quote_records import SpeakerLookup, quote_record
 from storyline.extract.scope import not_parsed_reason
 from storyline.ids import text_digest
 from storyline.link.freed_memory import hand_back_freed_memory
@@ -42,6 +42,7 @@ from storyline.stages.extract_changes import (
 from storyline.stages.extract_guard import bound_for_parsing
 from storyline.stages.kept_resolution import (
     KeptEntries,
+    QuoteSpill,
     load_kept_resolution,
     save_kept_resolution,
     span_entities,
@@ -461,41 +462,35 @@ def _changes(
     return documents, changed_entities(store, now, update.dropped_entity_ids)
 
 
-def _quotes(feed: _ResolutionFeed, update: ResolutionUpdate, removed: set[str]) -> list[dict[str, Any]]:
-    """Every quote record, from the kept quote candidates and the speakers' mention spans (of documents
-    not ``removed``). Raises :class:`ResolutionDamaged` when a kept entry cannot be read."""
-    quoting: list[DocAnalysis] = []
-    body_start: dict[str, int] = {}
-    speaker_spans: dict[str, set[tuple[int, int]]] = {}  # where each speaker mention is, by its document
-    for doc_id, start, found in feed.entries.quotes():
-        if doc_id in removed:
-            continue
-        quoting.append(DocAnalysis(doc_id, (), (), tuple(found)))
-        body_start[doc_id] = start
-        for quote in found:
-            if quote.speaker is not None:
-                speaker_spans.setdefault(quote.speaker.doc_id, set()).add(
-                    (quote.speaker.start, quote.speaker.end)
-                )
+def _quote_rows(
+    feed: _ResolutionFeed, update: ResolutionUpdate, removed: set[str]
+) -> Iterator[dict[str, Any]]:
+    """Every quote record as a row, from the kept quote candidates and the speakers' mention spans (of
+    documents not ``removed``), one group at a time as the rows are written. The candidates are grouped as
+    they are read (twice: :func:`in_grouping_order`) and set aside in the store meanwhile
+    (:class:`QuoteSpill`): the step never holds them all. Raises :class:`ResolutionDamaged` when a kept
+    entry cannot be read (while grouping, before this returns: nothing is written yet)."""
+    spill = QuoteSpill(feed.store)
+    body_start, speaker_spans = spill.fill(feed.entries, removed)
     # Resolution looks a speaker up by its mention's span, among the spans of the documents that quote: only
     # those spans are read into memory, not every mention of every quoting document.
     wanted = {doc_id: spans for doc_id, spans in speaker_spans.items() if doc_id in body_start}
-    speakers = span_entities(feed.store, wanted)
-    quotes = resolve_quotes(quoting, update.entities, speakers)  # type: ignore[arg-type]
-    return [_body_offsets(quote_row(quote), body_start) for quote in quotes]
+    lookup = SpeakerLookup(update.entities, span_entities(feed.store, wanted))
+    return (_body_offsets(quote_row(quote_record(group, lookup)), body_start) for group in spill.groups())
 
 
 def _resolve(
     feed: _ResolutionFeed, changed: _ChangedDocuments
-) -> tuple[ResolutionUpdate, list[str], list[dict[str, Any]]] | None:
-    """Resolution settled with what this run absorbed, the documents removed and every quote record; None
-    when nothing changed. Raises :class:`ResolutionDamaged` when a kept entry cannot be read."""
+) -> tuple[ResolutionUpdate, list[str], Iterator[dict[str, Any]]] | None:
+    """Resolution settled with what this run absorbed, the documents removed and every quote record (read
+    from the quotes step's spill as they are written); None when nothing changed. Raises
+    :class:`ResolutionDamaged` when a kept entry cannot be read."""
     outcome = feed.resolve(changed)
     if outcome is None:
         return None
     update, removed = outcome
-    hand_back_freed_memory()  # settling's temporaries, before the quotes step reads every quote candidate
-    return update, removed, _quotes(feed, update, set(removed))
+    hand_back_freed_memory()  # settling's temporaries, before the quotes step
+    return update, removed, _quote_rows(feed, update, set(removed))
 
 
 def warm_up() -> None:
@@ -567,6 +562,7 @@ def run(
     else:  # only entities that changed are written
         store.update_records("entities", map(entity_row, update.changed_entities), update.dropped_entity_ids)
     store.replace_records("quotes", quote_rows)
+    QuoteSpill(store).clear()
     del outcome, quote_rows
     # What settling and the quotes step freed stays resident until handed back, and the kept state's
     # pickling below then needs its memory beside it (at 100k replayed reports: 1.9 GB resident there).

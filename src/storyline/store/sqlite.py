@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import sqlite3
@@ -628,12 +629,14 @@ class SQLiteStore:
         with self._transaction() as db:
             if clear:
                 db.execute("DELETE FROM blobs WHERE key >= ? AND key < ?", _entry_range(prefix))
-            for name, value in entries:
-                if value is None:
-                    db.execute("DELETE FROM blobs WHERE key = ?", (start + name,))
+            # Runs of writes and of deletes, each in one executemany, in the order given (a name may come
+            # twice).
+            for deleting, run in itertools.groupby(entries, key=lambda entry: entry[1] is None):
+                if deleting:
+                    db.executemany("DELETE FROM blobs WHERE key = ?", ((start + name,) for name, _ in run))
                 else:
-                    row = (start + name, value)
-                    db.execute("INSERT OR REPLACE INTO blobs(key, value) VALUES (?, ?)", row)
+                    rows = ((start + name, value) for name, value in run)
+                    db.executemany("INSERT OR REPLACE INTO blobs(key, value) VALUES (?, ?)", rows)
 
     def documents_up_to(self, seq: int) -> int:
         """How many documents are stored at ``seq`` or before it in ingest order (a range of the unique
