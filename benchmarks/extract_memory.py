@@ -15,10 +15,10 @@ gathers its copies, so there are as many quotes as in ``STORE``, each with ``--c
 
 It prints the resident memory (``/proc/self/statm``, polled every 10 ms) at the start of each step of the
 stage, its peak within it and the seconds spent in it: the parse with resolution absorbing each batch,
-settling, the quotes step (grouping the quote candidates; the quote rows are built from its spill as they are
-written, in "after quotes"), the kept state's saving and the record of changes. This process loads no spaCy model (in
-``storyline run`` the stage's process holds spaCy beside it: ~250 MB more at 10k), and the parse workers
-are not counted.
+settling, the quotes step (grouping the quote candidates; the quote rows are built from its spill as
+they are written, in "after quotes"), the kept state's saving and the record of changes. This process
+loads no spaCy model (in ``storyline run`` the stage's process holds spaCy beside it: ~250 MB more at
+10k), and the parse workers are not counted.
 Figures are of the code on ``PYTHONPATH``: run it with old and new code to see a change.
 """
 
